@@ -1,0 +1,52 @@
+// An output file that appears whole or not at all.
+//
+// Data goes to "<path>.tmp-<pid>" in the same directory; commit() flushes
+// and renames it onto <path> (atomic on POSIX file systems); destruction
+// without commit() removes the temporary file. Every failure (unwritable
+// directory, full disk) is reported as a message naming the path, never by
+// an exception or a crash.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace leasesim {
+
+class AtomicFile {
+ public:
+  AtomicFile() = default;
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&& other) noexcept;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  // Opens the temporary file. Returns false and sets *error on failure.
+  bool open(const std::string& path, std::string* error);
+  bool is_open() const { return fp_ != nullptr; }
+  const std::string& path() const { return path_; }
+
+  // Buffered write; a failure is remembered and reported by commit().
+  void write(std::string_view data);
+
+  // Flushes, closes and renames into place. Returns false and sets *error
+  // (and removes the temporary) if anything failed since open().
+  bool commit(std::string* error);
+
+  // Closes and removes the temporary file without publishing it.
+  void abandon();
+
+ private:
+  std::FILE* fp_ = nullptr;
+  std::string path_;
+  std::string tmp_path_;
+  bool failed_ = false;
+  int saved_errno_ = 0;
+};
+
+// Writes `contents` to `path` atomically. Returns false and sets *error.
+bool write_file_atomically(const std::string& path, std::string_view contents,
+                           std::string* error);
+
+}  // namespace leasesim

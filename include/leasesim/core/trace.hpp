@@ -1,0 +1,147 @@
+// Trace records: the canonical stream of everything significant that
+// happens in a run.
+//
+// A Record is a small POD: true time, the node's local (wall) time, the node,
+// a kind, and up to kMaxFields numeric fields whose meaning the kind's
+// descriptor gives. Building one costs a few stores and no allocation, so
+// layers emit records unconditionally; only sinks that format text (the
+// JSONL writer) cost anything, and they exist only when tracing is on.
+//
+// Kinds are numbered in ranges owned by the layer that defines them (see
+// KindRange below); core itself defines none. A TraceSchema maps kind
+// numbers to descriptors and is assembled by whoever wires the layers.
+//
+// The canonical stream is hashed into a 64-bit fingerprint (TraceHasher).
+// The hash covers time, local time, node, kind and all fields of every
+// record, in emission order. Unused fields must be zero.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leasesim/core/time.hpp"
+
+namespace leasesim {
+
+inline constexpr int kMaxFields = 6;
+inline constexpr uint32_t kNoNode = UINT32_MAX;
+
+struct Record {
+  TimePoint time;   // true time (set by the host, never by a node)
+  TimePoint local;  // the node's wall clock at `time` (origin if no node)
+  uint32_t node = kNoNode;
+  uint16_t kind = 0;
+  std::array<uint64_t, kMaxFields> f{};  // meaning per kind; unused = 0
+};
+
+// How a field is rendered. Values are stored as uint64; signed types are
+// two's-complement reinterpretations.
+enum class FieldType : uint8_t {
+  kUint,      // unsigned integer
+  kInt,       // signed integer
+  kDuration,  // signed nanoseconds
+  kTime,      // signed nanoseconds since a clock's origin
+  kBool,      // 0 or 1
+  kName,      // index into name table `table` (e.g. nodes, resources)
+  kEnum,      // index into `enum_names`
+};
+
+struct FieldDesc {
+  const char* name = nullptr;
+  FieldType type = FieldType::kUint;
+  uint8_t table = 0;                         // for kName
+  const char* const* enum_names = nullptr;   // for kEnum
+  uint32_t enum_count = 0;
+};
+
+struct KindDesc {
+  uint16_t kind = 0;
+  const char* name = nullptr;  // stable, lowercase, used in the JSONL "k" key
+  uint8_t field_count = 0;
+  std::array<FieldDesc, kMaxFields> fields{};
+};
+
+// Record kind numbers are partitioned by layer so each layer can add kinds
+// without touching the others.
+namespace kind_range {
+inline constexpr uint16_t kNet = 0x0100;
+inline constexpr uint16_t kWorld = 0x0200;
+inline constexpr uint16_t kProtocol = 0x0300;  // 0x0300..0x07ff: protocols
+inline constexpr uint16_t kCheck = 0x0800;
+inline constexpr uint16_t kEnd = 0x0900;
+}  // namespace kind_range
+
+// Well-known name tables for kName fields.
+namespace name_table {
+inline constexpr uint8_t kNodes = 0;
+inline constexpr uint8_t kResources = 1;
+inline constexpr uint8_t kCount = 2;
+}  // namespace name_table
+
+// Maps kind numbers to descriptors and holds the name tables records refer
+// to. Built once per run; read-only afterwards.
+class TraceSchema {
+ public:
+  TraceSchema();
+  void add(const KindDesc& desc);            // precondition: kind unused, in range
+  const KindDesc* find(uint16_t kind) const;  // nullptr if unknown
+  std::vector<std::string>& names(uint8_t table) { return names_[table]; }
+  const std::vector<std::string>& names(uint8_t table) const { return names_[table]; }
+  // All registered kinds in kind order (for documentation and tests).
+  std::vector<const KindDesc*> all() const;
+
+ private:
+  std::vector<KindDesc> by_kind_;  // indexed by kind; name == nullptr if unused
+  std::array<std::vector<std::string>, name_table::kCount> names_;
+};
+
+// 64-bit fingerprint of a record stream. Deterministic integer arithmetic
+// only; identical on every platform and compiler.
+class TraceHasher {
+ public:
+  void add(const Record& r) {
+    mix(static_cast<uint64_t>(r.time.ns()));
+    mix(static_cast<uint64_t>(r.local.ns()));
+    mix((static_cast<uint64_t>(r.kind) << 32) | r.node);
+    for (uint64_t v : r.f) mix(v);
+    ++count_;
+  }
+  uint64_t value() const { return finalize(h_ ^ count_); }
+  uint64_t count() const { return count_; }
+
+ private:
+  void mix(uint64_t v) {
+    // Multiply-rotate mixing (in the spirit of wyhash/xxhash): fast and
+    // order-sensitive.
+    h_ ^= v * 0x9E3779B97F4A7C15ULL;
+    h_ = ((h_ << 31) | (h_ >> 33)) * 0xC2B2AE3D27D4EB4FULL;
+  }
+  static uint64_t finalize(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+  }
+  uint64_t h_ = 0x243F6A8885A308D3ULL;
+  uint64_t count_ = 0;
+};
+
+// Where records go when tracing is on.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void write(const Record& r) = 0;
+  // Flushes and completes the output. Returns false and sets *error if the
+  // output could not be written whole.
+  virtual bool finish(std::string* error) = 0;
+};
+
+// Formats a 64-bit hash the way every report prints it (16 hex digits).
+std::string format_hash(uint64_t h);
+
+}  // namespace leasesim
