@@ -1,3 +1,66 @@
-// Placeholder entry point while the CLI is being written.
+// leasesim: the command-line entry point. Dispatches to subcommands; every
+// error a user can cause ends in a message and exit code 2, never a crash.
 #include <cstdio>
-int main() { std::puts("leasesim: under construction"); return 0; }
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <boost/program_options/errors.hpp>
+
+#include "cli.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: leasesim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO       simulate one scenario and print a report\n"
+    "  check PATH...      run scenarios and compare each with its expect block (for CI)\n"
+    "  validate PATH...   load and validate scenarios without running them\n"
+    "  schema             print the JSON Schema of scenario files\n"
+    "\n"
+    "  leasesim <command> --help   options of a command\n"
+    "  leasesim --version          version\n"
+    "\n"
+    "exit codes: 0 ok, 1 violation or unmet expectation, 2 bad input or usage\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace leasesim::cli;
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitBadInput;
+  }
+  const std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("leasesim %s\n", LEASESIM_VERSION);
+    return kExitOk;
+  }
+  try {
+    if (command == "run") return cmd_run(args);
+    if (command == "check") return cmd_check(args);
+    if (command == "validate") return cmd_validate(args);
+    if (command == "schema") return cmd_schema(args);
+    std::fprintf(stderr, "leasesim: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+    return kExitBadInput;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "leasesim %s: %s\n(see leasesim %s --help)\n", command.c_str(),
+                 e.message.c_str(), command.c_str());
+    return kExitBadInput;
+  } catch (const boost::program_options::error& e) {
+    std::fprintf(stderr, "leasesim %s: %s\n(see leasesim %s --help)\n", command.c_str(), e.what(),
+                 command.c_str());
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "leasesim %s: out of memory\n", command.c_str());
+    return kExitBadInput;
+  }
+}

@@ -52,7 +52,10 @@ class NodeClock {
   // Changes the drift from true_now on. Precondition: |ppb| <= kMaxDriftPpb.
   void set_drift(TimePoint true_now, int64_t drift_ppb);
   // Steps the wall clock by delta (negative: backward).
-  void step_wall(Duration delta) { wall_delta_ += delta; }
+  void step_wall(Duration delta) {
+    wall_delta_ += delta;
+    ++epoch_;
+  }
 
   int64_t drift_ppb() const { return drift_ppb_; }
   // Current offset of the wall clock from true time.

@@ -1,0 +1,104 @@
+// The messages nodes exchange. One flat struct for every type, as in
+// etcd/raft's raftpb.Message: each type uses a documented subset of the
+// fields and leaves the rest at their defaults. A flat struct keeps message
+// slots reusable (the world recycles them without reallocating `entries`).
+//
+// Field use by type:
+//   kAcquire   requestor->server: resource, ttl, request_id
+//   kRenew     requestor->server: resource, lease, request_id
+//   kRelease   requestor->server: resource, lease, request_id
+//   kGranted   server->requestor: resource, lease, token, ttl, request_id
+//   kDenied    server->requestor: resource, error, holder, request_id, lease
+//   kRenewed   server->requestor: resource, lease, ttl, request_id
+//   kReleased  server->requestor: resource, lease, request_id
+//   kRedirect  server->requestor: leader_hint (kInvalidNode = unknown), request_id
+//   kRequestVote     term, index=last log index, log_term=last log term
+//   kVoteReply       term, success=granted
+//   kAppendEntries   term, index=prev index, log_term=prev term, commit, entries
+//   kAppendReply     term, success, index=match index (success) or hint (reject)
+//   kInstallSnapshot term, index=snapshot index, log_term=snapshot term, snapshot
+//   kWrite     requestor->storage: resource, token, lease, request_id
+//   kWriteReply storage->requestor: resource, token, success, request_id
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "leasesim/protocol/types.hpp"
+
+namespace leasesim {
+
+enum class MsgType : uint16_t {
+  kAcquire,
+  kRenew,
+  kRelease,
+  kGranted,
+  kDenied,
+  kRenewed,
+  kReleased,
+  kRedirect,
+  kRequestVote,
+  kVoteReply,
+  kAppendEntries,
+  kAppendReply,
+  kInstallSnapshot,
+  kWrite,
+  kWriteReply,
+  kCount,
+};
+extern const char* const kMsgTypeNames[];
+inline const char* to_string(MsgType t) { return kMsgTypeNames[static_cast<int>(t)]; }
+
+enum class EntryType : uint8_t { kNoop, kGrant, kRenew, kRelease, kExpire, kCount };
+extern const char* const kEntryTypeNames[];
+
+// A replicated log entry. Its index is its position in the log.
+struct LogEntry {
+  Term term = 0;
+  EntryType type = EntryType::kNoop;
+  ResourceId resource = kNoResource;
+  NodeId holder = kInvalidNode;   // grant: the requestor
+  LeaseId lease = kNoLease;       // renew/release/expire: the lease (0 = by resource)
+  Duration ttl;                   // grant/renew
+  TimePoint wall_expiry;          // grant/renew: the writing leader's wall clock + ttl
+  uint64_t request_id = 0;        // grant/renew/release: for the reply
+};
+
+// One held lease in a snapshot of the lease table.
+struct LeaseRecord {
+  ResourceId resource = kNoResource;
+  NodeId holder = kInvalidNode;
+  LeaseId lease = kNoLease;
+  uint64_t token = 0;
+  Duration ttl;
+  TimePoint wall_expiry;
+  uint64_t request_id = 0;
+};
+
+struct Message {
+  MsgType type = MsgType::kAcquire;
+  NodeId from = kInvalidNode;
+  NodeId to = kInvalidNode;
+  // Client fields.
+  uint64_t request_id = 0;
+  ResourceId resource = kNoResource;
+  LeaseId lease = kNoLease;
+  uint64_t token = 0;
+  Duration ttl;
+  ErrorCode error = ErrorCode::kNone;
+  NodeId holder = kInvalidNode;
+  NodeId leader_hint = kInvalidNode;
+  // Consensus fields.
+  Term term = 0;
+  LogIndex index = 0;
+  Term log_term = 0;
+  LogIndex commit = 0;
+  bool success = false;
+  std::vector<LogEntry> entries;
+  std::vector<LeaseRecord> snapshot;
+
+  // Resets every field to its default but keeps the vectors' capacity.
+  void reset(MsgType t, NodeId src, NodeId dst);
+};
+
+}  // namespace leasesim

@@ -1,0 +1,109 @@
+// The interface every simulated process implements, in the style of
+// etcd/raft: a node is a pure state machine. It receives one input at a
+// time (start, a message, or a timer) together with its *local* clock
+// readings, and answers only by filling an Effects buffer: messages to send,
+// timers to set, records to trace. It never sees true time, the network,
+// the event queue or any randomness other than the Rng it was given, so a
+// node can be unit-tested by feeding inputs and asserting outputs.
+//
+// Durable state (what survives a crash) lives in a DurableState object the
+// host keeps across crashes; a node writes it synchronously, as if fsynced
+// before its messages leave. On restart the host builds a new node over
+// the same DurableState; everything else is lost.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "leasesim/core/assert.hpp"
+#include "leasesim/core/time.hpp"
+#include "leasesim/core/trace.hpp"
+#include "leasesim/protocol/message.hpp"
+
+namespace leasesim {
+
+// A timer the node asked for. `kind` and `arg` are the node's own; the
+// host hands them back unchanged when the timer fires. Timers cannot be
+// cancelled: a node recognises a timer that no longer matters (a stale
+// generation in `arg`, a state that has moved on) and ignores it.
+struct TimerRequest {
+  ClockKind clock = ClockKind::kMonotonic;
+  TimePoint deadline;  // on the node's `clock`
+  uint32_t kind = 0;
+  uint64_t arg = 0;
+};
+
+struct TimerFire {
+  uint32_t kind = 0;
+  uint64_t arg = 0;
+};
+
+// The output of one step. The host clears it before each step and consumes
+// it after. Message slots keep their capacity across steps, so a node's
+// steady state allocates nothing.
+class Effects {
+ public:
+  // A fresh message to `to`, to be filled by the caller.
+  Message& send(MsgType type, NodeId from, NodeId to) {
+    if (sent_ == messages_.size()) messages_.emplace_back();
+    Message& m = messages_[sent_++];
+    m.reset(type, from, to);
+    return m;
+  }
+  void set_timer(ClockKind clock, TimePoint deadline, uint32_t kind, uint64_t arg = 0) {
+    timers_.push_back(TimerRequest{clock, deadline, kind, arg});
+  }
+  // A record of `kind` with fields f0.. (unused fields must stay zero). The
+  // host fills in time, local time and node.
+  Record& record(uint16_t kind) {
+    records_.emplace_back();
+    records_.back().kind = kind;
+    return records_.back();
+  }
+  void record(uint16_t kind, uint64_t f0, uint64_t f1 = 0, uint64_t f2 = 0, uint64_t f3 = 0,
+              uint64_t f4 = 0, uint64_t f5 = 0) {
+    Record& r = record(kind);
+    r.f = {f0, f1, f2, f3, f4, f5};
+  }
+
+  void clear() {
+    sent_ = 0;
+    timers_.clear();
+    records_.clear();
+  }
+
+  size_t message_count() const { return sent_; }
+  Message& message(size_t i) { return messages_[i]; }
+  const Message& message(size_t i) const { return messages_[i]; }
+  const std::vector<TimerRequest>& timers() const { return timers_; }
+  const std::vector<Record>& records() const { return records_; }
+
+ private:
+  std::vector<Message> messages_;
+  size_t sent_ = 0;
+  std::vector<TimerRequest> timers_;
+  std::vector<Record> records_;
+};
+
+// Base for what a node keeps on its simulated disk.
+class DurableState {
+ public:
+  virtual ~DurableState() = default;
+};
+
+class Node {
+ public:
+  virtual ~Node() = default;
+  // Called once after construction (first boot or restart after a crash).
+  virtual void start(const LocalClocks& now, Effects& out) = 0;
+  virtual void on_message(const Message& m, const LocalClocks& now, Effects& out) = 0;
+  virtual void on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) = 0;
+};
+
+// Signed values travel in record fields as two's complement.
+inline uint64_t as_field(int64_t v) { return static_cast<uint64_t>(v); }
+inline uint64_t as_field(TimePoint t) { return static_cast<uint64_t>(t.ns()); }
+inline uint64_t as_field(Duration d) { return static_cast<uint64_t>(d.ns()); }
+
+}  // namespace leasesim

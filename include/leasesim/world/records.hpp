@@ -1,0 +1,61 @@
+// Record kinds the world itself emits: message traffic, timers, faults and
+// clock changes. Field layouts (f0..):
+//   kSend       to(node), type(msg), id, resource            a node sent a message
+//   kDeliver    from(node), type(msg), id, resource          a message reached its node
+//   kDrop       peer(node: destination), type(msg), id, reason(DropReason)
+//   kTimer      kind, arg                                    a node's timer fired
+//   kCrash      -                                            node crashed (volatile state lost)
+//   kRestart    -                                            node restarted from its disk
+//   kPause      duration                                     node paused (stop-the-world)
+//   kResume     -                                            node resumed
+//   kPartition  groups                                       a split into `groups` groups began
+//   kGroupMember group, member(node)                         one node of the split (one record each)
+//   kCut        from(node), to(node)                         one direction of a link cut
+//   kIsolate    -                                            node isolated
+//   kHeal       -                                            every partition removed
+//   kClockStep  by, offset                                   wall clock stepped; offset = wall - true after
+//   kDrift      ppb, offset                                  clock drift changed
+//   kNetWindow  loss_ppm, duplicate_ppm, duration           network degradation began
+//   kNetWindowEnd -
+//   kFaultSkipped fault, why(SkipReason)                     a scripted fault could not apply
+//   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "leasesim/core/trace.hpp"
+
+namespace leasesim::world_rec {
+
+inline constexpr uint16_t kSend = kind_range::kWorld + 0;
+inline constexpr uint16_t kDeliver = kind_range::kWorld + 1;
+inline constexpr uint16_t kDrop = kind_range::kWorld + 2;
+inline constexpr uint16_t kTimer = kind_range::kWorld + 3;
+inline constexpr uint16_t kCrash = kind_range::kWorld + 4;
+inline constexpr uint16_t kRestart = kind_range::kWorld + 5;
+inline constexpr uint16_t kPause = kind_range::kWorld + 6;
+inline constexpr uint16_t kResume = kind_range::kWorld + 7;
+inline constexpr uint16_t kPartition = kind_range::kWorld + 8;
+inline constexpr uint16_t kGroupMember = kind_range::kWorld + 9;
+inline constexpr uint16_t kCut = kind_range::kWorld + 10;
+inline constexpr uint16_t kIsolate = kind_range::kWorld + 11;
+inline constexpr uint16_t kHeal = kind_range::kWorld + 12;
+inline constexpr uint16_t kClockStep = kind_range::kWorld + 13;
+inline constexpr uint16_t kDrift = kind_range::kWorld + 14;
+inline constexpr uint16_t kNetWindow = kind_range::kWorld + 15;
+inline constexpr uint16_t kNetWindowEnd = kind_range::kWorld + 16;
+inline constexpr uint16_t kFaultSkipped = kind_range::kWorld + 17;
+inline constexpr uint16_t kViolation = kind_range::kCheck + 0;
+
+enum class SkipReason : uint8_t {
+  kNoLeader,        // "leader" but no server is leader now
+  kNoHolder,        // "holder:X" but nobody holds X now
+  kNotCrashed,      // restart of a running node
+  kAlreadyCrashed,  // crash/pause of a crashed node
+  kCount,
+};
+
+std::span<const KindDesc> kinds();
+
+}  // namespace leasesim::world_rec

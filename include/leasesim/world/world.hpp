@@ -1,0 +1,85 @@
+// The world: hosts a scenario's nodes on the event engine, the network
+// model and the clock models, applies faults, feeds every record to the
+// checker, the trace hash and (if tracing) the trace sink.
+//
+// One World is one run: construct, run() once, read the result. Runs are
+// deterministic: the same Scenario (seed included) gives the same record
+// stream and trace hash on every platform. Nothing here reads the wall
+// clock except RunOptions::max_wall_seconds, which can only cut a run
+// short (and says so in the result).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leasesim/check/checker.hpp"
+#include "leasesim/core/scheduler.hpp"
+#include "leasesim/core/trace.hpp"
+#include "leasesim/scenario/scenario.hpp"
+
+namespace leasesim {
+
+struct RunOptions {
+  std::optional<TimePoint> until;      // default: the scenario's duration
+  uint64_t max_events = UINT64_MAX;    // engine events handled at most
+  double max_wall_seconds = 0.0;       // 0: no limit
+  bool stop_on_first_violation = false;
+  TraceSink* trace = nullptr;          // not owned; nullptr: tracing off
+};
+
+struct NetStats {
+  uint64_t sent = 0;
+  uint64_t delivered = 0;
+  uint64_t duplicated = 0;
+  uint64_t dropped_partition = 0;
+  uint64_t dropped_loss = 0;
+  uint64_t dropped_crashed = 0;
+};
+
+enum class EndReason : uint8_t {
+  kCompleted,      // reached the scenario's end (or --until)
+  kQuiescent,      // nothing left to happen before the end
+  kViolation,      // stopped at the first violation, as asked
+  kEventBudget,    // --max-events reached
+  kWallTimeout,    // --timeout reached
+};
+const char* to_string(EndReason r);
+
+struct RunResult {
+  std::string scenario;
+  uint64_t seed = 0;
+  TimePoint end;               // virtual time reached
+  EndReason reason = EndReason::kCompleted;
+  uint64_t events = 0;         // engine events handled
+  uint64_t records = 0;        // trace records emitted
+  uint64_t trace_hash = 0;
+  double wall_seconds = 0.0;
+  std::vector<Violation> violations;  // warnings included
+  size_t failures = 0;                // violations that are not warnings
+  Metrics metrics;
+  NetStats net;
+};
+
+class World {
+ public:
+  World(const Scenario& scenario, const RunOptions& options);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  RunResult run();
+  // The schema of this run's records (kinds and node/resource names).
+  const TraceSchema& schema() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Builds the schema for a scenario without running it (for converters).
+TraceSchema make_trace_schema(const Scenario& scenario);
+
+}  // namespace leasesim

@@ -1,0 +1,25 @@
+#include "leasesim/check/violation.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace leasesim {
+namespace {
+constexpr std::array<std::string_view, 5> kNames = {
+    "overlap", "stale_write", "latent_overlap", "election_safety", "committed_changed"};
+static_assert(kNames.size() == static_cast<size_t>(ViolationKind::kCount));
+}  // namespace
+
+const char* to_string(ViolationKind k) { return kNames[static_cast<size_t>(k)].data(); }
+
+bool parse_violation_kind(std::string_view name, ViolationKind* out) {
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i] == name) {
+      *out = static_cast<ViolationKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace leasesim

@@ -1,0 +1,39 @@
+// Shared pieces of the leasesim command line. Exit codes (docs/cli.md):
+//   0  ok / everything as expected
+//   1  a safety violation or an unmet expectation
+//   2  bad input or usage (the message says what and where)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leasesim/scenario/scenario.hpp"
+
+namespace leasesim::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+
+// Thrown by commands for a usage error; main prints it and exits 2.
+struct UsageError {
+  std::string message;
+};
+
+int cmd_run(const std::vector<std::string>& args);
+int cmd_check(const std::vector<std::string>& args);
+int cmd_validate(const std::vector<std::string>& args);
+int cmd_schema(const std::vector<std::string>& args);
+
+// Loads a scenario, printing errors and warnings to stderr. nullopt on error.
+std::optional<Scenario> load_or_report(const std::string& path, bool show_warnings = true);
+
+// Scenario files under each path (files as given, folders recursively,
+// *.json only), sorted so runs are reproducible.
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std::string* error);
+
+// Parses a duration argument or throws UsageError naming the option.
+Duration parse_duration_arg(const std::string& option, const std::string& text);
+
+}  // namespace leasesim::cli

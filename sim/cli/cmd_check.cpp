@@ -1,0 +1,75 @@
+// leasesim check PATH...: the CI entry point. Runs every scenario with an
+// expect block and compares the outcome with it.
+#include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "cli.hpp"
+#include "leasesim/world/expectation.hpp"
+#include "leasesim/world/world.hpp"
+
+namespace po = boost::program_options;
+
+namespace leasesim::cli {
+
+int cmd_check(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "usage: leasesim check PATH... [options]\n\n"
+      "Runs each scenario (files, or folders searched recursively for *.json) and\n"
+      "compares the run with the scenario's expect block; a scenario without one\n"
+      "expects safety to hold. Prints one line per scenario and a total.\n"
+      "Exit 1 if any scenario failed, 2 if any could not be loaded.\n\noptions");
+  std::vector<std::string> paths;
+  opts.add_options()("help,h", "show this help")("quiet,q", "print failures and the total only");
+  po::options_description hidden;
+  hidden.add_options()("path", po::value<std::vector<std::string>>(&paths));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("path", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return kExitOk;
+  }
+  if (paths.empty()) throw UsageError{"missing PATH (scenario files or folders)"};
+  std::string error;
+  const std::vector<std::string> files = expand_paths(paths, &error);
+  if (!error.empty()) throw UsageError{error};
+  const bool quiet = vm.count("quiet") > 0;
+
+  size_t passed = 0, failed = 0, bad = 0;
+  for (const std::string& file : files) {
+    std::optional<Scenario> sc = load_or_report(file, false);
+    if (!sc) {
+      ++bad;
+      std::printf("ERROR %s (could not be loaded, see above)\n", file.c_str());
+      continue;
+    }
+    World world(*sc, RunOptions{});
+    const RunResult r = world.run();
+    const std::vector<std::string> unmet = unmet_expectations(sc->expect, r);
+    const char* verdict = r.failures == 0 ? "holds" : "violation";
+    if (unmet.empty()) {
+      ++passed;
+      if (!quiet)
+        std::printf("PASS  %-56s %7.2fs  %s  %s\n", file.c_str(), r.wall_seconds, verdict,
+                    format_hash(r.trace_hash).c_str());
+    } else {
+      ++failed;
+      std::printf("FAIL  %-56s %7.2fs  %s  %s\n", file.c_str(), r.wall_seconds, verdict,
+                  format_hash(r.trace_hash).c_str());
+      for (const std::string& u : unmet) std::printf("        %s\n", u.c_str());
+    }
+    std::fflush(stdout);
+  }
+  if (bad) std::printf("%zu passed, %zu failed, %zu invalid\n", passed, failed, bad);
+  else std::printf("%zu passed, %zu failed\n", passed, failed);
+  if (bad) return kExitBadInput;
+  return failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace leasesim::cli

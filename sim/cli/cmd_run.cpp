@@ -1,0 +1,118 @@
+// leasesim run SCENARIO: one simulation, a report, optionally a trace.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <boost/program_options.hpp>
+
+#include "cli.hpp"
+#include "leasesim/core/atomic_file.hpp"
+#include "leasesim/core/jsonl_writer.hpp"
+#include "leasesim/world/expectation.hpp"
+#include "leasesim/world/report.hpp"
+#include "leasesim/world/world.hpp"
+
+namespace po = boost::program_options;
+
+namespace leasesim::cli {
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "usage: leasesim run SCENARIO [options]\n\n"
+      "Simulates SCENARIO and prints a report: violations first, then metrics and the\n"
+      "trace hash. Exit 1 if safety was violated, 2 on bad input.\n\noptions");
+  std::string scenario_path, trace_path, out_dir;
+  uint64_t seed = 0;
+  std::string until, timeout;
+  uint64_t max_events = 0;
+  opts.add_options()
+      ("help,h", "show this help")
+      ("seed", po::value<uint64_t>(&seed), "override the scenario's seed")
+      ("until", po::value<std::string>(&until), "stop at this virtual time (e.g. 30s)")
+      ("trace", po::value<std::string>(&trace_path), "write the trace as JSON Lines to FILE")
+      ("out", po::value<std::string>(&out_dir),
+       "write trace.jsonl, report.txt and report.json into DIR (created if needed)")
+      ("json", "print the report as JSON instead of text")
+      ("stop-on-first", "stop at the first violation")
+      ("max-events", po::value<uint64_t>(&max_events), "stop after N engine events")
+      ("timeout", po::value<std::string>(&timeout), "stop after this much wall-clock time (e.g. 30s)");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return kExitOk;
+  }
+  if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
+  if (!trace_path.empty() && !out_dir.empty())
+    throw UsageError{"--trace and --out both name the trace; use one"};
+
+  std::optional<Scenario> sc = load_or_report(scenario_path);
+  if (!sc) return kExitBadInput;
+  if (vm.count("seed")) sc->seed = seed;
+
+  RunOptions ro;
+  if (!until.empty()) ro.until = TimePoint::origin() + parse_duration_arg("until", until);
+  if (!timeout.empty())
+    ro.max_wall_seconds =
+        static_cast<double>(parse_duration_arg("timeout", timeout).ns()) / 1e9;
+  if (vm.count("max-events")) ro.max_events = max_events;
+  ro.stop_on_first_violation = vm.count("stop-on-first") > 0;
+
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "leasesim run: cannot create \"%s\": %s\n", out_dir.c_str(),
+                   ec.message().c_str());
+      return kExitBadInput;
+    }
+    trace_path = (std::filesystem::path(out_dir) / "trace.jsonl").string();
+  }
+
+  const TraceSchema schema = make_trace_schema(*sc);
+  std::unique_ptr<JsonlTraceWriter> writer;
+  if (!trace_path.empty()) {
+    AtomicFile file;
+    std::string error;
+    if (!file.open(trace_path, &error)) {
+      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    writer = std::make_unique<JsonlTraceWriter>(schema, std::move(file));
+  }
+  ro.trace = writer.get();
+  World world(*sc, ro);
+  const RunResult result = world.run();
+  if (writer) {
+    std::string error;
+    if (!writer->finish(&error)) {
+      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+  }
+  const std::string text = format_report(*sc, result, schema);
+  const nlohmann::json json = report_json(*sc, result, schema);
+  if (vm.count("json")) std::cout << json.dump(2) << "\n";
+  else std::cout << text;
+  if (!out_dir.empty()) {
+    std::string error;
+    const std::filesystem::path dir(out_dir);
+    if (!write_file_atomically((dir / "report.txt").string(), text, &error) ||
+        !write_file_atomically((dir / "report.json").string(), json.dump(2) + "\n", &error)) {
+      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    if (!vm.count("json")) std::cout << "\nwrote " << out_dir << "/{trace.jsonl,report.txt,report.json}\n";
+  }
+  return result.failures > 0 ? kExitFailed : kExitOk;
+}
+
+}  // namespace leasesim::cli

@@ -1,0 +1,158 @@
+// Leader election: terms, randomized timeouts, votes, CheckQuorum.
+#include <algorithm>
+
+#include "leasesim/core/distributions.hpp"
+#include "leasesim/protocol/lease_server.hpp"
+
+namespace leasesim {
+
+void LeaseServer::reset_election_timer(const LocalClocks& now, Effects& out) {
+  ++election_gen_;
+  const Duration timeout = uniform_duration(rng_, cfg_.election_min, cfg_.election_max);
+  out.set_timer(ClockKind::kMonotonic, now.mono + timeout, kElectionTimer, election_gen_);
+}
+
+bool LeaseServer::observe_term(const Message& m, const LocalClocks& now, Effects& out) {
+  // Returns false if the message is from an older term and must be
+  // answered (or dropped) without further effect.
+  if (m.term > disk_.term) {
+    const NodeId leader = (m.type == MsgType::kAppendEntries ||
+                           m.type == MsgType::kInstallSnapshot) ? m.from : kInvalidNode;
+    if (role_ == Role::kLeader) {
+      step_down(StepDownReason::kHigherTerm, m.term, now, out);
+      leader_ = leader;
+    } else {
+      become_follower(m.term, leader, now, out);
+    }
+    return true;
+  }
+  return m.term == disk_.term;
+}
+
+void LeaseServer::become_follower(Term term, NodeId leader, const LocalClocks& now,
+                                  Effects& out) {
+  const bool changed = role_ != Role::kFollower || term != disk_.term;
+  if (term != disk_.term) {
+    disk_.term = term;
+    disk_.voted_for = kInvalidNode;
+  }
+  role_ = Role::kFollower;
+  leader_ = leader;
+  ready_ = false;
+  if (changed) record_role(out);
+  reset_election_timer(now, out);
+}
+
+void LeaseServer::step_down(StepDownReason why, Term new_term, const LocalClocks& now,
+                            Effects& out) {
+  out.record(raft_obs::kStepDown, disk_.term, static_cast<uint64_t>(why));
+  ++epoch_;  // invalidates the leadership's timers
+  for (LeaderLease& l : leases_) l = LeaderLease{};
+  become_follower(new_term, kInvalidNode, now, out);
+}
+
+void LeaseServer::become_candidate(const LocalClocks& now, Effects& out) {
+  disk_.term += 1;
+  disk_.voted_for = cfg_.self;
+  role_ = Role::kCandidate;
+  leader_ = kInvalidNode;
+  ready_ = false;
+  votes_ = 1;
+  std::fill(voted_for_me_.begin(), voted_for_me_.end(), 0);
+  voted_for_me_[self_index_] = 1;
+  record_role(out);
+  if (votes_ >= majority()) {
+    become_leader(now, out);
+    return;
+  }
+  for (size_t i = 0; i < cfg_.servers.size(); ++i) {
+    if (i == self_index_) continue;
+    Message& m = out.send(MsgType::kRequestVote, cfg_.self, cfg_.servers[i]);
+    m.term = disk_.term;
+    m.index = disk_.log.last_index();
+    m.log_term = disk_.log.last_term();
+  }
+  reset_election_timer(now, out);
+}
+
+void LeaseServer::on_request_vote(const Message& m, const LocalClocks& now, Effects& out) {
+  // Leader stickiness (with CheckQuorum, as etcd): a server that heard from
+  // a live leader recently ignores a disruptive candidate entirely, without
+  // even adopting its term.
+  if (cfg_.options.check_quorum && m.term > disk_.term && leader_ != kInvalidNode &&
+      (role_ == Role::kLeader || now.mono - last_heard_leader_ < cfg_.election_min)) {
+    return;
+  }
+  const bool current = observe_term(m, now, out);
+  bool granted = false;
+  if (current) {
+    const bool up_to_date =
+        m.log_term > disk_.log.last_term() ||
+        (m.log_term == disk_.log.last_term() && m.index >= disk_.log.last_index());
+    if (up_to_date && (disk_.voted_for == kInvalidNode || disk_.voted_for == m.from) &&
+        role_ == Role::kFollower) {
+      disk_.voted_for = m.from;
+      granted = true;
+      reset_election_timer(now, out);
+    }
+  }
+  out.record(raft_obs::kVote, disk_.term, m.from, granted ? 1 : 0);
+  Message& r = out.send(MsgType::kVoteReply, cfg_.self, m.from);
+  r.term = disk_.term;
+  r.success = granted;
+}
+
+void LeaseServer::on_vote_reply(const Message& m, const LocalClocks& now, Effects& out) {
+  if (!observe_term(m, now, out)) return;
+  if (role_ != Role::kCandidate || !m.success) return;
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
+  if (it == cfg_.servers.end()) return;
+  const size_t i = static_cast<size_t>(it - cfg_.servers.begin());
+  if (voted_for_me_[i]) return;  // a duplicated reply counts once
+  voted_for_me_[i] = 1;
+  if (++votes_ >= majority()) become_leader(now, out);
+}
+
+void LeaseServer::become_leader(const LocalClocks& now, Effects& out) {
+  role_ = Role::kLeader;
+  leader_ = cfg_.self;
+  ready_ = false;
+  ++epoch_;
+  for (LeaderLease& l : leases_) l = LeaderLease{};
+  for (size_t i = 0; i < peers_.size(); ++i) {
+    peers_[i] = Peer{};
+    peers_[i].next = disk_.log.last_index() + 1;
+    peers_[i].last_sent = now.mono;
+  }
+  peers_[self_index_].match = disk_.log.last_index();
+  record_role(out);
+  out.set_timer(ClockKind::kMonotonic, now.mono + cfg_.heartbeat, kHeartbeatTimer, epoch_);
+  if (cfg_.options.check_quorum)
+    out.set_timer(ClockKind::kMonotonic, now.mono + cfg_.election_min, kQuorumTimer, epoch_);
+  // A no-op in the new term commits every earlier entry (Raft section 8);
+  // the leader serves leases only once it is applied.
+  LogEntry noop;
+  noop.term = disk_.term;
+  noop.type = EntryType::kNoop;
+  append_local(noop, now, out);
+  // Followers start in probe state, which broadcast_append skips: announce
+  // the leadership (and the no-op) to each of them now rather than at the
+  // first heartbeat.
+  for (size_t i = 0; i < peers_.size(); ++i)
+    if (i != self_index_) send_append(i, now, out, false);
+}
+
+void LeaseServer::on_quorum_check(const LocalClocks& now, Effects& out) {
+  size_t heard = 1;  // self
+  for (size_t i = 0; i < peers_.size(); ++i) {
+    if (i != self_index_ && peers_[i].heard) ++heard;
+    peers_[i].heard = false;
+  }
+  if (heard < majority()) {
+    step_down(StepDownReason::kLostQuorum, disk_.term, now, out);
+    return;
+  }
+  out.set_timer(ClockKind::kMonotonic, now.mono + cfg_.election_min, kQuorumTimer, epoch_);
+}
+
+}  // namespace leasesim

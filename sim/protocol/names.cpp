@@ -1,0 +1,52 @@
+// Stable names of protocol enums. They appear in traces, reports and
+// scenario files, so they never change once published.
+#include "leasesim/protocol/message.hpp"
+#include "leasesim/protocol/observations.hpp"
+#include "leasesim/protocol/types.hpp"
+
+namespace leasesim {
+
+const char* const kErrorCodeNames[] = {"none",          "held",       "not_ready", "unknown_lease",
+                                       "not_holder",    "expired",    "stale_token"};
+static_assert(std::size(kErrorCodeNames) == static_cast<size_t>(ErrorCode::kCount));
+
+const char* const kMsgTypeNames[] = {
+    "acquire",      "renew",          "release",      "granted",      "denied",
+    "renewed",      "released",       "redirect",     "request_vote", "vote_reply",
+    "append_entries", "append_reply", "install_snapshot", "write",     "write_reply"};
+static_assert(std::size(kMsgTypeNames) == static_cast<size_t>(MsgType::kCount));
+
+const char* const kEntryTypeNames[] = {"noop", "grant", "renew", "release", "expire"};
+static_assert(std::size(kEntryTypeNames) == static_cast<size_t>(EntryType::kCount));
+
+const char* const kRoleNames[] = {"follower", "candidate", "leader"};
+static_assert(std::size(kRoleNames) == static_cast<size_t>(Role::kCount));
+
+const char* const kFreeReasonNames[] = {"expired", "released"};
+static_assert(std::size(kFreeReasonNames) == static_cast<size_t>(FreeReason::kCount));
+
+const char* const kBeliefEndReasonNames[] = {"released", "expired", "revoked", "fenced"};
+static_assert(std::size(kBeliefEndReasonNames) == static_cast<size_t>(BeliefEndReason::kCount));
+
+void Message::reset(MsgType t, NodeId src, NodeId dst) {
+  type = t;
+  from = src;
+  to = dst;
+  request_id = 0;
+  resource = kNoResource;
+  lease = kNoLease;
+  token = 0;
+  ttl = Duration::zero();
+  error = ErrorCode::kNone;
+  holder = kInvalidNode;
+  leader_hint = kInvalidNode;
+  term = 0;
+  index = 0;
+  log_term = 0;
+  commit = 0;
+  success = false;
+  entries.clear();
+  snapshot.clear();
+}
+
+}  // namespace leasesim

@@ -1,0 +1,301 @@
+#include "leasesim/protocol/requestor.hpp"
+
+#include <algorithm>
+
+#include "leasesim/core/distributions.hpp"
+
+namespace leasesim {
+
+Requestor::Requestor(const RequestorConfig& config, Rng rng) : cfg_(config), rng_(rng) {
+  LEASESIM_ASSERT(!cfg_.servers.empty(), "requestor without servers");
+  LEASESIM_ASSERT(!cfg_.resources.empty(), "requestor without resources");
+  LEASESIM_ASSERT(cfg_.renew_every > Duration::zero(), "renew interval must be positive");
+}
+
+void Requestor::set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
+                          Effects& out) const {
+  out.set_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+}
+
+void Requestor::start(const LocalClocks& now, Effects& out) {
+  // Which server to try first is the requestor's own draw, so requestors
+  // spread over the core instead of all hitting the first server.
+  target_ = static_cast<size_t>(rng_.below(cfg_.servers.size()));
+  phase_ = Phase::kIdle;
+  const Duration think = uniform_duration(rng_, cfg_.think_min, cfg_.think_max);
+  set_timer(now, cfg_.start_after + think, kWakeTimer, 0, out);
+}
+
+void Requestor::wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out) {
+  phase_ = Phase::kIdle;
+  set_timer(now, uniform_duration(rng_, lo, hi), kWakeTimer, 0, out);
+}
+
+void Requestor::want(const LocalClocks& now, Effects& out) {
+  if (cfg_.max_holds != 0 && holds_ >= cfg_.max_holds) {
+    phase_ = Phase::kDone;
+    return;
+  }
+  switch (cfg_.choice) {
+    case ResourceChoice::kFixed:
+      resource_ = cfg_.resources[0];
+      break;
+    case ResourceChoice::kCycle:
+      resource_ = cfg_.resources[cycle_ % cfg_.resources.size()];
+      break;
+    case ResourceChoice::kRandom:
+      resource_ = cfg_.resources[static_cast<size_t>(rng_.below(cfg_.resources.size()))];
+      break;
+  }
+  out.record(obs::kWant, resource_);
+  phase_ = Phase::kAcquiring;
+  request_ = next_request_++;
+  request_first_sent_ = local(now);
+  send_acquire(now, out);
+}
+
+void Requestor::send_acquire(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kAcquire, cfg_.self, target());
+  m.resource = resource_;
+  m.ttl = cfg_.ttl;
+  m.request_id = request_;
+  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+}
+
+void Requestor::send_release(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kRelease, cfg_.self, target());
+  m.resource = resource_;
+  m.lease = lease_;
+  m.request_id = request_;
+  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+}
+
+void Requestor::resend(const LocalClocks& now, Effects& out) {
+  if (phase_ == Phase::kAcquiring) send_acquire(now, out);
+  else if (phase_ == Phase::kReleasing) send_release(now, out);
+}
+
+void Requestor::on_message(const Message& m, const LocalClocks& now, Effects& out) {
+  switch (m.type) {
+    case MsgType::kGranted: on_granted(m, now, out); return;
+    case MsgType::kDenied: on_denied(m, now, out); return;
+    case MsgType::kRedirect: on_redirect(m, now, out); return;
+    case MsgType::kRenewed: on_renewed(m, now, out); return;
+    case MsgType::kReleased: on_released(m, now, out); return;
+    case MsgType::kWriteReply: on_write_reply(m, now, out); return;
+    default: return;
+  }
+}
+
+void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& out) {
+  if (phase_ != Phase::kAcquiring || m.request_id != request_) return;  // stale or duplicate
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
+  if (it != cfg_.servers.end()) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  const TimePoint t = local(now);
+  const TimePoint anchor =
+      cfg_.options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
+  lease_ = m.lease;
+  token_ = m.token;
+  ttl_ = m.ttl;
+  deadline_ = holder_deadline(cfg_.options.margin, anchor, m.ttl);
+  ++hold_gen_;
+  if (deadline_ <= t) {
+    // Granted too late to be of use: hand it back and try again later.
+    phase_ = Phase::kReleasing;
+    request_ = next_request_++;
+    release_attempts_ = 1;
+    send_release(now, out);
+    return;
+  }
+  phase_ = Phase::kHolding;
+  work_allowed_ = true;
+  std::fill(renew_ids_.begin(), renew_ids_.end(), 0);
+  last_renew_answer_ = t;
+  out.record(obs::kBeliefBegin, resource_, lease_, token_, as_field(deadline_),
+             static_cast<uint64_t>(cfg_.options.holder_clock));
+  set_timer(now, deadline_ - t, kDeadlineTimer, hold_gen_, out);
+  set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
+  if (cfg_.hold_min != Duration::max()) {
+    const Duration hold = uniform_duration(rng_, cfg_.hold_min, cfg_.hold_max);
+    hold_until_ = t + hold;
+    set_timer(now, hold, kHoldEndTimer, hold_gen_, out);
+  } else {
+    hold_until_ = TimePoint::max();
+  }
+  if (cfg_.storage != kInvalidNode && cfg_.write_every > Duration::zero())
+    set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+}
+
+void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
+  if (phase_ == Phase::kHolding) {
+    const bool about_renewal =
+        std::find(renew_ids_.begin(), renew_ids_.end(), m.request_id) != renew_ids_.end();
+    if (!about_renewal || m.error == ErrorCode::kNotReady) return;
+    lose_lease(BeliefEndReason::kRevoked, now, out);
+    return;
+  }
+  if (m.request_id != request_) return;
+  if (phase_ == Phase::kAcquiring) {
+    wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+  } else if (phase_ == Phase::kReleasing) {
+    wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+  }
+}
+
+void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& out) {
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.leader_hint);
+  const bool known = it != cfg_.servers.end() && m.leader_hint != m.from;
+  if (known) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  if (phase_ == Phase::kHolding) {
+    const bool about_renewal =
+        std::find(renew_ids_.begin(), renew_ids_.end(), m.request_id) != renew_ids_.end();
+    if (about_renewal && known) send_renew(now, out);
+    else if (about_renewal && target() == m.from) next_server();
+    return;
+  }
+  if (m.request_id != request_ ||
+      (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
+    return;
+  if (known) {
+    resend(now, out);
+  } else {
+    // No leader known (an election is under way): try another server a
+    // little later rather than spinning.
+    if (target() == m.from) next_server();
+    set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
+  }
+}
+
+void Requestor::send_renew(const LocalClocks& now, Effects& out) {
+  const TimePoint t = local(now);
+  const uint64_t id = next_request_++;
+  const size_t slot = static_cast<size_t>(id % kRenewRing);
+  renew_ids_[slot] = id;
+  renew_sent_[slot] = t;
+  Message& m = out.send(MsgType::kRenew, cfg_.self, target());
+  m.resource = resource_;
+  m.lease = lease_;
+  m.request_id = id;
+}
+
+void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& out) {
+  if (phase_ != Phase::kHolding || m.resource != resource_) return;
+  const size_t slot = static_cast<size_t>(m.request_id % kRenewRing);
+  if (renew_ids_[slot] != m.request_id || m.request_id == 0) return;  // unknown or too old
+  const TimePoint t = local(now);
+  last_renew_answer_ = t;
+  const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? renew_sent_[slot] : t;
+  const TimePoint d = holder_deadline(cfg_.options.margin, anchor, m.ttl);
+  if (d > deadline_) {
+    deadline_ = d;
+    out.record(obs::kBeliefExtend, resource_, lease_, as_field(deadline_));
+  }
+}
+
+void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& out) {
+  if (phase_ != Phase::kReleasing || m.request_id != request_) return;
+  wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+}
+
+void Requestor::on_write_reply(const Message& m, const LocalClocks& now, Effects& out) {
+  if (phase_ == Phase::kHolding && !m.success && m.lease == lease_)
+    lose_lease(BeliefEndReason::kFenced, now, out);
+}
+
+void Requestor::end_belief(BeliefEndReason why, Effects& out) {
+  out.record(obs::kBeliefEnd, resource_, lease_, static_cast<uint64_t>(why));
+}
+
+void Requestor::lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out) {
+  end_belief(why, out);
+  ++holds_;
+  // Still wanting the resource: back off and try again.
+  wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+}
+
+void Requestor::finish_hold(const LocalClocks& now, Effects& out) {
+  // Stop acting as holder *before* asking for the release.
+  end_belief(BeliefEndReason::kReleased, out);
+  work_allowed_ = false;
+  ++holds_;
+  phase_ = Phase::kReleasing;
+  request_ = next_request_++;
+  release_attempts_ = 1;
+  send_release(now, out);
+}
+
+void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) {
+  const TimePoint l = local(now);
+  switch (t.kind) {
+    case kWakeTimer:
+      if (phase_ == Phase::kIdle) want(now, out);
+      return;
+    case kRequestTimer:
+      if (t.arg != send_gen_) return;
+      if (phase_ == Phase::kAcquiring) {
+        next_server();
+        send_acquire(now, out);
+      } else if (phase_ == Phase::kReleasing) {
+        // The lease runs out anyway; do not retry forever.
+        if (++release_attempts_ > 3) {
+          wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+          return;
+        }
+        next_server();
+        send_release(now, out);
+      }
+      return;
+    case kRetryTimer:
+      if (t.arg == send_gen_) resend(now, out);
+      return;
+    case kRenewTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (l >= deadline_) {
+        lose_lease(BeliefEndReason::kExpired, now, out);
+        return;
+      }
+      // Renewals unanswered for a request timeout: the server we talk to
+      // is probably gone; try the next one. Renewals go out every
+      // renew_every, so with renew_every > request_timeout even a prompt
+      // answer is more than request_timeout old at the next tick: only an
+      // answer older than both means a renewal went unanswered.
+      if (l - last_renew_answer_ > std::max(cfg_.request_timeout, cfg_.renew_every)) {
+        next_server();
+        last_renew_answer_ = l;
+      }
+      send_renew(now, out);
+      set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
+      return;
+    case kDeadlineTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (l >= deadline_) lose_lease(BeliefEndReason::kExpired, now, out);
+      else set_timer(now, deadline_ - l, kDeadlineTimer, hold_gen_, out);
+      return;
+    case kHoldEndTimer:
+      if (phase_ == Phase::kHolding && t.arg == hold_gen_) finish_hold(now, out);
+      return;
+    case kWorkCheckTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (l < deadline_) {
+        out.record(obs::kWorkCheck, resource_, lease_, token_);
+        set_timer(now, cfg_.check_to_write, kWorkWriteTimer, hold_gen_, out);
+      }
+      set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+      return;
+    case kWorkWriteTimer: {
+      // The write goes out without looking at the lease again: whatever
+      // happened since the check (a pause, an expiry) is not noticed.
+      if (t.arg != hold_gen_ || !work_allowed_) return;
+      Message& m = out.send(MsgType::kWrite, cfg_.self, cfg_.storage);
+      m.resource = resource_;
+      m.token = token_;
+      m.lease = lease_;
+      m.request_id = next_request_++;
+      return;
+    }
+    default:
+      LEASESIM_UNREACHABLE("unknown requestor timer");
+  }
+}
+
+}  // namespace leasesim

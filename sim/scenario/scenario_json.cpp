@@ -1,0 +1,278 @@
+// A Scenario back to its canonical JSON form (every field explicit), which
+// the loader reads back to the same Scenario. Runs of requestors that share
+// a configuration and are named prefix1..prefixN become one "count" group,
+// and resources named prefix1..prefixN become {"count", "prefix"}, so
+// generated scenarios stay small.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "leasesim/scenario/loader.hpp"
+
+namespace leasesim {
+
+namespace {
+
+using nlohmann::json;
+
+std::string dur(Duration d) {
+  return format_duration(d);
+}
+
+// names[i], or "" for an id out of range (a Scenario built in code may be
+// inconsistent; the loader then reports the empty name instead of this
+// function throwing).
+const std::string& name_at(const std::vector<std::string>& names, size_t i) {
+  static const std::string kNone;
+  return i < names.size() ? names[i] : kNone;
+}
+
+json ppm(int64_t ppb) {
+  if (ppb % 1000 == 0) return ppb / 1000;
+  return static_cast<double>(ppb) / 1000.0;
+}
+
+json latency_json(const LatencyModel& m) {
+  switch (m.kind) {
+    case LatencyModel::Kind::kConstant:
+      return {{"dist", "constant"}, {"value", dur(m.a)}};
+    case LatencyModel::Kind::kUniform:
+      return {{"dist", "uniform"}, {"min", dur(m.a)}, {"max", dur(m.b)}};
+    case LatencyModel::Kind::kExponential:
+      return {{"dist", "exponential"}, {"mean", dur(m.a)}, {"floor", dur(m.floor)}};
+    case LatencyModel::Kind::kLognormal:
+      return {
+          {"dist", "lognormal"}, {"median", dur(m.a)}, {"sigma", m.sigma}, {"floor", dur(m.floor)}};
+  }
+  return nullptr;
+}
+
+json range_json(Duration lo, Duration hi) {
+  if (lo == hi) return lo == Duration::max() ? json("forever") : json(dur(lo));
+  return {{"min", dur(lo)}, {"max", dur(hi)}};
+}
+
+// If names are prefix1..prefixN (N >= 2), the prefix; else "".
+bool generated_names(const std::vector<std::string>& names, std::string* prefix) {
+  if (names.size() < 2 || names[0].size() < 2 || names[0].back() != '1') return false;
+  *prefix = names[0].substr(0, names[0].size() - 1);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != *prefix + std::to_string(i + 1)) return false;
+  }
+  return !prefix->empty();
+}
+
+json requestor_config_json(const Scenario& s, const RequestorConfig& c) {
+  json r;
+  bool all = c.resources.size() == s.resources.size();
+  for (size_t i = 0; all && i < c.resources.size(); ++i) all = c.resources[i] == i;
+  if (all && !c.resources.empty()) {
+    r["resources"] = "all";
+  } else {
+    json names = json::array();
+    for (const ResourceId id : c.resources) names.push_back(name_at(s.resources, id));
+    r["resources"] = names;
+  }
+  r["choice"] = c.choice == ResourceChoice::kFixed   ? "fixed"
+                : c.choice == ResourceChoice::kCycle ? "cycle"
+                                                     : "random";
+  r["start"] = dur(c.start_after);
+  r["hold"] = range_json(c.hold_min, c.hold_max);
+  r["think"] = range_json(c.think_min, c.think_max);
+  r["backoff"] = range_json(c.backoff_min, c.backoff_max);
+  r["ttl"] = dur(c.ttl);
+  r["renew_every"] = dur(c.renew_every);
+  r["request_timeout"] = dur(c.request_timeout);
+  r["write_every"] = dur(c.write_every);
+  r["check_to_write"] = dur(c.check_to_write);
+  r["max_holds"] = c.max_holds;
+  return r;
+}
+
+// Whether two requestors serialize to the same configuration.
+bool same_config(const RequestorConfig& a, const RequestorConfig& b) {
+  return a.resources == b.resources && a.choice == b.choice && a.start_after == b.start_after &&
+         a.hold_min == b.hold_min && a.hold_max == b.hold_max && a.think_min == b.think_min &&
+         a.think_max == b.think_max && a.backoff_min == b.backoff_min &&
+         a.backoff_max == b.backoff_max && a.ttl == b.ttl && a.renew_every == b.renew_every &&
+         a.request_timeout == b.request_timeout && a.write_every == b.write_every &&
+         a.check_to_write == b.check_to_write && a.max_holds == b.max_holds;
+}
+
+json target_json(const Scenario& s, const std::vector<std::string>& nodes, const FaultTarget& t) {
+  switch (t.kind) {
+    case FaultTarget::Kind::kLeader:
+      return "leader";
+    case FaultTarget::Kind::kHolderOf:
+      return "holder:" + name_at(s.resources, t.resource);
+    case FaultTarget::Kind::kNode:
+      return name_at(nodes, t.node);
+  }
+  return nullptr;
+}
+
+json knobs_json(const LeaseOptions& o) {
+  return {
+      {"anchor", to_string(o.anchor)},
+      {"margin",
+       {{"kind", to_string(o.margin.kind)},
+        {"fixed", dur(o.margin.fixed)},
+        {"drift_ppm", o.margin.drift_ppm}}},
+      {"renewals", to_string(o.renewals)},
+      {"failover", to_string(o.failover)},
+      {"grant_reply", to_string(o.grant_reply)},
+      {"check_quorum", o.check_quorum},
+      {"keying", to_string(o.keying)},
+      {"fencing", o.fencing},
+      {"leader_clock", to_string(o.leader_clock)},
+      {"holder_clock", to_string(o.holder_clock)},
+  };
+}
+
+}  // namespace
+
+json scenario_to_json(const Scenario& s) try {
+  const std::vector<std::string> nodes = s.node_names();
+  json j;
+  j["name"] = s.name;
+  if (!s.description.empty()) j["description"] = s.description;
+  j["seed"] = s.seed;
+  j["duration"] = dur(s.duration);
+  j["protocol"] = {{"name", s.protocol}, {"preset", s.preset}, {"knobs", knobs_json(s.options)}};
+  j["core"] = {
+      {"servers", s.servers},
+      {"election_timeout", {{"min", dur(s.election_min)}, {"max", dur(s.election_max)}}},
+      {"heartbeat", dur(s.heartbeat)},
+      {"snapshot_every", s.snapshot_threshold},
+      {"max_append_entries", s.max_append_entries},
+  };
+  j["lease"] = {{"ttl", dur(s.ttl)}, {"max_ttl", dur(s.max_ttl)}};
+
+  std::string prefix;
+  if (generated_names(s.resources, &prefix)) {
+    j["resources"] = {{"count", s.resources.size()}, {"prefix", prefix}};
+  } else {
+    j["resources"] = s.resources;
+  }
+
+  json groups = json::array();
+  for (size_t i = 0; i < s.requestors.size();) {
+    json config = requestor_config_json(s, s.requestors[i].config);
+    // Extend a run prefix1, prefix2, ... with the same configuration.
+    size_t end = i + 1;
+    const std::string& first = s.requestors[i].name;
+    if (first.size() >= 2 && first.back() == '1') {
+      const std::string p = first.substr(0, first.size() - 1);
+      while (end < s.requestors.size() &&
+             s.requestors[end].name == p + std::to_string(end - i + 1) &&
+             same_config(s.requestors[end].config, s.requestors[i].config)) {
+        ++end;
+      }
+      if (end - i >= 2) {
+        config["count"] = end - i;
+        config["prefix"] = p;
+      }
+    }
+    if (end - i < 2) {
+      end = i + 1;
+      config["name"] = first;
+    }
+    groups.push_back(std::move(config));
+    i = end;
+  }
+  j["requestors"] = groups;
+
+  json links = json::array();
+  for (const LinkOverride& o : s.network.overrides) {
+    links.push_back({{"from", name_at(nodes, o.from)},
+                     {"to", name_at(nodes, o.to)},
+                     {"latency", latency_json(o.profile.latency)},
+                     {"loss", o.profile.loss},
+                     {"duplicate", o.profile.duplicate}});
+  }
+  j["network"] = {
+      {"latency", latency_json(s.network.default_profile.latency)},
+      {"loss", s.network.default_profile.loss},
+      {"duplicate", s.network.default_profile.duplicate},
+      {"fifo_servers", s.network.fifo_nodes != 0},
+      {"links", links},
+  };
+
+  json clock_nodes = json::object();
+  for (size_t i = 0; i < s.clocks.size() && i < nodes.size(); ++i) {
+    const ClockSpec& c = s.clocks[i];
+    if (c.offset == Duration::zero() && c.drift_ppb == 0) continue;
+    clock_nodes[nodes[i]] = {{"offset", dur(c.offset)}, {"drift_ppm", ppm(c.drift_ppb)}};
+  }
+  j["clocks"] = {{"default", {{"offset", "0s"}, {"drift_ppm", 0}}}, {"nodes", clock_nodes}};
+
+  json faults = json::array();
+  for (const Fault& f : s.faults) {
+    json o = {{"kind", to_string(f.kind)}, {"at", dur(f.at - TimePoint::origin())}};
+    switch (f.kind) {
+      case FaultKind::kCrash:
+        o["target"] = target_json(s, nodes, f.target);
+        if (f.duration > Duration::zero()) o["duration"] = dur(f.duration);
+        break;
+      case FaultKind::kRestart:
+      case FaultKind::kIsolate:
+        o["target"] = target_json(s, nodes, f.target);
+        break;
+      case FaultKind::kPause:
+        o["target"] = target_json(s, nodes, f.target);
+        o["duration"] = dur(f.duration);
+        break;
+      case FaultKind::kPartition: {
+        json groups_json = json::array();
+        for (const auto& g : f.groups) {
+          json members = json::array();
+          for (const FaultTarget& t : g) members.push_back(target_json(s, nodes, t));
+          groups_json.push_back(members);
+        }
+        o["groups"] = groups_json;
+        break;
+      }
+      case FaultKind::kCut:
+        o["from"] = target_json(s, nodes, f.from);
+        o["to"] = target_json(s, nodes, f.to);
+        break;
+      case FaultKind::kHeal:
+        break;
+      case FaultKind::kClockStep:
+        o["target"] = target_json(s, nodes, f.target);
+        o["by"] = dur(f.step);
+        break;
+      case FaultKind::kDrift:
+        o["target"] = target_json(s, nodes, f.target);
+        o["ppm"] = ppm(f.drift_ppb);
+        break;
+      case FaultKind::kNetwork:
+        o["duration"] = dur(f.duration);
+        o["loss"] = f.loss;
+        o["duplicate"] = f.duplicate;
+        if (f.latency) o["latency"] = latency_json(*f.latency);
+        break;
+      case FaultKind::kCount:
+        break;
+    }
+    faults.push_back(std::move(o));
+  }
+  j["faults"] = faults;
+
+  json expect = json::object();
+  if (s.expect.safety != Expectation::Safety::kUnspecified) {
+    expect["safety"] = s.expect.safety == Expectation::Safety::kHolds ? "holds" : "violation";
+  }
+  if (!s.expect.violation_kinds.empty()) expect["violations"] = s.expect.violation_kinds;
+  if (s.expect.min_availability) expect["min_availability"] = *s.expect.min_availability;
+  if (s.expect.min_grants) expect["min_grants"] = *s.expect.min_grants;
+  if (s.expect.max_elections) expect["max_elections"] = *s.expect.max_elections;
+  j["expect"] = expect;
+  return j;
+} catch (const std::exception&) {
+  // Only allocation can fail here; an empty object loads as an error.
+  return json::object();
+}
+
+}  // namespace leasesim

@@ -1,0 +1,44 @@
+#include "leasesim/world/expectation.hpp"
+
+#include <cstdio>
+
+namespace leasesim {
+
+std::vector<std::string> unmet_expectations(const Expectation& expect, const RunResult& r) {
+  std::vector<std::string> out;
+  if (expect.safety == Expectation::Safety::kViolation) {
+    if (r.failures == 0 && expect.violation_kinds.empty())
+      out.push_back("expected a violation, but safety held");
+    for (const std::string& name : expect.violation_kinds) {
+      bool found = false;
+      for (const Violation& v : r.violations) found = found || name == to_string(v.kind);
+      if (!found) out.push_back("expected a " + name + " violation, found none");
+    }
+  } else if (r.failures > 0) {
+    std::string kinds;
+    for (const Violation& v : r.violations) {
+      if (is_warning(v.kind)) continue;
+      const std::string k = to_string(v.kind);
+      if (kinds.find(k) == std::string::npos) kinds += (kinds.empty() ? "" : ", ") + k;
+    }
+    out.push_back("expected safety to hold, found " + std::to_string(r.failures) +
+                  " violation(s): " + kinds);
+  }
+  if (expect.min_availability && r.metrics.availability < *expect.min_availability) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "availability %.4f below the expected minimum %.4f",
+                  r.metrics.availability, *expect.min_availability);
+    out.push_back(buf);
+  }
+  if (expect.min_grants && r.metrics.grants < *expect.min_grants)
+    out.push_back("grants " + std::to_string(r.metrics.grants) + " below the expected minimum " +
+                  std::to_string(*expect.min_grants));
+  if (expect.max_elections && r.metrics.elections > *expect.max_elections)
+    out.push_back("elections " + std::to_string(r.metrics.elections) +
+                  " above the expected maximum " + std::to_string(*expect.max_elections));
+  if (r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout)
+    out.push_back(std::string("run did not complete: ") + to_string(r.reason));
+  return out;
+}
+
+}  // namespace leasesim

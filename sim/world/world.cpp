@@ -1,0 +1,395 @@
+#include "leasesim/world/world.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "leasesim/core/assert.hpp"
+#include "leasesim/protocol/observations.hpp"
+#include "world_impl.hpp"
+
+namespace leasesim {
+
+const char* to_string(EndReason r) {
+  switch (r) {
+    case EndReason::kCompleted: return "completed";
+    case EndReason::kQuiescent: return "quiescent";
+    case EndReason::kViolation: return "stopped at first violation";
+    case EndReason::kEventBudget: return "event budget exhausted";
+    case EndReason::kWallTimeout: return "wall-clock timeout";
+  }
+  return "?";
+}
+
+TraceSchema make_trace_schema(const Scenario& sc) {
+  TraceSchema schema;
+  for (const KindDesc& d : world_rec::kinds()) schema.add(d);
+  for (const KindDesc& d : observation_kinds()) schema.add(d);
+  const ProtocolFactory* p = find_protocol(sc.protocol);
+  LEASESIM_ASSERT(p != nullptr, "scenario names an unknown protocol");
+  for (const KindDesc& d : p->record_kinds()) schema.add(d);
+  schema.names(name_table::kNodes) = sc.node_names();
+  schema.names(name_table::kResources) = sc.resources;
+  return schema;
+}
+
+namespace {
+
+std::vector<NodeClock> make_clocks(const Scenario& sc) {
+  std::vector<NodeClock> clocks;
+  clocks.reserve(sc.node_count());
+  for (uint32_t i = 0; i < sc.node_count(); ++i) {
+    const ClockSpec spec = i < sc.clocks.size() ? sc.clocks[i] : ClockSpec{};
+    clocks.emplace_back(spec.offset, spec.drift_ppb);
+  }
+  return clocks;
+}
+
+NetworkConfig network_config(const Scenario& sc) {
+  NetworkConfig c = sc.network;
+  c.node_count = sc.node_count();
+  return c;
+}
+
+}  // namespace
+
+World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
+    : sc(scenario),
+      opts(options),
+      protocol(find_protocol(scenario.protocol)),
+      schema(make_trace_schema(scenario)),
+      net(network_config(scenario), Rng::for_stream(scenario.seed, "net")),
+      clocks(make_clocks(scenario)),
+      checker(CheckerSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}),
+      holder(scenario.resources.size(), kInvalidNode) {
+  LEASESIM_ASSERT(protocol != nullptr, "unknown protocol");
+  build_nodes();
+}
+
+void World::Impl::build_nodes() {
+  const std::vector<std::string> names = sc.node_names();
+  hosts.resize(sc.node_count());
+  server_template.servers.clear();
+  for (uint32_t i = 0; i < sc.servers.size(); ++i) server_template.servers.push_back(i);
+  server_template.resources = static_cast<uint32_t>(sc.resources.size());
+  server_template.options = sc.options;
+  server_template.election_min = sc.election_min;
+  server_template.election_max = sc.election_max;
+  server_template.heartbeat = sc.heartbeat;
+  server_template.max_ttl = sc.max_ttl;
+  server_template.snapshot_threshold = sc.snapshot_threshold;
+  server_template.max_append_entries = sc.max_append_entries;
+  for (NodeId id = 0; id < hosts.size(); ++id) {
+    Host& h = hosts[id];
+    h.name = names[id];
+    if (id < sc.servers.size()) {
+      h.role = NodeRole::kServer;
+      h.disk = protocol->make_server_disk();
+    } else if (id == sc.storage_id()) {
+      h.role = NodeRole::kStorage;
+      h.disk = std::make_unique<StorageDisk>();
+    } else {
+      h.role = NodeRole::kRequestor;
+      h.requestor_index = id - static_cast<size_t>(sc.requestor_id(0));
+    }
+  }
+}
+
+std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
+  Host& h = hosts[id];
+  // Each incarnation draws from its own stream, so a restart does not
+  // replay the randomness of the previous life.
+  std::string stream = "node/";
+  stream += h.name;
+  if (h.incarnation) {
+    stream += '/';
+    stream += std::to_string(h.incarnation);
+  }
+  Rng rng = Rng::for_stream(sc.seed, stream);
+  switch (h.role) {
+    case NodeRole::kServer: {
+      ServerConfig c = server_template;
+      c.self = id;
+      return protocol->make_server(c, *h.disk, rng);
+    }
+    case NodeRole::kStorage: {
+      StorageConfig c{id, static_cast<uint32_t>(sc.resources.size()), sc.options.fencing};
+      return std::make_unique<Storage>(c, static_cast<StorageDisk&>(*h.disk));
+    }
+    case NodeRole::kRequestor: {
+      RequestorConfig c = sc.requestors[h.requestor_index].config;
+      c.self = id;
+      c.servers = server_template.servers;
+      c.storage = sc.storage_id();
+      return protocol->make_requestor(c, rng);
+    }
+  }
+  LEASESIM_UNREACHABLE("bad node role");
+}
+
+void World::Impl::schedule_faults() {
+  for (uint32_t i = 0; i < sc.faults.size(); ++i) {
+    Event ev;
+    ev.type = Event::kFault;
+    ev.ref = i;
+    sched.schedule_at(sc.faults[i].at, ev);
+  }
+}
+
+Record World::Impl::record(uint16_t kind, NodeId node) {
+  Record r;
+  r.time = sched.now();
+  r.node = node;
+  r.local = node < clocks.size() ? clocks[node].wall(sched.now()) : TimePoint::origin();
+  r.kind = kind;
+  return r;
+}
+
+void World::Impl::emit(Record r) {
+  hasher.add(r);
+  track_roles(r);
+  checker.observe(r);
+  if (opts.trace) opts.trace->write(r);
+}
+
+void World::Impl::track_roles(const Record& r) {
+  switch (r.kind) {
+    case obs::kRole:
+      if (static_cast<Role>(r.f[0]) == Role::kLeader) {
+        if (r.f[1] >= leader_term) {
+          leader = r.node;
+          leader_term = r.f[1];
+        }
+      } else if (r.node == leader) {
+        leader = kInvalidNode;
+      }
+      return;
+    case obs::kBeliefBegin:
+      if (r.f[0] < holder.size()) holder[r.f[0]] = r.node;
+      return;
+    case obs::kBeliefEnd:
+      if (r.f[0] < holder.size() && holder[r.f[0]] == r.node) holder[r.f[0]] = kInvalidNode;
+      return;
+    default:
+      return;
+  }
+}
+
+void World::Impl::report_new_violations() {
+  const auto& vs = checker.violations();
+  while (violations_reported < vs.size()) {
+    const Violation& v = vs[violations_reported++];
+    Record r = record(world_rec::kViolation, kNoNode);
+    r.f = {static_cast<uint64_t>(v.kind), v.resource, v.first, v.second, as_field(v.from),
+           as_field(v.to)};
+    hasher.add(r);
+    if (opts.trace) opts.trace->write(r);
+  }
+}
+
+uint32_t World::Impl::alloc_message() {
+  if (!pool_free.empty()) {
+    const uint32_t slot = pool_free.back();
+    pool_free.pop_back();
+    return slot;
+  }
+  pool.emplace_back();
+  return static_cast<uint32_t>(pool.size() - 1);
+}
+
+void World::Impl::free_message(uint32_t slot) { pool_free.push_back(slot); }
+
+void World::Impl::send(NodeId from, Message& m) {
+  const uint64_t id = next_msg_id++;
+  ++stats.sent;
+  Record r = record(world_rec::kSend, from);
+  r.f = {m.to, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
+  emit(r);
+  LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
+  const SendDecision d = net.decide_send(sched.now(), from, m.to);
+  if (d.drop != DropReason::kNone) {
+    if (d.drop == DropReason::kPartitioned) ++stats.dropped_partition;
+    else ++stats.dropped_loss;
+    Record dr = record(world_rec::kDrop, from);
+    dr.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(d.drop), 0, 0};
+    emit(dr);
+    return;
+  }
+  if (d.copies > 1) ++stats.duplicated;
+  for (uint8_t c = 0; c < d.copies; ++c) {
+    const uint32_t slot = alloc_message();
+    Message& stored = pool[slot];
+    if (c + 1 == d.copies) std::swap(stored, m);  // keeps both vectors' capacity
+    else stored = m;
+    Event ev;
+    ev.type = Event::kDeliver;
+    ev.node = stored.to;
+    ev.ref = slot;
+    ev.timer_arg = id;  // the message id, for the deliver/drop records
+    sched.schedule_at(d.deliver_at[c], ev);
+  }
+}
+
+void World::Impl::run_step(NodeId id) {
+  // Records first (they describe the step), then timers, then messages.
+  for (const Record& src : effects.records()) {
+    Record r = record(src.kind, id);
+    r.f = src.f;
+    emit(r);
+  }
+  const TimePoint now = sched.now();
+  for (const TimerRequest& t : effects.timers()) {
+    Event ev;
+    ev.type = Event::kTimer;
+    ev.clock = t.clock;
+    ev.node = id;
+    ev.incarnation = hosts[id].incarnation;
+    ev.timer_kind = t.kind;
+    ev.timer_arg = t.arg;
+    ev.deadline = t.deadline;
+    sched.schedule_at(clocks[id].true_time_when(t.clock, t.deadline, now), ev);
+  }
+  for (size_t i = 0; i < effects.message_count(); ++i) send(id, effects.message(i));
+}
+
+void World::Impl::start_node(NodeId id) {
+  Host& h = hosts[id];
+  h.node = make_node(id);
+  effects.clear();
+  h.node->start(clocks[id].read(sched.now()), effects);
+  run_step(id);
+}
+
+void World::Impl::deliver(const Event& ev) {
+  Host& h = hosts[ev.node];
+  Message& m = pool[ev.ref];
+  const uint64_t id = ev.timer_arg;
+  DropReason drop = DropReason::kNone;
+  if (!h.node) drop = DropReason::kCrashed;
+  else if (!net.link_open(m.from, m.to)) drop = DropReason::kPartitioned;
+  if (drop != DropReason::kNone) {
+    if (drop == DropReason::kCrashed) ++stats.dropped_crashed;
+    else ++stats.dropped_partition;
+    Record r = record(world_rec::kDrop, m.from);
+    r.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(drop), 0, 0};
+    emit(r);
+    free_message(ev.ref);
+    return;
+  }
+  if (h.paused) {
+    // It arrived; the process will read it when it runs again.
+    h.deferred.push_back(ev);
+    return;
+  }
+  ++stats.delivered;
+  Record r = record(world_rec::kDeliver, ev.node);
+  r.f = {m.from, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
+  emit(r);
+  effects.clear();
+  h.node->on_message(m, clocks[ev.node].read(sched.now()), effects);
+  free_message(ev.ref);
+  run_step(ev.node);
+}
+
+void World::Impl::fire_timer(const Event& ev) {
+  Host& h = hosts[ev.node];
+  if (!h.node || ev.incarnation != h.incarnation) return;  // the process that set it is gone
+  if (h.paused) {
+    h.deferred.push_back(ev);
+    return;
+  }
+  Record r = record(world_rec::kTimer, ev.node);
+  r.f = {ev.timer_kind, ev.timer_arg, 0, 0, 0, 0};
+  emit(r);
+  effects.clear();
+  h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, clocks[ev.node].read(sched.now()),
+                   effects);
+  run_step(ev.node);
+}
+
+void World::Impl::handle(const Event& ev) {
+  switch (ev.type) {
+    case Event::kDeliver: deliver(ev); break;
+    case Event::kTimer: fire_timer(ev); break;
+    case Event::kFault: apply_fault(sc.faults[ev.ref], ev.ref); break;
+    case Event::kRestart:
+      if (!hosts[ev.node].node && hosts[ev.node].incarnation == ev.incarnation) restart(ev.node);
+      break;
+    case Event::kResume: resume(ev.node, ev.ref); break;
+    case Event::kWindowEnd:
+      if (ev.ref == window_gen) {
+        net.clear_window();
+        emit(record(world_rec::kNetWindowEnd, kNoNode));
+      }
+      break;
+  }
+  if (checker.violations().size() != violations_reported) {
+    report_new_violations();
+    if (opts.stop_on_first_violation && checker.failure_count() > 0) sched.request_stop();
+  }
+}
+
+RunResult World::Impl::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const TimePoint until = opts.until ? std::min(*opts.until, TimePoint::origin() + sc.duration)
+                                     : TimePoint::origin() + sc.duration;
+  schedule_faults();
+  for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
+  if (checker.violations().size() != violations_reported) report_new_violations();
+
+  RunResult res;
+  res.reason = EndReason::kCompleted;
+  auto handler = [this](const Event& ev) { handle(ev); };
+  // Run in chunks so a wall-clock limit can be checked without reading the
+  // clock on every event.
+  constexpr uint64_t kChunk = 1 << 16;
+  for (;;) {
+    const uint64_t budget = std::min(opts.max_events, sched.events_handled() + kChunk);
+    const StopReason why = sched.run_until(until, handler, budget);
+    if (why == StopReason::kReachedTime) break;
+    if (why == StopReason::kQuiescent) {
+      res.reason = EndReason::kQuiescent;
+      break;
+    }
+    if (why == StopReason::kRequested) {
+      res.reason = EndReason::kViolation;
+      break;
+    }
+    if (sched.events_handled() >= opts.max_events) {
+      res.reason = EndReason::kEventBudget;
+      break;
+    }
+    if (opts.max_wall_seconds > 0) {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      if (elapsed >= opts.max_wall_seconds) {
+        res.reason = EndReason::kWallTimeout;
+        break;
+      }
+    }
+  }
+  const TimePoint end = res.reason == EndReason::kCompleted ? until : sched.now();
+  checker.finish(end);
+  report_new_violations();
+
+  res.scenario = sc.name;
+  res.seed = sc.seed;
+  res.end = end;
+  res.events = sched.events_handled();
+  res.records = hasher.count();
+  res.trace_hash = hasher.value();
+  res.violations = checker.violations();
+  res.failures = checker.failure_count();
+  res.metrics = checker.metrics();
+  res.net = stats;
+  res.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return res;
+}
+
+World::World(const Scenario& scenario, const RunOptions& options)
+    : impl_(std::make_unique<Impl>(scenario, options)) {}
+World::~World() = default;
+RunResult World::run() { return impl_->run(); }
+const TraceSchema& World::schema() const { return impl_->schema; }
+
+}  // namespace leasesim

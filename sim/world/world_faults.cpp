@@ -1,0 +1,246 @@
+// Applying scripted faults: node faults, partitions, clock changes and
+// network windows.
+#include <algorithm>
+
+#include "leasesim/core/assert.hpp"
+#include "world_impl.hpp"
+
+namespace leasesim {
+
+void World::Impl::skip(uint32_t index, world_rec::SkipReason why, NodeId node) {
+  Record r = record(world_rec::kFaultSkipped, node);
+  r.f = {index, static_cast<uint64_t>(why), 0, 0, 0, 0};
+  emit(r);
+  checker.note(r);
+}
+
+NodeId World::Impl::resolve(const FaultTarget& t, uint32_t index) {
+  switch (t.kind) {
+    case FaultTarget::Kind::kNode:
+      return t.node;
+    case FaultTarget::Kind::kLeader:
+      if (leader == kInvalidNode || !hosts[leader].node) {
+        skip(index, world_rec::SkipReason::kNoLeader, kNoNode);
+        return kInvalidNode;
+      }
+      return leader;
+    case FaultTarget::Kind::kHolderOf:
+      if (holder[t.resource] == kInvalidNode) {
+        skip(index, world_rec::SkipReason::kNoHolder, kNoNode);
+        return kInvalidNode;
+      }
+      return holder[t.resource];
+  }
+  return kInvalidNode;
+}
+
+void World::Impl::crash(NodeId id) {
+  Host& h = hosts[id];
+  // Messages that had reached the paused process are lost with it.
+  for (const Event& ev : h.deferred) {
+    if (ev.type != Event::kDeliver) continue;
+    ++stats.dropped_crashed;
+    Record r = record(world_rec::kDrop, pool[ev.ref].from);
+    r.f = {id, static_cast<uint64_t>(pool[ev.ref].type), ev.timer_arg,
+           static_cast<uint64_t>(DropReason::kCrashed), 0, 0};
+    emit(r);
+    free_message(ev.ref);
+  }
+  h.deferred.clear();
+  h.node.reset();
+  h.paused = false;
+  ++h.incarnation;  // its pending timers die with it
+  Record r = record(world_rec::kCrash, id);
+  emit(r);
+  checker.note(r);
+  checker.on_crash(id, sched.now());
+  for (NodeId& n : holder)
+    if (n == id) n = kInvalidNode;
+  if (leader == id) leader = kInvalidNode;
+}
+
+void World::Impl::restart(NodeId id) {
+  Record r = record(world_rec::kRestart, id);
+  emit(r);
+  checker.note(r);
+  start_node(id);
+}
+
+void World::Impl::pause(NodeId id, Duration d) {
+  Host& h = hosts[id];
+  h.paused = true;
+  const uint32_t gen = ++h.pause_gen;
+  Record r = record(world_rec::kPause, id);
+  r.f[0] = as_field(d);
+  emit(r);
+  checker.note(r);
+  Event ev;
+  ev.type = Event::kResume;
+  ev.node = id;
+  ev.ref = gen;
+  sched.schedule_after(d, ev);
+}
+
+void World::Impl::resume(NodeId id, uint32_t gen) {
+  Host& h = hosts[id];
+  if (!h.paused || h.pause_gen != gen) return;  // crashed meanwhile, or paused again
+  h.paused = false;
+  Record r = record(world_rec::kResume, id);
+  emit(r);
+  checker.note(r);
+  // What fell due during the pause runs now, in the order it fell due.
+  std::vector<Event> due;
+  due.swap(h.deferred);
+  for (const Event& ev : due) sched.schedule_at(sched.now(), ev);
+}
+
+void World::Impl::clock_changed(NodeId id) {
+  const TimePoint now = sched.now();
+  const NodeClock& c = clocks[id];
+  sched.queue().retime([&](TimePoint at, const Event& ev) {
+    if (ev.type != Event::kTimer || ev.node != id) return at;
+    return c.true_time_when(ev.clock, ev.deadline, now);
+  });
+  checker.on_clock_change(id, now);
+}
+
+void World::Impl::apply_fault(const Fault& f, uint32_t index) {
+  using world_rec::SkipReason;
+  switch (f.kind) {
+    case FaultKind::kCrash: {
+      const NodeId id = resolve(f.target, index);
+      if (id == kInvalidNode) return;
+      if (!hosts[id].node) {
+        skip(index, SkipReason::kAlreadyCrashed, id);
+        return;
+      }
+      crash(id);
+      if (f.duration > Duration::zero()) {
+        Event ev;
+        ev.type = Event::kRestart;
+        ev.node = id;
+        ev.incarnation = hosts[id].incarnation;
+        sched.schedule_after(f.duration, ev);
+      }
+      return;
+    }
+    case FaultKind::kRestart: {
+      const NodeId id = resolve(f.target, index);
+      if (id == kInvalidNode) return;
+      if (hosts[id].node) {
+        skip(index, SkipReason::kNotCrashed, id);
+        return;
+      }
+      restart(id);
+      return;
+    }
+    case FaultKind::kPause: {
+      const NodeId id = resolve(f.target, index);
+      if (id == kInvalidNode) return;
+      if (!hosts[id].node) {
+        skip(index, SkipReason::kAlreadyCrashed, id);
+        return;
+      }
+      pause(id, f.duration);
+      return;
+    }
+    case FaultKind::kPartition: {
+      std::vector<std::vector<NodeId>> groups;
+      for (const auto& g : f.groups) {
+        groups.emplace_back();
+        for (const FaultTarget& t : g) {
+          const NodeId id = resolve(t, index);
+          if (id == kInvalidNode) return;
+          // A role may resolve to a node named in another group too: the
+          // first mention wins.
+          bool seen = false;
+          for (const auto& other : groups)
+            seen = seen || std::find(other.begin(), other.end(), id) != other.end();
+          if (!seen) groups.back().push_back(id);
+        }
+      }
+      net.split(groups);
+      Record r = record(world_rec::kPartition, kNoNode);
+      r.f[0] = groups.size();
+      emit(r);
+      checker.note(r);
+      for (size_t g = 0; g < groups.size(); ++g) {
+        for (NodeId id : groups[g]) {
+          Record m = record(world_rec::kGroupMember, id);
+          m.f = {g, id, 0, 0, 0, 0};
+          emit(m);
+        }
+      }
+      return;
+    }
+    case FaultKind::kCut: {
+      const NodeId from = resolve(f.from, index);
+      if (from == kInvalidNode) return;
+      const NodeId to = resolve(f.to, index);
+      if (to == kInvalidNode) return;
+      net.cut(from, to);
+      Record r = record(world_rec::kCut, from);
+      r.f = {from, to, 0, 0, 0, 0};
+      emit(r);
+      checker.note(r);
+      return;
+    }
+    case FaultKind::kIsolate: {
+      const NodeId id = resolve(f.target, index);
+      if (id == kInvalidNode) return;
+      net.isolate(id);
+      Record r = record(world_rec::kIsolate, id);
+      emit(r);
+      checker.note(r);
+      return;
+    }
+    case FaultKind::kHeal: {
+      net.heal();
+      Record r = record(world_rec::kHeal, kNoNode);
+      emit(r);
+      checker.note(r);
+      return;
+    }
+    case FaultKind::kClockStep: {
+      const NodeId id = resolve(f.target, index);
+      if (id == kInvalidNode) return;
+      clocks[id].step_wall(f.step);
+      Record r = record(world_rec::kClockStep, id);
+      r.f = {as_field(f.step), as_field(clocks[id].wall_offset(sched.now())), 0, 0, 0, 0};
+      emit(r);
+      checker.note(r);
+      clock_changed(id);
+      return;
+    }
+    case FaultKind::kDrift: {
+      const NodeId id = resolve(f.target, index);
+      if (id == kInvalidNode) return;
+      clocks[id].set_drift(sched.now(), f.drift_ppb);
+      Record r = record(world_rec::kDrift, id);
+      r.f = {as_field(f.drift_ppb), as_field(clocks[id].wall_offset(sched.now())), 0, 0, 0, 0};
+      emit(r);
+      checker.note(r);
+      clock_changed(id);
+      return;
+    }
+    case FaultKind::kNetwork: {
+      net.set_window(f.loss, f.duplicate, f.latency ? &*f.latency : nullptr);
+      const uint32_t gen = ++window_gen;
+      Record r = record(world_rec::kNetWindow, kNoNode);
+      r.f = {static_cast<uint64_t>(f.loss * 1e6 + 0.5), static_cast<uint64_t>(f.duplicate * 1e6 + 0.5),
+             as_field(f.duration), 0, 0, 0};
+      emit(r);
+      checker.note(r);
+      Event ev;
+      ev.type = Event::kWindowEnd;
+      ev.ref = gen;
+      sched.schedule_after(f.duration, ev);
+      return;
+    }
+    case FaultKind::kCount:
+      break;
+  }
+  LEASESIM_UNREACHABLE("bad fault kind");
+}
+
+}  // namespace leasesim

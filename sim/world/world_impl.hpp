@@ -1,0 +1,114 @@
+// Private to the world module: the state of one run.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "leasesim/check/checker.hpp"
+#include "leasesim/clock/node_clock.hpp"
+#include "leasesim/core/scheduler.hpp"
+#include "leasesim/core/trace.hpp"
+#include "leasesim/net/network.hpp"
+#include "leasesim/protocol/registry.hpp"
+#include "leasesim/protocol/storage.hpp"
+#include "leasesim/world/records.hpp"
+#include "leasesim/world/world.hpp"
+
+namespace leasesim {
+
+// One engine event. Lives in the event queue's slot table (never moved
+// during heap operations), so its size matters little.
+struct Event {
+  enum Type : uint8_t {
+    kDeliver,    // ref: message slot
+    kTimer,      // a node's timer
+    kFault,      // ref: index into scenario.faults
+    kRestart,    // automatic restart after a crash with a duration
+    kResume,     // end of a pause (ref: pause generation)
+    kWindowEnd,  // end of a network window (ref: window generation)
+  };
+  Type type = kDeliver;
+  ClockKind clock = ClockKind::kMonotonic;
+  NodeId node = kInvalidNode;
+  uint32_t incarnation = 0;
+  uint32_t ref = 0;
+  uint32_t timer_kind = 0;
+  uint64_t timer_arg = 0;
+  TimePoint deadline;  // timers: on the node's `clock`
+};
+
+enum class NodeRole : uint8_t { kServer, kStorage, kRequestor };
+
+struct Host {
+  std::string name;
+  NodeRole role = NodeRole::kServer;
+  std::unique_ptr<DurableState> disk;
+  std::unique_ptr<Node> node;  // nullptr while crashed
+  uint32_t incarnation = 0;
+  bool paused = false;
+  uint32_t pause_gen = 0;
+  std::vector<Event> deferred;  // events that fell due while paused, in order
+  size_t requestor_index = 0;
+};
+
+struct World::Impl {
+  Impl(const Scenario& scenario, const RunOptions& options);
+
+  // Construction.
+  void build_nodes();
+  std::unique_ptr<Node> make_node(NodeId id);
+  void schedule_faults();
+
+  // Running.
+  RunResult run();
+  void handle(const Event& ev);
+  void deliver(const Event& ev);
+  void fire_timer(const Event& ev);
+  void start_node(NodeId id);
+
+  // Effects of a node step.
+  void run_step(NodeId id);  // after the node filled effects_
+  void emit(Record r);       // hash + checker + sink; time/local/node set by caller
+  Record record(uint16_t kind, NodeId node);
+  void send(NodeId from, Message& m);
+  uint32_t alloc_message();
+  void free_message(uint32_t slot);
+
+  // Faults (world_faults.cpp).
+  void apply_fault(const Fault& f, uint32_t index);
+  NodeId resolve(const FaultTarget& t, uint32_t index);
+  void crash(NodeId id);
+  void restart(NodeId id);
+  void pause(NodeId id, Duration d);
+  void resume(NodeId id, uint32_t gen);
+  void clock_changed(NodeId id);
+  void skip(uint32_t index, world_rec::SkipReason why, NodeId node);
+  void track_roles(const Record& r);
+  void report_new_violations();
+
+  const Scenario& sc;
+  RunOptions opts;
+  const ProtocolFactory* protocol = nullptr;
+  TraceSchema schema;
+  Scheduler<Event> sched;
+  Network net;
+  std::vector<NodeClock> clocks;
+  std::vector<Host> hosts;
+  std::vector<Message> pool;
+  std::vector<uint32_t> pool_free;
+  Effects effects;
+  TraceHasher hasher;
+  Checker checker;
+  size_t violations_reported = 0;
+  NetStats stats;
+  uint64_t next_msg_id = 1;
+  uint32_t window_gen = 0;
+  // Roles as observed from records, for role-targeted faults.
+  NodeId leader = kInvalidNode;
+  Term leader_term = 0;
+  std::vector<NodeId> holder;  // per resource: who believes it holds it
+  ServerConfig server_template;
+};
+
+}  // namespace leasesim

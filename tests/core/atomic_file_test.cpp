@@ -1,0 +1,196 @@
+#include "leasesim/core/atomic_file.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "test_dir.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::read_all;
+using testing::TestDir;
+
+std::string tmp_name(const std::string& name) {
+  return name + ".tmp-" + std::to_string(::getpid());
+}
+
+TEST(AtomicFile, CommitPublishes) {
+  TestDir dir;
+  const std::string path = dir.file("out.txt");
+  AtomicFile f;
+  std::string error;
+  ASSERT_TRUE(f.open(path, &error)) << error;
+  EXPECT_TRUE(f.is_open());
+  EXPECT_EQ(path, f.path());
+  f.write("hello ");
+  f.write("");
+  f.write("world\n");
+  // Before commit only the temporary exists, next to the target.
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_EQ(std::vector<std::string>{tmp_name("out.txt")}, dir.entries());
+  ASSERT_TRUE(f.commit(&error)) << error;
+  EXPECT_FALSE(f.is_open());
+  EXPECT_EQ("hello world\n", read_all(path));
+  EXPECT_EQ(std::vector<std::string>{"out.txt"}, dir.entries());
+}
+
+TEST(AtomicFile, CommitReplacesExistingFile) {
+  TestDir dir;
+  const std::string path = dir.file("out.txt");
+  std::string error;
+  ASSERT_TRUE(write_file_atomically(path, "old contents, longer than the new\n", &error));
+  AtomicFile f;
+  ASSERT_TRUE(f.open(path, &error)) << error;
+  f.write("new\n");
+  EXPECT_EQ("old contents, longer than the new\n", read_all(path))
+      << "old file intact until commit";
+  ASSERT_TRUE(f.commit(&error)) << error;
+  EXPECT_EQ("new\n", read_all(path));
+}
+
+TEST(AtomicFile, LargeContents) {
+  TestDir dir;
+  const std::string path = dir.file("big.bin");
+  std::string data;
+  for (int i = 0; i < 3'000'000; ++i) data += static_cast<char>(i * 7);
+  std::string error;
+  AtomicFile f;
+  ASSERT_TRUE(f.open(path, &error)) << error;
+  for (size_t off = 0; off < data.size(); off += 100'001) {
+    f.write(std::string_view(data).substr(off, 100'001));
+  }
+  ASSERT_TRUE(f.commit(&error)) << error;
+  EXPECT_EQ(data, read_all(path));
+}
+
+TEST(AtomicFile, AbandonLeavesNothing) {
+  TestDir dir;
+  AtomicFile f;
+  std::string error;
+  ASSERT_TRUE(f.open(dir.file("a.txt"), &error)) << error;
+  f.write("data");
+  f.abandon();
+  EXPECT_FALSE(f.is_open());
+  EXPECT_TRUE(dir.entries().empty());
+  f.abandon();  // harmless when nothing is open
+}
+
+TEST(AtomicFile, DestructorLeavesNothing) {
+  TestDir dir;
+  {
+    AtomicFile f;
+    std::string error;
+    ASSERT_TRUE(f.open(dir.file("a.txt"), &error)) << error;
+    f.write("data");
+  }
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(AtomicFile, ReopenAbandonsPrevious) {
+  TestDir dir;
+  AtomicFile f;
+  std::string error;
+  ASSERT_TRUE(f.open(dir.file("a.txt"), &error)) << error;
+  f.write("first");
+  ASSERT_TRUE(f.open(dir.file("b.txt"), &error)) << error;
+  f.write("second");
+  ASSERT_TRUE(f.commit(&error)) << error;
+  EXPECT_EQ(std::vector<std::string>{"b.txt"}, dir.entries());
+  EXPECT_EQ("second", read_all(dir.file("b.txt")));
+}
+
+TEST(AtomicFile, MoveTransfersOwnership) {
+  TestDir dir;
+  const std::string path = dir.file("m.txt");
+  std::string error;
+  AtomicFile a;
+  ASSERT_TRUE(a.open(path, &error)) << error;
+  a.write("moved");
+  AtomicFile b(std::move(a));
+  EXPECT_FALSE(a.is_open());  // NOLINT(bugprone-use-after-move): checking the moved-from state
+  EXPECT_TRUE(b.is_open());
+  AtomicFile c;
+  ASSERT_TRUE(c.open(dir.file("other.txt"), &error)) << error;
+  c = std::move(b);                   // abandons other.txt's temporary
+  { AtomicFile gone(std::move(a)); }  // destroying a moved-from file removes nothing
+  ASSERT_TRUE(c.commit(&error)) << error;
+  EXPECT_EQ("moved", read_all(path));
+  EXPECT_EQ(std::vector<std::string>{"m.txt"}, dir.entries());
+}
+
+TEST(AtomicFile, OpenFailureNamesPath) {
+  TestDir dir;
+  AtomicFile f;
+  std::string error;
+  const std::string path = dir.file("missing/y.jsonl");
+  EXPECT_FALSE(f.open(path, &error));
+  EXPECT_FALSE(f.is_open());
+  EXPECT_EQ("cannot create \"" + path + "\": No such file or directory", error);
+
+  // A regular file where a directory should be.
+  ASSERT_TRUE(write_file_atomically(dir.file("plain"), "x", &error));
+  const std::string under_file = dir.file("plain/y.jsonl");
+  EXPECT_FALSE(f.open(under_file, &error));
+  EXPECT_EQ("cannot create \"" + under_file + "\": Not a directory", error);
+}
+
+TEST(AtomicFile, WriteFailureIsReportedOnCommit) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  // Point the temporary at /dev/full, whose writes fail with ENOSPC: the
+  // same path as a full disk.
+  TestDir dir;
+  const std::string path = dir.file("full.jsonl");
+  std::filesystem::create_symlink("/dev/full", dir.file(tmp_name("full.jsonl")));
+  AtomicFile f;
+  std::string error;
+  ASSERT_TRUE(f.open(path, &error)) << error;
+  f.write(std::string(1 << 20, 'x'));
+  f.write("more");
+  EXPECT_FALSE(f.commit(&error));
+  EXPECT_EQ("cannot write \"" + path + "\": No space left on device", error);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_TRUE(dir.entries().empty()) << "temporary removed";
+}
+
+TEST(AtomicFile, RenameFailureIsReported) {
+  TestDir dir;
+  // The target is a non-empty directory: rename cannot replace it.
+  const std::string path = dir.file("target");
+  std::filesystem::create_directories(path + "/child");
+  AtomicFile f;
+  std::string error;
+  ASSERT_TRUE(f.open(path, &error)) << error;
+  f.write("data");
+  EXPECT_FALSE(f.commit(&error));
+  EXPECT_EQ(0u, error.find("cannot replace \"" + path + "\": ")) << error;
+  EXPECT_EQ(std::vector<std::string>{"target"}, dir.entries()) << "temporary removed";
+}
+
+TEST(AtomicFile, CommitWithoutOpen) {
+  AtomicFile f;
+  std::string error;
+  EXPECT_FALSE(f.commit(&error));
+  EXPECT_NE(std::string::npos, error.find("not open")) << error;
+}
+
+TEST(AtomicFile, WriteFileAtomically) {
+  TestDir dir;
+  std::string error;
+  ASSERT_TRUE(write_file_atomically(dir.file("w.txt"), "contents", &error)) << error;
+  EXPECT_EQ("contents", read_all(dir.file("w.txt")));
+  ASSERT_TRUE(write_file_atomically(dir.file("empty.txt"), "", &error)) << error;
+  EXPECT_EQ("", read_all(dir.file("empty.txt")));
+  EXPECT_FALSE(write_file_atomically(dir.file("no/w.txt"), "x", &error));
+  EXPECT_EQ("cannot create \"" + dir.file("no/w.txt") + "\": No such file or directory", error);
+  EXPECT_EQ((std::vector<std::string>{"empty.txt", "w.txt"}), dir.entries());
+}
+
+}  // namespace
+}  // namespace leasesim

@@ -1,0 +1,117 @@
+#include "leasesim/protocol/storage.hpp"
+
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::At;
+using testing::Out;
+
+constexpr NodeId kStorage = 50;
+
+Message Write(NodeId from, ResourceId r, uint64_t token, uint64_t req = 1) {
+  Message m;
+  m.reset(MsgType::kWrite, from, kStorage);
+  m.resource = r;
+  m.token = token;
+  m.lease = token;
+  m.request_id = req;
+  return m;
+}
+
+Out Send(Storage& s, const Message& m) {
+  Effects fx;
+  s.on_message(m, At(seconds(1)), fx);
+  return testing::Capture(fx);
+}
+
+StorageConfig Config(bool fencing) {
+  return StorageConfig{kStorage, 2, fencing};
+}
+
+TEST(Storage, FencingRejectsALowerToken) {
+  StorageDisk disk;
+  Storage s(Config(true), disk);
+  const Out a = Send(s, Write(100, 0, 5, 1));
+  ASSERT_EQ(a.count_records(obs::kWriteAccepted), 1u);
+  const Record acc = a.recs(obs::kWriteAccepted)[0];
+  EXPECT_EQ(acc.f[0], 0u);
+  EXPECT_EQ(acc.f[1], 5u);
+  EXPECT_EQ(acc.f[2], 100u);
+  EXPECT_EQ(acc.f[3], 5u);
+  ASSERT_EQ(a.count(MsgType::kWriteReply), 1u);
+  EXPECT_TRUE(a.sent(MsgType::kWriteReply)[0].success);
+  EXPECT_EQ(a.sent(MsgType::kWriteReply)[0].to, 100u);
+  EXPECT_EQ(a.sent(MsgType::kWriteReply)[0].request_id, 1u);
+
+  const Out r = Send(s, Write(101, 0, 3, 2));
+  ASSERT_EQ(r.count_records(obs::kWriteRejected), 1u);
+  EXPECT_EQ(r.count_records(obs::kWriteAccepted), 0u);
+  const Record rej = r.recs(obs::kWriteRejected)[0];
+  EXPECT_EQ(rej.f[0], 0u);
+  EXPECT_EQ(rej.f[1], 3u);
+  EXPECT_EQ(rej.f[2], 101u);
+  EXPECT_EQ(rej.f[3], 3u);
+  EXPECT_EQ(rej.f[4], 5u);  // the highest token seen
+  const Message reply = r.sent(MsgType::kWriteReply)[0];
+  EXPECT_FALSE(reply.success);
+  EXPECT_EQ(reply.error, ErrorCode::kStaleToken);
+  EXPECT_EQ(reply.token, 3u);
+  EXPECT_EQ(reply.lease, 3u);
+  EXPECT_EQ(reply.request_id, 2u);
+  EXPECT_EQ(disk.highest[0], 5u);
+}
+
+TEST(Storage, FencingAcceptsEqualAndHigherTokens) {
+  StorageDisk disk;
+  Storage s(Config(true), disk);
+  EXPECT_EQ(Send(s, Write(100, 0, 5)).count_records(obs::kWriteAccepted), 1u);
+  EXPECT_EQ(Send(s, Write(100, 0, 5)).count_records(obs::kWriteAccepted), 1u);
+  EXPECT_EQ(Send(s, Write(101, 0, 9)).count_records(obs::kWriteAccepted), 1u);
+  EXPECT_EQ(disk.highest[0], 9u);
+  EXPECT_EQ(Send(s, Write(100, 0, 5)).count_records(obs::kWriteRejected), 1u);
+  // Resources are fenced independently.
+  EXPECT_EQ(Send(s, Write(100, 1, 1)).count_records(obs::kWriteAccepted), 1u);
+}
+
+TEST(Storage, WithoutFencingEverythingIsAccepted) {
+  StorageDisk disk;
+  Storage s(Config(false), disk);
+  EXPECT_EQ(Send(s, Write(100, 0, 9)).count_records(obs::kWriteAccepted), 1u);
+  const Out o = Send(s, Write(101, 0, 2));
+  EXPECT_EQ(o.count_records(obs::kWriteAccepted), 1u);
+  EXPECT_TRUE(o.sent(MsgType::kWriteReply)[0].success);
+  EXPECT_EQ(disk.highest[0], 9u);  // still tracked
+}
+
+TEST(Storage, HighestSurvivesARestart) {
+  StorageDisk disk;
+  {
+    Storage s(Config(true), disk);
+    Send(s, Write(100, 1, 8));
+  }
+  Storage again(Config(true), disk);
+  Effects fx;
+  again.start(At(seconds(2)), fx);
+  EXPECT_EQ(fx.message_count(), 0u);
+  const Out o = Send(again, Write(101, 1, 7));
+  ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
+  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[4], 8u);
+}
+
+TEST(Storage, IgnoresOtherMessagesAndUnknownResources) {
+  StorageDisk disk;
+  Storage s(Config(true), disk);
+  EXPECT_TRUE(Send(s, Write(100, 7, 1)).msgs.empty());
+  Message m = Write(100, 0, 1);
+  m.type = MsgType::kAcquire;
+  const Out o = Send(s, m);
+  EXPECT_TRUE(o.msgs.empty());
+  EXPECT_TRUE(o.records.empty());
+}
+
+}  // namespace
+}  // namespace leasesim
