@@ -1,0 +1,42 @@
+// Many independent runs on a pool of threads, for explore and sweep.
+//
+// Each run is single-threaded and deterministic, so a job's result never
+// depends on the number of threads; results are handed back in job order
+// on the calling thread, so outputs (result files, progress) are identical
+// whatever --jobs is.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+
+#include "leasesim/scenario/scenario.hpp"
+#include "leasesim/world/world.hpp"
+
+namespace leasesim {
+
+class BatchRunner {
+ public:
+  // threads == 0: one per hardware thread.
+  explicit BatchRunner(unsigned threads);
+
+  // Builds job i with make(i) and runs it with `options` (which must not
+  // carry a trace sink: sinks are per run). Calls on_result(i, result) for
+  // i = 0, 1, ... in order, on the calling thread; it returns false to stop
+  // early. request_stop() (e.g. from a SIGINT handler) also stops: jobs not
+  // yet started are skipped, and every result before the first missing one
+  // is still delivered. Returns the number of results delivered.
+  size_t run(size_t count, const std::function<Scenario(size_t)>& make, const RunOptions& options,
+             const std::function<bool(size_t, RunResult&&)>& on_result);
+
+  // Async-signal-safe: only sets an atomic flag.
+  void request_stop() { stop_.store(true, std::memory_order_relaxed); }
+  bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+  unsigned threads() const { return threads_; }
+
+ private:
+  unsigned threads_;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace leasesim

@@ -1,0 +1,93 @@
+#include "leasesim/world/batch.hpp"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "leasesim/core/assert.hpp"
+
+namespace leasesim {
+
+BatchRunner::BatchRunner(unsigned threads)
+    : threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {}
+
+size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& make,
+                        const RunOptions& options,
+                        const std::function<bool(size_t, RunResult&&)>& on_result) {
+  LEASESIM_ASSERT(options.trace == nullptr, "batch runs cannot share a trace sink");
+  std::mutex mu;
+  std::condition_variable ready;  // a result arrived
+  std::condition_variable room;   // delivery caught up
+  // Workers may run at most this far ahead of in-order delivery, so a slow
+  // job cannot make finished results pile up without bound.
+  const size_t window = 4 * static_cast<size_t>(threads_);
+  size_t delivered = 0;
+  std::map<size_t, RunResult> done;  // finished, not yet delivered
+  size_t next_job = 0;
+  size_t running = 0;
+  bool stop = false;
+
+  auto worker = [&] {
+    for (;;) {
+      size_t job;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        room.wait(lock, [&] {
+          return stop || stop_requested() || next_job >= count || next_job < delivered + window;
+        });
+        if (stop || stop_requested() || next_job >= count) return;
+        job = next_job++;
+        ++running;
+      }
+      Scenario sc = make(job);
+      World world(sc, options);
+      RunResult r = world.run();
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        done.emplace(job, std::move(r));
+        --running;
+      }
+      ready.notify_one();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  const unsigned n = static_cast<unsigned>(std::min<size_t>(threads_, count ? count : 1));
+  for (unsigned i = 0; i < n; ++i) pool.emplace_back(worker);
+
+  while (delivered < count) {
+    std::optional<RunResult> r;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      ready.wait(lock, [&] {
+        return done.count(delivered) > 0 ||
+               ((stop || stop_requested()) && running == 0) ||
+               (next_job >= count && running == 0 && done.count(delivered) == 0);
+      });
+      auto it = done.find(delivered);
+      if (it == done.end()) break;  // stopped: nothing more will arrive in order
+      r = std::move(it->second);
+      done.erase(it);
+    }
+    const bool go_on = on_result(delivered, std::move(*r));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++delivered;
+      if (!go_on) stop = true;
+    }
+    room.notify_all();
+    if (!go_on) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+  }
+  room.notify_all();
+  for (std::thread& t : pool) t.join();
+  return delivered;
+}
+
+}  // namespace leasesim
