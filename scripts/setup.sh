@@ -9,7 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-matplotlib python3-jsonschema
-  time
+  time parallel
+  slurm-wlm munge  # tests/scripts/test_slurm_explore.py: a private one-node cluster
 )
 
 missing=()

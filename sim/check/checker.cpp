@@ -91,6 +91,8 @@ void Checker::close_belief(ResourceState& rs, size_t pos, TimePoint end) {
   Belief& b = beliefs_[id];
   b.end = std::max(b.begin, std::min(b.end, end));
   b.open = false;
+  update_tracked(id, true);
+  closed_.push_back(ClosedBelief{b.resource, b.lease, b.holder, b.token, b.begin, b.end});
   metrics_.resources[b.resource].held += b.end - b.begin;
   if (b.end >= rs.last_end) {
     rs.last_end = b.end;
@@ -223,6 +225,7 @@ void Checker::observe(const Record& r) {
                     ") for " + format_duration_short(b.end - r.time) +
                     " after the core freed it";
         report(std::move(v), res);
+        track(violations_.size() - 1, id, kNoBelief);
       }
       return;
     }
@@ -351,6 +354,7 @@ void Checker::belief_begin(const Record& r) {
                 ") while " + node_name(setup_.schema, o.holder) + " still believed it held it (lease " +
                 std::to_string(o.lease) + ") for another " + format_duration_short(o.end - r.time);
     report(std::move(v), res);
+    track(violations_.size() - 1, other_id, id);
   }
   rs.open.push_back(id);
   open_by_node_[r.node].push_back(id);
@@ -374,6 +378,7 @@ void Checker::belief_extend(const Record& r) {
     // Overlap with a later holder is judged when that holder begins, and
     // outliving the core's record when the core frees the lease.
     b.end = project(b, r.time);
+    update_tracked(id, false);
     return;
   }
 }
@@ -384,6 +389,33 @@ void Checker::on_clock_change(NodeId n, TimePoint now) {
     Belief& b = beliefs_[id];
     if (!b.open) continue;
     if (b.end > now) b.end = project(b, now);
+    update_tracked(id, false);
+  }
+}
+
+void Checker::track(size_t violation, uint32_t first, uint32_t second) {
+  tracked_.push_back(Tracked{violation, first, second});
+}
+
+void Checker::update_tracked(uint32_t belief, bool closing) {
+  for (size_t i = 0; i < tracked_.size();) {
+    const Tracked t = tracked_[i];
+    if (t.first != belief && t.second != belief) {
+      ++i;
+      continue;
+    }
+    // The overlap lasts while both believe; a latent overlap while the
+    // holder believes. Once either belief has closed the end is final.
+    TimePoint to = beliefs_[t.first].end;
+    if (t.second != kNoBelief) to = std::min(to, beliefs_[t.second].end);
+    Violation& v = violations_[t.violation];
+    v.to = std::max(v.from, to);
+    if (closing) {
+      tracked_[i] = tracked_.back();
+      tracked_.pop_back();
+    } else {
+      ++i;
+    }
   }
 }
 

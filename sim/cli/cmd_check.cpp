@@ -1,6 +1,7 @@
 // leasesim check PATH...: the CI entry point. Runs every scenario with an
 // expect block and compares the outcome with it.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -13,12 +14,41 @@ namespace po = boost::program_options;
 
 namespace leasesim::cli {
 
+namespace {
+
+// Benchmark workloads (scenarios/bench/: minutes of simulated churn with up
+// to 100,000 requestors) are not checks. A folder search skips every
+// subfolder named "bench"; naming such a folder or file runs it.
+std::vector<std::string> check_files(const std::vector<std::string>& paths, std::string* error) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    const std::vector<std::string> found = expand_paths({p}, error);
+    if (!error->empty()) return {};
+    std::error_code ec;
+    const bool folder = fs::is_directory(p, ec);
+    for (const std::string& f : found) {
+      bool bench = false;
+      if (folder) {
+        for (const fs::path& part : fs::path(f).lexically_relative(p).parent_path())
+          bench = bench || part == "bench";
+      }
+      if (!bench) out.push_back(f);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int cmd_check(const std::vector<std::string>& args) {
   po::options_description opts(
       "usage: leasesim check PATH... [options]\n\n"
       "Runs each scenario (files, or folders searched recursively for *.json) and\n"
       "compares the run with the scenario's expect block; a scenario without one\n"
-      "expects safety to hold. Prints one line per scenario and a total.\n"
+      "expects safety to hold. Prints one line per scenario and a total. Folder\n"
+      "searches skip subfolders named bench (benchmark workloads); name them to\n"
+      "run them.\n"
       "Exit 1 if any scenario failed, 2 if any could not be loaded.\n\noptions");
   std::vector<std::string> paths;
   opts.add_options()("help,h", "show this help")("quiet,q", "print failures and the total only");
@@ -37,7 +67,7 @@ int cmd_check(const std::vector<std::string>& args) {
   }
   if (paths.empty()) throw UsageError{"missing PATH (scenario files or folders)"};
   std::string error;
-  const std::vector<std::string> files = expand_paths(paths, &error);
+  const std::vector<std::string> files = check_files(paths, &error);
   if (!error.empty()) throw UsageError{error};
   const bool quiet = vm.count("quiet") > 0;
 

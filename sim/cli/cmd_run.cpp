@@ -9,9 +9,11 @@
 #include "cli.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/jsonl_writer.hpp"
+#include "leasesim/world/chrome_trace.hpp"
 #include "leasesim/world/expectation.hpp"
 #include "leasesim/world/report.hpp"
 #include "leasesim/world/world.hpp"
+#include "plot.hpp"
 
 namespace po = boost::program_options;
 
@@ -25,6 +27,7 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string scenario_path, trace_path, out_dir;
   uint64_t seed = 0;
   std::string until, timeout;
+  std::string trace_format = "jsonl", plot_path;
   uint64_t max_events = 0;
   opts.add_options()
       ("help,h", "show this help")
@@ -33,6 +36,11 @@ int cmd_run(const std::vector<std::string>& args) {
       ("trace", po::value<std::string>(&trace_path), "write the trace as JSON Lines to FILE")
       ("out", po::value<std::string>(&out_dir),
        "write trace.jsonl, report.txt and report.json into DIR (created if needed)")
+      ("trace-format", po::value<std::string>(&trace_format),
+       "jsonl (default) or chrome: Chrome Trace Event JSON for ui.perfetto.dev, to --trace "
+       "FILE or DIR/trace.chrome.json with --out")
+      ("plot", po::value<std::string>(&plot_path),
+       "draw the run's timeline to FILE (.png, .svg or .pdf) with scripts/plot_timeline.py")
       ("json", "print the report as JSON instead of text")
       ("stop-on-first", "stop at the first violation")
       ("max-events", po::value<uint64_t>(&max_events), "stop after N engine events")
@@ -53,21 +61,45 @@ int cmd_run(const std::vector<std::string>& args) {
   if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
   if (!trace_path.empty() && !out_dir.empty())
     throw UsageError{"--trace and --out both name the trace; use one"};
+  if (trace_format != "jsonl" && trace_format != "chrome")
+    throw UsageError{"--trace-format: expected jsonl or chrome, found \"" + trace_format + "\""};
+  const bool chrome = trace_format == "chrome";
+  if (chrome && trace_path.empty() && out_dir.empty())
+    throw UsageError{"--trace-format chrome needs --trace FILE or --out DIR"};
+  std::string plot_script;
+  if (!plot_path.empty()) {
+    std::string error;
+    if (!plot_ready(plot_path, &plot_script, &error)) {
+      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+  }
 
   std::optional<Scenario> sc = load_or_report(scenario_path);
   if (!sc) return kExitBadInput;
   if (vm.count("seed")) sc->seed = seed;
 
   RunOptions ro;
-  if (!until.empty()) ro.until = TimePoint::origin() + parse_duration_arg("until", until);
-  if (!timeout.empty())
-    ro.max_wall_seconds =
-        static_cast<double>(parse_duration_arg("timeout", timeout).ns()) / 1e9;
+  if (!until.empty()) {
+    const Duration u = parse_duration_arg("until", until);
+    if (u <= Duration::zero()) throw UsageError{"--until: expected a positive duration"};
+    ro.until = TimePoint::origin() + u;
+  }
+  if (!timeout.empty()) {
+    const Duration t = parse_duration_arg("timeout", timeout);
+    if (t <= Duration::zero()) throw UsageError{"--timeout: expected a positive duration"};
+    ro.max_wall_seconds = static_cast<double>(t.ns()) / 1e9;
+  }
   if (vm.count("max-events")) ro.max_events = max_events;
   ro.stop_on_first_violation = vm.count("stop-on-first") > 0;
 
   if (!out_dir.empty()) {
     std::error_code ec;
+    if (std::filesystem::exists(out_dir, ec) && !std::filesystem::is_directory(out_dir, ec)) {
+      std::fprintf(stderr, "leasesim run: --out \"%s\" exists and is not a directory\n",
+                   out_dir.c_str());
+      return kExitBadInput;
+    }
     std::filesystem::create_directories(out_dir, ec);
     if (ec) {
       std::fprintf(stderr, "leasesim run: cannot create \"%s\": %s\n", out_dir.c_str(),
@@ -77,23 +109,44 @@ int cmd_run(const std::vector<std::string>& args) {
     trace_path = (std::filesystem::path(out_dir) / "trace.jsonl").string();
   }
 
+  // Trace outputs: JSON Lines, Chrome JSON, and for --plot without a JSONL
+  // file a temporary one.
+  std::string jsonl_path = chrome && out_dir.empty() ? std::string() : trace_path;
+  std::string chrome_path;
+  if (chrome)
+    chrome_path = out_dir.empty() ? trace_path
+                                  : (std::filesystem::path(out_dir) / "trace.chrome.json").string();
+  std::unique_ptr<TempPath> temp_trace;
+  if (!plot_path.empty() && jsonl_path.empty()) {
+    temp_trace = std::make_unique<TempPath>(".jsonl");
+    jsonl_path = temp_trace->path();
+  }
   const TraceSchema schema = make_trace_schema(*sc);
   std::unique_ptr<JsonlTraceWriter> writer;
-  if (!trace_path.empty()) {
+  std::unique_ptr<ChromeTraceWriter> chrome_writer;
+  TeeSink sinks;
+  for (const std::string* path : {&jsonl_path, &chrome_path}) {
+    if (path->empty()) continue;
     AtomicFile file;
     std::string error;
-    if (!file.open(trace_path, &error)) {
+    if (!file.open(*path, &error)) {
       std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
       return kExitBadInput;
     }
-    writer = std::make_unique<JsonlTraceWriter>(schema, std::move(file));
+    if (path == &jsonl_path) {
+      writer = std::make_unique<JsonlTraceWriter>(schema, std::move(file));
+      sinks.add(writer.get());
+    } else {
+      chrome_writer = std::make_unique<ChromeTraceWriter>(schema, std::move(file));
+      sinks.add(chrome_writer.get());
+    }
   }
-  ro.trace = writer.get();
+  ro.trace = sinks.empty() ? nullptr : &sinks;
   World world(*sc, ro);
   const RunResult result = world.run();
-  if (writer) {
+  if (!sinks.empty()) {
     std::string error;
-    if (!writer->finish(&error)) {
+    if (!sinks.finish(&error)) {
       std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
       return kExitBadInput;
     }
@@ -110,7 +163,18 @@ int cmd_run(const std::vector<std::string>& args) {
       std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
       return kExitBadInput;
     }
-    if (!vm.count("json")) std::cout << "\nwrote " << out_dir << "/{trace.jsonl,report.txt,report.json}\n";
+    if (!vm.count("json"))
+      std::cout << "\nwrote " << out_dir << "/{trace.jsonl," << (chrome ? "trace.chrome.json," : "")
+                << "report.txt,report.json}\n";
+  }
+  if (!plot_path.empty()) {
+    std::string error;
+    const std::string title = sc->name + " (seed " + std::to_string(sc->seed) + ")";
+    if (!run_plot(plot_script, jsonl_path, plot_path, title, &error)) {
+      std::fprintf(stderr, "leasesim run: --plot: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    if (!vm.count("json")) std::cout << "wrote " << plot_path << "\n";
   }
   return result.failures > 0 ? kExitFailed : kExitOk;
 }

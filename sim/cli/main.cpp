@@ -1,8 +1,10 @@
 // leasesim: the command-line entry point. Dispatches to subcommands; every
 // error a user can cause ends in a message and exit code 2, never a crash.
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,10 @@ constexpr const char* kUsage =
     "  check PATH...      run scenarios and compare each with its expect block (for CI)\n"
     "  validate PATH...   load and validate scenarios without running them\n"
     "  schema             print the JSON Schema of scenario files\n"
+    "  explore SCENARIO   run many seeds with random faults; report failing seeds\n"
+    "  merge FILE...      combine the results of explore or sweep shards\n"
+    "  shrink FAILING     reduce a failing scenario to a small reproducer\n"
+    "  sweep SCENARIO     run a grid of parameter values over many seeds; rates per cell\n"
     "\n"
     "  leasesim <command> --help   options of a command\n"
     "  leasesim --version          version\n"
@@ -28,7 +34,7 @@ constexpr const char* kUsage =
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int dispatch(int argc, char** argv) {
   using namespace leasesim::cli;
   if (argc < 2) {
     std::fputs(kUsage, stderr);
@@ -49,6 +55,10 @@ int main(int argc, char** argv) {
     if (command == "check") return cmd_check(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "schema") return cmd_schema(args);
+    if (command == "explore") return cmd_explore(args);
+    if (command == "merge") return cmd_merge(args);
+    if (command == "shrink") return cmd_shrink(args);
+    if (command == "sweep") return cmd_sweep(args);
     std::fprintf(stderr, "leasesim: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
     return kExitBadInput;
   } catch (const UsageError& e) {
@@ -63,4 +73,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "leasesim %s: out of memory\n", command.c_str());
     return kExitBadInput;
   }
+}
+
+// Output that cannot be written (a full disk or a closed descriptor behind
+// stdout) is an error, not a silent loss with exit code 0.
+int main(int argc, char** argv) {
+  const int rc = dispatch(argc, argv);
+  // errno is not reset: when an earlier write failed, it still holds why.
+  std::cout.flush();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout) {
+    std::fprintf(stderr, "leasesim: cannot write the output: %s\n",
+                 std::strerror(errno != 0 ? errno : EIO));
+    return leasesim::cli::kExitBadInput;
+  }
+  return rc;
 }

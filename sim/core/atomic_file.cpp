@@ -1,5 +1,6 @@
 #include "leasesim/core/atomic_file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,6 +38,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       path_(std::move(other.path_)),
       tmp_path_(std::move(other.tmp_path_)),
       failed_(std::exchange(other.failed_, false)),
+      direct_(std::exchange(other.direct_, false)),
       saved_errno_(std::exchange(other.saved_errno_, 0)) {}
 
 AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
@@ -46,6 +48,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     path_ = std::move(other.path_);
     tmp_path_ = std::move(other.tmp_path_);
     failed_ = std::exchange(other.failed_, false);
+    direct_ = std::exchange(other.direct_, false);
     saved_errno_ = std::exchange(other.saved_errno_, 0);
   }
   return *this;
@@ -58,11 +61,28 @@ AtomicFile::~AtomicFile() {
 bool AtomicFile::open(const std::string& path, std::string* error) {
   abandon();
   path_ = path;
+  failed_ = false;
+  saved_errno_ = 0;
+  direct_ = false;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      if (error != nullptr) *error = describe("create", path, EISDIR);
+      return false;
+    }
+    // A device or FIFO: see the header. No temporary, no rename.
+    direct_ = true;
+    tmp_path_.clear();
+    fp_ = std::fopen(path.c_str(), "wb");
+    if (fp_ == nullptr) {
+      if (error != nullptr) *error = describe("open", path, errno);
+      return false;
+    }
+    return true;
+  }
   // The pid keeps two concurrent runs writing the same output from
   // clobbering each other's temporary; the last rename wins, whole.
   tmp_path_ = path + ".tmp-" + std::to_string(::getpid());
-  failed_ = false;
-  saved_errno_ = 0;
   fp_ = std::fopen(tmp_path_.c_str(), "wb");
   if (fp_ == nullptr) {
     // Name the path the user asked for; the temporary's name would only
@@ -98,6 +118,10 @@ bool AtomicFile::commit(std::string* error) {
     saved_errno_ = errno != 0 ? errno : EIO;
   }
   fp_ = nullptr;
+  if (direct_) {
+    if (failed_ && error != nullptr) *error = describe("write", path_, saved_errno_);
+    return !failed_;
+  }
   if (failed_) {
     std::remove(tmp_path_.c_str());
     if (error != nullptr) *error = describe("write", path_, saved_errno_);
@@ -116,7 +140,7 @@ void AtomicFile::abandon() {
   if (fp_ == nullptr) return;
   std::fclose(fp_);
   fp_ = nullptr;
-  std::remove(tmp_path_.c_str());
+  if (!direct_) std::remove(tmp_path_.c_str());
 }
 
 bool write_file_atomically(const std::string& path, std::string_view contents, std::string* error) {

@@ -8,7 +8,8 @@ namespace leasesim {
 
 Requestor::Requestor(const RequestorConfig& config, Rng rng) : cfg_(config), rng_(rng) {
   LEASESIM_ASSERT(!cfg_.servers.empty(), "requestor without servers");
-  LEASESIM_ASSERT(!cfg_.resources.empty(), "requestor without resources");
+  LEASESIM_ASSERT(!cfg_.resources.empty() || cfg_.resource_range != 0,
+                  "requestor without resources");
   LEASESIM_ASSERT(cfg_.renew_every > Duration::zero(), "renew interval must be positive");
 }
 
@@ -21,6 +22,11 @@ void Requestor::start(const LocalClocks& now, Effects& out) {
   // Which server to try first is the requestor's own draw, so requestors
   // spread over the core instead of all hitting the first server.
   target_ = static_cast<size_t>(rng_.below(cfg_.servers.size()));
+  // Request ids carry a random prefix per incarnation: after a crash the
+  // counter starts over, and a reused id would make the core take a new
+  // acquire for a retry of one it already granted (and answer with the
+  // old lease, which the holder would then anchor afresh).
+  next_request_ = (rng_.next_u64() & 0xFFFFFFFF00000000ULL) | 1;
   phase_ = Phase::kIdle;
   const Duration think = uniform_duration(rng_, cfg_.think_min, cfg_.think_max);
   set_timer(now, cfg_.start_after + think, kWakeTimer, 0, out);
@@ -38,13 +44,13 @@ void Requestor::want(const LocalClocks& now, Effects& out) {
   }
   switch (cfg_.choice) {
     case ResourceChoice::kFixed:
-      resource_ = cfg_.resources[0];
+      resource_ = resource_at(0);
       break;
     case ResourceChoice::kCycle:
-      resource_ = cfg_.resources[cycle_ % cfg_.resources.size()];
+      resource_ = resource_at(cycle_ % resource_count());
       break;
     case ResourceChoice::kRandom:
-      resource_ = cfg_.resources[static_cast<size_t>(rng_.below(cfg_.resources.size()))];
+      resource_ = resource_at(static_cast<size_t>(rng_.below(resource_count())));
       break;
   }
   out.record(obs::kWant, resource_);
@@ -183,6 +189,13 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
   const size_t slot = static_cast<size_t>(m.request_id % kRenewRing);
   if (renew_ids_[slot] != m.request_id || m.request_id == 0) return;  // unknown or too old
   const TimePoint t = local(now);
+  if (t >= deadline_) {
+    // The belief already ended at its deadline (the answer was handled
+    // late, e.g. after a pause): a belief is one unbroken interval, so a
+    // late answer cannot revive it. Notice the expiry now.
+    lose_lease(BeliefEndReason::kExpired, now, out);
+    return;
+  }
   last_renew_answer_ = t;
   const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? renew_sent_[slot] : t;
   const TimePoint d = holder_deadline(cfg_.options.margin, anchor, m.ttl);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "leasesim/check/violation.hpp"
+#include "leasesim/fault/random_faults.hpp"
 #include "leasesim/protocol/options.hpp"
 #include "leasesim/protocol/registry.hpp"
 #include "leasesim/scenario/loader.hpp"
@@ -551,6 +552,66 @@ Format::Format() {
           {"max_elections", u64, false, "Most elections.", nullptr},
       });
 
+  // --- explore ---------------------------------------------------------
+  {
+    std::vector<std::string> kinds;
+    for (size_t k = 0; k < static_cast<size_t>(ExploreKind::kCount); ++k) {
+      kinds.emplace_back(to_string(static_cast<ExploreKind>(k)));
+    }
+    Type all_targets = *b.enumeration({"all"});
+    all_targets.expected = "\"all\" or an array of targets";
+    const Type* targets = b.one_of(
+        "\"all\" or an array of targets",
+        {b.add(all_targets),
+         b.array(target, "targets", 1, lim::kMaxRequestors, true, "an array of targets")});
+    const Type* fault_count =
+        b.integer(0, lim::kMaxExploreFaults, "an integer from 0 to 1000");
+    const Type* d_step = b.duration(Duration::zero(), lim::kMaxClockOffset,
+                                    "A duration from 0s to 24h.");
+    const Type* drift_bound = b.number(0, static_cast<double>(lim::kMaxDriftPpm),
+                                       "a drift bound in ppm from 0 to 100000");
+    t.explore = b.object(
+        "Limits for `leasesim explore`: which faults it may add to each seed's run, how many "
+        "and how severe (docs/exploration.md). `leasesim run` ignores this block.",
+        {
+            {"kinds", b.array(b.enumeration(kinds), "fault kinds", 0, kinds.size(), true,
+                              "an array of fault kinds"),
+             false,
+             "The fault kinds exploration may choose; each seed switches on a random subset. "
+             "Default: all.",
+             json(kinds)},
+            {"min_faults", fault_count, false, "Fewest generated faults per seed.", 1},
+            {"max_faults", fault_count, false,
+             "Most generated faults per seed (a partition, cut or isolation and its heal "
+             "count as one).",
+             8},
+            {"targets", targets, false,
+             "Who faults may name: node names, \"leader\", \"holder:RESOURCE\". \"all\": "
+             "every server and requestor, \"leader\", and the holder of each of the first "
+             "8 resources.",
+             "all"},
+            {"start_after", d_nonneg, false, "No generated fault before this time.", "1s"},
+            {"quiet_after", d_nonneg, false,
+             "The last stretch of the run is free of generated faults: everything they "
+             "start has ended (restarted, resumed, healed) before it.",
+             "5s"},
+            {"max_down", d_pos, false, "Longest crash before the restart.", "10s"},
+            {"max_pause", d_pos, false, "Longest pause.", "2s"},
+            {"max_partition", d_pos, false,
+             "Longest partition, cut or isolation before the heal.", "10s"},
+            {"drift_ppm", drift_bound, false, "Bound on the drift set by drift faults (+-ppm).",
+             500},
+            {"max_step", d_step, false, "Bound on clock steps (+-).", "1s"},
+            {"max_loss", probability, false, "Highest extra loss in a loss window.", 0.3},
+            {"max_duplicate", probability, false,
+             "Highest extra duplication in a duplication window.", 0.2},
+            {"max_window", d_pos, false, "Longest loss, duplication or latency window.", "5s"},
+            {"max_latency", d_nonneg, false,
+             "Upper bound of a latency spike (uniform latency within [0, max_latency]).",
+             "200ms"},
+        });
+  }
+
   // --- root ------------------------------------------------------------
   t.root = b.object(
       "A leasesim scenario (docs/scenario-format.md).",
@@ -571,6 +632,9 @@ Format::Format() {
           {"clocks", t.clocks, false, "Clock offsets and drift.", nullptr},
           {"faults", faults, false, "The fault script.", nullptr},
           {"expect", t.expect, false, "Expected outcome.", nullptr},
+          {"explore", t.explore, false,
+           "Limits for random faults under `leasesim explore`. Default: every default below.",
+           nullptr},
       });
 }
 

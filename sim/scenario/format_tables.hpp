@@ -111,6 +111,7 @@ struct Tables {
   const Type* clock;
   const Type* faults;  // the tagged fault type
   const Type* expect;
+  const Type* explore;
   // Fault variants by FaultKind order.
   std::vector<const Type*> fault_variants;
 };

@@ -280,6 +280,14 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Sink* sink) {
                                            "); scenario files must be UTF-8");
     return false;
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input, so whatever
+  // followed one would be silently ignored. JSON text never contains one
+  // (inside strings it must be escaped as \u0000).
+  const size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    sink->text_error(where(text, nul), "NUL byte (0x00); scenario files must be JSON text");
+    return false;
+  }
   const size_t deep = too_deep_at(text);
   if (deep != std::string_view::npos) {
     sink->text_error(

@@ -25,6 +25,7 @@ std::optional<Scenario> Loader::run(const std::string& file) {
   read_clocks();
   read_faults();
   read_expect();
+  read_explore();
   check_core_timing();
   check_requestor_timing();
   check_event_budget();

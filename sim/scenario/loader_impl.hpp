@@ -70,6 +70,9 @@ class Loader {
   bool resolve_target(const json* j, const std::string& path, FaultTarget* out);
   bool resolve_node(const json* j, const std::string& path, NodeId* out);
 
+  // loader_explore.cpp
+  void read_explore();
+
   // semantic_checks.cpp
   void check_core_timing();
   void check_max_ttl();

@@ -72,9 +72,8 @@ bool Loader::read_group(const json* g, const std::string& path, RequestorGroup* 
         unknown_resource(at + "/" + std::to_string(i), n);
       }
     }
-  } else if (res.value != nullptr) {  // "all"
-    c.resources.resize(s_.resources.size());
-    for (size_t i = 0; i < c.resources.size(); ++i) c.resources[i] = static_cast<ResourceId>(i);
+  } else if (res.value != nullptr) {  // "all": a range, not a list per requestor
+    c.resource_range = static_cast<uint32_t>(s_.resources.size());
   }
   std::string choice;
   if (get_string(g, rt, "choice", &choice)) {
@@ -82,7 +81,8 @@ bool Loader::read_group(const json* g, const std::string& path, RequestorGroup* 
                : choice == "cycle" ? ResourceChoice::kCycle
                                    : ResourceChoice::kRandom;
   } else {
-    c.choice = c.resources.size() == 1 ? ResourceChoice::kFixed : ResourceChoice::kRandom;
+    const size_t wanted = c.resource_range != 0 ? c.resource_range : c.resources.size();
+    c.choice = wanted == 1 ? ResourceChoice::kFixed : ResourceChoice::kRandom;
   }
   get_duration(g, rt, "start", &c.start_after);
   if (const FieldValue v = field_value(g, rt, "hold"); v.value != nullptr) {

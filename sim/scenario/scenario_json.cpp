@@ -67,7 +67,8 @@ json requestor_config_json(const Scenario& s, const RequestorConfig& c) {
   json r;
   bool all = c.resources.size() == s.resources.size();
   for (size_t i = 0; all && i < c.resources.size(); ++i) all = c.resources[i] == i;
-  if (all && !c.resources.empty()) {
+  if ((all && !c.resources.empty()) ||
+      (c.resources.empty() && c.resource_range == s.resources.size())) {
     r["resources"] = "all";
   } else {
     json names = json::array();
@@ -92,7 +93,8 @@ json requestor_config_json(const Scenario& s, const RequestorConfig& c) {
 
 // Whether two requestors serialize to the same configuration.
 bool same_config(const RequestorConfig& a, const RequestorConfig& b) {
-  return a.resources == b.resources && a.choice == b.choice && a.start_after == b.start_after &&
+  return a.resources == b.resources && a.resource_range == b.resource_range &&
+         a.choice == b.choice && a.start_after == b.start_after &&
          a.hold_min == b.hold_min && a.hold_max == b.hold_max && a.think_min == b.think_min &&
          a.think_max == b.think_max && a.backoff_min == b.backoff_min &&
          a.backoff_max == b.backoff_max && a.ttl == b.ttl && a.renew_every == b.renew_every &&
@@ -269,6 +271,36 @@ json scenario_to_json(const Scenario& s) try {
   if (s.expect.min_grants) expect["min_grants"] = *s.expect.min_grants;
   if (s.expect.max_elections) expect["max_elections"] = *s.expect.max_elections;
   j["expect"] = expect;
+
+  if (s.explore) {
+    const ExploreSpec& e = *s.explore;
+    json kinds = json::array();
+    for (size_t k = 0; k < static_cast<size_t>(ExploreKind::kCount); ++k) {
+      if (e.kinds & (1u << k)) kinds.push_back(to_string(static_cast<ExploreKind>(k)));
+    }
+    json targets = "all";
+    if (!e.targets.empty()) {
+      targets = json::array();
+      for (const FaultTarget& t : e.targets) targets.push_back(target_json(s, nodes, t));
+    }
+    j["explore"] = {
+        {"kinds", kinds},
+        {"min_faults", e.min_faults},
+        {"max_faults", e.max_faults},
+        {"targets", targets},
+        {"start_after", dur(e.start_after)},
+        {"quiet_after", dur(e.quiet_after)},
+        {"max_down", dur(e.max_down)},
+        {"max_pause", dur(e.max_pause)},
+        {"max_partition", dur(e.max_partition)},
+        {"drift_ppm", ppm(e.drift_ppb)},
+        {"max_step", dur(e.max_step)},
+        {"max_loss", e.max_loss},
+        {"max_duplicate", e.max_duplicate},
+        {"max_window", dur(e.max_window)},
+        {"max_latency", dur(e.max_latency)},
+    };
+  }
   return j;
 } catch (const std::exception&) {
   // Only allocation can fail here; an empty object loads as an error.

@@ -38,7 +38,13 @@ size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& mak
         room.wait(lock, [&] {
           return stop || stop_requested() || next_job >= count || next_job < delivered + window;
         });
-        if (stop || stop_requested() || next_job >= count) return;
+        if (stop || stop_requested() || next_job >= count) {
+          // The delivering thread may be waiting for this worker to go idle
+          // after a stop (request_stop() itself notifies no one, being
+          // signal-safe): wake it, or it sleeps forever.
+          ready.notify_all();
+          return;
+        }
         job = next_job++;
         ++running;
       }

@@ -32,7 +32,7 @@ FieldDesc E(const char* n, const char* const* names, size_t count) {
 const size_t kMsgCount = static_cast<size_t>(MsgType::kCount);
 const size_t kDropCount = static_cast<size_t>(DropReason::kCount);
 
-const std::array<KindDesc, 19> kKinds = {{
+const std::array<KindDesc, 20> kKinds = {{
     {kSend, "send", 4, {Nd("to"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
     {kDeliver, "deliver", 4,
      {Nd("from"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
@@ -57,6 +57,8 @@ const std::array<KindDesc, 19> kKinds = {{
     {kViolation, "violation", 6,
      {E("kind", kViolationNames, std::size(kViolationNames)), Res("resource"), Nd("first"),
       Nd("second"), T("from"), T("to")}},
+    {kBeliefInterval, "belief_interval", 6,
+     {Res("resource"), U("lease"), Nd("holder"), U("token"), T("from"), T("to")}},
 }};
 
 }  // namespace

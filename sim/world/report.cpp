@@ -1,6 +1,10 @@
 #include "leasesim/world/report.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "leasesim/core/trace_text.hpp"
 
@@ -13,11 +17,67 @@ std::string with_commas(uint64_t v) {
   return s;
 }
 
-std::string dist_line(const Distribution& d) {
-  if (d.count == 0) return "-";
-  return "p50 " + format_duration_short(d.p50) + "  p90 " + format_duration_short(d.p90) +
-         "  p99 " + format_duration_short(d.p99) + "  max " + format_duration_short(d.max) +
-         "  (n=" + with_commas(d.count) + ")";
+// The text report's layout.
+constexpr size_t kWidth = 90;      // wrap long text at this column
+constexpr size_t kWithStory = 3;   // violations told with their story
+constexpr size_t kStoryLines = 8;  // story records shown per violation
+constexpr size_t kListed = 10;     // groups of further violations listed
+
+// Three significant digits ("23.8ms", "1.19s", "310us"): a table cell.
+std::string short_duration(Duration d) {
+  const int64_t ns = d.ns();
+  const int64_t a = ns < 0 ? -ns : ns;
+  struct Unit {
+    int64_t scale;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{3'600'000'000'000, "h"},
+                                    {60'000'000'000, "m"},
+                                    {1'000'000'000, "s"},
+                                    {1'000'000, "ms"},
+                                    {1'000, "us"}};
+  char buf[32];
+  for (const Unit& u : kUnits) {
+    if (a < u.scale) continue;
+    const double v = static_cast<double>(ns) / static_cast<double>(u.scale);
+    std::snprintf(buf, sizeof buf, "%.3g%s", v, u.name);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%lldns", static_cast<long long>(ns));
+  return buf;
+}
+
+template <typename Line>
+void dist_row(Line& line, const char* name, const Distribution& d) {
+  char buf[128];
+  if (d.count == 0) {
+    std::snprintf(buf, sizeof buf, "  %-14s%8s %9s", name, "0", "-");
+  } else {
+    std::snprintf(buf, sizeof buf, "  %-14s%8s %9s %9s %9s %9s", name, with_commas(d.count).c_str(),
+                  short_duration(d.p50).c_str(), short_duration(d.p90).c_str(),
+                  short_duration(d.p99).c_str(), short_duration(d.max).c_str());
+  }
+  line(buf);
+}
+
+// Splits text into lines of at most `width` characters at spaces.
+std::vector<std::string> wrap(const std::string& text, size_t width) {
+  std::vector<std::string> out;
+  std::string cur;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t sp = text.find(' ', i);
+    const std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+    i = sp == std::string::npos ? text.size() : sp + 1;
+    if (word.empty()) continue;
+    if (!cur.empty() && cur.size() + 1 + word.size() > width) {
+      out.push_back(cur);
+      cur.clear();
+    }
+    cur += (cur.empty() ? "" : " ") + word;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
 }
 
 std::string percent(double v) {
@@ -37,6 +97,12 @@ std::string node_name(const TraceSchema& schema, NodeId n) {
   return n < names.size() ? names[n] : std::string("-");
 }
 
+// Stopped by a guard (--max-events, --timeout) before the end: the run
+// says nothing about the rest of the scenario.
+bool cut_short(const RunResult& r) {
+  return r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout;
+}
+
 }  // namespace
 
 std::string format_report(const Scenario& sc, const RunResult& r, const TraceSchema& schema) {
@@ -45,21 +111,27 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     out += s;
     out += '\n';
   };
-  line("scenario   " + sc.name + (sc.description.empty() ? "" : " - " + sc.description));
-  line("protocol   " + sc.protocol + " (preset " + sc.preset + ")");
+  // Header: what ran and how far, in four lines plus the description.
+  line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) + "   " + sc.protocol +
+       ", preset " + sc.preset);
+  for (const std::string& l : wrap(sc.description, kWidth - 11)) line("           " + l);
   char buf[256];
-  std::snprintf(buf, sizeof buf, "seed       %llu    virtual time %s (%s)",
-                static_cast<unsigned long long>(r.seed), format_time(r.end).c_str(),
+  std::snprintf(buf, sizeof buf, "virtual    %s (%s)", format_time(r.end).c_str(),
                 to_string(r.reason));
   line(buf);
-  std::snprintf(buf, sizeof buf, "events     %s    records %s    wall %.3fs",
+  std::snprintf(buf, sizeof buf, "events     %s   records %s   wall %.3fs",
                 with_commas(r.events).c_str(), with_commas(r.records).c_str(), r.wall_seconds);
   line(buf);
   line("trace hash " + format_hash(r.trace_hash));
   line("");
 
   size_t warnings = r.violations.size() - r.failures;
-  if (r.failures == 0) {
+  if (r.failures == 0 && cut_short(r)) {
+    // --max-events / --timeout: no violation so far is not "holds".
+    line("SAFETY     INCOMPLETE: no violation up to " + format_time(r.end) +
+         ", but the run stopped (" + to_string(r.reason) + ") before the scenario's end at " +
+         format_time(TimePoint::origin() + sc.duration));
+  } else if (r.failures == 0) {
     line("SAFETY     holds" + std::string(warnings ? " (" + std::to_string(warnings) +
                                                        " warning(s) below)"
                                                  : ""));
@@ -67,41 +139,113 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     line("SAFETY     VIOLATED: " + std::to_string(r.failures) + " violation(s)" +
          (warnings ? ", " + std::to_string(warnings) + " warning(s)" : ""));
   }
-  // Violations first (failures before warnings), each with its story.
-  constexpr size_t kShown = 10;
-  size_t shown = 0;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const Violation& v : r.violations) {
-      if ((pass == 0) == is_warning(v.kind)) continue;
-      if (shown++ == kShown) {
-        line("  ... and " + std::to_string(r.violations.size() - kShown) +
-             " more (see --json or the trace)");
-        break;
-      }
-      std::string when = format_time(v.from);
-      if (v.to > v.from) when += " .. " + format_time(v.to);
-      line("  [" + std::string(to_string(v.kind)) + (is_warning(v.kind) ? ", warning" : "") +
-           "] " + when);
-      line("    " + v.summary);
-      for (const Record& rec : v.story) line("      " + describe_record(schema, rec));
+  // Violations first (failures before warnings): a count per kind, then
+  // the first few with the end of their story, then one line each.
+  if (!r.violations.empty()) {
+    size_t counts[static_cast<size_t>(ViolationKind::kCount)] = {};
+    for (const Violation& v : r.violations) ++counts[static_cast<size_t>(v.kind)];
+    std::string kinds;
+    for (size_t k = 0; k < std::size(counts); ++k) {
+      if (counts[k] == 0) continue;
+      const auto kind = static_cast<ViolationKind>(k);
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(counts[k]) + " " + to_string(kind) +
+               (is_warning(kind) ? " (warning)" : "");
     }
-    if (shown > kShown) break;
+    line("           " + kinds);
   }
+  // Failures before warnings; the first of each kind is told with the end
+  // of its story, the rest are grouped by what happened.
+  std::vector<const Violation*> ordered;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const Violation& v : r.violations)
+      if ((pass == 0) != is_warning(v.kind)) ordered.push_back(&v);
+  std::vector<bool> storied(ordered.size(), false);
+  size_t told = 0;
+  for (int pass = 0; pass < 2 && told < kWithStory; ++pass) {
+    bool kind_told[static_cast<size_t>(ViolationKind::kCount)] = {};
+    for (size_t i = 0; i < ordered.size() && told < kWithStory; ++i) {
+      const auto k = static_cast<size_t>(ordered[i]->kind);
+      if (storied[i] || (pass == 0 && kind_told[k])) continue;
+      storied[i] = kind_told[k] = true;
+      ++told;
+    }
+  }
+  auto interval = [](const Violation& v) {
+    std::string when = format_time(v.from);
+    if (v.to > v.from) when += " .. " + format_time(v.to);
+    return when;
+  };
+  size_t number = 0;
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    if (!storied[i]) continue;
+    const Violation& v = *ordered[i];
+    line("");
+    line("  " + std::to_string(++number) + ". " + to_string(v.kind) +
+         (is_warning(v.kind) ? " (warning)" : "") + "  " + interval(v));
+    for (const std::string& l : wrap(v.summary, kWidth - 5)) line("     " + l);
+    // The story's end is what led to the violation; --json has all of it.
+    const size_t first = v.story.size() > kStoryLines ? v.story.size() - kStoryLines : 0;
+    if (first > 0)
+      line("       (last " + std::to_string(kStoryLines) + " of " + std::to_string(v.story.size()) +
+           " records; all in --json)");
+    for (size_t j = first; j < v.story.size(); ++j)
+      line("       " + describe_record(schema, v.story[j]));
+  }
+  struct Group {
+    const Violation* first;
+    const Violation* last;
+    size_t count;
+  };
+  std::vector<Group> groups;
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    if (storied[i]) continue;
+    const Violation& v = *ordered[i];
+    auto it = std::find_if(groups.begin(), groups.end(), [&v](const Group& g) {
+      return g.first->kind == v.kind && g.first->summary == v.summary;
+    });
+    if (it == groups.end()) {
+      groups.push_back(Group{&v, &v, 1});
+    } else {
+      it->last = &v;
+      ++it->count;
+    }
+  }
+  if (!groups.empty()) {
+    line("");
+    line("  and " + std::to_string(ordered.size() - told) + " more:");
+  }
+  for (size_t g = 0; g < groups.size() && g < kListed; ++g) {
+    const Group& gr = groups[g];
+    std::string when = format_time(gr.first->from);
+    const TimePoint end = std::max(gr.last->to, gr.last->from);
+    if (end > gr.first->from) when += " .. " + format_time(end);
+    char count[32];
+    std::snprintf(count, sizeof count, "%6zu x ", gr.count);
+    line(count + std::string(to_string(gr.first->kind)) +
+         (is_warning(gr.first->kind) ? " (warning)" : "") + "  " + when);
+    for (const std::string& l : wrap(gr.first->summary, kWidth - 10)) line("          " + l);
+  }
+  if (groups.size() > kListed)
+    line("  ... and " + std::to_string(groups.size() - kListed) +
+         " more kinds of event (see --json or the trace)");
   line("");
+
+  // Metrics: the latency distributions as a table, then counts.
   const Metrics& m = r.metrics;
-  line("METRICS");
-  line("  grants " + with_commas(m.grants) + "   holds " + with_commas(m.beliefs) +
+  std::snprintf(buf, sizeof buf, "%-16s%8s %9s %9s %9s %9s", "METRICS", "n", "p50", "p90", "p99",
+                "max");
+  line(buf);
+  dist_row(line, "acquire", m.acquire_latency);
+  dist_row(line, "handoff gap", m.handoff_gap);
+  dist_row(line, "failover", m.failover);
+  line("  availability  " + percent(m.availability) + " (time held / time held or wanted)");
+  line("  leases        grants " + with_commas(m.grants) + "   holds " + with_commas(m.beliefs) +
        "   elections " + with_commas(m.elections) + "   leader crashes " +
        with_commas(m.leader_crashes));
-  line("  availability   " + percent(m.availability) +
-       "  (time held / time held or wanted)");
-  line("  acquire        " + dist_line(m.acquire_latency));
-  line("  handoff gap    " + dist_line(m.handoff_gap));
-  line("  failover       " + dist_line(m.failover));
   if (m.writes_accepted + m.writes_rejected > 0)
-    line("  writes         accepted " + with_commas(m.writes_accepted) + "   rejected " +
+    line("  writes        accepted " + with_commas(m.writes_accepted) + "   rejected " +
          with_commas(m.writes_rejected) + "   stale " + with_commas(m.stale_writes));
-  line("  messages       sent " + with_commas(r.net.sent) + "   delivered " +
+  line("  messages      sent " + with_commas(r.net.sent) + "   delivered " +
        with_commas(r.net.delivered) + "   dropped " +
        with_commas(r.net.dropped_partition + r.net.dropped_loss + r.net.dropped_crashed) +
        " (partition " + with_commas(r.net.dropped_partition) + ", loss " +
@@ -124,6 +268,7 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
   j["wall_seconds"] = r.wall_seconds;
   j["trace_hash"] = format_hash(r.trace_hash);
   j["safety"] = r.failures == 0 ? "holds" : "violated";
+  j["complete"] = !cut_short(r);  // false: "holds" only up to end_ns
   j["failures"] = r.failures;
   nlohmann::json vs = nlohmann::json::array();
   const auto& resources = schema.names(name_table::kResources);

@@ -68,6 +68,8 @@ World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
 void World::Impl::build_nodes() {
   const std::vector<std::string> names = sc.node_names();
   hosts.resize(sc.node_count());
+  hot.resize(sc.node_count());
+  for (NodeId id = 0; id < hot.size(); ++id) refresh_clock(id);
   server_template.servers.clear();
   for (uint32_t i = 0; i < sc.servers.size(); ++i) server_template.servers.push_back(i);
   server_template.resources = static_cast<uint32_t>(sc.resources.size());
@@ -100,9 +102,9 @@ std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
   // replay the randomness of the previous life.
   std::string stream = "node/";
   stream += h.name;
-  if (h.incarnation) {
+  if (hot[id].incarnation) {
     stream += '/';
-    stream += std::to_string(h.incarnation);
+    stream += std::to_string(hot[id].incarnation);
   }
   Rng rng = Rng::for_stream(sc.seed, stream);
   switch (h.role) {
@@ -144,7 +146,7 @@ Record World::Impl::record(uint16_t kind, NodeId node) {
   return r;
 }
 
-void World::Impl::emit(Record r) {
+void World::Impl::emit(const Record& r) {
   hasher.add(r);
   track_roles(r);
   checker.observe(r);
@@ -175,6 +177,15 @@ void World::Impl::track_roles(const Record& r) {
 }
 
 void World::Impl::report_new_violations() {
+  // Beliefs the checker closed, with the true-time interval it judged, so
+  // plots draw what the checker judged (docs/trace-format.md).
+  for (const ClosedBelief& b : checker.closed()) {
+    Record r = record(world_rec::kBeliefInterval, kNoNode);
+    r.f = {b.resource, b.lease, b.holder, b.token, as_field(b.from), as_field(b.to)};
+    hasher.add(r);
+    if (opts.trace) opts.trace->write(r);
+  }
+  checker.clear_closed();
   const auto& vs = checker.violations();
   while (violations_reported < vs.size()) {
     const Violation& v = vs[violations_reported++];
@@ -198,10 +209,10 @@ uint32_t World::Impl::alloc_message() {
 
 void World::Impl::free_message(uint32_t slot) { pool_free.push_back(slot); }
 
-void World::Impl::send(NodeId from, Message& m) {
+void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   const uint64_t id = next_msg_id++;
   ++stats.sent;
-  Record r = record(world_rec::kSend, from);
+  Record r = record_at(world_rec::kSend, from, local);
   r.f = {m.to, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
   emit(r);
   LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
@@ -209,7 +220,7 @@ void World::Impl::send(NodeId from, Message& m) {
   if (d.drop != DropReason::kNone) {
     if (d.drop == DropReason::kPartitioned) ++stats.dropped_partition;
     else ++stats.dropped_loss;
-    Record dr = record(world_rec::kDrop, from);
+    Record dr = record_at(world_rec::kDrop, from, local);
     dr.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(d.drop), 0, 0};
     emit(dr);
     return;
@@ -229,38 +240,42 @@ void World::Impl::send(NodeId from, Message& m) {
   }
 }
 
-void World::Impl::run_step(NodeId id) {
+void World::Impl::run_step(NodeId id, TimePoint local) {
   // Records first (they describe the step), then timers, then messages.
   for (const Record& src : effects.records()) {
-    Record r = record(src.kind, id);
+    Record r = record_at(src.kind, id, local);
     r.f = src.f;
     emit(r);
   }
-  const TimePoint now = sched.now();
-  for (const TimerRequest& t : effects.timers()) {
-    Event ev;
-    ev.type = Event::kTimer;
-    ev.clock = t.clock;
-    ev.node = id;
-    ev.incarnation = hosts[id].incarnation;
-    ev.timer_kind = t.kind;
-    ev.timer_arg = t.arg;
-    ev.deadline = t.deadline;
-    sched.schedule_at(clocks[id].true_time_when(t.clock, t.deadline, now), ev);
+  if (!effects.timers().empty()) {
+    const uint32_t incarnation = hot[id].incarnation;
+    for (const TimerRequest& t : effects.timers()) {
+      Event ev;
+      ev.type = Event::kTimer;
+      ev.clock = t.clock;
+      ev.node = id;
+      ev.incarnation = incarnation;
+      ev.timer_kind = t.kind;
+      ev.timer_arg = t.arg;
+      ev.deadline = t.deadline;
+      sched.schedule_at(timer_due(id, t.clock, t.deadline), ev);
+    }
   }
-  for (size_t i = 0; i < effects.message_count(); ++i) send(id, effects.message(i));
+  for (size_t i = 0; i < effects.message_count(); ++i) send(id, local, effects.message(i));
 }
 
 void World::Impl::start_node(NodeId id) {
   Host& h = hosts[id];
   h.node = make_node(id);
+  hot[id].node = h.node.get();
   effects.clear();
-  h.node->start(clocks[id].read(sched.now()), effects);
-  run_step(id);
+  const LocalClocks now = read_clock(id);
+  h.node->start(now, effects);
+  run_step(id, now.wall);
 }
 
 void World::Impl::deliver(const Event& ev) {
-  Host& h = hosts[ev.node];
+  NodeHot& h = hot[ev.node];
   Message& m = pool[ev.ref];
   const uint64_t id = ev.timer_arg;
   DropReason drop = DropReason::kNone;
@@ -277,33 +292,34 @@ void World::Impl::deliver(const Event& ev) {
   }
   if (h.paused) {
     // It arrived; the process will read it when it runs again.
-    h.deferred.push_back(ev);
+    hosts[ev.node].deferred.push_back(ev);
     return;
   }
   ++stats.delivered;
-  Record r = record(world_rec::kDeliver, ev.node);
+  const LocalClocks now = read_clock(ev.node);
+  Record r = record_at(world_rec::kDeliver, ev.node, now.wall);
   r.f = {m.from, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
   emit(r);
   effects.clear();
-  h.node->on_message(m, clocks[ev.node].read(sched.now()), effects);
+  h.node->on_message(m, now, effects);
   free_message(ev.ref);
-  run_step(ev.node);
+  run_step(ev.node, now.wall);
 }
 
 void World::Impl::fire_timer(const Event& ev) {
-  Host& h = hosts[ev.node];
+  NodeHot& h = hot[ev.node];
   if (!h.node || ev.incarnation != h.incarnation) return;  // the process that set it is gone
   if (h.paused) {
-    h.deferred.push_back(ev);
+    hosts[ev.node].deferred.push_back(ev);
     return;
   }
-  Record r = record(world_rec::kTimer, ev.node);
+  const LocalClocks now = read_clock(ev.node);
+  Record r = record_at(world_rec::kTimer, ev.node, now.wall);
   r.f = {ev.timer_kind, ev.timer_arg, 0, 0, 0, 0};
   emit(r);
   effects.clear();
-  h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, clocks[ev.node].read(sched.now()),
-                   effects);
-  run_step(ev.node);
+  h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, now, effects);
+  run_step(ev.node, now.wall);
 }
 
 void World::Impl::handle(const Event& ev) {
@@ -312,7 +328,7 @@ void World::Impl::handle(const Event& ev) {
     case Event::kTimer: fire_timer(ev); break;
     case Event::kFault: apply_fault(sc.faults[ev.ref], ev.ref); break;
     case Event::kRestart:
-      if (!hosts[ev.node].node && hosts[ev.node].incarnation == ev.incarnation) restart(ev.node);
+      if (!hot[ev.node].node && hot[ev.node].incarnation == ev.incarnation) restart(ev.node);
       break;
     case Event::kResume: resume(ev.node, ev.ref); break;
     case Event::kWindowEnd:
@@ -322,7 +338,7 @@ void World::Impl::handle(const Event& ev) {
       }
       break;
   }
-  if (checker.violations().size() != violations_reported) {
+  if (checker.violations().size() != violations_reported || !checker.closed().empty()) {
     report_new_violations();
     if (opts.stop_on_first_violation && checker.failure_count() > 0) sched.request_stop();
   }
@@ -334,7 +350,8 @@ RunResult World::Impl::run() {
                                      : TimePoint::origin() + sc.duration;
   schedule_faults();
   for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
-  if (checker.violations().size() != violations_reported) report_new_violations();
+  if (checker.violations().size() != violations_reported || !checker.closed().empty())
+    report_new_violations();
 
   RunResult res;
   res.reason = EndReason::kCompleted;

@@ -48,8 +48,9 @@ void World::Impl::crash(NodeId id) {
   }
   h.deferred.clear();
   h.node.reset();
-  h.paused = false;
-  ++h.incarnation;  // its pending timers die with it
+  hot[id].node = nullptr;
+  hot[id].paused = false;
+  ++hot[id].incarnation;  // its pending timers die with it
   Record r = record(world_rec::kCrash, id);
   emit(r);
   checker.note(r);
@@ -68,7 +69,7 @@ void World::Impl::restart(NodeId id) {
 
 void World::Impl::pause(NodeId id, Duration d) {
   Host& h = hosts[id];
-  h.paused = true;
+  hot[id].paused = true;
   const uint32_t gen = ++h.pause_gen;
   Record r = record(world_rec::kPause, id);
   r.f[0] = as_field(d);
@@ -83,8 +84,8 @@ void World::Impl::pause(NodeId id, Duration d) {
 
 void World::Impl::resume(NodeId id, uint32_t gen) {
   Host& h = hosts[id];
-  if (!h.paused || h.pause_gen != gen) return;  // crashed meanwhile, or paused again
-  h.paused = false;
+  if (!hot[id].paused || h.pause_gen != gen) return;  // crashed meanwhile, or paused again
+  hot[id].paused = false;
   Record r = record(world_rec::kResume, id);
   emit(r);
   checker.note(r);
@@ -94,7 +95,21 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
   for (const Event& ev : due) sched.schedule_at(sched.now(), ev);
 }
 
+void World::Impl::refresh_clock(NodeId id) {
+  const NodeClock& c = clocks[id];
+  NodeHot& n = hot[id];
+  n.linear = c.drift_ppb() == 0;
+  if (!n.linear) return;
+  // With zero drift the clock is a fixed shift of true time from its last
+  // change on, so the offsets measured now hold until the next change.
+  const TimePoint now = sched.now();
+  const TimePoint mono = c.mono(now);
+  n.mono_offset = (mono - now).ns();
+  n.wall_offset = (c.wall(now) - mono).ns();
+}
+
 void World::Impl::clock_changed(NodeId id) {
+  refresh_clock(id);
   const TimePoint now = sched.now();
   const NodeClock& c = clocks[id];
   sched.queue().retime([&](TimePoint at, const Event& ev) {
@@ -119,7 +134,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
         Event ev;
         ev.type = Event::kRestart;
         ev.node = id;
-        ev.incarnation = hosts[id].incarnation;
+        ev.incarnation = hot[id].incarnation;
         sched.schedule_after(f.duration, ev);
       }
       return;

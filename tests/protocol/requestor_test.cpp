@@ -375,6 +375,28 @@ TEST(Requestor, RenewTimerPastTheDeadlineEndsTheBelief) {
   EXPECT_EQ(o.count(MsgType::kRenew), 0u);
 }
 
+// A RENEWED handled after the deadline (a pause held it back) must not
+// revive the belief: before the fix it was a belief_extend of a belief the
+// checker had already closed at its deadline, so the holder acted as holder
+// again unseen.
+TEST(Requestor, RenewedAfterTheDeadlineEndsTheBeliefInsteadOfExtendingIt) {
+  for (ExpiryAnchor anchor : {ExpiryAnchor::kReceipt, ExpiryAnchor::kSend}) {
+    LeaseOptions o;
+    o.anchor = anchor;
+    Harness h(Config(o));
+    h.grant();
+    const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
+    h.d.advance(seconds(6));  // past the deadline; the timers are still pending
+    ASSERT_GE(h.d.now.mono, h.r.deadline());
+    Message a = Reply(MsgType::kRenewed, rn);
+    a.ttl = seconds(5);
+    const Out out = h.d.deliver(a);
+    EXPECT_EQ(out.count_records(obs::kBeliefExtend), 0u);
+    EXPECT_EQ(Only(out, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kExpired));
+    EXPECT_FALSE(h.r.believes_holding());
+  }
+}
+
 TEST(Requestor, HoldEndEndsTheBeliefThenReleases) {
   Harness h(Config());
   h.grant();

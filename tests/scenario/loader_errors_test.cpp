@@ -40,6 +40,13 @@ std::string many_faults(size_t n) {
   return s + "]}";
 }
 
+// ["r1", ..., "rN"]
+std::string resource_list(size_t n) {
+  std::string s = "[";
+  for (size_t i = 1; i <= n; ++i) s += (i > 1 ? ",\"r" : "\"r") + std::to_string(i) + "\"";
+  return s + "]";
+}
+
 const char* const kNodes = "(nodes: n1, n2, n3, alice)";
 
 std::vector<BadCase> bad_cases() {
@@ -91,7 +98,7 @@ std::vector<BadCase> bad_cases() {
        doc(R"("zzz": 1)"),
        {"x.json: /zzz: unknown key \"zzz\" (known keys: $schema, name, description, seed, "
         "duration, protocol, core, lease, resources, requestors, network, clocks, faults, "
-        "expect)"}},
+        "expect, explore)"}},
       {"BadName",
        R"({"name": "Leader Failover", "duration": "60s"})",
        {"x.json: /name: expected a name of lowercase letters, digits, \".\", \"_\" and \"-\", "
@@ -226,9 +233,11 @@ std::vector<BadCase> bad_cases() {
        doc(R"("requestors": [{"count": 600000}, {"count": 600000, "prefix": "d"}])"),
        {"x.json: /requestors: expected at most 1000000 requestors in all, found 1200000"}},
       {"ResourceRefsTooMany",
-       doc(R"("resources": {"count": 1000000}, "requestors": [{"count": 11}])"),
+       // Lists count ("all" is a range and does not).
+       doc(R"("resources": {"count": 1000}, "requestors": [{"count": 10001, "resources": )" +
+           resource_list(1000) + "}]"),
        {"x.json: /requestors: expected at most 10000000 resources summed over all requestors "
-        "(each requestor's list counts), found 11000000; give large groups fewer resources"}},
+        "(each requestor's list counts), found 10001000; give large groups fewer resources"}},
       {"RequestorUnknownResource",
        doc(R"("resources": ["db"], "requestors": [{"name": "a", "resources": ["dbx"]}])"),
        {"x.json: /requestors/0/resources/0: unknown resource \"dbx\" (resources: db)"}},

@@ -49,7 +49,9 @@ TEST(LoaderValid, MinimalScenarioGetsEveryDefault) {
   ASSERT_EQ(s.requestors.size(), 1u);
   const RequestorSpec& alice = s.requestors[0];
   EXPECT_EQ(alice.name, "alice");
-  EXPECT_EQ(alice.config.resources, (std::vector<ResourceId>{0}));
+  // "all" (the default) is the range 0..R-1, not a list.
+  EXPECT_TRUE(alice.config.resources.empty());
+  EXPECT_EQ(alice.config.resource_range, 1u);
   EXPECT_EQ(alice.config.choice, ResourceChoice::kFixed);
   EXPECT_EQ(alice.config.ttl, seconds(5));
   EXPECT_EQ(alice.config.renew_every, Duration(1'666'666'666));
@@ -134,7 +136,8 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
   EXPECT_EQ(alice.options.anchor, ExpiryAnchor::kSend);
   for (int i : {1, 2}) {
     const RequestorConfig& c = s.requestors[i].config;
-    EXPECT_EQ(c.resources, (std::vector<ResourceId>{0, 1}));
+    EXPECT_TRUE(c.resources.empty());  // "all": the range 0..1
+    EXPECT_EQ(c.resource_range, 2u);
     EXPECT_EQ(c.choice, ResourceChoice::kCycle);
     EXPECT_EQ(c.start_after, seconds(1));
     EXPECT_EQ(c.hold_min, seconds(1));
@@ -145,7 +148,8 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
   for (int i : {3, 4, 5}) {
     const RequestorSpec& q = s.requestors[i];
     EXPECT_EQ(q.name, "c" + std::to_string(i - 2));
-    EXPECT_EQ(q.config.resources, (std::vector<ResourceId>{0, 1}));
+    EXPECT_TRUE(q.config.resources.empty());
+    EXPECT_EQ(q.config.resource_range, 2u);
     EXPECT_EQ(q.config.choice, ResourceChoice::kRandom);
     EXPECT_EQ(q.config.think_min, Duration::zero());
     EXPECT_EQ(q.config.think_max, Duration::zero());
@@ -258,7 +262,8 @@ TEST(LoaderValid, ExplicitServerNamesAndGeneratedResources) {
   EXPECT_EQ(s.requestors[199].name, "w200");
   EXPECT_EQ(s.requestors[0].config.resources, (std::vector<ResourceId>{6}));
   EXPECT_EQ(s.requestors[0].config.choice, ResourceChoice::kFixed);
-  EXPECT_EQ(s.requestors[200].config.resources.size(), 1000u);
+  EXPECT_TRUE(s.requestors[200].config.resources.empty());
+  EXPECT_EQ(s.requestors[200].config.resource_range, 1000u);
   EXPECT_EQ(s.requestors[200].config.choice, ResourceChoice::kRandom);
   EXPECT_EQ(s.requestors[201].config.renew_every, seconds(1));
   EXPECT_EQ(s.max_ttl, seconds(30));

@@ -45,6 +45,17 @@ struct CheckerSetup {
   size_t story_length = 12;             // records kept per resource for stories
 };
 
+// A belief the checker has closed, with the true-time interval it judged
+// (half-open [from, to)). The host drains these into belief_interval trace
+// records so plots draw exactly what the checker judged.
+struct ClosedBelief {
+  ResourceId resource = kNoResource;
+  LeaseId lease = kNoLease;
+  NodeId holder = kInvalidNode;
+  uint64_t token = 0;
+  TimePoint from, to;
+};
+
 class Checker {
  public:
   explicit Checker(const CheckerSetup& setup);
@@ -65,6 +76,10 @@ class Checker {
   // Violations that are not warnings.
   size_t failure_count() const { return failures_; }
   const Metrics& metrics() const { return metrics_; }
+  // Beliefs closed since the last clear_closed(), in closing order. The
+  // host drains them after every step (they accumulate otherwise).
+  const std::vector<ClosedBelief>& closed() const { return closed_; }
+  void clear_closed() { closed_.clear(); }
 
  private:
   struct Belief {
@@ -109,6 +124,11 @@ class Checker {
   void report(Violation v, ResourceId res);
   void remember(ResourceId res, const Record& r);
   TimePoint project(const Belief& b, TimePoint now) const;
+  // Keeps the `to` of overlap and latent-overlap violations equal to the
+  // end of the offending beliefs as they change after detection (renewed,
+  // revoked, re-projected); forgets a violation once its interval is final.
+  void track(size_t violation, uint32_t first, uint32_t second);
+  void update_tracked(uint32_t belief, bool closing);
   void stop_wanting(NodeId n, TimePoint now);
   std::vector<Record> story_of(ResourceId res) const;
 
@@ -127,6 +147,13 @@ class Checker {
   size_t global_next_ = 0;
   std::vector<int64_t> acquire_samples_, handoff_samples_, failover_samples_;
   std::vector<Violation> violations_;
+  struct Tracked {
+    size_t violation;
+    uint32_t first, second;  // belief ids; second == kNoBelief for a latent overlap
+  };
+  static constexpr uint32_t kNoBelief = UINT32_MAX;
+  std::vector<Tracked> tracked_;  // violations whose interval may still change
+  std::vector<ClosedBelief> closed_;
   size_t failures_ = 0;
   Metrics metrics_;
 };

@@ -5,6 +5,12 @@
 // without commit() removes the temporary file. Every failure (unwritable
 // directory, full disk) is reported as a message naming the path, never by
 // an exception or a crash.
+//
+// A path that already exists and is not a regular file (a device such as
+// /dev/null, /dev/stdout or /dev/full, a FIFO) is written directly: a
+// stream cannot be whole-or-nothing anyway, and renaming a temporary onto
+// it would replace the device node itself (as root, /dev/null would
+// become a regular file). A directory is refused at open().
 #pragma once
 
 #include <cstdio>
@@ -42,6 +48,7 @@ class AtomicFile {
   std::string path_;
   std::string tmp_path_;
   bool failed_ = false;
+  bool direct_ = false;  // writing to path_ itself (not a regular file)
   int saved_errno_ = 0;
 };
 

@@ -2,29 +2,178 @@
 //
 // Ordering: events are totally ordered by (time, insertion sequence). Two
 // events at the same time come out in the order they were scheduled (FIFO),
-// on every platform: the sequence number is a 64-bit counter, never an
-// address or a hash.
+// on every platform: the sequence number is a counter, never an address or
+// a hash.
 //
-// Layout: a 4-ary min-heap of 24-byte keys {time, seq, slot}. The payload
-// lives in a slot table beside the heap, so sifting moves only keys however
-// large the payload is. Slots are recycled through a free list and the heap
-// vector keeps its capacity, so in the steady state scheduling and popping
-// allocate nothing.
+// Layout. An event is a 16-byte key {time, order} plus a payload in a slot
+// table; `order` packs the insertion sequence (high kSeqBits bits) above the
+// slot index (low kSlotBits bits). Sequence numbers are unique, so keys
+// compare as one 128-bit integer (time, then sequence), without branches,
+// and payloads never move while keys are sorted.
 //
-// Cancellation is lazy: cancel() marks the slot, and the entry is discarded
-// when it reaches the top. A Handle carries the slot's generation, so a
-// stale handle (its event already ran or was cancelled, and the slot reused)
-// cancels nothing.
+// Keys live in one of three places, by the time bucket they fall in
+// (bucket = time / kBucketWidth, about 4 ms):
+//   near_  a 4-ary min-heap: every key whose bucket is before cursor_;
+//   ring_  kBuckets unsorted buckets: keys in buckets cursor_ ..
+//          cursor_ + kBuckets - 1 (about 17 s ahead), one vector each;
+//   far_   a second heap: everything later.
+// Every key in near_ is earlier than every key elsewhere, so near_'s top is
+// the next event. When near_ runs dry, the next non-empty bucket moves into
+// it (and far_ keys that the advancing window now covers move into the
+// ring). So the heap that pops sort only holds the next few milliseconds
+// of events, however many are pending in all: a pop costs a few cache-
+// resident levels instead of log4(pending) levels spread over memory, and
+// most schedules are an append to a bucket. (A calendar queue, made exact:
+// order within and across buckets is still the (time, sequence) key.)
+//
+// Slots are recycled through a free list; heaps and buckets keep their
+// capacity, so in the steady state scheduling and popping allocate nothing.
+//
+// Limits (asserted): at most 2^kSlotBits - 1 (about 16.7 million) events
+// pending at once, and 2^kSeqBits (about 1.1e12) events scheduled per queue.
+//
+// Cancellation is lazy: cancel() marks the slot, and the key is discarded
+// when it reaches near_'s top or moves out of its bucket. A Handle carries
+// the slot's generation, so a stale handle (its event already ran or was
+// cancelled, and the slot reused) cancels nothing. A queue with no
+// cancelled events pending never looks at slot states to pop.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <utility>
 #include <vector>
 
 #include "leasesim/core/assert.hpp"
+#include "leasesim/core/int128.hpp"
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
+
+namespace event_queue_detail {
+
+struct Key {
+  int64_t at;
+  uint64_t order;  // sequence << kSlotBits | slot
+};
+static_assert(sizeof(Key) == 16, "four keys must fill one cache line");
+
+// (at, order) as one unsigned 128-bit number: flipping the sign bit of `at`
+// maps signed order onto unsigned order.
+inline uint128_t rank(const Key& k) {
+  return (static_cast<uint128_t>(static_cast<uint64_t>(k.at) ^ (uint64_t{1} << 63)) << 64) |
+         k.order;
+}
+inline bool less(const Key& a, const Key& b) { return rank(a) < rank(b); }
+
+// A 4-ary min-heap of keys. The array is 64-byte aligned and logical index
+// i lives at i + kOffset, so the four children 4i+1 .. 4i+4 of any node
+// share one cache line. The kPad slots after the last key hold a sentinel
+// that ranks after every real key, so every child group can be compared as
+// a full group of four (no branch on how full the last group is).
+class KeyHeap {
+ public:
+  KeyHeap() = default;
+  KeyHeap(const KeyHeap&) = delete;
+  KeyHeap& operator=(const KeyHeap&) = delete;
+  ~KeyHeap() { free_keys(); }
+
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const Key& top() const { return key(0); }
+  const Key& operator[](size_t i) const { return key(i); }
+  Key& operator[](size_t i) { return key(i); }
+  void clear() {
+    n_ = 0;
+    if (keys_ != nullptr) pad(0);
+  }
+  void reserve(size_t n) {
+    if (n > cap_) grow(n);
+  }
+
+  void push(Key k) {
+    if (n_ == cap_) grow(cap_ < 64 ? 64 : cap_ * 2);
+    size_t i = n_++;
+    key(n_ + kPad - 1) = kSentinel;
+    while (i > 0) {
+      const size_t parent = (i - 1) >> 2;
+      if (!less(k, key(parent))) break;
+      key(i) = key(parent);
+      i = parent;
+    }
+    key(i) = k;
+  }
+
+  void pop() {
+    const Key last = key(--n_);
+    key(n_) = kSentinel;
+    if (n_ != 0) sift_down(0, last);
+  }
+
+  // Restores the heap order after keys were changed in place (Floyd).
+  void rebuild() {
+    if (n_ > 1) {
+      for (size_t i = (n_ - 2) / 4 + 1; i-- > 0;) sift_down(i, key(i));
+    }
+  }
+
+ private:
+  static constexpr size_t kOffset = 3;
+  static constexpr size_t kPad = 3;
+  static constexpr size_t kAlign = 64;
+  static constexpr Key kSentinel{INT64_MAX, UINT64_MAX};
+
+  void pad(size_t from) {
+    for (size_t i = from; i < from + kPad; ++i) key(i) = kSentinel;
+  }
+
+  Key& key(size_t i) { return keys_[i + kOffset]; }
+  const Key& key(size_t i) const { return keys_[i + kOffset]; }
+
+  void sift_down(size_t i, Key k) {
+    const size_t n = n_;
+    const uint128_t rk = rank(k);
+    for (;;) {
+      const size_t first = 4 * i + 1;
+      if (first >= n) break;
+      // A tournament over the group (sentinels pad a short last group)
+      // whose indices are computed arithmetically, so the compiler cannot
+      // turn the data-dependent choices back into (mispredicted) branches.
+      // Keys are unique, so the winner does not depend on tie-breaking.
+      const Key* g = &key(first);
+      const size_t a = static_cast<size_t>(less(g[1], g[0]));
+      const size_t b = 2 + static_cast<size_t>(less(g[3], g[2]));
+      const size_t take_b = -static_cast<size_t>(less(g[b], g[a]));
+      const size_t best = first + (a ^ ((a ^ b) & take_b));
+      if (rank(key(best)) >= rk) break;
+      key(i) = key(best);
+      i = best;
+    }
+    key(i) = k;
+  }
+
+  void grow(size_t cap) {
+    Key* fresh = static_cast<Key*>(
+        ::operator new((cap + kOffset + kPad) * sizeof(Key), std::align_val_t{kAlign}));
+    for (size_t i = 0; i < n_; ++i) fresh[i + kOffset] = key(i);
+    free_keys();
+    keys_ = fresh;
+    cap_ = cap;
+    pad(n_);
+  }
+
+  void free_keys() {
+    if (keys_ != nullptr) ::operator delete(keys_, std::align_val_t{kAlign});
+    keys_ = nullptr;
+  }
+
+  Key* keys_ = nullptr;  // n_ keys from keys_[kOffset]
+  size_t n_ = 0;
+  size_t cap_ = 0;
+};
+
+}  // namespace event_queue_detail
 
 template <class Payload>
 class EventQueue {
@@ -34,12 +183,12 @@ class EventQueue {
     uint32_t generation = 0;
   };
 
-  EventQueue() = default;
+  EventQueue() : ring_(kBuckets) {}
   EventQueue(const EventQueue&) = delete;
   EventQueue& operator=(const EventQueue&) = delete;
 
   void reserve(size_t n) {
-    heap_.reserve(n);
+    near_.reserve(n);
     slots_.reserve(n);
   }
 
@@ -50,15 +199,16 @@ class EventQueue {
       slot = free_head_;
       free_head_ = slots_[slot].next_free;
     } else {
-      LEASESIM_ASSERT(slots_.size() < kNone, "event queue: too many pending events");
+      LEASESIM_ASSERT(slots_.size() < kSlotMask, "event queue: too many pending events");
       slot = static_cast<uint32_t>(slots_.size());
       slots_.emplace_back();
     }
+    LEASESIM_ASSERT(next_seq_ < kMaxSeq, "event queue: sequence numbers exhausted");
     Slot& s = slots_[slot];
     s.payload = payload;
     s.state = kPending;
-    sift_up(heap_.size(), Key{at.ns(), next_seq_++, slot});
-    ++live_;
+    place(Key{at.ns(), (next_seq_++ << kSlotBits) | slot});
+    ++count_;
     return Handle{slot, s.generation};
   }
 
@@ -69,34 +219,37 @@ class EventQueue {
     Slot& s = slots_[h.slot];
     if (s.generation != h.generation || s.state != kPending) return false;
     s.state = kCancelled;
-    --live_;
+    ++cancelled_;
     return true;
   }
 
   // Number of events that will still run (cancelled ones excluded).
-  size_t size() const { return live_; }
-  bool empty() const { return live_ == 0; }
+  size_t size() const { return count_ - cancelled_; }
+  bool empty() const { return count_ == cancelled_; }
   // Events scheduled so far (the next insertion sequence number).
   uint64_t scheduled_count() const { return next_seq_; }
 
   // Time of the next live event. Precondition: !empty().
   TimePoint next_time() {
-    drop_cancelled_top();
-    LEASESIM_ASSERT(!heap_.empty(), "next_time on an empty queue");
-    return TimePoint(heap_[0].at);
+    const bool any = settle();
+    LEASESIM_ASSERT(any, "next_time on an empty queue");
+    return TimePoint(near_.top().at);
   }
 
   // Removes the next live event. Returns false if there is none.
   bool pop(TimePoint* at, Payload* payload) {
-    drop_cancelled_top();
-    if (heap_.empty()) return false;
-    const Key top = heap_[0];
-    remove_top();
-    Slot& s = slots_[top.slot];
+    if (!settle()) return false;
+    const Key top = near_.top();
+    near_.pop();
+    --count_;
+    const uint32_t slot = slot_of(top);
+    Slot& s = slots_[slot];
     *at = TimePoint(top.at);
     *payload = std::move(s.payload);
-    release(top.slot);
-    --live_;
+    release(slot);
+    // The next event's payload is read at the next pop, after the caller
+    // has handled this one: fetch it meanwhile.
+    if (!near_.empty()) __builtin_prefetch(&slots_[slot_of(near_.top())]);
     return true;
   }
 
@@ -106,34 +259,53 @@ class EventQueue {
   // O(n); meant for rare changes such as a clock being stepped.
   template <class Fn>
   void retime(Fn&& fn) {
-    for (Key& k : heap_) {
-      const Slot& s = slots_[k.slot];
-      if (s.state == kPending) k.at = fn(TimePoint(k.at), s.payload).ns();
+    std::vector<Key> all;
+    all.reserve(count_);
+    for (size_t i = 0; i < near_.size(); ++i) all.push_back(near_[i]);
+    for (std::vector<Key>& b : ring_) {
+      all.insert(all.end(), b.begin(), b.end());
+      b.clear();
     }
-    // Floyd's heap construction over the 4-ary heap.
-    if (heap_.size() > 1) {
-      for (size_t i = (heap_.size() - 2) / 4 + 1; i-- > 0;) sift_down(i, heap_[i]);
+    for (size_t i = 0; i < far_.size(); ++i) all.push_back(far_[i]);
+    near_.clear();
+    far_.clear();
+    in_ring_ = 0;
+    for (Key k : all) {
+      const Slot& s = slots_[slot_of(k)];
+      if (s.state == kPending) k.at = fn(TimePoint(k.at), s.payload).ns();
+      place(k);
     }
   }
 
   // Visits every live event (in no particular order) without changing it.
   template <class Fn>
   void for_each(Fn&& fn) const {
-    for (const Key& k : heap_) {
-      const Slot& s = slots_[k.slot];
+    auto visit = [&](const Key& k) {
+      const Slot& s = slots_[slot_of(k)];
       if (s.state == kPending) fn(TimePoint(k.at), s.payload);
-    }
+    };
+    for (size_t i = 0; i < near_.size(); ++i) visit(near_[i]);
+    for (const std::vector<Key>& b : ring_)
+      for (const Key& k : b) visit(k);
+    for (size_t i = 0; i < far_.size(); ++i) visit(far_[i]);
   }
 
  private:
+  using Key = event_queue_detail::Key;
+  using KeyHeap = event_queue_detail::KeyHeap;
+
   static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr int kSlotBits = 24;
+  static constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
+  static constexpr uint64_t kMaxSeq = uint64_t{1} << (64 - kSlotBits);
+  // 2^22 ns (about 4.2 ms) per bucket, 4096 buckets: the ring reaches about
+  // 17 s ahead. Any width is correct; this one keeps near_ to a few
+  // milliseconds of events at the message latencies scenarios use, and
+  // puts the timers of typical protocols (up to seconds) in the ring.
+  static constexpr int kBucketShift = 22;
+  static constexpr uint64_t kBuckets = 4096;
   enum State : uint8_t { kFree, kPending, kCancelled };
 
-  struct Key {
-    int64_t at;
-    uint64_t seq;
-    uint32_t slot;
-  };
   struct Slot {
     Payload payload{};
     uint32_t generation = 0;
@@ -141,8 +313,97 @@ class EventQueue {
     State state = kFree;
   };
 
-  static bool less(const Key& a, const Key& b) {
-    return a.at < b.at || (a.at == b.at && a.seq < b.seq);
+  static uint32_t slot_of(const Key& k) { return static_cast<uint32_t>(k.order & kSlotMask); }
+  // Monotone in `at`, negative times included.
+  static uint64_t bucket_of(int64_t at) {
+    return (static_cast<uint64_t>(at) ^ (uint64_t{1} << 63)) >> kBucketShift;
+  }
+
+  void place(const Key& k) {
+    const uint64_t b = bucket_of(k.at);
+    if (b < cursor_) {
+      near_.push(k);
+    } else if (b - cursor_ < kBuckets) {
+      add_to_bucket(b, k);
+    } else {
+      far_.push(k);
+    }
+  }
+
+  // Makes near_.top() the next live event. Returns false if none is left.
+  bool settle() {
+    for (;;) {
+      if (near_.empty()) {
+        if (in_ring_ == 0 && far_.empty()) return false;
+        refill();
+        continue;
+      }
+      if (cancelled_ == 0) return true;
+      const uint32_t slot = slot_of(near_.top());
+      if (slots_[slot].state != kCancelled) return true;
+      near_.pop();
+      drop(slot);
+    }
+  }
+
+  // near_ is empty: moves the next non-empty bucket into it.
+  void refill() {
+    for (;;) {
+      if (in_ring_ == 0) {
+        if (far_.empty()) return;
+        // Nothing in the ring: restart it at the earliest far key.
+        cursor_ = bucket_of(far_.top().at);
+        pull_far();
+      }
+      std::vector<Key>& bucket = ring_[cursor_ % kBuckets];
+      if (!bucket.empty()) {
+        in_ring_ -= bucket.size();
+        for (const Key& k : bucket) {
+          const uint32_t slot = slot_of(k);
+          if (cancelled_ != 0 && slots_[slot].state == kCancelled) drop(slot);
+          else near_.push(k);
+        }
+        bucket.clear();
+        // Buckets fill up and drain one after another: hand the storage on
+        // to whichever bucket fills next, so the ring allocates nothing
+        // once the busiest stretch of buckets has been seen.
+        spare_.emplace_back();
+        spare_.back().swap(bucket);
+      }
+      ++cursor_;
+      // The window now reaches one bucket further, into the ring entry
+      // just emptied.
+      if (!far_.empty()) pull_far();
+      if (!near_.empty()) return;
+    }
+  }
+
+  // Moves far_ keys that fall in the ring's window into their buckets.
+  void pull_far() {
+    while (!far_.empty()) {
+      const Key k = far_.top();
+      const uint64_t b = bucket_of(k.at);
+      if (b - cursor_ >= kBuckets) return;
+      far_.pop();
+      add_to_bucket(b, k);
+    }
+  }
+
+  void add_to_bucket(uint64_t b, const Key& k) {
+    std::vector<Key>& bucket = ring_[b % kBuckets];
+    if (bucket.capacity() == 0 && !spare_.empty()) {
+      bucket.swap(spare_.back());
+      spare_.pop_back();
+    }
+    bucket.push_back(k);
+    ++in_ring_;
+  }
+
+  // Discards a cancelled key that has left the containers.
+  void drop(uint32_t slot) {
+    release(slot);
+    --cancelled_;
+    --count_;
   }
 
   void release(uint32_t slot) {
@@ -153,52 +414,17 @@ class EventQueue {
     free_head_ = slot;
   }
 
-  void drop_cancelled_top() {
-    while (!heap_.empty() && slots_[heap_[0].slot].state == kCancelled) {
-      const uint32_t slot = heap_[0].slot;
-      remove_top();
-      release(slot);
-    }
-  }
-
-  void sift_up(size_t i, Key k) {
-    heap_.push_back(k);
-    while (i > 0) {
-      const size_t parent = (i - 1) >> 2;
-      if (!less(k, heap_[parent])) break;
-      heap_[i] = heap_[parent];
-      i = parent;
-    }
-    heap_[i] = k;
-  }
-
-  void sift_down(size_t i, Key k) {
-    const size_t n = heap_.size();
-    for (;;) {
-      const size_t first = 4 * i + 1;
-      if (first >= n) break;
-      size_t best = first;
-      const size_t end = first + 4 < n ? first + 4 : n;
-      for (size_t c = first + 1; c < end; ++c)
-        if (less(heap_[c], heap_[best])) best = c;
-      if (!less(heap_[best], k)) break;
-      heap_[i] = heap_[best];
-      i = best;
-    }
-    heap_[i] = k;
-  }
-
-  void remove_top() {
-    const Key last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0, last);
-  }
-
-  std::vector<Key> heap_;
+  KeyHeap near_;
+  std::vector<std::vector<Key>> ring_;
+  KeyHeap far_;
+  std::vector<std::vector<Key>> spare_;  // empty vectors with capacity, for buckets
+  uint64_t cursor_ = bucket_of(0);  // first bucket not yet moved into near_
+  size_t in_ring_ = 0;              // keys in ring_
+  size_t count_ = 0;                // keys anywhere, cancelled ones included
+  size_t cancelled_ = 0;            // cancelled keys not yet discarded
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNone;
   uint64_t next_seq_ = 0;
-  size_t live_ = 0;
 };
 
 }  // namespace leasesim

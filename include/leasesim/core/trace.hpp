@@ -103,21 +103,26 @@ class TraceSchema {
 class TraceHasher {
  public:
   void add(const Record& r) {
-    mix(static_cast<uint64_t>(r.time.ns()));
-    mix(static_cast<uint64_t>(r.local.ns()));
-    mix((static_cast<uint64_t>(r.kind) << 32) | r.node);
-    for (uint64_t v : r.f) mix(v);
+    // The state lives in a local for the whole record: written back after
+    // every step, it would be stored to memory between loads of `r` that
+    // the compiler must assume alias it.
+    uint64_t h = h_;
+    h = mix(h, static_cast<uint64_t>(r.time.ns()));
+    h = mix(h, static_cast<uint64_t>(r.local.ns()));
+    h = mix(h, (static_cast<uint64_t>(r.kind) << 32) | r.node);
+    for (uint64_t v : r.f) h = mix(h, v);
+    h_ = h;
     ++count_;
   }
   uint64_t value() const { return finalize(h_ ^ count_); }
   uint64_t count() const { return count_; }
 
  private:
-  void mix(uint64_t v) {
+  static uint64_t mix(uint64_t h, uint64_t v) {
     // Multiply-rotate mixing (in the spirit of wyhash/xxhash): fast and
     // order-sensitive.
-    h_ ^= v * 0x9E3779B97F4A7C15ULL;
-    h_ = ((h_ << 31) | (h_ >> 33)) * 0xC2B2AE3D27D4EB4FULL;
+    h ^= v * 0x9E3779B97F4A7C15ULL;
+    return ((h << 31) | (h >> 33)) * 0xC2B2AE3D27D4EB4FULL;
   }
   static uint64_t finalize(uint64_t x) {
     x ^= x >> 33;

@@ -43,6 +43,7 @@ inline constexpr uint64_t kMaxResources = 1'000'000;
 inline constexpr uint64_t kMaxRequestors = 1'000'000;
 inline constexpr uint64_t kMaxFaults = 100'000;
 inline constexpr uint64_t kMaxLinks = 100'000;
+inline constexpr uint64_t kMaxExploreFaults = 1'000;  // explore.max_faults
 // Sum over requestors of the resources each may ask for.
 inline constexpr uint64_t kMaxResourceRefs = 10'000'000;
 inline constexpr Duration kMaxDuration = hours(24 * 30);

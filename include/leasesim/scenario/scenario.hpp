@@ -15,6 +15,7 @@
 #include "leasesim/core/ids.hpp"
 #include "leasesim/core/time.hpp"
 #include "leasesim/fault/fault.hpp"
+#include "leasesim/fault/random_faults.hpp"
 #include "leasesim/net/network.hpp"
 #include "leasesim/protocol/options.hpp"
 #include "leasesim/protocol/requestor.hpp"
@@ -74,6 +75,9 @@ struct Scenario {
   std::vector<ClockSpec> clocks;  // per node id
   std::vector<Fault> faults;      // sorted by `at`, stable
   Expectation expect;
+  // The `explore` block: limits for random faults (leasesim explore); unset
+  // when the file has none (explore then uses ExploreSpec's defaults).
+  std::optional<ExploreSpec> explore;
 
   // Derived layout.
   uint32_t node_count() const {

@@ -19,6 +19,12 @@
 //   kNetWindowEnd -
 //   kFaultSkipped fault, why(SkipReason)                     a scripted fault could not apply
 //   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
+//   kBeliefInterval resource, lease, holder(node), token, from, to
+//                                                            the checker closed a belief: the
+//                                                            holder believed it held `lease` in
+//                                                            true time [from, to). Emitted when
+//                                                            the checker closes it (possibly
+//                                                            later than `to`), run-wide (no node)
 #pragma once
 
 #include <cstdint>
@@ -47,6 +53,7 @@ inline constexpr uint16_t kNetWindow = kind_range::kWorld + 15;
 inline constexpr uint16_t kNetWindowEnd = kind_range::kWorld + 16;
 inline constexpr uint16_t kFaultSkipped = kind_range::kWorld + 17;
 inline constexpr uint16_t kViolation = kind_range::kCheck + 0;
+inline constexpr uint16_t kBeliefInterval = kind_range::kCheck + 1;
 
 enum class SkipReason : uint8_t {
   kNoLeader,        // "leader" but no server is leader now

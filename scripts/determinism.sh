@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Cross-compiler and cross-optimisation determinism: every scenario in the
+# library, with seeds 1..3, must give the same trace hash (and the same
+# event count and end time) from
+#   build/leasesim         gcc, -O3 (the main Release build; built by test.sh)
+#   build-clang/leasesim   clang, -O2
+#   build-o0/leasesim      gcc, -O0
+# The two extra builds are configured and built here (leasesim only,
+# incremental). Each run is capped at DET_MAX_EVENTS engine events (default
+# 300000) so big benchmark scenarios cost seconds, not minutes; the hash of
+# the first N events is as sensitive to a divergence as the whole run's.
+#
+#   scripts/determinism.sh                 # what CI runs
+#   DET_SEEDS="1 2 3 4 5" DET_MAX_EVENTS=0 scripts/determinism.sh   # 0: no cap
+#
+# Exit 0 if all hashes agree, 1 with a list of the differing runs otherwise,
+# 2 if a run could not be done at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seeds=(${DET_SEEDS:-1 2 3})
+max_events="${DET_MAX_EVENTS:-300000}"
+jobs="$(nproc)"
+
+builds=(build build-clang build-o0)
+labels=("gcc -O3" "clang -O2" "gcc -O0")
+[ -x build/leasesim ] || { echo "determinism: build/leasesim missing (run scripts/build.sh)" >&2; exit 2; }
+scripts/configure-variant.sh build-clang clang-O2
+scripts/configure-variant.sh build-o0 gcc-O0
+cmake --build build-clang --parallel "$jobs" --target leasesim | grep -v '^ninja: no work' || true
+cmake --build build-o0 --parallel "$jobs" --target leasesim | grep -v '^ninja: no work' || true
+
+mapfile -t files < <(find scenarios -name '*.json' | LC_ALL=C sort)
+[ ${#files[@]} -gt 0 ] || { echo "determinism: no scenarios found" >&2; exit 2; }
+
+out=build-determinism
+mkdir -p "$out"
+# One line per run: "<file> <seed> <trace_hash> <events> <end_ns>".
+run_one() {  # binary file seed
+  local json rc=0
+  local cap=()
+  [ "$max_events" != 0 ] && cap=(--max-events "$max_events")
+  json=$("$1" run "$2" --seed "$3" --json "${cap[@]}" 2>/dev/null) || rc=$?
+  if [ $rc -gt 1 ]; then echo "$2 $3 ERROR(exit-$rc) - -"; return; fi
+  local hash events end
+  hash=$(sed -n 's/^  "trace_hash": "\([0-9a-f]*\)",*$/\1/p' <<<"$json")
+  events=$(sed -n 's/^  "events": \([0-9]*\),*$/\1/p' <<<"$json")
+  end=$(sed -n 's/^  "end_ns": \([0-9]*\),*$/\1/p' <<<"$json")
+  echo "$2 $3 ${hash:-MISSING} ${events:-?} ${end:-?}"
+}
+export -f run_one
+export max_events
+
+status=0
+for i in "${!builds[@]}"; do
+  b="${builds[$i]}"
+  start=$SECONDS
+  for f in "${files[@]}"; do for s in "${seeds[@]}"; do echo "$b/leasesim $f $s"; done; done |
+    xargs -P "$jobs" -n 3 bash -c 'run_one "$@"' _ | LC_ALL=C sort >"$out/${b}.txt"
+  echo "determinism: ${labels[$i]} ($b): $(wc -l <"$out/${b}.txt") runs in $((SECONDS - start))s"
+  if grep -q 'ERROR\|MISSING' "$out/${b}.txt"; then
+    echo "determinism: runs that failed with ${labels[$i]}:" >&2
+    grep 'ERROR\|MISSING' "$out/${b}.txt" >&2
+    status=2
+  fi
+done
+[ $status -eq 0 ] || exit $status
+
+n=$(wc -l <"$out/build.txt")
+for i in 1 2; do
+  b="${builds[$i]}"
+  if ! cmp -s "$out/build.txt" "$out/${b}.txt"; then
+    status=1
+    echo "determinism: ${labels[0]} and ${labels[$i]} differ (file seed hash events end_ns):" >&2
+    diff "$out/build.txt" "$out/${b}.txt" | grep '^[<>]' | sed "s/^</  ${labels[0]}:/; s/^>/  ${labels[$i]}:/" >&2
+  fi
+done
+if [ $status -eq 0 ]; then
+  echo "determinism: $n scenario x seed runs (${#files[@]} scenarios, seeds ${seeds[*]}): identical trace hashes, event counts and end times from ${labels[0]}, ${labels[1]} and ${labels[2]}"
+fi
+exit $status

@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""Distributions of lease handoff gap, acquisition latency and unavailability
+after a leader crash, across one run or many (docs/visualization.md).
+
+    scripts/plot_handoffs.py OUT.png INPUT... [--title TEXT] [--log]
+
+Each INPUT is either
+  * a JSONL trace (`leasesim run --trace FILE`): every sample of the run,
+    computed with the checker's rules (the report's metrics), or
+  * a results file of `leasesim explore` / `sweep` (JSON Lines, one line per
+    seed): the per-seed medians (acquire_p50_ns, handoff_p50_ns,
+    failover_p50_ns).
+Samples of all traces are pooled; each results file is its own series.
+
+Draws histograms (top) and CDFs (bottom), one column per metric, and prints
+count / p50 / p90 / max of each series. The output format follows OUT's
+extension: .png, .svg or .pdf.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import leasesim_trace as lt  # noqa: E402
+
+METRICS = [
+    ("handoff", "handoff gap", "previous holder's belief ended -> next holder's began"),
+    ("acquire", "acquisition latency", "want -> belief began"),
+    ("failover", "unavailability after a leader crash", "leader crash -> new leader ready"),
+]
+RESULT_KEYS = {"handoff": "handoff_p50_ns", "acquire": "acquire_p50_ns",
+               "failover": "failover_p50_ns"}
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#17becf"]
+
+
+def kind_of(path):
+    """'trace' or 'results', from the first non-blank line."""
+    with open(path, "r", encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            try:
+                first = json.loads(line)
+            except ValueError:
+                raise ValueError("%s: the first line is not JSON" % path)
+            if isinstance(first, dict) and "k" in first and "t" in first:
+                return "trace"
+            if isinstance(first, dict) and ("results" in first or "seed" in first):
+                return "results"
+            raise ValueError("%s: neither a leasesim trace nor an explore/sweep results file"
+                             % path)
+    raise ValueError("%s: the file is empty" % path)
+
+
+def load_series(paths):
+    """[(label, {metric: [ns...]})]: one series for all traces, one per results file."""
+    series = []
+    pooled = {m: [] for m, _, _ in METRICS}
+    traces = 0
+    for path in paths:
+        if kind_of(path) == "trace":
+            samples = lt.metric_samples(lt.read_trace(path))
+            for m in pooled:
+                pooled[m] += samples[m]
+            traces += 1
+        else:
+            values = {m: [] for m, _, _ in METRICS}
+            for row in lt.read_jsonl_rows(path):
+                if "seed" not in row:
+                    continue   # header or summary line
+                for m, key in RESULT_KEYS.items():
+                    v = row.get(key)
+                    if isinstance(v, (int, float)):
+                        values[m].append(v)
+            series.append(("per-seed p50, %s" % os.path.basename(path), values))
+    if traces:
+        label = "all samples, %d trace%s" % (traces, "" if traces == 1 else "s")
+        series.insert(0, (label, pooled))
+    return series
+
+
+def summary(series):
+    out = []
+    for label, values in series:
+        out.append(label)
+        for m, title, _ in METRICS:
+            v = values[m]
+            if v:
+                out.append("  %-36s n=%-6d p50 %-9s p90 %-9s max %s" % (
+                    title, len(v), lt.fmt_duration(lt.percentile(v, 50)),
+                    lt.fmt_duration(lt.percentile(v, 90)), lt.fmt_duration(max(v))))
+            else:
+                out.append("  %-36s n=0" % title)
+    return "\n".join(out)
+
+
+def draw(series, out, title, log):
+    import matplotlib
+    if not os.environ.get("MPLBACKEND"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker  # noqa: F401
+    import numpy as np
+
+    fig, axes = plt.subplots(2, len(METRICS), figsize=(14, 6.5), squeeze=False, sharex="col")
+    for col, (m, name, meaning) in enumerate(METRICS):
+        hist, cdf = axes[0][col], axes[1][col]
+        everything = [x for _, values in series for x in values[m]]
+        unit, scale = unit_for(everything)
+        any_data = False
+        for i, (label, values) in enumerate(series):
+            v = np.asarray(values[m], dtype=float) / scale
+            if v.size == 0:
+                continue
+            any_data = True
+            colour = COLOURS[i % len(COLOURS)]
+            lo, hi = float(v.min()), float(v.max())
+            if hi <= lo:   # one value (e.g. one failover): a narrow bar around it
+                lo, hi = (lo * 0.8, hi * 1.25) if lo > 0 else (lo - 1, hi + 1)
+            if log and lo > 0:
+                bins = np.logspace(np.log10(lo), np.log10(hi), 40)
+            else:
+                bins = np.linspace(lo, hi, 41)
+            hist.hist(v, bins=bins, color=colour, alpha=0.55, label="%s (n=%d)" % (label, v.size))
+            xs = np.sort(v)
+            cdf.step(xs, np.arange(1, xs.size + 1) / xs.size, where="post", color=colour,
+                     lw=1.6, label=label, marker="o" if xs.size <= 30 else None, ms=3)
+            p50 = lt.percentile(list(v), 50)
+            cdf.axvline(p50, color=colour, ls=":", lw=1)
+        hist.set_title("%s\n(%s)" % (name, meaning), fontsize=9.5)
+        if not any_data:
+            for ax in (hist, cdf):
+                ax.text(0.5, 0.5, "no samples", ha="center", va="center",
+                        transform=ax.transAxes, color="#888888")
+        else:
+            hist.legend(fontsize=7, frameon=False)
+        if log and any_data and min(everything) > 0:
+            plain = matplotlib.ticker.FuncFormatter(lambda x, _: "%g" % x)
+            for ax in (hist, cdf):
+                ax.set_xscale("log")
+                ax.xaxis.set_major_formatter(plain)
+                ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        hist.set_ylabel("count", fontsize=8)
+        cdf.set_ylabel("fraction <= x", fontsize=8)
+        cdf.set_ylim(0, 1.02)
+        cdf.set_xlabel(unit, fontsize=8)
+        cdf.grid(color="#e5e5e5", lw=0.6)
+        for ax in (hist, cdf):
+            ax.tick_params(labelsize=7)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+    fig.suptitle(title or "leasesim: handoffs, acquisition and failover", fontweight="bold")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def unit_for(values):
+    top = max(values) if values else 0
+    if top >= 10 * lt.NS_PER_S:
+        return "seconds", float(lt.NS_PER_S)
+    if top >= 10_000_000:
+        return "milliseconds", 1e6
+    return "microseconds", 1e3
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Histograms and CDFs of handoff gap, acquisition latency and failover "
+                    "across leasesim traces or explore/sweep results files.")
+    ap.add_argument("out", help="output image: .png, .svg or .pdf")
+    ap.add_argument("inputs", nargs="+", help="JSONL traces and/or explore/sweep results files")
+    ap.add_argument("--title", help="figure title")
+    ap.add_argument("--log", action="store_true", help="logarithmic x axes")
+    args = ap.parse_args(argv)
+    if os.path.splitext(args.out)[1].lower() not in (".png", ".svg", ".pdf"):
+        print("plot_handoffs.py: %s: the output must end in .png, .svg or .pdf" % args.out,
+              file=sys.stderr)
+        return 2
+    try:
+        series = load_series(args.inputs)
+    except (OSError, ValueError) as e:
+        print("plot_handoffs.py: %s" % e, file=sys.stderr)
+        return 2
+    print(summary(series))
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("plot_handoffs.py: matplotlib is missing (Debian: apt-get install "
+              "python3-matplotlib)", file=sys.stderr)
+        return 2
+    draw(series, args.out, args.title, args.log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+// leasesim shrink FAILING.json: delta debugging down to a small scenario
+// that still shows the same kind of violation (world/shrink.hpp).
+#include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "leasesim/core/atomic_file.hpp"
+#include "leasesim/scenario/loader.hpp"
+#include "leasesim/world/shrink.hpp"
+
+namespace po = boost::program_options;
+
+namespace leasesim::cli {
+
+namespace {
+
+std::string default_out(const std::string& in) {
+  const std::string ext = ".json";
+  std::string base = in;
+  if (base.size() > ext.size() && base.compare(base.size() - ext.size(), ext.size(), ext) == 0)
+    base.resize(base.size() - ext.size());
+  return base + ".min.json";
+}
+
+// The scenario's JSON with its top-level keys in the order
+// docs/scenario-format.md presents them (nested objects keep sorted keys).
+std::string pretty(const nlohmann::json& j) {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  for (const char* k : {"name", "description", "seed", "duration", "protocol", "core", "lease",
+                        "resources", "requestors", "network", "clocks", "faults", "expect"}) {
+    if (j.contains(k)) o[k] = nlohmann::ordered_json::parse(j[k].dump());
+  }
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!o.contains(it.key())) o[it.key()] = nlohmann::ordered_json::parse(it.value().dump());
+  return o.dump(2) + "\n";
+}
+
+}  // namespace
+
+int cmd_shrink(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "usage: leasesim shrink FAILING.json [--out MINIMAL.json] [options]\n\n"
+      "Shrinks a scenario whose run violates safety to a small one that still shows the\n"
+      "same kind of violation: removes faults, requestors, resources and servers,\n"
+      "cuts the duration, makes clocks perfect and the network simple, and shortens\n"
+      "faults, until nothing more can go. Prints each step and the final size and\n"
+      "writes the result as a normal scenario file (with an expect block claiming the\n"
+      "violation). Exit 0 when a reproducer was written, 1 if the input does not\n"
+      "violate (nothing to shrink), 2 on bad input.\n\noptions");
+  std::string in_path, out_path, timeout;
+  std::vector<std::string> kinds;
+  uint64_t max_runs = 2000, max_events = 0;
+  uint32_t reseeds = 3;
+  opts.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>(&out_path),
+      "write the result here (default: FAILING.min.json)")(
+      "kind", po::value<std::vector<std::string>>(&kinds),
+      "the violation kind to keep (repeatable; default: the kinds the input shows)")(
+      "max-runs", po::value<uint64_t>(&max_runs), "simulation runs at most (default 2000)")(
+      "timeout", po::value<std::string>(&timeout),
+      "stop shrinking after this much wall-clock time (e.g. 60s); the best so far is written")(
+      "max-events", po::value<uint64_t>(&max_events), "stop each run after N engine events")(
+      "quiet,q", "print only the final size");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value<std::string>(&in_path));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return kExitOk;
+  }
+  if (in_path.empty()) throw UsageError{"missing FAILING.json (a scenario whose run violates)"};
+  if (out_path.empty()) out_path = default_out(in_path);
+  if (max_runs < 1) throw UsageError{"--max-runs: expected at least 1"};
+  const bool quiet = vm.count("quiet") > 0;
+
+  ShrinkOptions so;
+  so.max_runs = max_runs;
+  so.reseeds = reseeds;
+  if (vm.count("max-events")) so.max_events = max_events;
+  if (!timeout.empty()) {
+    const Duration t = parse_duration_arg("timeout", timeout);
+    if (t <= Duration::zero()) throw UsageError{"--timeout: expected a positive duration"};
+    so.max_wall_seconds = static_cast<double>(t.ns()) / 1e9;
+  }
+  for (const std::string& k : kinds) {
+    ViolationKind kind;
+    if (!parse_violation_kind(k, &kind)) {
+      throw UsageError{"--kind: unknown violation kind \"" + k +
+                       "\" (overlap, stale_write, latent_overlap, election_safety, "
+                       "committed_changed)"};
+    }
+    so.kinds.push_back(kind);
+  }
+  if (!quiet)
+    so.on_step = [](const std::string& s) {
+      std::printf("  %s\n", s.c_str());
+      std::fflush(stdout);
+    };
+
+  std::optional<Scenario> sc = load_or_report(in_path, false);
+  if (!sc) return kExitBadInput;
+  if (!quiet) {
+    std::printf("shrinking %s: %s\n", in_path.c_str(), ScenarioSize::of(*sc).format().c_str());
+    std::fflush(stdout);
+  }
+  const ShrinkResult r = shrink_scenario(*sc, so);
+
+  std::string target;
+  for (const ViolationKind k : r.target)
+    target += (target.empty() ? "" : ", ") + std::string(to_string(k));
+  if (r.status == ShrinkResult::Status::kNoViolation) {
+    if (so.kinds.empty())
+      std::printf("%s does not violate safety: nothing to shrink\n", in_path.c_str());
+    else
+      std::printf("%s shows no %s violation: nothing to shrink\n", in_path.c_str(), target.c_str());
+    return kExitFailed;
+  }
+  std::string error;
+  if (!write_file_atomically(out_path, pretty(r.minimal_json), &error)) {
+    std::fprintf(stderr, "leasesim shrink: %s\n", error.c_str());
+    return kExitBadInput;
+  }
+  if (r.status == ShrinkResult::Status::kMinimal)
+    std::printf("nothing could be removed: the input is already minimal for %s\n", target.c_str());
+  std::printf("target: %s\n", target.c_str());
+  std::printf("before: %s\n", r.before.format().c_str());
+  std::printf("after:  %s\n", r.after.format().c_str());
+  std::printf("%zu step(s) accepted, %llu run(s), %.2fs%s\n", r.steps.size(),
+              static_cast<unsigned long long>(r.runs), r.wall_seconds,
+              r.budget_exhausted ? " (budget exhausted: the result may shrink further)" : "");
+  if (!r.violation.empty()) std::printf("violation: %s\n", r.violation.c_str());
+  std::printf("wrote %s (leasesim run %s reproduces it)\n", out_path.c_str(), out_path.c_str());
+  return kExitOk;
+}
+
+}  // namespace leasesim::cli

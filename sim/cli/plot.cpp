@@ -1,0 +1,144 @@
+#include "plot.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+extern char** environ;
+
+namespace leasesim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The plotting script: next to the binary's source tree. A build directory
+// sits in the source tree (build/leasesim -> ../scripts); the compile-time
+// source directory covers binaries built elsewhere.
+std::string find_script(const char* name) {
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "scripts" / name);
+    candidates.push_back(exe.parent_path() / "scripts" / name);
+  }
+#ifdef LEASESIM_SOURCE_DIR
+  candidates.push_back(fs::path(LEASESIM_SOURCE_DIR) / "scripts" / name);
+#endif
+  for (const fs::path& p : candidates)
+    if (fs::is_regular_file(p, ec)) return p.string();
+  return {};
+}
+
+// Runs argv[0] with argv; stdout/stderr go to /dev/null if `quiet`.
+// Returns the exit status, or -1 (and errno text in *error) if it could not start.
+int run(const std::vector<std::string>& args, bool quiet, std::string* error) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (quiet) {
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  }
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    *error = std::strerror(rc);
+    return -1;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      *error = std::strerror(errno);
+      return -1;
+    }
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  *error = "killed by signal " + std::to_string(WTERMSIG(status));
+  return -1;
+}
+
+}  // namespace
+
+bool plot_ready(const std::string& out_file, std::string* script, std::string* error) {
+  const std::string ext = fs::path(out_file).extension().string();
+  if (ext != ".png" && ext != ".svg" && ext != ".pdf") {
+    *error = "--plot \"" + out_file + "\": expected a file ending in .png, .svg or .pdf";
+    return false;
+  }
+  *script = find_script("plot_timeline.py");
+  if (script->empty()) {
+    *error =
+        "--plot: cannot find scripts/plot_timeline.py (looked next to the leasesim binary "
+        "and in its source directory)";
+    return false;
+  }
+  if (access(kPython, X_OK) != 0) {
+    *error = std::string("--plot needs ") + kPython +
+             " with matplotlib (Debian: apt-get install python3-matplotlib)";
+    return false;
+  }
+  std::string why;
+  const int rc = run({kPython, "-c", "import matplotlib"}, true, &why);
+  if (rc != 0) {
+    *error = std::string("--plot needs matplotlib for ") + kPython +
+             " (Debian: apt-get install python3-matplotlib)" + (why.empty() ? "" : ": " + why);
+    return false;
+  }
+  return true;
+}
+
+bool run_plot(const std::string& script, const std::string& trace, const std::string& out,
+              const std::string& title, std::string* error) {
+  std::string why;
+  const int rc = run({kPython, script, trace, out, "--title", title}, false, &why);
+  if (rc == 0) return true;
+  *error = rc < 0 ? "could not run " + script + ": " + why
+                  : script + " failed (exit code " + std::to_string(rc) + ")";
+  return false;
+}
+
+bool TeeSink::finish(std::string* error) {
+  bool ok = true;
+  for (TraceSink* s : sinks_) {
+    std::string e;
+    if (!s->finish(&e) && ok) {
+      ok = false;
+      *error = e;
+    }
+  }
+  return ok;
+}
+
+TempPath::TempPath(const std::string& suffix) {
+  const char* dir = std::getenv("TMPDIR");
+  std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/leasesim-XXXXXX" + suffix;
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  const int fd = mkstemps(buf.data(), static_cast<int>(suffix.size()));
+  if (fd >= 0) {
+    close(fd);
+    path_ = buf.data();
+  } else {
+    // Fall back to a name in the working directory; the writer reports
+    // a failure to create it like any other output.
+    path_ = "leasesim-trace-" + std::to_string(getpid()) + suffix;
+  }
+}
+
+TempPath::~TempPath() {
+  std::error_code ec;
+  if (!path_.empty()) fs::remove(path_, ec);
+}
+
+}  // namespace leasesim::cli

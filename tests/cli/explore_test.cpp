@@ -1,0 +1,276 @@
+// `leasesim explore` and `leasesim merge` as a user runs them (the binary),
+// on two small canary scenarios in tests/cli/data.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "leasesim/world/results.hpp"
+
+namespace leasesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kBinary = LEASESIM_BINARY;
+const std::string kNaive = std::string(LEASESIM_SOURCE_DIR) + "/tests/cli/data/canary-naive.json";
+const std::string kSafe = std::string(LEASESIM_SOURCE_DIR) + "/tests/cli/data/canary-safe.json";
+
+struct Outcome {
+  int code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ExploreCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("leasesim-explore-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Runs `leasesim ARGS` (ARGS already shell-quoted where needed).
+  Outcome leasesim(const std::string& args) const {
+    const std::string out = path("stdout.txt"), err = path("stderr.txt");
+    const std::string cmd = kBinary + " " + args + " >" + out + " 2>" + err;
+    const int status = std::system(cmd.c_str());
+    Outcome o;
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = slurp(out);
+    o.err = slurp(err);
+    return o;
+  }
+
+  ResultsFile results(const std::string& file) const {
+    ResultsFile f;
+    std::string error;
+    EXPECT_TRUE(read_results(file, &f, &error)) << error;
+    return f;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ExploreCli, ResultsDoNotDependOnJobs) {
+  const Outcome one =
+      leasesim("explore " + kNaive + " --seeds 1..60 -q --jobs 1 --out " + path("j1.jsonl"));
+  const Outcome two =
+      leasesim("explore " + kNaive + " --seeds 1..60 -q --jobs 2 --out " + path("j2.jsonl"));
+  ASSERT_EQ(one.code, two.code) << one.err << two.err;
+  EXPECT_NE(one.code, 2) << one.err;
+  const std::string a = slurp(path("j1.jsonl"));
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, slurp(path("j2.jsonl")));
+  const ResultsFile f = results(path("j1.jsonl"));
+  EXPECT_EQ(f.records.size(), 60u);
+  ASSERT_TRUE(f.summary);
+  EXPECT_EQ((*f.summary)["status"], "complete");
+}
+
+TEST_F(ExploreCli, MergedShardsAreByteIdenticalToTheUnshardedRun) {
+  for (const std::string stop : {"", " --stop-on-first"}) {
+    SCOPED_TRACE("options:" + stop);
+    const std::string whole = path("whole.jsonl");
+    leasesim("explore " + kNaive + " --seeds 5..70 -q --jobs 2" + stop + " --out " + whole);
+    std::string shards;
+    for (int k = 1; k <= 3; ++k) {
+      const std::string shard = path("shard" + std::to_string(k) + ".jsonl");
+      const Outcome o = leasesim("explore " + kNaive + " --seeds 5..70 -q --jobs 1 --shard " +
+                                 std::to_string(k) + "/3" + stop + " --out " + shard);
+      ASSERT_NE(o.code, 2) << o.err;
+      shards = " " + shard + shards;  // any order
+    }
+    const Outcome m = leasesim("merge" + shards + " --out " + path("merged.jsonl"));
+    EXPECT_NE(m.code, 2) << m.err;
+    EXPECT_EQ(slurp(path("merged.jsonl")), slurp(whole));
+    // To stdout as well.
+    EXPECT_EQ(leasesim("merge" + shards).out, slurp(whole));
+  }
+}
+
+TEST_F(ExploreCli, MergeRefusesAnIncompleteSetOfShards) {
+  leasesim("explore " + kSafe + " --seeds 1..10 -q --shard 1/2 --out " + path("a.jsonl"));
+  const Outcome m = leasesim("merge " + path("a.jsonl"));
+  EXPECT_EQ(m.code, 2);
+  EXPECT_NE(m.err.find("shard 2/2 is missing"), std::string::npos) << m.err;
+}
+
+// The canary: the naive preset (every unsafe knob) fails quickly.
+TEST_F(ExploreCli, NaiveCanaryFailsWithinTwoHundredSeedsAndTheSavedRunReplays) {
+  const std::string out = path("naive.jsonl");
+  const Outcome o =
+      leasesim("explore " + kNaive + " --seeds 1..200 --jobs 2 --stop-on-first --out " + out);
+  ASSERT_EQ(o.code, 1) << o.out << o.err;
+  const ResultsFile f = results(out);
+  ASSERT_FALSE(f.records.empty());
+  const SeedRecord& last = f.records.back();
+  EXPECT_EQ(last.verdict, Verdict::kViolation);
+  EXPECT_EQ((*f.summary)["status"], "stopped-on-first");
+  EXPECT_EQ((*f.summary)["first_violation"], last.seed);
+  std::printf("naive canary: first violation at seed %llu (%s)\n",
+              static_cast<unsigned long long>(last.seed), f.lines.back().c_str());
+
+  // The printed reproduction, and the saved scenario replaying to the same
+  // trace hash.
+  const std::string saved = path("naive.failures/seed-" + std::to_string(last.seed) + ".json");
+  ASSERT_TRUE(fs::exists(saved)) << o.out;
+  EXPECT_NE(o.out.find("leasesim run " + saved), std::string::npos) << o.out;
+  EXPECT_NE(o.err.find("--seeds " + std::to_string(last.seed) + ".." + std::to_string(last.seed)),
+            std::string::npos)
+      << o.err;
+  const Outcome replay = leasesim("run " + saved + " --json");
+  EXPECT_EQ(replay.code, 1) << replay.err;
+  const nlohmann::json report = nlohmann::json::parse(replay.out);
+  EXPECT_EQ(report["trace_hash"], format_hash(last.trace_hash));
+  EXPECT_EQ(report["safety"], "violated");
+  // The saved file is self-contained: no explore block, faults spelled out.
+  const nlohmann::json scenario = nlohmann::json::parse(slurp(saved));
+  EXPECT_FALSE(scenario.contains("explore"));
+  EXPECT_EQ(scenario["faults"].size(), last.faults);
+
+  // explore of just that seed gives the same line.
+  const Outcome again =
+      leasesim("explore " + kNaive + " --seeds " + std::to_string(last.seed) + ".." +
+               std::to_string(last.seed) + " -q --out " + path("one.jsonl"));
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(results(path("one.jsonl")).lines.at(0), f.lines.back());
+}
+
+// The other canary: the safe preset holds under the same random faults.
+TEST_F(ExploreCli, SafeCanaryHoldsOverTwoThousandSeeds) {
+  const std::string out = path("safe.jsonl");
+  const Outcome o = leasesim("explore " + kSafe + " --seeds 2000 --jobs 2 -q --out " + out);
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const ResultsFile f = results(out);
+  EXPECT_EQ(f.records.size(), 2000u);
+  EXPECT_EQ((*f.summary)["violation"], 0);
+  EXPECT_EQ((*f.summary)["incomplete"], 0);
+  EXPECT_GT((*f.summary)["faults"].get<uint64_t>(), 2000u);  // faults were injected
+  EXPECT_FALSE(fs::exists(path("safe.failures")));
+}
+
+TEST_F(ExploreCli, ResumeAfterAHardKillWritesTheSameFile) {
+  const std::string full = path("full.jsonl");
+  leasesim("explore " + kNaive + " --seeds 1..40 -q --jobs 2 --out " + full);
+  const std::string text = slurp(full);
+  // Header + 12 seed lines + half of the 13th: what a kill -9 can leave.
+  size_t cut = 0;
+  for (int i = 0; i < 13; ++i) cut = text.find('\n', cut) + 1;
+  const std::string partial = path("partial.jsonl");
+  std::ofstream(partial, std::ios::binary) << text.substr(0, cut + 30);
+  const Outcome o =
+      leasesim("explore " + kNaive + " --seeds 1..40 -q --jobs 2 --out " + partial + " --resume");
+  EXPECT_NE(o.code, 2) << o.err;
+  EXPECT_EQ(slurp(partial), text);
+
+  // Resuming a finished file changes nothing; resuming with other seeds is refused.
+  leasesim("explore " + kNaive + " --seeds 1..40 -q --out " + partial + " --resume");
+  EXPECT_EQ(slurp(partial), text);
+  const Outcome other =
+      leasesim("explore " + kNaive + " --seeds 1..41 -q --out " + partial + " --resume");
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("different run"), std::string::npos) << other.err;
+}
+
+TEST_F(ExploreCli, SigintKeepsFinishedSeedsAndSaysHowToResume) {
+  const std::string out = path("int.jsonl");
+  const std::string log = path("int.out");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    execl(kBinary.c_str(), kBinary.c_str(), "explore", kSafe.c_str(), "--seeds", "1..1000000",
+          "--jobs", "2", "--out", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait (bounded: 2 minutes) until a few seeds are written, then interrupt.
+  for (int i = 0; i < 2400; ++i) {
+    const std::string t = slurp(out);
+    if (std::count(t.begin(), t.end(), '\n') >= 6) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const ResultsFile f = results(out);
+  EXPECT_FALSE(f.partial_tail);
+  EXPECT_GE(f.records.size(), 5u);
+  ASSERT_TRUE(f.summary);
+  EXPECT_EQ((*f.summary)["status"], "interrupted");
+  EXPECT_EQ((*f.summary)["runs"], f.records.size());
+  const std::string printed = slurp(log);
+  EXPECT_NE(printed.find("--out " + out + " --resume"), std::string::npos) << printed;
+}
+
+TEST_F(ExploreCli, BadInputExitsTwoWithAMessage) {
+  Outcome o = leasesim("explore " + kSafe + " --seeds 5..1");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--seeds"), std::string::npos) << o.err;
+  o = leasesim("explore " + kSafe);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("missing --seeds"), std::string::npos) << o.err;
+  o = leasesim("explore " + kSafe + " --seeds 3 --shard 4/3");
+  EXPECT_EQ(o.code, 2);
+  o = leasesim("explore " + kSafe + " --seeds 3 --resume");
+  EXPECT_EQ(o.code, 2);
+
+  const std::string bad = path("bad.json");
+  std::ofstream(bad) << R"({"name": "x", "duration": "10s",
+    "explore": {"max_fault": 3, "kinds": ["crash", "meteor"], "min_faults": 5, "max_faults": 2,
+                "targets": ["n9"], "quiet_after": "9s", "start_after": "2s"}})";
+  o = leasesim("explore " + bad + " --seeds 3");
+  EXPECT_EQ(o.code, 2);
+  for (const char* want : {"/explore/max_fault", "did you mean \"max_faults\"", "/explore/kinds/1",
+                           "/explore/min_faults", "/explore/targets/0", "unknown node \"n9\""}) {
+    EXPECT_NE(o.err.find(want), std::string::npos) << want << "\n" << o.err;
+  }
+  std::ofstream(bad) << R"({"name": "x", "duration": "10s",
+    "explore": {"quiet_after": "9s", "start_after": "2s"}})";
+  o = leasesim("validate " + bad);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("/explore: expected start_after + quiet_after"), std::string::npos) << o.err;
+}
+
+TEST_F(ExploreCli, LimitsEachRunWithMaxEvents) {
+  const Outcome o =
+      leasesim("explore " + kSafe + " --seeds 3 --max-events 500 -q --out " + path("budget.jsonl"));
+  EXPECT_EQ(o.code, 0) << o.err;
+  const ResultsFile f = results(path("budget.jsonl"));
+  for (const SeedRecord& r : f.records) {
+    EXPECT_EQ(r.verdict, Verdict::kIncomplete);
+    EXPECT_EQ(r.end, "event_budget");
+  }
+  EXPECT_EQ((*f.summary)["incomplete"], 3);
+  EXPECT_NE(o.out.find("incomplete"), std::string::npos) << o.out;
+  EXPECT_EQ(f.header.options["max_events"], 500);
+}
+
+}  // namespace
+}  // namespace leasesim

@@ -1,0 +1,229 @@
+// Outputs are written whole or not at all, and an output that cannot be
+// written is a clear error with exit code 2, never a silent loss:
+//   * a full disk (/dev/full; a file-size limit for regular files),
+//   * an unwritable or missing directory, --trace naming a directory,
+//     --out naming a file,
+//   * stdout that cannot be written,
+//   * devices (/dev/null, /dev/full) are written to, never replaced,
+//   * the --max-events / --timeout guards end in a clear verdict.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_process.hpp"
+
+namespace fs = std::filesystem;
+using leasesim::testing::CliProcess;
+using leasesim::testing::CliResult;
+using leasesim::testing::run_cli;
+using leasesim::testing::run_with;
+using leasesim::testing::slurp;
+using leasesim::testing::TempDir;
+using leasesim::testing::write_text;
+
+namespace {
+
+const std::string kScenario = std::string(LEASESIM_SOURCE_DIR) + "/scenarios/default.json";
+
+std::vector<std::string> entries(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_char_device(const char* path) {
+  struct stat st {};
+  return ::stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+// Runs leasesim under a 32 KiB file-size limit (RLIMIT_FSIZE, with SIGXFSZ
+// ignored so writes fail with EFBIG): a full disk for regular files.
+CliResult run_with_small_disk(const std::vector<std::string>& args, const fs::path& cwd) {
+  std::vector<std::string> sh = {"-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"",
+                                 LEASESIM_BINARY};
+  sh.insert(sh.end(), args.begin(), args.end());
+  return run_with(sh, {cwd, "/bin/sh", {}});
+}
+
+TEST(Output, TraceToDevFullIsAClearErrorAndKeepsTheDevice) {
+  if (!is_char_device("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  const CliResult r = run_cli({"run", kScenario, "--trace", "/dev/full"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "leasesim run: cannot write \"/dev/full\": No space left on device\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(is_char_device("/dev/full")) << "the device node was replaced";
+}
+
+TEST(Output, TraceToDevNullWorksAndKeepsTheDevice) {
+  if (!is_char_device("/dev/null")) GTEST_SKIP() << "no /dev/null";
+  const CliResult r = run_cli({"run", kScenario, "--trace", "/dev/null"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("SAFETY     holds"), std::string::npos) << r.out;
+  EXPECT_TRUE(is_char_device("/dev/null")) << "the device node was replaced";
+}
+
+TEST(Output, StdoutThatCannotBeWrittenIsAnError) {
+  if (!is_char_device("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", kScenario}, {"run", kScenario, "--json"},
+        {"validate", kScenario}, {"schema"}}) {
+    SCOPED_TRACE(args[0]);
+    const CliResult r = run_with(args, {{}, {}, "/dev/full"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "leasesim: cannot write the output: No space left on device\n");
+  }
+}
+
+TEST(Output, FullDiskLeavesNoPartialFiles) {
+  TempDir dir("out");
+  const CliResult r = run_with_small_disk({"run", kScenario, "--out", "o"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "leasesim run: cannot write \"o/trace.jsonl\": File too large\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(entries(dir / "o"), std::vector<std::string>{}) << "partial or temporary files left";
+
+  const CliResult t = run_with_small_disk({"run", kScenario, "--trace", "t.jsonl"}, dir.path());
+  EXPECT_EQ(t.exit_code, 2);
+  EXPECT_EQ(t.err, "leasesim run: cannot write \"t.jsonl\": File too large\n");
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"o"});
+}
+
+TEST(Output, FailedWriteKeepsThePreviousFileWhole) {
+  TempDir dir("out");
+  write_text(dir / "t.jsonl", "previous run\n");
+  const CliResult r = run_with_small_disk({"run", kScenario, "--trace", "t.jsonl"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(slurp(dir / "t.jsonl"), "previous run\n");
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"t.jsonl"});
+}
+
+TEST(Output, UnwritablePaths) {
+  TempDir dir("out");
+  fs::create_directory(dir / "adir");
+  write_text(dir / "afile", "x");
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  std::vector<Case> cases = {
+      {{"run", kScenario, "--trace", "nodir/t.jsonl"},
+       "leasesim run: cannot create \"nodir/t.jsonl\": No such file or directory\n"},
+      {{"run", kScenario, "--trace", "adir"}, "leasesim run: cannot create \"adir\": Is a directory\n"},
+      {{"run", kScenario, "--trace", "afile/t.jsonl"},
+       "leasesim run: cannot create \"afile/t.jsonl\": Not a directory\n"},
+      {{"run", kScenario, "--out", "afile"},
+       "leasesim run: --out \"afile\" exists and is not a directory\n"},
+      {{"run", kScenario, "--out", "afile/sub"},
+       "leasesim run: cannot create \"afile/sub\": Not a directory\n"},
+  };
+  // Permission bits do not stop root; /sys refuses new files to everyone.
+  if (fs::is_directory("/sys/kernel"))
+    cases.push_back({{"run", kScenario, "--trace", "/sys/leasesim-test.jsonl"},
+                     "leasesim run: cannot create \"/sys/leasesim-test.jsonl\": Permission denied\n"});
+  if (::geteuid() != 0) {
+    fs::create_directory(dir / "ro");
+    fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+    cases.push_back({{"run", kScenario, "--out", "ro"},
+                     "leasesim run: cannot create \"ro/trace.jsonl\": Permission denied\n"});
+  }
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args.back());
+    const CliResult r = run_cli(c.args, dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, c.err);
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_EQ(entries(dir.path()), (std::vector<std::string>{"adir", "afile"}));
+  EXPECT_EQ(entries(dir / "adir"), std::vector<std::string>{});
+}
+
+TEST(Output, OutWritesExactlyTheThreeFilesWhole) {
+  TempDir dir("out");
+  const CliResult r = run_cli({"run", kScenario, "--out", "o"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(entries(dir / "o"),
+            (std::vector<std::string>{"report.json", "report.txt", "trace.jsonl"}));
+  const nlohmann::json report = nlohmann::json::parse(slurp(dir / "o" / "report.json"));
+  EXPECT_EQ(report["complete"], true);
+  const std::string trace = slurp(dir / "o" / "trace.jsonl");
+  ASSERT_FALSE(trace.empty());
+  EXPECT_EQ(trace.back(), '\n');
+  // A second run replaces each file whole with the same content.
+  const CliResult again = run_cli({"run", kScenario, "--out", "o"}, dir.path());
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_EQ(slurp(dir / "o" / "trace.jsonl"), trace);
+  EXPECT_EQ(entries(dir / "o").size(), 3u);
+}
+
+TEST(Output, BadScenarioLeavesEarlierOutputsAlone) {
+  TempDir dir("out");
+  fs::create_directory(dir / "o");
+  write_text(dir / "o" / "report.txt", "earlier\n");
+  write_text(dir / "bad.json", "{\"name\": \"x\"}");
+  const CliResult r = run_cli({"run", "bad.json", "--out", "o"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "bad.json: (root): missing required key \"duration\"\n");
+  EXPECT_EQ(slurp(dir / "o" / "report.txt"), "earlier\n");
+  EXPECT_EQ(entries(dir / "o"), std::vector<std::string>{"report.txt"});
+}
+
+// ---- Guards ------------------------------------------------------------
+
+TEST(Guards, MaxEventsGivesAnIncompleteVerdict) {
+  const CliResult r = run_cli({"run", kScenario, "--max-events", "1000"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(event budget exhausted)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SAFETY     INCOMPLETE: no violation up to "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("but the run stopped (event budget exhausted) before the scenario's end at "
+                       "60.000000s"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("SAFETY     holds"), std::string::npos) << r.out;
+
+  const CliResult j = run_cli({"run", kScenario, "--max-events", "1000", "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const nlohmann::json report = nlohmann::json::parse(j.out);
+  EXPECT_EQ(report["events"], 1000);
+  EXPECT_EQ(report["end_reason"], "event budget exhausted");
+  EXPECT_EQ(report["complete"], false);
+}
+
+// A scenario that would run for a long time (30 days of virtual time) is
+// stopped by --timeout with a clear verdict; the test only bounds how long
+// it may take overall, it asserts nothing about timing.
+TEST(Guards, TimeoutStopsALongRun) {
+  TempDir dir("guard");
+  write_text(dir / "long.json",
+             "{\"name\": \"long\", \"duration\": \"720h\", \"core\": {\"heartbeat\": \"10ms\"},"
+             " \"requestors\": [{\"count\": 20, \"hold\": \"100ms\", \"think\": \"0s\"}]}");
+  const CliResult r = run_cli({"run", "long.json", "--timeout", "300ms", "--json"}, dir.path(),
+                              std::chrono::seconds(60));
+  ASSERT_FALSE(r.timed_out) << "--timeout did not stop the run";
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["end_reason"], "wall-clock timeout");
+  EXPECT_EQ(report["complete"], false);
+  EXPECT_LT(report["end_ns"].get<int64_t>(), int64_t{720} * 3600 * 1000000000);
+}
+
+TEST(Guards, BadGuardValuesAreUsageErrors) {
+  for (const char* option : {"--timeout", "--until"}) {
+    for (const char* value : {"-1s", "0s"}) {
+      const CliResult r = run_cli({"run", kScenario, option, value});
+      EXPECT_EQ(r.exit_code, 2);
+      EXPECT_EQ(r.err, std::string("leasesim run: ") + option +
+                           ": expected a positive duration\n(see leasesim run --help)\n");
+      EXPECT_EQ(r.out, "");
+    }
+  }
+}
+
+}  // namespace

@@ -1,0 +1,197 @@
+// `leasesim sweep`, `leasesim merge` of sweep shards and `leasesim shrink`
+// as a user runs them (the binary), on the explore canary scenarios.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_process.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::CliProcess;
+using testing::CliResult;
+using testing::run_cli;
+using testing::slurp;
+using testing::TempDir;
+using testing::write_text;
+
+const std::string kData = std::string(LEASESIM_SOURCE_DIR) + "/tests/cli/data/";
+const std::string kNaive = kData + "canary-naive.json";
+
+std::vector<nlohmann::json> lines_with(const std::string& text, const char* key) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains(key)) out.push_back(j);
+  }
+  return out;
+}
+
+TEST(SweepCli, CompareWritesOneLinePerCellAndAPaperTable) {
+  TempDir dir("sweep-cli");
+  const std::string out = (dir / "sweep.jsonl").string();
+  const CliResult r =
+      run_cli({"sweep", kNaive, "--param", "protocol=seed,naive", "--param", "lease.ttl=2s,3s",
+               "--seeds", "40", "--progress", "none", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // violations are data, not an error
+  const std::string text = slurp(out);
+  const std::vector<nlohmann::json> cells = lines_with(text, "cell");
+  ASSERT_EQ(cells.size(), 4u);
+  EXPECT_EQ(cells[0]["cell"], (nlohmann::json{{"protocol", "seed"}, {"lease.ttl", "2s"}}));
+  EXPECT_EQ(cells[3]["cell"], (nlohmann::json{{"protocol", "naive"}, {"lease.ttl", "3s"}}));
+  uint64_t naive_violations = 0;
+  for (const auto& c : cells) {
+    EXPECT_EQ(c["runs"], 40);
+    EXPECT_EQ(c["ci95"].size(), 2u);
+    EXPECT_LE(c["ci95"][0].get<double>(), c["violation_rate"].get<double>());
+    EXPECT_GE(c["ci95"][1].get<double>(), c["violation_rate"].get<double>());
+    EXPECT_TRUE(c.contains("availability_mean"));
+    EXPECT_TRUE(c.contains("acquire_p50_ns"));
+    EXPECT_TRUE(c.contains("failover_p50_ns"));
+    if (c["cell"]["protocol"] == "naive")
+      naive_violations += c["violations"].get<uint64_t>();
+    else
+      EXPECT_EQ(c["violations"], 0) << c.dump();
+  }
+  EXPECT_GT(naive_violations, 0u);  // the canary: naive breaks within 40 seeds
+  EXPECT_EQ(lines_with(text, "summary").at(0)["summary"]["status"], "complete");
+  EXPECT_EQ(lines_with(text, "cell_index").size(), 4u * 40 + 4);
+  EXPECT_NE(r.out.find("violation rate by protocol"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("lease.ttl"), std::string::npos) << r.out;
+}
+
+TEST(SweepCli, ShardsMergeToExactlyTheUnshardedFileWhateverTheJobs) {
+  TempDir dir("sweep-cli");
+  const std::vector<std::string> base = {
+      "sweep",   kNaive,  "--compare",  "safe,naive", "--param", "core.servers=1,3",
+      "--seeds", "5..19", "--progress", "none",       "--quiet"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const std::string whole = (dir / "whole.jsonl").string();
+  ASSERT_EQ(run_cli(with({"--jobs", "2", "--out", whole})).exit_code, 0);
+  const std::string one_job = (dir / "one.jsonl").string();
+  ASSERT_EQ(run_cli(with({"--jobs", "1", "--out", one_job})).exit_code, 0);
+  EXPECT_EQ(slurp(whole), slurp(one_job));
+  std::vector<std::string> merge = {"merge"};
+  for (int k = 3; k >= 1; --k) {
+    const std::string shard = (dir / ("shard" + std::to_string(k) + ".jsonl")).string();
+    const CliResult r = run_cli(with({"--shard", std::to_string(k) + "/3", "--out", shard}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    merge.push_back(shard);
+  }
+  const std::string merged = (dir / "merged.jsonl").string();
+  merge.insert(merge.end(), {"--out", merged});
+  const CliResult m = run_cli(merge);
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_EQ(slurp(merged), slurp(whole));
+  // A missing shard is refused.
+  const CliResult bad = run_cli({"merge", merge[1], merge[2]});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("is missing"), std::string::npos) << bad.err;
+}
+
+TEST(SweepCli, BadParametersExit2NamingTheParameter) {
+  CliResult r = run_cli({"sweep", kNaive, "--param", "lease.ttl.x=1,2", "--seeds", "2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--param lease.ttl.x"), std::string::npos) << r.err;
+  r = run_cli({"sweep", kNaive, "--param", "lease.ttl=2s,soon", "--seeds", "2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cell lease.ttl=soon"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/lease/ttl"), std::string::npos) << r.err;
+  r = run_cli({"sweep", kNaive, "--param", "lease.ttl", "--seeds", "2"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_cli({"sweep", kNaive, "--param", "requestors.7.hold=1s", "--seeds", "2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("out of range"), std::string::npos) << r.err;
+}
+
+TEST(SweepCli, InterruptKeepsFinishedRunsAndResumeCompletesTheSameFile) {
+  TempDir dir("sweep-cli");
+  const std::vector<std::string> args = {"sweep", kNaive,   "--compare", "seed,naive", "--seeds",
+                                         "500",   "--jobs", "1",         "--progress", "none"};
+  const std::string cut = (dir / "cut.jsonl").string();
+  std::vector<std::string> a = args;
+  a.insert(a.end(), {"--out", cut});
+  CliProcess p(a);
+  // Wait until some runs are written, then interrupt.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (lines_with(slurp(cut), "cell_index").size() < 20 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  p.signal(SIGINT);
+  const CliResult r = p.finish();
+  if (r.exit_code == 0) GTEST_SKIP() << "the sweep finished before the interrupt";
+  ASSERT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.out.find("resume with:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--resume"), std::string::npos) << r.out;
+  const std::string partial = slurp(cut);
+  ASSERT_FALSE(partial.empty());
+  EXPECT_EQ(partial.back(), '\n');  // whole lines only
+  EXPECT_EQ(lines_with(partial, "summary").at(0)["summary"]["status"], "interrupted");
+
+  std::vector<std::string> resume = a;
+  resume.push_back("--resume");
+  const CliResult done = run_cli(resume);
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  const std::string whole = (dir / "whole.jsonl").string();
+  std::vector<std::string> b = args;
+  b.insert(b.end(), {"--out", whole, "--quiet"});
+  ASSERT_EQ(run_cli(b).exit_code, 0);
+  EXPECT_EQ(slurp(cut), slurp(whole));
+}
+
+TEST(ShrinkCli, ShrinksAnExploreFailureToARunnableReproducer) {
+  TempDir dir("shrink-cli");
+  const std::string failures = (dir / "failures").string();
+  const CliResult e = run_cli({"explore", kNaive, "--seeds", "1..200", "--stop-on-first",
+                               "--save-failures", failures, "--progress", "none", "--quiet"});
+  ASSERT_EQ(e.exit_code, 1) << e.out << e.err;
+  std::string failing;
+  for (const auto& f : std::filesystem::directory_iterator(failures)) failing = f.path().string();
+  ASSERT_FALSE(failing.empty());
+  const std::string out = (dir / "min.json").string();
+  const CliResult s = run_cli({"shrink", failing, "--out", out});
+  ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+  EXPECT_NE(s.out.find("before: "), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("after:  "), std::string::npos) << s.out;
+  // It reproduces, and claims so (check passes on it).
+  EXPECT_EQ(run_cli({"run", out}).exit_code, 1);
+  EXPECT_EQ(run_cli({"check", out}).exit_code, 0);
+  // Default output name.
+  const CliResult d = run_cli({"shrink", failing, "--quiet"});
+  EXPECT_EQ(d.exit_code, 0) << d.err;
+  std::string min = failing;
+  min.replace(min.size() - 5, 5, ".min.json");
+  EXPECT_EQ(slurp(min), slurp(out));
+}
+
+TEST(ShrinkCli, NothingToShrinkAndBadInput) {
+  TempDir dir("shrink-cli");
+  const std::string safe = (dir / "safe.json").string();
+  write_text(safe, R"({"name": "calm", "duration": "3s"})");
+  CliResult r = run_cli({"shrink", safe});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("nothing to shrink"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(dir / "safe.min.json"));
+  r = run_cli({"shrink", (dir / "missing.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_cli({"shrink", safe, "--kind", "overlapp"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown violation kind"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace leasesim

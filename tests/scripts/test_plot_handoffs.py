@@ -1,0 +1,71 @@
+"""scripts/plot_handoffs.py: distributions over traces and explore/sweep results."""
+
+import contextlib
+import io
+import json
+import unittest
+
+import viz_support as vs
+
+import plot_handoffs as ph  # noqa: E402
+
+
+def results_file(path, seeds):
+    """A results file in the explore format (include/leasesim/world/results.hpp)."""
+    lines = [json.dumps({"results": 1, "command": "explore", "scenario": "x",
+                         "digest": "0", "seeds": "1..%d" % len(seeds), "shard": None})]
+    for i, (acq, hand, fail) in enumerate(seeds, 1):
+        lines.append(json.dumps({
+            "seed": i, "verdict": "holds", "violations": [], "failures": 0, "warnings": 0,
+            "trace_hash": "%016x" % i, "events": 100, "grants": 3, "availability": 0.9,
+            "elections": 1, "acquire_p50_ns": acq, "handoff_p50_ns": hand,
+            "failover_p50_ns": fail, "faults": 1, "end": "completed"}))
+    lines.append(json.dumps({"summary": {"runs": len(seeds)}}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class PlotHandoffs(unittest.TestCase):
+    def main(self, *args):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            rc = ph.main([str(a) for a in args])
+        return rc, out.getvalue(), err.getvalue()
+
+    def test_traces(self):
+        png = vs.tmpdir() / "handoffs.png"
+        rc, out, err = self.main(png, vs.default_run().trace, vs.violation_run().trace)
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(png.read_bytes().startswith(b"\x89PNG"))
+        self.assertGreater(png.stat().st_size, 10000)
+        # The printed summary counts what both reports counted.
+        m1 = vs.default_run().report["metrics"]
+        m2 = vs.violation_run().report["metrics"]
+        self.assertIn("n=%d" % (m1["handoff_gap"]["count"] + m2["handoff_gap"]["count"]), out)
+        self.assertIn("n=%d" % (m1["acquire_latency"]["count"] + m2["acquire_latency"]["count"]),
+                      out)
+
+    def test_results_and_log_axes(self):
+        res = results_file(vs.tmpdir() / "results.jsonl",
+                           [(20e6, 300e6, 170e6), (25e6, None, None), (30e6, 500e6, 150e6)])
+        svg = vs.tmpdir() / "handoffs.svg"
+        rc, out, err = self.main(svg, res, vs.default_run().trace, "--log", "--title", "t")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("per-seed p50, results.jsonl", out)
+        self.assertGreater(svg.stat().st_size, 10000)
+        series = dict(ph.load_series([str(res)]))
+        self.assertEqual(len(series["per-seed p50, results.jsonl"]["handoff"]), 2)
+
+    def test_bad_input(self):
+        bad = vs.tmpdir() / "not-a-trace.jsonl"
+        bad.write_text('{"hello": 1}\n')
+        rc, out, err = self.main(vs.tmpdir() / "x.png", bad)
+        self.assertEqual(rc, 2)
+        self.assertIn("neither a leasesim trace nor an explore/sweep results file", err)
+        rc, out, err = self.main(vs.tmpdir() / "x.gif", vs.default_run().trace)
+        self.assertEqual(rc, 2)
+        self.assertIn(".png, .svg or .pdf", err)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,142 @@
+// belief_interval records (what the checker judged, for plots) and the
+// Chrome Trace Event writer.
+#include "leasesim/world/chrome_trace.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "leasesim/protocol/observations.hpp"
+#include "leasesim/world/records.hpp"
+#include "leasesim/world/world.hpp"
+#include "test_scenarios.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::CaptureSink;
+
+Scenario failover_scenario() {
+  Scenario s = testing::basic_scenario(3, 3, 2);
+  s.faults.push_back(
+      testing::make_fault(FaultKind::kCrash, seconds(10), testing::leader_target(), seconds(5)));
+  return s;
+}
+
+TEST(BeliefIntervalTest, OneRecordPerBeliefAddingUpToTheHeldTime) {
+  const Scenario s = failover_scenario();
+  CaptureSink sink;
+  RunOptions ro;
+  ro.trace = &sink;
+  const RunResult r = World(s, ro).run();
+  std::vector<Duration> held(s.resources.size());
+  uint64_t intervals = 0, begins = 0;
+  for (const Record& rec : sink.records) {
+    if (rec.kind == obs::kBeliefBegin) ++begins;
+    if (rec.kind != world_rec::kBeliefInterval) continue;
+    ++intervals;
+    EXPECT_EQ(rec.node, kNoNode);
+    const auto from = static_cast<int64_t>(rec.f[4]), to = static_cast<int64_t>(rec.f[5]);
+    EXPECT_LE(from, to);
+    EXPECT_LE(to, rec.time.ns()) << "an interval is written once the checker closed it";
+    ASSERT_LT(rec.f[0], held.size());
+    held[rec.f[0]] += Duration(to - from);
+  }
+  EXPECT_GT(intervals, 3u);
+  EXPECT_EQ(intervals, begins);
+  EXPECT_EQ(intervals, r.metrics.beliefs);
+  for (size_t i = 0; i < held.size(); ++i) EXPECT_EQ(held[i], r.metrics.resources[i].held) << i;
+}
+
+TEST(BeliefIntervalTest, TracingDoesNotChangeTheRun) {
+  const Scenario s = failover_scenario();
+  const RunResult quiet = World(s, RunOptions{}).run();
+  CaptureSink sink;
+  RunOptions ro;
+  ro.trace = &sink;
+  const RunResult traced = World(s, ro).run();
+  EXPECT_EQ(quiet.trace_hash, traced.trace_hash);
+  EXPECT_EQ(quiet.records, sink.records.size());
+}
+
+class ChromeTraceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("leasesim-chrome-" + std::to_string(::getpid()) + ".json");
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+
+  nlohmann::json run(const Scenario& s) {
+    const TraceSchema schema = make_trace_schema(s);
+    AtomicFile file;
+    std::string error;
+    EXPECT_TRUE(file.open(path_.string(), &error)) << error;
+    ChromeTraceWriter writer(schema, std::move(file));
+    RunOptions ro;
+    ro.trace = &writer;
+    result_ = World(s, ro).run();
+    EXPECT_TRUE(writer.finish(&error)) << error;
+    std::ifstream in(path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return nlohmann::json::parse(text.str());
+  }
+
+  std::filesystem::path path_;
+  RunResult result_;
+};
+
+TEST_F(ChromeTraceTest, SlicesNestAndTimestampsAreMonotonicPerTrack) {
+  const nlohmann::json doc = run(failover_scenario());
+  ASSERT_TRUE(doc.contains("traceEvents"));
+  std::map<std::pair<int, int>, std::vector<std::string>> stacks;
+  std::map<std::pair<int, int>, double> last;
+  std::map<uint64_t, int> flows;
+  size_t beliefs = 0, roles = 0;
+  for (const auto& e : doc["traceEvents"]) {
+    ASSERT_TRUE(e.contains("ph") && e.contains("pid") && e.contains("tid") && e.contains("ts") &&
+                e.contains("name"))
+        << e.dump();
+    const std::string ph = e["ph"];
+    if (ph == "M") continue;
+    const std::pair<int, int> track{e["pid"], e["tid"]};
+    const double ts = e["ts"];
+    if (last.count(track)) {
+      EXPECT_GE(ts, last[track]) << e.dump();
+    }
+    last[track] = ts;
+    if (ph == "B") {
+      stacks[track].push_back(e["name"]);
+      if (e["cat"] == "belief") ++beliefs;
+      if (e["cat"] == "role") ++roles;
+    } else if (ph == "E") {
+      ASSERT_FALSE(stacks[track].empty()) << e.dump();
+      EXPECT_EQ(stacks[track].back(), e["name"].get<std::string>());
+      stacks[track].pop_back();
+    } else if (ph == "s") {
+      ++flows[e["id"].get<uint64_t>()];
+    } else if (ph == "f") {
+      EXPECT_EQ(flows[e["id"].get<uint64_t>()], 1) << "flow end without its start";
+      ++flows[e["id"].get<uint64_t>()];
+    }
+  }
+  for (const auto& [track, stack] : stacks) EXPECT_TRUE(stack.empty());
+  for (const auto& [id, n] : flows) EXPECT_EQ(n, 2) << id;
+  EXPECT_GT(flows.size(), 100u);
+  EXPECT_LE(flows.size(), ChromeTraceWriter::kMaxFlows);
+  EXPECT_GT(roles, 3u);
+  EXPECT_GT(beliefs, 0u);
+  EXPECT_LE(beliefs, result_.metrics.beliefs);  // zero-length beliefs are X slices
+}
+
+}  // namespace
+}  // namespace leasesim
