@@ -84,7 +84,8 @@ print(f"{tool}\t{config}\t{wall}\t{rss}\t{events}\t{gps}\t{records}")
 EOF
 }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start" >&2
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "machine: $(nproc) cores, load average $load_start at start" >&2
 for config in $configs; do
   c=${C[$config]} r=${R[$config]}
   scenario=$root/scenarios/bench/w1-$config.json
@@ -103,12 +104,13 @@ for config in $configs; do
     fi
   done
 done
-echo "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at end" >&2
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "machine: load average $load_end at end" >&2
 
-"$python" - "$tmp/runs.tsv" "$runs" <<'EOF'
+"$python" - "$tmp/runs.tsv" "$runs" "$(nproc)" "$load_start" "$load_end" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-runs = sys.argv[2]
+runs, cores, load_start, load_end = sys.argv[2:6]
 by = {}
 for tool, config, wall, rss, events, gps, records in rows:
     by.setdefault((config, tool), []).append((float(wall), int(rss), int(events), float(gps), int(records)))
@@ -120,7 +122,8 @@ for _, config, *_ in rows:
     if config not in configs:
         configs.append(config)
 names = {"c1k": "C=1,000 R=100", "c10k": "C=10,000 R=1,000", "c100k": "C=100,000 R=10,000"}
-print(f"W1, T = 600 s, seed 42; medians of {runs} runs.\n")
+print(f"W1, T = 600 s, seed 42; medians of {runs} runs; {cores} cores, load average "
+      f"{load_start} (1, 5, 15 min) at the start, {load_end} at the end.\n")
 print("| workload | tool | wall s | events | events/s | peak RSS MiB | grants/vs | leasesim / tool (wall) |")
 print("|---|---|---:|---:|---:|---:|---:|---:|")
 for config in configs:
@@ -131,7 +134,7 @@ for config in configs:
         if wall is None:
             continue
         events = med(config, tool, 2)
-        ratio = "" if tool.startswith("leasesim") or ls is None else f"{ls / wall:.2f}x"
+        ratio = "" if tool.startswith("leasesim") or ls is None else f"{ls / wall:.2f}"
         print(f"| {names.get(config, config)} | {label} | {wall:.2f} | {events:,.0f} | "
               f"{events / wall / 1e6:.2f} M | {med(config, tool, 1) / 1024:.0f} | "
               f"{med(config, tool, 3):.2f} | {ratio} |")

@@ -22,9 +22,12 @@ seeds=(${DET_SEEDS:-1 2 3})
 max_events="${DET_MAX_EVENTS:-300000}"
 jobs="$(nproc)"
 
-builds=(build build-clang build-o0)
-labels=("gcc -O3" "clang -O2" "gcc -O0")
-[ -x build/leasesim ] || { echo "determinism: build/leasesim missing (run scripts/build.sh)" >&2; exit 2; }
+# The reference build (first) can be changed for local checks, e.g.
+# DET_REFERENCE=build-asan ("clang -O1 ASan") when build/ is someone else's.
+ref="${DET_REFERENCE:-build}"
+builds=("$ref" build-clang build-o0)
+labels=("${DET_REFERENCE_LABEL:-gcc -O3}" "clang -O2" "gcc -O0")
+[ -x "$ref/leasesim" ] || { echo "determinism: $ref/leasesim missing (run scripts/build.sh)" >&2; exit 2; }
 scripts/configure-variant.sh build-clang clang-O2
 scripts/configure-variant.sh build-o0 gcc-O0
 cmake --build build-clang --parallel "$jobs" --target leasesim | grep -v '^ninja: no work' || true
@@ -66,13 +69,13 @@ for i in "${!builds[@]}"; do
 done
 [ $status -eq 0 ] || exit $status
 
-n=$(wc -l <"$out/build.txt")
+n=$(wc -l <"$out/${builds[0]}.txt")
 for i in 1 2; do
   b="${builds[$i]}"
-  if ! cmp -s "$out/build.txt" "$out/${b}.txt"; then
+  if ! cmp -s "$out/${builds[0]}.txt" "$out/${b}.txt"; then
     status=1
     echo "determinism: ${labels[0]} and ${labels[$i]} differ (file seed hash events end_ns):" >&2
-    diff "$out/build.txt" "$out/${b}.txt" | grep '^[<>]' | sed "s/^</  ${labels[0]}:/; s/^>/  ${labels[$i]}:/" >&2
+    diff "$out/${builds[0]}.txt" "$out/${b}.txt" | grep '^[<>]' | sed "s/^</  ${labels[0]}:/; s/^>/  ${labels[$i]}:/" >&2
   fi
 done
 if [ $status -eq 0 ]; then

@@ -17,7 +17,7 @@
 # runs start where earlier ones stopped); tests/fuzz/corpus holds the
 # checked-in seeds and is only read. To add an interesting input to the
 # seeds, minimise it first:
-#   BUILD/fuzz_loader -merge=1 tests/fuzz/corpus BUILD/fuzz-corpus/fuzz_loader
+#   BUILD/tests/fuzz/fuzz_loader -merge=1 tests/fuzz/corpus BUILD/fuzz-corpus/fuzz_loader
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +44,7 @@ for t in "${targets[@]}"; do
   [ -n "${FUZZ_SEED:-}" ] && args+=(-seed="$FUZZ_SEED")
   [ -n "${FUZZ_JOBS:-}" ] && args+=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS")
   echo "fuzz: $t for ${seconds}s (log $log)"
-  if "$build/$t" "${args[@]}" "$corpus" tests/fuzz/corpus >"$log" 2>&1; then
+  if "$build/tests/fuzz/$t" "${args[@]}" "$corpus" tests/fuzz/corpus >"$log" 2>&1; then
     execs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
     cov=$(grep -aoE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
     seed=$(grep -aoE 'Seed: [0-9]+' "$log" | head -1 | awk '{print $2}')

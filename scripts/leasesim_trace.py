@@ -503,6 +503,21 @@ def parse_duration(text):
         raise ValueError('expected a duration like "10s" or "250ms", found "%s"' % text)
 
 
+def save_atomically(fig, path, **kwargs):
+    """fig.savefig(path) through a temporary file in the same folder, renamed
+    into place: the picture appears whole or not at all."""
+    import os
+    folder, name = os.path.split(os.path.abspath(path))
+    base, ext = os.path.splitext(name)
+    tmp = os.path.join(folder, ".%s.tmp-%d%s" % (base, os.getpid(), ext))
+    try:
+        fig.savefig(tmp, format=ext.lstrip(".").lower() or None, **kwargs)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def read_jsonl_rows(path):
     """Rows of a JSONL file (explore/sweep results), skipping blank lines."""
     rows = []

@@ -153,7 +153,7 @@ def draw(series, out, title, log):
                 ax.spines[side].set_visible(False)
     fig.suptitle(title or "leasesim: handoffs, acquisition and failover", fontweight="bold")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    lt.save_atomically(fig, out, dpi=110)
     plt.close(fig)
 
 
@@ -191,7 +191,11 @@ def main(argv=None):
         print("plot_handoffs.py: matplotlib is missing (Debian: apt-get install "
               "python3-matplotlib)", file=sys.stderr)
         return 2
-    draw(series, args.out, args.title, args.log)
+    try:
+        draw(series, args.out, args.title, args.log)
+    except OSError as e:
+        print("plot_handoffs.py: cannot write %s: %s" % (args.out, e), file=sys.stderr)
+        return 2
     return 0
 
 

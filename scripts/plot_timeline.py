@@ -668,7 +668,7 @@ def draw(model, opts, out_path):
              "Ticks: storage writes in the writer's colour (x = rejected). Red: violations.",
              fontsize=7, color="#777777", ha="left", va="bottom")
     fig.subplots_adjust(left=0.09, right=0.985, top=1 - 1.0 / fig_h, bottom=0.75 / fig_h)
-    fig.savefig(out_path, dpi=110)
+    lt.save_atomically(fig, out_path, dpi=110)
     plt.close(fig)
 
 

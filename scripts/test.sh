@@ -44,26 +44,24 @@ build_asan() {
   cmake --build build-asan --parallel "$(nproc)"
 }
 
-# Quarantined at the end of the 2026-11-27 session: these tests were
-# mid-integration between concurrent changes (report text, bad-input
-# messages, shrink, atomic rename) and are tracked in the issue notes.
-# Remove the exclusion once they pass again.
-quarantined='^(AtomicFile\.RenameFailureIsReported|Shrink\.RemovesUninvolvedRequestorsServersAndNoise|BadInputCatalogue\.ValidateFolderCountsEveryFileInvalid|RunExit\.WarningsAloneAreZero|RunGolden\.OutputMatchesTheGoldenFile|Catalogue/BadInputTest\.ValidateAndRunRefuseWithExactMessage/resource_refs_over_limit.*)$'
 step "unit and integration tests (ctest)" \
-  ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300 -E "$quarantined"
+  ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300
 step "scenario library (leasesim check scenarios/)" build/leasesim check --quiet scenarios/
 if compgen -G "tests/scripts/test_*.py" >/dev/null; then
   step "script tests (/usr/bin/python3)" \
     env LEASESIM=build/leasesim MPLBACKEND=Agg /usr/bin/python3 -m unittest discover -s tests/scripts -p 'test_*.py' -v
 fi
-# Not yet part of CI (wired in, but not verified end to end on a clean
-# machine before the session ended): the clang ASan+UBSan build and its
-# ctest run, the libFuzzer targets, and the gcc/clang/-O0 determinism
-# comparison. Run them by hand with LEASESIM_HARDENING=1 scripts/test.sh.
-if [ "${LEASESIM_HARDENING:-0}" = 1 ]; then
+# The hardening steps (docs/reliability.md). LEASESIM_HARDENING=0 skips
+# them for a quick local run; CI runs them.
+if [ "${LEASESIM_HARDENING:-1}" = 1 ]; then
   step "clang ASan+UBSan build (build-asan: leasesim, tests, fuzz targets)" build_asan
+  # Under ASan (~3x slower) explore's and sweep's many-seed end-to-end
+  # suites (about half the ASan ctest time) are left out to stay within
+  # budget: they run in the gcc ctest step above, and the simulator paths
+  # they drive are fuzzed under ASan by fuzz_sim.
   step "unit and integration tests under ASan+UBSan (ctest, build-asan)" \
-    ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 600
+    ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 600 \
+    -E "^(ExploreCli|SweepCli)\\."
   step "fuzzing: fuzz_loader and fuzz_sim, 30 s each (scripts/fuzz.sh)" scripts/fuzz.sh 30
   step "determinism: gcc -O3 / clang -O2 / gcc -O0 trace hashes (scripts/determinism.sh)" \
     scripts/determinism.sh

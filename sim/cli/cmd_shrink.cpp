@@ -63,6 +63,9 @@ int cmd_shrink(const std::vector<std::string>& args) {
       "timeout", po::value<std::string>(&timeout),
       "stop shrinking after this much wall-clock time (e.g. 60s); the best so far is written")(
       "max-events", po::value<uint64_t>(&max_events), "stop each run after N engine events")(
+      "reseeds", po::value<uint32_t>(&reseeds),
+      "retry a candidate without a requestor, resource or server with up to N following "
+      "seeds (default 3; 0 keeps the input's seed)")(
       "quiet,q", "print only the final size");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>(&in_path));

@@ -76,6 +76,14 @@ bool plot_ready(const std::string& out_file, std::string* script, std::string* e
     *error = "--plot \"" + out_file + "\": expected a file ending in .png, .svg or .pdf";
     return false;
   }
+  // Fail before the run, not after it, if the picture cannot be written.
+  std::error_code ec;
+  const fs::path dir = fs::absolute(fs::path(out_file), ec).parent_path();
+  if (ec || !fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0) {
+    *error = "--plot \"" + out_file + "\": cannot write into \"" + dir.string() +
+             "\" (no such directory, or not writable)";
+    return false;
+  }
   *script = find_script("plot_timeline.py");
   if (script->empty()) {
     *error =

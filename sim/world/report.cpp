@@ -22,6 +22,7 @@ constexpr size_t kWidth = 90;      // wrap long text at this column
 constexpr size_t kWithStory = 3;   // violations told with their story
 constexpr size_t kStoryLines = 8;  // story records shown per violation
 constexpr size_t kListed = 10;     // groups of further violations listed
+constexpr size_t kDescriptionLines = 3;
 
 // Three significant digits ("23.8ms", "1.19s", "310us"): a table cell.
 std::string short_duration(Duration d) {
@@ -114,7 +115,13 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
   // Header: what ran and how far, in four lines plus the description.
   line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) + "   " + sc.protocol +
        ", preset " + sc.preset);
-  for (const std::string& l : wrap(sc.description, kWidth - 11)) line("           " + l);
+  // The description, at most three lines of it (the scenario file has it all).
+  std::vector<std::string> about = wrap(sc.description, kWidth - 11);
+  if (about.size() > kDescriptionLines) {
+    about.resize(kDescriptionLines);
+    about.back() += " ...";
+  }
+  for (const std::string& l : about) line("           " + l);
   char buf[256];
   std::snprintf(buf, sizeof buf, "virtual    %s (%s)", format_time(r.end).c_str(),
                 to_string(r.reason));

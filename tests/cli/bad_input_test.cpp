@@ -33,7 +33,7 @@ namespace {
 const fs::path kBadInputs = fs::path(LEASESIM_SOURCE_DIR) / "tests" / "cli" / "bad_inputs";
 
 struct BadInput {
-  const char* file;    // in tests/cli/bad_inputs/
+  const char* file;     // in tests/cli/bad_inputs/
   const char* stderr_;  // exactly what `leasesim validate FILE` prints on stderr
 };
 
@@ -264,12 +264,14 @@ void expect_refused(const TempDir& dir, const Special& s) {
 TEST(BadInputSpecial, DirectoryInsteadOfAFile) {
   TempDir dir("bad");
   fs::create_directory(dir / "scenario.json");
-  expect_refused(dir, {{"run", "scenario.json"}, "scenario.json: is a directory, not a scenario file\n"});
+  expect_refused(
+      dir, {{"run", "scenario.json"}, "scenario.json: is a directory, not a scenario file\n"});
 }
 
 TEST(BadInputSpecial, MissingFile) {
   TempDir dir("bad");
-  expect_refused(dir, {{"run", "nope.json"}, "nope.json: cannot read the file: No such file or directory\n"});
+  expect_refused(
+      dir, {{"run", "nope.json"}, "nope.json: cannot read the file: No such file or directory\n"});
   expect_refused(dir, {{"validate", "nope.json"},
                        "leasesim validate: \"nope.json\": no such file or directory\n"
                        "(see leasesim validate --help)\n"});
@@ -281,7 +283,8 @@ TEST(BadInputSpecial, MissingFile) {
 TEST(BadInputSpecial, PathThroughAFile) {
   TempDir dir("bad");
   write_text(dir / "plain", "x");
-  expect_refused(dir, {{"run", "plain/x.json"}, "plain/x.json: cannot read the file: Not a directory\n"});
+  expect_refused(
+      dir, {{"run", "plain/x.json"}, "plain/x.json: cannot read the file: Not a directory\n"});
 }
 
 TEST(BadInputSpecial, SymlinkLoop) {
@@ -299,7 +302,8 @@ TEST(BadInputSpecial, UnreadableFile) {
   if (::geteuid() != 0) {
     write_text(dir / "secret.json", "{\"name\": \"x\", \"duration\": \"10s\"}");
     fs::permissions(dir / "secret.json", fs::perms::none);
-    expect_refused(dir, {{"run", "secret.json"}, "secret.json: cannot read the file: Permission denied\n"});
+    expect_refused(
+        dir, {{"run", "secret.json"}, "secret.json: cannot read the file: Permission denied\n"});
     fs::permissions(dir / "secret.json", fs::perms::owner_all);
   }
   expect_refused(dir, {{"run", "/proc/self/mem"},
@@ -311,8 +315,9 @@ TEST(BadInputSpecial, FifoAndDeviceAreNotScenarioFiles) {
   TempDir dir("bad");
   ASSERT_EQ(::mkfifo((dir / "pipe.json").c_str(), 0600), 0);
   expect_refused(dir, {{"run", "pipe.json"}, "pipe.json: is not a regular file\n"});
-  expect_refused(dir, {{"validate", "pipe.json"}, "pipe.json: is not a regular file\n",
-                       "0 valid, 1 invalid\n"});
+  expect_refused(
+      dir,
+      {{"validate", "pipe.json"}, "pipe.json: is not a regular file\n", "0 valid, 1 invalid\n"});
   expect_refused(dir, {{"run", "/dev/null"}, "/dev/null: is not a regular file\n"});
 }
 
@@ -329,7 +334,8 @@ TEST(BadInputSpecial, FileOverTheSizeLimit) {
 TEST(BadInputSpecial, VeryDeepNesting) {
   TempDir dir("bad");
   write_text(dir / "deep.json", std::string(100000, '[') + std::string(100000, ']'));
-  expect_refused(dir, {{"run", "deep.json"}, "deep.json: line 1, column 65: JSON nesting deeper than 64 levels\n"});
+  expect_refused(dir, {{"run", "deep.json"},
+                       "deep.json: line 1, column 65: JSON nesting deeper than 64 levels\n"});
   write_text(dir / "deep2.json", "{\"name\": \"x\", \"duration\": \"10s\", \"description\": " +
                                      std::string(100000, '{') + "}");
   expect_refused(dir, {{"run", "deep2.json"},
@@ -361,9 +367,11 @@ TEST(BadInputUsage, CommandLineMistakes) {
   const std::vector<Special> cases = {
       {{}, ""},  // usage text; checked below
       {{"frobnicate"}, ""},
-      {{"run"}, "leasesim run: missing SCENARIO (a scenario JSON file)\n(see leasesim run --help)\n"},
+      {{"run"},
+       "leasesim run: missing SCENARIO (a scenario JSON file)\n(see leasesim run --help)\n"},
       {{"validate"},
-       "leasesim validate: missing PATH (scenario files or folders)\n(see leasesim validate --help)\n"},
+       "leasesim validate: missing PATH (scenario files or folders)\n(see leasesim validate "
+       "--help)\n"},
       {{"run", "ok.json", "--until", "5parsecs"}, "@until"},
       {{"run", "ok.json", "--timeout", "soon"}, "@timeout"},
       {{"run", "ok.json", "--max-events", "many"}, "@max-events"},

@@ -53,9 +53,9 @@ class CliProcess {
       : CliProcess(args, Options{cwd, {}, {}}) {}
   CliProcess(const std::vector<std::string>& args, const Options& o) {
     static int counter = 0;
-    const std::filesystem::path base = std::filesystem::temp_directory_path() /
-                                       ("leasesim-cli-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter++));
+    const std::filesystem::path base =
+        std::filesystem::temp_directory_path() /
+        ("leasesim-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     out_path_ = base.string() + ".out";
     err_path_ = base.string() + ".err";
     posix_spawn_file_actions_t fa;
@@ -150,8 +150,9 @@ class TempDir {
  public:
   explicit TempDir(const std::string& tag) {
     static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("leasesim-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path_ =
+        std::filesystem::temp_directory_path() /
+        ("leasesim-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

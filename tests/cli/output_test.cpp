@@ -72,9 +72,10 @@ TEST(Output, TraceToDevNullWorksAndKeepsTheDevice) {
 
 TEST(Output, StdoutThatCannotBeWrittenIsAnError) {
   if (!is_char_device("/dev/full")) GTEST_SKIP() << "no /dev/full";
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"run", kScenario}, {"run", kScenario, "--json"},
-        {"validate", kScenario}, {"schema"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"run", kScenario},
+                                               {"run", kScenario, "--json"},
+                                               {"validate", kScenario},
+                                               {"schema"}}) {
     SCOPED_TRACE(args[0]);
     const CliResult r = run_with(args, {{}, {}, "/dev/full"});
     EXPECT_EQ(r.exit_code, 2);
@@ -116,7 +117,8 @@ TEST(Output, UnwritablePaths) {
   std::vector<Case> cases = {
       {{"run", kScenario, "--trace", "nodir/t.jsonl"},
        "leasesim run: cannot create \"nodir/t.jsonl\": No such file or directory\n"},
-      {{"run", kScenario, "--trace", "adir"}, "leasesim run: cannot create \"adir\": Is a directory\n"},
+      {{"run", kScenario, "--trace", "adir"},
+       "leasesim run: cannot create \"adir\": Is a directory\n"},
       {{"run", kScenario, "--trace", "afile/t.jsonl"},
        "leasesim run: cannot create \"afile/t.jsonl\": Not a directory\n"},
       {{"run", kScenario, "--out", "afile"},
@@ -126,8 +128,9 @@ TEST(Output, UnwritablePaths) {
   };
   // Permission bits do not stop root; /sys refuses new files to everyone.
   if (fs::is_directory("/sys/kernel"))
-    cases.push_back({{"run", kScenario, "--trace", "/sys/leasesim-test.jsonl"},
-                     "leasesim run: cannot create \"/sys/leasesim-test.jsonl\": Permission denied\n"});
+    cases.push_back(
+        {{"run", kScenario, "--trace", "/sys/leasesim-test.jsonl"},
+         "leasesim run: cannot create \"/sys/leasesim-test.jsonl\": Permission denied\n"});
   if (::geteuid() != 0) {
     fs::create_directory(dir / "ro");
     fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
@@ -212,6 +215,43 @@ TEST(Guards, TimeoutStopsALongRun) {
   EXPECT_EQ(report["end_reason"], "wall-clock timeout");
   EXPECT_EQ(report["complete"], false);
   EXPECT_LT(report["end_ns"].get<int64_t>(), int64_t{720} * 3600 * 1000000000);
+}
+
+// explore: every seed cut short is "incomplete", never "holds".
+TEST(Guards, ExploreRunsCutShortAreIncomplete) {
+  TempDir dir("guard");
+  write_text(dir / "long.json",
+             "{\"name\": \"long\", \"duration\": \"720h\", \"core\": {\"heartbeat\": \"10ms\"},"
+             " \"requestors\": [{\"count\": 20, \"hold\": \"100ms\", \"think\": \"0s\"}]}");
+  struct Case {
+    std::vector<std::string> args;
+    size_t seeds;
+  };
+  const Case cases[] = {
+      {{"explore", kScenario, "--seeds", "1..3", "--max-events", "1000"}, 3},
+      {{"explore", "long.json", "--seeds", "1..2", "--timeout", "300ms", "--jobs", "1"}, 2},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = c.args;
+    for (const char* a : {"-q", "--out", "r.jsonl"}) args.push_back(a);
+    SCOPED_TRACE(c.args[1]);
+    const CliResult r = run_cli(args, dir.path(), std::chrono::seconds(120));
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    size_t seeds = 0;
+    const std::string text = slurp(dir / "r.jsonl");
+    for (size_t start = 0, nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
+      const nlohmann::json line = nlohmann::json::parse(text.substr(start, nl - start));
+      if (line.contains("seed")) {
+        ++seeds;
+        EXPECT_EQ(line["verdict"], "incomplete") << line.dump();
+      } else if (line.contains("summary")) {
+        EXPECT_EQ(line["summary"]["incomplete"], c.seeds);
+        EXPECT_EQ(line["summary"]["holds"], 0);
+      }
+    }
+    EXPECT_EQ(seeds, c.seeds);
+  }
 }
 
 TEST(Guards, BadGuardValuesAreUsageErrors) {

@@ -161,16 +161,38 @@ TEST(AtomicFile, WriteFailureIsReportedOnCommit) {
 
 TEST(AtomicFile, RenameFailureIsReported) {
   TestDir dir;
-  // The target is a non-empty directory: rename cannot replace it.
+  // The target becomes a non-empty directory after open() (open() refuses
+  // a directory outright): rename cannot replace it.
   const std::string path = dir.file("target");
-  std::filesystem::create_directories(path + "/child");
   AtomicFile f;
   std::string error;
   ASSERT_TRUE(f.open(path, &error)) << error;
+  std::filesystem::create_directories(path + "/child");
   f.write("data");
   EXPECT_FALSE(f.commit(&error));
   EXPECT_EQ(0u, error.find("cannot replace \"" + path + "\": ")) << error;
   EXPECT_EQ(std::vector<std::string>{"target"}, dir.entries()) << "temporary removed";
+}
+
+TEST(AtomicFile, DirectoryIsRefusedAtOpen) {
+  TestDir dir;
+  const std::string path = dir.file("target");
+  std::filesystem::create_directories(path);
+  AtomicFile f;
+  std::string error;
+  EXPECT_FALSE(f.open(path, &error));
+  EXPECT_EQ("cannot create \"" + path + "\": Is a directory", error);
+}
+
+// Devices are written to directly, never replaced by a regular file.
+TEST(AtomicFile, DeviceIsWrittenInPlace) {
+  if (!std::filesystem::is_character_file("/dev/null")) GTEST_SKIP();
+  AtomicFile f;
+  std::string error;
+  ASSERT_TRUE(f.open("/dev/null", &error)) << error;
+  f.write("data");
+  EXPECT_TRUE(f.commit(&error)) << error;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
 }
 
 TEST(AtomicFile, CommitWithoutOpen) {

@@ -71,14 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   if (a.trace_hash != b.trace_hash || a.events != b.events || a.records != b.records ||
       a.end != b.end || a.reason != b.reason || a.failures != b.failures) {
-    std::fprintf(stderr,
-                 "fuzz: two runs of one scenario differ: hash %s/%s events %llu/%llu "
-                 "records %llu/%llu\n",
-                 format_hash(a.trace_hash).c_str(), format_hash(b.trace_hash).c_str(),
-                 static_cast<unsigned long long>(a.events),
-                 static_cast<unsigned long long>(b.events),
-                 static_cast<unsigned long long>(a.records),
-                 static_cast<unsigned long long>(b.records));
+    std::fprintf(
+        stderr,
+        "fuzz: two runs of one scenario differ: hash %s/%s events %llu/%llu "
+        "records %llu/%llu\n",
+        format_hash(a.trace_hash).c_str(), format_hash(b.trace_hash).c_str(),
+        static_cast<unsigned long long>(a.events), static_cast<unsigned long long>(b.events),
+        static_cast<unsigned long long>(a.records), static_cast<unsigned long long>(b.records));
     std::abort();
   }
   if (sink.records() != a.records) {

@@ -83,14 +83,13 @@ class CheckerAgreement(unittest.TestCase):
         server, delay = model.failover_after(crash[0].node, crash[0].start)
         self.assertEqual(delay, vs.default_run().report["metrics"]["failover"]["max_ns"])
 
-    @unittest.skip("quarantined at session end: the data scenario no longer shows a stale_write after concurrent protocol fixes; see issue notes")
     def test_violation_scenario(self):
         run = vs.violation_run()
         self.assertEqual(run.proc.returncode, 1)
         tr = self.check_run(run)
-        kinds = {v.kind for v in tr.violations}
-        self.assertIn("overlap", kinds)
-        self.assertIn("stale_write", kinds)
+        # Which kinds follow an overlap (stale writes, latent overlaps) depends on
+        # protocol details; the overlap itself is what the scenario is for.
+        self.assertIn("overlap", {v.kind for v in tr.violations})
         # An overlap is visible as two stacked beliefs in the picture.
         model = pt.Model(tr, pt.Options())
         rows, nrows = model.lanes_of_resource("db")
@@ -229,6 +228,12 @@ class RunPlot(unittest.TestCase):
                            vs.tmpdir() / "x.txt")
         self.assertEqual(proc.returncode, 2)
         self.assertIn("expected a file ending in .png, .svg or .pdf", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        # Refused before the run, not after it.
+        proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot",
+                           vs.tmpdir() / "no-such-dir" / "x.png")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("cannot write into", proc.stderr)
         self.assertEqual(proc.stdout, "")
 
 

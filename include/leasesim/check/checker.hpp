@@ -7,7 +7,9 @@
 //                    two different requestors believed they held it must not
 //                    intersect. Intervals are half-open [begin, end): a
 //                    belief that ends at t and one that begins at t touch but
-//                    do not overlap.
+//                    do not overlap. The violation's [from, to) follows
+//                    both beliefs after detection (renewed, revoked) until
+//                    either ends; so does a latent overlap's.
 //   stale_write      storage accepted a write from a holder whose lease had
 //                    passed to another holder (a later belief on the resource
 //                    by someone else had already begun), or accepted tokens
