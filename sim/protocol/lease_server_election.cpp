@@ -9,7 +9,9 @@ namespace leasesim {
 void LeaseServer::reset_election_timer(const LocalClocks& now, Effects& out) {
   ++election_gen_;
   const Duration timeout = uniform_duration(rng_, cfg_.election_min, cfg_.election_max);
-  out.set_timer(ClockKind::kMonotonic, now.mono + timeout, kElectionTimer, election_gen_);
+  // The single election timer (node.hpp): re-armed at every append from
+  // the leader, so replacing it spares the run a stale firing per append.
+  out.replace_timer(ClockKind::kMonotonic, now.mono + timeout, kElectionTimer, election_gen_);
 }
 
 bool LeaseServer::observe_term(const Message& m, const LocalClocks& now, Effects& out) {
@@ -114,6 +116,7 @@ void LeaseServer::on_vote_reply(const Message& m, const LocalClocks& now, Effect
 }
 
 void LeaseServer::become_leader(const LocalClocks& now, Effects& out) {
+  out.cancel_timer(kElectionTimer);  // a leader does not time out
   role_ = Role::kLeader;
   leader_ = cfg_.self;
   ready_ = false;

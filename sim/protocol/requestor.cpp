@@ -15,7 +15,20 @@ Requestor::Requestor(const RequestorConfig& config, Rng rng) : cfg_(config), rng
 
 void Requestor::set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
                           Effects& out) const {
-  out.set_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+  // Every timer but the write is the requestor's single one of its kind
+  // (node.hpp): re-arming replaces it, and the ones a state change makes
+  // moot are cancelled (cancel_request_timers, end_belief). A write stays
+  // armed whatever happens after its check: that is the window a stale
+  // write comes through.
+  if (kind == kWorkWriteTimer)
+    out.set_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+  else
+    out.replace_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+}
+
+void Requestor::cancel_request_timers(Effects& out) const {
+  out.cancel_timer(kRequestTimer);
+  out.cancel_timer(kRetryTimer);
 }
 
 void Requestor::start(const LocalClocks& now, Effects& out) {
@@ -34,6 +47,7 @@ void Requestor::start(const LocalClocks& now, Effects& out) {
 
 void Requestor::wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out) {
   phase_ = Phase::kIdle;
+  cancel_request_timers(out);
   set_timer(now, uniform_duration(rng_, lo, hi), kWakeTimer, 0, out);
 }
 
@@ -65,6 +79,7 @@ void Requestor::send_acquire(const LocalClocks& now, Effects& out) {
   m.resource = resource_;
   m.ttl = cfg_.ttl;
   m.request_id = request_;
+  out.cancel_timer(kRetryTimer);
   set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
 }
 
@@ -73,6 +88,7 @@ void Requestor::send_release(const LocalClocks& now, Effects& out) {
   m.resource = resource_;
   m.lease = lease_;
   m.request_id = request_;
+  out.cancel_timer(kRetryTimer);
   set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
 }
 
@@ -114,6 +130,7 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
     return;
   }
   phase_ = Phase::kHolding;
+  cancel_request_timers(out);
   work_allowed_ = true;
   std::fill(renew_ids_.begin(), renew_ids_.end(), 0);
   last_renew_answer_ = t;
@@ -168,6 +185,7 @@ void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& o
     // No leader known (an election is under way): try another server a
     // little later rather than spinning.
     if (target() == m.from) next_server();
+    out.cancel_timer(kRequestTimer);
     set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
   }
 }
@@ -217,6 +235,10 @@ void Requestor::on_write_reply(const Message& m, const LocalClocks& now, Effects
 
 void Requestor::end_belief(BeliefEndReason why, Effects& out) {
   out.record(obs::kBeliefEnd, resource_, lease_, static_cast<uint64_t>(why));
+  out.cancel_timer(kRenewTimer);
+  out.cancel_timer(kDeadlineTimer);
+  out.cancel_timer(kHoldEndTimer);
+  out.cancel_timer(kWorkCheckTimer);
 }
 
 void Requestor::lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out) {

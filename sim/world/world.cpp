@@ -153,6 +153,11 @@ void World::Impl::emit(const Record& r) {
   if (opts.trace) opts.trace->write(r);
 }
 
+void World::Impl::emit_world(const Record& r) {
+  hasher.add(r);
+  if (opts.trace) opts.trace->write(r);
+}
+
 void World::Impl::track_roles(const Record& r) {
   switch (r.kind) {
     case obs::kRole:
@@ -182,8 +187,7 @@ void World::Impl::report_new_violations() {
   for (const ClosedBelief& b : checker.closed()) {
     Record r = record(world_rec::kBeliefInterval, kNoNode);
     r.f = {b.resource, b.lease, b.holder, b.token, as_field(b.from), as_field(b.to)};
-    hasher.add(r);
-    if (opts.trace) opts.trace->write(r);
+    emit_world(r);
   }
   checker.clear_closed();
   const auto& vs = checker.violations();
@@ -192,8 +196,7 @@ void World::Impl::report_new_violations() {
     Record r = record(world_rec::kViolation, kNoNode);
     r.f = {static_cast<uint64_t>(v.kind), v.resource, v.first, v.second, as_field(v.from),
            as_field(v.to)};
-    hasher.add(r);
-    if (opts.trace) opts.trace->write(r);
+    emit_world(r);
   }
 }
 
@@ -214,7 +217,7 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   ++stats.sent;
   Record r = record_at(world_rec::kSend, from, local);
   r.f = {m.to, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
-  emit(r);
+  emit_world(r);
   LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
   const SendDecision d = net.decide_send(sched.now(), from, m.to);
   if (d.drop != DropReason::kNone) {
@@ -222,7 +225,7 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
     else ++stats.dropped_loss;
     Record dr = record_at(world_rec::kDrop, from, local);
     dr.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(d.drop), 0, 0};
-    emit(dr);
+    emit_world(dr);
     return;
   }
   if (d.copies > 1) ++stats.duplicated;
@@ -247,6 +250,10 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
     r.f = src.f;
     emit(r);
   }
+  if (!effects.cancels().empty()) {
+    Host& h = hosts[id];
+    for (const uint32_t kind : effects.cancels()) sched.cancel(h.single[kind]);
+  }
   if (!effects.timers().empty()) {
     const uint32_t incarnation = hot[id].incarnation;
     for (const TimerRequest& t : effects.timers()) {
@@ -258,7 +265,12 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.timer_kind = t.kind;
       ev.timer_arg = t.arg;
       ev.deadline = t.deadline;
-      sched.schedule_at(timer_due(id, t.clock, t.deadline), ev);
+      const auto handle = sched.schedule_at(timer_due(id, t.clock, t.deadline), ev);
+      if (t.single) {
+        Scheduler<Event>::Handle& slot = hosts[id].single[t.kind];
+        sched.cancel(slot);
+        slot = handle;
+      }
     }
   }
   for (size_t i = 0; i < effects.message_count(); ++i) send(id, local, effects.message(i));
@@ -286,7 +298,7 @@ void World::Impl::deliver(const Event& ev) {
     else ++stats.dropped_partition;
     Record r = record(world_rec::kDrop, m.from);
     r.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(drop), 0, 0};
-    emit(r);
+    emit_world(r);
     free_message(ev.ref);
     return;
   }
@@ -299,7 +311,7 @@ void World::Impl::deliver(const Event& ev) {
   const LocalClocks now = read_clock(ev.node);
   Record r = record_at(world_rec::kDeliver, ev.node, now.wall);
   r.f = {m.from, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
-  emit(r);
+  emit_world(r);
   effects.clear();
   h.node->on_message(m, now, effects);
   free_message(ev.ref);
@@ -316,7 +328,7 @@ void World::Impl::fire_timer(const Event& ev) {
   const LocalClocks now = read_clock(ev.node);
   Record r = record_at(world_rec::kTimer, ev.node, now.wall);
   r.f = {ev.timer_kind, ev.timer_arg, 0, 0, 0, 0};
-  emit(r);
+  emit_world(r);
   effects.clear();
   h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, now, effects);
   run_step(ev.node, now.wall);

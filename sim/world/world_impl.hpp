@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -63,6 +64,9 @@ struct Host {
   std::string name;
   std::unique_ptr<DurableState> disk;
   std::vector<Event> deferred;  // events that fell due while paused, in order
+  // The process's pending single timers (node.hpp), by kind; stale handles
+  // are harmless (EventQueue::cancel checks the generation).
+  std::array<Scheduler<Event>::Handle, TimerRequest::kMaxSingleKinds> single{};
   size_t requestor_index = 0;
 };
 
@@ -100,6 +104,9 @@ struct World::Impl {
   // record of one step shares it, so the clock is read once per step.
   void run_step(NodeId id, TimePoint local);  // after the node filled effects_
   void emit(const Record& r);  // hash + checker + sink; time/local/node set by caller
+  // A world record (send, deliver, drop, timer, checker verdicts): hash and
+  // sink only, as neither the checker nor role tracking reads them.
+  void emit_world(const Record& r);
   Record record(uint16_t kind, NodeId node);  // reads node's clock
   Record record_at(uint16_t kind, NodeId node, TimePoint local) const {
     Record r;

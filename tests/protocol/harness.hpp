@@ -165,9 +165,18 @@ class Driver {
   }
 
  private:
+  // Pending timers as a host keeps them: cancels first, then each single
+  // timer replaces the pending one of its kind.
   Out take() {
     Out o = Capture(fx_);
-    pending_.insert(pending_.end(), o.timers.begin(), o.timers.end());
+    auto drop_single = [&](uint32_t kind) {
+      std::erase_if(pending_, [&](const TimerRequest& p) { return p.single && p.kind == kind; });
+    };
+    for (const uint32_t kind : fx_.cancels()) drop_single(kind);
+    for (const TimerRequest& t : o.timers) {
+      if (t.single) drop_single(t.kind);
+      pending_.push_back(t);
+    }
     return o;
   }
   Node* node_;

@@ -324,8 +324,11 @@ TEST(Requestor, RenewalDeniedAsExpiredRevokesTheBelief) {
   EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
   ASSERT_EQ(o.timers_of(Requestor::kWakeTimer).size(), 1u);
   EXPECT_EQ(o.timers_of(Requestor::kWakeTimer)[0].deadline, h.d.now.mono + milliseconds(500));
-  // Its timers of that hold are dead now.
-  EXPECT_TRUE(h.d.fire(Requestor::kDeadlineTimer).records.empty());
+  // Its timers of that hold are cancelled, and would do nothing anyway.
+  EXPECT_EQ(h.d.pending_count(Requestor::kDeadlineTimer), 0u);
+  EXPECT_EQ(h.d.pending_count(Requestor::kRenewTimer), 0u);
+  EXPECT_EQ(h.d.pending_count(Requestor::kHoldEndTimer), 0u);
+  EXPECT_TRUE(h.d.fire_raw(Requestor::kDeadlineTimer, 1).records.empty());
 }
 
 TEST(Requestor, RenewalDeniedAsNotReadyKeepsTheBelief) {
@@ -459,8 +462,10 @@ TEST(Requestor, RedirectWithAHintResendsThereWithTheSameRequestId) {
   EXPECT_EQ(a[0].request_id, h.acquire.request_id);
   EXPECT_EQ(a[0].resource, kRes);
   EXPECT_EQ(o.timers_of(Requestor::kRequestTimer).size(), 1u);
-  // The old request timer is stale now.
-  EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 2u);
+  // The new request timer replaced the old one, which would do nothing.
+  EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 1u);
+  EXPECT_TRUE(h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
+                  .msgs.empty());
 }
 
 TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
@@ -475,8 +480,10 @@ TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].to, (h.acquire.to + 1) % 3);
   EXPECT_EQ(a[0].request_id, h.acquire.request_id);
-  // The request timer of the first send is stale.
-  EXPECT_TRUE(h.d.fire_now(Requestor::kRequestTimer, h.wake.timers[0].arg).msgs.empty());
+  // The request timer of the first send was cancelled (and is stale).
+  EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 1u);
+  EXPECT_TRUE(h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
+                  .msgs.empty());
 }
 
 TEST(Requestor, TimeoutTriesTheNextServerWithTheSameRequestId) {

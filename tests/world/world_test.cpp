@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <map>
 
+#include "leasesim/protocol/lease_server.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/protocol/requestor.hpp"
 #include "leasesim/world/records.hpp"
 #include "test_scenarios.hpp"
 
@@ -64,6 +66,28 @@ TEST(WorldDeterminism, AddingARequestorDoesNotChangeTheNetworksOtherDraws) {
     return std::make_pair(TimePoint::max(), kInvalidNode);
   };
   EXPECT_EQ(first_leader(sa), first_leader(sb));
+}
+
+// Single timers (node.hpp): answered requests cancel their timeouts and
+// appends replace the election timeout, so a calm run fires neither. Only
+// a paused node may still see one it had replaced (fired while paused).
+TEST(WorldTimers, ReplacedAndCancelledTimersNeverFireInACalmRun) {
+  Scenario s = basic_scenario(3, 4, 2, "seed", 9);
+  s.duration = seconds(30);
+  CaptureSink sink;
+  const RunResult r = run(s, &sink);
+  ASSERT_GT(r.metrics.grants, 5u);
+  std::map<std::pair<bool, uint64_t>, size_t> fired;  // (is server, kind) -> count
+  for (const Record& rec : sink.records)
+    if (rec.kind == world_rec::kTimer) ++fired[{rec.node < 3, rec.f[0]}];
+  EXPECT_EQ((fired[{false, Requestor::kRequestTimer}]), 0u);
+  EXPECT_EQ((fired[{false, Requestor::kRetryTimer}]), 0u);
+  // Followers never time out under a live leader; the first election is
+  // the only one.
+  EXPECT_LE((fired[{true, LeaseServer::kElectionTimer}]), 3u);
+  EXPECT_EQ(r.metrics.elections, 1u);
+  // Renewals keep firing as long as someone holds.
+  EXPECT_GT((fired[{false, Requestor::kRenewTimer}]), 0u);
 }
 
 TEST(WorldFaults, CrashDropsInFlightAndLaterDeliveriesUntilRestart) {

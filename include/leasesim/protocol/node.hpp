@@ -24,14 +24,26 @@
 namespace leasesim {
 
 // A timer the node asked for. `kind` and `arg` are the node's own; the
-// host hands them back unchanged when the timer fires. Timers cannot be
-// cancelled: a node recognises a timer that no longer matters (a stale
-// generation in `arg`, a state that has moved on) and ignores it.
+// host hands them back unchanged when the timer fires.
+//
+// Two flavours. A plain timer (Effects::set_timer) always fires; a node
+// recognises one that no longer matters (a stale generation in `arg`, a
+// state that has moved on) and ignores it. A *single* timer
+// (Effects::replace_timer) is the node's one timer of its kind: setting it
+// again replaces the pending one and Effects::cancel_timer removes it, so a
+// timer re-armed at every message (an election timeout) or answered early
+// (a request timeout) costs the run no stale firings. Hosts may still
+// deliver a replaced or cancelled single timer in rare cases (one that fell
+// due while the node was paused), so a node keeps its staleness checks.
 struct TimerRequest {
+  // Single-timer kinds are small: a host keeps one handle per kind.
+  static constexpr uint32_t kMaxSingleKinds = 16;
+
   ClockKind clock = ClockKind::kMonotonic;
   TimePoint deadline;  // on the node's `clock`
   uint32_t kind = 0;
   uint64_t arg = 0;
+  bool single = false;  // set by replace_timer
 };
 
 struct TimerFire {
@@ -52,7 +64,21 @@ class Effects {
     return m;
   }
   void set_timer(ClockKind clock, TimePoint deadline, uint32_t kind, uint64_t arg = 0) {
-    timers_.push_back(TimerRequest{clock, deadline, kind, arg});
+    timers_.push_back(TimerRequest{clock, deadline, kind, arg, false});
+  }
+  // The node's single timer of `kind`: replaces a pending one set this way.
+  // Precondition: kind < TimerRequest::kMaxSingleKinds.
+  void replace_timer(ClockKind clock, TimePoint deadline, uint32_t kind, uint64_t arg = 0) {
+    LEASESIM_ASSERT(kind < TimerRequest::kMaxSingleKinds, "single timer kind out of range");
+    timers_.push_back(TimerRequest{clock, deadline, kind, arg, true});
+  }
+  // Removes the node's pending single timer of `kind`, if any, including
+  // one set earlier in this step. The host applies a step's cancels before
+  // its timers, so cancel-then-replace in one step arms the new one.
+  void cancel_timer(uint32_t kind) {
+    LEASESIM_ASSERT(kind < TimerRequest::kMaxSingleKinds, "single timer kind out of range");
+    std::erase_if(timers_, [kind](const TimerRequest& t) { return t.single && t.kind == kind; });
+    cancels_.push_back(kind);
   }
   // A record of `kind` with fields f0.. (unused fields must stay zero). The
   // host fills in time, local time and node.
@@ -70,6 +96,7 @@ class Effects {
   void clear() {
     sent_ = 0;
     timers_.clear();
+    cancels_.clear();
     records_.clear();
   }
 
@@ -77,12 +104,14 @@ class Effects {
   Message& message(size_t i) { return messages_[i]; }
   const Message& message(size_t i) const { return messages_[i]; }
   const std::vector<TimerRequest>& timers() const { return timers_; }
+  const std::vector<uint32_t>& cancels() const { return cancels_; }
   const std::vector<Record>& records() const { return records_; }
 
  private:
   std::vector<Message> messages_;
   size_t sent_ = 0;
   std::vector<TimerRequest> timers_;
+  std::vector<uint32_t> cancels_;  // single-timer kinds
   std::vector<Record> records_;
 };
 

@@ -93,6 +93,7 @@ class Requestor final : public Node {
   TimePoint local(const LocalClocks& now) const { return now.read(cfg_.options.holder_clock); }
   void set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
                  Effects& out) const;
+  void cancel_request_timers(Effects& out) const;
   void wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out);
   void want(const LocalClocks& now, Effects& out);
   void send_acquire(const LocalClocks& now, Effects& out);
