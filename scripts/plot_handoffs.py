@@ -10,7 +10,8 @@ Each INPUT is either
   * a results file of `leasesim explore` / `sweep` (JSON Lines, one line per
     seed): the per-seed medians (acquire_p50_ns, handoff_p50_ns,
     failover_p50_ns).
-Samples of all traces are pooled; each results file is its own series.
+Samples of all traces are pooled; each explore results file is its own
+series, and so is each cell of a sweep (labelled with its parameters).
 
 Draws histograms (top) and CDFs (bottom), one column per metric, and prints
 count / p50 / p90 / max of each series. The output format follows OUT's
@@ -47,11 +48,44 @@ def kind_of(path):
                 raise ValueError("%s: the first line is not JSON" % path)
             if isinstance(first, dict) and "k" in first and "t" in first:
                 return "trace"
+            if isinstance(first, dict) and "sweep" in first:
+                return "sweep"
             if isinstance(first, dict) and ("results" in first or "seed" in first):
                 return "results"
             raise ValueError("%s: neither a leasesim trace nor an explore/sweep results file"
                              % path)
     raise ValueError("%s: the file is empty" % path)
+
+
+def cell_labels(header):
+    """Cell index -> "name=value, ..." for a sweep header (the grid in row-major
+    order, the last parameter varying fastest, as `leasesim sweep` numbers it)."""
+    params = header.get("params") or []
+    labels = [""]
+    for p in params:
+        labels = [(l + ", " if l else "") + "%s=%s" % (p.get("name"), v)
+                  for l in labels for v in p.get("values", [])]
+    return labels
+
+
+def sweep_series(path):
+    """One series per sweep cell: the per-seed medians of its seeds."""
+    rows = list(lt.read_jsonl_rows(path))
+    labels = cell_labels(rows[0]) if rows else []
+    cells = {}
+    for row in rows:
+        if "seed" not in row or "cell_index" not in row:
+            continue   # header or summary line
+        values = cells.setdefault(row["cell_index"], {m: [] for m, _, _ in METRICS})
+        for m, key in RESULT_KEYS.items():
+            v = row.get(key)
+            if isinstance(v, (int, float)):
+                values[m].append(v)
+    out = []
+    for cell in sorted(cells):
+        label = labels[cell] if cell < len(labels) else "cell %d" % cell
+        out.append(("per-seed p50, %s" % label, cells[cell]))
+    return out
 
 
 def load_series(paths):
@@ -65,6 +99,8 @@ def load_series(paths):
             for m in pooled:
                 pooled[m] += samples[m]
             traces += 1
+        elif kind_of(path) == "sweep":
+            series += sweep_series(path)
         else:
             values = {m: [] for m, _, _ in METRICS}
             for row in lt.read_jsonl_rows(path):

@@ -55,13 +55,8 @@ fi
 # them for a quick local run; CI runs them.
 if [ "${LEASESIM_HARDENING:-1}" = 1 ]; then
   step "clang ASan+UBSan build (build-asan: leasesim, tests, fuzz targets)" build_asan
-  # Under ASan (~3x slower) explore's and sweep's many-seed end-to-end
-  # suites (about half the ASan ctest time) are left out to stay within
-  # budget: they run in the gcc ctest step above, and the simulator paths
-  # they drive are fuzzed under ASan by fuzz_sim.
   step "unit and integration tests under ASan+UBSan (ctest, build-asan)" \
-    ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 600 \
-    -E "^(ExploreCli|SweepCli)\\."
+    ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 600
   step "fuzzing: fuzz_loader and fuzz_sim, 30 s each (scripts/fuzz.sh)" scripts/fuzz.sh 30
   step "determinism: gcc -O3 / clang -O2 / gcc -O0 trace hashes (scripts/determinism.sh)" \
     scripts/determinism.sh

@@ -10,6 +10,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "batch_support.hpp"
 #include "cli.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/trace.hpp"
@@ -24,65 +25,6 @@ namespace po = boost::program_options;
 namespace leasesim::cli {
 
 namespace {
-
-// SIGINT/SIGTERM: the first asks the runner to stop (finished seeds are
-// kept, in order); a second one kills the process the default way.
-std::atomic<BatchRunner*> g_runner{nullptr};
-volatile std::sig_atomic_t g_signals = 0;
-
-extern "C" void on_stop_signal(int sig) {
-  g_signals = g_signals + 1;
-  if (g_signals >= 2) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-    return;
-  }
-  if (BatchRunner* r = g_runner.load()) r->request_stop();
-}
-
-class StopSignals {
- public:
-  explicit StopSignals(BatchRunner* runner) {
-    g_signals = 0;
-    g_runner.store(runner);
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-    g_runner.store(nullptr);
-  }
-  bool fired() const { return g_signals > 0; }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-// Quotes an argument for a POSIX shell when it needs it.
-std::string shell_quote(const std::string& s) {
-  bool plain = !s.empty();
-  for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == '=' ||
-                    c == '+' || c == ',';
-    plain = plain && ok;
-  }
-  if (plain) return s;
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
 
 std::string default_failures_dir(const std::string& out) {
   std::string base = out;

@@ -12,6 +12,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "batch_support.hpp"
 #include "cli.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/scenario/loader.hpp"
@@ -26,66 +27,6 @@ namespace po = boost::program_options;
 namespace leasesim::cli {
 
 namespace {
-
-// SIGINT/SIGTERM: the first asks the runner to stop (runs finished so far
-// are kept, in job order); a second one kills the process the default way.
-std::atomic<BatchRunner*> g_sweep_runner{nullptr};
-volatile std::sig_atomic_t g_sweep_signals = 0;
-
-extern "C" void on_sweep_signal(int sig) {
-  g_sweep_signals = g_sweep_signals + 1;
-  if (g_sweep_signals >= 2) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-    return;
-  }
-  if (BatchRunner* r = g_sweep_runner.load()) r->request_stop();
-}
-
-class SweepSignals {
- public:
-  explicit SweepSignals(BatchRunner* runner) {
-    g_sweep_signals = 0;
-    g_sweep_runner.store(runner);
-    struct sigaction sa {};
-    sa.sa_handler = on_sweep_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SweepSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-    g_sweep_runner.store(nullptr);
-  }
-  SweepSignals(const SweepSignals&) = delete;
-  SweepSignals& operator=(const SweepSignals&) = delete;
-  bool fired() const { return g_sweep_signals > 0; }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-std::string shell_quote(const std::string& s) {
-  bool plain = !s.empty();
-  for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == '=' ||
-                    c == '+' || c == ',';
-    plain = plain && ok;
-  }
-  if (plain) return s;
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
 
 std::string pct(double x) {
   char buf[32];
@@ -423,7 +364,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   uint64_t ran = 0;
   bool interrupted = false;
   {
-    SweepSignals signals(&runner);
+    StopSignals signals(&runner);
     const std::function<Scenario(size_t)> make = [&](size_t i) {
       const uint64_t job = header.job(start + i);
       const uint64_t c = header.cell_of(job);

@@ -86,9 +86,14 @@ JsonlTraceWriter::JsonlTraceWriter(const TraceSchema& schema, AtomicFile file)
 }
 
 void JsonlTraceWriter::append_name(uint8_t table, uint64_t index) {
-  // An index outside the table is printed as the number: the record is
-  // still complete and the discrepancy is visible, rather than hidden or
-  // fatal in a diagnostic output.
+  // UINT32_MAX is "none" (kNoNode, kInvalidNode): null. Any other index
+  // outside the table is printed as the number: the record is still
+  // complete and the discrepancy is visible, rather than hidden or fatal in
+  // a diagnostic output.
+  if (index == UINT32_MAX) {
+    line_ += "null";
+    return;
+  }
   if (table < name_table::kCount) {
     const std::vector<std::string>& names = schema_.names(table);
     if (index < names.size()) {

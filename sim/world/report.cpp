@@ -290,7 +290,8 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
                   {"resource", v.resource < resources.size() ? nlohmann::json(resources[v.resource])
                                                              : nlohmann::json(nullptr)},
                   {"first", node_name(schema, v.first)},
-                  {"second", node_name(schema, v.second)},
+                  {"second", v.second == kInvalidNode ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(node_name(schema, v.second))},
                   {"first_lease", v.first_lease},
                   {"second_lease", v.second_lease},
                   {"summary", v.summary},

@@ -56,6 +56,25 @@ class PlotHandoffs(unittest.TestCase):
         series = dict(ph.load_series([str(res)]))
         self.assertEqual(len(series["per-seed p50, results.jsonl"]["handoff"]), 2)
 
+    def test_sweep_cells_are_series(self):
+        # A real sweep: one series per cell, labelled with its parameters,
+        # each holding its seeds' medians.
+        res = vs.tmpdir() / "sweep.jsonl"
+        p = vs.leasesim("sweep", vs.ROOT / "scenarios/explore.json", "--param", "lease.ttl=2s,5s",
+                        "--param", "lease.renew_every=500ms",
+                        "--seeds", "4", "--out", res)
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        series = dict(ph.load_series([str(res)]))
+        self.assertEqual(sorted(series), ["per-seed p50, lease.ttl=2s, lease.renew_every=500ms",
+                                          "per-seed p50, lease.ttl=5s, lease.renew_every=500ms"])
+        for values in series.values():
+            self.assertEqual(len(values["acquire"]), 4)
+        png = vs.tmpdir() / "sweep.png"
+        rc, out, err = self.main(png, res)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("lease.ttl=5s", out)
+        self.assertTrue(png.read_bytes().startswith(b"\x89PNG"))
+
     def test_bad_input(self):
         bad = vs.tmpdir() / "not-a-trace.jsonl"
         bad.write_text('{"hello": 1}\n')
