@@ -9,8 +9,9 @@
 #      the Python script tests;
 #   2. a clang build with ASan+UBSan (build-asan), the same unit tests
 #      under it, and both libFuzzer targets for 30 s each;
-#   3. determinism: the scenario library's trace hashes from gcc -O3,
-#      clang -O2 and gcc -O0 must be identical.
+#   3. determinism: the scenario library's and 500 explore seeds' trace
+#      hashes from gcc -O3, clang (the ASan build) and gcc -O0 must be
+#      identical.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total_start=$SECONDS
@@ -58,7 +59,7 @@ if [ "${LEASESIM_HARDENING:-1}" = 1 ]; then
   step "unit and integration tests under ASan+UBSan (ctest, build-asan)" \
     ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 600
   step "fuzzing: fuzz_loader and fuzz_sim, 30 s each (scripts/fuzz.sh)" scripts/fuzz.sh 30
-  step "determinism: gcc -O3 / clang -O2 / gcc -O0 trace hashes (scripts/determinism.sh)" \
+  step "determinism: gcc -O3 / clang -O1 ASan / gcc -O0 trace hashes (scripts/determinism.sh)" \
     scripts/determinism.sh
 fi
 
