@@ -232,7 +232,7 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   for (uint8_t c = 0; c < d.copies; ++c) {
     const uint32_t slot = alloc_message();
     Message& stored = pool[slot];
-    if (c + 1 == d.copies) std::swap(stored, m);  // keeps both vectors' capacity
+    if (c + 1 == d.copies) stored.take(m);  // keeps both vectors' capacity
     else stored = m;
     Event ev;
     ev.type = Event::kDeliver;

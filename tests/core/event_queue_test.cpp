@@ -132,6 +132,26 @@ TEST(EventQueue, NextTime) {
   EXPECT_EQ(TimePoint(20), q.next_time());
 }
 
+TEST(EventQueue, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
+  using R = Queue::PopResult;
+  Queue q;
+  TimePoint at;
+  Ev ev{};
+  EXPECT_EQ(R::kEmpty, q.pop_until(TimePoint(100), &at, &ev));
+  const auto h = q.schedule(TimePoint(10), Ev{1});
+  q.schedule(TimePoint(20), Ev{2});
+  q.schedule(TimePoint(20), Ev{3});
+  q.cancel(h);
+  EXPECT_EQ(R::kLater, q.pop_until(TimePoint(19), &at, &ev));  // the cancelled 10 is not due
+  ASSERT_EQ(R::kPopped, q.pop_until(TimePoint(20), &at, &ev));  // `until` is inclusive
+  EXPECT_EQ(TimePoint(20), at);
+  EXPECT_EQ(2, ev.id);
+  ASSERT_EQ(R::kPopped, q.pop_until(TimePoint(20), &at, &ev));
+  EXPECT_EQ(3, ev.id);
+  EXPECT_EQ(R::kEmpty, q.pop_until(TimePoint::max(), &at, &ev));
+  EXPECT_TRUE(q.empty());
+}
+
 TEST(EventQueue, Cancel) {
   Queue q;
   const auto a = q.schedule(TimePoint(10), Ev{1});

@@ -239,6 +239,23 @@ class EventQueue {
   // Removes the next live event. Returns false if there is none.
   bool pop(TimePoint* at, Payload* payload) {
     if (!settle()) return false;
+    take_top(at, payload);
+    return true;
+  }
+
+  enum class PopResult : uint8_t { kPopped, kEmpty, kLater };
+  // Removes the next live event if it is due at or before `until`: the
+  // event loop's peek-then-pop in one settle.
+  PopResult pop_until(TimePoint until, TimePoint* at, Payload* payload) {
+    if (!settle()) return PopResult::kEmpty;
+    if (near_.top().at > until.ns()) return PopResult::kLater;
+    take_top(at, payload);
+    return PopResult::kPopped;
+  }
+
+ private:
+  // Precondition: settle() returned true.
+  void take_top(TimePoint* at, Payload* payload) {
     const Key top = near_.top();
     near_.pop();
     --count_;
@@ -250,8 +267,9 @@ class EventQueue {
     // The next event's payload is read at the next pop, after the caller
     // has handled this one: fetch it meanwhile.
     if (!near_.empty()) __builtin_prefetch(&slots_[slot_of(near_.top())]);
-    return true;
   }
+
+ public:
 
   // Re-times pending events: for each live event, `fn(TimePoint at, const
   // Payload&)` returns its new time. Their sequence numbers are kept, so

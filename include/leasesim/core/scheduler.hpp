@@ -53,12 +53,12 @@ class Scheduler {
     Payload payload;
     for (;;) {
       if (handled_ >= max_events) return StopReason::kEventBudget;
-      if (queue_.empty()) return StopReason::kQuiescent;
-      if (queue_.next_time() > until) {
+      const auto popped = queue_.pop_until(until, &at, &payload);
+      if (popped == EventQueue<Payload>::PopResult::kEmpty) return StopReason::kQuiescent;
+      if (popped == EventQueue<Payload>::PopResult::kLater) {
         if (until > now_) now_ = until;
         return StopReason::kReachedTime;
       }
-      queue_.pop(&at, &payload);
       now_ = at;
       ++handled_;
       handler(payload);
