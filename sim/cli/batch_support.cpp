@@ -39,7 +39,9 @@ StopSignals::~StopSignals() {
   g_runner.store(nullptr);
 }
 
-bool StopSignals::fired() const { return g_signals > 0; }
+bool StopSignals::fired() const {
+  return g_signals > 0;
+}
 
 std::string shell_quote(const std::string& s) {
   bool plain = !s.empty();

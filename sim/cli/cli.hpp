@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 #include "leasesim/scenario/scenario.hpp"
 
 namespace leasesim::cli {
@@ -38,6 +40,18 @@ std::optional<Scenario> load_or_report(const std::string& path, bool show_warnin
 // Scenario files under each path (files as given, folders recursively,
 // *.json only), sorted so runs are reproducible.
 std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std::string* error);
+
+// Parses a subcommand's arguments: the `visible` options (printed by
+// --help), the `hidden` ones, and the positional arguments, which go to the
+// hidden option `positional` (`count` of them; -1: any number). Returns true
+// if --help was asked for (the help is printed; the command exits 0).
+// Boost's own errors (unknown option, missing value) propagate to main,
+// which reports them as usage errors (exit 2).
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& visible,
+                        const boost::program_options::options_description& hidden,
+                        const char* positional, int count,
+                        boost::program_options::variables_map* vm);
 
 // Parses a duration argument or throws UsageError naming the option.
 Duration parse_duration_arg(const std::string& option, const std::string& text);

@@ -54,17 +54,8 @@ int cmd_check(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help")("quiet,q", "print failures and the total only");
   po::options_description hidden;
   hidden.add_options()("path", po::value<std::vector<std::string>>(&paths));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("path", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (parse_command_line(args, opts, hidden, "path", -1, &vm)) return kExitOk;
   if (paths.empty()) throw UsageError{"missing PATH (scenario files or folders)"};
   std::string error;
   const std::vector<std::string> files = check_files(paths, &error);
@@ -96,8 +87,10 @@ int cmd_check(const std::vector<std::string>& args) {
     }
     std::fflush(stdout);
   }
-  if (bad) std::printf("%zu passed, %zu failed, %zu invalid\n", passed, failed, bad);
-  else std::printf("%zu passed, %zu failed\n", passed, failed);
+  if (bad)
+    std::printf("%zu passed, %zu failed, %zu invalid\n", passed, failed, bad);
+  else
+    std::printf("%zu passed, %zu failed\n", passed, failed);
   if (bad) return kExitBadInput;
   return failed ? kExitFailed : kExitOk;
 }

@@ -73,17 +73,8 @@ int cmd_explore(const std::vector<std::string>& args) {
       "quiet,q", "no progress and no per-seed messages; only the summary");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return kExitOk;
   if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
   if (seeds_text.empty()) throw UsageError{"missing --seeds (A..B or N)"};
 

@@ -27,17 +27,8 @@ int cmd_merge(const std::vector<std::string>& args) {
                                                  "write to FILE (atomically) instead of stdout");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("input", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (parse_command_line(args, opts, hidden, "input", -1, &vm)) return kExitOk;
   if (inputs.empty()) throw UsageError{"missing FILE... (results files of the shards)"};
   // Sweep files have their own format and merge (world/sweep.hpp).
   if (is_sweep_file(inputs[0])) return merge_sweep_command(inputs, out_path);

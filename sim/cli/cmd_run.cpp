@@ -29,35 +29,26 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string until, timeout;
   std::string trace_format = "jsonl", plot_path;
   uint64_t max_events = 0;
-  opts.add_options()
-      ("help,h", "show this help")
-      ("seed", po::value<uint64_t>(&seed), "override the scenario's seed")
-      ("until", po::value<std::string>(&until), "stop at this virtual time (e.g. 30s)")
-      ("trace", po::value<std::string>(&trace_path), "write the trace as JSON Lines to FILE")
-      ("out", po::value<std::string>(&out_dir),
-       "write trace.jsonl, report.txt and report.json into DIR (created if needed)")
-      ("trace-format", po::value<std::string>(&trace_format),
-       "jsonl (default) or chrome: Chrome Trace Event JSON for ui.perfetto.dev, to --trace "
-       "FILE or DIR/trace.chrome.json with --out")
-      ("plot", po::value<std::string>(&plot_path),
-       "draw the run's timeline to FILE (.png, .svg or .pdf) with scripts/plot_timeline.py")
-      ("json", "print the report as JSON instead of text")
-      ("stop-on-first", "stop at the first violation")
-      ("max-events", po::value<uint64_t>(&max_events), "stop after N engine events")
-      ("timeout", po::value<std::string>(&timeout), "stop after this much wall-clock time (e.g. 30s)");
+  opts.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(&seed),
+                                                 "override the scenario's seed")(
+      "until", po::value<std::string>(&until), "stop at this virtual time (e.g. 30s)")(
+      "trace", po::value<std::string>(&trace_path), "write the trace as JSON Lines to FILE")(
+      "out", po::value<std::string>(&out_dir),
+      "write trace.jsonl, report.txt and report.json into DIR (created if needed)")(
+      "trace-format", po::value<std::string>(&trace_format),
+      "jsonl (default) or chrome: Chrome Trace Event JSON for ui.perfetto.dev, to --trace "
+      "FILE or DIR/trace.chrome.json with --out")(
+      "plot", po::value<std::string>(&plot_path),
+      "draw the run's timeline to FILE (.png, .svg or .pdf) with scripts/plot_timeline.py")(
+      "json", "print the report as JSON instead of text")("stop-on-first",
+                                                          "stop at the first violation")(
+      "max-events", po::value<uint64_t>(&max_events), "stop after N engine events")(
+      "timeout", po::value<std::string>(&timeout),
+      "stop after this much wall-clock time (e.g. 30s)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return kExitOk;
   if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
   if (!trace_path.empty() && !out_dir.empty())
     throw UsageError{"--trace and --out both name the trace; use one"};
@@ -153,8 +144,10 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   const std::string text = format_report(*sc, result, schema);
   const nlohmann::json json = report_json(*sc, result, schema);
-  if (vm.count("json")) std::cout << json.dump(2) << "\n";
-  else std::cout << text;
+  if (vm.count("json"))
+    std::cout << json.dump(2) << "\n";
+  else
+    std::cout << text;
   if (!out_dir.empty()) {
     std::string error;
     const std::filesystem::path dir(out_dir);

@@ -65,21 +65,11 @@ int cmd_shrink(const std::vector<std::string>& args) {
       "max-events", po::value<uint64_t>(&max_events), "stop each run after N engine events")(
       "reseeds", po::value<uint32_t>(&reseeds),
       "retry a candidate without a requestor, resource or server with up to N following "
-      "seeds (default 3; 0 keeps the input's seed)")(
-      "quiet,q", "print only the final size");
+      "seeds (default 3; 0 keeps the input's seed)")("quiet,q", "print only the final size");
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::string>(&in_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("input", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (parse_command_line(args, opts, hidden, "input", 1, &vm)) return kExitOk;
   if (in_path.empty()) throw UsageError{"missing FAILING.json (a scenario whose run violates)"};
   if (out_path.empty()) out_path = default_out(in_path);
   if (max_runs < 1) throw UsageError{"--max-runs: expected at least 1"};

@@ -22,25 +22,18 @@ int cmd_validate(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "show this help");
   po::options_description hidden;
   hidden.add_options()("path", po::value<std::vector<std::string>>(&paths));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("path", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return kExitOk;
-  }
+  if (parse_command_line(args, opts, hidden, "path", -1, &vm)) return kExitOk;
   if (paths.empty()) throw UsageError{"missing PATH (scenario files or folders)"};
   std::string error;
   const std::vector<std::string> files = expand_paths(paths, &error);
   if (!error.empty()) throw UsageError{error};
   size_t bad = 0;
   for (const std::string& file : files) {
-    if (load_or_report(file)) std::printf("ok     %s\n", file.c_str());
-    else ++bad;
+    if (load_or_report(file))
+      std::printf("ok     %s\n", file.c_str());
+    else
+      ++bad;
   }
   std::printf("%zu valid, %zu invalid\n", files.size() - bad, bad);
   return bad ? kExitBadInput : kExitOk;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <system_error>
 
 #include "cli.hpp"
@@ -11,7 +12,8 @@ namespace leasesim::cli {
 std::optional<Scenario> load_or_report(const std::string& path, bool show_warnings) {
   LoadResult r = load_scenario_file(path);
   if (show_warnings)
-    for (const Diagnostic& d : r.warnings) std::fprintf(stderr, "warning: %s\n", d.format().c_str());
+    for (const Diagnostic& d : r.warnings)
+      std::fprintf(stderr, "warning: %s\n", d.format().c_str());
   for (const Diagnostic& d : r.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
   if (!r.ok()) return std::nullopt;
   return std::move(r.scenario);
@@ -51,6 +53,23 @@ Duration parse_duration_arg(const std::string& option, const std::string& text) 
   std::string error;
   if (!parse_duration(text, &d, &error)) throw UsageError{"--" + option + ": " + error};
   return d;
+}
+
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& visible,
+                        const boost::program_options::options_description& hidden,
+                        const char* positional, int count,
+                        boost::program_options::variables_map* vm) {
+  namespace po = boost::program_options;
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description pos;
+  pos.add(positional, count);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), *vm);
+  po::notify(*vm);
+  if (vm->count("help") == 0) return false;
+  std::cout << visible << "\n";
+  return true;
 }
 
 }  // namespace leasesim::cli

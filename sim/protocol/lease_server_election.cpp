@@ -18,8 +18,9 @@ bool LeaseServer::observe_term(const Message& m, const LocalClocks& now, Effects
   // Returns false if the message is from an older term and must be
   // answered (or dropped) without further effect.
   if (m.term > disk_.term) {
-    const NodeId leader = (m.type == MsgType::kAppendEntries ||
-                           m.type == MsgType::kInstallSnapshot) ? m.from : kInvalidNode;
+    const NodeId leader = (m.type == MsgType::kAppendEntries || m.type == MsgType::kInstallSnapshot)
+                              ? m.from
+                              : kInvalidNode;
     if (role_ == Role::kLeader) {
       step_down(StepDownReason::kHigherTerm, m.term, now, out);
       leader_ = leader;
@@ -31,8 +32,7 @@ bool LeaseServer::observe_term(const Message& m, const LocalClocks& now, Effects
   return m.term == disk_.term;
 }
 
-void LeaseServer::become_follower(Term term, NodeId leader, const LocalClocks& now,
-                                  Effects& out) {
+void LeaseServer::become_follower(Term term, NodeId leader, const LocalClocks& now, Effects& out) {
   const bool changed = role_ != Role::kFollower || term != disk_.term;
   if (term != disk_.term) {
     disk_.term = term;

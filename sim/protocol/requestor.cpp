@@ -93,19 +93,34 @@ void Requestor::send_release(const LocalClocks& now, Effects& out) {
 }
 
 void Requestor::resend(const LocalClocks& now, Effects& out) {
-  if (phase_ == Phase::kAcquiring) send_acquire(now, out);
-  else if (phase_ == Phase::kReleasing) send_release(now, out);
+  if (phase_ == Phase::kAcquiring)
+    send_acquire(now, out);
+  else if (phase_ == Phase::kReleasing)
+    send_release(now, out);
 }
 
 void Requestor::on_message(const Message& m, const LocalClocks& now, Effects& out) {
   switch (m.type) {
-    case MsgType::kGranted: on_granted(m, now, out); return;
-    case MsgType::kDenied: on_denied(m, now, out); return;
-    case MsgType::kRedirect: on_redirect(m, now, out); return;
-    case MsgType::kRenewed: on_renewed(m, now, out); return;
-    case MsgType::kReleased: on_released(m, now, out); return;
-    case MsgType::kWriteReply: on_write_reply(m, now, out); return;
-    default: return;
+    case MsgType::kGranted:
+      on_granted(m, now, out);
+      return;
+    case MsgType::kDenied:
+      on_denied(m, now, out);
+      return;
+    case MsgType::kRedirect:
+      on_redirect(m, now, out);
+      return;
+    case MsgType::kRenewed:
+      on_renewed(m, now, out);
+      return;
+    case MsgType::kReleased:
+      on_released(m, now, out);
+      return;
+    case MsgType::kWriteReply:
+      on_write_reply(m, now, out);
+      return;
+    default:
+      return;
   }
 }
 
@@ -114,8 +129,7 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
   const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
   if (it != cfg_.servers.end()) target_ = static_cast<size_t>(it - cfg_.servers.begin());
   const TimePoint t = local(now);
-  const TimePoint anchor =
-      cfg_.options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
+  const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
   lease_ = m.lease;
   token_ = m.token;
   ttl_ = m.ttl;
@@ -172,12 +186,13 @@ void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& o
   if (phase_ == Phase::kHolding) {
     const bool about_renewal =
         std::find(renew_ids_.begin(), renew_ids_.end(), m.request_id) != renew_ids_.end();
-    if (about_renewal && known) send_renew(now, out);
-    else if (about_renewal && target() == m.from) next_server();
+    if (about_renewal && known)
+      send_renew(now, out);
+    else if (about_renewal && target() == m.from)
+      next_server();
     return;
   }
-  if (m.request_id != request_ ||
-      (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
+  if (m.request_id != request_ || (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
     return;
   if (known) {
     resend(now, out);
@@ -303,8 +318,10 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       return;
     case kDeadlineTimer:
       if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
-      if (l >= deadline_) lose_lease(BeliefEndReason::kExpired, now, out);
-      else set_timer(now, deadline_ - l, kDeadlineTimer, hold_gen_, out);
+      if (l >= deadline_)
+        lose_lease(BeliefEndReason::kExpired, now, out);
+      else
+        set_timer(now, deadline_ - l, kDeadlineTimer, hold_gen_, out);
       return;
     case kHoldEndTimer:
       if (phase_ == Phase::kHolding && t.arg == hold_gen_) finish_hold(now, out);

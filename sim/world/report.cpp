@@ -88,8 +88,8 @@ std::string percent(double v) {
 }
 
 nlohmann::json dist_json(const Distribution& d) {
-  return {{"count", d.count}, {"min_ns", d.min.ns()}, {"p50_ns", d.p50.ns()},
-          {"p90_ns", d.p90.ns()}, {"p99_ns", d.p99.ns()}, {"max_ns", d.max.ns()},
+  return {{"count", d.count},      {"min_ns", d.min.ns()}, {"p50_ns", d.p50.ns()},
+          {"p90_ns", d.p90.ns()},  {"p99_ns", d.p99.ns()}, {"max_ns", d.max.ns()},
           {"mean_ns", d.mean.ns()}};
 }
 
@@ -139,9 +139,8 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
          ", but the run stopped (" + to_string(r.reason) + ") before the scenario's end at " +
          format_time(TimePoint::origin() + sc.duration));
   } else if (r.failures == 0) {
-    line("SAFETY     holds" + std::string(warnings ? " (" + std::to_string(warnings) +
-                                                       " warning(s) below)"
-                                                 : ""));
+    line("SAFETY     holds" +
+         std::string(warnings ? " (" + std::to_string(warnings) + " warning(s) below)" : ""));
   } else {
     line("SAFETY     VIOLATED: " + std::to_string(r.failures) + " violation(s)" +
          (warnings ? ", " + std::to_string(warnings) + " warning(s)" : ""));
@@ -282,20 +281,21 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
   for (const Violation& v : r.violations) {
     nlohmann::json story = nlohmann::json::array();
     for (const Record& rec : v.story) story.push_back(describe_record(schema, rec));
-    vs.push_back({{"kind", to_string(v.kind)},
-                  {"warning", is_warning(v.kind)},
-                  {"detected_ns", v.detected.ns()},
-                  {"from_ns", v.from.ns()},
-                  {"to_ns", v.to.ns()},
-                  {"resource", v.resource < resources.size() ? nlohmann::json(resources[v.resource])
-                                                             : nlohmann::json(nullptr)},
-                  {"first", node_name(schema, v.first)},
-                  {"second", v.second == kInvalidNode ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(node_name(schema, v.second))},
-                  {"first_lease", v.first_lease},
-                  {"second_lease", v.second_lease},
-                  {"summary", v.summary},
-                  {"story", story}});
+    vs.push_back(
+        {{"kind", to_string(v.kind)},
+         {"warning", is_warning(v.kind)},
+         {"detected_ns", v.detected.ns()},
+         {"from_ns", v.from.ns()},
+         {"to_ns", v.to.ns()},
+         {"resource", v.resource < resources.size() ? nlohmann::json(resources[v.resource])
+                                                    : nlohmann::json(nullptr)},
+         {"first", node_name(schema, v.first)},
+         {"second", v.second == kInvalidNode ? nlohmann::json(nullptr)
+                                             : nlohmann::json(node_name(schema, v.second))},
+         {"first_lease", v.first_lease},
+         {"second_lease", v.second_lease},
+         {"summary", v.summary},
+         {"story", story}});
   }
   j["violations"] = vs;
   const Metrics& m = r.metrics;

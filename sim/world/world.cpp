@@ -11,11 +11,16 @@ namespace leasesim {
 
 const char* to_string(EndReason r) {
   switch (r) {
-    case EndReason::kCompleted: return "completed";
-    case EndReason::kQuiescent: return "quiescent";
-    case EndReason::kViolation: return "stopped at first violation";
-    case EndReason::kEventBudget: return "event budget exhausted";
-    case EndReason::kWallTimeout: return "wall-clock timeout";
+    case EndReason::kCompleted:
+      return "completed";
+    case EndReason::kQuiescent:
+      return "quiescent";
+    case EndReason::kViolation:
+      return "stopped at first violation";
+    case EndReason::kEventBudget:
+      return "event budget exhausted";
+    case EndReason::kWallTimeout:
+      return "wall-clock timeout";
   }
   return "?";
 }
@@ -194,7 +199,11 @@ void World::Impl::report_new_violations() {
   while (violations_reported < vs.size()) {
     const Violation& v = vs[violations_reported++];
     Record r = record(world_rec::kViolation, kNoNode);
-    r.f = {static_cast<uint64_t>(v.kind), v.resource, v.first, v.second, as_field(v.from),
+    r.f = {static_cast<uint64_t>(v.kind),
+           v.resource,
+           v.first,
+           v.second,
+           as_field(v.from),
            as_field(v.to)};
     emit_world(r);
   }
@@ -210,7 +219,9 @@ uint32_t World::Impl::alloc_message() {
   return static_cast<uint32_t>(pool.size() - 1);
 }
 
-void World::Impl::free_message(uint32_t slot) { pool_free.push_back(slot); }
+void World::Impl::free_message(uint32_t slot) {
+  pool_free.push_back(slot);
+}
 
 void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   const uint64_t id = next_msg_id++;
@@ -221,8 +232,10 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
   const SendDecision d = net.decide_send(sched.now(), from, m.to);
   if (d.drop != DropReason::kNone) {
-    if (d.drop == DropReason::kPartitioned) ++stats.dropped_partition;
-    else ++stats.dropped_loss;
+    if (d.drop == DropReason::kPartitioned)
+      ++stats.dropped_partition;
+    else
+      ++stats.dropped_loss;
     Record dr = record_at(world_rec::kDrop, from, local);
     dr.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(d.drop), 0, 0};
     emit_world(dr);
@@ -232,8 +245,10 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   for (uint8_t c = 0; c < d.copies; ++c) {
     const uint32_t slot = alloc_message();
     Message& stored = pool[slot];
-    if (c + 1 == d.copies) stored.take(m);  // keeps both vectors' capacity
-    else stored = m;
+    if (c + 1 == d.copies)
+      stored.take(m);  // keeps both vectors' capacity
+    else
+      stored = m;
     Event ev;
     ev.type = Event::kDeliver;
     ev.node = stored.to;
@@ -291,11 +306,15 @@ void World::Impl::deliver(const Event& ev) {
   Message& m = pool[ev.ref];
   const uint64_t id = ev.timer_arg;
   DropReason drop = DropReason::kNone;
-  if (!h.node) drop = DropReason::kCrashed;
-  else if (!net.link_open(m.from, m.to)) drop = DropReason::kPartitioned;
+  if (!h.node)
+    drop = DropReason::kCrashed;
+  else if (!net.link_open(m.from, m.to))
+    drop = DropReason::kPartitioned;
   if (drop != DropReason::kNone) {
-    if (drop == DropReason::kCrashed) ++stats.dropped_crashed;
-    else ++stats.dropped_partition;
+    if (drop == DropReason::kCrashed)
+      ++stats.dropped_crashed;
+    else
+      ++stats.dropped_partition;
     Record r = record(world_rec::kDrop, m.from);
     r.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(drop), 0, 0};
     emit_world(r);
@@ -336,13 +355,21 @@ void World::Impl::fire_timer(const Event& ev) {
 
 void World::Impl::handle(const Event& ev) {
   switch (ev.type) {
-    case Event::kDeliver: deliver(ev); break;
-    case Event::kTimer: fire_timer(ev); break;
-    case Event::kFault: apply_fault(sc.faults[ev.ref], ev.ref); break;
+    case Event::kDeliver:
+      deliver(ev);
+      break;
+    case Event::kTimer:
+      fire_timer(ev);
+      break;
+    case Event::kFault:
+      apply_fault(sc.faults[ev.ref], ev.ref);
+      break;
     case Event::kRestart:
       if (!hot[ev.node].node && hot[ev.node].incarnation == ev.incarnation) restart(ev.node);
       break;
-    case Event::kResume: resume(ev.node, ev.ref); break;
+    case Event::kResume:
+      resume(ev.node, ev.ref);
+      break;
     case Event::kWindowEnd:
       if (ev.ref == window_gen) {
         net.clear_window();
@@ -418,7 +445,11 @@ RunResult World::Impl::run() {
 World::World(const Scenario& scenario, const RunOptions& options)
     : impl_(std::make_unique<Impl>(scenario, options)) {}
 World::~World() = default;
-RunResult World::run() { return impl_->run(); }
-const TraceSchema& World::schema() const { return impl_->schema; }
+RunResult World::run() {
+  return impl_->run();
+}
+const TraceSchema& World::schema() const {
+  return impl_->schema;
+}
 
 }  // namespace leasesim

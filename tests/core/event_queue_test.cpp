@@ -142,7 +142,7 @@ TEST(EventQueue, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
   q.schedule(TimePoint(20), Ev{2});
   q.schedule(TimePoint(20), Ev{3});
   q.cancel(h);
-  EXPECT_EQ(R::kLater, q.pop_until(TimePoint(19), &at, &ev));  // the cancelled 10 is not due
+  EXPECT_EQ(R::kLater, q.pop_until(TimePoint(19), &at, &ev));   // the cancelled 10 is not due
   ASSERT_EQ(R::kPopped, q.pop_until(TimePoint(20), &at, &ev));  // `until` is inclusive
   EXPECT_EQ(TimePoint(20), at);
   EXPECT_EQ(2, ev.id);

@@ -52,8 +52,7 @@ TEST(Effects, ClearForgetsEverything) {
 
 TEST(EffectsDeath, SingleTimerKindOutOfRangeIsAProgrammerError) {
   Effects fx;
-  EXPECT_DEATH(fx.replace_timer(ClockKind::kMonotonic, TimePoint(1),
-                                TimerRequest::kMaxSingleKinds),
+  EXPECT_DEATH(fx.replace_timer(ClockKind::kMonotonic, TimePoint(1), TimerRequest::kMaxSingleKinds),
                "single timer kind out of range");
 }
 

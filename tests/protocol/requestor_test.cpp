@@ -464,8 +464,9 @@ TEST(Requestor, RedirectWithAHintResendsThereWithTheSameRequestId) {
   EXPECT_EQ(o.timers_of(Requestor::kRequestTimer).size(), 1u);
   // The new request timer replaced the old one, which would do nothing.
   EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 1u);
-  EXPECT_TRUE(h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
-                  .msgs.empty());
+  EXPECT_TRUE(
+      h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
+          .msgs.empty());
 }
 
 TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
@@ -482,8 +483,9 @@ TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
   EXPECT_EQ(a[0].request_id, h.acquire.request_id);
   // The request timer of the first send was cancelled (and is stale).
   EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 1u);
-  EXPECT_TRUE(h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
-                  .msgs.empty());
+  EXPECT_TRUE(
+      h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
+          .msgs.empty());
 }
 
 TEST(Requestor, TimeoutTriesTheNextServerWithTheSameRequestId) {

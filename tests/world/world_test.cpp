@@ -156,7 +156,8 @@ TEST(WorldFaults, PausedNodeHandlesNothingThenCatchesUpInOrderAtResume) {
     EXPECT_FALSE(r.time > from && r.time < to) << "handled an event while paused";
     if (r.time == to) {
       ++at_resume;
-      if (r.kind == world_rec::kDeliver && r.f[0] == leader) caught_up_from_leader.push_back(r.f[2]);
+      if (r.kind == world_rec::kDeliver && r.f[0] == leader)
+        caught_up_from_leader.push_back(r.f[2]);
     }
   }
   EXPECT_GT(at_resume, 0u) << "what fell due during the pause runs at resume";
@@ -232,7 +233,8 @@ TEST(WorldFaults, DriftChangeRetimesPendingTimers) {
   run(s, &sink);
   std::vector<TimePoint> renews;
   for (const Record& r : sink.records)
-    if (r.kind == world_rec::kSend && r.node == alice && r.f[1] == static_cast<uint64_t>(MsgType::kRenew))
+    if (r.kind == world_rec::kSend && r.node == alice &&
+        r.f[1] == static_cast<uint64_t>(MsgType::kRenew))
       renews.push_back(r.time);
   ASSERT_GT(renews.size(), 6u);
   const TimePoint change = TimePoint::origin() + seconds(10);

@@ -42,7 +42,7 @@ namespace leasesim {
 
 struct CheckerSetup {
   uint32_t resources = 0;
-  std::span<const NodeClock> clocks;  // one per node, owned by the host
+  std::span<const NodeClock> clocks;    // one per node, owned by the host
   const TraceSchema* schema = nullptr;  // for readable summaries (optional)
   size_t story_length = 12;             // records kept per resource for stories
 };
@@ -92,12 +92,12 @@ class Checker {
     TimePoint begin;
     TimePoint deadline;  // holder's local clock
     ClockKind clock = ClockKind::kMonotonic;
-    TimePoint end;       // projected (or final) true end
+    TimePoint end;  // projected (or final) true end
     bool open = true;
     bool core_freed = false;  // latent overlap already reported
   };
   struct ResourceState {
-    std::vector<uint32_t> open;   // indices into beliefs_
+    std::vector<uint32_t> open;  // indices into beliefs_
     // Latest begun belief (by begin time) for stale-write judgement.
     NodeId latest_holder = kInvalidNode;
     LeaseId latest_lease = kNoLease;
@@ -108,8 +108,8 @@ class Checker {
     NodeId last_holder = kInvalidNode;
     uint32_t waiters = 0;
     TimePoint wanted_since;
-    TimePoint held_since;         // when the current run of holders began
-    std::vector<Record> story;    // ring, oldest first when read out
+    TimePoint held_since;       // when the current run of holders began
+    std::vector<Record> story;  // ring, oldest first when read out
     size_t story_next = 0;
   };
   struct Want {
@@ -145,7 +145,7 @@ class Checker {
   NodeId leader_ = kInvalidNode;
   TimePoint leader_crashed_at_ = TimePoint::min();
   bool leaderless_ = false;
-  std::vector<Record> global_story_;                 // faults and leader changes
+  std::vector<Record> global_story_;  // faults and leader changes
   size_t global_next_ = 0;
   std::vector<int64_t> acquire_samples_, handoff_samples_, failover_samples_;
   std::vector<Violation> violations_;

@@ -65,7 +65,9 @@ inline uint128_t rank(const Key& k) {
   return (static_cast<uint128_t>(static_cast<uint64_t>(k.at) ^ (uint64_t{1} << 63)) << 64) |
          k.order;
 }
-inline bool less(const Key& a, const Key& b) { return rank(a) < rank(b); }
+inline bool less(const Key& a, const Key& b) {
+  return rank(a) < rank(b);
+}
 
 // A 4-ary min-heap of keys. The array is 64-byte aligned and logical index
 // i lives at i + kOffset, so the four children 4i+1 .. 4i+4 of any node
@@ -155,7 +157,7 @@ class KeyHeap {
 
   void grow(size_t cap) {
     Key* fresh = static_cast<Key*>(
-        ::operator new((cap + kOffset + kPad) * sizeof(Key), std::align_val_t{kAlign}));
+        ::operator new ((cap + kOffset + kPad) * sizeof(Key), std::align_val_t{kAlign}));
     for (size_t i = 0; i < n_; ++i) fresh[i + kOffset] = key(i);
     free_keys();
     keys_ = fresh;
@@ -164,7 +166,7 @@ class KeyHeap {
   }
 
   void free_keys() {
-    if (keys_ != nullptr) ::operator delete(keys_, std::align_val_t{kAlign});
+    if (keys_ != nullptr) ::operator delete (keys_, std::align_val_t{kAlign});
     keys_ = nullptr;
   }
 
@@ -270,7 +272,6 @@ class EventQueue {
   }
 
  public:
-
   // Re-times pending events: for each live event, `fn(TimePoint at, const
   // Payload&)` returns its new time. Their sequence numbers are kept, so
   // events that end up at equal times keep their original relative order.
@@ -378,8 +379,10 @@ class EventQueue {
         in_ring_ -= bucket.size();
         for (const Key& k : bucket) {
           const uint32_t slot = slot_of(k);
-          if (cancelled_ != 0 && slots_[slot].state == kCancelled) drop(slot);
-          else near_.push(k);
+          if (cancelled_ != 0 && slots_[slot].state == kCancelled)
+            drop(slot);
+          else
+            near_.push(k);
         }
         bucket.clear();
         // Buckets fill up and drain one after another: hand the storage on
@@ -436,10 +439,10 @@ class EventQueue {
   std::vector<std::vector<Key>> ring_;
   KeyHeap far_;
   std::vector<std::vector<Key>> spare_;  // empty vectors with capacity, for buckets
-  uint64_t cursor_ = bucket_of(0);  // first bucket not yet moved into near_
-  size_t in_ring_ = 0;              // keys in ring_
-  size_t count_ = 0;                // keys anywhere, cancelled ones included
-  size_t cancelled_ = 0;            // cancelled keys not yet discarded
+  uint64_t cursor_ = bucket_of(0);       // first bucket not yet moved into near_
+  size_t in_ring_ = 0;                   // keys in ring_
+  size_t count_ = 0;                     // keys anywhere, cancelled ones included
+  size_t cancelled_ = 0;                 // cancelled keys not yet discarded
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNone;
   uint64_t next_seq_ = 0;

@@ -16,10 +16,10 @@
 namespace leasesim {
 
 enum class StopReason : uint8_t {
-  kReachedTime,   // the next event is after `until`
-  kQuiescent,     // nothing left to do
-  kRequested,     // a handler called request_stop()
-  kEventBudget,   // max_events handled
+  kReachedTime,  // the next event is after `until`
+  kQuiescent,    // nothing left to do
+  kRequested,    // a handler called request_stop()
+  kEventBudget,  // max_events handled
 };
 
 const char* to_string(StopReason r);

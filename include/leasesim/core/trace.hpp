@@ -52,8 +52,8 @@ enum class FieldType : uint8_t {
 struct FieldDesc {
   const char* name = nullptr;
   FieldType type = FieldType::kUint;
-  uint8_t table = 0;                         // for kName
-  const char* const* enum_names = nullptr;   // for kEnum
+  uint8_t table = 0;                        // for kName
+  const char* const* enum_names = nullptr;  // for kEnum
   uint32_t enum_count = 0;
 };
 
@@ -86,7 +86,7 @@ inline constexpr uint8_t kCount = 2;
 class TraceSchema {
  public:
   TraceSchema();
-  void add(const KindDesc& desc);            // precondition: kind unused, in range
+  void add(const KindDesc& desc);             // precondition: kind unused, in range
   const KindDesc* find(uint16_t kind) const;  // nullptr if unknown
   std::vector<std::string>& names(uint8_t table) { return names_[table]; }
   const std::vector<std::string>& names(uint8_t table) const { return names_[table]; }
@@ -113,7 +113,8 @@ class TraceHasher {
   void add(const Record& r) {
     const uint64_t a = fold(static_cast<uint64_t>(r.time.ns()) ^ kS[0],
                             static_cast<uint64_t>(r.local.ns()) ^ kS[1]);
-    const uint64_t b = fold(((static_cast<uint64_t>(r.kind) << 32) | r.node) ^ kS[2], r.f[0] ^ kS[3]);
+    const uint64_t b =
+        fold(((static_cast<uint64_t>(r.kind) << 32) | r.node) ^ kS[2], r.f[0] ^ kS[3]);
     const uint64_t c = fold(r.f[1] ^ kS[4], r.f[2] ^ kS[5]);
     const uint64_t d = fold(r.f[3] ^ kS[6], r.f[4] ^ kS[7]);
     const uint64_t e = fold(r.f[5] ^ kS[8], h_ ^ kS[9]);
@@ -141,10 +142,9 @@ class TraceHasher {
   // Odd constants with well-mixed bits (the fractional digits of pi, as
   // in Blowfish's S-box initialisation).
   static constexpr uint64_t kS[11] = {
-      0x243F6A8885A308D3ULL, 0x13198A2E03707345ULL, 0xA4093822299F31D1ULL,
-      0x082EFA98EC4E6C89ULL, 0x452821E638D01377ULL, 0xBE5466CF34E90C6DULL,
-      0xC0AC29B7C97C50DDULL, 0x3F84D5B5B5470917ULL, 0x9216D5D98979FB1BULL,
-      0xD1310BA698DFB5ACULL, 0x2FFD72DBD01ADFB7ULL};
+      0x243F6A8885A308D3ULL, 0x13198A2E03707345ULL, 0xA4093822299F31D1ULL, 0x082EFA98EC4E6C89ULL,
+      0x452821E638D01377ULL, 0xBE5466CF34E90C6DULL, 0xC0AC29B7C97C50DDULL, 0x3F84D5B5B5470917ULL,
+      0x9216D5D98979FB1BULL, 0xD1310BA698DFB5ACULL, 0x2FFD72DBD01ADFB7ULL};
   uint64_t h_ = 0x243F6A8885A308D3ULL;
   uint64_t count_ = 0;
 };

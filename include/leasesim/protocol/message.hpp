@@ -47,7 +47,9 @@ enum class MsgType : uint16_t {
   kCount,
 };
 extern const char* const kMsgTypeNames[];
-inline const char* to_string(MsgType t) { return kMsgTypeNames[static_cast<int>(t)]; }
+inline const char* to_string(MsgType t) {
+  return kMsgTypeNames[static_cast<int>(t)];
+}
 
 enum class EntryType : uint8_t { kNoop, kGrant, kRenew, kRelease, kExpire, kCount };
 extern const char* const kEntryTypeNames[];
@@ -57,11 +59,11 @@ struct LogEntry {
   Term term = 0;
   EntryType type = EntryType::kNoop;
   ResourceId resource = kNoResource;
-  NodeId holder = kInvalidNode;   // grant: the requestor
-  LeaseId lease = kNoLease;       // renew/release/expire: the lease (0 = by resource)
-  Duration ttl;                   // grant/renew
-  TimePoint wall_expiry;          // grant/renew: the writing leader's wall clock + ttl
-  uint64_t request_id = 0;        // grant/renew/release: for the reply
+  NodeId holder = kInvalidNode;  // grant: the requestor
+  LeaseId lease = kNoLease;      // renew/release/expire: the lease (0 = by resource)
+  Duration ttl;                  // grant/renew
+  TimePoint wall_expiry;         // grant/renew: the writing leader's wall clock + ttl
+  uint64_t request_id = 0;       // grant/renew/release: for the reply
 };
 
 // One held lease in a snapshot of the lease table.

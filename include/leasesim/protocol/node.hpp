@@ -131,8 +131,14 @@ class Node {
 };
 
 // Signed values travel in record fields as two's complement.
-inline uint64_t as_field(int64_t v) { return static_cast<uint64_t>(v); }
-inline uint64_t as_field(TimePoint t) { return static_cast<uint64_t>(t.ns()); }
-inline uint64_t as_field(Duration d) { return static_cast<uint64_t>(d.ns()); }
+inline uint64_t as_field(int64_t v) {
+  return static_cast<uint64_t>(v);
+}
+inline uint64_t as_field(TimePoint t) {
+  return static_cast<uint64_t>(t.ns());
+}
+inline uint64_t as_field(Duration d) {
+  return static_cast<uint64_t>(d.ns());
+}
 
 }  // namespace leasesim

@@ -38,8 +38,8 @@ enum class ResourceChoice : uint8_t {
 
 struct RequestorConfig {
   NodeId self = kInvalidNode;
-  std::vector<NodeId> servers;       // the core, in order
-  NodeId storage = kInvalidNode;     // kInvalidNode: no work
+  std::vector<NodeId> servers;    // the core, in order
+  NodeId storage = kInvalidNode;  // kInvalidNode: no work
   std::vector<ResourceId> resources;
   // Non-zero: the requestor wants resources 0 .. resource_range-1 (a
   // scenario's "all") and `resources` stays empty, so wanting every
@@ -48,10 +48,10 @@ struct RequestorConfig {
   uint32_t resource_range = 0;
   ResourceChoice choice = ResourceChoice::kFixed;
   LeaseOptions options;
-  Duration ttl = seconds(5);         // asked for in ACQUIRE
+  Duration ttl = seconds(5);  // asked for in ACQUIRE
   Duration renew_every = milliseconds(1666);
   Duration start_after = Duration::zero();
-  Duration hold_min = seconds(2);    // Duration::max(): hold until the end
+  Duration hold_min = seconds(2);  // Duration::max(): hold until the end
   Duration hold_max = seconds(10);
   Duration think_min = Duration::zero();
   Duration think_max = seconds(1);
@@ -79,14 +79,14 @@ class Requestor final : public Node {
   ResourceId resource() const { return resource_; }
 
   enum TimerKind : uint32_t {
-    kWakeTimer = 1,  // start / think / backoff over: want a resource
-    kRequestTimer,   // acquire or release timed out (arg: send generation)
-    kRetryTimer,     // resend after a redirect to an unknown leader (arg: send generation)
-    kRenewTimer,     // time to renew (arg: hold generation)
-    kDeadlineTimer,  // belief deadline (arg: hold generation)
-    kHoldEndTimer,   // hold time over (arg: hold generation)
-    kWorkCheckTimer, // check before a write (arg: hold generation)
-    kWorkWriteTimer, // the write itself (arg: hold generation)
+    kWakeTimer = 1,   // start / think / backoff over: want a resource
+    kRequestTimer,    // acquire or release timed out (arg: send generation)
+    kRetryTimer,      // resend after a redirect to an unknown leader (arg: send generation)
+    kRenewTimer,      // time to renew (arg: hold generation)
+    kDeadlineTimer,   // belief deadline (arg: hold generation)
+    kHoldEndTimer,    // hold time over (arg: hold generation)
+    kWorkCheckTimer,  // check before a write (arg: hold generation)
+    kWorkWriteTimer,  // the write itself (arg: hold generation)
   };
 
  private:
@@ -121,16 +121,16 @@ class Requestor final : public Node {
   RequestorConfig cfg_;
   Rng rng_;
   Phase phase_ = Phase::kIdle;
-  size_t target_ = 0;          // index into cfg_.servers
+  size_t target_ = 0;  // index into cfg_.servers
   uint64_t next_request_ = 1;
   uint32_t holds_ = 0;
   size_t cycle_ = 0;
 
   // The request in flight (acquire or release).
   uint64_t request_ = 0;
-  uint64_t send_gen_ = 0;      // bumps on every (re)send; stale timers ignore themselves
+  uint64_t send_gen_ = 0;  // bumps on every (re)send; stale timers ignore themselves
   uint32_t release_attempts_ = 0;
-  bool work_allowed_ = false;  // false once the holder decided to release
+  bool work_allowed_ = false;     // false once the holder decided to release
   TimePoint request_first_sent_;  // holder clock
 
   // The current hold.
@@ -139,8 +139,8 @@ class Requestor final : public Node {
   LeaseId lease_ = kNoLease;
   uint64_t token_ = 0;
   Duration ttl_;
-  TimePoint deadline_;         // holder clock
-  TimePoint hold_until_;       // holder clock
+  TimePoint deadline_;    // holder clock
+  TimePoint hold_until_;  // holder clock
   // Renewals in flight: request id -> send time, a small ring (answers to
   // older ones are treated as unknown and ignored).
   static constexpr size_t kRenewRing = 8;
