@@ -57,15 +57,6 @@ int cmd_run(const std::vector<std::string>& args) {
   const bool chrome = trace_format == "chrome";
   if (chrome && trace_path.empty() && out_dir.empty())
     throw UsageError{"--trace-format chrome needs --trace FILE or --out DIR"};
-  std::string plot_script;
-  if (!plot_path.empty()) {
-    std::string error;
-    if (!plot_ready(plot_path, &plot_script, &error)) {
-      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
-      return kExitBadInput;
-    }
-  }
-
   std::optional<Scenario> sc = load_or_report(scenario_path);
   if (!sc) return kExitBadInput;
   if (vm.count("seed")) sc->seed = seed;
@@ -98,6 +89,16 @@ int cmd_run(const std::vector<std::string>& args) {
       return kExitBadInput;
     }
     trace_path = (std::filesystem::path(out_dir) / "trace.jsonl").string();
+  }
+  // After --out made its folder: `--out D --plot D/timeline.png` is the
+  // README's own command, and D need not exist before it.
+  std::string plot_script;
+  if (!plot_path.empty()) {
+    std::string error;
+    if (!plot_ready(plot_path, &plot_script, &error)) {
+      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
+      return kExitBadInput;
+    }
   }
 
   // Trace outputs: JSON Lines, Chrome JSON, and for --plot without a JSONL

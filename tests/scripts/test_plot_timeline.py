@@ -215,6 +215,16 @@ class RunPlot(unittest.TestCase):
         self.assertIn("wrote %s" % out, proc.stdout)
         self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
 
+    def test_plot_into_the_folder_out_creates(self):
+        # The README's quick start: --out D --plot D/timeline.png, D not yet there.
+        d = vs.tmpdir() / "quickstart-out" / "default"
+        self.assertFalse(d.exists())
+        proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--out", d,
+                           "--plot", d / "timeline.png")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue((d / "timeline.png").read_bytes().startswith(b"\x89PNG"))
+        self.assertTrue((d / "trace.jsonl").stat().st_size > 0)
+
     def test_plot_with_json_report_keeps_stdout_json(self):
         out = vs.tmpdir() / "run-plot-json.svg"
         proc = vs.leasesim("run", vs.DATA / "violation.json", "--plot", out, "--json",
