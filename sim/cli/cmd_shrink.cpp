@@ -9,7 +9,7 @@
 #include "cli.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/scenario/loader.hpp"
-#include "leasesim/world/shrink.hpp"
+#include "leasesim/campaign/shrink.hpp"
 
 namespace po = boost::program_options;
 
