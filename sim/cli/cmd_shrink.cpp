@@ -1,5 +1,5 @@
 // leasesim shrink FAILING.json: delta debugging down to a small scenario
-// that still shows the same kind of violation (world/shrink.hpp).
+// that still shows the same kind of violation (campaign/shrink.hpp).
 #include <cstdio>
 #include <iostream>
 
