@@ -1,9 +1,12 @@
 #include "leasesim/campaign/record.hpp"
 
 #include <charconv>
+#include <iterator>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "leasesim/core/assert.hpp"
 
 namespace leasesim {
 
@@ -48,31 +51,19 @@ std::optional<int64_t> read_opt_ns(const json& j, const char* key) {
 }  // namespace
 
 const char* to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kHolds:
-      return "holds";
-    case Verdict::kViolation:
-      return "violation";
-    case Verdict::kIncomplete:
-      return "incomplete";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"holds", "violation", "incomplete"};
+  static_assert(std::size(kNames) == std::size(kVerdicts));
+  return kNames[static_cast<size_t>(v)];
 }
 
 const char* end_name(EndReason r) {
-  switch (r) {
-    case EndReason::kCompleted:
-      return "completed";
-    case EndReason::kQuiescent:
-      return "quiescent";
-    case EndReason::kViolation:
-      return "violation";
-    case EndReason::kEventBudget:
-      return "event_budget";
-    case EndReason::kWallTimeout:
-      return "timeout";
-  }
-  return "?";
+  // In EndReason's order (kEndReasons).
+  static constexpr const char* kNames[] = {"completed", "quiescent", "violation", "event_budget",
+                                           "timeout"};
+  static_assert(std::size(kNames) == std::size(kEndReasons));
+  const size_t i = static_cast<size_t>(r);
+  LEASESIM_ASSERT(i < std::size(kNames) && kEndReasons[i] == r, "EndReason out of kEndReasons");
+  return kNames[i];
 }
 
 RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults) {

@@ -37,7 +37,8 @@ uint64_t parse_count_arg(const std::string& option, const std::string& text, uin
 }
 
 void add_campaign_options(po::options_description* opts, CampaignArgs* a, const char* seeds_help) {
-  opts->add_options()("seeds", po::value<std::string>(&a->seeds)->value_name("A..B"), seeds_help)(
+  opts->add_options()("help,h", "show this help")(
+      "seeds", po::value<std::string>(&a->seeds)->value_name("A..B"), seeds_help)(
       "jobs,j", po::value<std::string>(&a->jobs)->value_name("N"),
       "parallel runs, 1 or more (default: one per core); never changes the results")(
       "shard", po::value<std::string>(&a->shard)->value_name("K/N"),
@@ -65,7 +66,15 @@ void add_campaign_options(po::options_description* opts, CampaignArgs* a, const 
       "quiet,q", "no progress, no per-run messages and no tables; only the summary");
 }
 
-void campaign_config(const po::variables_map& vm, const CampaignArgs& a, CampaignConfig* c) {
+bool parse_campaign_command(const std::vector<std::string>& args,
+                            const po::options_description& opts, const CampaignArgs& a,
+                            CampaignConfig* c, po::variables_map* vm_out) {
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(&c->scenario_path));
+  po::variables_map& vm = *vm_out;
+  if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return false;
+  if (c->scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
+  if (a.seeds.empty()) throw UsageError{"missing --seeds (A..B or N)"};
   std::string error;
   if (!parse_seed_range(a.seeds, &c->first_seed, &c->last_seed, &error))
     throw UsageError{"--seeds: " + error};
@@ -112,6 +121,7 @@ void campaign_config(const po::variables_map& vm, const CampaignArgs& a, Campaig
   if (c->save == SaveWhich::kNone) c->save_dir.clear();
   c->max_saved = c->save == SaveWhich::kAll ? UINT64_MAX : 100;
   if (vm.count("max-saved")) c->max_saved = parse_count_arg("max-saved", a.max_saved, 0);
+  return true;
 }
 
 int run_campaign(const CampaignConfig& config, const po::variables_map& vm,

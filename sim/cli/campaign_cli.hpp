@@ -18,17 +18,21 @@ struct CampaignArgs {
                                        max_events, timeout, progress = "auto";
 };
 
-// Adds --seeds, --jobs, --shard, --out, --resume, --save, --save-dir,
+// Adds --help, --seeds, --jobs, --shard, --out, --resume, --save, --save-dir,
 // --save-failures, --max-saved, --max-events, --timeout, --no-random-faults,
 // --progress and --quiet. `seeds_help` says what --seeds means for the
 // command (and its default).
 void add_campaign_options(boost::program_options::options_description* opts, CampaignArgs* args,
                           const char* seeds_help);
 
-// Fills *config from the shared options (command, scenario and parameters
-// are the caller's). Throws UsageError on a bad value.
-void campaign_config(const boost::program_options::variables_map& vm, const CampaignArgs& args,
-                     CampaignConfig* config);
+// Parses a campaign command's arguments (`opts`: the shared options and
+// the command's own; one positional SCENARIO) and fills *config from the
+// shared ones (the command and its parameters are the caller's). Returns
+// false after printing --help. Throws UsageError on a bad value.
+bool parse_campaign_command(const std::vector<std::string>& args,
+                            const boost::program_options::options_description& opts,
+                            const CampaignArgs& a, CampaignConfig* config,
+                            boost::program_options::variables_map* vm);
 
 // Runs the campaign and prints what it found; the exit code: 0, 1 (explore
 // only: a violation), 2 (bad input, unwritable results), 130 (interrupted).

@@ -19,21 +19,13 @@ int cmd_explore(const std::vector<std::string>& args) {
       "seed violated safety, 2 on bad input, 130 if interrupted (results so far are kept;\n"
       "--resume continues).\n\noptions");
   CampaignArgs a;
-  opts.add_options()("help,h", "show this help");
   add_campaign_options(&opts, &a, "seeds to run: A..B (inclusive) or N (1..N); required");
   opts.add_options()("stop-on-first", "stop at the first failing seed (in seed order)");
-  std::string scenario_path;
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
-  po::variables_map vm;
-  if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return kExitOk;
-  if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
-  if (a.seeds.empty()) throw UsageError{"missing --seeds (A..B or N)"};
   CampaignConfig config;
+  po::variables_map vm;
+  if (!parse_campaign_command(args, opts, a, &config, &vm)) return kExitOk;
   config.command = "explore";
-  config.scenario_path = scenario_path;
   config.stop_on_first = vm.count("stop-on-first") > 0;
-  campaign_config(vm, a, &config);
   return run_campaign(config, vm, a, /*markdown=*/false);
 }
 

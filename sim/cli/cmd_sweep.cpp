@@ -27,27 +27,22 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "\noptions");
   CampaignArgs a;
   a.seeds = "100";
+  add_campaign_options(&opts, &a, "seeds of every cell: A..B or N (1..N); default 100");
   std::vector<std::string> param_args;
   std::string compare, table = "text";
-  opts.add_options()("help,h", "show this help")(
+  opts.add_options()(
       "param,p", po::value<std::vector<std::string>>(&param_args)->value_name("PATH=V1,V2,..."),
       "a parameter and its values (repeatable; values are JSON if valid, else strings)")(
       "compare", po::value<std::string>(&compare)->value_name("P1,P2,..."),
-      "protocol presets side by side (same as --param protocol=P1,P2,...)");
-  add_campaign_options(&opts, &a, "seeds of every cell: A..B or N (1..N); default 100");
-  opts.add_options()("table", po::value<std::string>(&table)->value_name("FORMAT"),
-                     "stdout table format: text or markdown");
-  std::string scenario_path;
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
+      "protocol presets side by side (same as --param protocol=P1,P2,...)")(
+      "table", po::value<std::string>(&table)->value_name("FORMAT"),
+      "stdout table format: text or markdown");
+  CampaignConfig config;
   po::variables_map vm;
-  if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return kExitOk;
-  if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
+  if (!parse_campaign_command(args, opts, a, &config, &vm)) return kExitOk;
   if (table != "text" && table != "markdown")
     throw UsageError{"--table: expected text or markdown, found \"" + table + "\""};
-  CampaignConfig config;
   config.command = "sweep";
-  config.scenario_path = scenario_path;
   if (!compare.empty()) param_args.insert(param_args.begin(), "protocol=" + compare);
   std::set<std::string> paths;
   for (const std::string& arg : param_args) {
@@ -59,7 +54,6 @@ int cmd_sweep(const std::vector<std::string>& args) {
                        " is given twice (list all its values in one --param)"};
     config.params.push_back(std::move(p));
   }
-  campaign_config(vm, a, &config);
   return run_campaign(config, vm, a, table == "markdown");
 }
 
