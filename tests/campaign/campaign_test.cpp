@@ -16,8 +16,14 @@
 #include "leasesim/scenario/loader.hpp"
 #include "leasesim/world/world.hpp"
 
+#include "../cli/cli_process.hpp"
+#include "campaign_test_util.hpp"
+
 namespace leasesim {
 namespace {
+
+using testing::csv_row;
+using testing::param;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -26,16 +32,6 @@ const std::string kNaive = std::string(LEASESIM_SOURCE_DIR) + "/tests/cli/data/c
 
 class CampaignTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("leasesim-campaign-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Runs a campaign to completion; its results file.
@@ -53,7 +49,7 @@ class CampaignTest : public ::testing::Test {
     return f;
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"campaign-test"};
 };
 
 CampaignConfig config(const std::string& command, const std::string& scenario, uint64_t first,
@@ -65,13 +61,6 @@ CampaignConfig config(const std::string& command, const std::string& scenario, u
   c.last_seed = last;
   c.jobs = 2;
   return c;
-}
-
-SweepParam param(const std::string& arg) {
-  SweepParam p;
-  std::string err;
-  EXPECT_TRUE(parse_sweep_param(arg, &p, &err)) << err;
-  return p;
 }
 
 // Before: explore added default random faults to a scenario without an
@@ -178,26 +167,6 @@ TEST_F(CampaignTest, SweepSavesFailingRunsThatReplay) {
   EXPECT_NE(messages[0].find("or: leasesim sweep " + kNaive + " --param protocol=naive --seeds "),
             std::string::npos)
       << messages[0];
-}
-
-// Splits one CSV line (RFC 4180 quoting, no newlines inside fields).
-std::vector<std::string> csv_row(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      out.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
 }
 
 TEST_F(CampaignTest, CsvHasAColumnPerParameterKnobAndKind) {

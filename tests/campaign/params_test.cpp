@@ -10,17 +10,14 @@
 
 #include "leasesim/scenario/loader.hpp"
 
+#include "campaign_test_util.hpp"
+
 namespace leasesim {
 namespace {
 
-using nlohmann::json;
+using testing::param;
 
-SweepParam param(const std::string& arg) {
-  SweepParam p;
-  std::string err;
-  EXPECT_TRUE(parse_sweep_param(arg, &p, &err)) << err;
-  return p;
-}
+using nlohmann::json;
 
 TEST(SweepParam, ValuesAreJsonWhenValidElseStrings) {
   const SweepParam p = param("lease.ttl=2s,5s");

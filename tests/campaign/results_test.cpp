@@ -3,6 +3,8 @@
 // sweep plans alike.
 #include "leasesim/campaign/results.hpp"
 
+#include "campaign_test_util.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +15,8 @@
 
 namespace leasesim {
 namespace {
+
+using testing::param;
 
 using nlohmann::json;
 
@@ -32,13 +36,6 @@ std::string slurp(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-SweepParam param(const std::string& arg) {
-  SweepParam p;
-  std::string err;
-  EXPECT_TRUE(parse_sweep_param(arg, &p, &err)) << err;
-  return p;
 }
 
 // A plan over `params` (none: an explore plan) with one setting per cell.

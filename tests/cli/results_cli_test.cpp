@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../campaign/campaign_test_util.hpp"
 #include "cli_process.hpp"
 
 namespace leasesim {
@@ -18,6 +19,7 @@ namespace {
 
 using testing::CliProcess;
 using testing::CliResult;
+using testing::csv_row;
 using testing::run_cli;
 using testing::run_with;
 using testing::slurp;
@@ -31,26 +33,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-// Splits one CSV line (RFC 4180 quoting, no newlines inside fields).
-std::vector<std::string> csv_row(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      out.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
   return out;
 }
 
