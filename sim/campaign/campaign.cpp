@@ -102,6 +102,7 @@ bool Campaign::run(const CampaignHooks& hooks, std::string* error) {
       if (writer.is_open() && !write_failed && !writer.write_line(l, error)) write_failed = true;
     if (!save_error.empty() && hooks.message) hooks.message(save_error);
     const bool violating = rec.verdict == Verdict::kViolation;
+    if (violating && !saved.empty() && m.emitter.summary().violations() == 1) m.first_saved = saved;
     if (hooks.message && ((violating && m.reported < kReported) || one_run)) {
       m.reported += violating;
       const std::string rerun = rerun_command(plan, cell, seed);
@@ -174,12 +175,15 @@ std::string Campaign::report(bool tables, bool markdown) const {
                 m.seconds > 0 ? static_cast<double>(m.ran) / m.seconds : 0.0, m.runner.threads());
   out += buf;
   if (const auto first = s.first_violation()) {
-    const std::string saved =
-        m.config.save_dir.empty() ? "" : m.saved_path(first->cell, first->seed);
+    // Saved in this session, or by the session a resumed file came from (a
+    // file of that name from some other run must not be named).
+    std::string saved = m.first_saved;
+    if (saved.empty() && !m.new_file && !m.config.save_dir.empty() &&
+        std::filesystem::exists(m.saved_path(first->cell, first->seed)))
+      saved = m.saved_path(first->cell, first->seed);
     out += "  first failing run: " + run_label(plan, first->cell, first->seed) + "\n  reproduce: " +
-           (!saved.empty() && std::filesystem::exists(saved)
-                ? replay_command(plan, saved)
-                : rerun_command(plan, first->cell, first->seed)) +
+           (saved.empty() ? rerun_command(plan, first->cell, first->seed)
+                          : replay_command(plan, saved)) +
            "\n";
   }
   if (s.incomplete() > 0)

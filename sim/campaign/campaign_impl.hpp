@@ -37,8 +37,9 @@ struct Campaign::Impl {
   uint64_t ran = 0;
   double seconds = 0.0;
   uint64_t saved = 0;
-  uint64_t reported = 0;  // failing runs described to the message hook
-  bool stopped = false;   // a stop request ended the run
+  uint64_t reported = 0;    // failing runs described to the message hook
+  std::string first_saved;  // the saved scenario of the first failing run, if saved now
+  bool stopped = false;     // a stop request ended the run
 
   bool build_cells(std::vector<std::string>* warnings, std::vector<std::string>* errors);
   void build_settings();
