@@ -118,7 +118,7 @@ for i in "${!builds[@]}"; do
     exit 2
   fi
   # Keep the per-seed facts that must agree; wall-clock figures may not.
-  sed -n 's/^{"seed":\([0-9]*\),"verdict":"\([a-z_]*\)".*"trace_hash":"\([0-9a-f]*\)","events":\([0-9]*\).*$/\1 \2 \3 \4/p' \
+  sed -n 's/^{"type":"run","cell_index":0,"seed":\([0-9]*\),"verdict":"\([a-z_]*\)".*"trace_hash":"\([0-9a-f]*\)","events":\([0-9]*\).*$/\1 \2 \3 \4/p' \
     "$out/${b}.explore.jsonl" >"$out/${b}.explore.txt"
   echo "determinism: explore ${explore_seeds} with ${labels[$i]}: $(wc -l <"$out/${b}.explore.txt") seeds in $((SECONDS - start))s"
 done

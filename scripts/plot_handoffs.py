@@ -48,10 +48,11 @@ def kind_of(path):
                 raise ValueError("%s: the first line is not JSON" % path)
             if isinstance(first, dict) and "k" in first and "t" in first:
                 return "trace"
-            if isinstance(first, dict) and "sweep" in first:
-                return "sweep"
+            if isinstance(first, dict) and (first.get("format") == "leasesim-results"
+                                            or "sweep" in first):
+                return "sweep"   # results format 2 (explore and sweep), or a 0.1 sweep file
             if isinstance(first, dict) and ("results" in first or "seed" in first):
-                return "results"
+                return "results"   # a leasesim 0.1 explore file
             raise ValueError("%s: neither a leasesim trace nor an explore/sweep results file"
                              % path)
     raise ValueError("%s: the file is empty" % path)
@@ -69,13 +70,16 @@ def cell_labels(header):
 
 
 def sweep_series(path):
-    """One series per sweep cell: the per-seed medians of its seeds."""
+    """One series per cell (an explore file has one, named after the file):
+    the per-seed medians of its seeds."""
     rows = list(lt.read_jsonl_rows(path))
     labels = cell_labels(rows[0]) if rows else []
+    if labels == [""]:
+        labels = [os.path.basename(path)]
     cells = {}
     for row in rows:
         if "seed" not in row or "cell_index" not in row:
-            continue   # header or summary line
+            continue   # header, cell or summary line
         values = cells.setdefault(row["cell_index"], {m: [] for m, _, _ in METRICS})
         for m, key in RESULT_KEYS.items():
             v = row.get(key)

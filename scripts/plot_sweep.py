@@ -50,7 +50,7 @@ class InputError(Exception):
 
 
 def read_sweep(path):
-    """(header, cells) of a sweep file; cells are the parsed cell lines."""
+    """(header, cells) of a results file; cells are the parsed cell lines."""
     try:
         with open(path, "r", encoding="utf-8") as f:
             lines = f.read().split("\n")
@@ -60,9 +60,12 @@ def read_sweep(path):
         header = json.loads(lines[0])
     except ValueError:
         header = None
-    if not isinstance(header, dict) or "sweep" not in header:
-        raise InputError("%s: not a leasesim sweep file (the first line is not a sweep header)"
-                         % path)
+    # Results format 2 (explore and sweep alike), or a sweep file of format 1
+    # (leasesim 0.1): their cell lines have the same shape.
+    if not isinstance(header, dict) or not (header.get("format") == "leasesim-results"
+                                            or "sweep" in header):
+        raise InputError("%s: not a leasesim sweep results file (the first line is not a "
+                         "results header)" % path)
     cells = []
     for n, line in enumerate(lines[1:-1], 2):  # the last piece is "" or a cut-off line
         try:

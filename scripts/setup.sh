@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-matplotlib python3-jsonschema
+  python3-pandas  # tests/scripts/test_results_csv.py, docs/analysis.md
   time parallel
   slurm-wlm munge  # tests/scripts/test_slurm_explore.py: a private one-node cluster
 )

@@ -43,23 +43,4 @@ bool StopSignals::fired() const {
   return g_signals > 0;
 }
 
-std::string shell_quote(const std::string& s) {
-  bool plain = !s.empty();
-  for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == '=' ||
-                    c == '+' || c == ',';
-    plain = plain && ok;
-  }
-  if (plain) return s;
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 }  // namespace leasesim::cli

@@ -1,11 +1,9 @@
-// What the many-run commands (explore, sweep) share: stopping cleanly on
-// Ctrl-C, and printing commands a user can paste back into a shell.
+// Stopping a campaign (explore, sweep) cleanly on Ctrl-C or SIGTERM.
 #pragma once
 
 #include <csignal>
-#include <string>
 
-#include "leasesim/world/batch.hpp"
+#include "leasesim/campaign/batch.hpp"
 
 namespace leasesim::cli {
 
@@ -26,9 +24,5 @@ class StopSignals {
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
 };
-
-// `s` quoted for a POSIX shell when it needs it (letters, digits and
-// _-./:=+, pass as they are).
-std::string shell_quote(const std::string& s);
 
 }  // namespace leasesim::cli

@@ -31,8 +31,7 @@ int cmd_explore(const std::vector<std::string>& args);
 int cmd_merge(const std::vector<std::string>& args);
 int cmd_shrink(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
-// `leasesim merge` of sweep shard files (cmd_sweep.cpp); out_path "": stdout.
-int merge_sweep_command(const std::vector<std::string>& inputs, const std::string& out_path);
+int cmd_results(const std::vector<std::string>& args);
 
 // Loads a scenario, printing errors and warnings to stderr. nullopt on error.
 std::optional<Scenario> load_or_report(const std::string& path, bool show_warnings = true);

@@ -7,7 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli.hpp"
-#include "leasesim/world/expectation.hpp"
+#include "leasesim/campaign/expectation.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace po = boost::program_options;

@@ -10,7 +10,7 @@
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/jsonl_writer.hpp"
 #include "leasesim/world/chrome_trace.hpp"
-#include "leasesim/world/expectation.hpp"
+#include "leasesim/campaign/expectation.hpp"
 #include "leasesim/world/report.hpp"
 #include "leasesim/world/world.hpp"
 #include "plot.hpp"

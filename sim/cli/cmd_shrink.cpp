@@ -1,5 +1,5 @@
 // leasesim shrink FAILING.json: delta debugging down to a small scenario
-// that still shows the same kind of violation (world/shrink.hpp).
+// that still shows the same kind of violation (campaign/shrink.hpp).
 #include <cstdio>
 #include <iostream>
 
@@ -9,7 +9,7 @@
 #include "cli.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/scenario/loader.hpp"
-#include "leasesim/world/shrink.hpp"
+#include "leasesim/campaign/shrink.hpp"
 
 namespace po = boost::program_options;
 

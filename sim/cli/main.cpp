@@ -26,6 +26,7 @@ constexpr const char* kUsage =
     "  merge FILE...      combine the results of explore or sweep shards\n"
     "  shrink FAILING     reduce a failing scenario to a small reproducer\n"
     "  sweep SCENARIO     run a grid of parameter values over many seeds; rates per cell\n"
+    "  results FILE       an explore or sweep results file as a summary, or as CSV (--csv)\n"
     "\n"
     "  leasesim <command> --help   options of a command\n"
     "  leasesim --version          version\n"
@@ -59,6 +60,7 @@ static int dispatch(int argc, char** argv) {
     if (command == "merge") return cmd_merge(args);
     if (command == "shrink") return cmd_shrink(args);
     if (command == "sweep") return cmd_sweep(args);
+    if (command == "results") return cmd_results(args);
     std::fprintf(stderr, "leasesim: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
     return kExitBadInput;
   } catch (const UsageError& e) {

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "leasesim/world/results.hpp"
+#include "leasesim/campaign/results.hpp"
 
 namespace leasesim {
 namespace {
@@ -72,6 +72,16 @@ class ExploreCli : public ::testing::Test {
     return f;
   }
 
+  // The summary line of a results file.
+  static nlohmann::json summary(const std::string& file) {
+    std::istringstream in(slurp(file));
+    std::string line, last;
+    while (std::getline(in, line)) last = line;
+    const nlohmann::json j = nlohmann::json::parse(last, nullptr, false);
+    EXPECT_TRUE(j.is_object() && j.value("type", "") == "summary") << last;
+    return j;
+  }
+
   fs::path dir_;
 };
 
@@ -87,8 +97,8 @@ TEST_F(ExploreCli, ResultsDoNotDependOnJobs) {
   EXPECT_EQ(a, slurp(path("j2.jsonl")));
   const ResultsFile f = results(path("j1.jsonl"));
   EXPECT_EQ(f.records.size(), 60u);
-  ASSERT_TRUE(f.summary);
-  EXPECT_EQ((*f.summary)["status"], "complete");
+  ASSERT_TRUE(f.has_summary);
+  EXPECT_EQ(f.status, "complete");
 }
 
 TEST_F(ExploreCli, MergedShardsAreByteIdenticalToTheUnshardedRun) {
@@ -127,12 +137,12 @@ TEST_F(ExploreCli, NaiveCanaryFailsWithinTwoHundredSeedsAndTheSavedRunReplays) {
   ASSERT_EQ(o.code, 1) << o.out << o.err;
   const ResultsFile f = results(out);
   ASSERT_FALSE(f.records.empty());
-  const SeedRecord& last = f.records.back();
+  const RunRecord& last = f.records.back();
   EXPECT_EQ(last.verdict, Verdict::kViolation);
-  EXPECT_EQ((*f.summary)["status"], "stopped-on-first");
-  EXPECT_EQ((*f.summary)["first_violation"], last.seed);
+  EXPECT_EQ(f.status, "stopped-on-first");
+  EXPECT_EQ(summary(out)["first_violation"]["seed"], last.seed);
   std::printf("naive canary: first violation at seed %llu (%s)\n",
-              static_cast<unsigned long long>(last.seed), f.lines.back().c_str());
+              static_cast<unsigned long long>(last.seed), last.format().c_str());
 
   // The printed reproduction, and the saved scenario replaying to the same
   // trace hash.
@@ -157,7 +167,7 @@ TEST_F(ExploreCli, NaiveCanaryFailsWithinTwoHundredSeedsAndTheSavedRunReplays) {
       leasesim("explore " + kNaive + " --seeds " + std::to_string(last.seed) + ".." +
                std::to_string(last.seed) + " -q --out " + path("one.jsonl"));
   EXPECT_EQ(again.code, 1);
-  EXPECT_EQ(results(path("one.jsonl")).lines.at(0), f.lines.back());
+  EXPECT_EQ(results(path("one.jsonl")).records.at(0).format(), last.format());
 }
 
 // The other canary: the safe preset holds under the same random faults.
@@ -167,9 +177,10 @@ TEST_F(ExploreCli, SafeCanaryHoldsOverTwoThousandSeeds) {
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   const ResultsFile f = results(out);
   EXPECT_EQ(f.records.size(), 2000u);
-  EXPECT_EQ((*f.summary)["violation"], 0);
-  EXPECT_EQ((*f.summary)["incomplete"], 0);
-  EXPECT_GT((*f.summary)["faults"].get<uint64_t>(), 2000u);  // faults were injected
+  const nlohmann::json s = summary(out);
+  EXPECT_EQ(s["violations"], 0);
+  EXPECT_EQ(s["incomplete"], 0);
+  EXPECT_GT(s["faults"].get<uint64_t>(), 2000u);  // faults were injected
   EXPECT_FALSE(fs::exists(path("safe.failures")));
 }
 
@@ -222,9 +233,9 @@ TEST_F(ExploreCli, SigintKeepsFinishedSeedsAndSaysHowToResume) {
   const ResultsFile f = results(out);
   EXPECT_FALSE(f.partial_tail);
   EXPECT_GE(f.records.size(), 5u);
-  ASSERT_TRUE(f.summary);
-  EXPECT_EQ((*f.summary)["status"], "interrupted");
-  EXPECT_EQ((*f.summary)["runs"], f.records.size());
+  ASSERT_TRUE(f.has_summary);
+  EXPECT_EQ(f.status, "interrupted");
+  EXPECT_EQ(summary(out)["runs"], f.records.size());
   const std::string printed = slurp(log);
   EXPECT_NE(printed.find("--out " + out + " --resume"), std::string::npos) << printed;
 }
@@ -263,13 +274,13 @@ TEST_F(ExploreCli, LimitsEachRunWithMaxEvents) {
       leasesim("explore " + kSafe + " --seeds 3 --max-events 500 -q --out " + path("budget.jsonl"));
   EXPECT_EQ(o.code, 0) << o.err;
   const ResultsFile f = results(path("budget.jsonl"));
-  for (const SeedRecord& r : f.records) {
+  for (const RunRecord& r : f.records) {
     EXPECT_EQ(r.verdict, Verdict::kIncomplete);
-    EXPECT_EQ(r.end, "event_budget");
+    EXPECT_EQ(r.end, EndReason::kEventBudget);
   }
-  EXPECT_EQ((*f.summary)["incomplete"], 3);
+  EXPECT_EQ(summary(path("budget.jsonl"))["incomplete"], 3);
   EXPECT_NE(o.out.find("incomplete"), std::string::npos) << o.out;
-  EXPECT_EQ(f.header.options["max_events"], 500);
+  EXPECT_EQ(f.plan.options["max_events"], 500);
 }
 
 }  // namespace

@@ -37,6 +37,13 @@ std::vector<nlohmann::json> lines_with(const std::string& text, const char* key)
   return out;
 }
 
+nlohmann::json summary_of(const std::string& text) {
+  for (const nlohmann::json& j : lines_with(text, "type"))
+    if (j["type"] == "summary") return j;
+  ADD_FAILURE() << "no summary line in\n" << text;
+  return nullptr;
+}
+
 TEST(SweepCli, CompareWritesOneLinePerCellAndAPaperTable) {
   TempDir dir("sweep-cli");
   const std::string out = (dir / "sweep.jsonl").string();
@@ -64,7 +71,7 @@ TEST(SweepCli, CompareWritesOneLinePerCellAndAPaperTable) {
       EXPECT_EQ(c["violations"], 0) << c.dump();
   }
   EXPECT_GT(naive_violations, 0u);  // the canary: naive breaks within 40 seeds
-  EXPECT_EQ(lines_with(text, "summary").at(0)["summary"]["status"], "complete");
+  EXPECT_EQ(summary_of(text)["status"], "complete");
   EXPECT_EQ(lines_with(text, "cell_index").size(), 4u * 40 + 4);
   EXPECT_NE(r.out.find("violation rate by protocol"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("lease.ttl"), std::string::npos) << r.out;
@@ -140,7 +147,7 @@ TEST(SweepCli, InterruptKeepsFinishedRunsAndResumeCompletesTheSameFile) {
   const std::string partial = slurp(cut);
   ASSERT_FALSE(partial.empty());
   EXPECT_EQ(partial.back(), '\n');  // whole lines only
-  EXPECT_EQ(lines_with(partial, "summary").at(0)["summary"]["status"], "interrupted");
+  EXPECT_EQ(summary_of(partial)["status"], "interrupted");
 
   std::vector<std::string> resume = a;
   resume.push_back("--resume");

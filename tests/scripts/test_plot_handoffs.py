@@ -11,16 +11,18 @@ import plot_handoffs as ph  # noqa: E402
 
 
 def results_file(path, seeds):
-    """A results file in the explore format (include/leasesim/world/results.hpp)."""
-    lines = [json.dumps({"results": 1, "command": "explore", "scenario": "x",
-                         "digest": "0", "seeds": "1..%d" % len(seeds), "shard": None})]
+    """An explore results file (include/leasesim/campaign/results.hpp)."""
+    lines = [json.dumps({"format": "leasesim-results", "version": 2, "command": "explore",
+                         "scenario": "x", "digest": "0", "params": [],
+                         "seeds": "1..%d" % len(seeds), "shard": None})]
     for i, (acq, hand, fail) in enumerate(seeds, 1):
         lines.append(json.dumps({
-            "seed": i, "verdict": "holds", "violations": [], "failures": 0, "warnings": 0,
-            "trace_hash": "%016x" % i, "events": 100, "grants": 3, "availability": 0.9,
-            "elections": 1, "acquire_p50_ns": acq, "handoff_p50_ns": hand,
-            "failover_p50_ns": fail, "faults": 1, "end": "completed"}))
-    lines.append(json.dumps({"summary": {"runs": len(seeds)}}))
+            "type": "run", "cell_index": 0, "seed": i, "verdict": "holds", "violations": {},
+            "failures": 0, "warnings": 0, "end": "completed", "trace_hash": "%016x" % i,
+            "events": 100, "faults": 1, "grants": 3, "elections": 1, "availability": 0.9,
+            "acquire_p50_ns": acq, "acquire_p99_ns": acq, "handoff_p50_ns": hand,
+            "handoff_p99_ns": hand, "failover_p50_ns": fail, "failover_p99_ns": fail}))
+    lines.append(json.dumps({"type": "summary", "runs": len(seeds)}))
     path.write_text("\n".join(lines) + "\n")
     return path
 

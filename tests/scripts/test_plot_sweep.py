@@ -11,9 +11,10 @@ import plot_sweep as ps  # noqa: E402
 
 
 def sweep_file(path, params, rate):
-    """A sweep file in the format of include/leasesim/world/sweep.hpp with
+    """A results file (include/leasesim/campaign/results.hpp) of a sweep with
     one cell line per combination; rate(cell) gives its violation rate."""
-    lines = [json.dumps({"sweep": 1, "scenario": "x", "digest": "0",
+    lines = [json.dumps({"format": "leasesim-results", "version": 2, "command": "sweep",
+                         "scenario": "x", "digest": "0",
                          "params": [{"name": n, "path": n, "values": v} for n, v in params],
                          "seeds": "1..100", "shard": None, "options": {}})]
     combos = [{}]
@@ -23,13 +24,13 @@ def sweep_file(path, params, rate):
         r = rate(cell)
         k = int(round(100 * r))
         lines.append(json.dumps({
-            "cell": cell, "cell_index": i, "runs": 100, "violations": k, "violation_rate": r,
+            "type": "cell", "cell": cell, "cell_index": i, "runs": 100, "violations": k, "violation_rate": r,
             "ci95": [max(0.0, r - 0.05), min(1.0, r + 0.07)], "violation_kinds": {},
             "incomplete": 0, "availability_mean": 0.9, "acquire_p50_ns": 20000000 + i,
             "acquire_p99_ns": 900000000, "handoff_p50_ns": None, "handoff_p99_ns": None,
             "failover_p50_ns": 170000000, "failover_p99_ns": 250000000, "grants_mean": 4,
             "elections_mean": 1}))
-    lines.append(json.dumps({"summary": {"status": "complete"}}))
+    lines.append(json.dumps({"type": "summary", "status": "complete"}))
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -85,7 +86,7 @@ class PlotSweep(unittest.TestCase):
         other.write_text('{"results": 1}\n')
         rc, out, err = self.main(other, vs.tmpdir() / "x.png")
         self.assertEqual(rc, 2)
-        self.assertIn("not a leasesim sweep file", err)
+        self.assertIn("not a leasesim sweep results file", err)
         three = sweep_file(vs.tmpdir() / "three.jsonl",
                            [("a", [1, 2]), ("b", [1, 2]), ("c", ["x", "y"])], lambda c: 0.1)
         rc, out, err = self.main(three, vs.tmpdir() / "x.png")

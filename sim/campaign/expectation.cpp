@@ -1,4 +1,4 @@
-#include "leasesim/world/expectation.hpp"
+#include "leasesim/campaign/expectation.hpp"
 
 #include <cstdio>
 

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "leasesim/campaign/explore.hpp"
 #include "leasesim/scenario/loader.hpp"
-#include "leasesim/world/explore.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {

@@ -1,12 +1,14 @@
-// One exploration run's scenario: the base scenario with its seed set and
-// the random faults of that seed (fault/random_faults.hpp) added to its
-// scripted ones. `leasesim explore` runs these; a failing one is saved with
-// its faults spelled out (and no explore block), and `leasesim run` of that
-// file replays the same run: same Scenario, same trace hash.
+// One run's scenario in a campaign: the cell's scenario with its seed set
+// and, unless random faults are off, the random faults of that seed
+// (fault/random_faults.hpp) added to its scripted ones. A saved run is the
+// same scenario with the generated faults spelled out (and no explore
+// block): `leasesim run` of that file replays the same run, same Scenario,
+// same trace hash.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "leasesim/fault/random_faults.hpp"
 #include "leasesim/scenario/scenario.hpp"
@@ -30,8 +32,15 @@ inline const ExploreSpec& explore_spec(const Scenario& base) {
 Scenario explore_scenario(const Scenario& base, const ExploreLayout& layout, uint64_t seed,
                           size_t* added = nullptr);
 
-// explore_scenario with the generated faults made part of the script and
-// the explore block dropped: a self-contained file for `leasesim run`.
+// The scenario to save for one run: explore_scenario (or, with layout null,
+// base with the seed set and no random faults) with the explore block
+// dropped and a description saying it is `what` (e.g. "explore seed 7 of
+// NAME") with its generated faults in the script: a self-contained file
+// for `leasesim run`.
+Scenario replay_scenario(const Scenario& base, const ExploreLayout* layout, uint64_t seed,
+                         const std::string& what);
+
+// replay_scenario of explore seed `seed` of base.
 Scenario explore_replay_scenario(const Scenario& base, const ExploreLayout& layout, uint64_t seed);
 
 }  // namespace leasesim

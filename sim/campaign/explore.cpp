@@ -1,4 +1,4 @@
-#include "leasesim/world/explore.hpp"
+#include "leasesim/campaign/explore.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -30,15 +30,21 @@ Scenario explore_scenario(const Scenario& base, const ExploreLayout& layout, uin
   return sc;
 }
 
-Scenario explore_replay_scenario(const Scenario& base, const ExploreLayout& layout, uint64_t seed) {
+Scenario replay_scenario(const Scenario& base, const ExploreLayout* layout, uint64_t seed,
+                         const std::string& what) {
   size_t added = 0;
-  Scenario sc = explore_scenario(base, layout, seed, &added);
+  Scenario sc = layout != nullptr ? explore_scenario(base, *layout, seed, &added) : base;
+  sc.seed = seed;
   sc.explore.reset();
-  const std::string note = "explore seed " + std::to_string(seed) + " of " + base.name + ": its " +
-                           std::to_string(added) +
-                           " generated fault(s) are part of the fault script.";
+  const std::string note =
+      what + ": its " + std::to_string(added) + " generated fault(s) are part of the fault script.";
   sc.description = sc.description.empty() ? note : sc.description + " [" + note + "]";
   return sc;
+}
+
+Scenario explore_replay_scenario(const Scenario& base, const ExploreLayout& layout, uint64_t seed) {
+  return replay_scenario(base, &layout, seed,
+                         "explore seed " + std::to_string(seed) + " of " + base.name);
 }
 
 }  // namespace leasesim

@@ -1,4 +1,4 @@
-#include "leasesim/world/batch.hpp"
+#include "leasesim/campaign/batch.hpp"
 
 #include <condition_variable>
 #include <map>
@@ -69,8 +69,7 @@ size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& mak
     {
       std::unique_lock<std::mutex> lock(mu);
       ready.wait(lock, [&] {
-        return done.count(delivered) > 0 ||
-               ((stop || stop_requested()) && running == 0) ||
+        return done.count(delivered) > 0 || ((stop || stop_requested()) && running == 0) ||
                (next_job >= count && running == 0 && done.count(delivered) == 0);
       });
       auto it = done.find(delivered);

@@ -1,11 +1,11 @@
-#include "leasesim/world/shrink.hpp"
+#include "leasesim/campaign/shrink.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "leasesim/campaign/explore.hpp"
 #include "leasesim/scenario/loader.hpp"
-#include "leasesim/world/explore.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {

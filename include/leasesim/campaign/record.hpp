@@ -1,0 +1,68 @@
+// One run of a campaign as a results file records it: which run, its
+// verdict, how many violations of each kind, its trace hash and metrics.
+// The same record for explore and sweep; its line is JSON with a fixed key
+// order (docs/exploration.md, "Run lines"):
+//
+//   {"type":"run","cell_index":0,"seed":7,"verdict":"violation",
+//    "violations":{"overlap":2},"failures":2,"warnings":0,"end":"completed",
+//    "trace_hash":"…","events":12000,"faults":9,"grants":20,"elections":3,
+//    "availability":0.97…,"acquire_p50_ns":…,"acquire_p99_ns":…,
+//    "handoff_p50_ns":…,"handoff_p99_ns":…,"failover_p50_ns":…,"failover_p99_ns":…}
+//
+// Doubles are written in their shortest round-trip form, so parse(format())
+// gives back exactly the record: records computed in a run and records read
+// from its file are equal, and so is everything computed from them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "leasesim/check/violation.hpp"
+#include "leasesim/world/world.hpp"
+
+namespace leasesim {
+
+enum class Verdict : uint8_t {
+  kHolds,       // ran to its end (or quiescence) without a failing violation
+  kViolation,   // a failing violation (wins over a run cut short: it is real)
+  kIncomplete,  // cut short by --max-events or --timeout, no failure found
+};
+const char* to_string(Verdict v);
+
+// The token results files use for an end reason ("completed", "quiescent",
+// "violation", "event_budget", "timeout"). The one place these names live.
+const char* end_name(EndReason r);
+
+inline constexpr size_t kViolationKinds = static_cast<size_t>(ViolationKind::kCount);
+
+struct RunRecord {
+  uint64_t cell = 0;
+  uint64_t seed = 0;
+  Verdict verdict = Verdict::kHolds;
+  std::array<uint64_t, kViolationKinds> kinds{};  // violations of each kind, warnings included
+  uint64_t failures = 0;                          // violations of failing kinds
+  uint64_t warnings = 0;                          // violations of warning kinds
+  EndReason end = EndReason::kCompleted;
+  uint64_t trace_hash = 0;
+  uint64_t events = 0;
+  uint64_t faults = 0;  // random faults added for this seed (heals included)
+  uint64_t grants = 0;
+  uint64_t elections = 0;
+  double availability = 1.0;
+  std::optional<int64_t> acquire_p50, acquire_p99, handoff_p50, handoff_p99, failover_p50,
+      failover_p99;
+
+  static RunRecord from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults);
+  // Whether the run shows a failing violation of kind k.
+  bool shows(ViolationKind k) const { return !is_warning(k) && kinds[static_cast<size_t>(k)] > 0; }
+  // "overlap, stale_write": the failing kinds it shows, in kind order.
+  std::string failing_kinds() const;
+
+  std::string format() const;  // one line, no newline
+  static bool parse(std::string_view line, RunRecord* out, std::string* error);
+};
+
+}  // namespace leasesim

@@ -1,0 +1,191 @@
+#include "leasesim/campaign/plan.hpp"
+
+#include <charconv>
+
+#include "leasesim/core/rng.hpp"
+#include "leasesim/core/trace.hpp"
+
+namespace leasesim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFormatName = "leasesim-results";
+
+bool parse_u64(std::string_view s, uint64_t* out) {
+  if (s.empty()) return false;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string quoted(const std::string& s) {
+  return json(s).dump();
+}
+
+// The message for a first line that is not a version-2 header.
+std::string not_a_header(const json& j) {
+  const std::string want = " (this leasesim reads results format version " +
+                           std::to_string(kResultsVersion) +
+                           "; rerun the command, or read the file with the leasesim that wrote it)";
+  if (j.is_object() && j.contains("results"))
+    return "an explore results file of format version " + j["results"].dump() +
+           " (leasesim 0.1, {\"results\":1,...})" + want;
+  if (j.is_object() && j.contains("sweep"))
+    return "a sweep results file of format version " + j["sweep"].dump() +
+           " (leasesim 0.1, {\"sweep\":1,...})" + want;
+  if (j.is_object() && j.contains("format") && j["format"] == kFormatName)
+    return "results format version " + (j.contains("version") ? j["version"].dump() : "(none)") +
+           want;
+  return "not a leasesim results file (the first line is not a results header)";
+}
+
+}  // namespace
+
+uint64_t Plan::shard_jobs() const {
+  const uint64_t n = total_jobs();
+  return n / shards + ((shard - 1) < n % shards ? 1 : 0);
+}
+
+bool Plan::random_faults() const {
+  return !(options.contains("random_faults") && options["random_faults"] == false);
+}
+
+const json& Plan::cell_setting(uint64_t cell) const {
+  return settings.at(cell_settings.at(cell));
+}
+
+std::string Plan::seeds_text() const {
+  return std::to_string(first_seed) + ".." + std::to_string(last_seed);
+}
+
+std::string Plan::shard_text() const {
+  return std::to_string(shard) + "/" + std::to_string(shards);
+}
+
+Plan Plan::unsharded() const {
+  Plan p = *this;
+  p.shard = 1;
+  p.shards = 1;
+  return p;
+}
+
+bool Plan::same_run_as(const Plan& o) const {
+  Plan a = unsharded(), b = o.unsharded();
+  b.scenario_file = a.scenario_file;
+  return shards == o.shards && a.format() == b.format();
+}
+
+std::string Plan::format() const {
+  std::string s = "{\"format\":\"" + std::string(kFormatName) +
+                  "\",\"version\":" + std::to_string(kResultsVersion) +
+                  ",\"command\":" + quoted(command) + ",\"scenario\":" + quoted(scenario) +
+                  ",\"scenario_file\":" + quoted(scenario_file) + ",\"digest\":" + quoted(digest) +
+                  ",\"params\":[";
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (i) s += ',';
+    s += "{\"name\":" + quoted(params[i].name) + ",\"path\":" + quoted(params[i].path) +
+         ",\"values\":" + json(params[i].values).dump() + "}";
+  }
+  s += "],\"seeds\":" + quoted(seeds_text()) +
+       ",\"shard\":" + (shards == 1 ? std::string("null") : quoted(shard_text())) +
+       ",\"stop_on_first\":" + (stop_on_first ? "true" : "false") +
+       ",\"options\":" + options.dump() + ",\"settings\":" + json(settings).dump() +
+       ",\"cell_settings\":" + json(cell_settings).dump() + "}";
+  return s;
+}
+
+bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
+  const json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("format") || j["format"] != kFormatName ||
+      !j.contains("version") || j["version"] != kResultsVersion) {
+    *error = not_a_header(j);
+    return false;
+  }
+  Plan p;
+  try {
+    p.command = j.at("command").get<std::string>();
+    if (p.command != "explore" && p.command != "sweep")
+      throw std::runtime_error("unknown command \"" + p.command + "\"");
+    p.scenario = j.at("scenario").get<std::string>();
+    p.scenario_file = j.at("scenario_file").get<std::string>();
+    p.digest = j.at("digest").get<std::string>();
+    for (const json& x : j.at("params")) {
+      SweepParam sp;
+      sp.name = x.at("name").get<std::string>();
+      sp.path = x.at("path").get<std::string>();
+      sp.values = x.at("values").get<std::vector<json>>();
+      if (sp.values.empty()) throw std::runtime_error("parameter " + sp.name + " has no values");
+      if (p.cells() > UINT64_MAX / sp.values.size())
+        throw std::runtime_error("the grid has more than 2^64 cells");
+      p.params.push_back(std::move(sp));
+    }
+    if (!parse_seed_range(j.at("seeds").get<std::string>(), &p.first_seed, &p.last_seed, error))
+      return false;
+    if (!j.at("shard").is_null() &&
+        !parse_shard(j.at("shard").get<std::string>(), &p.shard, &p.shards, error))
+      return false;
+    p.stop_on_first = j.at("stop_on_first").get<bool>();
+    p.options = j.at("options");
+    p.settings = j.at("settings").get<std::vector<json>>();
+    p.cell_settings = j.at("cell_settings").get<std::vector<uint32_t>>();
+    const uint64_t cells = p.cells();
+    if (cells == 0 || p.seeds_per_cell() > UINT64_MAX / cells)
+      throw std::runtime_error("the grid times the seeds does not fit in 64 bits");
+    if (p.cell_settings.size() != cells)
+      throw std::runtime_error("cell_settings has " + std::to_string(p.cell_settings.size()) +
+                               " entries for " + std::to_string(cells) + " cell(s)");
+    for (const uint32_t s : p.cell_settings)
+      if (s >= p.settings.size()) throw std::runtime_error("cell_settings names a missing entry");
+  } catch (const std::exception& e) {
+    *error = std::string("malformed results header: ") + e.what();
+    return false;
+  }
+  *out = std::move(p);
+  return true;
+}
+
+bool parse_seed_range(std::string_view text, uint64_t* first, uint64_t* last, std::string* error) {
+  if (text.find('-') != std::string_view::npos) {
+    *error = "seeds cannot be negative (found \"" + std::string(text) +
+             "\"); expected A..B with 0 <= A <= B, or N for 1..N";
+    return false;
+  }
+  const size_t dots = text.find("..");
+  uint64_t a = 1, b = 0;
+  bool ok;
+  if (dots == std::string_view::npos) {
+    ok = parse_u64(text, &b) && b >= 1;
+  } else {
+    ok = parse_u64(text.substr(0, dots), &a) && parse_u64(text.substr(dots + 2), &b) && a <= b;
+  }
+  if (ok && a == 0 && b == UINT64_MAX) ok = false;  // 2^64 seeds do not fit a count
+  if (!ok) {
+    *error = "expected seeds as A..B (inclusive, A <= B) or N (meaning 1..N), found \"" +
+             std::string(text) + "\"";
+    return false;
+  }
+  *first = a;
+  *last = b;
+  return true;
+}
+
+bool parse_shard(std::string_view text, uint32_t* shard, uint32_t* shards, std::string* error) {
+  const size_t slash = text.find('/');
+  uint64_t k = 0, n = 0;
+  if (slash == std::string_view::npos || !parse_u64(text.substr(0, slash), &k) ||
+      !parse_u64(text.substr(slash + 1), &n) || n < 1 || n > UINT32_MAX || k < 1 || k > n) {
+    *error =
+        "expected a shard K/N with 1 <= K <= N (e.g. 3/8), found \"" + std::string(text) + "\"";
+    return false;
+  }
+  *shard = static_cast<uint32_t>(k);
+  *shards = static_cast<uint32_t>(n);
+  return true;
+}
+
+std::string scenario_digest(const std::string& canonical_json_text) {
+  return format_hash(fnv1a64(canonical_json_text));
+}
+
+}  // namespace leasesim

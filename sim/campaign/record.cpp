@@ -1,0 +1,176 @@
+#include "leasesim/campaign/record.hpp"
+
+#include <charconv>
+#include <iterator>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "leasesim/core/assert.hpp"
+
+namespace leasesim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr EndReason kEndReasons[] = {EndReason::kCompleted, EndReason::kQuiescent,
+                                     EndReason::kViolation, EndReason::kEventBudget,
+                                     EndReason::kWallTimeout};
+constexpr Verdict kVerdicts[] = {Verdict::kHolds, Verdict::kViolation, Verdict::kIncomplete};
+
+std::optional<int64_t> sample(const Distribution& d, bool p99) {
+  if (d.count == 0) return std::nullopt;
+  return p99 ? d.p99.ns() : d.p50.ns();
+}
+
+std::string opt_ns(const std::optional<int64_t>& v) {
+  return v ? std::to_string(*v) : std::string("null");
+}
+
+Verdict verdict_of(uint64_t failures, EndReason end) {
+  if (failures > 0) return Verdict::kViolation;
+  if (end == EndReason::kEventBudget || end == EndReason::kWallTimeout) return Verdict::kIncomplete;
+  return Verdict::kHolds;
+}
+
+template <typename T, size_t N, typename Name>
+T by_name(const T (&all)[N], const std::string& text, Name name, const char* what) {
+  for (const T v : all)
+    if (text == name(v)) return v;
+  throw std::runtime_error(std::string("unknown ") + what + " \"" + text + "\"");
+}
+
+std::optional<int64_t> read_opt_ns(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_number_integer()) throw std::runtime_error(std::string(key) + " is not an integer");
+  return v.get<int64_t>();
+}
+
+}  // namespace
+
+const char* to_string(Verdict v) {
+  static constexpr const char* kNames[] = {"holds", "violation", "incomplete"};
+  static_assert(std::size(kNames) == std::size(kVerdicts));
+  return kNames[static_cast<size_t>(v)];
+}
+
+const char* end_name(EndReason r) {
+  // In EndReason's order (kEndReasons).
+  static constexpr const char* kNames[] = {"completed", "quiescent", "violation", "event_budget",
+                                           "timeout"};
+  static_assert(std::size(kNames) == std::size(kEndReasons));
+  const size_t i = static_cast<size_t>(r);
+  LEASESIM_ASSERT(i < std::size(kNames) && kEndReasons[i] == r, "EndReason out of kEndReasons");
+  return kNames[i];
+}
+
+RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults) {
+  RunRecord s;
+  s.cell = cell;
+  s.seed = seed;
+  for (const Violation& v : r.violations) {
+    ++s.kinds[static_cast<size_t>(v.kind)];
+    ++(is_warning(v.kind) ? s.warnings : s.failures);
+  }
+  s.end = r.reason;
+  s.verdict = verdict_of(s.failures, s.end);
+  s.trace_hash = r.trace_hash;
+  s.events = r.events;
+  s.faults = faults;
+  s.grants = r.metrics.grants;
+  s.elections = r.metrics.elections;
+  s.availability = r.metrics.availability;
+  s.acquire_p50 = sample(r.metrics.acquire_latency, false);
+  s.acquire_p99 = sample(r.metrics.acquire_latency, true);
+  s.handoff_p50 = sample(r.metrics.handoff_gap, false);
+  s.handoff_p99 = sample(r.metrics.handoff_gap, true);
+  s.failover_p50 = sample(r.metrics.failover, false);
+  s.failover_p99 = sample(r.metrics.failover, true);
+  return s;
+}
+
+std::string RunRecord::failing_kinds() const {
+  std::string out;
+  for (size_t k = 0; k < kViolationKinds; ++k)
+    if (shows(static_cast<ViolationKind>(k)))
+      out += (out.empty() ? "" : ", ") + std::string(to_string(static_cast<ViolationKind>(k)));
+  return out;
+}
+
+std::string RunRecord::format() const {
+  // Built by hand: a fixed key order (nlohmann's objects sort their keys),
+  // and no allocation per key beyond the growing string.
+  std::string s = "{\"type\":\"run\",\"cell_index\":" + std::to_string(cell) +
+                  ",\"seed\":" + std::to_string(seed) + ",\"verdict\":\"" + to_string(verdict) +
+                  "\",\"violations\":{";
+  bool first = true;
+  for (size_t k = 0; k < kViolationKinds; ++k) {
+    if (kinds[k] == 0) continue;
+    s += (first ? "\"" : ",\"") + std::string(to_string(static_cast<ViolationKind>(k))) +
+         "\":" + std::to_string(kinds[k]);
+    first = false;
+  }
+  s += "},\"failures\":" + std::to_string(failures) + ",\"warnings\":" + std::to_string(warnings) +
+       ",\"end\":\"" + end_name(end) + "\",\"trace_hash\":\"" + format_hash(trace_hash) +
+       "\",\"events\":" + std::to_string(events) + ",\"faults\":" + std::to_string(faults) +
+       ",\"grants\":" + std::to_string(grants) + ",\"elections\":" + std::to_string(elections) +
+       ",\"availability\":" + json(availability).dump() +
+       ",\"acquire_p50_ns\":" + opt_ns(acquire_p50) + ",\"acquire_p99_ns\":" + opt_ns(acquire_p99) +
+       ",\"handoff_p50_ns\":" + opt_ns(handoff_p50) + ",\"handoff_p99_ns\":" + opt_ns(handoff_p99) +
+       ",\"failover_p50_ns\":" + opt_ns(failover_p50) +
+       ",\"failover_p99_ns\":" + opt_ns(failover_p99) + "}";
+  return s;
+}
+
+bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error) {
+  const json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("type") || j["type"] != "run") {
+    *error = "expected a run line ({\"type\":\"run\",...})";
+    return false;
+  }
+  RunRecord r;
+  try {
+    r.cell = j.at("cell_index").get<uint64_t>();
+    r.seed = j.at("seed").get<uint64_t>();
+    r.verdict = by_name(
+        kVerdicts, j.at("verdict").get<std::string>(), [](Verdict v) { return to_string(v); },
+        "verdict");
+    for (const auto& [name, count] : j.at("violations").items()) {
+      ViolationKind k;
+      if (!parse_violation_kind(name, &k))
+        throw std::runtime_error("unknown violation kind \"" + name + "\"");
+      r.kinds[static_cast<size_t>(k)] = count.get<uint64_t>();
+      (is_warning(k) ? r.warnings : r.failures) += r.kinds[static_cast<size_t>(k)];
+    }
+    if (r.failures != j.at("failures").get<uint64_t>() ||
+        r.warnings != j.at("warnings").get<uint64_t>())
+      throw std::runtime_error("failures and warnings do not add up to the violations");
+    r.end = by_name(kEndReasons, j.at("end").get<std::string>(), end_name, "end");
+    if (r.verdict != verdict_of(r.failures, r.end))
+      throw std::runtime_error("the verdict does not follow from the violations and the end");
+    const std::string hash = j.at("trace_hash").get<std::string>();
+    const auto [p, ec] = std::from_chars(hash.data(), hash.data() + hash.size(), r.trace_hash, 16);
+    if (hash.size() != 16 || ec != std::errc() || p != hash.data() + hash.size())
+      throw std::runtime_error("trace_hash is not 16 hex digits");
+    r.events = j.at("events").get<uint64_t>();
+    r.faults = j.at("faults").get<uint64_t>();
+    r.grants = j.at("grants").get<uint64_t>();
+    r.elections = j.at("elections").get<uint64_t>();
+    r.availability = j.at("availability").get<double>();
+    r.acquire_p50 = read_opt_ns(j, "acquire_p50_ns");
+    r.acquire_p99 = read_opt_ns(j, "acquire_p99_ns");
+    r.handoff_p50 = read_opt_ns(j, "handoff_p50_ns");
+    r.handoff_p99 = read_opt_ns(j, "handoff_p99_ns");
+    r.failover_p50 = read_opt_ns(j, "failover_p50_ns");
+    r.failover_p99 = read_opt_ns(j, "failover_p99_ns");
+  } catch (const std::exception& e) {
+    *error = std::string("malformed run line: ") + e.what();
+    return false;
+  }
+  *out = r;
+  return true;
+}
+
+}  // namespace leasesim
