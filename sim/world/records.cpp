@@ -9,8 +9,8 @@
 namespace leasesim::world_rec {
 namespace {
 
-constexpr const char* kSkipNames[] = {"no_leader", "no_holder", "not_crashed",
-                                      "already_crashed"};
+constexpr const char* kSkipNames[] = {"no_leader",       "no_holder", "not_crashed",
+                                      "already_crashed", "self_link", "empty_group"};
 static_assert(std::size(kSkipNames) == static_cast<size_t>(SkipReason::kCount));
 constexpr const char* kViolationNames[] = {"overlap", "stale_write", "latent_overlap",
                                            "election_safety", "committed_changed"};
@@ -64,5 +64,10 @@ const std::array<KindDesc, 20> kKinds = {{
 }  // namespace
 
 std::span<const KindDesc> kinds() { return kKinds; }
+
+const char* to_string(SkipReason why) {
+  const auto i = static_cast<size_t>(why);
+  return i < std::size(kSkipNames) ? kSkipNames[i] : "?";
+}
 
 }  // namespace leasesim::world_rec

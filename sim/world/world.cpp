@@ -362,6 +362,7 @@ void World::Impl::handle(const Event& ev) {
       fire_timer(ev);
       break;
     case Event::kFault:
+      ++fault_stats.fired;
       apply_fault(sc.faults[ev.ref], ev.ref);
       break;
     case Event::kRestart:
@@ -437,6 +438,8 @@ RunResult World::Impl::run() {
   res.failures = checker.failure_count();
   res.metrics = checker.metrics();
   res.net = stats;
+  res.faults = fault_stats;
+  res.faults.scheduled = sc.faults.size();
   res.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return res;

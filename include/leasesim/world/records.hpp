@@ -18,6 +18,7 @@
 //   kNetWindow  loss_ppm, duplicate_ppm, duration           network degradation began
 //   kNetWindowEnd -
 //   kFaultSkipped fault, why(SkipReason)                     a scripted fault could not apply
+//                                                            (nothing of it was done)
 //   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
 //   kBeliefInterval resource, lease, holder(node), token, from, to
 //                                                            the checker closed a belief: the
@@ -27,6 +28,7 @@
 //                                                            later than `to`), run-wide (no node)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -60,8 +62,13 @@ enum class SkipReason : uint8_t {
   kNoHolder,        // "holder:X" but nobody holds X now
   kNotCrashed,      // restart of a running node
   kAlreadyCrashed,  // crash/pause of a crashed node
+  kSelfLink,        // a cut whose two ends resolve to one node (n3 -> "leader" while n3 leads)
+  kEmptyGroup,      // a partition group left with no node once roles resolved (and repeats
+                    // went to their first group): a split into fewer groups than scripted
   kCount,
 };
+inline constexpr size_t kSkipReasons = static_cast<size_t>(SkipReason::kCount);
+const char* to_string(SkipReason why);  // the trace's name: "no_leader", "self_link", ...
 
 std::span<const KindDesc> kinds();
 
