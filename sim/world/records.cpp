@@ -32,7 +32,7 @@ FieldDesc E(const char* n, const char* const* names, size_t count) {
 const size_t kMsgCount = static_cast<size_t>(MsgType::kCount);
 const size_t kDropCount = static_cast<size_t>(DropReason::kCount);
 
-const std::array<KindDesc, 20> kKinds = {{
+const std::array<KindDesc, 21> kKinds = {{
     {kSend, "send", 4, {Nd("to"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
     {kDeliver, "deliver", 4,
      {Nd("from"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
@@ -54,6 +54,7 @@ const std::array<KindDesc, 20> kKinds = {{
     {kNetWindow, "net_window", 3, {U("loss_ppm"), U("duplicate_ppm"), D("duration")}},
     {kNetWindowEnd, "net_window_end", 0, {}},
     {kFaultSkipped, "fault_skipped", 2, {U("fault"), E("why", kSkipNames, std::size(kSkipNames))}},
+    {kClockInit, "clock_init", 2, {D("offset"), I("ppb")}},
     {kViolation, "violation", 6,
      {E("kind", kViolationNames, std::size(kViolationNames)), Res("resource"), Nd("first"),
       Nd("second"), T("from"), T("to")}},

@@ -19,6 +19,10 @@
 //   kNetWindowEnd -
 //   kFaultSkipped fault, why(SkipReason)                     a scripted fault could not apply
 //                                                            (nothing of it was done)
+//   kClockInit  offset, ppb                                  the node's clock as the run starts:
+//                                                            wall - true and drift (mono reads 0
+//                                                            at time 0); one per node, at time
+//                                                            0, before anything else
 //   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
 //   kBeliefInterval resource, lease, holder(node), token, from, to
 //                                                            the checker closed a belief: the
@@ -54,6 +58,7 @@ inline constexpr uint16_t kDrift = kind_range::kWorld + 14;
 inline constexpr uint16_t kNetWindow = kind_range::kWorld + 15;
 inline constexpr uint16_t kNetWindowEnd = kind_range::kWorld + 16;
 inline constexpr uint16_t kFaultSkipped = kind_range::kWorld + 17;
+inline constexpr uint16_t kClockInit = kind_range::kWorld + 18;
 inline constexpr uint16_t kViolation = kind_range::kCheck + 0;
 inline constexpr uint16_t kBeliefInterval = kind_range::kCheck + 1;
 
