@@ -6,7 +6,8 @@
 # step prints its time; docs/reliability.md has the measured numbers).
 #
 #   1. gcc Release build (-Werror), ctest, `leasesim check scenarios/`,
-#      the Python script tests;
+#      the Python script tests, the independent audit of the checker
+#      (scripts/audit.sh);
 #   2. a clang build with ASan+UBSan (build-asan), the same unit tests
 #      under it, and both libFuzzer targets for 30 s each;
 #   3. determinism: the scenario library's and 500 explore seeds' trace
@@ -52,6 +53,10 @@ if compgen -G "tests/scripts/test_*.py" >/dev/null; then
   step "script tests (/usr/bin/python3)" \
     env LEASESIM=build/leasesim MPLBACKEND=Agg /usr/bin/python3 -m unittest discover -s tests/scripts -p 'test_*.py' -v
 fi
+# The checker checked: an independent recomputation of overlaps and stale
+# writes from raw traces over 600 explore seeds of four presets must agree
+# with every report (docs/reliability.md#the-independent-check).
+step "independent audit of the checker's verdicts (scripts/audit.sh)" scripts/audit.sh
 # The hardening steps (docs/reliability.md). LEASESIM_HARDENING=0 skips
 # them for a quick local run; CI runs them.
 if [ "${LEASESIM_HARDENING:-1}" = 1 ]; then

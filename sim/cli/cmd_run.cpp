@@ -11,6 +11,7 @@
 #include "leasesim/core/jsonl_writer.hpp"
 #include "leasesim/world/chrome_trace.hpp"
 #include "leasesim/campaign/expectation.hpp"
+#include "leasesim/campaign/explore.hpp"
 #include "leasesim/world/report.hpp"
 #include "leasesim/world/world.hpp"
 #include "plot.hpp"
@@ -40,8 +41,11 @@ int cmd_run(const std::vector<std::string>& args) {
       "FILE or DIR/trace.chrome.json with --out")(
       "plot", po::value<std::string>(&plot_path),
       "draw the run's timeline to FILE (.png, .svg or .pdf) with scripts/plot_timeline.py")(
-      "json", "print the report as JSON instead of text")("stop-on-first",
-                                                          "stop at the first violation")(
+      "json", "print the report as JSON instead of text")(
+      "explore",
+      "add the random faults `leasesim explore` draws for this seed (the scenario's explore "
+      "block) to the fault script: the same run as `leasesim explore SCENARIO --seeds S..S`")(
+      "stop-on-first", "stop at the first violation")(
       "max-events", po::value<uint64_t>(&max_events), "stop after N engine events")(
       "timeout", po::value<std::string>(&timeout),
       "stop after this much wall-clock time (e.g. 30s)");
@@ -60,6 +64,12 @@ int cmd_run(const std::vector<std::string>& args) {
   std::optional<Scenario> sc = load_or_report(scenario_path);
   if (!sc) return kExitBadInput;
   if (vm.count("seed")) sc->seed = seed;
+  if (vm.count("explore")) {
+    // Exactly what explore runs for this seed (campaign/explore.hpp), so the
+    // trace hash equals explore's and that of the replay file it saves.
+    // The report's faults line counts them with the scripted ones.
+    sc = explore_scenario(*sc, explore_layout(*sc), sc->seed);
+  }
 
   RunOptions ro;
   if (!until.empty()) {

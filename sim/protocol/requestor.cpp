@@ -256,9 +256,16 @@ void Requestor::end_belief(BeliefEndReason why, Effects& out) {
   out.cancel_timer(kWorkCheckTimer);
 }
 
+void Requestor::hold_over() {
+  ++holds_;
+  // "cycle" moves on once per hold, however it ended; a refused or lost
+  // acquire does not count, so the next attempt asks for the same one.
+  ++cycle_;
+}
+
 void Requestor::lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out) {
   end_belief(why, out);
-  ++holds_;
+  hold_over();
   // Still wanting the resource: back off and try again.
   wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
 }
@@ -267,7 +274,7 @@ void Requestor::finish_hold(const LocalClocks& now, Effects& out) {
   // Stop acting as holder *before* asking for the release.
   end_belief(BeliefEndReason::kReleased, out);
   work_allowed_ = false;
-  ++holds_;
+  hold_over();
   phase_ = Phase::kReleasing;
   request_ = next_request_++;
   release_attempts_ = 1;

@@ -9,8 +9,8 @@
 namespace leasesim::world_rec {
 namespace {
 
-constexpr const char* kSkipNames[] = {"no_leader", "no_holder", "not_crashed",
-                                      "already_crashed"};
+constexpr const char* kSkipNames[] = {"no_leader",       "no_holder", "not_crashed",
+                                      "already_crashed", "self_link", "empty_group"};
 static_assert(std::size(kSkipNames) == static_cast<size_t>(SkipReason::kCount));
 constexpr const char* kViolationNames[] = {"overlap", "stale_write", "latent_overlap",
                                            "election_safety", "committed_changed"};
@@ -32,7 +32,7 @@ FieldDesc E(const char* n, const char* const* names, size_t count) {
 const size_t kMsgCount = static_cast<size_t>(MsgType::kCount);
 const size_t kDropCount = static_cast<size_t>(DropReason::kCount);
 
-const std::array<KindDesc, 20> kKinds = {{
+const std::array<KindDesc, 21> kKinds = {{
     {kSend, "send", 4, {Nd("to"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
     {kDeliver, "deliver", 4,
      {Nd("from"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
@@ -54,6 +54,7 @@ const std::array<KindDesc, 20> kKinds = {{
     {kNetWindow, "net_window", 3, {U("loss_ppm"), U("duplicate_ppm"), D("duration")}},
     {kNetWindowEnd, "net_window_end", 0, {}},
     {kFaultSkipped, "fault_skipped", 2, {U("fault"), E("why", kSkipNames, std::size(kSkipNames))}},
+    {kClockInit, "clock_init", 2, {D("offset"), I("ppb")}},
     {kViolation, "violation", 6,
      {E("kind", kViolationNames, std::size(kViolationNames)), Res("resource"), Nd("first"),
       Nd("second"), T("from"), T("to")}},
@@ -64,5 +65,10 @@ const std::array<KindDesc, 20> kKinds = {{
 }  // namespace
 
 std::span<const KindDesc> kinds() { return kKinds; }
+
+const char* to_string(SkipReason why) {
+  const auto i = static_cast<size_t>(why);
+  return i < std::size(kSkipNames) ? kSkipNames[i] : "?";
+}
 
 }  // namespace leasesim::world_rec

@@ -104,6 +104,33 @@ bool cut_short(const RunResult& r) {
   return r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout;
 }
 
+// "faults        applied 5 of 7   skipped 1 (self_link 1)   not reached 1"
+std::string fault_line(const FaultStats& f) {
+  std::string s = "  faults        applied " + with_commas(f.applied()) + " of " +
+                  with_commas(f.scheduled) + "   skipped " + with_commas(f.skipped_total());
+  std::string why;
+  for (size_t k = 0; k < f.skipped.size(); ++k) {
+    if (f.skipped[k] == 0) continue;
+    why += (why.empty() ? "" : ", ") +
+           std::string(world_rec::to_string(static_cast<world_rec::SkipReason>(k))) + " " +
+           with_commas(f.skipped[k]);
+  }
+  if (!why.empty()) s += " (" + why + ")";
+  if (f.fired < f.scheduled) s += "   not reached " + with_commas(f.scheduled - f.fired);
+  return s;
+}
+
+nlohmann::json faults_json(const FaultStats& f) {
+  nlohmann::json why = nlohmann::json::object();
+  for (size_t k = 0; k < f.skipped.size(); ++k)
+    why[world_rec::to_string(static_cast<world_rec::SkipReason>(k))] = f.skipped[k];
+  return {{"scheduled", f.scheduled},
+          {"applied", f.applied()},
+          {"skipped", f.skipped_total()},
+          {"skipped_by_reason", why},
+          {"not_reached", f.scheduled - f.fired}};
+}
+
 }  // namespace
 
 std::string format_report(const Scenario& sc, const RunResult& r, const TraceSchema& schema) {
@@ -251,6 +278,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
   if (m.writes_accepted + m.writes_rejected > 0)
     line("  writes        accepted " + with_commas(m.writes_accepted) + "   rejected " +
          with_commas(m.writes_rejected) + "   stale " + with_commas(m.stale_writes));
+  if (r.faults.scheduled > 0) line(fault_line(r.faults));
   line("  messages      sent " + with_commas(r.net.sent) + "   delivered " +
        with_commas(r.net.delivered) + "   dropped " +
        with_commas(r.net.dropped_partition + r.net.dropped_loss + r.net.dropped_crashed) +
@@ -319,6 +347,7 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
                   {"handoff_gap", dist_json(m.handoff_gap)},
                   {"failover", dist_json(m.failover)},
                   {"resources", per_resource}};
+  j["faults"] = faults_json(r.faults);
   j["messages"] = {{"sent", r.net.sent},
                    {"delivered", r.net.delivered},
                    {"duplicated", r.net.duplicated},

@@ -362,6 +362,7 @@ void World::Impl::handle(const Event& ev) {
       fire_timer(ev);
       break;
     case Event::kFault:
+      ++fault_stats.fired;
       apply_fault(sc.faults[ev.ref], ev.ref);
       break;
     case Event::kRestart:
@@ -388,6 +389,19 @@ RunResult World::Impl::run() {
   const TimePoint until = opts.until ? std::min(*opts.until, TimePoint::origin() + sc.duration)
                                      : TimePoint::origin() + sc.duration;
   schedule_faults();
+  // Every clock's starting state, so a reader of the trace alone can
+  // rebuild each node's clocks exactly (scripts/audit_trace.py does): the
+  // later drift and clock_step records say how they change.
+  for (NodeId id = 0; id < hosts.size(); ++id) {
+    Record r = record(world_rec::kClockInit, id);
+    r.f = {as_field(clocks[id].wall_offset(sched.now())),
+           as_field(clocks[id].drift_ppb()),
+           0,
+           0,
+           0,
+           0};
+    emit_world(r);
+  }
   for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
   if (checker.violations().size() != violations_reported || !checker.closed().empty())
     report_new_violations();
@@ -437,6 +451,8 @@ RunResult World::Impl::run() {
   res.failures = checker.failure_count();
   res.metrics = checker.metrics();
   res.net = stats;
+  res.faults = fault_stats;
+  res.faults.scheduled = sc.faults.size();
   res.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return res;

@@ -8,6 +8,7 @@
 namespace leasesim {
 
 void World::Impl::skip(uint32_t index, world_rec::SkipReason why, NodeId node) {
+  ++fault_stats.skipped[static_cast<size_t>(why)];
   Record r = record(world_rec::kFaultSkipped, node);
   r.f = {index, static_cast<uint64_t>(why), 0, 0, 0, 0};
   emit(r);
@@ -173,6 +174,13 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
             seen = seen || std::find(other.begin(), other.end(), id) != other.end();
           if (!seen) groups.back().push_back(id);
         }
+        if (groups.back().empty()) {
+          // Every member of this group resolved onto a node of an earlier
+          // one ("leader" and the node that leads): the split would have
+          // fewer sides than the script says, which is another fault.
+          skip(index, SkipReason::kEmptyGroup, kNoNode);
+          return;
+        }
       }
       net.split(groups);
       Record r = record(world_rec::kPartition, kNoNode);
@@ -193,6 +201,12 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       if (from == kInvalidNode) return;
       const NodeId to = resolve(f.to, index);
       if (to == kInvalidNode) return;
+      if (from == to) {
+        // A role resolved onto the other end (n3 -> "leader" while n3
+        // leads): a node's link to itself is no link; nothing to cut.
+        skip(index, SkipReason::kSelfLink, from);
+        return;
+      }
       net.cut(from, to);
       Record r = record(world_rec::kCut, from);
       r.f = {from, to, 0, 0, 0, 0};

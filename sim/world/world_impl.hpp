@@ -148,6 +148,7 @@ struct World::Impl {
   Checker checker;
   size_t violations_reported = 0;
   NetStats stats;
+  FaultStats fault_stats;
   uint64_t next_msg_id = 1;
   uint32_t window_gen = 0;
   // Roles as observed from records, for role-targeted faults.

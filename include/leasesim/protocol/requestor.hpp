@@ -32,8 +32,9 @@ namespace leasesim {
 
 enum class ResourceChoice : uint8_t {
   kFixed,   // always resources[0]
-  kCycle,   // resources[0], [1], ... in turn, one per hold
-  kRandom,  // drawn uniformly from `resources` for every attempt
+  kCycle,   // resources[0], [1], ... in turn, one per hold: it moves on when a hold
+            // ends (released, expired, revoked or fenced), not when an acquire fails
+  kRandom,  // drawn uniformly from `resources` for every attempt (every want)
 };
 
 struct RequestorConfig {
@@ -109,6 +110,7 @@ class Requestor final : public Node {
   void end_belief(BeliefEndReason why, Effects& out);
   void lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out);
   void finish_hold(const LocalClocks& now, Effects& out);
+  void hold_over();  // a hold ended: count it and move the cycle on
   void next_server() { target_ = (target_ + 1) % cfg_.servers.size(); }
   NodeId target() const { return cfg_.servers[target_]; }
   size_t resource_count() const {
@@ -124,7 +126,7 @@ class Requestor final : public Node {
   size_t target_ = 0;  // index into cfg_.servers
   uint64_t next_request_ = 1;
   uint32_t holds_ = 0;
-  size_t cycle_ = 0;
+  size_t cycle_ = 0;  // "cycle": index of the resource the next hold is for
 
   // The request in flight (acquire or release).
   uint64_t request_ = 0;

@@ -18,6 +18,11 @@
 //   kNetWindow  loss_ppm, duplicate_ppm, duration           network degradation began
 //   kNetWindowEnd -
 //   kFaultSkipped fault, why(SkipReason)                     a scripted fault could not apply
+//                                                            (nothing of it was done)
+//   kClockInit  offset, ppb                                  the node's clock as the run starts:
+//                                                            wall - true and drift (mono reads 0
+//                                                            at time 0); one per node, at time
+//                                                            0, before anything else
 //   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
 //   kBeliefInterval resource, lease, holder(node), token, from, to
 //                                                            the checker closed a belief: the
@@ -27,6 +32,7 @@
 //                                                            later than `to`), run-wide (no node)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -52,6 +58,7 @@ inline constexpr uint16_t kDrift = kind_range::kWorld + 14;
 inline constexpr uint16_t kNetWindow = kind_range::kWorld + 15;
 inline constexpr uint16_t kNetWindowEnd = kind_range::kWorld + 16;
 inline constexpr uint16_t kFaultSkipped = kind_range::kWorld + 17;
+inline constexpr uint16_t kClockInit = kind_range::kWorld + 18;
 inline constexpr uint16_t kViolation = kind_range::kCheck + 0;
 inline constexpr uint16_t kBeliefInterval = kind_range::kCheck + 1;
 
@@ -60,8 +67,13 @@ enum class SkipReason : uint8_t {
   kNoHolder,        // "holder:X" but nobody holds X now
   kNotCrashed,      // restart of a running node
   kAlreadyCrashed,  // crash/pause of a crashed node
+  kSelfLink,        // a cut whose two ends resolve to one node (n3 -> "leader" while n3 leads)
+  kEmptyGroup,      // a partition group left with no node once roles resolved (and repeats
+                    // went to their first group): a split into fewer groups than scripted
   kCount,
 };
+inline constexpr size_t kSkipReasons = static_cast<size_t>(SkipReason::kCount);
+const char* to_string(SkipReason why);  // the trace's name: "no_leader", "self_link", ...
 
 std::span<const KindDesc> kinds();
 

@@ -9,6 +9,7 @@
 // short (and says so in the result).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
 #include "leasesim/scenario/scenario.hpp"
+#include "leasesim/world/records.hpp"
 
 namespace leasesim {
 
@@ -37,6 +39,21 @@ struct NetStats {
   uint64_t dropped_partition = 0;
   uint64_t dropped_loss = 0;
   uint64_t dropped_crashed = 0;
+};
+
+// The fault script's outcome: every scheduled fault whose time came was
+// either applied or skipped (with a fault_skipped record saying why).
+// Automatic restarts after a crash with a duration are part of the crash.
+struct FaultStats {
+  uint64_t scheduled = 0;  // faults in the script (explore's generated ones included)
+  uint64_t fired = 0;      // whose time came before the run ended
+  std::array<uint64_t, world_rec::kSkipReasons> skipped{};  // by SkipReason
+  uint64_t skipped_total() const {
+    uint64_t n = 0;
+    for (const uint64_t k : skipped) n += k;
+    return n;
+  }
+  uint64_t applied() const { return fired - skipped_total(); }
 };
 
 enum class EndReason : uint8_t {
@@ -61,6 +78,7 @@ struct RunResult {
   size_t failures = 0;                // violations that are not warnings
   Metrics metrics;
   NetStats net;
+  FaultStats faults;
 };
 
 class World {
