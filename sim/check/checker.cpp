@@ -28,7 +28,8 @@ Checker::Checker(const CheckerSetup& setup)
     : setup_(setup),
       resources_(setup.resources),
       open_by_node_(setup.clocks.size()),
-      wants_(setup.clocks.size()) {
+      wants_(setup.clocks.size()),
+      writes_sent_(setup.clocks.size()) {
   metrics_.resources.resize(setup.resources);
 }
 
@@ -192,7 +193,7 @@ void Checker::observe(const Record& r) {
     }
     case obs::kLeaseGranted: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
-      if (res >= resources_.size()) return;
+      if (res >= resources_.size() || repeated_change(res, r, 5)) return;
       ++metrics_.grants;
       remember(res, r);
       return;
@@ -200,12 +201,14 @@ void Checker::observe(const Record& r) {
     case obs::kLeaseRenewed:
     case obs::kLeaseRefreshed: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
-      if (res < resources_.size()) remember(res, r);
+      if (res >= resources_.size()) return;
+      if (r.kind == obs::kLeaseRenewed && repeated_change(res, r, 4)) return;
+      remember(res, r);
       return;
     }
     case obs::kLeaseFreed: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
-      if (res >= resources_.size()) return;
+      if (res >= resources_.size() || repeated_change(res, r, 3)) return;
       remember(res, r);
       ResourceState& rs = resources_[res];
       close_due(rs, r.time);
@@ -234,10 +237,26 @@ void Checker::observe(const Record& r) {
       if (res < resources_.size()) remember(res, r);
       return;
     }
+    case obs::kWriteSent: {
+      if (r.node >= writes_sent_.size()) return;
+      std::vector<SentWrite>& sent = writes_sent_[r.node];
+      if (sent.size() == kWritesTracked) sent.erase(sent.begin());
+      sent.push_back(SentWrite{r.f[3], r.time});
+      return;
+    }
     case obs::kWriteAccepted: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
       if (res >= resources_.size()) return;
       ++metrics_.writes_accepted;
+      if (const NodeId w = static_cast<NodeId>(r.f[2]); w < writes_sent_.size()) {
+        std::vector<SentWrite>& sent = writes_sent_[w];
+        for (size_t i = 0; i < sent.size(); ++i) {
+          if (sent[i].id != r.f[4]) continue;
+          write_samples_.push_back((r.time - sent[i].at).ns());
+          sent.erase(sent.begin() + static_cast<std::ptrdiff_t>(i));
+          break;
+        }
+      }
       remember(res, r);
       ResourceState& rs = resources_[res];
       const uint64_t token = r.f[1];
@@ -282,6 +301,15 @@ void Checker::observe(const Record& r) {
     default:
       return;
   }
+}
+
+bool Checker::repeated_change(ResourceId res, const Record& r, size_t index_field) {
+  const uint64_t index = r.f[index_field];
+  if (index == 0) return false;  // not a committed entry: recorded once
+  ResourceState& rs = resources_[res];
+  if (index <= rs.last_change_index) return true;
+  rs.last_change_index = index;
+  return false;
 }
 
 void Checker::stop_wanting(NodeId n, TimePoint now) {
@@ -452,6 +480,7 @@ void Checker::finish(TimePoint end) {
   metrics_.acquire_latency = Distribution::of(std::move(acquire_samples_));
   metrics_.handoff_gap = Distribution::of(std::move(handoff_samples_));
   metrics_.failover = Distribution::of(std::move(failover_samples_));
+  metrics_.write_latency = Distribution::of(std::move(write_samples_));
   Duration held, wanted_free;
   for (const ResourceMetrics& m : metrics_.resources) {
     held += m.held;

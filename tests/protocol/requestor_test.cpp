@@ -542,6 +542,12 @@ TEST(Requestor, WorkChecksThenWrites) {
   EXPECT_EQ(m[0].resource, kRes);
   EXPECT_EQ(m[0].token, kLease);
   EXPECT_EQ(m[0].lease, kLease);
+  // The send is recorded with the write's id, for the write-latency metric.
+  const Record sent = Only(write, obs::kWriteSent);
+  EXPECT_EQ(sent.f[0], kRes);
+  EXPECT_EQ(sent.f[1], kLease);
+  EXPECT_EQ(sent.f[2], kLease);
+  EXPECT_EQ(sent.f[3], m[0].request_id);
 }
 
 TEST(Requestor, WriteGoesOutEvenIfTheDeadlinePassedAfterTheCheck) {
@@ -553,7 +559,9 @@ TEST(Requestor, WriteGoesOutEvenIfTheDeadlinePassedAfterTheCheck) {
   ASSERT_GT(h.d.now.mono, h.r.deadline());
   const Out write = h.d.fire_now(Requestor::kWorkWriteTimer);
   EXPECT_EQ(write.count(MsgType::kWrite), 1u);
-  EXPECT_TRUE(write.records.empty());
+  // Only the send is recorded: nothing about the lease changes.
+  ASSERT_EQ(write.records.size(), 1u);
+  EXPECT_EQ(write.records[0].kind, obs::kWriteSent);
 }
 
 TEST(Requestor, NoCheckPastTheDeadline) {

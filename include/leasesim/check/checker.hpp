@@ -103,6 +103,10 @@ class Checker {
     LeaseId latest_lease = kNoLease;
     TimePoint latest_begin = TimePoint::min();
     uint64_t highest_accepted = 0;
+    // Highest log index among the core's lease records kept so far: a
+    // record whose index is not above it repeats a committed change
+    // already recorded (protocol/observations.hpp) and is skipped.
+    uint64_t last_change_index = 0;
     // Metrics.
     TimePoint last_end = TimePoint::origin();
     NodeId last_holder = kInvalidNode;
@@ -147,7 +151,18 @@ class Checker {
   bool leaderless_ = false;
   std::vector<Record> global_story_;  // faults and leader changes
   size_t global_next_ = 0;
-  std::vector<int64_t> acquire_samples_, handoff_samples_, failover_samples_;
+  std::vector<int64_t> acquire_samples_, handoff_samples_, failover_samples_, write_samples_;
+  // Writes sent and not yet accepted, per writer: (write id, true send time);
+  // the oldest are forgotten beyond kWritesTracked.
+  struct SentWrite {
+    uint64_t id = 0;
+    TimePoint at;
+  };
+  static constexpr size_t kWritesTracked = 64;
+  std::vector<std::vector<SentWrite>> writes_sent_;
+  // True if a lease record (index in field `index_field`) repeats a change
+  // already kept; otherwise notes its index.
+  bool repeated_change(ResourceId res, const Record& r, size_t index_field);
   std::vector<Violation> violations_;
   struct Tracked {
     size_t violation;
