@@ -599,6 +599,34 @@ TEST(Requestor, RejectedWriteFencesTheHolder) {
   EXPECT_FALSE(h.r.believes_holding());
 }
 
+TEST(Requestor, WriteRejectedAsUnavailableKeepsTheLease) {
+  // Storage could not validate the lease in time: it says nothing about
+  // the lease, so the holder goes on (its next write may get through).
+  for (const ErrorCode e : {ErrorCode::kUnavailable, ErrorCode::kUnknownLease}) {
+    Harness h(WorkConfig());
+    h.grant();
+    h.d.fire(Requestor::kWorkCheckTimer);
+    const Message w = h.d.fire(Requestor::kWorkWriteTimer).sent(MsgType::kWrite)[0];
+    Message r;
+    r.reset(MsgType::kWriteReply, kStorage, kSelf);
+    r.resource = w.resource;
+    r.token = w.token;
+    r.lease = w.lease;
+    r.request_id = w.request_id;
+    r.success = false;
+    r.error = e;
+    const Out o = h.d.deliver(r);
+    if (e == ErrorCode::kUnavailable) {
+      EXPECT_TRUE(o.records.empty());
+      EXPECT_TRUE(h.r.believes_holding());
+    } else {
+      // The core said the lease is not current: it is gone.
+      EXPECT_EQ(Only(o, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kFenced));
+      EXPECT_FALSE(h.r.believes_holding());
+    }
+  }
+}
+
 TEST(Requestor, AcceptedWriteChangesNothing) {
   Harness h(WorkConfig());
   h.grant();
