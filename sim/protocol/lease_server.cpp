@@ -30,8 +30,9 @@ void LeaseServer::start(const LocalClocks& now, Effects& out) {
   // moment ago, and that leader counts it as contact until election_min
   // after the append's send (QuorumCheck::kDeadline): what it heard is lost,
   // so it treats its start as hearing a leader and votes for nobody for
-  // election_min.
-  if (cfg_.options.check_quorum == QuorumCheck::kDeadline) last_heard_leader_ = now.mono;
+  // election_min. A server still in term 0 has never answered a leader.
+  if (cfg_.options.check_quorum == QuorumCheck::kDeadline && disk_.term > 0)
+    last_heard_leader_ = now.mono;
   record_role(out);
   reset_election_timer(now, out);
 }

@@ -80,7 +80,8 @@ void LeaseServer::become_candidate(const LocalClocks& now, Effects& out) {
 void LeaseServer::on_request_vote(const Message& m, const LocalClocks& now, Effects& out) {
   // Leader stickiness (with CheckQuorum, as etcd): a server that heard from
   // a live leader recently ignores a disruptive candidate entirely, without
-  // even adopting its term. `deadline` also counts a (re)start as hearing a
+  // even adopting its term. `deadline` also counts a restart (of a server
+  // that has adopted a term, so may have answered a leader) as hearing a
   // leader, whoever it was: the leader's step-down argument needs every
   // server that answered it to stay out of elections for election_min.
   const QuorumCheck qc = cfg_.options.check_quorum;

@@ -80,7 +80,7 @@ bool preset_options(std::string_view name, LeaseOptions* out) {
     // validated lease are accepted without asking again within the
     // window); lock-delay adds nothing once writes are validated, and would
     // cost availability after every expiry (docs/protocol.md).
-    o.sequencer = SequencerOptions{true, milliseconds(500)};
+    o.sequencer = SequencerOptions{true, milliseconds(250)};
     o.lock_delay = Duration::zero();
   } else {
     return false;

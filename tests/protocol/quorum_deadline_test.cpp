@@ -157,6 +157,15 @@ TEST(QuorumDeadline, ARestartedServerVotesForNobodyForElectionMin) {
   EXPECT_TRUE(late.sent(MsgType::kVoteReply)[0].success);
 }
 
+TEST(QuorumDeadline, AServerThatNeverAdoptedATermIsNotStickyAtItsFirstStart) {
+  // It cannot have answered any leader: the first election is not delayed.
+  Cluster c(3, Config(QuorumCheck::kDeadline));
+  c.start_all();
+  Out o = c.inject(Vote(2, 1, 1));
+  ASSERT_EQ(o.count(MsgType::kVoteReply), 1u);
+  EXPECT_TRUE(o.sent(MsgType::kVoteReply)[0].success);
+}
+
 TEST(QuorumDeadline, WithTickARestartedServerVotesAtOnce) {
   // etcd's stickiness needs a known leader; a restarted server knows none.
   // (Why `tick` needs no more: docs/protocol.md, CheckQuorum timing.)

@@ -66,7 +66,8 @@ enum class QuorumCheck : uint8_t {
               // the leader's monotonic clock, contact anchored at the *send*
               // of the acknowledged append; memory renewals are refused past
               // it; a server ignores vote requests for election_min after it
-              // last heard a leader or (re)started (docs/protocol.md)
+              // last heard a leader or restarted (unless it never adopted a
+              // term, so never answered a leader) (docs/protocol.md)
 };
 
 // Sequencer checking (Chubby's CheckSequencer): storage asks the core
