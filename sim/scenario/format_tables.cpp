@@ -262,8 +262,8 @@ Format::Format() {
            "+ window minus the drift margin.",
            nullptr},
       });
-  const Type* quorum_word = b.enumeration(
-      enum_names({QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline}));
+  const Type* quorum_word =
+      b.enumeration(enum_names({QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline}));
 
   t.knobs = b.object(
       "Knob overrides on top of the preset; each key is optional (docs/protocol.md).",

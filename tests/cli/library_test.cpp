@@ -92,7 +92,8 @@ TEST(Library, PairsAreCompleteWithOneUnsafeAndOneFixedVariant) {
 
 // Every leaf value of a scenario, by JSON pointer, without the parts that
 // say what it is (name, description, expect).
-void leaves(const nlohmann::json& j, const std::string& at, std::map<std::string, nlohmann::json>* out) {
+void leaves(const nlohmann::json& j, const std::string& at,
+            std::map<std::string, nlohmann::json>* out) {
   if (at == "/name" || at == "/description" || at == "/expect") return;
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) leaves(it.value(), at + "/" + it.key(), out);

@@ -23,7 +23,7 @@ struct ResourceMetrics {
 };
 
 struct Metrics {
-  uint64_t grants = 0;          // leases granted by the core (its record; each committed grant once)
+  uint64_t grants = 0;          // leases granted on the core's record, each once
   uint64_t beliefs = 0;         // holds begun by requestors
   uint64_t elections = 0;       // times a server became leader
   uint64_t leader_crashes = 0;
