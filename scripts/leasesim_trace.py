@@ -8,7 +8,9 @@ re-derived: believed holdings from `belief_interval` records (the true-time
 interval the checker closed each belief with) and violations from `violation`
 records. So a picture drawn from this data cannot disagree with the report.
 The core's record of a lease is `lease_granted` .. `lease_freed` (or the end
-of the run).
+of the run). A committed change can be recorded twice (a new leader applies
+an entry its dead predecessor already recorded); such records carry the same
+log `index` and only the first is kept (docs/trace-format.md).
 
 Times are integer nanoseconds of true time, as in the trace.
 """
@@ -179,6 +181,17 @@ def read_trace(path):
     seen_req = {}
     seen_srv = {}
     open_core = {}      # (resource, lease) -> CoreLease
+    last_change = {}    # resource -> highest log index of a kept lease record
+
+    def repeated(r, index):
+        # A record at or below the highest index kept for its resource
+        # repeats a committed change already drawn; index 0: not logged.
+        if not index:
+            return False
+        if index <= last_change.get(r["resource"], 0):
+            return True
+        last_change[r["resource"]] = index
+        return False
     open_spans = {}     # ("down"|"pause", node) -> Span
     net_span = [None]
     partition_span = [None]
@@ -263,6 +276,8 @@ def read_trace(path):
                 requestor(n)
                 tr.wants.append((t, n, r["resource"]))
             elif k == "lease_granted":
+                if repeated(r, r.get("index", 0)):
+                    continue
                 resource(r["resource"])
                 key = (r["resource"], r["lease"])
                 prev = open_core.get(key)
@@ -272,6 +287,8 @@ def read_trace(path):
                 open_core[key] = c
                 tr.core.append(c)
             elif k == "lease_freed":
+                if repeated(r, r.get("index", 0)):
+                    continue
                 c = open_core.pop((r["resource"], r["lease"]), None)
                 if c is not None:
                     c.freed, c.reason = t, r["reason"]

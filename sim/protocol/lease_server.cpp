@@ -16,6 +16,7 @@ LeaseServer::LeaseServer(const ServerConfig& config, ServerDisk& disk, Rng rng)
   peers_.resize(cfg_.servers.size());
   voted_for_me_.resize(cfg_.servers.size());
   leases_.resize(cfg_.resources);
+  grant_block_.resize(cfg_.resources, TimePoint::min());
 }
 
 void LeaseServer::start(const LocalClocks& now, Effects& out) {
@@ -25,6 +26,13 @@ void LeaseServer::start(const LocalClocks& now, Effects& out) {
   commit_ = applied_ = disk_.log.snapshot_index();
   role_ = Role::kFollower;
   leader_ = kInvalidNode;
+  // Before the crash this server may have answered a leader's append a
+  // moment ago, and that leader counts it as contact until election_min
+  // after the append's send (QuorumCheck::kDeadline): what it heard is lost,
+  // so it treats its start as hearing a leader and votes for nobody for
+  // election_min. A server still in term 0 has never answered a leader.
+  if (cfg_.options.check_quorum == QuorumCheck::kDeadline && disk_.term > 0)
+    last_heard_leader_ = now.mono;
   record_role(out);
   reset_election_timer(now, out);
 }
@@ -49,6 +57,7 @@ void LeaseServer::on_message(const Message& m, const LocalClocks& now, Effects& 
     case MsgType::kAcquire:
     case MsgType::kRenew:
     case MsgType::kRelease:
+    case MsgType::kValidate:
       on_client_request(m, now, out);
       return;
     default:

@@ -80,8 +80,13 @@ void LeaseServer::become_candidate(const LocalClocks& now, Effects& out) {
 void LeaseServer::on_request_vote(const Message& m, const LocalClocks& now, Effects& out) {
   // Leader stickiness (with CheckQuorum, as etcd): a server that heard from
   // a live leader recently ignores a disruptive candidate entirely, without
-  // even adopting its term.
-  if (cfg_.options.check_quorum && m.term > disk_.term && leader_ != kInvalidNode &&
+  // even adopting its term. `deadline` also counts a restart (of a server
+  // that has adopted a term, so may have answered a leader) as hearing a
+  // leader, whoever it was: the leader's step-down argument needs every
+  // server that answered it to stay out of elections for election_min.
+  const QuorumCheck qc = cfg_.options.check_quorum;
+  if (qc != QuorumCheck::kOff && m.term > disk_.term &&
+      (qc == QuorumCheck::kDeadline || leader_ != kInvalidNode) &&
       (role_ == Role::kLeader || now.mono - last_heard_leader_ < cfg_.election_min)) {
     return;
   }
@@ -121,7 +126,9 @@ void LeaseServer::become_leader(const LocalClocks& now, Effects& out) {
   leader_ = cfg_.self;
   ready_ = false;
   ++epoch_;
+  leader_since_ = now.mono;
   for (LeaderLease& l : leases_) l = LeaderLease{};
+  std::fill(grant_block_.begin(), grant_block_.end(), TimePoint::min());
   for (size_t i = 0; i < peers_.size(); ++i) {
     peers_[i] = Peer{};
     peers_[i].next = disk_.log.last_index() + 1;
@@ -130,7 +137,7 @@ void LeaseServer::become_leader(const LocalClocks& now, Effects& out) {
   peers_[self_index_].match = disk_.log.last_index();
   record_role(out);
   out.set_timer(ClockKind::kMonotonic, now.mono + cfg_.heartbeat, kHeartbeatTimer, epoch_);
-  if (cfg_.options.check_quorum)
+  if (cfg_.options.check_quorum != QuorumCheck::kOff)
     out.set_timer(ClockKind::kMonotonic, now.mono + cfg_.election_min, kQuorumTimer, epoch_);
   // A no-op in the new term commits every earlier entry (Raft section 8);
   // the leader serves leases only once it is applied.
@@ -145,7 +152,35 @@ void LeaseServer::become_leader(const LocalClocks& now, Effects& out) {
     if (i != self_index_) send_append(i, now, out, false);
 }
 
+TimePoint LeaseServer::quorum_deadline() const {
+  // The latest send stamp that a majority (this leader included) has
+  // answered: the (majority - 1)-th largest of the followers' stamps.
+  const size_t need = majority() - 1;
+  if (need == 0) return TimePoint::max();  // a core of one
+  TimePoint stamps[16];
+  size_t n = 0;
+  for (size_t i = 0; i < peers_.size(); ++i)
+    if (i != self_index_) stamps[n++] = peers_[i].acked_stamp;
+  std::nth_element(stamps, stamps + (need - 1), stamps + n, std::greater<TimePoint>());
+  // Before any answer, count from the election: nothing is served before
+  // the no-op commits, which takes a majority's answers anyway.
+  const TimePoint contact = std::max(stamps[need - 1], leader_since_);
+  return contact + cfg_.election_min;
+}
+
 void LeaseServer::on_quorum_check(const LocalClocks& now, Effects& out) {
+  if (cfg_.options.check_quorum == QuorumCheck::kDeadline) {
+    // Every server that answered an append stamped `contact` ignores
+    // candidates until election_min after it heard it, so no other leader
+    // can be ready before contact + election_min (up to drift): stop then.
+    const TimePoint deadline = quorum_deadline();
+    if (now.mono >= deadline) {
+      step_down(StepDownReason::kLostQuorum, disk_.term, now, out);
+      return;
+    }
+    out.set_timer(ClockKind::kMonotonic, deadline, kQuorumTimer, epoch_);
+    return;
+  }
   size_t heard = 1;  // self
   for (size_t i = 0; i < peers_.size(); ++i) {
     if (i != self_index_ && peers_[i].heard) ++heard;

@@ -17,6 +17,14 @@ void LeaseServer::deny(const Message& m, ErrorCode error, NodeId holder, Effects
 }
 
 void LeaseServer::on_client_request(const Message& m, const LocalClocks& now, Effects& out) {
+  // Past its quorum deadline a leader must not answer anything from its own
+  // state (a memory renewal): it may be deposed already. The timer usually
+  // gets there first, but a request can be handled at the same instant or,
+  // after a pause, before the overdue timer.
+  if (role_ == Role::kLeader && cfg_.options.check_quorum == QuorumCheck::kDeadline &&
+      now.mono >= quorum_deadline()) {
+    step_down(StepDownReason::kLostQuorum, disk_.term, now, out);
+  }
   if (role_ != Role::kLeader) {
     Message& r = out.send(MsgType::kRedirect, cfg_.self, m.from);
     r.request_id = m.request_id;
@@ -30,10 +38,20 @@ void LeaseServer::on_client_request(const Message& m, const LocalClocks& now, Ef
     return;
   }
   switch (m.type) {
-    case MsgType::kAcquire: on_acquire(m, now, out); return;
-    case MsgType::kRenew: on_renew(m, now, out); return;
-    case MsgType::kRelease: on_release(m, now, out); return;
-    default: return;
+    case MsgType::kAcquire:
+      on_acquire(m, now, out);
+      return;
+    case MsgType::kRenew:
+      on_renew(m, now, out);
+      return;
+    case MsgType::kRelease:
+      on_release(m, now, out);
+      return;
+    case MsgType::kValidate:
+      on_validate(m, now, out);
+      return;
+    default:
+      return;
   }
 }
 
@@ -63,8 +81,11 @@ void LeaseServer::on_acquire(const Message& m, const LocalClocks& now, Effects& 
     deny(m, ErrorCode::kHeld, slot.lease != kNoLease ? slot.holder : l.pending_holder, out);
     return;
   }
-  if (leader_now(now) < grants_blocked_until_) {
-    deny(m, ErrorCode::kNotReady, kInvalidNode, out);
+  // Lock-delay, a validity window this leader granted, or a new leader's
+  // wait: the resource is free but granted to no one yet.
+  const TimePoint t = leader_now(now);
+  if (t < grants_blocked_until_ || t < grant_block_[m.resource]) {
+    deny(m, ErrorCode::kBlocked, kInvalidNode, out);
     return;
   }
   const Duration ttl = std::clamp(m.ttl, Duration(1), cfg_.max_ttl);
@@ -81,8 +102,9 @@ void LeaseServer::on_acquire(const Message& m, const LocalClocks& now, Effects& 
   l.pending_request = m.request_id;
   const LogIndex index = disk_.log.last_index() + 1;
   if (cfg_.options.grant_reply == GrantReply::kImmediate) {
-    // Unsafe variant: promise the lease before a majority has it.
-    out.record(obs::kLeaseGranted, m.resource, index, m.from, index, as_field(ttl));
+    // Unsafe variant: promise the lease before a majority has it. Not a
+    // committed change (index key 0): the entry may never commit.
+    out.record(obs::kLeaseGranted, m.resource, index, m.from, index, as_field(ttl), 0);
     Message& r = out.send(MsgType::kGranted, cfg_.self, m.from);
     r.resource = m.resource;
     r.request_id = m.request_id;
@@ -115,8 +137,8 @@ void LeaseServer::on_renew(const Message& m, const LocalClocks& now, Effects& ou
   }
   if (cfg_.options.renewals == RenewalPath::kMemory) {
     l.expiry = t + slot.ttl;
-    out.record(obs::kLeaseRenewed, m.resource, slot.lease, as_field(l.expiry),
-               as_field(slot.ttl));
+    out.record(obs::kLeaseRenewed, m.resource, slot.lease, as_field(l.expiry), as_field(slot.ttl),
+               0);  // not a log entry: no index key
     Message& r = out.send(MsgType::kRenewed, cfg_.self, m.from);
     r.resource = m.resource;
     r.request_id = m.request_id;
@@ -162,6 +184,44 @@ void LeaseServer::on_release(const Message& m, const LocalClocks& now, Effects& 
   append_local(e, now, out);
 }
 
+void LeaseServer::on_validate(const Message& m, const LocalClocks& now, Effects& out) {
+  // Logged whatever the table says now: the answer must be the committed
+  // state's (a deposed leader cannot commit, so it never answers), and a
+  // later leader must see that a window may be open.
+  LogEntry e;
+  e.term = disk_.term;
+  e.type = EntryType::kValidate;
+  e.resource = m.resource;
+  e.holder = m.from;
+  e.lease = m.lease;
+  e.ttl = cfg_.options.sequencer.window;
+  e.request_id = m.request_id;
+  append_local(e, now, out);
+}
+
+void LeaseServer::answer_validation(const LogEntry& e, ApplyOutcome outcome, const LocalClocks& now,
+                                    Effects& out) {
+  const bool valid = outcome == ApplyOutcome::kValidated;
+  if (valid) {
+    // The window starts now, after the commit: storage counts it from its
+    // send, which came before, so its window closes first (drift margin).
+    TimePoint& block = grant_block_[e.resource];
+    block = std::max(block, leader_now(now) + e.ttl);
+  }
+  out.record(raft_obs::kValidated, e.resource, e.lease, valid ? 1 : 0,
+             as_field(valid ? e.ttl : Duration::zero()));
+  Message& m = out.send(MsgType::kValidated, cfg_.self, e.holder);
+  m.resource = e.resource;
+  m.lease = e.lease;
+  m.token = e.lease;
+  m.request_id = e.request_id;
+  m.success = valid;
+  if (valid)
+    m.ttl = e.ttl;
+  else
+    m.error = ErrorCode::kUnknownLease;
+}
+
 void LeaseServer::expire(ResourceId r, const LocalClocks& now, Effects& out) {
   const LeaseSlot& slot = table_.slot(r);
   LeaderLease& l = leases_[r];
@@ -198,8 +258,10 @@ void LeaseServer::on_expiry_timer(uint64_t arg, const LocalClocks& now, Effects&
   // A logged renewal accepted before expiry is still in flight: its commit
   // sets the new expiry (and re-arms), so do not expire under it.
   if (l.renews_in_flight > 0) return;
-  if (t >= l.expiry) expire(r, now, out);
-  else arm_expiry(r, now, out);
+  if (t >= l.expiry)
+    expire(r, now, out);
+  else
+    arm_expiry(r, now, out);
 }
 
 void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome outcome,
@@ -209,7 +271,14 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
     if (e.term == disk_.term && !ready_) on_ready(now, out);
     return;
   }
-  if (!ready_) return;  // entries of earlier terms, committed with our no-op
+  if (!ready_) {
+    // Entries of earlier terms, committed with our no-op: their leader may
+    // have died before learning they committed, so nobody else may ever
+    // record them. Their requestors retry and get answered then; on_ready
+    // refreshes the leases right after.
+    record_replayed(e, index, outcome, prior_lease, now, out);
+    return;
+  }
   const ResourceId r = e.resource;
   LeaderLease& l = leases_[r];
   const LeaseSlot& slot = table_.slot(r);
@@ -222,7 +291,7 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
         l.expiry = t + slot.ttl;
         arm_expiry(r, now, out);
         if (cfg_.options.grant_reply == GrantReply::kAfterCommit) {
-          out.record(obs::kLeaseGranted, r, index, e.holder, index, as_field(slot.ttl));
+          out.record(obs::kLeaseGranted, r, index, e.holder, index, as_field(slot.ttl), index);
           Message& m = out.send(MsgType::kGranted, cfg_.self, e.holder);
           m.resource = r;
           m.request_id = e.request_id;
@@ -242,7 +311,8 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
       if (own_term && l.renews_in_flight > 0) --l.renews_in_flight;
       if (outcome == ApplyOutcome::kRenewed) {
         l.expiry = t + slot.ttl;
-        out.record(obs::kLeaseRenewed, r, slot.lease, as_field(l.expiry), as_field(slot.ttl));
+        out.record(obs::kLeaseRenewed, r, slot.lease, as_field(l.expiry), as_field(slot.ttl),
+                   index);
         arm_expiry(r, now, out);
         Message& m = out.send(MsgType::kRenewed, cfg_.self, e.holder);
         m.resource = r;
@@ -260,12 +330,19 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
     case EntryType::kRelease:
     case EntryType::kExpire:
       if (outcome == ApplyOutcome::kReleased || outcome == ApplyOutcome::kExpired) {
-        const FreeReason why = outcome == ApplyOutcome::kReleased ? FreeReason::kReleased
-                                                                  : FreeReason::kExpired;
-        out.record(obs::kLeaseFreed, r, prior_lease, static_cast<uint64_t>(why));
+        const FreeReason why =
+            outcome == ApplyOutcome::kReleased ? FreeReason::kReleased : FreeReason::kExpired;
+        out.record(obs::kLeaseFreed, r, prior_lease, static_cast<uint64_t>(why), index);
         const TimePoint timer_due = l.timer_due;  // that timer is still pending
         l = LeaderLease{};
         l.timer_due = timer_due;
+        // Lock-delay: only a lease its holder lost (it stopped renewing:
+        // crashed, paused, cut off) keeps the resource from being granted;
+        // a holder that released it has stopped acting first.
+        if (why == FreeReason::kExpired && cfg_.options.lock_delay > Duration::zero()) {
+          TimePoint& block = grant_block_[r];
+          block = std::max(block, t + cfg_.options.lock_delay);
+        }
       } else if (own_term) {
         l.pending = false;
       }
@@ -276,9 +353,42 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
         m.lease = e.lease;
       }
       return;
+    case EntryType::kValidate:
+      answer_validation(e, outcome, now, out);
+      return;
     case EntryType::kNoop:
     case EntryType::kCount:
       return;
+  }
+}
+
+void LeaseServer::record_replayed(const LogEntry& e, LogIndex index, ApplyOutcome outcome,
+                                  LeaseId prior_lease, const LocalClocks& now, Effects& out) {
+  const ResourceId r = e.resource;
+  const LeaseSlot& slot = table_.slot(r);
+  switch (outcome) {
+    case ApplyOutcome::kGranted:
+      // With grant_reply immediate the leader that appended the grant
+      // recorded it then (the promise is the record, committed or not).
+      if (cfg_.options.grant_reply == GrantReply::kAfterCommit)
+        out.record(obs::kLeaseGranted, r, index, e.holder, index, as_field(slot.ttl), index);
+      return;
+    case ApplyOutcome::kRenewed:
+      // The expiry this leader would have set; on_ready refreshes it.
+      out.record(obs::kLeaseRenewed, r, slot.lease, as_field(leader_now(now) + slot.ttl),
+                 as_field(slot.ttl), index);
+      return;
+    case ApplyOutcome::kReleased:
+    case ApplyOutcome::kExpired: {
+      const FreeReason why =
+          outcome == ApplyOutcome::kReleased ? FreeReason::kReleased : FreeReason::kExpired;
+      out.record(obs::kLeaseFreed, r, prior_lease, static_cast<uint64_t>(why), index);
+      return;
+    }
+    case ApplyOutcome::kNone:
+    case ApplyOutcome::kIgnored:
+    case ApplyOutcome::kValidated:
+      return;  // no change to the table; a validation is answered by its own leader
   }
 }
 
@@ -287,7 +397,15 @@ void LeaseServer::on_ready(const LocalClocks& now, Effects& out) {
   out.record(obs::kLeaderReady, disk_.term);
   const TimePoint t = leader_now(now);
   const FailoverPolicy policy = cfg_.options.failover;
-  if (policy == FailoverPolicy::kWaitMaxTtl) grants_blocked_until_ = t + cfg_.max_ttl;
+  // Promises earlier leaders may have made that this one cannot see: a
+  // lock-delay running since an expiry, a validity window storage is still
+  // using (its send came before our election, so it ends within `window`
+  // from now), and Chubby's wait for max ttl.
+  Duration wait = Duration::zero();
+  if (policy == FailoverPolicy::kWaitMaxTtl) wait = std::max(wait, cfg_.max_ttl);
+  wait = std::max(wait, cfg_.options.lock_delay);
+  if (cfg_.options.sequencer.check) wait = std::max(wait, cfg_.options.sequencer.window);
+  grants_blocked_until_ = wait > Duration::zero() ? t + wait : TimePoint::min();
   for (ResourceId r = 0; r < table_.size(); ++r) {
     const LeaseSlot& slot = table_.slot(r);
     if (slot.lease == kNoLease) continue;
@@ -307,8 +425,10 @@ void LeaseServer::on_ready(const LocalClocks& now, Effects& out) {
         break;
     }
     out.record(obs::kLeaseRefreshed, r, slot.lease, as_field(l.expiry));
-    if (t >= l.expiry) expire(r, now, out);
-    else arm_expiry(r, now, out);
+    if (t >= l.expiry)
+      expire(r, now, out);
+    else
+      arm_expiry(r, now, out);
   }
 }
 

@@ -33,6 +33,7 @@ void LeaseServer::send_append(size_t i, const LocalClocks& now, Effects& out, bo
     // The entries this follower needs were compacted away.
     Message& m = out.send(MsgType::kInstallSnapshot, cfg_.self, to);
     m.term = disk_.term;
+    m.stamp = now.mono;
     m.index = disk_.log.snapshot_index();
     m.log_term = disk_.log.snapshot_term();
     m.snapshot = disk_.log.snapshot();
@@ -42,11 +43,11 @@ void LeaseServer::send_append(size_t i, const LocalClocks& now, Effects& out, bo
   const LogIndex prev = p.next - 1;
   Message& m = out.send(MsgType::kAppendEntries, cfg_.self, to);
   m.term = disk_.term;
+  m.stamp = now.mono;
   m.index = prev;
   m.log_term = disk_.log.term_at(prev);
   if (!heartbeat || p.probing) {
-    const LogIndex last =
-        std::min(disk_.log.last_index(), prev + cfg_.max_append_entries);
+    const LogIndex last = std::min(disk_.log.last_index(), prev + cfg_.max_append_entries);
     for (LogIndex j = prev + 1; j <= last; ++j) m.entries.push_back(disk_.log.at(j));
     if (!p.probing) p.next = last + 1;
   }
@@ -68,14 +69,17 @@ void LeaseServer::on_heartbeat_timer(const LocalClocks& now, Effects& out) {
 void LeaseServer::on_append_entries(const Message& m, const LocalClocks& now, Effects& out) {
   const bool current = observe_term(m, now, out);
   Message& r = out.send(MsgType::kAppendReply, cfg_.self, m.from);
+  r.stamp = m.stamp;
   if (!current) {
     r.term = disk_.term;
     r.success = false;
     r.index = disk_.log.last_index();
     return;
   }
-  if (role_ != Role::kFollower || leader_ != m.from) become_follower(disk_.term, m.from, now, out);
-  else reset_election_timer(now, out);
+  if (role_ != Role::kFollower || leader_ != m.from)
+    become_follower(disk_.term, m.from, now, out);
+  else
+    reset_election_timer(now, out);
   last_heard_leader_ = now.mono;
   r.term = disk_.term;
 
@@ -127,12 +131,15 @@ void LeaseServer::on_install_snapshot(const Message& m, const LocalClocks& now, 
   const bool current = observe_term(m, now, out);
   Message& r = out.send(MsgType::kAppendReply, cfg_.self, m.from);
   r.term = disk_.term;
+  r.stamp = m.stamp;
   if (!current) {
     r.index = disk_.log.last_index();
     return;
   }
-  if (role_ != Role::kFollower || leader_ != m.from) become_follower(disk_.term, m.from, now, out);
-  else reset_election_timer(now, out);
+  if (role_ != Role::kFollower || leader_ != m.from)
+    become_follower(disk_.term, m.from, now, out);
+  else
+    reset_election_timer(now, out);
   last_heard_leader_ = now.mono;
   r.success = true;
   if (m.index <= commit_) {
@@ -156,6 +163,9 @@ void LeaseServer::on_append_reply(const Message& m, const LocalClocks& now, Effe
   const size_t i = static_cast<size_t>(it - cfg_.servers.begin());
   Peer& p = peers_[i];
   p.heard = true;
+  // The follower heard from this leadership by the time it answered; the
+  // stamp says how late that is at least (replies may be reordered).
+  if (m.stamp > p.acked_stamp) p.acked_stamp = m.stamp;
   if (m.success) {
     const LogIndex match = std::min(m.index, disk_.log.last_index());
     if (match > p.match) p.match = match;
@@ -200,8 +210,7 @@ void LeaseServer::apply_committed(const LocalClocks& now, Effects& out) {
     ++applied_;
     // A copy: applying may append (an expiry), which can move the log.
     const LogEntry e = disk_.log.at(applied_);
-    const LeaseId prior =
-        e.type == EntryType::kNoop ? kNoLease : table_.slot(e.resource).lease;
+    const LeaseId prior = e.type == EntryType::kNoop ? kNoLease : table_.slot(e.resource).lease;
     const ApplyOutcome outcome = table_.apply(e, applied_);
     out.record(obs::kCommitted, applied_, e.term, entry_digest(e));
     on_applied(e, applied_, outcome, prior, now, out);

@@ -33,6 +33,8 @@ ApplyOutcome LeaseTable::apply(const LogEntry& e, LogIndex index) {
       s = LeaseSlot{};
       --held_;
       return e.type == EntryType::kRelease ? ApplyOutcome::kReleased : ApplyOutcome::kExpired;
+    case EntryType::kValidate:
+      return e.lease != kNoLease && matches(e) ? ApplyOutcome::kValidated : ApplyOutcome::kIgnored;
     case EntryType::kNoop:
     case EntryType::kCount:
       break;

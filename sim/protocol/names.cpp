@@ -6,17 +6,18 @@
 
 namespace leasesim {
 
-const char* const kErrorCodeNames[] = {"none",          "held",       "not_ready", "unknown_lease",
-                                       "not_holder",    "expired",    "stale_token"};
+const char* const kErrorCodeNames[] = {"none",          "held",       "not_ready",
+                                       "unknown_lease", "not_holder", "expired",
+                                       "stale_token",   "blocked",    "unavailable"};
 static_assert(std::size(kErrorCodeNames) == static_cast<size_t>(ErrorCode::kCount));
 
 const char* const kMsgTypeNames[] = {
-    "acquire",      "renew",          "release",      "granted",      "denied",
-    "renewed",      "released",       "redirect",     "request_vote", "vote_reply",
-    "append_entries", "append_reply", "install_snapshot", "write",     "write_reply"};
+    "acquire",          "renew",    "release",      "granted",    "denied",         "renewed",
+    "released",         "redirect", "request_vote", "vote_reply", "append_entries", "append_reply",
+    "install_snapshot", "write",    "write_reply",  "validate",   "validated"};
 static_assert(std::size(kMsgTypeNames) == static_cast<size_t>(MsgType::kCount));
 
-const char* const kEntryTypeNames[] = {"noop", "grant", "renew", "release", "expire"};
+const char* const kEntryTypeNames[] = {"noop", "grant", "renew", "release", "expire", "validate"};
 static_assert(std::size(kEntryTypeNames) == static_cast<size_t>(EntryType::kCount));
 
 const char* const kRoleNames[] = {"follower", "candidate", "leader"};
@@ -45,6 +46,7 @@ void Message::reset(MsgType t, NodeId src, NodeId dst) {
   log_term = 0;
   commit = 0;
   success = false;
+  stamp = TimePoint();
   entries.clear();
   snapshot.clear();
 }

@@ -29,7 +29,9 @@ constexpr std::array<std::string_view, 4> kPresetNames = {"seed", "naive", "etcd
 
 }  // namespace
 
-std::span<const std::string_view> preset_names() { return kPresetNames; }
+std::span<const std::string_view> preset_names() {
+  return kPresetNames;
+}
 
 bool preset_options(std::string_view name, LeaseOptions* out) {
   LeaseOptions o;
@@ -42,7 +44,7 @@ bool preset_options(std::string_view name, LeaseOptions* out) {
     o.renewals = RenewalPath::kLogged;
     o.failover = FailoverPolicy::kExtendTtl;
     o.grant_reply = GrantReply::kAfterCommit;
-    o.check_quorum = false;
+    o.check_quorum = QuorumCheck::kOff;
     o.keying = LeaseKeying::kLeaseId;
     o.fencing = false;
   } else if (name == "naive") {
@@ -51,7 +53,7 @@ bool preset_options(std::string_view name, LeaseOptions* out) {
     o.renewals = RenewalPath::kMemory;
     o.failover = FailoverPolicy::kTrustLog;
     o.grant_reply = GrantReply::kImmediate;
-    o.check_quorum = false;
+    o.check_quorum = QuorumCheck::kOff;
     o.keying = LeaseKeying::kResource;
     o.fencing = false;
     o.leader_clock = ClockKind::kWall;
@@ -62,7 +64,7 @@ bool preset_options(std::string_view name, LeaseOptions* out) {
     o.renewals = RenewalPath::kMemory;
     o.failover = FailoverPolicy::kExtendTtlPlusElection;
     o.grant_reply = GrantReply::kAfterCommit;
-    o.check_quorum = true;
+    o.check_quorum = QuorumCheck::kTick;
     o.keying = LeaseKeying::kLeaseId;
     o.fencing = false;
   } else if (name == "safe") {
@@ -71,9 +73,15 @@ bool preset_options(std::string_view name, LeaseOptions* out) {
     o.renewals = RenewalPath::kLogged;
     o.failover = FailoverPolicy::kExtendTtlPlusElection;
     o.grant_reply = GrantReply::kAfterCommit;
-    o.check_quorum = true;
+    o.check_quorum = QuorumCheck::kDeadline;
     o.keying = LeaseKeying::kLeaseId;
     o.fencing = true;
+    // Storage validates every write's lease with the core (writes of a
+    // validated lease are accepted without asking again within the
+    // window); lock-delay adds nothing once writes are validated, and would
+    // cost availability after every expiry (docs/protocol.md).
+    o.sequencer = SequencerOptions{true, milliseconds(250)};
+    o.lock_delay = Duration::zero();
   } else {
     return false;
   }
@@ -81,29 +89,55 @@ bool preset_options(std::string_view name, LeaseOptions* out) {
   return true;
 }
 
-const char* to_string(ExpiryAnchor v) { return v == ExpiryAnchor::kSend ? "send" : "receipt"; }
+const char* to_string(ExpiryAnchor v) {
+  return v == ExpiryAnchor::kSend ? "send" : "receipt";
+}
 const char* to_string(MarginKind v) {
   switch (v) {
-    case MarginKind::kNone: return "none";
-    case MarginKind::kFixed: return "fixed";
-    case MarginKind::kDriftBound: return "drift-bound";
+    case MarginKind::kNone:
+      return "none";
+    case MarginKind::kFixed:
+      return "fixed";
+    case MarginKind::kDriftBound:
+      return "drift-bound";
   }
   return "?";
 }
-const char* to_string(RenewalPath v) { return v == RenewalPath::kLogged ? "logged" : "memory"; }
+const char* to_string(RenewalPath v) {
+  return v == RenewalPath::kLogged ? "logged" : "memory";
+}
 const char* to_string(FailoverPolicy v) {
   switch (v) {
-    case FailoverPolicy::kExtendTtl: return "extend-ttl";
-    case FailoverPolicy::kExtendTtlPlusElection: return "extend-ttl-plus-election";
-    case FailoverPolicy::kWaitMaxTtl: return "wait-max-ttl";
-    case FailoverPolicy::kTrustLog: return "trust-log";
+    case FailoverPolicy::kExtendTtl:
+      return "extend-ttl";
+    case FailoverPolicy::kExtendTtlPlusElection:
+      return "extend-ttl-plus-election";
+    case FailoverPolicy::kWaitMaxTtl:
+      return "wait-max-ttl";
+    case FailoverPolicy::kTrustLog:
+      return "trust-log";
   }
   return "?";
 }
 const char* to_string(GrantReply v) {
   return v == GrantReply::kAfterCommit ? "after-commit" : "immediate";
 }
-const char* to_string(LeaseKeying v) { return v == LeaseKeying::kLeaseId ? "lease-id" : "resource"; }
-const char* to_string(ClockKind v) { return v == ClockKind::kWall ? "wall" : "monotonic"; }
+const char* to_string(LeaseKeying v) {
+  return v == LeaseKeying::kLeaseId ? "lease-id" : "resource";
+}
+const char* to_string(ClockKind v) {
+  return v == ClockKind::kWall ? "wall" : "monotonic";
+}
+const char* to_string(QuorumCheck v) {
+  switch (v) {
+    case QuorumCheck::kOff:
+      return "off";
+    case QuorumCheck::kTick:
+      return "tick";
+    case QuorumCheck::kDeadline:
+      return "deadline";
+  }
+  return "?";
+}
 
 }  // namespace leasesim

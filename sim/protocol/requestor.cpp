@@ -244,7 +244,11 @@ void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& o
 }
 
 void Requestor::on_write_reply(const Message& m, const LocalClocks& now, Effects& out) {
-  if (phase_ == Phase::kHolding && !m.success && m.lease == lease_)
+  // Fenced (a later token was accepted) or told the lease is not current:
+  // the lease is gone. `unavailable` (storage could not validate it in
+  // time) says nothing about the lease.
+  if (phase_ == Phase::kHolding && !m.success && m.lease == lease_ &&
+      m.error != ErrorCode::kUnavailable)
     lose_lease(BeliefEndReason::kFenced, now, out);
 }
 
@@ -350,6 +354,7 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       m.token = token_;
       m.lease = lease_;
       m.request_id = next_request_++;
+      out.record(obs::kWriteSent, resource_, lease_, token_, m.request_id);
       return;
     }
     default:

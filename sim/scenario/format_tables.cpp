@@ -249,6 +249,22 @@ Format::Format() {
            "The clock drift bound in parts per million, for drift-bound.", nullptr},
       });
 
+  t.sequencer = b.object(
+      "Sequencer checking: storage validates each write's lease with the core before accepting "
+      "it. Keys left out keep the preset's value.",
+      {
+          {"check", boolean, false,
+           "Whether storage asks the core (through the network) before accepting a write.",
+           nullptr},
+          {"window", d_pos, false,
+           "The validity window of a positive answer: the core grants the resource to no one "
+           "for this long after answering, storage accepts writes of the lease until its send "
+           "+ window minus the drift margin.",
+           nullptr},
+      });
+  const Type* quorum_word =
+      b.enumeration(enum_names({QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline}));
+
   t.knobs = b.object(
       "Knob overrides on top of the preset; each key is optional (docs/protocol.md).",
       {
@@ -268,11 +284,21 @@ Format::Format() {
           {"grant_reply",
            b.enumeration(enum_names({GrantReply::kAfterCommit, GrantReply::kImmediate})), false,
            "When a grant is answered.", nullptr},
-          {"check_quorum", boolean, false,
-           "Whether a leader steps down when it loses contact with a quorum.", nullptr},
+          {"check_quorum",
+           b.one_of("true, false, \"off\", \"tick\" or \"deadline\"", {boolean, quorum_word}),
+           false,
+           "Whether and how a leader steps down when it loses contact with a quorum: \"tick\" "
+           "(true) checks every minimum election timeout, \"deadline\" steps down exactly at the "
+           "last majority contact + the minimum election timeout, \"off\" (false) never.",
+           nullptr},
           {"keying", b.enumeration(enum_names({LeaseKeying::kLeaseId, LeaseKeying::kResource})),
            false, "How renew and release name the lease.", nullptr},
           {"fencing", boolean, false, "Whether storage checks fencing tokens.", nullptr},
+          {"lock_delay", d_nonneg, false,
+           "Chubby's lock-delay: after a lease expires (not on release) the core grants the "
+           "resource to no one for this long; 0s: off.",
+           nullptr},
+          {"sequencer", t.sequencer, false, "Sequencer checking by storage.", nullptr},
           {"leader_clock", clock_kind, false, "The clock the leader measures lease expiry on.",
            nullptr},
           {"holder_clock", clock_kind, false, "The clock the holder measures its belief on.",

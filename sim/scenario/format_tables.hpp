@@ -97,6 +97,7 @@ struct Tables {
   const Type* protocol;
   const Type* knobs;
   const Type* margin;
+  const Type* sequencer;
   const Type* core;
   const Type* election;
   const Type* lease;

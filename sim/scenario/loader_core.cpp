@@ -77,9 +77,22 @@ void Loader::read_protocol() {
         FailoverPolicy::kWaitMaxTtl, FailoverPolicy::kTrustLog},
        &o.failover);
   knob(k, kt, "grant_reply", {GrantReply::kAfterCommit, GrantReply::kImmediate}, &o.grant_reply);
-  get_bool(k, kt, "check_quorum", &o.check_quorum);
+  if (const FieldValue cq = field_value(k, kt, "check_quorum"); cq.value != nullptr) {
+    // Booleans are the original spelling: true is etcd's tick.
+    if (cq.value->is_boolean()) {
+      o.check_quorum = cq.value->get<bool>() ? QuorumCheck::kTick : QuorumCheck::kOff;
+    } else {
+      const std::string& v = cq.value->get_ref<const std::string&>();
+      for (const QuorumCheck q : {QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline})
+        if (v == to_string(q)) o.check_quorum = q;
+    }
+  }
   knob(k, kt, "keying", {LeaseKeying::kLeaseId, LeaseKeying::kResource}, &o.keying);
   get_bool(k, kt, "fencing", &o.fencing);
+  get_duration(k, kt, "lock_delay", &o.lock_delay);
+  const json* sq = member(k, kt, "sequencer");
+  get_bool(sq, t_.sequencer, "check", &o.sequencer.check);
+  get_duration(sq, t_.sequencer, "window", &o.sequencer.window);
   knob(k, kt, "leader_clock", {ClockKind::kMonotonic, ClockKind::kWall}, &o.leader_clock);
   knob(k, kt, "holder_clock", {ClockKind::kMonotonic, ClockKind::kWall}, &o.holder_clock);
   s_.options = o;

@@ -124,9 +124,11 @@ json knobs_json(const LeaseOptions& o) {
       {"renewals", to_string(o.renewals)},
       {"failover", to_string(o.failover)},
       {"grant_reply", to_string(o.grant_reply)},
-      {"check_quorum", o.check_quorum},
+      {"check_quorum", to_string(o.check_quorum)},
       {"keying", to_string(o.keying)},
       {"fencing", o.fencing},
+      {"lock_delay", dur(o.lock_delay)},
+      {"sequencer", {{"check", o.sequencer.check}, {"window", dur(o.sequencer.window)}}},
       {"leader_clock", to_string(o.leader_clock)},
       {"holder_clock", to_string(o.holder_clock)},
   };

@@ -105,6 +105,14 @@ int phase_order(char ph) {
 ChromeTraceWriter::ChromeTraceWriter(const TraceSchema& schema, AtomicFile file)
     : schema_(schema), file_(std::move(file)) {}
 
+bool ChromeTraceWriter::repeated_change(uint64_t resource, uint64_t index) {
+  if (index == 0) return false;  // not a committed entry
+  if (resource >= last_change_.size()) last_change_.resize(resource + 1, 0);
+  if (index <= last_change_[resource]) return true;
+  last_change_[resource] = index;
+  return false;
+}
+
 std::string ChromeTraceWriter::node(uint64_t id) const {
   const auto& names = schema_.names(name_table::kNodes);
   return id < names.size() ? names[static_cast<size_t>(id)] : "node" + std::to_string(id);
@@ -377,10 +385,12 @@ void ChromeTraceWriter::write(const Record& r) {
       add('i', ts, Track::kNode, r.node, "leader ready t" + std::to_string(r.f[0]), "role");
       return;
     case obs::kLeaseGranted:
+      if (repeated_change(r.f[0], r.f[5])) return;
       core_open_.push_back(
           CoreOpen{static_cast<uint32_t>(r.f[0]), r.f[1], ts, node(r.f[2]), r.f[3]});
       return;
     case obs::kLeaseFreed:
+      if (repeated_change(r.f[0], r.f[3])) return;
       for (size_t i = 0; i < core_open_.size(); ++i) {
         const CoreOpen& c = core_open_[i];
         if (c.resource != r.f[0] || c.lease != r.f[1]) continue;

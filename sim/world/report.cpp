@@ -271,6 +271,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
   dist_row(line, "acquire", m.acquire_latency);
   dist_row(line, "handoff gap", m.handoff_gap);
   dist_row(line, "failover", m.failover);
+  if (m.write_latency.count > 0) dist_row(line, "write", m.write_latency);
   line("  availability  " + percent(m.availability) + " (time held / time held or wanted)");
   line("  leases        grants " + with_commas(m.grants) + "   holds " + with_commas(m.beliefs) +
        "   elections " + with_commas(m.elections) + "   leader crashes " +
@@ -346,6 +347,7 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
                   {"acquire_latency", dist_json(m.acquire_latency)},
                   {"handoff_gap", dist_json(m.handoff_gap)},
                   {"failover", dist_json(m.failover)},
+                  {"write_latency", dist_json(m.write_latency)},
                   {"resources", per_resource}};
   j["faults"] = faults_json(r.faults);
   j["messages"] = {{"sent", r.net.sent},

@@ -119,8 +119,14 @@ std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
       return protocol->make_server(c, *h.disk, rng);
     }
     case NodeRole::kStorage: {
-      StorageConfig c{id, static_cast<uint32_t>(sc.resources.size()), sc.options.fencing};
-      return std::make_unique<Storage>(c, static_cast<StorageDisk&>(*h.disk));
+      StorageConfig c;
+      c.self = id;
+      c.resources = static_cast<uint32_t>(sc.resources.size());
+      c.fencing = sc.options.fencing;
+      c.sequencer = sc.options.sequencer;
+      if (c.sequencer.check) c.servers = server_template.servers;
+      c.margin = sc.options.margin;
+      return std::make_unique<Storage>(c, static_cast<StorageDisk&>(*h.disk), rng);
     }
     case NodeRole::kRequestor: {
       RequestorConfig c = sc.requestors[h.requestor_index].config;

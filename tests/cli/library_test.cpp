@@ -87,7 +87,45 @@ TEST(Library, PairsAreCompleteWithOneUnsafeAndOneFixedVariant) {
     EXPECT_NE(j["expect"].value("safety", ""), o["expect"].value("safety", ""));
     ++pairs;
   }
-  EXPECT_GE(pairs, 2u * 10u);  // ten pairs, each counted from both sides
+  EXPECT_GE(pairs, 2u * 14u);  // fourteen pairs, each counted from both sides
+}
+
+// Every leaf value of a scenario, by JSON pointer, without the parts that
+// say what it is (name, description, expect).
+void leaves(const nlohmann::json& j, const std::string& at,
+            std::map<std::string, nlohmann::json>* out) {
+  if (at == "/name" || at == "/description" || at == "/expect") return;
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) leaves(it.value(), at + "/" + it.key(), out);
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) leaves(j[i], at + "/" + std::to_string(i), out);
+  } else {
+    (*out)[at] = j;
+  }
+}
+
+// "One knob apart": the two halves of a pair differ in exactly one setting.
+TEST(Library, PairsDifferInExactlyOneSetting) {
+  std::map<std::string, nlohmann::json> by_name;
+  for (const fs::path& f : library_files()) by_name[f.stem().string()] = load(f);
+  for (const auto& [name, j] : by_name) {
+    const std::string d = j.value("description", "");
+    const size_t at = d.find("(pair: ");
+    if (at == std::string::npos) continue;
+    const size_t from = at + 7;
+    const std::string other = d.substr(from, d.find_first_of(";)", from) - from);
+    if (other < name || !by_name.count(other)) continue;  // each pair once
+    SCOPED_TRACE(name + " / " + other);
+    std::map<std::string, nlohmann::json> a, b;
+    leaves(j, "", &a);
+    leaves(by_name[other], "", &b);
+    std::vector<std::string> differ;
+    for (const auto& [path, v] : a)
+      if (!b.count(path) || b[path] != v) differ.push_back(path);
+    for (const auto& [path, v] : b)
+      if (!a.count(path)) differ.push_back(path);
+    EXPECT_EQ(differ.size(), 1u) << "settings that differ: " << nlohmann::json(differ).dump();
+  }
 }
 
 TEST(Library, CatalogueListsEveryScenario) {

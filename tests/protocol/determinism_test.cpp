@@ -58,7 +58,7 @@ void ExpectSameOut(const Out& a, const Out& b) {
 // every step produced, in order.
 Out ScriptedCoreRun(uint64_t seed) {
   ServerConfig base = testing::BaseServerConfig(3);
-  base.options.check_quorum = true;
+  base.options.check_quorum = QuorumCheck::kTick;
   base.snapshot_threshold = 3;
   Cluster c(3, base, seed);
   Out all;

@@ -285,7 +285,7 @@ TEST(Election, LeaderStepsDownOnAnAppendEntriesOfAHigherTermAndFollowsItsSender)
 
 TEST(Election, CheckQuorumFollowerIgnoresVoteRequestsWhileItHearsALeader) {
   ServerConfig base = BaseServerConfig(3);
-  base.options.check_quorum = true;
+  base.options.check_quorum = QuorumCheck::kTick;
   Cluster c(3, base);
   c.start_all();
   c.elect(0);
@@ -322,7 +322,7 @@ TEST(Election, WithoutCheckQuorumAFollowerAdoptsADisruptiveTerm) {
 
 TEST(Election, CheckQuorumLeaderStepsDownWhenItHearsFromNoOne) {
   ServerConfig base = BaseServerConfig(3);
-  base.options.check_quorum = true;
+  base.options.check_quorum = QuorumCheck::kTick;
   Cluster c(3, base);
   c.start_all();
   c.elect(0);

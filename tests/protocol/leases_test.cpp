@@ -618,11 +618,12 @@ TEST(LeaseFailover, WaitMaxTtlRefusesGrantsUntilMaxTtlPassed) {
   EXPECT_EQ(f.refreshed().f[2], as_field(Mono(f.c) + seconds(5)));
   const Out refused = f.c.client(Acquire(kB, 2, 1));
   ASSERT_EQ(refused.count(MsgType::kDenied), 1u);
-  EXPECT_EQ(refused.sent(MsgType::kDenied)[0].error, ErrorCode::kNotReady);
+  // `blocked`, not `not_ready`: the leader is ready, the resource held back.
+  EXPECT_EQ(refused.sent(MsgType::kDenied)[0].error, ErrorCode::kBlocked);
   // Renewals of known leases are served meanwhile.
   EXPECT_EQ(f.c.client(Renew(kA, 1, f.lease, 2)).count(MsgType::kRenewed), 1u);
   f.c.advance(seconds(10) - nanoseconds(1));
-  EXPECT_EQ(f.c.client(Acquire(kB, 2, 2)).sent(MsgType::kDenied)[0].error, ErrorCode::kNotReady);
+  EXPECT_EQ(f.c.client(Acquire(kB, 2, 2)).sent(MsgType::kDenied)[0].error, ErrorCode::kBlocked);
   f.c.advance(nanoseconds(1));
   const Out ok = f.c.client(Acquire(kB, 2, 3));
   ASSERT_EQ(ok.count(MsgType::kGranted), 1u);
@@ -633,7 +634,7 @@ TEST(LeaseFailover, WaitMaxTtlAlsoBlocksTheFirstLeaderOfAFreshCore) {
   o.failover = FailoverPolicy::kWaitMaxTtl;
   Cluster c(1, Config(1, o));
   MakeReady(c);
-  EXPECT_EQ(c.client(Acquire(kA, 0, 1)).sent(MsgType::kDenied)[0].error, ErrorCode::kNotReady);
+  EXPECT_EQ(c.client(Acquire(kA, 0, 1)).sent(MsgType::kDenied)[0].error, ErrorCode::kBlocked);
   c.advance(seconds(10));
   EXPECT_EQ(c.client(Acquire(kA, 0, 2)).count(MsgType::kGranted), 1u);
 }

@@ -57,7 +57,10 @@ TEST(Presets, SafeAndNaiveAreOpposites) {
   EXPECT_EQ(naive.keying, LeaseKeying::kResource);
   EXPECT_TRUE(safe.fencing);
   EXPECT_FALSE(naive.fencing);
-  EXPECT_TRUE(safe.check_quorum);
+  EXPECT_EQ(safe.check_quorum, QuorumCheck::kDeadline);
+  EXPECT_EQ(naive.check_quorum, QuorumCheck::kOff);
+  EXPECT_TRUE(safe.sequencer.check);
+  EXPECT_FALSE(naive.sequencer.check);
   EXPECT_EQ(naive.failover, FailoverPolicy::kTrustLog);
 }
 
@@ -67,7 +70,7 @@ TEST(Registry, FindsTheRaftLeaseProtocol) {
   EXPECT_EQ(p, &raft_lease_protocol());
   EXPECT_EQ(find_protocol("nope"), nullptr);
   EXPECT_EQ(protocols().size(), 1u);
-  EXPECT_EQ(p->record_kinds().size(), 3u);
+  EXPECT_EQ(p->record_kinds().size(), 4u);
   auto disk = p->make_server_disk();
   ServerConfig cfg;
   cfg.self = 0;

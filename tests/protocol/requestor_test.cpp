@@ -542,6 +542,12 @@ TEST(Requestor, WorkChecksThenWrites) {
   EXPECT_EQ(m[0].resource, kRes);
   EXPECT_EQ(m[0].token, kLease);
   EXPECT_EQ(m[0].lease, kLease);
+  // The send is recorded with the write's id, for the write-latency metric.
+  const Record sent = Only(write, obs::kWriteSent);
+  EXPECT_EQ(sent.f[0], kRes);
+  EXPECT_EQ(sent.f[1], kLease);
+  EXPECT_EQ(sent.f[2], kLease);
+  EXPECT_EQ(sent.f[3], m[0].request_id);
 }
 
 TEST(Requestor, WriteGoesOutEvenIfTheDeadlinePassedAfterTheCheck) {
@@ -553,7 +559,9 @@ TEST(Requestor, WriteGoesOutEvenIfTheDeadlinePassedAfterTheCheck) {
   ASSERT_GT(h.d.now.mono, h.r.deadline());
   const Out write = h.d.fire_now(Requestor::kWorkWriteTimer);
   EXPECT_EQ(write.count(MsgType::kWrite), 1u);
-  EXPECT_TRUE(write.records.empty());
+  // Only the send is recorded: nothing about the lease changes.
+  ASSERT_EQ(write.records.size(), 1u);
+  EXPECT_EQ(write.records[0].kind, obs::kWriteSent);
 }
 
 TEST(Requestor, NoCheckPastTheDeadline) {
@@ -589,6 +597,34 @@ TEST(Requestor, RejectedWriteFencesTheHolder) {
   const Out o = h.d.deliver(r);
   EXPECT_EQ(Only(o, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kFenced));
   EXPECT_FALSE(h.r.believes_holding());
+}
+
+TEST(Requestor, WriteRejectedAsUnavailableKeepsTheLease) {
+  // Storage could not validate the lease in time: it says nothing about
+  // the lease, so the holder goes on (its next write may get through).
+  for (const ErrorCode e : {ErrorCode::kUnavailable, ErrorCode::kUnknownLease}) {
+    Harness h(WorkConfig());
+    h.grant();
+    h.d.fire(Requestor::kWorkCheckTimer);
+    const Message w = h.d.fire(Requestor::kWorkWriteTimer).sent(MsgType::kWrite)[0];
+    Message r;
+    r.reset(MsgType::kWriteReply, kStorage, kSelf);
+    r.resource = w.resource;
+    r.token = w.token;
+    r.lease = w.lease;
+    r.request_id = w.request_id;
+    r.success = false;
+    r.error = e;
+    const Out o = h.d.deliver(r);
+    if (e == ErrorCode::kUnavailable) {
+      EXPECT_TRUE(o.records.empty());
+      EXPECT_TRUE(h.r.believes_holding());
+    } else {
+      // The core said the lease is not current: it is gone.
+      EXPECT_EQ(Only(o, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kFenced));
+      EXPECT_FALSE(h.r.believes_holding());
+    }
+  }
 }
 
 TEST(Requestor, AcceptedWriteChangesNothing) {

@@ -151,8 +151,19 @@ std::vector<BadCase> bad_cases() {
        {"x.json: /protocol/knobs/anchor: expected one of \"send\", \"receipt\", found \"sent\" "
         "(did you mean \"send\"?)"}},
       {"KnobBool",
+       doc(R"("protocol": {"knobs": {"fencing": "yes"}})"),
+       {"x.json: /protocol/knobs/fencing: expected true or false, found \"yes\""}},
+      {"KnobQuorumWord",
        doc(R"("protocol": {"knobs": {"check_quorum": "yes"}})"),
-       {"x.json: /protocol/knobs/check_quorum: expected true or false, found \"yes\""}},
+       {"x.json: /protocol/knobs/check_quorum: expected one of \"off\", \"tick\", \"deadline\", "
+        "found \"yes\""}},
+      {"KnobQuorumType",
+       doc(R"("protocol": {"knobs": {"check_quorum": 1}})"),
+       {"x.json: /protocol/knobs/check_quorum: expected true, false, \"off\", \"tick\" or "
+        "\"deadline\", found 1"}},
+      {"KnobSequencerWindow",
+       doc(R"("protocol": {"knobs": {"sequencer": {"check": true, "window": "0s"}}})"),
+       {"x.json: /protocol/knobs/sequencer/window: expected a positive duration, found \"0s\""}},
       {"KnobUnknown",
        doc(R"("protocol": {"knobs": {"fenceing": true}})"),
        {"x.json: /protocol/knobs/fenceing: unknown key \"fenceing\" (did you mean \"fencing\"?)"}},

@@ -57,7 +57,7 @@ class ResultsCsv(unittest.TestCase):
             "verdict": "object", "end": "object", "failures": "int64", "overlap": "int64",
             "stale_write": "int64", "latent_overlap": "int64", "events": "int64",
             "availability": "float64", "knob.fencing": "bool",
-            "knob.check_quorum": "bool", "knob.margin.drift_ppm": "int64",
+            "knob.check_quorum": "object", "knob.margin.drift_ppm": "int64",
             "knob.anchor": "object", "preset": "object", "random_faults": "object",
             "replay": "object",
         }

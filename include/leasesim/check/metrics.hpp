@@ -23,7 +23,7 @@ struct ResourceMetrics {
 };
 
 struct Metrics {
-  uint64_t grants = 0;          // leases granted by the core (its record)
+  uint64_t grants = 0;          // leases granted on the core's record, each once
   uint64_t beliefs = 0;         // holds begun by requestors
   uint64_t elections = 0;       // times a server became leader
   uint64_t leader_crashes = 0;
@@ -33,6 +33,7 @@ struct Metrics {
   Distribution acquire_latency; // want -> belief begins
   Distribution handoff_gap;     // end of one holder's belief -> next holder's begins (someone waiting)
   Distribution failover;        // leader crash -> a new leader is ready
+  Distribution write_latency;   // holder sends a write -> storage accepts it
   std::vector<ResourceMetrics> resources;
   double availability = 1.0;    // over all resources: sum held / (sum held + sum wanted_free)
 };

@@ -6,7 +6,9 @@
 // with the log-up-to-date rule, at most one vote per term (durable). With
 // check_quorum a follower that heard from a live leader within the minimum
 // election timeout ignores vote requests (leader stickiness), and a leader
-// that has not heard from a majority within that time steps down.
+// that has not heard from a majority within that time steps down: on a
+// tick every election_min (`tick`, etcd), or exactly at its last majority
+// contact + election_min (`deadline`; see QuorumCheck and docs/protocol.md).
 //
 // Replication: the leader appends a no-op on election and serves lease
 // requests only once that no-op is applied ("ready"), so its table reflects
@@ -23,7 +25,19 @@
 // docs/protocol.md, with the variants of LeaseOptions. The leader tracks each
 // lease's expiry on its own clock (options.leader_clock) and logs an EXPIRE
 // entry when it passes without renewal. A new leader refreshes every lease
-// in its table according to options.failover before serving.
+// in its table according to options.failover before serving. VALIDATE
+// (sequencer checking) is logged and answered at commit with a validity
+// window during which this leader grants the resource to no one.
+//
+// Recording (obs::kLeaseGranted/Renewed/Freed): a leader records every lease
+// change it applies, including the earlier-term entries a new leader
+// commits with its no-op (before it is ready). A committed change can so be
+// recorded twice (a leader applies and records it, then dies before anyone
+// else learns it committed; the next leader applies it again), never zero
+// times: the first server to apply a committed entry is always a leader.
+// Each record therefore carries the entry's log index, and observers keep
+// only the first record of an index (per resource, indices of first records
+// only grow: docs/trace-format.md).
 #pragma once
 
 #include <cstdint>
@@ -47,9 +61,9 @@ struct ServerConfig {
   Duration election_min = milliseconds(150);
   Duration election_max = milliseconds(300);
   Duration heartbeat = milliseconds(50);
-  Duration max_ttl = seconds(10);        // largest ttl a requestor may ask for
-  uint32_t snapshot_threshold = 4096;    // applied entries between compactions
-  uint32_t max_append_entries = 64;      // entries per AppendEntries
+  Duration max_ttl = seconds(10);      // largest ttl a requestor may ask for
+  uint32_t snapshot_threshold = 4096;  // applied entries between compactions
+  uint32_t max_append_entries = 64;    // entries per AppendEntries
 };
 
 // What a server keeps on disk: Raft's persistent state.
@@ -63,7 +77,9 @@ struct ServerDisk final : DurableState {
 namespace raft_obs {
 inline constexpr uint16_t kVote = obs::kProtocolPrivate + 0;      // term, candidate, granted
 inline constexpr uint16_t kStepDown = obs::kProtocolPrivate + 1;  // term, reason(StepDownReason)
-inline constexpr uint16_t kReject = obs::kProtocolPrivate + 2;    // request type, resource, error, lease
+inline constexpr uint16_t kReject =
+    obs::kProtocolPrivate + 2;  // request type, resource, error, lease
+inline constexpr uint16_t kValidated = obs::kProtocolPrivate + 3;  // resource, lease, valid, window
 }  // namespace raft_obs
 
 enum class StepDownReason : uint8_t { kHigherTerm, kLostQuorum, kCount };
@@ -93,8 +109,11 @@ class LeaseServer final : public Node {
     LogIndex next = 1;
     LogIndex match = 0;
     bool probing = true;
-    bool heard = false;           // since the last quorum check
-    TimePoint last_sent;          // last AppendEntries/snapshot (local mono)
+    bool heard = false;   // since the last quorum check
+    TimePoint last_sent;  // last AppendEntries/snapshot (local mono)
+    // Send stamp (local mono) of the latest append this follower answered
+    // in this term: it had heard from us by then (QuorumCheck::kDeadline).
+    TimePoint acked_stamp = TimePoint::min();
   };
   // Leader-only, per resource.
   struct LeaderLease {
@@ -115,6 +134,9 @@ class LeaseServer final : public Node {
   void on_request_vote(const Message& m, const LocalClocks& now, Effects& out);
   void on_vote_reply(const Message& m, const LocalClocks& now, Effects& out);
   void on_quorum_check(const LocalClocks& now, Effects& out);
+  // kDeadline: when this leader must stop acting as one (local mono): its
+  // last majority contact + election_min.
+  TimePoint quorum_deadline() const;
   bool observe_term(const Message& m, const LocalClocks& now, Effects& out);
 
   // Replication (lease_server_replication.cpp).
@@ -134,6 +156,12 @@ class LeaseServer final : public Node {
   void on_acquire(const Message& m, const LocalClocks& now, Effects& out);
   void on_renew(const Message& m, const LocalClocks& now, Effects& out);
   void on_release(const Message& m, const LocalClocks& now, Effects& out);
+  void on_validate(const Message& m, const LocalClocks& now, Effects& out);
+  // Records an earlier-term entry applied before this leader is ready.
+  void record_replayed(const LogEntry& e, LogIndex index, ApplyOutcome outcome, LeaseId prior_lease,
+                       const LocalClocks& now, Effects& out);
+  void answer_validation(const LogEntry& e, ApplyOutcome outcome, const LocalClocks& now,
+                         Effects& out);
   void on_applied(const LogEntry& e, LogIndex index, ApplyOutcome outcome, LeaseId prior_lease,
                   const LocalClocks& now, Effects& out);
   void on_ready(const LocalClocks& now, Effects& out);
@@ -166,7 +194,11 @@ class LeaseServer final : public Node {
   // Leader state; `epoch_` invalidates timers of earlier leaderships.
   uint64_t epoch_ = 0;
   bool ready_ = false;
+  TimePoint leader_since_;  // local mono, at become_leader
+  // No grant before these (leader clock): for every resource (a new
+  // leader's wait) and per resource (lock-delay, validity windows).
   TimePoint grants_blocked_until_ = TimePoint::min();
+  std::vector<TimePoint> grant_block_;
   std::vector<Peer> peers_;
   std::vector<LeaderLease> leases_;
 };

@@ -16,17 +16,18 @@ struct LeaseSlot {
   NodeId holder = kInvalidNode;
   uint64_t token = 0;
   Duration ttl;
-  TimePoint wall_expiry;     // as last logged (grant or renew)
-  uint64_t request_id = 0;   // of the grant
+  TimePoint wall_expiry;    // as last logged (grant or renew)
+  uint64_t request_id = 0;  // of the grant
 };
 
 enum class ApplyOutcome : uint8_t {
-  kNone,        // no-op entry
+  kNone,  // no-op entry
   kGranted,
   kRenewed,
-  kReleased,    // freed by release
-  kExpired,     // freed by expiry
-  kIgnored,     // the entry no longer matches the table (e.g. lease gone)
+  kReleased,   // freed by release
+  kExpired,    // freed by expiry
+  kIgnored,    // the entry no longer matches the table (e.g. lease gone)
+  kValidated,  // validate: the lease is the resource's current one (no change)
 };
 
 class LeaseTable {

@@ -14,11 +14,18 @@
 //   kRedirect  server->requestor: leader_hint (kInvalidNode = unknown), request_id
 //   kRequestVote     term, index=last log index, log_term=last log term
 //   kVoteReply       term, success=granted
-//   kAppendEntries   term, index=prev index, log_term=prev term, commit, entries
-//   kAppendReply     term, success, index=match index (success) or hint (reject)
-//   kInstallSnapshot term, index=snapshot index, log_term=snapshot term, snapshot
+//   kAppendEntries   term, index=prev index, log_term=prev term, commit, entries,
+//                    stamp=the leader's monotonic clock at the send
+//   kAppendReply     term, success, index=match index (success) or hint (reject),
+//                    stamp=echo of the answered message's stamp
+//   kInstallSnapshot term, index=snapshot index, log_term=snapshot term, snapshot, stamp
 //   kWrite     requestor->storage: resource, token, lease, request_id
-//   kWriteReply storage->requestor: resource, token, success, request_id
+//   kWriteReply storage->requestor: resource, token, lease, success, error, request_id
+//   kValidate  storage->server: resource, lease, token, request_id
+//   kValidated server->storage: resource, lease, token, request_id, success,
+//              ttl=validity window (success), error (no success)
+// A server answers kValidate like a client request: kRedirect from a
+// follower, kDenied(not_ready) from a leader that is not ready.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +51,8 @@ enum class MsgType : uint16_t {
   kInstallSnapshot,
   kWrite,
   kWriteReply,
+  kValidate,
+  kValidated,
   kCount,
 };
 extern const char* const kMsgTypeNames[];
@@ -51,7 +60,10 @@ inline const char* to_string(MsgType t) {
   return kMsgTypeNames[static_cast<int>(t)];
 }
 
-enum class EntryType : uint8_t { kNoop, kGrant, kRenew, kRelease, kExpire, kCount };
+// kValidate: a sequencer check (storage asks whether `lease` is current);
+// it changes nothing in the table, but its commit makes the answer
+// linearizable and tells later leaders a window may be open.
+enum class EntryType : uint8_t { kNoop, kGrant, kRenew, kRelease, kExpire, kValidate, kCount };
 extern const char* const kEntryTypeNames[];
 
 // A replicated log entry. Its index is its position in the log.
@@ -59,9 +71,9 @@ struct LogEntry {
   Term term = 0;
   EntryType type = EntryType::kNoop;
   ResourceId resource = kNoResource;
-  NodeId holder = kInvalidNode;  // grant: the requestor
-  LeaseId lease = kNoLease;      // renew/release/expire: the lease (0 = by resource)
-  Duration ttl;                  // grant/renew
+  NodeId holder = kInvalidNode;  // grant: the requestor; validate: the storage node
+  LeaseId lease = kNoLease;      // renew/release/expire/validate: the lease (0 = by resource)
+  Duration ttl;                  // grant/renew; validate: the validity window
   TimePoint wall_expiry;         // grant/renew: the writing leader's wall clock + ttl
   uint64_t request_id = 0;       // grant/renew/release: for the reply
 };
@@ -96,6 +108,7 @@ struct Message {
   Term log_term = 0;
   LogIndex commit = 0;
   bool success = false;
+  TimePoint stamp;  // AppendEntries/InstallSnapshot send time (leader mono), echoed
   std::vector<LogEntry> entries;
   std::vector<LeaseRecord> snapshot;
 

@@ -9,17 +9,32 @@
 //   kLeaderReady   term                                  leader serves requests
 //   kCommitted     index, term, digest                   server applied entry
 //   kSnapshot      index, term                           server installed a snapshot
-//   kLeaseGranted  resource, lease, holder, token, ttl   leader: lease now in the core's record
-//   kLeaseRenewed  resource, lease, expiry(local), ttl   leader extended a lease
+//   kLeaseGranted  resource, lease, holder, token, ttl, index
+//                                                        leader: lease now in the core's record
+//   kLeaseRenewed  resource, lease, expiry(local), ttl, index
+//                                                        leader extended a lease
 //   kLeaseRefreshed resource, lease, expiry(local)       new leader refreshed a known lease
-//   kLeaseFreed    resource, lease, reason(FreeReason)   leader: resource grantable again
+//   kLeaseFreed    resource, lease, reason(FreeReason), index
+//                                                        leader: resource grantable again
 //   kWant          resource                              requestor starts trying to acquire
 //   kBeliefBegin   resource, lease, token, deadline(local), clock(ClockKind)
 //   kBeliefExtend  resource, lease, deadline(local)
 //   kBeliefEnd     resource, lease, reason(BeliefEndReason)
 //   kWorkCheck     resource, lease, token                holder checked its lease before a write
-//   kWriteAccepted resource, token, writer(node), lease  storage accepted a write
-//   kWriteRejected resource, token, writer(node), lease, highest
+//   kWriteSent     resource, lease, token, write         holder sent a write (id `write`)
+//   kWriteAccepted resource, token, writer(node), lease, write
+//                                                        storage accepted a write
+//   kWriteRejected resource, token, writer(node), lease, highest, reason(ErrorCode)
+//
+// `index` of the lease records is the log index of the committed entry
+// that made the change, or 0 for a change that is not a committed entry (a
+// memory renewal, an immediate grant's promise). A committed change may be
+// recorded more than once (a leader applies and records it, then dies
+// before anyone else learns it committed, and the next leader applies it
+// again); observers keep the first record of each index. Per resource the
+// index of a first record is always above every index recorded before, so
+// "skip a record whose index is not above the highest seen on its
+// resource" is exact (docs/trace-format.md).
 //
 // A holder's belief is "I hold `lease` on `resource` until my `clock` reads
 // `deadline`". The checker turns that into true time with the node's clock
@@ -65,7 +80,8 @@ inline constexpr uint16_t kBeliefEnd = kind_range::kProtocol + 11;
 inline constexpr uint16_t kWorkCheck = kind_range::kProtocol + 12;
 inline constexpr uint16_t kWriteAccepted = kind_range::kProtocol + 13;
 inline constexpr uint16_t kWriteRejected = kind_range::kProtocol + 14;
-inline constexpr uint16_t kEnd = kind_range::kProtocol + 15;
+inline constexpr uint16_t kWriteSent = kind_range::kProtocol + 15;
+inline constexpr uint16_t kEnd = kind_range::kProtocol + 16;
 // Kinds from kProtocolPrivate on belong to individual protocols.
 inline constexpr uint16_t kProtocolPrivate = kind_range::kProtocol + 0x40;
 }  // namespace obs

@@ -29,16 +29,17 @@ enum class MarginKind : uint8_t {
 
 // Whether a renewal is replicated before RENEWED is sent.
 enum class RenewalPath : uint8_t {
-  kLogged,  // RENEW entry committed, then RENEWED (the seed's "every lease operation is a log entry")
+  kLogged,  // RENEW entry committed, then RENEWED (the seed's "every lease operation is a log
+            // entry")
   kMemory,  // the leader extends in memory and answers at once (etcd)
 };
 
 // What a new leader does with the leases it finds in the log.
 enum class FailoverPolicy : uint8_t {
-  kExtendTtl,             // expiry = now + ttl for every known lease (seed)
-  kExtendTtlPlusElection, // expiry = now + ttl + election timeout max (etcd)
-  kWaitMaxTtl,            // refresh as kExtendTtl and grant nothing new for max ttl (Chubby)
-  kTrustLog,              // keep the wall-clock expiry the old leader logged (unsafe with skew)
+  kExtendTtl,              // expiry = now + ttl for every known lease (seed)
+  kExtendTtlPlusElection,  // expiry = now + ttl + election timeout max (etcd)
+  kWaitMaxTtl,             // refresh as kExtendTtl and grant nothing new for max ttl (Chubby)
+  kTrustLog,               // keep the wall-clock expiry the old leader logged (unsafe with skew)
 };
 
 // When a grant is answered.
@@ -53,6 +54,34 @@ enum class LeaseKeying : uint8_t {
   kResource,  // resource name only: a delayed request can hit a newer lease
 };
 
+// How a leader decides it has lost its majority (CheckQuorum), and whether
+// followers ignore disruptive candidates (leader stickiness).
+enum class QuorumCheck : uint8_t {
+  kOff,       // no step-down without a higher term; no stickiness
+  kTick,      // etcd: every election_min, step down unless a majority replied
+              // since the previous check (so up to 2 x election_min after the
+              // last majority contact); followers that know a leader and heard
+              // from it within election_min ignore vote requests
+  kDeadline,  // step down exactly at last majority contact + election_min on
+              // the leader's monotonic clock, contact anchored at the *send*
+              // of the acknowledged append; memory renewals are refused past
+              // it; a server ignores vote requests for election_min after it
+              // last heard a leader or restarted (unless it never adopted a
+              // term, so never answered a leader) (docs/protocol.md)
+};
+
+// Sequencer checking (Chubby's CheckSequencer): storage asks the core
+// whether a write's lease is still the resource's current lease before it
+// accepts the write. A positive answer is logged and carries a validity
+// window: the leader that answers grants the resource to no one before
+// window has passed on its lease clock (and every new leader waits window
+// after it becomes ready), while storage accepts writes of that lease only
+// until send + window minus its drift margin on its own monotonic clock.
+struct SequencerOptions {
+  bool check = false;
+  Duration window = milliseconds(500);
+};
+
 struct HolderMargin {
   MarginKind kind = MarginKind::kNone;
   Duration fixed = Duration::zero();
@@ -65,9 +94,15 @@ struct LeaseOptions {
   RenewalPath renewals = RenewalPath::kLogged;
   FailoverPolicy failover = FailoverPolicy::kExtendTtl;
   GrantReply grant_reply = GrantReply::kAfterCommit;
-  bool check_quorum = false;
+  QuorumCheck check_quorum = QuorumCheck::kOff;
   LeaseKeying keying = LeaseKeying::kLeaseId;
   bool fencing = false;
+  // Chubby's lock-delay: after a lease is freed by *expiry* (not by release)
+  // the core grants that resource to no one for this long (on its lease
+  // clock); a new leader, which cannot tell when earlier expiries happened,
+  // grants nothing for this long after it becomes ready. Zero: off.
+  Duration lock_delay = Duration::zero();
+  SequencerOptions sequencer;
   // Which clock the leader measures lease expiry on and the holder its
   // belief on. The seed says the leader uses a monotonic clock.
   ClockKind leader_clock = ClockKind::kMonotonic;
@@ -90,5 +125,6 @@ const char* to_string(FailoverPolicy v);
 const char* to_string(GrantReply v);
 const char* to_string(LeaseKeying v);
 const char* to_string(ClockKind v);
+const char* to_string(QuorumCheck v);
 
 }  // namespace leasesim

@@ -11,7 +11,7 @@ namespace leasesim {
 using ResourceId = uint32_t;  // dense, 0..resources-1
 using LeaseId = uint64_t;     // 0 = no lease
 using Term = uint64_t;
-using LogIndex = uint64_t;    // 1-based; 0 = before the first entry
+using LogIndex = uint64_t;  // 1-based; 0 = before the first entry
 
 inline constexpr ResourceId kNoResource = UINT32_MAX;
 inline constexpr LeaseId kNoLease = 0;
@@ -25,6 +25,9 @@ enum class ErrorCode : uint8_t {
   kNotHolder,     // renew/release: the lease belongs to someone else
   kExpired,       // renew: the lease has already expired at the leader
   kStaleToken,    // storage: fencing token older than one already seen
+  kBlocked,       // acquire: the core holds the resource back (lock-delay,
+                  // a sequencer validity window, a new leader's wait)
+  kUnavailable,   // storage: the write's lease could not be validated in time
   kCount,
 };
 extern const char* const kErrorCodeNames[];

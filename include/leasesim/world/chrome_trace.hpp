@@ -114,6 +114,10 @@ class ChromeTraceWriter final : public TraceSink {
   std::vector<Interval> beliefs_, core_;
   std::vector<PendingViolation> violations_;
   std::vector<CoreOpen> core_open_;
+  // Per resource: highest log index of a lease record drawn; a record at or
+  // below it repeats a committed change (protocol/observations.hpp).
+  std::vector<uint64_t> last_change_;
+  bool repeated_change(uint64_t resource, uint64_t index);
   std::vector<Span> roles_;           // per node: current role or "crashed"
   std::vector<uint8_t> is_server_;    // per node
   std::vector<int64_t> offset_;       // per node: last offset written to the counter

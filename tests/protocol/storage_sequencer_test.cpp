@@ -1,0 +1,245 @@
+// Storage with sequencer checking: it validates a write's lease with the
+// core before accepting it, as a client (redirects, resends, fresh
+// attempts), accepts within the answer's validity window anchored at its
+// own send and shortened by the drift margin, and answers later writes of
+// the lease from that window.
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+#include "leasesim/protocol/storage.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::Driver;
+using testing::Out;
+
+constexpr NodeId kStorage = 50;
+constexpr NodeId kAlice = 100;
+constexpr NodeId kBob = 101;
+constexpr ResourceId kRes = 0;
+constexpr Duration kWindow = milliseconds(400);
+
+StorageConfig Config(HolderMargin margin = HolderMargin{}) {
+  StorageConfig c(kStorage, 2, true);
+  c.sequencer = SequencerOptions{true, kWindow};
+  c.servers = {0, 1, 2};
+  c.margin = margin;
+  return c;
+}
+
+Message Write(NodeId from, uint64_t token, uint64_t req) {
+  Message m;
+  m.reset(MsgType::kWrite, from, kStorage);
+  m.resource = kRes;
+  m.token = token;
+  m.lease = token;
+  m.request_id = req;
+  return m;
+}
+
+Message Answer(const Message& v, bool valid, Duration window = kWindow) {
+  Message m;
+  m.reset(MsgType::kValidated, v.to, kStorage);
+  m.resource = v.resource;
+  m.lease = v.lease;
+  m.token = v.token;
+  m.request_id = v.request_id;
+  m.success = valid;
+  if (valid)
+    m.ttl = window;
+  else
+    m.error = ErrorCode::kUnknownLease;
+  return m;
+}
+
+struct Fixture {
+  explicit Fixture(HolderMargin margin = HolderMargin{}) : s(Config(margin), disk, Rng(3)), d(&s) {
+    d.advance(seconds(1));
+    d.start();
+  }
+  // Sends a write and returns the VALIDATE it caused (a failure if none).
+  Message write_asks(NodeId from, uint64_t token, uint64_t req) {
+    const Out o = d.deliver(Write(from, token, req));
+    EXPECT_EQ(o.count_records(obs::kWriteAccepted), 0u);
+    const auto v = o.sent(MsgType::kValidate);
+    EXPECT_EQ(v.size(), 1u);
+    return v.empty() ? Message{} : v[0];
+  }
+  StorageDisk disk;
+  Storage s;
+  Driver d;
+};
+
+TEST(StorageSequencer, AWriteWaitsForAValidAnswerAndIsThenAccepted) {
+  Fixture f;
+  const Message v = f.write_asks(kAlice, 5, 1);
+  EXPECT_EQ(v.resource, kRes);
+  EXPECT_EQ(v.lease, 5u);
+  EXPECT_EQ(v.token, 5u);
+  EXPECT_LT(v.to, 3u);
+  EXPECT_EQ(f.s.pending_writes(), 1u);
+  f.d.advance(milliseconds(30));
+  const Out o = f.d.deliver(Answer(v, true));
+  ASSERT_EQ(o.count_records(obs::kWriteAccepted), 1u);
+  EXPECT_EQ(o.recs(obs::kWriteAccepted)[0].f[4], 1u);  // the write's id
+  ASSERT_EQ(o.count(MsgType::kWriteReply), 1u);
+  EXPECT_TRUE(o.sent(MsgType::kWriteReply)[0].success);
+  EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].to, kAlice);
+  EXPECT_EQ(f.s.pending_writes(), 0u);
+  EXPECT_EQ(f.disk.highest[kRes], 5u);
+}
+
+TEST(StorageSequencer, WritesOfAValidatedLeaseAreAcceptedWithoutAskingUntilTheWindowEnds) {
+  Fixture f;
+  const Message v = f.write_asks(kAlice, 5, 1);
+  const TimePoint sent = f.d.now.mono;
+  f.d.advance(milliseconds(30));
+  f.d.deliver(Answer(v, true));
+  // Counted from the send of VALIDATE, not from the answer.
+  f.d.now.mono = sent + kWindow - nanoseconds(1);
+  const Out cached = f.d.deliver(Write(kAlice, 5, 2));
+  EXPECT_EQ(cached.count_records(obs::kWriteAccepted), 1u);
+  EXPECT_EQ(cached.count(MsgType::kValidate), 0u);
+  f.d.advance(nanoseconds(1));
+  f.write_asks(kAlice, 5, 3);
+}
+
+TEST(StorageSequencer, TheWindowIsShortenedByTheDriftMargin) {
+  Fixture f(HolderMargin{MarginKind::kDriftBound, Duration::zero(), 2000});
+  const Message v = f.write_asks(kAlice, 5, 1);
+  const TimePoint sent = f.d.now.mono;
+  // 2000 ppm of 400ms is 800us.
+  f.d.now.mono = sent + kWindow - microseconds(800);
+  const Out late = f.d.deliver(Answer(v, true));
+  EXPECT_EQ(late.count_records(obs::kWriteAccepted), 0u);
+  EXPECT_EQ(late.count(MsgType::kValidate), 1u) << "a fresh attempt";
+}
+
+TEST(StorageSequencer, AnAnswerAfterItsWindowStartsAFreshAttemptAndFinallyGivesUp) {
+  Fixture f;
+  Message v = f.write_asks(kAlice, 5, 1);
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    f.d.advance(kWindow);  // the answer comes too late (a pause, a slow link)
+    const Out o = f.d.deliver(Answer(v, true));
+    EXPECT_EQ(o.count_records(obs::kWriteAccepted), 0u);
+    if (attempt < 3) {
+      ASSERT_EQ(o.count(MsgType::kValidate), 1u);
+      const Message next = o.sent(MsgType::kValidate)[0];
+      EXPECT_NE(next.request_id, v.request_id) << "a new anchor needs a new request";
+      v = next;
+      continue;
+    }
+    ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
+    EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kUnavailable));
+    EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].error, ErrorCode::kUnavailable);
+  }
+  EXPECT_EQ(f.s.validations_in_flight(), 0u);
+  EXPECT_EQ(f.s.pending_writes(), 0u);
+}
+
+TEST(StorageSequencer, AnAnswerToAnEarlierAttemptIsIgnored) {
+  Fixture f;
+  const Message first = f.write_asks(kAlice, 5, 1);
+  f.d.advance(kWindow);
+  const Out resend = f.d.fire(Storage::kResendTimer);
+  ASSERT_EQ(resend.count(MsgType::kValidate), 1u);
+  const Message second = resend.sent(MsgType::kValidate)[0];
+  ASSERT_NE(second.request_id, first.request_id);
+  // The old answer's window began before the new send.
+  EXPECT_TRUE(f.d.deliver(Answer(first, true)).msgs.empty());
+  EXPECT_EQ(f.d.deliver(Answer(second, true)).count_records(obs::kWriteAccepted), 1u);
+}
+
+TEST(StorageSequencer, ANegativeAnswerRejectsTheWrite) {
+  Fixture f;
+  const Message v = f.write_asks(kAlice, 5, 1);
+  const Out o = f.d.deliver(Answer(v, false));
+  ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
+  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kUnknownLease));
+  EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].error, ErrorCode::kUnknownLease);
+  EXPECT_EQ(f.disk.highest[kRes], 0u);
+}
+
+TEST(StorageSequencer, WritesOfOneLeaseShareAValidationAndOthersGetTheirOwn) {
+  Fixture f;
+  const Message v5 = f.write_asks(kAlice, 5, 1);
+  EXPECT_EQ(f.d.deliver(Write(kAlice, 5, 2)).count(MsgType::kValidate), 0u);
+  const Message v9 = f.write_asks(kBob, 9, 3);
+  EXPECT_EQ(f.s.pending_writes(), 3u);
+  // Lease 9 is current: bob's write is accepted; alice's answer comes
+  // after it, and fencing rejects her token 5 at acceptance.
+  EXPECT_EQ(f.d.deliver(Answer(v9, true)).count_records(obs::kWriteAccepted), 1u);
+  const Out late = f.d.deliver(Answer(v5, true));
+  EXPECT_EQ(late.count_records(obs::kWriteRejected), 2u);
+  EXPECT_EQ(late.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kStaleToken));
+}
+
+TEST(StorageSequencer, AnOlderLeaseThanAValidatedOneIsRejectedWithoutAsking) {
+  Fixture f;
+  f.d.deliver(Answer(f.write_asks(kBob, 9, 1), true));
+  StorageConfig unfenced = Config();
+  unfenced.fencing = false;
+  StorageDisk disk;
+  Storage s(unfenced, disk, Rng(3));
+  Driver d(&s);
+  d.start();
+  Message v = d.deliver(Write(kBob, 9, 1)).sent(MsgType::kValidate)[0];
+  d.deliver(Answer(v, true));
+  const Out o = d.deliver(Write(kAlice, 5, 2));
+  EXPECT_EQ(o.count(MsgType::kValidate), 0u);
+  ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
+  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kUnknownLease));
+}
+
+TEST(StorageSequencer, FollowsRedirectsAndResendsToTheNextServer) {
+  Fixture f;
+  const Message v = f.write_asks(kAlice, 5, 1);
+  Message redirect;
+  redirect.reset(MsgType::kRedirect, v.to, kStorage);
+  redirect.request_id = v.request_id;
+  redirect.leader_hint = (v.to + 1) % 3;
+  const Out o = f.d.deliver(redirect);
+  ASSERT_EQ(o.count(MsgType::kValidate), 1u);
+  const Message again = o.sent(MsgType::kValidate)[0];
+  EXPECT_EQ(again.to, redirect.leader_hint);
+  EXPECT_EQ(again.request_id, v.request_id) << "same request, same anchor";
+  // No answer: after window / 4 the next server is asked.
+  const Out resend = f.d.fire(Storage::kResendTimer);
+  ASSERT_EQ(resend.count(MsgType::kValidate), 1u);
+  EXPECT_EQ(resend.sent(MsgType::kValidate)[0].to, (again.to + 1) % 3);
+  EXPECT_EQ(resend.sent(MsgType::kValidate)[0].request_id, v.request_id);
+  // A redirect to nobody waits for the resend timer.
+  redirect.leader_hint = kInvalidNode;
+  EXPECT_TRUE(f.d.deliver(redirect).msgs.empty());
+}
+
+TEST(StorageSequencer, ARestartedStorageNeverMatchesAnAnswerFromItsPreviousLife) {
+  StorageDisk disk;
+  Message old;
+  {
+    Storage s(Config(), disk, Rng(3));
+    Driver d(&s);
+    d.start();
+    old = d.deliver(Write(kAlice, 5, 1)).sent(MsgType::kValidate)[0];
+  }
+  Storage again(Config(), disk, Rng(3));
+  Driver d(&again);
+  d.start();
+  const Message fresh = d.deliver(Write(kAlice, 5, 1)).sent(MsgType::kValidate)[0];
+  EXPECT_NE(fresh.request_id, old.request_id);
+  EXPECT_TRUE(d.deliver(Answer(old, true)).records.empty());
+  EXPECT_EQ(again.pending_writes(), 1u);
+}
+
+TEST(StorageSequencer, FencingStillRejectsALowerTokenAtOnce) {
+  Fixture f;
+  f.d.deliver(Answer(f.write_asks(kBob, 9, 1), true));
+  const Out o = f.d.deliver(Write(kAlice, 5, 2));
+  EXPECT_EQ(o.count(MsgType::kValidate), 0u);
+  ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
+  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kStaleToken));
+}
+
+}  // namespace
+}  // namespace leasesim
