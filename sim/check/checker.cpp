@@ -27,6 +27,7 @@ std::string resource_name(const TraceSchema* schema, ResourceId r) {
 Checker::Checker(const CheckerSetup& setup)
     : setup_(setup),
       resources_(setup.resources),
+      begins_(setup.resources),
       open_by_node_(setup.clocks.size()),
       wants_(setup.clocks.size()) {
   metrics_.resources.resize(setup.resources);
@@ -174,7 +175,8 @@ void Checker::observe(const Record& r) {
     case obs::kCommitted: {
       const LogIndex index = r.f[0];
       const uint64_t digest = r.f[2] == kUnknownDigest ? 1 : r.f[2];
-      if (index >= committed_.size()) committed_.resize(std::max<size_t>(index + 1, committed_.size() * 2), kUnknownDigest);
+      if (index >= committed_.size())
+        committed_.resize(std::max<size_t>(index + 1, committed_.size() * 2), kUnknownDigest);
       uint64_t& known = committed_[index];
       if (known == kUnknownDigest) {
         known = digest;
@@ -222,8 +224,7 @@ void Checker::observe(const Record& r) {
         v.first_lease = b.lease;
         v.summary = node_name(setup_.schema, b.holder) + " still believes it holds " +
                     resource_name(setup_.schema, res) + " (lease " + std::to_string(b.lease) +
-                    ") for " + format_duration_short(b.end - r.time) +
-                    " after the core freed it";
+                    ") for " + format_duration_short(b.end - r.time) + " after the core freed it";
         report(std::move(v), res);
         track(violations_.size() - 1, id, kNoBelief);
       }
@@ -234,45 +235,9 @@ void Checker::observe(const Record& r) {
       if (res < resources_.size()) remember(res, r);
       return;
     }
-    case obs::kWriteAccepted: {
-      const ResourceId res = static_cast<ResourceId>(r.f[0]);
-      if (res >= resources_.size()) return;
-      ++metrics_.writes_accepted;
-      remember(res, r);
-      ResourceState& rs = resources_[res];
-      const uint64_t token = r.f[1];
-      const NodeId writer = static_cast<NodeId>(r.f[2]);
-      const LeaseId lease = r.f[3];
-      bool stale = false;
-      std::string why;
-      if (rs.latest_holder != kInvalidNode && rs.latest_holder != writer &&
-          rs.latest_lease != lease) {
-        stale = true;
-        why = "its lease had passed to " + node_name(setup_.schema, rs.latest_holder) +
-              " (lease " + std::to_string(rs.latest_lease) + ")";
-      } else if (token < rs.highest_accepted) {
-        stale = true;
-        why = "token " + std::to_string(token) + " is below the " +
-              std::to_string(rs.highest_accepted) + " already accepted";
-      }
-      rs.highest_accepted = std::max(rs.highest_accepted, token);
-      if (stale) {
-        ++metrics_.stale_writes;
-        Violation v;
-        v.kind = ViolationKind::kStaleWrite;
-        v.detected = v.from = v.to = r.time;
-        v.resource = res;
-        v.first = writer;
-        v.second = rs.latest_holder;
-        v.first_lease = lease;
-        v.second_lease = rs.latest_lease;
-        v.summary = "storage accepted a write to " + resource_name(setup_.schema, res) +
-                    " from " + node_name(setup_.schema, writer) + " with token " +
-                    std::to_string(token) + ": " + why;
-        report(std::move(v), res);
-      }
+    case obs::kWriteAccepted:
+      write_accepted(r);
       return;
-    }
     case obs::kWriteRejected: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
       ++metrics_.writes_rejected;
@@ -328,8 +293,7 @@ void Checker::belief_begin(const Record& r) {
     if (rs.open.empty()) {
       const TimePoint free_from = std::max(rs.wanted_since, rs.last_end);
       if (r.time > free_from) metrics_.resources[res].wanted_free += r.time - free_from;
-      if (rs.last_holder != kInvalidNode && rs.last_holder != r.node &&
-          w.since <= rs.last_end)
+      if (rs.last_holder != kInvalidNode && rs.last_holder != r.node && w.since <= rs.last_end)
         handoff_samples_.push_back((r.time - rs.last_end).ns());
     }
   }
@@ -351,18 +315,98 @@ void Checker::belief_begin(const Record& r) {
     v.second_lease = b.lease;
     v.summary = node_name(setup_.schema, b.holder) + " began holding " +
                 resource_name(setup_.schema, res) + " (lease " + std::to_string(b.lease) +
-                ") while " + node_name(setup_.schema, o.holder) + " still believed it held it (lease " +
-                std::to_string(o.lease) + ") for another " + format_duration_short(o.end - r.time);
+                ") while " + node_name(setup_.schema, o.holder) +
+                " still believed it held it (lease " + std::to_string(o.lease) + ") for another " +
+                format_duration_short(o.end - r.time);
     report(std::move(v), res);
     track(violations_.size() - 1, other_id, id);
   }
   rs.open.push_back(id);
   open_by_node_[r.node].push_back(id);
-  if (r.time > rs.latest_begin || rs.latest_holder == kInvalidNode) {
-    rs.latest_begin = r.time;
-    rs.latest_holder = r.node;
-    rs.latest_lease = b.lease;
+  begins_.add(res, r.node, b.lease, r.time);
+  if (rs.writes_at == r.time && !rs.recent_writes.empty()) rejudge_recent_writes(rs, res, r);
+}
+
+void Checker::write_accepted(const Record& r) {
+  const ResourceId res = static_cast<ResourceId>(r.f[0]);
+  if (res >= resources_.size()) return;
+  ++metrics_.writes_accepted;
+  remember(res, r);
+  ResourceState& rs = resources_[res];
+  const RecentWrite w{static_cast<NodeId>(r.f[2]), r.f[3], r.f[1], rs.highest_accepted, SIZE_MAX};
+  rs.highest_accepted = std::max(rs.highest_accepted, w.token);
+  if (rs.writes_at != r.time) {
+    rs.writes_at = r.time;
+    rs.recent_writes.clear();
   }
+  const BeliefBegins::Begin* by = begins_.first_other_since(res, w.writer, w.lease, r.time);
+  if (by != nullptr || w.token < w.highest) {
+    stale_write(res, w, r.time, by);
+    if (by != nullptr) return;
+    rs.recent_writes.push_back(w);
+    rs.recent_writes.back().violation = violations_.size() - 1;
+    return;
+  }
+  rs.recent_writes.push_back(w);
+}
+
+void Checker::rejudge_recent_writes(ResourceState& rs, ResourceId res, const Record& begin) {
+  for (size_t i = 0; i < rs.recent_writes.size();) {
+    const RecentWrite& w = rs.recent_writes[i];
+    const BeliefBegins::Begin* by = begins_.first_other_since(res, w.writer, w.lease, begin.time);
+    if (by == nullptr) {
+      ++i;
+      continue;
+    }
+    stale_write(res, w, begin.time, by);
+    rs.recent_writes[i] = rs.recent_writes.back();
+    rs.recent_writes.pop_back();
+  }
+}
+
+void Checker::stale_write(ResourceId res, const RecentWrite& w, TimePoint at,
+                          const BeliefBegins::Begin* by) {
+  const std::string writer = node_name(setup_.schema, w.writer);
+  std::string why;
+  if (by != nullptr) {
+    const TimePoint began = begins_.lease_began(res, w.writer, w.lease);
+    why = node_name(setup_.schema, by->holder) + "'s lease " + std::to_string(by->lease) +
+          " began at " + format_instant(by->at) +
+          (began == TimePoint::min()
+               ? " (" + writer + " was never seen believing lease " + std::to_string(w.lease) + ")"
+               : ", after " + writer + "'s lease " + std::to_string(w.lease) + " began at " +
+                     format_instant(began));
+  }
+  if (w.token < w.highest)
+    why += (why.empty() ? "" : "; ") + std::string("token ") + std::to_string(w.token) +
+           " is below the " + std::to_string(w.highest) + " already accepted";
+  const std::string summary = writer + "'s write to " + resource_name(setup_.schema, res) +
+                              " (lease " + std::to_string(w.lease) + ", token " +
+                              std::to_string(w.token) + ") accepted at " + format_instant(at) +
+                              " was stale: " + why;
+  if (w.violation != SIZE_MAX) {
+    // Already reported for its token; a belief begun at the same instant,
+    // observed after it, also made it stale.
+    Violation& v = violations_[w.violation];
+    v.second = by->holder;
+    v.second_lease = by->lease;
+    v.summary = summary;
+    return;
+  }
+  ++metrics_.stale_writes;
+  Violation v;
+  v.kind = ViolationKind::kStaleWrite;
+  v.detected = v.from = v.to = at;
+  v.resource = res;
+  v.first = w.writer;
+  v.first_lease = w.lease;
+  v.token = w.token;
+  if (by != nullptr) {
+    v.second = by->holder;
+    v.second_lease = by->lease;
+  }
+  v.summary = summary;
+  report(std::move(v), res);
 }
 
 void Checker::belief_extend(const Record& r) {
@@ -457,10 +501,10 @@ void Checker::finish(TimePoint end) {
     held += m.held;
     wanted_free += m.wanted_free;
   }
-  metrics_.availability = (held + wanted_free) > Duration::zero()
-                              ? static_cast<double>(held.ns()) /
-                                    static_cast<double>((held + wanted_free).ns())
-                              : 1.0;
+  metrics_.availability =
+      (held + wanted_free) > Duration::zero()
+          ? static_cast<double>(held.ns()) / static_cast<double>((held + wanted_free).ns())
+          : 1.0;
 }
 
 }  // namespace leasesim

@@ -10,10 +10,12 @@
 //                    do not overlap. The violation's [from, to) follows
 //                    both beliefs after detection (renewed, revoked) until
 //                    either ends; so does a latent overlap's.
-//   stale_write      storage accepted a write from a holder whose lease had
-//                    passed to another holder (a later belief on the resource
-//                    by someone else had already begun), or accepted tokens
-//                    out of order.
+//   stale_write      storage accepted, at t, a write under lease L from writer
+//                    W when another requestor with another lease began a
+//                    belief on the resource after L began (W's earliest
+//                    belief_begin for L; minus infinity if W was never seen
+//                    believing L) and at or before t (belief_begins.hpp);
+//                    or accepted a token below one it accepted before.
 //   latent_overlap   (warning) a holder still believed it held a lease after
 //                    the core had freed it: a violation waiting for a second
 //                    requestor.
@@ -33,6 +35,7 @@
 #include <span>
 #include <vector>
 
+#include "leasesim/check/belief_begins.hpp"
 #include "leasesim/check/metrics.hpp"
 #include "leasesim/check/violation.hpp"
 #include "leasesim/clock/node_clock.hpp"
@@ -96,13 +99,21 @@ class Checker {
     bool open = true;
     bool core_freed = false;  // latent overlap already reported
   };
+  struct RecentWrite {
+    NodeId writer = kInvalidNode;
+    LeaseId lease = kNoLease;
+    uint64_t token = 0;
+    uint64_t highest = 0;         // highest token accepted before it
+    size_t violation = SIZE_MAX;  // its token-order violation, if any
+  };
   struct ResourceState {
     std::vector<uint32_t> open;  // indices into beliefs_
-    // Latest begun belief (by begin time) for stale-write judgement.
-    NodeId latest_holder = kInvalidNode;
-    LeaseId latest_lease = kNoLease;
-    TimePoint latest_begin = TimePoint::min();
     uint64_t highest_accepted = 0;
+    // Writes accepted at the instant `writes_at` that no belief made stale
+    // yet: a belief begun at that same instant, observed after the write,
+    // still began "at or before" its acceptance.
+    TimePoint writes_at = TimePoint::min();
+    std::vector<RecentWrite> recent_writes;
     // Metrics.
     TimePoint last_end = TimePoint::origin();
     NodeId last_holder = kInvalidNode;
@@ -119,6 +130,13 @@ class Checker {
 
   void belief_begin(const Record& r);
   void belief_extend(const Record& r);
+  void write_accepted(const Record& r);
+  // Reports (or completes) the stale write of `w` on `res` at `at` made stale
+  // by `by` (nullptr: token order only).
+  void stale_write(ResourceId res, const RecentWrite& w, TimePoint at,
+                   const BeliefBegins::Begin* by);
+  // A belief begun at the instant of recent accepted writes may make them stale.
+  void rejudge_recent_writes(ResourceState& rs, ResourceId res, const Record& begin);
   // Ends the belief at rs.open[pos] at `end` (clamped to its projection).
   void close_belief(ResourceState& rs, size_t pos, TimePoint end);
   // Ends the beliefs on rs whose projected end is <= now.
@@ -138,6 +156,7 @@ class Checker {
   std::vector<Belief> beliefs_;
   std::vector<uint32_t> free_beliefs_;
   std::vector<ResourceState> resources_;
+  BeliefBegins begins_;
   std::vector<std::vector<uint32_t>> open_by_node_;  // node -> open belief ids
   std::vector<Want> wants_;                          // node -> current want
   std::map<Term, NodeId> leader_of_term_;            // rare updates only

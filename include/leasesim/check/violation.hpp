@@ -13,10 +13,10 @@
 namespace leasesim {
 
 enum class ViolationKind : uint8_t {
-  kOverlap,         // two requestors believed they held one resource at once
-  kStaleWrite,      // storage accepted a write from a superseded holder / out of token order
-  kLatentOverlap,   // (warning) a holder believed longer than the core's record allowed
-  kElectionSafety,  // two leaders in one term
+  kOverlap,           // two requestors believed they held one resource at once
+  kStaleWrite,        // storage accepted a write from a superseded holder / out of token order
+  kLatentOverlap,     // (warning) a holder believed longer than the core's record allowed
+  kElectionSafety,    // two leaders in one term
   kCommittedChanged,  // a committed log index applied with different content
   kCount,
 };
@@ -24,20 +24,28 @@ const char* to_string(ViolationKind k);
 // Parses a kind name ("overlap", "stale_write", ...). Returns false if unknown.
 bool parse_violation_kind(std::string_view name, ViolationKind* out);
 
+// An instant for violation summaries: seconds, to the microsecond (floored,
+// like format_time), trailing zeros trimmed but one decimal kept: "3.0s",
+// "10.2s", "11.025312s". scripts/leasesim_trace.py mirrors it exactly.
+std::string format_instant(TimePoint t);
+
 // Warnings are reported but do not make a run fail.
-inline bool is_warning(ViolationKind k) { return k == ViolationKind::kLatentOverlap; }
+inline bool is_warning(ViolationKind k) {
+  return k == ViolationKind::kLatentOverlap;
+}
 
 struct Violation {
   ViolationKind kind = ViolationKind::kOverlap;
-  TimePoint detected;            // true time the checker noticed
-  TimePoint from, to;            // the offending interval in true time (from == to: an instant)
+  TimePoint detected;  // true time the checker noticed
+  TimePoint from, to;  // the offending interval in true time (from == to: an instant)
   ResourceId resource = kNoResource;
   NodeId first = kInvalidNode;   // e.g. the earlier holder / the first leader
   NodeId second = kInvalidNode;  // e.g. the later holder / the second leader
   uint64_t first_lease = 0;      // lease ids, or terms, or log index, per kind
   uint64_t second_lease = 0;
-  std::string summary;           // one line, names resolved
-  std::vector<Record> story;     // the records that led there, oldest first
+  uint64_t token = 0;         // stale_write: the write's token
+  std::string summary;        // one line, names resolved
+  std::vector<Record> story;  // the records that led there, oldest first
 };
 
 }  // namespace leasesim
