@@ -293,9 +293,25 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
          {"second", v.second == kInvalidNode ? nlohmann::json(nullptr)
                                              : nlohmann::json(node_name(schema, v.second))},
          {"first_lease", v.first_lease},
-         {"second_lease", v.second_lease},
+         {"second_lease",
+          v.second == kInvalidNode ? nlohmann::json(nullptr) : nlohmann::json(v.second_lease)},
          {"summary", v.summary},
          {"story", story}});
+    nlohmann::json& out = vs.back();
+    const bool stretch =
+        v.kind == ViolationKind::kOverlap || v.kind == ViolationKind::kLatentOverlap;
+    auto segments = [](const Segments& s) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& [from, to] : s) a.push_back({from.ns(), to.ns()});
+      return a;
+    };
+    out["overlap_ns"] = stretch ? nlohmann::json((v.to - v.from).ns()) : nlohmann::json(nullptr);
+    out["cut_by_run_end"] = stretch ? nlohmann::json(v.cut_by_run_end) : nlohmann::json(nullptr);
+    out["first_belief"] = stretch ? segments(v.first_belief) : nlohmann::json(nullptr);
+    out["second_belief"] =
+        v.kind == ViolationKind::kOverlap ? segments(v.second_belief) : nlohmann::json(nullptr);
+    out["token"] =
+        v.kind == ViolationKind::kStaleWrite ? nlohmann::json(v.token) : nlohmann::json(nullptr);
   }
   j["violations"] = vs;
   const Metrics& m = r.metrics;
