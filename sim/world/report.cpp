@@ -231,9 +231,13 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
          (is_warning(gr.first->kind) ? " (warning)" : "") + "  " + when);
     for (const std::string& l : wrap(gr.first->summary, kWidth - 10)) line("          " + l);
   }
-  if (groups.size() > kListed)
-    line("  ... and " + std::to_string(groups.size() - kListed) +
-         " more kinds of event (see --json or the trace)");
+  if (groups.size() > kListed) {
+    // Each summary states its own interval, so groups are mostly single
+    // violations: say how many are left unlisted, not how many groups.
+    size_t unlisted = 0;
+    for (size_t g = kListed; g < groups.size(); ++g) unlisted += groups[g].count;
+    line("  ... and " + std::to_string(unlisted) + " more (see --json or the trace)");
+  }
   line("");
 
   // Metrics: the latency distributions as a table, then counts.
