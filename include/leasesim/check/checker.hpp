@@ -87,7 +87,8 @@ class Checker {
   void on_crash(NodeId n, TimePoint now);
   // A fault or other host event worth telling in stories.
   void note(const Record& r);
-  // Closes open intervals at the end of the run.
+  // Closes every belief at the end of the run, cutting segments and
+  // stretches there, and settles every violation.
   void finish(TimePoint end);
 
   // Violations so far (warnings included), in detection order. An overlap's

@@ -43,9 +43,12 @@ struct Violation {
   TimePoint detected;  // true time the checker noticed
   TimePoint from, to;  // the offending interval in true time (from == to: an instant)
   ResourceId resource = kNoResource;
-  NodeId first = kInvalidNode;   // e.g. the earlier holder / the first leader
-  NodeId second = kInvalidNode;  // e.g. the later holder / the second leader
-  uint64_t first_lease = 0;      // lease ids, or terms, or log index, per kind
+  // overlap: first = the belief that began holding first; stale_write:
+  // first = the writer, second = the earliest-begun belief that made the
+  // write stale (none for token order only); election_safety: the leaders.
+  NodeId first = kInvalidNode;
+  NodeId second = kInvalidNode;
+  uint64_t first_lease = 0;  // lease ids, or terms, or log index, per kind
   uint64_t second_lease = 0;
   uint64_t token = 0;  // stale_write: the write's token
   // overlap / latent_overlap: each party's belief union (clipped to the
