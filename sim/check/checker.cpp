@@ -5,6 +5,7 @@
 
 #include "leasesim/core/assert.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "summary.hpp"
 
 namespace leasesim {
 namespace {
@@ -12,14 +13,10 @@ namespace {
 constexpr uint64_t kUnknownDigest = 0;
 
 std::string node_name(const TraceSchema* schema, NodeId n) {
-  if (schema && n < schema->names(name_table::kNodes).size())
-    return schema->names(name_table::kNodes)[n];
-  return n == kInvalidNode ? std::string("?") : "node" + std::to_string(n);
+  return summary::node(schema, n);
 }
 std::string resource_name(const TraceSchema* schema, ResourceId r) {
-  if (schema && r < schema->names(name_table::kResources).size())
-    return schema->names(name_table::kResources)[r];
-  return "resource" + std::to_string(r);
+  return summary::resource(schema, r);
 }
 
 }  // namespace
@@ -32,10 +29,6 @@ Checker::Checker(const CheckerSetup& setup)
       wants_(setup.clocks.size()),
       writes_sent_(setup.clocks.size()) {
   metrics_.resources.resize(setup.resources);
-}
-
-TimePoint Checker::project(const Belief& b, TimePoint now) const {
-  return setup_.clocks[b.holder].true_time_when(b.clock, b.deadline, now);
 }
 
 void Checker::remember(ResourceId res, const Record& r) {
@@ -71,39 +64,12 @@ std::vector<Record> Checker::story_of(ResourceId res) const {
   return out;
 }
 
-void Checker::report(Violation v, ResourceId res) {
+void Checker::report(Violation v, ResourceId res, bool settled) {
   v.story = story_of(res);
+  v.settled = settled;
   if (!is_warning(v.kind)) ++failures_;
+  if (settled) settled_.push_back(violations_.size());
   violations_.push_back(std::move(v));
-}
-
-void Checker::close_due(ResourceState& rs, TimePoint now) {
-  for (size_t i = 0; i < rs.open.size();) {
-    const Belief& b = beliefs_[rs.open[i]];
-    if (b.end <= now) {
-      close_belief(rs, i, b.end);
-    } else {
-      ++i;
-    }
-  }
-}
-
-void Checker::close_belief(ResourceState& rs, size_t pos, TimePoint end) {
-  const uint32_t id = rs.open[pos];
-  Belief& b = beliefs_[id];
-  b.end = std::max(b.begin, std::min(b.end, end));
-  b.open = false;
-  update_tracked(id, true);
-  closed_.push_back(ClosedBelief{b.resource, b.lease, b.holder, b.token, b.begin, b.end});
-  metrics_.resources[b.resource].held += b.end - b.begin;
-  if (b.end >= rs.last_end) {
-    rs.last_end = b.end;
-    rs.last_holder = b.holder;
-  }
-  rs.open.erase(rs.open.begin() + static_cast<std::ptrdiff_t>(pos));
-  auto& by_node = open_by_node_[b.holder];
-  by_node.erase(std::remove(by_node.begin(), by_node.end(), id), by_node.end());
-  free_beliefs_.push_back(id);
 }
 
 void Checker::observe(const Record& r) {
@@ -114,31 +80,18 @@ void Checker::observe(const Record& r) {
     case obs::kBeliefExtend:
       belief_extend(r);
       return;
-    case obs::kBeliefEnd: {
-      const ResourceId res = static_cast<ResourceId>(r.f[0]);
-      if (res >= resources_.size()) return;
-      remember(res, r);
-      ResourceState& rs = resources_[res];
-      for (size_t i = 0; i < rs.open.size(); ++i) {
-        const Belief& b = beliefs_[rs.open[i]];
-        if (b.holder != r.node || b.lease != r.f[1]) continue;
-        // An expiry is noticed by the holder when it next runs; the belief
-        // itself ended when its clock reached the deadline (close_belief
-        // keeps the earlier of the two).
-        close_belief(rs, i, r.time);
-        break;
-      }
+    case obs::kBeliefEnd:
+      belief_end(r);
       return;
-    }
     case obs::kWant: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
       if (res >= resources_.size() || r.node >= wants_.size()) return;
       // A retry after a refusal continues the same wait.
       if (wants_[r.node].resource == res) return;
       stop_wanting(r.node, r.time);
+      account(res, r.time);
       wants_[r.node] = Want{res, r.time};
-      ResourceState& rs = resources_[res];
-      if (rs.waiters++ == 0) rs.wanted_since = r.time;
+      ++resources_[res].waiters;
       return;
     }
     case obs::kRole: {
@@ -159,7 +112,7 @@ void Checker::observe(const Record& r) {
           v.summary = "two leaders in term " + std::to_string(term) + ": " +
                       node_name(setup_.schema, it->second) + " and " +
                       node_name(setup_.schema, r.node);
-          report(std::move(v), kNoResource);
+          report(std::move(v), kNoResource, true);
         }
       } else if (r.node == leader_) {
         leader_ = kInvalidNode;
@@ -189,7 +142,7 @@ void Checker::observe(const Record& r) {
         v.first_lease = v.second_lease = index;
         v.summary = "log index " + std::to_string(index) + " applied by " +
                     node_name(setup_.schema, r.node) + " differs from what was committed before";
-        report(std::move(v), kNoResource);
+        report(std::move(v), kNoResource, true);
       }
       return;
     }
@@ -211,31 +164,7 @@ void Checker::observe(const Record& r) {
     case obs::kLeaseFreed: {
       const ResourceId res = static_cast<ResourceId>(r.f[0]);
       if (res >= resources_.size() || repeated_change(res, r, 3)) return;
-      remember(res, r);
-      ResourceState& rs = resources_[res];
-      close_due(rs, r.time);
-      for (uint32_t id : rs.open) {
-        Belief& b = beliefs_[id];
-        if (b.lease != r.f[1] || b.core_freed) continue;
-        b.core_freed = true;
-        Violation v;
-        v.kind = ViolationKind::kLatentOverlap;
-        v.detected = v.from = r.time;
-        v.to = b.end;
-        v.resource = res;
-        v.first = b.holder;
-        v.first_lease = b.lease;
-        v.summary = node_name(setup_.schema, b.holder) + " still believes it holds " +
-                    resource_name(setup_.schema, res) + " (lease " + std::to_string(b.lease) +
-                    ") for " + format_duration_short(b.end - r.time) + " after the core freed it";
-        report(std::move(v), res);
-        track(violations_.size() - 1, id, kNoBelief);
-      }
-      return;
-    }
-    case obs::kWorkCheck: {
-      const ResourceId res = static_cast<ResourceId>(r.f[0]);
-      if (res < resources_.size()) remember(res, r);
+      lease_freed(r);
       return;
     }
     case obs::kWriteSent: {
@@ -245,16 +174,12 @@ void Checker::observe(const Record& r) {
       sent.push_back(SentWrite{r.f[3], r.time});
       return;
     }
+    case obs::kWorkCheck: {
+      const ResourceId res = static_cast<ResourceId>(r.f[0]);
+      if (res < resources_.size()) remember(res, r);
+      return;
+    }
     case obs::kWriteAccepted:
-      if (const NodeId w = static_cast<NodeId>(r.f[2]); w < writes_sent_.size()) {
-        std::vector<SentWrite>& sent = writes_sent_[w];
-        for (size_t i = 0; i < sent.size(); ++i) {
-          if (sent[i].id != r.f[4]) continue;
-          write_samples_.push_back((r.time - sent[i].at).ns());
-          sent.erase(sent.begin() + static_cast<std::ptrdiff_t>(i));
-          break;
-        }
-      }
       write_accepted(r);
       return;
     case obs::kWriteRejected: {
@@ -277,88 +202,19 @@ bool Checker::repeated_change(ResourceId res, const Record& r, size_t index_fiel
   return false;
 }
 
-void Checker::stop_wanting(NodeId n, TimePoint now) {
-  (void)now;
-  Want& w = wants_[n];
-  if (w.resource == kNoResource) return;
-  ResourceState& rs = resources_[w.resource];
-  if (rs.waiters > 0) --rs.waiters;
-  w.resource = kNoResource;
-}
-
-void Checker::belief_begin(const Record& r) {
-  const ResourceId res = static_cast<ResourceId>(r.f[0]);
-  if (res >= resources_.size() || r.node >= open_by_node_.size()) return;
-  remember(res, r);
-  ResourceState& rs = resources_[res];
-  close_due(rs, r.time);
-
-  Belief b;
-  b.resource = res;
-  b.holder = r.node;
-  b.lease = r.f[1];
-  b.token = r.f[2];
-  b.begin = r.time;
-  b.deadline = TimePoint(static_cast<int64_t>(r.f[3]));
-  b.clock = static_cast<ClockKind>(r.f[4]);
-  b.end = project(b, r.time);
-  uint32_t id;
-  if (!free_beliefs_.empty()) {
-    id = free_beliefs_.back();
-    free_beliefs_.pop_back();
-    beliefs_[id] = b;
-  } else {
-    id = static_cast<uint32_t>(beliefs_.size());
-    beliefs_.push_back(b);
-  }
-
-  // Metrics: acquisition latency, handoff gap, time free while wanted.
-  ++metrics_.beliefs;
-  ++metrics_.resources[res].grants;
-  Want& w = wants_[r.node];
-  if (w.resource == res) {
-    acquire_samples_.push_back((r.time - w.since).ns());
-    if (rs.open.empty()) {
-      const TimePoint free_from = std::max(rs.wanted_since, rs.last_end);
-      if (r.time > free_from) metrics_.resources[res].wanted_free += r.time - free_from;
-      if (rs.last_holder != kInvalidNode && rs.last_holder != r.node && w.since <= rs.last_end)
-        handoff_samples_.push_back((r.time - rs.last_end).ns());
-    }
-  }
-  stop_wanting(r.node, r.time);
-  if (rs.waiters > 0) rs.wanted_since = r.time;
-
-  for (uint32_t other_id : rs.open) {
-    const Belief& o = beliefs_[other_id];
-    if (o.holder == b.holder || o.end <= r.time) continue;
-    Violation v;
-    v.kind = ViolationKind::kOverlap;
-    v.detected = r.time;
-    v.from = r.time;
-    v.to = std::min(o.end, b.end);
-    v.resource = res;
-    v.first = o.holder;
-    v.second = b.holder;
-    v.first_lease = o.lease;
-    v.second_lease = b.lease;
-    v.summary = node_name(setup_.schema, b.holder) + " began holding " +
-                resource_name(setup_.schema, res) + " (lease " + std::to_string(b.lease) +
-                ") while " + node_name(setup_.schema, o.holder) +
-                " still believed it held it (lease " + std::to_string(o.lease) + ") for another " +
-                format_duration_short(o.end - r.time);
-    report(std::move(v), res);
-    track(violations_.size() - 1, other_id, id);
-  }
-  rs.open.push_back(id);
-  open_by_node_[r.node].push_back(id);
-  begins_.add(res, r.node, b.lease, r.time);
-  if (rs.writes_at == r.time && !rs.recent_writes.empty()) rejudge_recent_writes(rs, res, r);
-}
-
 void Checker::write_accepted(const Record& r) {
   const ResourceId res = static_cast<ResourceId>(r.f[0]);
   if (res >= resources_.size()) return;
   ++metrics_.writes_accepted;
+  if (const NodeId writer = static_cast<NodeId>(r.f[2]); writer < writes_sent_.size()) {
+    std::vector<SentWrite>& sent = writes_sent_[writer];
+    for (size_t i = 0; i < sent.size(); ++i) {
+      if (sent[i].id != r.f[4]) continue;
+      write_samples_.push_back((r.time - sent[i].at).ns());
+      sent.erase(sent.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
   remember(res, r);
   ResourceState& rs = resources_[res];
   const RecentWrite w{static_cast<NodeId>(r.f[2]), r.f[3], r.f[1], rs.highest_accepted, SIZE_MAX};
@@ -378,7 +234,8 @@ void Checker::write_accepted(const Record& r) {
   rs.recent_writes.push_back(w);
 }
 
-void Checker::rejudge_recent_writes(ResourceState& rs, ResourceId res, const Record& begin) {
+void Checker::rejudge_recent_writes(ResourceId res, const Record& begin) {
+  ResourceState& rs = resources_[res];
   for (size_t i = 0; i < rs.recent_writes.size();) {
     const RecentWrite& w = rs.recent_writes[i];
     const BeliefBegins::Begin* by = begins_.first_other_since(res, w.writer, w.lease, begin.time);
@@ -434,93 +291,28 @@ void Checker::stale_write(ResourceId res, const RecentWrite& w, TimePoint at,
     v.second_lease = by->lease;
   }
   v.summary = summary;
-  report(std::move(v), res);
-}
-
-void Checker::belief_extend(const Record& r) {
-  const ResourceId res = static_cast<ResourceId>(r.f[0]);
-  if (res >= resources_.size()) return;
-  remember(res, r);
-  ResourceState& rs = resources_[res];
-  close_due(rs, r.time);
-  for (uint32_t id : rs.open) {
-    Belief& b = beliefs_[id];
-    if (b.holder != r.node || b.lease != r.f[1]) continue;
-    b.deadline = TimePoint(static_cast<int64_t>(r.f[2]));
-    // Overlap with a later holder is judged when that holder begins, and
-    // outliving the core's record when the core frees the lease.
-    b.end = project(b, r.time);
-    update_tracked(id, false);
-    return;
-  }
-}
-
-void Checker::on_clock_change(NodeId n, TimePoint now) {
-  if (n >= open_by_node_.size()) return;
-  for (uint32_t id : std::vector<uint32_t>(open_by_node_[n])) {
-    Belief& b = beliefs_[id];
-    if (!b.open) continue;
-    if (b.end > now) b.end = project(b, now);
-    update_tracked(id, false);
-  }
-}
-
-void Checker::track(size_t violation, uint32_t first, uint32_t second) {
-  tracked_.push_back(Tracked{violation, first, second});
-}
-
-void Checker::update_tracked(uint32_t belief, bool closing) {
-  for (size_t i = 0; i < tracked_.size();) {
-    const Tracked t = tracked_[i];
-    if (t.first != belief && t.second != belief) {
-      ++i;
-      continue;
-    }
-    // The overlap lasts while both believe; a latent overlap while the
-    // holder believes. Once either belief has closed the end is final.
-    TimePoint to = beliefs_[t.first].end;
-    if (t.second != kNoBelief) to = std::min(to, beliefs_[t.second].end);
-    Violation& v = violations_[t.violation];
-    v.to = std::max(v.from, to);
-    if (closing) {
-      tracked_[i] = tracked_.back();
-      tracked_.pop_back();
-    } else {
-      ++i;
-    }
-  }
-}
-
-void Checker::on_crash(NodeId n, TimePoint now) {
-  if (n == leader_) {
-    ++metrics_.leader_crashes;
-    leader_crashed_at_ = now;
-    leaderless_ = true;
-    leader_ = kInvalidNode;
-  }
-  if (n >= open_by_node_.size()) return;
-  stop_wanting(n, now);
-  // Copy: closing edits the node's list.
-  const std::vector<uint32_t> open = open_by_node_[n];
-  for (uint32_t id : open) {
-    ResourceState& rs = resources_[beliefs_[id].resource];
-    const auto it = std::find(rs.open.begin(), rs.open.end(), id);
-    if (it != rs.open.end()) close_belief(rs, static_cast<size_t>(it - rs.open.begin()), now);
-  }
+  report(std::move(v), res, true);
 }
 
 void Checker::finish(TimePoint end) {
+  end_ = end;
   for (ResourceId res = 0; res < resources_.size(); ++res) {
-    ResourceState& rs = resources_[res];
-    const bool held_at_end = !rs.open.empty();
-    while (!rs.open.empty()) close_belief(rs, 0, end);
-    if (!held_at_end && rs.waiters > 0) {
-      const TimePoint free_from = std::max(rs.wanted_since, rs.last_end);
-      if (end > free_from) metrics_.resources[res].wanted_free += end - free_from;
-    }
+    close_due(res, end);
+    account(res, end);
   }
-  for (auto& v : violations_)
+  // Stretches still going on were cut by the end of the run.
+  for (const Tracked& t : tracked_) {
+    if (!t.stretching) continue;
+    bool both = holds(beliefs_[t.first], end);
+    if (t.second != kNone) both = both && holds(beliefs_[t.second], end);
+    violations_[t.violation].cut_by_run_end = both;
+  }
+  for (ResourceId res = 0; res < resources_.size(); ++res)
+    while (!resources_[res].open.empty()) close_belief(resources_[res].open.front(), end);
+  LEASESIM_ASSERT(tracked_.empty(), "a violation was left unsettled");
+  for (Violation& v : violations_) {
     if (v.to > end) v.to = end;
+  }
   metrics_.acquire_latency = Distribution::of(std::move(acquire_samples_));
   metrics_.handoff_gap = Distribution::of(std::move(handoff_samples_));
   metrics_.failover = Distribution::of(std::move(failover_samples_));

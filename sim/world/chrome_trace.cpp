@@ -428,37 +428,13 @@ void ChromeTraceWriter::write(const Record& r) {
   }
 }
 
-// A violation record is written when the checker detects it; the checker
-// settles an overlap's end as the beliefs close (the report's interval). So
-// do we, from the beliefs' belief_interval records: an overlap lasts while
-// both believed, a latent overlap while the holder believed.
+// A violation record is written when the checker has settled it, so its
+// interval is final (clipped to the run's end by the checker).
 void ChromeTraceWriter::add_violations() {
-  std::map<std::pair<uint32_t, uint32_t>, std::vector<size_t>> by_holder;
-  for (size_t i = 0; i < beliefs_.size(); ++i)
-    by_holder[{beliefs_[i].resource, beliefs_[i].holder}].push_back(i);
-  auto find = [&](uint32_t res, uint32_t holder, int64_t t, bool exact) -> const Interval* {
-    const auto it = by_holder.find({res, holder});
-    if (it == by_holder.end()) return nullptr;
-    for (size_t i : it->second) {
-      const Interval& b = beliefs_[i];
-      if (exact ? b.from == t : (b.from <= t && (t < b.to || b.from == t))) return &b;
-    }
-    return nullptr;
-  };
-  const std::string overlap = "overlap", latent = "latent_overlap";
   for (const PendingViolation& v : violations_) {
     const std::string kind = enum_field(world_rec::kViolation, 0, v.kind);
     const bool on_resource = v.resource < schema_.names(name_table::kResources).size();
-    int64_t to = std::max(v.from, v.to);
-    if (on_resource && kind == overlap) {
-      const Interval* later = find(v.resource, v.second, v.from, true);
-      const Interval* earlier = find(v.resource, v.first, v.from, false);
-      if (later && earlier) to = std::max(v.from, std::min(later->to, earlier->to));
-    } else if (on_resource && kind == latent) {
-      if (const Interval* b = find(v.resource, v.first, v.from, false))
-        to = std::max(v.from, b->to);
-    }
-    to = std::min(to, std::max(v.from, last_ts_));  // the checker clamps to the run's end
+    const int64_t to = std::max(v.from, v.to);
     std::string name = "VIOLATION " + kind;
     if (v.first != kNoNode) name += " " + node(v.first);
     if (v.second != kNoNode) name += "/" + node(v.second);

@@ -19,6 +19,7 @@ static_assert(std::size(kViolationNames) == static_cast<size_t>(ViolationKind::k
 constexpr FieldDesc U(const char* n) { return FieldDesc{n, FieldType::kUint, 0, nullptr, 0}; }
 constexpr FieldDesc I(const char* n) { return FieldDesc{n, FieldType::kInt, 0, nullptr, 0}; }
 constexpr FieldDesc T(const char* n) { return FieldDesc{n, FieldType::kTime, 0, nullptr, 0}; }
+constexpr FieldDesc B(const char* n) { return FieldDesc{n, FieldType::kBool, 0, nullptr, 0}; }
 constexpr FieldDesc D(const char* n) { return FieldDesc{n, FieldType::kDuration, 0, nullptr, 0}; }
 constexpr FieldDesc Nd(const char* n) {
   return FieldDesc{n, FieldType::kName, name_table::kNodes, nullptr, 0};
@@ -32,7 +33,7 @@ FieldDesc E(const char* n, const char* const* names, size_t count) {
 const size_t kMsgCount = static_cast<size_t>(MsgType::kCount);
 const size_t kDropCount = static_cast<size_t>(DropReason::kCount);
 
-const std::array<KindDesc, 21> kKinds = {{
+const std::array<KindDesc, 22> kKinds = {{
     {kSend, "send", 4, {Nd("to"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
     {kDeliver, "deliver", 4,
      {Nd("from"), E("type", kMsgTypeNames, kMsgCount), U("id"), Res("resource")}},
@@ -60,6 +61,9 @@ const std::array<KindDesc, 21> kKinds = {{
       Nd("second"), T("from"), T("to")}},
     {kBeliefInterval, "belief_interval", 6,
      {Res("resource"), U("lease"), Nd("holder"), U("token"), T("from"), T("to")}},
+    {kViolationDetail, "violation_detail", 6,
+     {U("number"), U("first_lease"), U("second_lease"), U("token"), B("first_at_end"),
+      B("second_at_end")}},
 }};
 
 }  // namespace

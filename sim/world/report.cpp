@@ -258,9 +258,13 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
          (is_warning(gr.first->kind) ? " (warning)" : "") + "  " + when);
     for (const std::string& l : wrap(gr.first->summary, kWidth - 10)) line("          " + l);
   }
-  if (groups.size() > kListed)
-    line("  ... and " + std::to_string(groups.size() - kListed) +
-         " more kinds of event (see --json or the trace)");
+  if (groups.size() > kListed) {
+    // Each summary states its own interval, so groups are mostly single
+    // violations: say how many are left unlisted, not how many groups.
+    size_t unlisted = 0;
+    for (size_t g = kListed; g < groups.size(); ++g) unlisted += groups[g].count;
+    line("  ... and " + std::to_string(unlisted) + " more (see --json or the trace)");
+  }
   line("");
 
   // Metrics: the latency distributions as a table, then counts.
@@ -322,9 +326,25 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
          {"second", v.second == kInvalidNode ? nlohmann::json(nullptr)
                                              : nlohmann::json(node_name(schema, v.second))},
          {"first_lease", v.first_lease},
-         {"second_lease", v.second_lease},
+         {"second_lease",
+          v.second == kInvalidNode ? nlohmann::json(nullptr) : nlohmann::json(v.second_lease)},
          {"summary", v.summary},
          {"story", story}});
+    nlohmann::json& out = vs.back();
+    const bool stretch =
+        v.kind == ViolationKind::kOverlap || v.kind == ViolationKind::kLatentOverlap;
+    auto segments = [](const Segments& s) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& [from, to] : s) a.push_back({from.ns(), to.ns()});
+      return a;
+    };
+    out["overlap_ns"] = stretch ? nlohmann::json((v.to - v.from).ns()) : nlohmann::json(nullptr);
+    out["cut_by_run_end"] = stretch ? nlohmann::json(v.cut_by_run_end) : nlohmann::json(nullptr);
+    out["first_belief"] = stretch ? segments(v.first_belief) : nlohmann::json(nullptr);
+    out["second_belief"] =
+        v.kind == ViolationKind::kOverlap ? segments(v.second_belief) : nlohmann::json(nullptr);
+    out["token"] =
+        v.kind == ViolationKind::kStaleWrite ? nlohmann::json(v.token) : nlohmann::json(nullptr);
   }
   j["violations"] = vs;
   const Metrics& m = r.metrics;

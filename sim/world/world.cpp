@@ -193,17 +193,19 @@ void World::Impl::track_roles(const Record& r) {
 }
 
 void World::Impl::report_new_violations() {
-  // Beliefs the checker closed, with the true-time interval it judged, so
-  // plots draw what the checker judged (docs/trace-format.md).
+  // Segments of beliefs the checker finalised, with the true-time interval
+  // it judged, so plots draw what the checker judged (docs/trace-format.md).
   for (const ClosedBelief& b : checker.closed()) {
     Record r = record(world_rec::kBeliefInterval, kNoNode);
     r.f = {b.resource, b.lease, b.holder, b.token, as_field(b.from), as_field(b.to)};
     emit_world(r);
   }
   checker.clear_closed();
+  // Violations once settled (interval and parties' beliefs final), each
+  // with its detail record: what the summary is made of.
   const auto& vs = checker.violations();
-  while (violations_reported < vs.size()) {
-    const Violation& v = vs[violations_reported++];
+  for (const size_t i : checker.settled()) {
+    const Violation& v = vs[i];
     Record r = record(world_rec::kViolation, kNoNode);
     r.f = {static_cast<uint64_t>(v.kind),
            v.resource,
@@ -212,7 +214,13 @@ void World::Impl::report_new_violations() {
            as_field(v.from),
            as_field(v.to)};
     emit_world(r);
+    Record d = record(world_rec::kViolationDetail, kNoNode);
+    d.f = {i,       v.first_lease,  v.second == kInvalidNode ? 0 : v.second_lease,
+           v.token, v.first_at_end, v.second_at_end};
+    emit_world(d);
   }
+  checker.clear_settled();
+  violations_reported = vs.size();
 }
 
 uint32_t World::Impl::alloc_message() {
@@ -384,7 +392,8 @@ void World::Impl::handle(const Event& ev) {
       }
       break;
   }
-  if (checker.violations().size() != violations_reported || !checker.closed().empty()) {
+  if (checker.violations().size() != violations_reported || !checker.closed().empty() ||
+      !checker.settled().empty()) {
     report_new_violations();
     if (opts.stop_on_first_violation && checker.failure_count() > 0) sched.request_stop();
   }
@@ -409,7 +418,8 @@ RunResult World::Impl::run() {
     emit_world(r);
   }
   for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
-  if (checker.violations().size() != violations_reported || !checker.closed().empty())
+  if (checker.violations().size() != violations_reported || !checker.closed().empty() ||
+      !checker.settled().empty())
     report_new_violations();
 
   RunResult res;

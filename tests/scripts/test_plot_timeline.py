@@ -36,16 +36,28 @@ class CheckerAgreement(unittest.TestCase):
         # The trace ends no later than the run (exactly at its end if a belief was open).
         self.assertLessEqual(tr.end, rep["end_ns"])
         # Believed holdings per resource: count and total time = the report's.
+        # (one belief_interval per holding segment; a belief may have several)
         by_res = tr.intervals_by_resource()
         for res, m in rep["metrics"]["resources"].items():
             ivs = by_res.get(res, [])
-            self.assertEqual(len(ivs), m["holds"], res)
+            begins = sum(1 for b in tr.belief_begins if b[1] == res)
+            self.assertEqual(begins, m["holds"], res)
             self.assertEqual(sum(b - a for _, a, b in ivs), m["held_ns"], res)
             for holder, a, b in ivs:
                 self.assertLessEqual(a, b)
-        self.assertEqual(sum(len(v) for v in by_res.values()), rep["metrics"]["holds"])
-        # Violations: the same, in the same order.
+        self.assertEqual(len(tr.belief_begins), rep["metrics"]["holds"])
+        # The segments of one belief are disjoint and do not touch (a union).
+        for inst in tr.instances:
+            for x, y in zip(inst.segments, inst.segments[1:]):
+                self.assertLess(x.end, y.start, inst.segments)
+        # Violations: the same, in the same order, in the same words.
         self.assertEqual(trace_violations(tr), report_violations(rep))
+        self.assertEqual([v.summary for v in tr.violations],
+                         [v["summary"] for v in rep["violations"]])
+        for v in rep["violations"]:
+            if v["kind"] == "overlap":
+                self.assertEqual(v["overlap_ns"], v["to_ns"] - v["from_ns"])
+                self.assertTrue(v["first_belief"] and v["second_belief"], v)
         # Metric samples recomputed from the trace = the report's distributions.
         samples = lt.metric_samples(tr)
         for key, name in (("acquire", "acquire_latency"), ("handoff", "handoff_gap"),
@@ -94,6 +106,27 @@ class CheckerAgreement(unittest.TestCase):
         model = pt.Model(tr, pt.Options())
         rows, nrows = model.lanes_of_resource("db")
         self.assertGreaterEqual(nrows, 2)
+
+    def test_a_belief_that_lapses_and_resumes(self):
+        # scenarios/pause/paused-holder-wall-step-back.json: alice's wall clock
+        # is stepped back while she is paused past her deadline; her belief
+        # holds again from 15 s, and she acts on it when she wakes.
+        run = vs.run(vs.ROOT / "scenarios" / "pause" / "paused-holder-wall-step-back.json")
+        tr = self.check_run(run)
+        alice = [b for b in tr.beliefs if b.holder == "alice"]
+        self.assertEqual(len(alice), 2)
+        self.assertEqual(alice[1].start, 15 * lt.NS_PER_S)
+        overlap = [v for v in tr.violations if v.kind == "overlap"]
+        self.assertEqual(len(overlap), 1)
+        self.assertEqual({overlap[0].first, overlap[0].second}, {"alice", "bob"})
+        self.assertEqual(overlap[0].start, 15 * lt.NS_PER_S)
+        rep = [v for v in run.report["violations"] if v["kind"] == "overlap"][0]
+        self.assertEqual(rep["first_belief"],
+                         [[b.start, b.end] for b in alice])
+        # The picture writes it out in the report's words.
+        model = pt.Model(tr, pt.Options())
+        self.assertIn("[1] " + rep["summary"], model.violation_texts)
+        self.assertIn("alice (lease 2, believed 1.030023s..13.045242s, 15.0s..", rep["summary"])
 
     def test_window_clips_to_the_intervals_that_intersect_it(self):
         tr = lt.read_trace(vs.default_run().trace)

@@ -2,32 +2,45 @@
 // from what nodes did and believed (the common observations of
 // protocol/observations.hpp), never from what a node thinks of itself.
 //
+// Beliefs. A belief (holder, lease on a resource) is OPEN from its
+// belief_begin until the holder's belief_end, its crash, or the end of the
+// run. Within that it HOLDS at every true instant at which the holder's
+// clock of the belief's kind (wall or monotonic) reads below its current
+// deadline. So a belief may lapse and resume: a wall clock stepped back
+// after the deadline passed, or a belief_extend after the deadline passed,
+// makes it hold again. Between clock changes a node's clock is strictly
+// increasing, so each clock epoch contributes at most one holding segment;
+// segments start only at belief_begin, a clock change, or an extend, and
+// end when the clock reaches the deadline (projected exactly with the
+// holder's NodeClock), or at belief_end / crash / run end. A belief's
+// union is its segments, merged where they touch; all judgements use the
+// unions, half-open ([from, to): touching is not overlapping).
+//
 // Judged, always on:
-//   overlap          for each resource, the true-time intervals in which
-//                    two different requestors believed they held it must not
-//                    intersect. Intervals are half-open [begin, end): a
-//                    belief that ends at t and one that begins at t touch but
-//                    do not overlap. The violation's [from, to) follows
-//                    both beliefs after detection (renewed, revoked) until
-//                    either ends; so does a latent overlap's.
+//   overlap          two different requestors' beliefs on one resource hold
+//                    at the same instant. One violation per maximal
+//                    contiguous stretch in which both hold; it is detected
+//                    when a segment starts while the other belief holds.
 //   stale_write      storage accepted, at t, a write under lease L from writer
 //                    W when another requestor with another lease began a
 //                    belief on the resource after L began (W's earliest
 //                    belief_begin for L; minus infinity if W was never seen
 //                    believing L) and at or before t (belief_begins.hpp);
 //                    or accepted a token below one it accepted before.
-//   latent_overlap   (warning) a holder still believed it held a lease after
-//                    the core had freed it: a violation waiting for a second
-//                    requestor.
+//   latent_overlap   (warning) a belief held after the core freed its lease:
+//                    a violation waiting for a second requestor. One per
+//                    maximal stretch in which it holds after the free.
 //   election_safety  two servers leader in the same term.
 //   committed_changed a log index was applied with different content on two
 //                    servers (or twice).
 //
-// A belief's end in true time comes from the holder's clock model: it ends
-// when the holder's clock reaches its deadline (even if the holder is
-// paused then and only notices later), or earlier if the holder gives up,
-// crashes, or is told the lease is gone. Clock changes re-project open
-// beliefs; the host calls on_clock_change() after changing a clock.
+// Violations are SETTLED once nothing can change them any more (an overlap
+// or latent overlap when its beliefs have closed, or at the end of the run;
+// the others at once): from then on their interval, belief unions and
+// summary are final. The host reads settled() to trace them.
+//
+// The host calls on_clock_change() after changing a clock and on_crash()
+// when a node crashes.
 #pragma once
 
 #include <cstdint>
@@ -50,9 +63,10 @@ struct CheckerSetup {
   size_t story_length = 12;             // records kept per resource for stories
 };
 
-// A belief the checker has closed, with the true-time interval it judged
-// (half-open [from, to)). The host drains these into belief_interval trace
-// records so plots draw exactly what the checker judged.
+// A holding segment the checker has finalised, with its true-time interval
+// (half-open [from, to)): one per segment of a belief's union. The host
+// drains these into belief_interval trace records so plots draw exactly
+// what the checker judged.
 struct ClosedBelief {
   ResourceId resource = kNoResource;
   LeaseId lease = kNoLease;
@@ -73,31 +87,51 @@ class Checker {
   void on_crash(NodeId n, TimePoint now);
   // A fault or other host event worth telling in stories.
   void note(const Record& r);
-  // Closes open intervals at the end of the run.
+  // Closes every belief at the end of the run, cutting segments and
+  // stretches there, and settles every violation.
   void finish(TimePoint end);
 
-  // Violations so far (warnings included), in detection order.
+  // Violations so far (warnings included), in detection order. An overlap's
+  // or latent overlap's interval, unions and summary are final once settled.
   const std::vector<Violation>& violations() const { return violations_; }
+  // Indices into violations() settled since the last clear_settled(), in
+  // settling order. The host drains them after every step.
+  const std::vector<size_t>& settled() const { return settled_; }
+  void clear_settled() { settled_.clear(); }
   // Violations that are not warnings.
   size_t failure_count() const { return failures_; }
   const Metrics& metrics() const { return metrics_; }
-  // Beliefs closed since the last clear_closed(), in closing order. The
+  // Segments finalised since the last clear_closed(), in closing order. The
   // host drains them after every step (they accumulate otherwise).
   const std::vector<ClosedBelief>& closed() const { return closed_; }
   void clear_closed() { closed_.clear(); }
 
  private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // What every record about a belief reads comes first (one cache line).
   struct Belief {
     ResourceId resource = kNoResource;
     NodeId holder = kInvalidNode;
     LeaseId lease = kNoLease;
-    uint64_t token = 0;
-    TimePoint begin;
-    TimePoint deadline;  // holder's local clock
+    TimePoint deadline;  // on the holder's `clock`
+    // The current segment [seg_from, seg_to), if `live`: seg_to is the
+    // projected end until the segment is final. It holds at t iff
+    // seg_from <= t < seg_to. A live segment whose seg_to has passed is
+    // finalised at the next look at its resource.
+    TimePoint seg_from, seg_to;
     ClockKind clock = ClockKind::kMonotonic;
-    TimePoint end;  // projected (or final) true end
-    bool open = true;
-    bool core_freed = false;  // latent overlap already reported
+    bool live = false;
+    uint32_t tracked = 0;                // unsettled violations naming it
+    TimePoint freed = TimePoint::max();  // the core freed its lease (first seen)
+    uint64_t token = 0;
+    uint64_t seq = 0;                          // observation order of its belief_begin (ties)
+    TimePoint first_held = TimePoint::max();   // start of its first segment
+    uint32_t segs = kNone, segs_tail = kNone;  // finalised segments (segs_ chain)
+  };
+  struct Segment {
+    TimePoint from, to;
+    uint32_t next = kNone;
   };
   struct RecentWrite {
     NodeId writer = kInvalidNode;
@@ -106,8 +140,15 @@ class Checker {
     uint64_t highest = 0;         // highest token accepted before it
     size_t violation = SIZE_MAX;  // its token-order violation, if any
   };
-  struct ResourceState {
-    std::vector<uint32_t> open;  // indices into beliefs_
+  // Hot fields first: wants, begins and extends read them on every record
+  // of the resource (one cache line).
+  struct alignas(64) ResourceState {
+    TimePoint accounted;                       // wanted_free is counted up to here
+    TimePoint last_end = TimePoint::origin();  // latest end of a finalised segment
+    TimePoint hold_end = TimePoint::min();     // latest seg_to of a live segment
+    uint32_t waiters = 0;
+    NodeId last_holder = kInvalidNode;  // whose segment ended at last_end
+    std::vector<uint32_t> open;         // open beliefs (ids into beliefs_), in begin order
     uint64_t highest_accepted = 0;
     // Highest log index among the core's lease records kept so far: a
     // record whose index is not above it repeats a committed change
@@ -118,12 +159,6 @@ class Checker {
     // still began "at or before" its acceptance.
     TimePoint writes_at = TimePoint::min();
     std::vector<RecentWrite> recent_writes;
-    // Metrics.
-    TimePoint last_end = TimePoint::origin();
-    NodeId last_holder = kInvalidNode;
-    uint32_t waiters = 0;
-    TimePoint wanted_since;
-    TimePoint held_since;       // when the current run of holders began
     std::vector<Record> story;  // ring, oldest first when read out
     size_t story_next = 0;
   };
@@ -131,34 +166,66 @@ class Checker {
     ResourceId resource = kNoResource;
     TimePoint since;
   };
+  // An overlap or latent overlap not settled yet. `first`/`second` are
+  // belief ids while those beliefs are open (kNone after they closed, or
+  // for a latent overlap's second); `stretching` while the stretch can
+  // still grow (both segments live).
+  struct Tracked {
+    size_t violation;
+    uint32_t first, second;
+    bool stretching;
+  };
 
+  // Beliefs (beliefs.cpp).
   void belief_begin(const Record& r);
   void belief_extend(const Record& r);
+  void belief_end(const Record& r);
+  void lease_freed(const Record& r);
+  // Re-projects belief `id` at `now` after its deadline or clock changed
+  // (or it began): continues, ends or starts a segment.
+  void reproject(uint32_t id, TimePoint now);
+  // Finalises the live segments on `res` whose end has passed (< now).
+  void close_due(ResourceId res, TimePoint now);
+  // Finalises belief id's live segment, cut at `at` if that is earlier.
+  void end_segment(uint32_t id, TimePoint at);
+  // Closes belief id (belief_end, crash, run end) at `at`.
+  void close_belief(uint32_t id, TimePoint at);
+  // Belief id started holding at `now`: overlaps and latent overlaps.
+  void started_holding(uint32_t id, TimePoint now);
+  bool holds(const Belief& b, TimePoint t) const {
+    return b.live && b.seg_from <= t && t < b.seg_to;
+  }
+  void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
+  void update_stretches(uint32_t id);
+  // Moves a live segment's end, keeping its resource's hold_end.
+  void set_seg_to(Belief& b, TimePoint to);
+  void recompute_hold_end(ResourceId res);
+  // Counts time free while wanted on `res` up to `now`; call before any
+  // change of its waiters or holders at `now`.
+  void account(ResourceId res, TimePoint now);
+  void stop_wanting(NodeId n, TimePoint now);
+  TimePoint project(const Belief& b, TimePoint now) const;
+  void settle(size_t tracked_index);
+  std::vector<std::pair<TimePoint, TimePoint>> union_of(const Belief& b) const;
+
+  // Writes (checker.cpp).
   void write_accepted(const Record& r);
   // Reports (or completes) the stale write of `w` on `res` at `at` made stale
   // by `by` (nullptr: token order only).
   void stale_write(ResourceId res, const RecentWrite& w, TimePoint at,
                    const BeliefBegins::Begin* by);
   // A belief begun at the instant of recent accepted writes may make them stale.
-  void rejudge_recent_writes(ResourceState& rs, ResourceId res, const Record& begin);
-  // Ends the belief at rs.open[pos] at `end` (clamped to its projection).
-  void close_belief(ResourceState& rs, size_t pos, TimePoint end);
-  // Ends the beliefs on rs whose projected end is <= now.
-  void close_due(ResourceState& rs, TimePoint now);
-  void report(Violation v, ResourceId res);
+  void rejudge_recent_writes(ResourceId res, const Record& begin);
+
+  void report(Violation v, ResourceId res, bool settled);
   void remember(ResourceId res, const Record& r);
-  TimePoint project(const Belief& b, TimePoint now) const;
-  // Keeps the `to` of overlap and latent-overlap violations equal to the
-  // end of the offending beliefs as they change after detection (renewed,
-  // revoked, re-projected); forgets a violation once its interval is final.
-  void track(size_t violation, uint32_t first, uint32_t second);
-  void update_tracked(uint32_t belief, bool closing);
-  void stop_wanting(NodeId n, TimePoint now);
   std::vector<Record> story_of(ResourceId res) const;
 
   CheckerSetup setup_;
   std::vector<Belief> beliefs_;
   std::vector<uint32_t> free_beliefs_;
+  std::vector<Segment> segs_;
+  std::vector<uint32_t> free_segs_;
   std::vector<ResourceState> resources_;
   BeliefBegins begins_;
   std::vector<std::vector<uint32_t>> open_by_node_;  // node -> open belief ids
@@ -168,6 +235,7 @@ class Checker {
   NodeId leader_ = kInvalidNode;
   TimePoint leader_crashed_at_ = TimePoint::min();
   bool leaderless_ = false;
+  uint64_t next_seq_ = 0;
   std::vector<Record> global_story_;  // faults and leader changes
   size_t global_next_ = 0;
   std::vector<int64_t> acquire_samples_, handoff_samples_, failover_samples_, write_samples_;
@@ -183,13 +251,11 @@ class Checker {
   // already kept; otherwise notes its index.
   bool repeated_change(ResourceId res, const Record& r, size_t index_field);
   std::vector<Violation> violations_;
-  struct Tracked {
-    size_t violation;
-    uint32_t first, second;  // belief ids; second == kNoBelief for a latent overlap
-  };
-  static constexpr uint32_t kNoBelief = UINT32_MAX;
-  std::vector<Tracked> tracked_;  // violations whose interval may still change
+  std::vector<Tracked> tracked_;
+  std::vector<size_t> settled_;
   std::vector<ClosedBelief> closed_;
+  std::vector<uint32_t> scratch_;     // reused id lists (no allocation per record)
+  TimePoint end_ = TimePoint::max();  // the run's end, once finished
   size_t failures_ = 0;
   Metrics metrics_;
 };

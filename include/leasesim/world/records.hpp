@@ -24,11 +24,16 @@
 //                                                            at time 0); one per node, at time
 //                                                            0, before anything else
 //   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
+//                                                            a violation the checker settled
+//                                                            (final interval), followed at once by
+//   kViolationDetail number, first_lease, second_lease, token, first_at_end, second_at_end
+//                                                            its place in the report's list and
+//                                                            what its summary needs besides
 //   kBeliefInterval resource, lease, holder(node), token, from, to
-//                                                            the checker closed a belief: the
+//                                                            one segment of a belief's union: the
 //                                                            holder believed it held `lease` in
 //                                                            true time [from, to). Emitted when
-//                                                            the checker closes it (possibly
+//                                                            the checker finalises it (possibly
 //                                                            later than `to`), run-wide (no node)
 #pragma once
 
@@ -61,6 +66,7 @@ inline constexpr uint16_t kFaultSkipped = kind_range::kWorld + 17;
 inline constexpr uint16_t kClockInit = kind_range::kWorld + 18;
 inline constexpr uint16_t kViolation = kind_range::kCheck + 0;
 inline constexpr uint16_t kBeliefInterval = kind_range::kCheck + 1;
+inline constexpr uint16_t kViolationDetail = kind_range::kCheck + 2;
 
 enum class SkipReason : uint8_t {
   kNoLeader,        // "leader" but no server is leader now
