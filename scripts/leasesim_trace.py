@@ -34,7 +34,7 @@ _PARSED = frozenset(
         "violation", "crash", "restart", "pause", "resume", "partition", "group_member",
         "cut", "isolate", "heal", "clock_step", "drift", "net_window", "net_window_end",
         "write_accepted", "write_rejected", "fault_skipped", "want", "belief_begin",
-        "belief_end", "violation_detail",
+        "belief_end", "violation_detail", "header", "knob",
     ]
 )
 _SEQUENCED = frozenset(["want", "belief_begin", "crash", "role", "leader_ready"])
@@ -114,6 +114,13 @@ class Span:
 
 class Trace:
     def __init__(self):
+        self.path = None
+        # The run's provenance (docs/trace-format.md#the-header-what-ran): the
+        # header record's fields (version, scenario, file, seed, protocol,
+        # preset), None for a trace of leasesim 0.1 before headers; and every
+        # knob as (name, value, override) in order.
+        self.header = None
+        self.knobs = []
         self.records = 0
         self.end = 0                     # last true time seen
         self.kinds = Counter()
@@ -142,6 +149,39 @@ class Trace:
         self.sequence = []
 
     # -- derived views -----------------------------------------------------
+
+    def overrides(self):
+        """"check_quorum=false, ...": the knobs that differ from the preset."""
+        return ", ".join("%s=%s" % (n, v) for n, v, o in self.knobs if o)
+
+    def setting(self):
+        """"raft-lease, preset etcd-like, check_quorum=false (override)": the
+        protocol settings, as the run report's protocol line says them."""
+        if self.header is None:
+            return ""
+        s = "%s, preset %s" % (self.header.get("protocol"), self.header.get("preset"))
+        for n, v, o in self.knobs:
+            if o:
+                s += ", %s=%s (override)" % (n, v)
+        return s
+
+    def title(self):
+        """What a picture of this trace is called: "leader-crash (seed 1)" and
+        the protocol settings, from the header; the file name for a trace
+        without one."""
+        if self.header is None:
+            import os
+            return os.path.basename(self.path) if self.path else "leasesim run"
+        return "%s (seed %s)   %s" % (self.header.get("scenario"), self.header.get("seed"),
+                                     self.setting())
+
+    def config_key(self):
+        """Runs with equal keys differ only in their seed: same scenario,
+        protocol, preset and knobs. None without a header."""
+        if self.header is None:
+            return None
+        return (self.header.get("scenario"), self.header.get("protocol"),
+                self.header.get("preset"), tuple((n, v) for n, v, _ in self.knobs))
 
     def nodes(self):
         return self.servers + [n for n in self.requestors if n not in self.servers]
@@ -196,6 +236,7 @@ def read_trace(path):
     """Reads a JSONL trace file into a Trace. Raises ValueError naming the
     file and line on malformed input."""
     tr = Trace()
+    tr.path = path
     seen_res = {}
     seen_req = {}
     seen_srv = {}
@@ -270,6 +311,13 @@ def read_trace(path):
                     tr.clock[n].append((t, r["lt"] - r["by"]))
                 tr.clock[n].append((t, r["lt"]))
 
+            if k == "header":
+                tr.header = {key: r.get(key) for key in
+                             ("version", "scenario", "file", "seed", "protocol", "preset")}
+                continue
+            if k == "knob":
+                tr.knobs.append((r.get("name"), r.get("value"), bool(r.get("override"))))
+                continue
             if k in _SEQUENCED:
                 tr.sequence.append((k, t, n, r.get("resource") if k != "role" else r["role"]))
             if k == "role":
@@ -699,6 +747,49 @@ def parse_duration(text):
         return int(round(float(s) * NS_PER_S))
     except ValueError:
         raise ValueError('expected a duration like "10s" or "250ms", found "%s"' % text)
+
+
+IMAGE_EXTENSIONS = (".png", ".svg", ".pdf")
+
+
+def is_image(path):
+    import os
+    return os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS
+
+
+def inputs_and_output(paths, out=None, old_out_first=False):
+    """The argument order every plot script shares (docs/visualization.md):
+    INPUT... OUT, the picture last as with cp, or INPUT... --out OUT.
+    Returns (inputs, out, note): `note` is a message for stderr when the old
+    order of plot_handoffs.py (OUT INPUT..., `old_out_first`) was used, else
+    None. Raises ValueError saying what was expected."""
+    paths = list(paths)
+    if out is not None:
+        if not paths:
+            raise ValueError("no input: expected INPUT... --out OUT")
+        return paths, out, None
+    if len(paths) < 2:
+        raise ValueError("expected INPUT... OUT (the picture last, .png, .svg or .pdf), "
+                         "or INPUT... --out OUT")
+    if is_image(paths[-1]):
+        return paths[:-1], paths[-1], None
+    if old_out_first and is_image(paths[0]):
+        return (paths[1:], paths[0],
+                "note: OUT first is the old argument order; write INPUT... OUT (the picture "
+                "last, as every plot script takes it)")
+    if is_image(paths[0]):
+        raise ValueError("the picture goes last: INPUT... OUT (found %s first)" % paths[0])
+    raise ValueError("the last argument must be the picture to write (.png, .svg or .pdf), "
+                     "found %s" % paths[-1])
+
+
+def matplotlib_missing(prog):
+    """The message when matplotlib cannot be imported: both remedies."""
+    import sys
+    return ("%s: matplotlib is missing for %s. Install it (Debian: apt-get install "
+            "python3-matplotlib), or use a Python that has it: set LEASESIM_PYTHON=/path/to/python "
+            "(for the installed leasesim-plot-* commands and leasesim run --plot), or run "
+            "/path/to/python %s ..." % (prog, sys.executable, prog))
 
 
 def save_atomically(fig, path, **kwargs):

@@ -4,9 +4,13 @@
     scripts/plot_timeline.py TRACE.jsonl OUT.png [--from 10s] [--to 20s]
         [--resources db,cache] [--nodes n1,n2,alice] [--title TEXT]
         [--clock NODE]
+    (installed: leasesim-plot-timeline TRACE.jsonl OUT.png ...; OUT may also
+    be given as --out OUT)
 
 TRACE is a JSONL trace from `leasesim run --trace FILE` (or --out DIR). The
-output format follows OUT's extension: .png, .svg or .pdf.
+output format follows OUT's extension: .png, .svg or .pdf. The picture is
+titled from the trace's header record (scenario, seed, protocol, preset and
+knob overrides) unless --title says otherwise.
 
 Top to bottom:
   * one lane per resource: what each holder believed (a bar per belief, one
@@ -35,7 +39,9 @@ import os
 import sys
 import textwrap
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# realpath: an installed command (PREFIX/bin/leasesim-plot-timeline) may be a
+# link to this file; the helper module sits next to the file itself.
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import leasesim_trace as lt  # noqa: E402
 
 NS = lt.NS_PER_S
@@ -672,13 +678,8 @@ def draw(model, opts, out_path):
     fig.legend(handles=handles, loc="upper center", ncol=ncol, fontsize=7.5,
                frameon=False, bbox_to_anchor=(0.5, 1 - 0.55 / fig_h))
 
+    title, sub = titles(tr, model, opts)
     failures = sum(1 for v in tr.violations if not v.warning)
-    verdict = ("safety VIOLATED (%d)" % failures) if failures else "safety holds"
-    title = opts.title or os.path.basename(getattr(tr, "path", "") or "leasesim run")
-    sub = "%s   %s records   %s - %s%s" % (
-        verdict, format(tr.records, ","), fmt_s(model.start), fmt_s(model.end),
-        ("   (%d more resources hidden; --resources)" % model.hidden_resources
-         if model.hidden_resources else ""))
     fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.08 / fig_h)
     fig.text(0.5, 1 - 0.38 / fig_h, sub, ha="center", fontsize=8.5,
              color=VIOLATION_RED if failures else "#2e7d32")
@@ -694,6 +695,26 @@ def draw(model, opts, out_path):
                         bottom=(0.75 + text_h) / fig_h)
     lt.save_atomically(fig, out_path, dpi=110)
     plt.close(fig)
+
+
+def titles(tr, model, opts):
+    """(title, subtitle): the scenario and seed from the trace's header (or
+    --title), then the protocol settings, the verdict and the window."""
+    if opts.title:
+        title = opts.title
+    elif tr.header is not None:
+        title = "%s (seed %s)" % (tr.header.get("scenario"), tr.header.get("seed"))
+    else:
+        title = tr.title()
+    failures = sum(1 for v in tr.violations if not v.warning)
+    verdict = ("safety VIOLATED (%d)" % failures) if failures else "safety holds"
+    setting = tr.setting()
+    sub = "%s%s   %s records   %s - %s%s" % (
+        setting + "   " if setting else "",
+        verdict, format(tr.records, ","), fmt_s(model.start), fmt_s(model.end),
+        ("   (%d more resources hidden; --resources)" % model.hidden_resources
+         if model.hidden_resources else ""))
+    return title, sub
 
 
 def fmt_short(ns):
@@ -715,8 +736,11 @@ def split_list(text):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Draw a leasesim JSONL trace as a timeline (PNG, SVG or PDF by extension).")
-    ap.add_argument("trace", help="JSONL trace from `leasesim run --trace FILE`")
-    ap.add_argument("out", help="output image: .png, .svg or .pdf")
+    ap.add_argument("paths", nargs="+", metavar="TRACE OUT",
+                    help="the JSONL trace from `leasesim run --trace FILE`, then the picture "
+                    "to write (.png, .svg or .pdf)")
+    ap.add_argument("-o", "--out", dest="out_opt", metavar="OUT",
+                    help="the picture, instead of the last argument")
     ap.add_argument("--from", dest="start", help="start of the window (e.g. 10s)")
     ap.add_argument("--to", dest="end", help="end of the window (e.g. 20s)")
     ap.add_argument("--resources", help="comma-separated resources to show (default: all, "
@@ -730,6 +754,14 @@ def main(argv=None):
                     help="most resource lanes to draw (default 20)")
     ap.add_argument("--width", type=float, default=14.0, help="figure width in inches")
     args = ap.parse_args(argv)
+    try:
+        inputs, args.out, _ = lt.inputs_and_output(args.paths, args.out_opt)
+        if len(inputs) != 1:
+            raise ValueError("expected one trace, found %d: %s" % (len(inputs), " ".join(inputs)))
+    except ValueError as e:
+        print("plot_timeline.py: %s" % e, file=sys.stderr)
+        return 2
+    args.trace = inputs[0]
 
     ext = os.path.splitext(args.out)[1].lower()
     if ext not in (".png", ".svg", ".pdf"):
@@ -765,8 +797,7 @@ def main(argv=None):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        print("plot_timeline.py: matplotlib is missing (Debian: apt-get install "
-              "python3-matplotlib)", file=sys.stderr)
+        print(lt.matplotlib_missing("plot_timeline.py"), file=sys.stderr)
         return 2
     try:
         draw(model, opts, args.out)

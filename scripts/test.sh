@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total_start=$SECONDS
-scripts/setup.sh
+scripts/setup.sh test
 build_start=$SECONDS
 scripts/build.sh -DLEASESIM_TESTS=ON -DLEASESIM_WERROR=ON -DLEASESIM_BENCHMARKS=ON
 summary="$(printf '  %4ds  %s' $((SECONDS - build_start)) "build (gcc Release, -Werror)")"

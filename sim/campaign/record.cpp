@@ -88,6 +88,8 @@ RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, 
   s.handoff_p99 = sample(r.metrics.handoff_gap, true);
   s.failover_p50 = sample(r.metrics.failover, false);
   s.failover_p99 = sample(r.metrics.failover, true);
+  s.write_p50 = sample(r.metrics.write_latency, false);
+  s.write_p99 = sample(r.metrics.write_latency, true);
   return s;
 }
 
@@ -120,7 +122,8 @@ std::string RunRecord::format() const {
        ",\"acquire_p50_ns\":" + opt_ns(acquire_p50) + ",\"acquire_p99_ns\":" + opt_ns(acquire_p99) +
        ",\"handoff_p50_ns\":" + opt_ns(handoff_p50) + ",\"handoff_p99_ns\":" + opt_ns(handoff_p99) +
        ",\"failover_p50_ns\":" + opt_ns(failover_p50) +
-       ",\"failover_p99_ns\":" + opt_ns(failover_p99) + "}";
+       ",\"failover_p99_ns\":" + opt_ns(failover_p99) + ",\"write_p50_ns\":" + opt_ns(write_p50) +
+       ",\"write_p99_ns\":" + opt_ns(write_p99) + "}";
   return s;
 }
 
@@ -165,6 +168,8 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
     r.handoff_p99 = read_opt_ns(j, "handoff_p99_ns");
     r.failover_p50 = read_opt_ns(j, "failover_p50_ns");
     r.failover_p99 = read_opt_ns(j, "failover_p99_ns");
+    if (j.contains("write_p50_ns")) r.write_p50 = read_opt_ns(j, "write_p50_ns");
+    if (j.contains("write_p99_ns")) r.write_p99 = read_opt_ns(j, "write_p99_ns");
   } catch (const std::exception& e) {
     *error = std::string("malformed run line: ") + e.what();
     return false;

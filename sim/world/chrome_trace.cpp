@@ -361,6 +361,23 @@ void ChromeTraceWriter::fault(const Record& r) {
   }
 }
 
+void ChromeTraceWriter::provenance(const Record& r) {
+  const std::vector<std::string>& text = schema_.names(name_table::kText);
+  auto str = [&text](uint64_t i) {
+    std::string s;
+    append_string(s, i < text.size() ? text[static_cast<size_t>(i)] : std::string());
+    return s;
+  };
+  if (r.kind == world_rec::kHeader) {
+    header_ = ",\"leasesim\":" + str(r.f[0]) + ",\"scenario\":" + str(r.f[1]) +
+              ",\"file\":" + str(r.f[2]) + ",\"seed\":" + std::to_string(r.f[3]) +
+              ",\"protocol\":" + str(r.f[4]) + ",\"preset\":" + str(r.f[5]);
+    return;
+  }
+  knobs_ += (knobs_.empty() ? "" : ",") + str(r.f[0]) + ":" + str(r.f[1]);
+  if (r.f[2] != 0) overrides_ += (overrides_.empty() ? "" : ",") + str(r.f[0]);
+}
+
 void ChromeTraceWriter::write(const Record& r) {
   const int64_t ts = r.time.ns();
   if (ts > last_ts_) last_ts_ = ts;
@@ -374,6 +391,10 @@ void ChromeTraceWriter::write(const Record& r) {
     case world_rec::kDeliver:
     case world_rec::kDrop:
       message(r);
+      return;
+    case world_rec::kHeader:
+    case world_rec::kKnob:
+      provenance(r);
       return;
     case obs::kRole: {
       if (is_server_.size() <= r.node) is_server_.resize(r.node + 1, 0);
@@ -547,6 +568,10 @@ bool ChromeTraceWriter::finish(std::string* error) {
   append_int(out, static_cast<int64_t>(std::min(drops_, kMaxDrops)));
   out += ",\"records_not_shown\":";
   append_int(out, static_cast<int64_t>(skipped_));
+  if (!header_.empty()) {
+    out += header_;
+    out += ",\"knobs\":{" + knobs_ + "},\"overrides\":[" + overrides_ + "]";
+  }
   out += "},\"traceEvents\":[\n";
   bool first = true;
   auto begin_event = [&]() {

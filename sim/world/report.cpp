@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "leasesim/core/trace_text.hpp"
+#include "leasesim/core/version.hpp"
+#include "leasesim/protocol/presets.hpp"
 
 namespace leasesim {
 namespace {
@@ -131,6 +133,31 @@ nlohmann::json faults_json(const FaultStats& f) {
           {"not_reached", f.scheduled - f.fired}};
 }
 
+// "knobs      anchor=receipt, ..., check_quorum=false (override), ...":
+// every effective knob, packed into lines without splitting one.
+std::vector<std::string> knob_lines(const std::vector<KnobSetting>& knobs, size_t width) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (size_t i = 0; i < knobs.size(); ++i) {
+    std::string item =
+        knobs[i].knob.name + "=" + knobs[i].knob.value + (knobs[i].overridden ? " (override)" : "");
+    if (i + 1 < knobs.size()) item += ",";
+    if (!cur.empty() && cur.size() + 1 + item.size() > width) {
+      out.push_back(cur);
+      cur.clear();
+    }
+    cur += (cur.empty() ? "" : " ") + item;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+nlohmann::json knob_json(const KnobValue& k) {
+  if (k.type == KnobType::kBool) return k.value == "true";
+  if (k.type == KnobType::kInt) return std::stoll(k.value);
+  return k.value;
+}
+
 }  // namespace
 
 std::string format_report(const Scenario& sc, const RunResult& r, const TraceSchema& schema) {
@@ -139,9 +166,10 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     out += s;
     out += '\n';
   };
-  // Header: what ran and how far, in four lines plus the description.
-  line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) + "   " + sc.protocol +
-       ", preset " + sc.preset);
+  // Header: what ran (tool, scenario, protocol and every knob) and how far.
+  line(std::string("leasesim   ") + leasesim_version());
+  line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) +
+       (sc.file.empty() ? std::string() : "   file " + sc.file));
   // The description, at most three lines of it (the scenario file has it all).
   std::vector<std::string> about = wrap(sc.description, kWidth - 11);
   if (about.size() > kDescriptionLines) {
@@ -149,6 +177,14 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     about.back() += " ...";
   }
   for (const std::string& l : about) line("           " + l);
+  const std::vector<KnobSetting> knobs = effective_knobs(sc.protocol, sc.preset, sc.options);
+  size_t overrides = 0;
+  for (const KnobSetting& k : knobs) overrides += k.overridden ? 1 : 0;
+  line("protocol   " + sc.protocol + ", " + preset_summary(sc.preset, knobs) +
+       (overrides == 0 ? " (no overrides)" : ""));
+  const std::vector<std::string> knob_text = knob_lines(knobs, kWidth - 11);
+  for (size_t i = 0; i < knob_text.size(); ++i)
+    line((i == 0 ? "knobs      " : "           ") + knob_text[i]);
   char buf[256];
   std::snprintf(buf, sizeof buf, "virtual    %s (%s)", format_time(r.end).c_str(),
                 to_string(r.reason));
@@ -295,10 +331,21 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
 
 nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSchema& schema) {
   nlohmann::json j;
+  j["leasesim_version"] = leasesim_version();
   j["scenario"] = sc.name;
   j["file"] = sc.file;
   j["protocol"] = sc.protocol;
   j["preset"] = sc.preset;
+  // Every effective knob (dotted names, as results --csv's knob.* columns)
+  // and the ones that differ from the preset.
+  nlohmann::json knobs = nlohmann::json::object();
+  nlohmann::json overrides = nlohmann::json::array();
+  for (const KnobSetting& k : effective_knobs(sc.protocol, sc.preset, sc.options)) {
+    knobs[k.knob.name] = knob_json(k.knob);
+    if (k.overridden) overrides.push_back(k.knob.name);
+  }
+  j["knobs"] = knobs;
+  j["overrides"] = overrides;
   j["seed"] = r.seed;
   j["end_ns"] = r.end.ns();
   j["end_reason"] = to_string(r.reason);

@@ -5,6 +5,7 @@
 
 #include "leasesim/core/assert.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/world/run_header.hpp"
 #include "world_impl.hpp"
 
 namespace leasesim {
@@ -28,12 +29,14 @@ const char* to_string(EndReason r) {
 TraceSchema make_trace_schema(const Scenario& sc) {
   TraceSchema schema;
   for (const KindDesc& d : world_rec::kinds()) schema.add(d);
+  for (const KindDesc& d : header_kinds()) schema.add(d);
   for (const KindDesc& d : observation_kinds()) schema.add(d);
   const ProtocolFactory* p = find_protocol(sc.protocol);
   LEASESIM_ASSERT(p != nullptr, "scenario names an unknown protocol");
   for (const KindDesc& d : p->record_kinds()) schema.add(d);
   schema.names(name_table::kNodes) = sc.node_names();
   schema.names(name_table::kResources) = sc.resources;
+  add_header_strings(sc, &schema);
   return schema;
 }
 
@@ -404,6 +407,12 @@ RunResult World::Impl::run() {
   const TimePoint until = opts.until ? std::min(*opts.until, TimePoint::origin() + sc.duration)
                                      : TimePoint::origin() + sc.duration;
   schedule_faults();
+  // What ran, first (world/run_header.hpp).
+  for (const Record& h : header_records(sc)) {
+    Record r = record(h.kind, kNoNode);
+    r.f = h.f;
+    emit_world(r);
+  }
   // Every clock's starting state, so a reader of the trace alone can
   // rebuild each node's clocks exactly (scripts/audit_trace.py does): the
   // later drift and clock_step records say how they change.

@@ -3,6 +3,7 @@ agrees with the checker's report for the same run, and the pictures are drawn.""
 
 import io
 import json
+import os
 import contextlib
 import subprocess
 import unittest
@@ -228,6 +229,47 @@ class Drawing(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("broken.jsonl:1:", err)
 
+    def test_titled_from_the_trace_header(self):
+        # The header record names scenario, seed, protocol, preset and the
+        # overridden knobs: the picture's title and subtitle say them.
+        run = vs.run(vs.ROOT / "scenarios" / "clocks" / "step-leader-wall-clock.json",
+                     "--seed", "5")
+        tr = lt.read_trace(run.trace)
+        self.assertEqual(tr.header["scenario"], run.report["scenario"])
+        self.assertEqual(tr.header["seed"], 5)
+        self.assertEqual(tr.header["version"], run.report["leasesim_version"])
+        self.assertEqual(tr.header["file"], run.report["file"])
+        self.assertEqual(len(tr.knobs), len(run.report["knobs"]))
+        self.assertEqual([n for n, _, o in tr.knobs if o], run.report["overrides"])
+        title, sub = pt.titles(tr, pt.Model(tr, pt.Options()), pt.Options())
+        self.assertEqual(title, "step-leader-wall-clock (seed 5)")
+        self.assertTrue(sub.startswith("raft-lease, preset seed, leader_clock=wall (override)   "),
+                        sub)
+        self.assertNotIn("trace.jsonl", title + sub)
+        # --title wins; a trace without a header (leasesim 0.1) keeps its file name.
+        self.assertEqual(pt.titles(tr, pt.Model(tr, pt.Options()), pt.Options(title="x"))[0], "x")
+        old = vs.tmpdir() / "no-header.jsonl"
+        old.write_text("".join(line for line in run.trace.read_text().splitlines(True)
+                               if '"k":"header"' not in line and '"k":"knob"' not in line))
+        tr0 = lt.read_trace(old)
+        self.assertIsNone(tr0.header)
+        self.assertEqual(pt.titles(tr0, pt.Model(tr0, pt.Options()), pt.Options())[0],
+                         "no-header.jsonl")
+
+    def test_arguments_in_the_wrong_order_are_a_clear_error(self):
+        trace = vs.default_run().trace
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = pt.main([str(vs.tmpdir() / "swapped.png"), str(trace)])
+        self.assertEqual(rc, 2)
+        self.assertIn("the picture goes last: INPUT... OUT", err.getvalue())
+        rc, out, e = self.plot(trace, "unused.png", "--out", str(vs.tmpdir() / "opt.svg"))
+        self.assertEqual(rc, 2)   # two pictures: unused.png taken as a second trace
+        with contextlib.redirect_stderr(err):
+            rc = pt.main([str(trace), "--out", str(vs.tmpdir() / "opt.svg")])
+        self.assertEqual(rc, 0)
+        self.assertTrue((vs.tmpdir() / "opt.svg").exists())
+
     def test_command_line(self):
         # As a script with Debian's python, the way `leasesim run --plot` calls it.
         out = vs.tmpdir() / "cli.svg"
@@ -265,6 +307,66 @@ class RunPlot(unittest.TestCase):
         self.assertEqual(proc.returncode, 1, proc.stderr)  # the violation, not the plot
         self.assertEqual(json.loads(proc.stdout)["safety"], "violated")
         self.assertGreater(out.stat().st_size, 10000)
+
+    def python_without_matplotlib(self):
+        """A real Python that cannot import matplotlib: Debian's with its
+        site-packages switched off."""
+        fake = vs.tmpdir() / "python-no-mpl"
+        fake.write_text("#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n")
+        fake.chmod(0o755)
+        return fake
+
+    def test_the_python_is_chosen_by_option_or_environment(self):
+        bare = self.python_without_matplotlib()
+        scenario = vs.ROOT / "scenarios" / "default.json"
+        for how, extra, env in (("--python", ["--python", bare], {}),
+                                ("LEASESIM_PYTHON", [], {"LEASESIM_PYTHON": str(bare)})):
+            with self.subTest(how=how):
+                proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot",
+                                       str(vs.tmpdir() / "nompl.png")] + [str(e) for e in extra],
+                                      capture_output=True, text=True, timeout=300,
+                                      env=dict(os.environ, **env))
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertEqual(proc.stdout, "")   # refused before the run
+                self.assertIn("%s (%s) cannot import" % (bare, how), proc.stderr)
+                # Both remedies.
+                self.assertIn("apt-get install python3-matplotlib", proc.stderr)
+                self.assertIn("point LEASESIM_PYTHON (or --python) at a Python that has "
+                              "matplotlib", proc.stderr)
+        # A Python given by name is looked up on PATH; one that has matplotlib draws.
+        good = vs.tmpdir() / "bin" / "mypython"
+        good.parent.mkdir(exist_ok=True)
+        good.write_text("#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n")
+        good.chmod(0o755)
+        out = vs.tmpdir() / "mypython.png"
+        proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot", str(out)],
+                              capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, LEASESIM_PYTHON="mypython",
+                                       PATH=str(good.parent) + os.pathsep + os.environ["PATH"]))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
+        # --python wins over the environment.
+        proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot", str(out),
+                               "--python", "/usr/bin/python3"], capture_output=True, text=True,
+                              timeout=300, env=dict(os.environ, LEASESIM_PYTHON=str(bare)))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot", str(out)],
+                              capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, LEASESIM_PYTHON="/no/such/python"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("cannot run the Python /no/such/python (LEASESIM_PYTHON)", proc.stderr)
+
+    def test_scripts_say_both_remedies_without_matplotlib(self):
+        bare = self.python_without_matplotlib()
+        for script, args in (("plot_timeline.py", [vs.default_run().trace, "x.png"]),
+                             ("plot_handoffs.py", [vs.default_run().trace, "x.png"])):
+            with self.subTest(script=script):
+                proc = subprocess.run([str(bare), str(vs.SCRIPTS / script)]
+                                      + [str(a) for a in args], capture_output=True, text=True,
+                                      timeout=300, cwd=vs.tmpdir())
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn("apt-get install python3-matplotlib", proc.stderr)
+                self.assertIn("LEASESIM_PYTHON", proc.stderr)
 
     def test_bad_plot_file_is_a_usage_error(self):
         proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot",

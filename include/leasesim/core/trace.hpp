@@ -78,7 +78,8 @@ inline constexpr uint16_t kEnd = 0x0900;
 namespace name_table {
 inline constexpr uint8_t kNodes = 0;
 inline constexpr uint8_t kResources = 1;
-inline constexpr uint8_t kCount = 2;
+inline constexpr uint8_t kText = 2;  // free text of a run (its header: version, file, knobs)
+inline constexpr uint8_t kCount = 3;
 }  // namespace name_table
 
 // Maps kind numbers to descriptors and holds the name tables records refer

@@ -19,6 +19,9 @@
 // Slices are B/E pairs; the file lists events in timestamp order (E before B
 // at equal times), so every track is properly nested and monotonic.
 //
+// The run's provenance (the header and knob records: version, scenario,
+// seed, protocol, preset, every knob) goes into the file's otherData.
+//
 // Unlike the JSONL writer this sink keeps what it will write in memory
 // (bounded by the caps below) and writes the file in finish(), whole or not
 // at all; a viewer could not open a multi-gigabyte JSON file anyway.
@@ -102,6 +105,7 @@ class ChromeTraceWriter final : public TraceSink {
   void clock_sample(const Record& r, bool force);
   void message(const Record& r);
   void fault(const Record& r);
+  void provenance(const Record& r);
   std::string node(uint64_t id) const;
   std::string resource(uint64_t id) const;
   std::string enum_field(uint16_t kind, int field, uint64_t value) const;
@@ -142,6 +146,8 @@ class ChromeTraceWriter final : public TraceSink {
   uint64_t drops_ = 0, flows_ = 0, skipped_ = 0;
   uint64_t messages_ = 0;
   int64_t last_ts_ = 0;
+  // The run's header and knob records as otherData members (JSON text).
+  std::string header_, knobs_, overrides_;
   uint32_t seq_ = 0;
 };
 

@@ -23,6 +23,13 @@
 //                                                            wall - true and drift (mono reads 0
 //                                                            at time 0); one per node, at time
 //                                                            0, before anything else
+//   kHeader     version, scenario, file, seed, protocol, preset
+//                                                            the run's provenance (text fields
+//                                                            are indices into the text table):
+//                                                            the first record of every run, at
+//                                                            time 0, no node (run_header.hpp)
+//   kKnob       name, value, override(bool)                  one effective protocol knob; one
+//                                                            per knob right after kHeader
 //   kViolation  kind(ViolationKind), resource, first(node), second(node), from, to
 //                                                            a violation the checker settled
 //                                                            (final interval), followed at once by
@@ -64,6 +71,8 @@ inline constexpr uint16_t kNetWindow = kind_range::kWorld + 15;
 inline constexpr uint16_t kNetWindowEnd = kind_range::kWorld + 16;
 inline constexpr uint16_t kFaultSkipped = kind_range::kWorld + 17;
 inline constexpr uint16_t kClockInit = kind_range::kWorld + 18;
+inline constexpr uint16_t kHeader = kind_range::kWorld + 19;
+inline constexpr uint16_t kKnob = kind_range::kWorld + 20;
 inline constexpr uint16_t kViolation = kind_range::kCheck + 0;
 inline constexpr uint16_t kBeliefInterval = kind_range::kCheck + 1;
 inline constexpr uint16_t kViolationDetail = kind_range::kCheck + 2;
