@@ -85,7 +85,7 @@ void LeaseServer::on_timer(const TimerFire& t, const LocalClocks& now, Effects& 
 }
 
 void LeaseServer::record_role(Effects& out) const {
-  out.record(obs::kRole, static_cast<uint64_t>(role_), disk_.term);
+  out.emit(obs::RoleChanged{role_, disk_.term});
 }
 
 }  // namespace leasesim

@@ -47,7 +47,7 @@ void LeaseServer::become_follower(Term term, NodeId leader, const LocalClocks& n
 
 void LeaseServer::step_down(StepDownReason why, Term new_term, const LocalClocks& now,
                             Effects& out) {
-  out.record(raft_obs::kStepDown, disk_.term, static_cast<uint64_t>(why));
+  out.emit(raft_obs::StepDown{disk_.term, why});
   ++epoch_;  // invalidates the leadership's timers
   for (LeaderLease& l : leases_) l = LeaderLease{};
   become_follower(new_term, kInvalidNode, now, out);
@@ -103,7 +103,7 @@ void LeaseServer::on_request_vote(const Message& m, const LocalClocks& now, Effe
       reset_election_timer(now, out);
     }
   }
-  out.record(raft_obs::kVote, disk_.term, m.from, granted ? 1 : 0);
+  out.emit(raft_obs::Vote{disk_.term, m.from, granted});
   Message& r = out.send(MsgType::kVoteReply, cfg_.self, m.from);
   r.term = disk_.term;
   r.success = granted;

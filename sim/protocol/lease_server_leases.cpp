@@ -6,8 +6,7 @@
 namespace leasesim {
 
 void LeaseServer::deny(const Message& m, ErrorCode error, NodeId holder, Effects& out) {
-  out.record(raft_obs::kReject, static_cast<uint64_t>(m.type), m.resource,
-             static_cast<uint64_t>(error), m.lease);
+  out.emit(raft_obs::Reject{m.type, m.resource, error, m.lease});
   Message& r = out.send(MsgType::kDenied, cfg_.self, m.from);
   r.resource = m.resource;
   r.request_id = m.request_id;
@@ -104,7 +103,7 @@ void LeaseServer::on_acquire(const Message& m, const LocalClocks& now, Effects& 
   if (cfg_.options.grant_reply == GrantReply::kImmediate) {
     // Unsafe variant: promise the lease before a majority has it. Not a
     // committed change (index key 0): the entry may never commit.
-    out.record(obs::kLeaseGranted, m.resource, index, m.from, index, as_field(ttl), 0);
+    out.emit(obs::LeaseGranted{m.resource, index, m.from, index, ttl, 0});
     Message& r = out.send(MsgType::kGranted, cfg_.self, m.from);
     r.resource = m.resource;
     r.request_id = m.request_id;
@@ -137,8 +136,8 @@ void LeaseServer::on_renew(const Message& m, const LocalClocks& now, Effects& ou
   }
   if (cfg_.options.renewals == RenewalPath::kMemory) {
     l.expiry = t + slot.ttl;
-    out.record(obs::kLeaseRenewed, m.resource, slot.lease, as_field(l.expiry), as_field(slot.ttl),
-               0);  // not a log entry: no index key
+    // Not a log entry: no index key.
+    out.emit(obs::LeaseRenewed{m.resource, slot.lease, l.expiry, slot.ttl, 0});
     Message& r = out.send(MsgType::kRenewed, cfg_.self, m.from);
     r.resource = m.resource;
     r.request_id = m.request_id;
@@ -208,8 +207,7 @@ void LeaseServer::answer_validation(const LogEntry& e, ApplyOutcome outcome, con
     TimePoint& block = grant_block_[e.resource];
     block = std::max(block, leader_now(now) + e.ttl);
   }
-  out.record(raft_obs::kValidated, e.resource, e.lease, valid ? 1 : 0,
-             as_field(valid ? e.ttl : Duration::zero()));
+  out.emit(raft_obs::Validated{e.resource, e.lease, valid, valid ? e.ttl : Duration::zero()});
   Message& m = out.send(MsgType::kValidated, cfg_.self, e.holder);
   m.resource = e.resource;
   m.lease = e.lease;
@@ -291,7 +289,7 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
         l.expiry = t + slot.ttl;
         arm_expiry(r, now, out);
         if (cfg_.options.grant_reply == GrantReply::kAfterCommit) {
-          out.record(obs::kLeaseGranted, r, index, e.holder, index, as_field(slot.ttl), index);
+          out.emit(obs::LeaseGranted{r, index, e.holder, index, slot.ttl, index});
           Message& m = out.send(MsgType::kGranted, cfg_.self, e.holder);
           m.resource = r;
           m.request_id = e.request_id;
@@ -311,8 +309,7 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
       if (own_term && l.renews_in_flight > 0) --l.renews_in_flight;
       if (outcome == ApplyOutcome::kRenewed) {
         l.expiry = t + slot.ttl;
-        out.record(obs::kLeaseRenewed, r, slot.lease, as_field(l.expiry), as_field(slot.ttl),
-                   index);
+        out.emit(obs::LeaseRenewed{r, slot.lease, l.expiry, slot.ttl, index});
         arm_expiry(r, now, out);
         Message& m = out.send(MsgType::kRenewed, cfg_.self, e.holder);
         m.resource = r;
@@ -332,7 +329,7 @@ void LeaseServer::on_applied(const LogEntry& e, LogIndex index, ApplyOutcome out
       if (outcome == ApplyOutcome::kReleased || outcome == ApplyOutcome::kExpired) {
         const FreeReason why =
             outcome == ApplyOutcome::kReleased ? FreeReason::kReleased : FreeReason::kExpired;
-        out.record(obs::kLeaseFreed, r, prior_lease, static_cast<uint64_t>(why), index);
+        out.emit(obs::LeaseFreed{r, prior_lease, why, index});
         const TimePoint timer_due = l.timer_due;  // that timer is still pending
         l = LeaderLease{};
         l.timer_due = timer_due;
@@ -371,18 +368,17 @@ void LeaseServer::record_replayed(const LogEntry& e, LogIndex index, ApplyOutcom
       // With grant_reply immediate the leader that appended the grant
       // recorded it then (the promise is the record, committed or not).
       if (cfg_.options.grant_reply == GrantReply::kAfterCommit)
-        out.record(obs::kLeaseGranted, r, index, e.holder, index, as_field(slot.ttl), index);
+        out.emit(obs::LeaseGranted{r, index, e.holder, index, slot.ttl, index});
       return;
     case ApplyOutcome::kRenewed:
       // The expiry this leader would have set; on_ready refreshes it.
-      out.record(obs::kLeaseRenewed, r, slot.lease, as_field(leader_now(now) + slot.ttl),
-                 as_field(slot.ttl), index);
+      out.emit(obs::LeaseRenewed{r, slot.lease, leader_now(now) + slot.ttl, slot.ttl, index});
       return;
     case ApplyOutcome::kReleased:
     case ApplyOutcome::kExpired: {
       const FreeReason why =
           outcome == ApplyOutcome::kReleased ? FreeReason::kReleased : FreeReason::kExpired;
-      out.record(obs::kLeaseFreed, r, prior_lease, static_cast<uint64_t>(why), index);
+      out.emit(obs::LeaseFreed{r, prior_lease, why, index});
       return;
     }
     case ApplyOutcome::kNone:
@@ -394,7 +390,7 @@ void LeaseServer::record_replayed(const LogEntry& e, LogIndex index, ApplyOutcom
 
 void LeaseServer::on_ready(const LocalClocks& now, Effects& out) {
   ready_ = true;
-  out.record(obs::kLeaderReady, disk_.term);
+  out.emit(obs::LeaderReady{disk_.term});
   const TimePoint t = leader_now(now);
   const FailoverPolicy policy = cfg_.options.failover;
   // Promises earlier leaders may have made that this one cannot see: a
@@ -424,7 +420,7 @@ void LeaseServer::on_ready(const LocalClocks& now, Effects& out) {
         l.expiry = t + (slot.wall_expiry - now.wall);
         break;
     }
-    out.record(obs::kLeaseRefreshed, r, slot.lease, as_field(l.expiry));
+    out.emit(obs::LeaseRefreshed{r, slot.lease, l.expiry});
     if (t >= l.expiry)
       expire(r, now, out);
     else

@@ -149,7 +149,7 @@ void LeaseServer::on_install_snapshot(const Message& m, const LocalClocks& now, 
   disk_.log.install(m.index, m.log_term, m.snapshot);
   table_.load(m.snapshot);
   commit_ = applied_ = m.index;
-  out.record(obs::kSnapshot, m.index, m.log_term);
+  out.emit(obs::SnapshotInstalled{m.index, m.log_term});
   // Only the snapshot is known to match the leader: entries kept after it
   // (install keeps a suffix that agrees at m.index) may be from an older
   // term, and claiming them would let the leader count them toward a commit.
@@ -212,7 +212,7 @@ void LeaseServer::apply_committed(const LocalClocks& now, Effects& out) {
     const LogEntry e = disk_.log.at(applied_);
     const LeaseId prior = e.type == EntryType::kNoop ? kNoLease : table_.slot(e.resource).lease;
     const ApplyOutcome outcome = table_.apply(e, applied_);
-    out.record(obs::kCommitted, applied_, e.term, entry_digest(e));
+    out.emit(obs::Committed{applied_, e.term, entry_digest(e)});
     on_applied(e, applied_, outcome, prior, now, out);
   }
   maybe_compact();

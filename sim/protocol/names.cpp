@@ -6,11 +6,6 @@
 
 namespace leasesim {
 
-const char* const kErrorCodeNames[] = {"none",          "held",       "not_ready",
-                                       "unknown_lease", "not_holder", "expired",
-                                       "stale_token",   "blocked",    "unavailable"};
-static_assert(std::size(kErrorCodeNames) == static_cast<size_t>(ErrorCode::kCount));
-
 const char* const kMsgTypeNames[] = {
     "acquire",          "renew",    "release",      "granted",    "denied",         "renewed",
     "released",         "redirect", "request_vote", "vote_reply", "append_entries", "append_reply",
@@ -19,15 +14,6 @@ static_assert(std::size(kMsgTypeNames) == static_cast<size_t>(MsgType::kCount));
 
 const char* const kEntryTypeNames[] = {"noop", "grant", "renew", "release", "expire", "validate"};
 static_assert(std::size(kEntryTypeNames) == static_cast<size_t>(EntryType::kCount));
-
-const char* const kRoleNames[] = {"follower", "candidate", "leader"};
-static_assert(std::size(kRoleNames) == static_cast<size_t>(Role::kCount));
-
-const char* const kFreeReasonNames[] = {"expired", "released"};
-static_assert(std::size(kFreeReasonNames) == static_cast<size_t>(FreeReason::kCount));
-
-const char* const kBeliefEndReasonNames[] = {"released", "expired", "revoked", "fenced"};
-static_assert(std::size(kBeliefEndReasonNames) == static_cast<size_t>(BeliefEndReason::kCount));
 
 void Message::reset(MsgType t, NodeId src, NodeId dst) {
   type = t;

@@ -5,47 +5,8 @@
 namespace leasesim {
 namespace {
 
-constexpr const char* kMsgNames[] = {
-    "acquire",          "renew",    "release",      "granted",    "denied",         "renewed",
-    "released",         "redirect", "request_vote", "vote_reply", "append_entries", "append_reply",
-    "install_snapshot", "write",    "write_reply",  "validate",   "validated"};
-constexpr const char* kStepDownNames[] = {"higher_term", "lost_quorum"};
-constexpr const char* kErrorNames[] = {"none",          "held",       "not_ready",
-                                       "unknown_lease", "not_holder", "expired",
-                                       "stale_token",   "blocked",    "unavailable"};
-static_assert(std::size(kMsgNames) == static_cast<size_t>(MsgType::kCount));
-static_assert(std::size(kErrorNames) == static_cast<size_t>(ErrorCode::kCount));
-static_assert(std::size(kStepDownNames) == static_cast<size_t>(StepDownReason::kCount));
-
-constexpr FieldDesc U(const char* n) {
-  return FieldDesc{n, FieldType::kUint, 0, nullptr, 0};
-}
-constexpr FieldDesc B(const char* n) {
-  return FieldDesc{n, FieldType::kBool, 0, nullptr, 0};
-}
-constexpr FieldDesc D(const char* n) {
-  return FieldDesc{n, FieldType::kDuration, 0, nullptr, 0};
-}
-constexpr FieldDesc Nd(const char* n) {
-  return FieldDesc{n, FieldType::kName, name_table::kNodes, nullptr, 0};
-}
-constexpr FieldDesc Res(const char* n) {
-  return FieldDesc{n, FieldType::kName, name_table::kResources, nullptr, 0};
-}
-template <size_t N>
-constexpr FieldDesc E(const char* n, const char* const (&names)[N]) {
-  return FieldDesc{n, FieldType::kEnum, 0, names, static_cast<uint32_t>(N)};
-}
-
-const std::array<KindDesc, 4> kRaftKinds = {{
-    {raft_obs::kVote, "vote", 3, {U("term"), Nd("candidate"), B("granted")}},
-    {raft_obs::kStepDown, "step_down", 2, {U("term"), E("reason", kStepDownNames)}},
-    {raft_obs::kReject,
-     "reject",
-     4,
-     {E("request", kMsgNames), Res("resource"), E("error", kErrorNames), U("lease")}},
-    {raft_obs::kValidated, "validated", 4, {Res("resource"), U("lease"), B("valid"), D("window")}},
-}};
+const std::array<KindDesc, 4> kRaftKinds = {raft_obs::Vote::kDesc, raft_obs::StepDown::kDesc,
+                                            raft_obs::Reject::kDesc, raft_obs::Validated::kDesc};
 
 class RaftLeaseProtocol final : public ProtocolFactory {
  public:

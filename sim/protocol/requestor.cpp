@@ -67,7 +67,7 @@ void Requestor::want(const LocalClocks& now, Effects& out) {
       resource_ = resource_at(static_cast<size_t>(rng_.below(resource_count())));
       break;
   }
-  out.record(obs::kWant, resource_);
+  out.emit(obs::Want{resource_});
   phase_ = Phase::kAcquiring;
   request_ = next_request_++;
   request_first_sent_ = local(now);
@@ -148,8 +148,7 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
   work_allowed_ = true;
   std::fill(renew_ids_.begin(), renew_ids_.end(), 0);
   last_renew_answer_ = t;
-  out.record(obs::kBeliefBegin, resource_, lease_, token_, as_field(deadline_),
-             static_cast<uint64_t>(cfg_.options.holder_clock));
+  out.emit(obs::BeliefBegin{resource_, lease_, token_, deadline_, cfg_.options.holder_clock});
   set_timer(now, deadline_ - t, kDeadlineTimer, hold_gen_, out);
   set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
   if (cfg_.hold_min != Duration::max()) {
@@ -234,7 +233,7 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
   const TimePoint d = holder_deadline(cfg_.options.margin, anchor, m.ttl);
   if (d > deadline_) {
     deadline_ = d;
-    out.record(obs::kBeliefExtend, resource_, lease_, as_field(deadline_));
+    out.emit(obs::BeliefExtend{resource_, lease_, deadline_});
   }
 }
 
@@ -253,7 +252,7 @@ void Requestor::on_write_reply(const Message& m, const LocalClocks& now, Effects
 }
 
 void Requestor::end_belief(BeliefEndReason why, Effects& out) {
-  out.record(obs::kBeliefEnd, resource_, lease_, static_cast<uint64_t>(why));
+  out.emit(obs::BeliefEnd{resource_, lease_, why});
   out.cancel_timer(kRenewTimer);
   out.cancel_timer(kDeadlineTimer);
   out.cancel_timer(kHoldEndTimer);
@@ -340,7 +339,7 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
     case kWorkCheckTimer:
       if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
       if (l < deadline_) {
-        out.record(obs::kWorkCheck, resource_, lease_, token_);
+        out.emit(obs::WorkCheck{resource_, lease_, token_});
         set_timer(now, cfg_.check_to_write, kWorkWriteTimer, hold_gen_, out);
       }
       set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
@@ -354,7 +353,7 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       m.token = token_;
       m.lease = lease_;
       m.request_id = next_request_++;
-      out.record(obs::kWriteSent, resource_, lease_, token_, m.request_id);
+      out.emit(obs::WriteSent{resource_, lease_, token_, m.request_id});
       return;
     }
     default:

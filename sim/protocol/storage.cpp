@@ -46,7 +46,7 @@ void Storage::on_message(const Message& m, const LocalClocks& now, Effects& out)
 
 void Storage::accept(const PendingWrite& w, Effects& out) {
   uint64_t& highest = disk_.highest[w.resource];
-  out.record(obs::kWriteAccepted, w.resource, w.token, w.writer, w.lease, w.request_id);
+  out.emit(obs::WriteAccepted{w.resource, w.token, w.writer, w.lease, w.request_id});
   if (w.token > highest) highest = w.token;
   Message& r = out.send(MsgType::kWriteReply, cfg_.self, w.writer);
   r.resource = w.resource;
@@ -57,8 +57,8 @@ void Storage::accept(const PendingWrite& w, Effects& out) {
 }
 
 void Storage::reject(const PendingWrite& w, ErrorCode why, Effects& out) {
-  out.record(obs::kWriteRejected, w.resource, w.token, w.writer, w.lease, disk_.highest[w.resource],
-             static_cast<uint64_t>(why));
+  out.emit(
+      obs::WriteRejected{w.resource, w.token, w.writer, w.lease, disk_.highest[w.resource], why});
   Message& r = out.send(MsgType::kWriteReply, cfg_.self, w.writer);
   r.resource = w.resource;
   r.token = w.token;

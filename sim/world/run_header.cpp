@@ -1,6 +1,5 @@
 #include "leasesim/world/run_header.hpp"
 
-#include <array>
 #include <string>
 
 #include "leasesim/core/version.hpp"
@@ -15,29 +14,7 @@ namespace {
 constexpr uint64_t kVersion = 0, kScenario = 1, kFile = 2, kProtocol = 3, kPreset = 4;
 constexpr uint64_t kFirstKnob = 5;
 
-constexpr FieldDesc Txt(const char* n) {
-  return FieldDesc{n, FieldType::kName, name_table::kText, nullptr, 0};
-}
-constexpr FieldDesc U(const char* n) {
-  return FieldDesc{n, FieldType::kUint, 0, nullptr, 0};
-}
-constexpr FieldDesc B(const char* n) {
-  return FieldDesc{n, FieldType::kBool, 0, nullptr, 0};
-}
-
-const std::array<KindDesc, 2> kKinds = {{
-    {world_rec::kHeader,
-     "header",
-     6,
-     {Txt("version"), Txt("scenario"), Txt("file"), U("seed"), Txt("protocol"), Txt("preset")}},
-    {world_rec::kKnob, "knob", 3, {Txt("name"), Txt("value"), B("override")}},
-}};
-
 }  // namespace
-
-std::span<const KindDesc> header_kinds() {
-  return kKinds;
-}
 
 void add_header_strings(const Scenario& sc, TraceSchema* schema) {
   std::vector<std::string>& text = schema->names(name_table::kText);
@@ -50,16 +27,11 @@ void add_header_strings(const Scenario& sc, TraceSchema* schema) {
 
 std::vector<Record> header_records(const Scenario& sc) {
   std::vector<Record> out;
-  Record h;
-  h.kind = world_rec::kHeader;
-  h.f = {kVersion, kScenario, kFile, sc.seed, kProtocol, kPreset};
-  out.push_back(h);
+  out.push_back(
+      encode_record(world_rec::Header{kVersion, kScenario, kFile, sc.seed, kProtocol, kPreset}));
   uint64_t i = kFirstKnob;
   for (const KnobSetting& k : effective_knobs(sc.protocol, sc.preset, sc.options)) {
-    Record r;
-    r.kind = world_rec::kKnob;
-    r.f = {i, i + 1, k.overridden ? 1u : 0u, 0, 0, 0};
-    out.push_back(r);
+    out.push_back(encode_record(world_rec::Knob{i, i + 1, k.overridden}));
     i += 2;
   }
   return out;

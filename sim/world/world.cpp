@@ -29,7 +29,6 @@ const char* to_string(EndReason r) {
 TraceSchema make_trace_schema(const Scenario& sc) {
   TraceSchema schema;
   for (const KindDesc& d : world_rec::kinds()) schema.add(d);
-  for (const KindDesc& d : header_kinds()) schema.add(d);
   for (const KindDesc& d : observation_kinds()) schema.add(d);
   const ProtocolFactory* p = find_protocol(sc.protocol);
   LEASESIM_ASSERT(p != nullptr, "scenario names an unknown protocol");
@@ -151,12 +150,10 @@ void World::Impl::schedule_faults() {
   }
 }
 
-Record World::Impl::record(uint16_t kind, NodeId node) {
-  Record r;
+Record World::Impl::stamp(Record r, NodeId node) const {
   r.time = sched.now();
   r.node = node;
   r.local = node < clocks.size() ? clocks[node].wall(sched.now()) : TimePoint::origin();
-  r.kind = kind;
   return r;
 }
 
@@ -174,22 +171,28 @@ void World::Impl::emit_world(const Record& r) {
 
 void World::Impl::track_roles(const Record& r) {
   switch (r.kind) {
-    case obs::kRole:
-      if (static_cast<Role>(r.f[0]) == Role::kLeader) {
-        if (r.f[1] >= leader_term) {
+    case obs::kRole: {
+      const auto role = decode_as<obs::RoleChanged>(r);
+      if (role.role == Role::kLeader) {
+        if (role.term >= leader_term) {
           leader = r.node;
-          leader_term = r.f[1];
+          leader_term = role.term;
         }
       } else if (r.node == leader) {
         leader = kInvalidNode;
       }
       return;
-    case obs::kBeliefBegin:
-      if (r.f[0] < holder.size()) holder[r.f[0]] = r.node;
+    }
+    case obs::kBeliefBegin: {
+      const ResourceId res = decode_as<obs::BeliefBegin>(r).resource;
+      if (res < holder.size()) holder[res] = r.node;
       return;
-    case obs::kBeliefEnd:
-      if (r.f[0] < holder.size() && holder[r.f[0]] == r.node) holder[r.f[0]] = kInvalidNode;
+    }
+    case obs::kBeliefEnd: {
+      const ResourceId res = decode_as<obs::BeliefEnd>(r).resource;
+      if (res < holder.size() && holder[res] == r.node) holder[res] = kInvalidNode;
       return;
+    }
     default:
       return;
   }
@@ -199,9 +202,8 @@ void World::Impl::report_new_violations() {
   // Segments of beliefs the checker finalised, with the true-time interval
   // it judged, so plots draw what the checker judged (docs/trace-format.md).
   for (const ClosedBelief& b : checker.closed()) {
-    Record r = record(world_rec::kBeliefInterval, kNoNode);
-    r.f = {b.resource, b.lease, b.holder, b.token, as_field(b.from), as_field(b.to)};
-    emit_world(r);
+    emit_world(record(
+        world_rec::BeliefInterval{b.resource, b.lease, b.holder, b.token, b.from, b.to}, kNoNode));
   }
   checker.clear_closed();
   // Violations once settled (interval and parties' beliefs final), each
@@ -209,18 +211,13 @@ void World::Impl::report_new_violations() {
   const auto& vs = checker.violations();
   for (const size_t i : checker.settled()) {
     const Violation& v = vs[i];
-    Record r = record(world_rec::kViolation, kNoNode);
-    r.f = {static_cast<uint64_t>(v.kind),
-           v.resource,
-           v.first,
-           v.second,
-           as_field(v.from),
-           as_field(v.to)};
-    emit_world(r);
-    Record d = record(world_rec::kViolationDetail, kNoNode);
-    d.f = {i,       v.first_lease,  v.second == kInvalidNode ? 0 : v.second_lease,
-           v.token, v.first_at_end, v.second_at_end};
-    emit_world(d);
+    emit_world(record(world_rec::ViolationFound{static_cast<uint8_t>(v.kind), v.resource, v.first,
+                                                v.second, v.from, v.to},
+                      kNoNode));
+    emit_world(record(world_rec::ViolationDetail{i, v.first_lease,
+                                                 v.second == kInvalidNode ? 0 : v.second_lease,
+                                                 v.token, v.first_at_end, v.second_at_end},
+                      kNoNode));
   }
   checker.clear_settled();
   violations_reported = vs.size();
@@ -243,9 +240,8 @@ void World::Impl::free_message(uint32_t slot) {
 void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   const uint64_t id = next_msg_id++;
   ++stats.sent;
-  Record r = record_at(world_rec::kSend, from, local);
-  r.f = {m.to, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
-  emit_world(r);
+  emit_world(
+      record_at(world_rec::Send{m.to, static_cast<uint16_t>(m.type), id, m.resource}, from, local));
   LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
   const SendDecision d = net.decide_send(sched.now(), from, m.to);
   if (d.drop != DropReason::kNone) {
@@ -253,9 +249,9 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
       ++stats.dropped_partition;
     else
       ++stats.dropped_loss;
-    Record dr = record_at(world_rec::kDrop, from, local);
-    dr.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(d.drop), 0, 0};
-    emit_world(dr);
+    emit_world(record_at(
+        world_rec::Drop{m.to, static_cast<uint16_t>(m.type), id, static_cast<uint8_t>(d.drop)},
+        from, local));
     return;
   }
   if (d.copies > 1) ++stats.duplicated;
@@ -277,9 +273,10 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
 
 void World::Impl::run_step(NodeId id, TimePoint local) {
   // Records first (they describe the step), then timers, then messages.
-  for (const Record& src : effects.records()) {
-    Record r = record_at(src.kind, id, local);
-    r.f = src.f;
+  for (Record r : effects.records()) {
+    r.time = sched.now();
+    r.local = local;
+    r.node = id;
     emit(r);
   }
   if (!effects.cancels().empty()) {
@@ -332,9 +329,9 @@ void World::Impl::deliver(const Event& ev) {
       ++stats.dropped_crashed;
     else
       ++stats.dropped_partition;
-    Record r = record(world_rec::kDrop, m.from);
-    r.f = {m.to, static_cast<uint64_t>(m.type), id, static_cast<uint64_t>(drop), 0, 0};
-    emit_world(r);
+    emit_world(
+        record(world_rec::Drop{m.to, static_cast<uint16_t>(m.type), id, static_cast<uint8_t>(drop)},
+               m.from));
     free_message(ev.ref);
     return;
   }
@@ -345,9 +342,8 @@ void World::Impl::deliver(const Event& ev) {
   }
   ++stats.delivered;
   const LocalClocks now = read_clock(ev.node);
-  Record r = record_at(world_rec::kDeliver, ev.node, now.wall);
-  r.f = {m.from, static_cast<uint64_t>(m.type), id, m.resource, 0, 0};
-  emit_world(r);
+  emit_world(record_at(world_rec::Deliver{m.from, static_cast<uint16_t>(m.type), id, m.resource},
+                       ev.node, now.wall));
   effects.clear();
   h.node->on_message(m, now, effects);
   free_message(ev.ref);
@@ -362,9 +358,7 @@ void World::Impl::fire_timer(const Event& ev) {
     return;
   }
   const LocalClocks now = read_clock(ev.node);
-  Record r = record_at(world_rec::kTimer, ev.node, now.wall);
-  r.f = {ev.timer_kind, ev.timer_arg, 0, 0, 0, 0};
-  emit_world(r);
+  emit_world(record_at(world_rec::Timer{ev.timer_kind, ev.timer_arg}, ev.node, now.wall));
   effects.clear();
   h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, now, effects);
   run_step(ev.node, now.wall);
@@ -391,7 +385,7 @@ void World::Impl::handle(const Event& ev) {
     case Event::kWindowEnd:
       if (ev.ref == window_gen) {
         net.clear_window();
-        emit(record(world_rec::kNetWindowEnd, kNoNode));
+        emit(record(world_rec::NetWindowEnd{}, kNoNode));
       }
       break;
   }
@@ -408,23 +402,13 @@ RunResult World::Impl::run() {
                                      : TimePoint::origin() + sc.duration;
   schedule_faults();
   // What ran, first (world/run_header.hpp).
-  for (const Record& h : header_records(sc)) {
-    Record r = record(h.kind, kNoNode);
-    r.f = h.f;
-    emit_world(r);
-  }
+  for (const Record& h : header_records(sc)) emit_world(stamp(h, kNoNode));
   // Every clock's starting state, so a reader of the trace alone can
   // rebuild each node's clocks exactly (scripts/audit_trace.py does): the
   // later drift and clock_step records say how they change.
   for (NodeId id = 0; id < hosts.size(); ++id) {
-    Record r = record(world_rec::kClockInit, id);
-    r.f = {as_field(clocks[id].wall_offset(sched.now())),
-           as_field(clocks[id].drift_ppb()),
-           0,
-           0,
-           0,
-           0};
-    emit_world(r);
+    emit_world(record(
+        world_rec::ClockInit{clocks[id].wall_offset(sched.now()), clocks[id].drift_ppb()}, id));
   }
   for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
   if (checker.violations().size() != violations_reported || !checker.closed().empty() ||

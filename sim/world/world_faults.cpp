@@ -9,8 +9,7 @@ namespace leasesim {
 
 void World::Impl::skip(uint32_t index, world_rec::SkipReason why, NodeId node) {
   ++fault_stats.skipped[static_cast<size_t>(why)];
-  Record r = record(world_rec::kFaultSkipped, node);
-  r.f = {index, static_cast<uint64_t>(why), 0, 0, 0, 0};
+  const Record r = record(world_rec::FaultSkipped{index, why}, node);
   emit(r);
   checker.note(r);
 }
@@ -41,9 +40,10 @@ void World::Impl::crash(NodeId id) {
   for (const Event& ev : h.deferred) {
     if (ev.type != Event::kDeliver) continue;
     ++stats.dropped_crashed;
-    Record r = record(world_rec::kDrop, pool[ev.ref].from);
-    r.f = {id, static_cast<uint64_t>(pool[ev.ref].type), ev.timer_arg,
-           static_cast<uint64_t>(DropReason::kCrashed), 0, 0};
+    const Record r =
+        record(world_rec::Drop{id, static_cast<uint16_t>(pool[ev.ref].type), ev.timer_arg,
+                               static_cast<uint8_t>(DropReason::kCrashed)},
+               pool[ev.ref].from);
     emit(r);
     free_message(ev.ref);
   }
@@ -52,7 +52,7 @@ void World::Impl::crash(NodeId id) {
   hot[id].node = nullptr;
   hot[id].paused = false;
   ++hot[id].incarnation;  // its pending timers die with it
-  Record r = record(world_rec::kCrash, id);
+  const Record r = record(world_rec::Crash{}, id);
   emit(r);
   checker.note(r);
   checker.on_crash(id, sched.now());
@@ -62,7 +62,7 @@ void World::Impl::crash(NodeId id) {
 }
 
 void World::Impl::restart(NodeId id) {
-  Record r = record(world_rec::kRestart, id);
+  const Record r = record(world_rec::Restart{}, id);
   emit(r);
   checker.note(r);
   start_node(id);
@@ -72,8 +72,7 @@ void World::Impl::pause(NodeId id, Duration d) {
   Host& h = hosts[id];
   hot[id].paused = true;
   const uint32_t gen = ++h.pause_gen;
-  Record r = record(world_rec::kPause, id);
-  r.f[0] = as_field(d);
+  const Record r = record(world_rec::Pause{d}, id);
   emit(r);
   checker.note(r);
   Event ev;
@@ -87,7 +86,7 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
   Host& h = hosts[id];
   if (!hot[id].paused || h.pause_gen != gen) return;  // crashed meanwhile, or paused again
   hot[id].paused = false;
-  Record r = record(world_rec::kResume, id);
+  const Record r = record(world_rec::Resume{}, id);
   emit(r);
   checker.note(r);
   // What fell due during the pause runs now, in the order it fell due.
@@ -183,15 +182,12 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
         }
       }
       net.split(groups);
-      Record r = record(world_rec::kPartition, kNoNode);
-      r.f[0] = groups.size();
+      const Record r = record(world_rec::Partition{groups.size()}, kNoNode);
       emit(r);
       checker.note(r);
       for (size_t g = 0; g < groups.size(); ++g) {
         for (NodeId id : groups[g]) {
-          Record m = record(world_rec::kGroupMember, id);
-          m.f = {g, id, 0, 0, 0, 0};
-          emit(m);
+          emit(record(world_rec::GroupMember{g, id}, id));
         }
       }
       return;
@@ -208,8 +204,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
         return;
       }
       net.cut(from, to);
-      Record r = record(world_rec::kCut, from);
-      r.f = {from, to, 0, 0, 0, 0};
+      const Record r = record(world_rec::Cut{from, to}, from);
       emit(r);
       checker.note(r);
       return;
@@ -218,14 +213,14 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       const NodeId id = resolve(f.target, index);
       if (id == kInvalidNode) return;
       net.isolate(id);
-      Record r = record(world_rec::kIsolate, id);
+      const Record r = record(world_rec::Isolate{}, id);
       emit(r);
       checker.note(r);
       return;
     }
     case FaultKind::kHeal: {
       net.heal();
-      Record r = record(world_rec::kHeal, kNoNode);
+      const Record r = record(world_rec::Heal{}, kNoNode);
       emit(r);
       checker.note(r);
       return;
@@ -234,8 +229,8 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       const NodeId id = resolve(f.target, index);
       if (id == kInvalidNode) return;
       clocks[id].step_wall(f.step);
-      Record r = record(world_rec::kClockStep, id);
-      r.f = {as_field(f.step), as_field(clocks[id].wall_offset(sched.now())), 0, 0, 0, 0};
+      const Record r =
+          record(world_rec::ClockStep{f.step, clocks[id].wall_offset(sched.now())}, id);
       emit(r);
       checker.note(r);
       clock_changed(id);
@@ -245,8 +240,8 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       const NodeId id = resolve(f.target, index);
       if (id == kInvalidNode) return;
       clocks[id].set_drift(sched.now(), f.drift_ppb);
-      Record r = record(world_rec::kDrift, id);
-      r.f = {as_field(f.drift_ppb), as_field(clocks[id].wall_offset(sched.now())), 0, 0, 0, 0};
+      const Record r =
+          record(world_rec::Drift{f.drift_ppb, clocks[id].wall_offset(sched.now())}, id);
       emit(r);
       checker.note(r);
       clock_changed(id);
@@ -255,9 +250,10 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
     case FaultKind::kNetwork: {
       net.set_window(f.loss, f.duplicate, f.latency ? &*f.latency : nullptr);
       const uint32_t gen = ++window_gen;
-      Record r = record(world_rec::kNetWindow, kNoNode);
-      r.f = {static_cast<uint64_t>(f.loss * 1e6 + 0.5), static_cast<uint64_t>(f.duplicate * 1e6 + 0.5),
-             as_field(f.duration), 0, 0, 0};
+      const Record r =
+          record(world_rec::NetWindow{static_cast<uint64_t>(f.loss * 1e6 + 0.5),
+                                      static_cast<uint64_t>(f.duplicate * 1e6 + 0.5), f.duration},
+                 kNoNode);
       emit(r);
       checker.note(r);
       Event ev;

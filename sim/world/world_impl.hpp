@@ -107,13 +107,19 @@ struct World::Impl {
   // A world record (send, deliver, drop, timer, checker verdicts): hash and
   // sink only, as neither the checker nor role tracking reads them.
   void emit_world(const Record& r);
-  Record record(uint16_t kind, NodeId node);  // reads node's clock
-  Record record_at(uint16_t kind, NodeId node, TimePoint local) const {
-    Record r;
+  // A typed world record, now, at `node` (its wall clock read now).
+  template <TypedRecord T>
+  Record record(const T& v, NodeId node) const {
+    return stamp(encode_record(v), node);
+  }
+  Record stamp(Record r, NodeId node) const;
+  // The same with the node's wall clock already read.
+  template <TypedRecord T>
+  Record record_at(const T& v, NodeId node, TimePoint local) const {
+    Record r = encode_record(v);
     r.time = sched.now();
     r.local = local;
     r.node = node;
-    r.kind = kind;
     return r;
   }
   void send(NodeId from, TimePoint local, Message& m);

@@ -17,11 +17,14 @@
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "leasesim/core/assert.hpp"
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
@@ -64,6 +67,81 @@ struct KindDesc {
   std::array<FieldDesc, kMaxFields> fields{};
 };
 
+// Typed records. Every record kind has one small struct, declared by the
+// layer that owns the kind, with its number, its descriptor, and the codec
+// between the struct and the record's fields next to each other:
+//
+//   struct Pause {
+//     static constexpr uint16_t kKind = kind_range::kWorld + 6;
+//     static constexpr KindDesc kDesc{kKind, "pause", 1, {fd::duration("duration")}};
+//     Duration duration;
+//     void encode(Record& r) const { r.f[0] = field_of(duration); }
+//     static Pause decode(const Record& r) { return {field_duration(r.f[0])}; }
+//   };
+//
+// Emitters build the struct and encode it (Effects::emit for nodes);
+// readers decode it (decode_as<T>). Nothing else reads or writes a record's
+// fields by position. encode() writes only the kind's own fields: the
+// others stay zero, as the hash requires.
+template <typename T>
+concept TypedRecord = requires(const T& t, Record& out, const Record& in) {
+  { T::kKind } -> std::convertible_to<uint16_t>;
+  { T::kDesc } -> std::convertible_to<KindDesc>;
+  t.encode(out);
+  { T::decode(in) } -> std::same_as<T>;
+};
+
+// A record of T's kind, time/local/node left for the host to fill.
+template <TypedRecord T>
+Record encode_record(const T& v) {
+  Record r;
+  r.kind = T::kKind;
+  v.encode(r);
+  return r;
+}
+
+// The typed view of a record. Precondition: r.kind == T::kKind (asserted:
+// decoding a record as the wrong kind is a programmer error).
+template <TypedRecord T>
+T decode_as(const Record& r) {
+  LEASESIM_ASSERT(r.kind == T::kKind, "record decoded as the wrong kind");
+  return T::decode(r);
+}
+
+// Field conversions for codecs: signed values and times travel as two's
+// complement, enums as their underlying value.
+constexpr uint64_t field_of(int64_t v) {
+  return static_cast<uint64_t>(v);
+}
+constexpr uint64_t field_of(TimePoint t) {
+  return static_cast<uint64_t>(t.ns());
+}
+constexpr uint64_t field_of(Duration d) {
+  return static_cast<uint64_t>(d.ns());
+}
+constexpr uint64_t field_of(bool b) {
+  return b ? 1 : 0;
+}
+template <typename E>
+requires std::is_enum_v<E>
+constexpr uint64_t field_of(E e) {
+  return static_cast<uint64_t>(e);
+}
+constexpr TimePoint field_time(uint64_t f) {
+  return TimePoint(static_cast<int64_t>(f));
+}
+constexpr Duration field_duration(uint64_t f) {
+  return Duration(static_cast<int64_t>(f));
+}
+constexpr int64_t field_int(uint64_t f) {
+  return static_cast<int64_t>(f);
+}
+template <typename E>
+requires std::is_enum_v<E>
+constexpr E field_enum(uint64_t f) {
+  return static_cast<E>(f);
+}
+
 // Record kind numbers are partitioned by layer so each layer can add kinds
 // without touching the others.
 namespace kind_range {
@@ -81,6 +159,41 @@ inline constexpr uint8_t kResources = 1;
 inline constexpr uint8_t kText = 2;  // free text of a run (its header: version, file, knobs)
 inline constexpr uint8_t kCount = 3;
 }  // namespace name_table
+
+// Constexpr builders of field descriptors, for the KindDesc of typed records.
+namespace fd {
+constexpr FieldDesc uint(const char* n) {
+  return FieldDesc{n, FieldType::kUint, 0, nullptr, 0};
+}
+constexpr FieldDesc sint(const char* n) {
+  return FieldDesc{n, FieldType::kInt, 0, nullptr, 0};
+}
+constexpr FieldDesc time(const char* n) {
+  return FieldDesc{n, FieldType::kTime, 0, nullptr, 0};
+}
+constexpr FieldDesc duration(const char* n) {
+  return FieldDesc{n, FieldType::kDuration, 0, nullptr, 0};
+}
+constexpr FieldDesc flag(const char* n) {
+  return FieldDesc{n, FieldType::kBool, 0, nullptr, 0};
+}
+constexpr FieldDesc node(const char* n) {
+  return FieldDesc{n, FieldType::kName, name_table::kNodes, nullptr, 0};
+}
+constexpr FieldDesc resource(const char* n) {
+  return FieldDesc{n, FieldType::kName, name_table::kResources, nullptr, 0};
+}
+constexpr FieldDesc text(const char* n) {
+  return FieldDesc{n, FieldType::kName, name_table::kText, nullptr, 0};
+}
+constexpr FieldDesc enumeration(const char* n, const char* const* names, size_t count) {
+  return FieldDesc{n, FieldType::kEnum, 0, names, static_cast<uint32_t>(count)};
+}
+template <size_t N>
+constexpr FieldDesc enumeration(const char* n, const char* const (&names)[N]) {
+  return FieldDesc{n, FieldType::kEnum, 0, names, static_cast<uint32_t>(N)};
+}
+}  // namespace fd
 
 // Maps kind numbers to descriptors and holds the name tables records refer
 // to. Built once per run; read-only afterwards.

@@ -41,6 +41,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -73,16 +74,97 @@ struct ServerDisk final : DurableState {
   RaftLog log;
 };
 
+enum class StepDownReason : uint8_t { kHigherTerm, kLostQuorum, kCount };
+inline constexpr const char* kStepDownReasonNames[] = {"higher_term", "lost_quorum"};
+static_assert(std::size(kStepDownReasonNames) == static_cast<size_t>(StepDownReason::kCount));
+
 // Records private to this protocol (beside the common observations).
 namespace raft_obs {
-inline constexpr uint16_t kVote = obs::kProtocolPrivate + 0;      // term, candidate, granted
-inline constexpr uint16_t kStepDown = obs::kProtocolPrivate + 1;  // term, reason(StepDownReason)
-inline constexpr uint16_t kReject =
-    obs::kProtocolPrivate + 2;  // request type, resource, error, lease
-inline constexpr uint16_t kValidated = obs::kProtocolPrivate + 3;  // resource, lease, valid, window
-}  // namespace raft_obs
 
-enum class StepDownReason : uint8_t { kHigherTerm, kLostQuorum, kCount };
+// A server answered a vote request.
+struct Vote {
+  static constexpr uint16_t kKind = obs::kProtocolPrivate + 0;
+  static constexpr KindDesc kDesc{
+      kKind, "vote", 3, {fd::uint("term"), fd::node("candidate"), fd::flag("granted")}};
+  Term term = 0;
+  NodeId candidate = kInvalidNode;
+  bool granted = false;
+  void encode(Record& r) const {
+    r.f[0] = term;
+    r.f[1] = candidate;
+    r.f[2] = field_of(granted);
+  }
+  static Vote decode(const Record& r) { return {r.f[0], static_cast<NodeId>(r.f[1]), r.f[2] != 0}; }
+};
+
+// A leader stepped down.
+struct StepDown {
+  static constexpr uint16_t kKind = obs::kProtocolPrivate + 1;
+  static constexpr KindDesc kDesc{
+      kKind, "step_down", 2, {fd::uint("term"), fd::enumeration("reason", kStepDownReasonNames)}};
+  Term term = 0;
+  StepDownReason reason = StepDownReason::kHigherTerm;
+  void encode(Record& r) const {
+    r.f[0] = term;
+    r.f[1] = field_of(reason);
+  }
+  static StepDown decode(const Record& r) { return {r.f[0], field_enum<StepDownReason>(r.f[1])}; }
+};
+
+// The leader refused a client request.
+struct Reject {
+  static constexpr uint16_t kKind = obs::kProtocolPrivate + 2;
+  static constexpr KindDesc kDesc{
+      kKind,
+      "reject",
+      4,
+      {fd::enumeration("request", kMsgTypeNames, static_cast<size_t>(MsgType::kCount)),
+       fd::resource("resource"), fd::enumeration("error", kErrorCodeNames), fd::uint("lease")}};
+  MsgType request = MsgType::kAcquire;
+  ResourceId resource = kNoResource;
+  ErrorCode error = ErrorCode::kNone;
+  LeaseId lease = kNoLease;
+  void encode(Record& r) const {
+    r.f[0] = field_of(request);
+    r.f[1] = resource;
+    r.f[2] = field_of(error);
+    r.f[3] = lease;
+  }
+  static Reject decode(const Record& r) {
+    return {field_enum<MsgType>(r.f[0]), static_cast<ResourceId>(r.f[1]),
+            field_enum<ErrorCode>(r.f[2]), r.f[3]};
+  }
+};
+
+// The leader answered a sequencer validation at its commit.
+struct Validated {
+  static constexpr uint16_t kKind = obs::kProtocolPrivate + 3;
+  static constexpr KindDesc kDesc{
+      kKind,
+      "validated",
+      4,
+      {fd::resource("resource"), fd::uint("lease"), fd::flag("valid"), fd::duration("window")}};
+  ResourceId resource = kNoResource;
+  LeaseId lease = kNoLease;
+  bool valid = false;
+  Duration window;
+  void encode(Record& r) const {
+    r.f[0] = resource;
+    r.f[1] = lease;
+    r.f[2] = field_of(valid);
+    r.f[3] = field_of(window);
+  }
+  static Validated decode(const Record& r) {
+    return {static_cast<ResourceId>(r.f[0]), r.f[1], r.f[2] != 0, field_duration(r.f[3])};
+  }
+};
+
+inline constexpr uint16_t kVote = Vote::kKind;
+inline constexpr uint16_t kStepDown = StepDown::kKind;
+inline constexpr uint16_t kReject = Reject::kKind;
+inline constexpr uint16_t kValidated = Validated::kKind;
+
+}  // namespace raft_obs
 
 class LeaseServer final : public Node {
  public:

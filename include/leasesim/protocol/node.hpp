@@ -80,17 +80,13 @@ class Effects {
     std::erase_if(timers_, [kind](const TimerRequest& t) { return t.single && t.kind == kind; });
     cancels_.push_back(kind);
   }
-  // A record of `kind` with fields f0.. (unused fields must stay zero). The
-  // host fills in time, local time and node.
-  Record& record(uint16_t kind) {
+  // A typed record (observations.hpp, or a protocol's own kinds). The host
+  // fills in time, local time and node.
+  template <TypedRecord T>
+  void emit(const T& v) {
     records_.emplace_back();
-    records_.back().kind = kind;
-    return records_.back();
-  }
-  void record(uint16_t kind, uint64_t f0, uint64_t f1 = 0, uint64_t f2 = 0, uint64_t f3 = 0,
-              uint64_t f4 = 0, uint64_t f5 = 0) {
-    Record& r = record(kind);
-    r.f = {f0, f1, f2, f3, f4, f5};
+    records_.back().kind = T::kKind;
+    v.encode(records_.back());
   }
 
   void clear() {
@@ -130,15 +126,16 @@ class Node {
   virtual void on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) = 0;
 };
 
-// Signed values travel in record fields as two's complement.
+// The older spelling of field_of (core/trace.hpp), kept for callers that
+// still build records by hand.
 inline uint64_t as_field(int64_t v) {
-  return static_cast<uint64_t>(v);
+  return field_of(v);
 }
 inline uint64_t as_field(TimePoint t) {
-  return static_cast<uint64_t>(t.ns());
+  return field_of(t);
 }
 inline uint64_t as_field(Duration d) {
-  return static_cast<uint64_t>(d.ns());
+  return field_of(d);
 }
 
 }  // namespace leasesim

@@ -1,7 +1,9 @@
 // Identifiers and small value types of the lease protocols.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 #include "leasesim/core/ids.hpp"
 #include "leasesim/core/time.hpp"
@@ -30,6 +32,9 @@ enum class ErrorCode : uint8_t {
   kUnavailable,   // storage: the write's lease could not be validated in time
   kCount,
 };
-extern const char* const kErrorCodeNames[];
+inline constexpr const char* kErrorCodeNames[] = {"none",          "held",       "not_ready",
+                                                  "unknown_lease", "not_holder", "expired",
+                                                  "stale_token",   "blocked",    "unavailable"};
+static_assert(std::size(kErrorCodeNames) == static_cast<size_t>(ErrorCode::kCount));
 
 }  // namespace leasesim

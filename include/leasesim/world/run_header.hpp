@@ -1,7 +1,8 @@
-// A run's provenance, at the head of its trace: a `header` record (leasesim's
-// version, the scenario's name and file, the seed, the protocol and preset)
-// and one `knob` record per effective knob, marking those that override the
-// preset. A reader of the trace alone (a plot, an archive) knows what ran.
+// A run's provenance, at the head of its trace: a `header` record
+// (world_rec::Header: leasesim's version, the scenario's name and file, the
+// seed, the protocol and preset) and one `knob` record (world_rec::Knob) per
+// effective knob, marking those that override the preset. A reader of the trace alone (a plot, an
+// archive) knows what ran.
 //
 // The strings sit in the schema's text table and the records carry their
 // indices, which are fixed by position. So the trace hash covers the seed
@@ -10,16 +11,12 @@
 // the same.
 #pragma once
 
-#include <span>
 #include <vector>
 
 #include "leasesim/core/trace.hpp"
 #include "leasesim/scenario/scenario.hpp"
 
 namespace leasesim {
-
-// The record kinds `header` and `knob` (world_rec::kHeader, kKnob).
-std::span<const KindDesc> header_kinds();
 
 // Fills `schema`'s text table with the strings header_records() refers to.
 void add_header_strings(const Scenario& scenario, TraceSchema* schema);
