@@ -1,6 +1,6 @@
-// Beliefs as unions of holding segments, and the judgements on them:
-// overlaps, latent overlaps, held time and time free while wanted
-// (checker.hpp states the model).
+// Beliefs as unions of holding segments (safety_checker.hpp states the
+// model): beginning, extending and ending beliefs, projecting their
+// segments through the holders' clocks, and finalising them.
 //
 // Segment ends are projections: a segment ends when the holder's clock
 // reaches its deadline, which happens without any record. The checker
@@ -11,37 +11,23 @@
 // continues it (touching segments merge into one).
 #include <algorithm>
 
-#include "leasesim/check/checker.hpp"
+#include "leasesim/check/safety_checker.hpp"
 #include "leasesim/core/assert.hpp"
-#include "summary.hpp"
 
 namespace leasesim {
 
-TimePoint Checker::project(const Belief& b, TimePoint now) const {
+TimePoint SafetyChecker::project(const Belief& b, TimePoint now) const {
   return setup_.clocks[b.holder].true_time_when(b.clock, b.deadline, now);
 }
 
-void Checker::close_due(ResourceId res, TimePoint now) {
+void SafetyChecker::close_due(ResourceId res, TimePoint now) {
   for (const uint32_t id : resources_[res].open) {
     const Belief& b = beliefs_[id];
     if (b.live && b.seg_to < now) end_segment(id, b.seg_to);
   }
 }
 
-void Checker::account(ResourceId res, TimePoint now) {
-  ResourceState& rs = resources_[res];
-  if (now <= rs.accounted) return;
-  // Since `accounted` the waiters did not change and nobody started
-  // holding (both call this first), so if nobody holds now the resource
-  // was free from the latest segment end on.
-  if (rs.waiters > 0 && rs.hold_end <= now) {
-    const TimePoint free_from = std::max({rs.accounted, rs.last_end, rs.hold_end});
-    if (now > free_from) metrics_.resources[res].wanted_free += now - free_from;
-  }
-  rs.accounted = now;
-}
-
-void Checker::set_seg_to(Belief& b, TimePoint to) {
+void SafetyChecker::set_seg_to(Belief& b, TimePoint to) {
   const TimePoint old = b.seg_to;
   b.seg_to = to;
   ResourceState& rs = resources_[b.resource];
@@ -51,59 +37,42 @@ void Checker::set_seg_to(Belief& b, TimePoint to) {
     recompute_hold_end(b.resource);
 }
 
-void Checker::recompute_hold_end(ResourceId res) {
+void SafetyChecker::recompute_hold_end(ResourceId res) {
   ResourceState& rs = resources_[res];
   rs.hold_end = TimePoint::min();
   for (const uint32_t id : rs.open)
     if (beliefs_[id].live) rs.hold_end = std::max(rs.hold_end, beliefs_[id].seg_to);
 }
 
-void Checker::stop_wanting(NodeId n, TimePoint now) {
-  Want& w = wants_[n];
-  if (w.resource == kNoResource) return;
-  account(w.resource, now);
-  ResourceState& rs = resources_[w.resource];
-  if (rs.waiters > 0) --rs.waiters;
-  w.resource = kNoResource;
+SafetyChecker::Holding SafetyChecker::holding(ResourceId res, TimePoint now) const {
+  const ResourceState& rs = resources_[res];
+  Holding h{false, rs.last_end, rs.last_holder};
+  for (const uint32_t id : rs.open) {
+    const Belief& o = beliefs_[id];
+    if (!o.live) continue;
+    if (o.seg_to > now) h.held = true;
+    if (o.seg_to >= h.last_end) {  // finalised later: wins a tie
+      h.last_end = o.seg_to;
+      h.last_holder = o.holder;
+    }
+  }
+  return h;
 }
 
-void Checker::belief_begin(const Record& r) {
-  const ResourceId res = static_cast<ResourceId>(r.f[0]);
-  if (res >= resources_.size() || r.node >= open_by_node_.size()) return;
-  const TimePoint now = r.time;
+void SafetyChecker::touch(ResourceId res, const Record& r) {
   remember(res, r);
-  close_due(res, now);
-  account(res, now);
+  close_due(res, r.time);
+}
+
+void SafetyChecker::belief_begin(const Record& r, const obs::BeliefBegin& bb) {
+  const ResourceId res = bb.resource;
+  const TimePoint now = r.time;
   ResourceState& rs = resources_[res];
-  ++metrics_.beliefs;
-  ++metrics_.resources[res].grants;
-
-  // Metrics: acquisition latency, and the handoff gap if nobody holds now.
-  const Want& w = wants_[r.node];
-  if (w.resource == res) {
-    acquire_samples_.push_back((now - w.since).ns());
-    bool held = false;
-    TimePoint last_end = rs.last_end;
-    NodeId last_holder = rs.last_holder;
-    for (const uint32_t id : rs.open) {
-      const Belief& o = beliefs_[id];
-      if (!o.live) continue;
-      if (o.seg_to > now) held = true;
-      if (o.seg_to >= last_end) {  // finalised later: wins a tie
-        last_end = o.seg_to;
-        last_holder = o.holder;
-      }
-    }
-    if (!held && last_holder != kInvalidNode && last_holder != r.node && w.since <= last_end)
-      handoff_samples_.push_back((now - last_end).ns());
-  }
-  stop_wanting(r.node, now);
-
   // A second belief_begin of a belief that is still open (a duplicate
   // grant) restates it: one belief per (holder, lease, resource).
   uint32_t id = kNone;
   for (const uint32_t o : rs.open)
-    if (beliefs_[o].holder == r.node && beliefs_[o].lease == r.f[1]) id = o;
+    if (beliefs_[o].holder == r.node && beliefs_[o].lease == bb.lease) id = o;
   if (id == kNone) {
     if (!free_beliefs_.empty()) {
       id = free_beliefs_.back();
@@ -116,43 +85,37 @@ void Checker::belief_begin(const Record& r) {
     Belief& b = beliefs_[id];
     b.resource = res;
     b.holder = r.node;
-    b.lease = r.f[1];
+    b.lease = bb.lease;
     b.seq = next_seq_++;
     rs.open.push_back(id);
     open_by_node_[r.node].push_back(id);
   }
   Belief& b = beliefs_[id];
-  b.token = r.f[2];
-  b.deadline = TimePoint(static_cast<int64_t>(r.f[3]));
-  b.clock = static_cast<ClockKind>(r.f[4]);
+  b.token = bb.token;
+  b.deadline = bb.deadline;
+  b.clock = bb.clock;
   begins_.add(res, r.node, b.lease, now);
   reproject(id, now);
   if (rs.writes_at == now && !rs.recent_writes.empty()) rejudge_recent_writes(res, r);
 }
 
-void Checker::belief_extend(const Record& r) {
-  const ResourceId res = static_cast<ResourceId>(r.f[0]);
-  if (res >= resources_.size()) return;
-  remember(res, r);
-  close_due(res, r.time);
-  account(res, r.time);
-  for (const uint32_t id : resources_[res].open) {
+void SafetyChecker::belief_extend(const Record& r, const obs::BeliefExtend& e) {
+  touch(e.resource, r);
+  holders_changing(e.resource, r.time);
+  for (const uint32_t id : resources_[e.resource].open) {
     Belief& b = beliefs_[id];
-    if (b.holder != r.node || b.lease != r.f[1]) continue;
-    b.deadline = TimePoint(static_cast<int64_t>(r.f[2]));
+    if (b.holder != r.node || b.lease != e.lease) continue;
+    b.deadline = e.deadline;
     reproject(id, r.time);
     return;
   }
 }
 
-void Checker::belief_end(const Record& r) {
-  const ResourceId res = static_cast<ResourceId>(r.f[0]);
-  if (res >= resources_.size()) return;
-  remember(res, r);
-  close_due(res, r.time);
-  for (const uint32_t id : resources_[res].open) {
+void SafetyChecker::belief_end(const Record& r, const obs::BeliefEnd& e) {
+  touch(e.resource, r);
+  for (const uint32_t id : resources_[e.resource].open) {
     const Belief& b = beliefs_[id];
-    if (b.holder != r.node || b.lease != r.f[1]) continue;
+    if (b.holder != r.node || b.lease != e.lease) continue;
     // An expiry is noticed by the holder when it next runs; the segment
     // itself ended when its clock reached the deadline (close_due).
     close_belief(id, r.time);
@@ -160,26 +123,20 @@ void Checker::belief_end(const Record& r) {
   }
 }
 
-void Checker::on_clock_change(NodeId n, TimePoint now) {
-  if (n >= open_by_node_.size() || open_by_node_[n].empty()) return;
+void SafetyChecker::on_clock_change(NodeId n, TimePoint now) {
+  LEASESIM_ASSERT(n < open_by_node_.size(), "clock change of an unknown node");
+  if (open_by_node_[n].empty()) return;
   scratch_.assign(open_by_node_[n].begin(), open_by_node_[n].end());
   for (const uint32_t id : scratch_) {
     const ResourceId res = beliefs_[id].resource;
     close_due(res, now);
-    account(res, now);
+    holders_changing(res, now);
     reproject(id, now);
   }
 }
 
-void Checker::on_crash(NodeId n, TimePoint now) {
-  if (n == leader_) {
-    ++metrics_.leader_crashes;
-    leader_crashed_at_ = now;
-    leaderless_ = true;
-    leader_ = kInvalidNode;
-  }
-  if (n >= open_by_node_.size()) return;
-  stop_wanting(n, now);
+void SafetyChecker::on_crash(NodeId n, TimePoint now) {
+  LEASESIM_ASSERT(n < open_by_node_.size(), "crash of an unknown node");
   scratch_.assign(open_by_node_[n].begin(), open_by_node_[n].end());
   for (const uint32_t id : scratch_) {
     close_due(beliefs_[id].resource, now);
@@ -187,14 +144,13 @@ void Checker::on_crash(NodeId n, TimePoint now) {
   }
 }
 
-void Checker::lease_freed(const Record& r) {
-  const ResourceId res = static_cast<ResourceId>(r.f[0]);
-  if (res >= resources_.size()) return;
+void SafetyChecker::lease_freed(const Record& r, const obs::LeaseFreed& f) {
+  const ResourceId res = f.resource;
   remember(res, r);
   close_due(res, r.time);
   for (const uint32_t id : resources_[res].open) {
     Belief& b = beliefs_[id];
-    if (b.lease != r.f[1] || b.freed != TimePoint::max()) continue;
+    if (b.lease != f.lease || b.freed != TimePoint::max()) continue;
     // From now on every instant this belief holds is a latent overlap
     // (started_holding reports later segments).
     b.freed = r.time;
@@ -202,7 +158,7 @@ void Checker::lease_freed(const Record& r) {
   }
 }
 
-void Checker::reproject(uint32_t id, TimePoint now) {
+void SafetyChecker::reproject(uint32_t id, TimePoint now) {
   Belief& b = beliefs_[id];
   const TimePoint end = project(b, now);  // >= now
   if (b.live) {
@@ -228,70 +184,7 @@ void Checker::reproject(uint32_t id, TimePoint now) {
   started_holding(id, now);
 }
 
-void Checker::started_holding(uint32_t id, TimePoint now) {
-  const Belief& b = beliefs_[id];
-  // A stretch that ended exactly now (the other one stopped holding at
-  // `now`, touching) continues rather than starting a new violation.
-  auto continues = [&](uint32_t other) {
-    if (b.tracked == 0) return false;
-    for (const Tracked& t : tracked_) {
-      if (!t.stretching) continue;
-      if ((t.first == id && t.second == other) || (t.first == other && t.second == id)) {
-        update_stretches(id);
-        return true;
-      }
-    }
-    return false;
-  };
-  for (const uint32_t o : resources_[b.resource].open) {
-    const Belief& other = beliefs_[o];
-    if (o == id || other.holder == b.holder || !holds(other, now)) continue;
-    if (continues(o)) continue;
-    const bool other_first =
-        other.first_held < b.first_held || (other.first_held == b.first_held && other.seq < b.seq);
-    if (other_first)
-      open_stretch(o, id, ViolationKind::kOverlap, now);
-    else
-      open_stretch(id, o, ViolationKind::kOverlap, now);
-  }
-  if (b.freed <= now && !continues(kNone))
-    open_stretch(id, kNone, ViolationKind::kLatentOverlap, now);
-}
-
-void Checker::open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now) {
-  const Belief& a = beliefs_[first];
-  Violation v;
-  v.kind = kind;
-  v.detected = v.from = now;
-  v.to = a.seg_to;
-  v.resource = a.resource;
-  v.first = a.holder;
-  v.first_lease = a.lease;
-  if (second != kNone) {
-    const Belief& b = beliefs_[second];
-    v.to = std::min(v.to, b.seg_to);
-    v.second = b.holder;
-    v.second_lease = b.lease;
-    ++beliefs_[second].tracked;
-  }
-  ++beliefs_[first].tracked;
-  const ResourceId res = a.resource;
-  report(std::move(v), res, false);
-  tracked_.push_back(Tracked{violations_.size() - 1, first, second, true});
-}
-
-void Checker::update_stretches(uint32_t id) {
-  if (beliefs_[id].tracked == 0) return;
-  for (const Tracked& t : tracked_) {
-    if (!t.stretching || (t.first != id && t.second != id)) continue;
-    TimePoint to = beliefs_[t.first].seg_to;
-    if (t.second != kNone) to = std::min(to, beliefs_[t.second].seg_to);
-    Violation& v = violations_[t.violation];
-    v.to = std::max(v.from, to);
-  }
-}
-
-void Checker::end_segment(uint32_t id, TimePoint at) {
+void SafetyChecker::end_segment(uint32_t id, TimePoint at) {
   Belief& b = beliefs_[id];
   if (!b.live) return;
   const bool at_run_end = at == end_ && b.seg_to > at;
@@ -309,7 +202,7 @@ void Checker::end_segment(uint32_t id, TimePoint at) {
   // the run's end cut it (it began as the run stopped, and still held).
   if (b.seg_to == b.seg_from && !at_run_end) return;
   ResourceState& rs = resources_[b.resource];
-  metrics_.resources[b.resource].held += b.seg_to - b.seg_from;
+  if (listener_ != nullptr) listener_->segment_final(b.resource, b.seg_from, b.seg_to);
   closed_.push_back(ClosedBelief{b.resource, b.lease, b.holder, b.token, b.seg_from, b.seg_to});
   if (b.seg_to >= rs.last_end) {
     rs.last_end = b.seg_to;
@@ -331,62 +224,26 @@ void Checker::end_segment(uint32_t id, TimePoint at) {
   b.segs_tail = s;
 }
 
-Segments Checker::union_of(const Belief& b) const {
+Segments SafetyChecker::union_of(const Belief& b) const {
   Segments out;
   for (uint32_t s = b.segs; s != kNone; s = segs_[s].next)
     out.emplace_back(segs_[s].from, segs_[s].to);
   return out;
 }
 
-void Checker::close_belief(uint32_t id, TimePoint at) {
+void SafetyChecker::close_belief(uint32_t id, TimePoint at) {
   Belief& b = beliefs_[id];
   const ResourceId res = b.resource;
-  account(res, at);
+  holders_changing(res, at);
   const bool at_end = at == end_ && b.live && b.seg_to > at;
   end_segment(id, at);
-  if (b.tracked > 0) {
-    // Hand its union to the violations naming it; settle those whose
-    // beliefs have all closed.
-    Segments u = union_of(b);
-    for (size_t i = 0; i < tracked_.size();) {
-      Tracked& t = tracked_[i];
-      Violation& v = violations_[t.violation];
-      if (t.first == id) {
-        v.first_belief = u;
-        v.first_at_end = at_end;
-        t.first = kNone;
-      } else if (t.second == id) {
-        v.second_belief = u;
-        v.second_at_end = at_end;
-        t.second = kNone;
-      } else {
-        ++i;
-        continue;
-      }
-      if (t.first == kNone && t.second == kNone) {
-        settle(i);  // removes tracked_[i]
-      } else {
-        ++i;
-      }
-    }
-  }
+  if (b.tracked > 0) hand_over_union(id, at_end);
   for (uint32_t s = b.segs; s != kNone; s = segs_[s].next) free_segs_.push_back(s);
   ResourceState& rs = resources_[res];
   rs.open.erase(std::find(rs.open.begin(), rs.open.end(), id));
   auto& mine = open_by_node_[b.holder];
   mine.erase(std::find(mine.begin(), mine.end(), id));
   free_beliefs_.push_back(id);
-}
-
-void Checker::settle(size_t i) {
-  const size_t index = tracked_[i].violation;
-  tracked_[i] = tracked_.back();
-  tracked_.pop_back();
-  Violation& v = violations_[index];
-  v.summary = v.kind == ViolationKind::kOverlap ? summary::overlap(v, setup_.schema)
-                                                : summary::latent_overlap(v, setup_.schema);
-  v.settled = true;
-  settled_.push_back(index);
 }
 
 }  // namespace leasesim

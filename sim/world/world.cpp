@@ -66,8 +66,7 @@ World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
       schema(make_trace_schema(scenario)),
       net(network_config(scenario), Rng::for_stream(scenario.seed, "net")),
       clocks(make_clocks(scenario)),
-      checker(CheckerSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}),
-      holder(scenario.resources.size(), kInvalidNode) {
+      observers(CheckSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}) {
   LEASESIM_ASSERT(protocol != nullptr, "unknown protocol");
   build_nodes();
 }
@@ -159,8 +158,7 @@ Record World::Impl::stamp(Record r, NodeId node) const {
 
 void World::Impl::emit(const Record& r) {
   hasher.add(r);
-  track_roles(r);
-  checker.observe(r);
+  observers.observe(r);
   if (opts.trace) opts.trace->write(r);
 }
 
@@ -169,57 +167,28 @@ void World::Impl::emit_world(const Record& r) {
   if (opts.trace) opts.trace->write(r);
 }
 
-void World::Impl::track_roles(const Record& r) {
-  switch (r.kind) {
-    case obs::kRole: {
-      const auto role = decode_as<obs::RoleChanged>(r);
-      if (role.role == Role::kLeader) {
-        if (role.term >= leader_term) {
-          leader = r.node;
-          leader_term = role.term;
-        }
-      } else if (r.node == leader) {
-        leader = kInvalidNode;
-      }
-      return;
-    }
-    case obs::kBeliefBegin: {
-      const ResourceId res = decode_as<obs::BeliefBegin>(r).resource;
-      if (res < holder.size()) holder[res] = r.node;
-      return;
-    }
-    case obs::kBeliefEnd: {
-      const ResourceId res = decode_as<obs::BeliefEnd>(r).resource;
-      if (res < holder.size() && holder[res] == r.node) holder[res] = kInvalidNode;
-      return;
-    }
-    default:
-      return;
-  }
-}
-
 void World::Impl::report_new_violations() {
   // Segments of beliefs the checker finalised, with the true-time interval
   // it judged, so plots draw what the checker judged (docs/trace-format.md).
-  for (const ClosedBelief& b : checker.closed()) {
+  for (const ClosedBelief& b : observers.safety().closed()) {
     emit_world(record(
         world_rec::BeliefInterval{b.resource, b.lease, b.holder, b.token, b.from, b.to}, kNoNode));
   }
-  checker.clear_closed();
+  observers.safety().clear_closed();
   // Violations once settled (interval and parties' beliefs final), each
   // with its detail record: what the summary is made of.
-  const auto& vs = checker.violations();
-  for (const size_t i : checker.settled()) {
+  const auto& vs = observers.safety().violations();
+  for (const size_t i : observers.safety().settled()) {
     const Violation& v = vs[i];
     emit_world(record(world_rec::ViolationFound{static_cast<uint8_t>(v.kind), v.resource, v.first,
                                                 v.second, v.from, v.to},
                       kNoNode));
-    emit_world(record(world_rec::ViolationDetail{i, v.first_lease,
-                                                 v.second == kInvalidNode ? 0 : v.second_lease,
-                                                 v.token, v.first_at_end, v.second_at_end},
-                      kNoNode));
+    emit_world(record(
+        world_rec::ViolationDetail{i, v.first_lease, v.second == kInvalidNode ? 0 : v.second_lease,
+                                   v.token, v.first_at_end, v.second_at_end},
+        kNoNode));
   }
-  checker.clear_settled();
+  observers.safety().clear_settled();
   violations_reported = vs.size();
 }
 
@@ -389,10 +358,11 @@ void World::Impl::handle(const Event& ev) {
       }
       break;
   }
-  if (checker.violations().size() != violations_reported || !checker.closed().empty() ||
-      !checker.settled().empty()) {
+  if (observers.safety().violations().size() != violations_reported ||
+      !observers.safety().closed().empty() || !observers.safety().settled().empty()) {
     report_new_violations();
-    if (opts.stop_on_first_violation && checker.failure_count() > 0) sched.request_stop();
+    if (opts.stop_on_first_violation && observers.safety().failure_count() > 0)
+      sched.request_stop();
   }
 }
 
@@ -411,8 +381,8 @@ RunResult World::Impl::run() {
         world_rec::ClockInit{clocks[id].wall_offset(sched.now()), clocks[id].drift_ppb()}, id));
   }
   for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
-  if (checker.violations().size() != violations_reported || !checker.closed().empty() ||
-      !checker.settled().empty())
+  if (observers.safety().violations().size() != violations_reported ||
+      !observers.safety().closed().empty() || !observers.safety().settled().empty())
     report_new_violations();
 
   RunResult res;
@@ -447,7 +417,7 @@ RunResult World::Impl::run() {
     }
   }
   const TimePoint end = res.reason == EndReason::kCompleted ? until : sched.now();
-  checker.finish(end);
+  observers.finish(end);
   report_new_violations();
 
   res.scenario = sc.name;
@@ -456,9 +426,9 @@ RunResult World::Impl::run() {
   res.events = sched.events_handled();
   res.records = hasher.count();
   res.trace_hash = hasher.value();
-  res.violations = checker.violations();
-  res.failures = checker.failure_count();
-  res.metrics = checker.metrics();
+  res.violations = observers.safety().violations();
+  res.failures = observers.safety().failure_count();
+  res.metrics = observers.metrics();
   res.net = stats;
   res.faults = fault_stats;
   res.faults.scheduled = sc.faults.size();

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "leasesim/check/checker.hpp"
+#include "leasesim/check/observers.hpp"
 #include "leasesim/clock/node_clock.hpp"
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
@@ -135,7 +135,6 @@ struct World::Impl {
   void resume(NodeId id, uint32_t gen);
   void clock_changed(NodeId id);
   void skip(uint32_t index, world_rec::SkipReason why, NodeId node);
-  void track_roles(const Record& r);
   void report_new_violations();
 
   const Scenario& sc;
@@ -151,16 +150,12 @@ struct World::Impl {
   std::vector<uint32_t> pool_free;
   Effects effects;
   TraceHasher hasher;
-  Checker checker;
+  Observers observers;  // the role view, the safety checker, the metrics
   size_t violations_reported = 0;
   NetStats stats;
   FaultStats fault_stats;
   uint64_t next_msg_id = 1;
   uint32_t window_gen = 0;
-  // Roles as observed from records, for role-targeted faults.
-  NodeId leader = kInvalidNode;
-  Term leader_term = 0;
-  std::vector<NodeId> holder;  // per resource: who believes it holds it
   ServerConfig server_template;
 };
 

@@ -72,7 +72,7 @@ TEST(Segments, LapseThenResumeAfterAWallStepBackIsAnOverlap) {
             "node4 (lease 2, believed 0.0s..5.0s, 8.0s..9.0s) and node5 (lease 5, believed "
             "6.0s..20.0s) overlapped on resource0 for 1s: 8.0s..9.0s");
   // Held time is the union's length, not the span.
-  EXPECT_EQ(h.checker().metrics().resources[kDb].held, seconds(5) + seconds(1) + seconds(14));
+  EXPECT_EQ(h.metrics().resources[kDb].held, seconds(5) + seconds(1) + seconds(14));
 }
 
 TEST(Segments, LapseWithNoResume) {
@@ -87,8 +87,8 @@ TEST(Segments, LapseWithNoResume) {
   h.begin(seconds(7), kBob, kCache, 6, seconds(20));
   h.finish(seconds(30));
   EXPECT_TRUE(h.violations().empty());
-  EXPECT_EQ(h.checker().metrics().resources[kDb].held, seconds(5) + seconds(14));
-  EXPECT_EQ(h.checker().metrics().resources[kCache].held, seconds(5) + seconds(13));
+  EXPECT_EQ(h.metrics().resources[kDb].held, seconds(5) + seconds(14));
+  EXPECT_EQ(h.metrics().resources[kCache].held, seconds(5) + seconds(13));
 }
 
 // A renewal that arrives after the deadline passed (the holder was paused
@@ -150,8 +150,7 @@ TEST(Segments, TouchingSegmentsDoNotOverlap) {
   h.begin(seconds(9), kCarol, kDb, 7, seconds(20));
   h.finish(seconds(30));
   EXPECT_TRUE(h.violations().empty());
-  EXPECT_EQ(h.checker().metrics().resources[kDb].held,
-            seconds(5) + seconds(3) + seconds(1) + seconds(11));
+  EXPECT_EQ(h.metrics().resources[kDb].held, seconds(5) + seconds(3) + seconds(1) + seconds(11));
 }
 
 // Drift that changes mid-belief re-projects the segment exactly; a clock
@@ -181,7 +180,7 @@ TEST(Segments, CrashEndsABeliefForGood) {
   h.step_wall(seconds(8), kAlice, -seconds(4));
   h.finish(seconds(30));
   EXPECT_TRUE(h.violations().empty());
-  EXPECT_EQ(h.checker().metrics().resources[kDb].held, seconds(4) + seconds(14));
+  EXPECT_EQ(h.metrics().resources[kDb].held, seconds(4) + seconds(14));
 }
 
 // Two disjoint stretches of the same pair are two violations. (The old
@@ -303,8 +302,8 @@ TEST(Segments, ARepeatedBeginRestatesTheOpenBelief) {
   h.begin(seconds(6), kBob, kDb, 5, seconds(9));
   h.finish(seconds(10));
   EXPECT_TRUE(h.violations().empty());
-  EXPECT_EQ(h.checker().metrics().beliefs, 3u);
-  EXPECT_EQ(h.checker().metrics().resources[kDb].held, seconds(5) + seconds(3));
+  EXPECT_EQ(h.metrics().beliefs, 3u);
+  EXPECT_EQ(h.metrics().resources[kDb].held, seconds(5) + seconds(3));
 }
 
 // Time free while wanted is exactly the time nobody held the resource while
@@ -317,7 +316,7 @@ TEST(Segments, FreeWhileWantedCountsWaitsThatEndWithoutAcquiring) {
   h.want(seconds(5), kBob, kCache);  // ... and gives up for cache at 5 s
   h.begin(seconds(5), kBob, kCache, 5, seconds(9));
   h.finish(seconds(10));
-  EXPECT_EQ(h.checker().metrics().resources[kDb].wanted_free, seconds(2));  // [3 s, 5 s)
+  EXPECT_EQ(h.metrics().resources[kDb].wanted_free, seconds(2));  // [3 s, 5 s)
   // A lapse while someone waits is free time too.
   History g;
   g.begin(Duration::zero(), kAlice, kDb, 2, seconds(5), ClockKind::kWall);
@@ -325,7 +324,7 @@ TEST(Segments, FreeWhileWantedCountsWaitsThatEndWithoutAcquiring) {
   g.step_wall(seconds(8), kAlice, -seconds(4));  // holds again [8 s, 9 s)
   g.begin(seconds(10), kBob, kDb, 5, seconds(20));
   g.finish(seconds(20));
-  EXPECT_EQ(g.checker().metrics().resources[kDb].wanted_free, seconds(3) + seconds(1));
+  EXPECT_EQ(g.metrics().resources[kDb].wanted_free, seconds(3) + seconds(1));
 }
 
 }  // namespace

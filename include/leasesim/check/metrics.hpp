@@ -33,7 +33,7 @@ struct Metrics {
   Distribution acquire_latency;  // want -> belief begins
   // latest segment end -> another holder's belief begins (it was waiting)
   Distribution handoff_gap;
-  Distribution failover;  // leader crash -> a new leader is ready
+  Distribution failover;       // leader crash -> a new leader is ready
   Distribution write_latency;  // holder sends a write -> storage accepts it
   std::vector<ResourceMetrics> resources;
   double availability = 1.0;  // over all resources: sum held / (sum held + sum wanted_free)

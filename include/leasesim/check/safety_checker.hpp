@@ -1,6 +1,7 @@
 // The safety checker: an outside observer that judges a run in true time
 // from what nodes did and believed (the common observations of
 // protocol/observations.hpp), never from what a node thinks of itself.
+// check/observers.hpp feeds it every record, typed, in order.
 //
 // Beliefs. A belief (holder, lease on a resource) is OPEN from its
 // belief_begin until the holder's belief_end, its crash, or the end of the
@@ -39,24 +40,27 @@
 // the others at once): from then on their interval, belief unions and
 // summary are final. The host reads settled() to trace them.
 //
-// The host calls on_clock_change() after changing a clock and on_crash()
-// when a node crashes.
+// The belief model is also what the metrics observer measures (time held,
+// time free while wanted, handoff gaps): it reads it through holding(),
+// hold_end() and last_end(), and is told of changes as they happen through
+// a BeliefListener.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "leasesim/check/belief_begins.hpp"
-#include "leasesim/check/metrics.hpp"
 #include "leasesim/check/violation.hpp"
 #include "leasesim/clock/node_clock.hpp"
 #include "leasesim/core/trace.hpp"
+#include "leasesim/protocol/observations.hpp"
 
 namespace leasesim {
 
-struct CheckerSetup {
+struct CheckSetup {
   uint32_t resources = 0;
   std::span<const NodeClock> clocks;    // one per node, owned by the host
   const TraceSchema* schema = nullptr;  // for readable summaries (optional)
@@ -75,18 +79,53 @@ struct ClosedBelief {
   TimePoint from, to;
 };
 
-class Checker {
+// What the belief model tells the metrics observer at the moment it
+// happens, from inside the checker's own steps.
+class BeliefListener {
  public:
-  explicit Checker(const CheckerSetup& setup);
+  // Who holds `res` may change at `now` (a segment starts, moves or ends
+  // there): whatever is measured up to `now` must be measured first.
+  virtual void holders_changing(ResourceId res, TimePoint now) = 0;
+  // A holding segment of `res` became part of a belief's union: [from, to).
+  virtual void segment_final(ResourceId res, TimePoint from, TimePoint to) = 0;
 
-  // Every record of the run, in order, with time/local/node filled in.
-  void observe(const Record& r);
-  // The host changed node n's clock at true time `now`.
-  void on_clock_change(NodeId n, TimePoint now);
-  // Node n crashed at `now`: it believes nothing any more.
-  void on_crash(NodeId n, TimePoint now);
-  // A fault or other host event worth telling in stories.
+ protected:
+  ~BeliefListener() = default;
+};
+
+class SafetyChecker {
+ public:
+  // `listener` (may be null) must outlive the checker.
+  SafetyChecker(const CheckSetup& setup, BeliefListener* listener);
+
+  // Records, typed (observers.cpp dispatches by kind). `r` is the whole
+  // record, kept in stories. Preconditions (asserted by the caller):
+  // resources and nodes in range.
+  //
+  // A belief_begin is two steps, so that what is measured of the
+  // resource as it was comes between: touch() (tells the story, finalises
+  // the segments that ended before the record), then belief_begin().
+  void touch(ResourceId res, const Record& r);
+  void belief_begin(const Record& r, const obs::BeliefBegin& b);
+  void belief_extend(const Record& r, const obs::BeliefExtend& e);
+  void belief_end(const Record& r, const obs::BeliefEnd& e);
+  void role_changed(const Record& r, const obs::RoleChanged& c);
+  void committed(const Record& r, const obs::Committed& c);
+  // A committed change may be recorded more than once; the first record
+  // of each log index is kept (protocol/observations.hpp). False for a
+  // repeat, which tells nothing new.
+  bool first_record(ResourceId res, LogIndex index);
+  void lease_freed(const Record& r, const obs::LeaseFreed& f);  // after first_record
+  void write_accepted(const Record& r, const obs::WriteAccepted& w);
+  // Keeps `r` in `res`'s story (what the violations found there tell).
+  void remember(ResourceId res, const Record& r);
+  // A fault, a leader change or another run-wide event worth telling in stories.
   void note(const Record& r);
+
+  // Host events: node n's clock changed at `now`; node n crashed (it
+  // believes nothing any more).
+  void on_clock_change(NodeId n, TimePoint now);
+  void on_crash(NodeId n, TimePoint now);
   // Closes every belief at the end of the run, cutting segments and
   // stretches there, and settles every violation.
   void finish(TimePoint end);
@@ -100,11 +139,26 @@ class Checker {
   void clear_settled() { settled_.clear(); }
   // Violations that are not warnings.
   size_t failure_count() const { return failures_; }
-  const Metrics& metrics() const { return metrics_; }
+  // Stale writes found (each write once).
+  uint64_t stale_writes() const { return stale_writes_; }
   // Segments finalised since the last clear_closed(), in closing order. The
   // host drains them after every step (they accumulate otherwise).
   const std::vector<ClosedBelief>& closed() const { return closed_; }
   void clear_closed() { closed_.clear(); }
+
+  // The belief model as of the last record, for the metrics observer.
+  struct Holding {
+    bool held = false;  // a segment on the resource holds at `now`
+    // The latest end of a segment that has ended by `now` (finalised or
+    // ending exactly at `now`), and whose it was (later finalised wins a tie).
+    TimePoint last_end;
+    NodeId last_holder = kInvalidNode;
+  };
+  Holding holding(ResourceId res, TimePoint now) const;
+  // Latest projected end of a live segment on `res` (TimePoint::min() if none).
+  TimePoint hold_end(ResourceId res) const { return resources_[res].hold_end; }
+  // Latest end of a finalised segment on `res` (the origin if none).
+  TimePoint last_end(ResourceId res) const { return resources_[res].last_end; }
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -140,15 +194,13 @@ class Checker {
     uint64_t highest = 0;         // highest token accepted before it
     size_t violation = SIZE_MAX;  // its token-order violation, if any
   };
-  // Hot fields first: wants, begins and extends read them on every record
-  // of the resource (one cache line).
+  // Hot fields first: begins and extends read them on every record of the
+  // resource (one cache line).
   struct alignas(64) ResourceState {
-    TimePoint accounted;                       // wanted_free is counted up to here
     TimePoint last_end = TimePoint::origin();  // latest end of a finalised segment
     TimePoint hold_end = TimePoint::min();     // latest seg_to of a live segment
-    uint32_t waiters = 0;
-    NodeId last_holder = kInvalidNode;  // whose segment ended at last_end
-    std::vector<uint32_t> open;         // open beliefs (ids into beliefs_), in begin order
+    NodeId last_holder = kInvalidNode;         // whose segment ended at last_end
+    std::vector<uint32_t> open;                // open beliefs (ids into beliefs_), in begin order
     uint64_t highest_accepted = 0;
     // Highest log index among the core's lease records kept so far: a
     // record whose index is not above it repeats a committed change
@@ -162,10 +214,6 @@ class Checker {
     std::vector<Record> story;  // ring, oldest first when read out
     size_t story_next = 0;
   };
-  struct Want {
-    ResourceId resource = kNoResource;
-    TimePoint since;
-  };
   // An overlap or latent overlap not settled yet. `first`/`second` are
   // belief ids while those beliefs are open (kNone after they closed, or
   // for a latent overlap's second); `stretching` while the stretch can
@@ -176,11 +224,7 @@ class Checker {
     bool stretching;
   };
 
-  // Beliefs (beliefs.cpp).
-  void belief_begin(const Record& r);
-  void belief_extend(const Record& r);
-  void belief_end(const Record& r);
-  void lease_freed(const Record& r);
+  // Beliefs as unions of segments (beliefs.cpp).
   // Re-projects belief `id` at `now` after its deadline or clock changed
   // (or it began): continues, ends or starts a segment.
   void reproject(uint32_t id, TimePoint now);
@@ -190,26 +234,29 @@ class Checker {
   void end_segment(uint32_t id, TimePoint at);
   // Closes belief id (belief_end, crash, run end) at `at`.
   void close_belief(uint32_t id, TimePoint at);
-  // Belief id started holding at `now`: overlaps and latent overlaps.
-  void started_holding(uint32_t id, TimePoint now);
   bool holds(const Belief& b, TimePoint t) const {
     return b.live && b.seg_from <= t && t < b.seg_to;
   }
-  void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
-  void update_stretches(uint32_t id);
   // Moves a live segment's end, keeping its resource's hold_end.
   void set_seg_to(Belief& b, TimePoint to);
   void recompute_hold_end(ResourceId res);
-  // Counts time free while wanted on `res` up to `now`; call before any
-  // change of its waiters or holders at `now`.
-  void account(ResourceId res, TimePoint now);
-  void stop_wanting(NodeId n, TimePoint now);
   TimePoint project(const Belief& b, TimePoint now) const;
-  void settle(size_t tracked_index);
-  std::vector<std::pair<TimePoint, TimePoint>> union_of(const Belief& b) const;
+  Segments union_of(const Belief& b) const;
+  void holders_changing(ResourceId res, TimePoint now) {
+    if (listener_ != nullptr) listener_->holders_changing(res, now);
+  }
 
-  // Writes (checker.cpp).
-  void write_accepted(const Record& r);
+  // Overlaps and latent overlaps: stretches of holding (stretches.cpp).
+  // Belief id started holding at `now`.
+  void started_holding(uint32_t id, TimePoint now);
+  void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
+  void update_stretches(uint32_t id);
+  // Hands a closing belief's union to the violations naming it, settling
+  // those whose beliefs have all closed.
+  void hand_over_union(uint32_t id, bool at_end);
+  void settle(size_t tracked_index);
+
+  // Writes (stale_writes.cpp).
   // Reports (or completes) the stale write of `w` on `res` at `at` made stale
   // by `by` (nullptr: token order only).
   void stale_write(ResourceId res, const RecentWrite& w, TimePoint at,
@@ -218,10 +265,10 @@ class Checker {
   void rejudge_recent_writes(ResourceId res, const Record& begin);
 
   void report(Violation v, ResourceId res, bool settled);
-  void remember(ResourceId res, const Record& r);
   std::vector<Record> story_of(ResourceId res) const;
 
-  CheckerSetup setup_;
+  CheckSetup setup_;
+  BeliefListener* listener_ = nullptr;
   std::vector<Belief> beliefs_;
   std::vector<uint32_t> free_beliefs_;
   std::vector<Segment> segs_;
@@ -229,27 +276,11 @@ class Checker {
   std::vector<ResourceState> resources_;
   BeliefBegins begins_;
   std::vector<std::vector<uint32_t>> open_by_node_;  // node -> open belief ids
-  std::vector<Want> wants_;                          // node -> current want
   std::map<Term, NodeId> leader_of_term_;            // rare updates only
   std::vector<uint64_t> committed_;                  // index -> digest (0 = unknown)
-  NodeId leader_ = kInvalidNode;
-  TimePoint leader_crashed_at_ = TimePoint::min();
-  bool leaderless_ = false;
   uint64_t next_seq_ = 0;
   std::vector<Record> global_story_;  // faults and leader changes
   size_t global_next_ = 0;
-  std::vector<int64_t> acquire_samples_, handoff_samples_, failover_samples_, write_samples_;
-  // Writes sent and not yet accepted, per writer: (write id, true send time);
-  // the oldest are forgotten beyond kWritesTracked.
-  struct SentWrite {
-    uint64_t id = 0;
-    TimePoint at;
-  };
-  static constexpr size_t kWritesTracked = 64;
-  std::vector<std::vector<SentWrite>> writes_sent_;
-  // True if a lease record (index in field `index_field`) repeats a change
-  // already kept; otherwise notes its index.
-  bool repeated_change(ResourceId res, const Record& r, size_t index_field);
   std::vector<Violation> violations_;
   std::vector<Tracked> tracked_;
   std::vector<size_t> settled_;
@@ -257,7 +288,7 @@ class Checker {
   std::vector<uint32_t> scratch_;     // reused id lists (no allocation per record)
   TimePoint end_ = TimePoint::max();  // the run's end, once finished
   size_t failures_ = 0;
-  Metrics metrics_;
+  uint64_t stale_writes_ = 0;
 };
 
 }  // namespace leasesim
