@@ -22,6 +22,7 @@ SafetyChecker::SafetyChecker(const CheckSetup& setup, BeliefListener* listener)
       listener_(listener),
       resources_(setup.resources),
       begins_(setup.resources),
+      first_records_(setup.resources),
       open_by_node_(setup.clocks.size()) {}
 
 void SafetyChecker::remember(ResourceId res, const Record& r) {
@@ -100,14 +101,6 @@ void SafetyChecker::committed(const Record& r, const obs::Committed& c) {
   v.summary = "log index " + std::to_string(c.index) + " applied by " +
               summary::node(setup_.schema, r.node) + " differs from what was committed before";
   report(std::move(v), kNoResource, true);
-}
-
-bool SafetyChecker::first_record(ResourceId res, LogIndex index) {
-  if (index == 0) return true;  // not a committed entry: recorded once
-  ResourceState& rs = resources_[res];
-  if (index <= rs.last_change_index) return false;
-  rs.last_change_index = index;
-  return true;
 }
 
 void SafetyChecker::finish(TimePoint end) {

@@ -17,6 +17,8 @@
 #include "leasesim/campaign/plan.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/version.hpp"
+#include "leasesim/report/run_summary.hpp"
+#include "leasesim/report/verdict.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace po = boost::program_options;
@@ -88,19 +90,13 @@ std::string incomplete_message(const RunResult& r, const Scenario& sc, const Che
 // The run's unmet expectations, with an incomplete run said in check's words.
 std::vector<std::string> failures_of(const RunResult& r, const Scenario& sc, const CheckConfig& c) {
   std::vector<std::string> unmet = unmet_expectations(sc.expect, r);
-  const bool cut = r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout;
+  const bool cut = cut_short(r.reason);
   if (cut) {
     std::erase_if(unmet,
                   [](const std::string& u) { return u.rfind("run did not complete", 0) == 0; });
     unmet.insert(unmet.begin(), incomplete_message(r, sc, c));
   }
   return unmet;
-}
-
-std::string verdict_of(const RunResult& r) {
-  if (r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout)
-    return r.failures > 0 ? "violation" : "incomplete";
-  return r.failures > 0 ? "violation" : "holds";
 }
 
 std::string replay_command(const std::string& file, uint64_t seed) {
@@ -113,33 +109,10 @@ std::string failure_text(const std::vector<std::string>& unmet, const RunResult&
                          const std::string& file) {
   std::string t;
   for (const std::string& u : unmet) t += u + "\n";
-  if (!r.violations.empty()) {
-    t += "\nviolations (" + std::to_string(r.failures) + " failure(s), " +
-         std::to_string(r.violations.size() - r.failures) + " warning(s)):\n";
-    for (size_t i = 0; i < r.violations.size() && i < kViolationsInJunit; ++i) {
-      const Violation& v = r.violations[i];
-      t += "  " + std::string(to_string(v.kind)) + (is_warning(v.kind) ? " (warning)" : "") +
-           " at " + format_time(v.from) + ": " + v.summary + "\n";
-    }
-    if (r.violations.size() > kViolationsInJunit)
-      t += "  ... and " + std::to_string(r.violations.size() - kViolationsInJunit) + " more\n";
-  }
+  if (!r.violations.empty()) t += "\n" + violation_lines(r, kViolationsInJunit);
   t += "\nreplay: " + replay_command(file, r.seed) + "\ntrace hash " + format_hash(r.trace_hash) +
        "\n";
   return t;
-}
-
-std::string run_summary(const RunResult& r) {
-  char buf[200];
-  std::snprintf(buf, sizeof buf,
-                "seed %llu: %s, %s virtual (%s), %llu events, trace hash %s, availability %.4f, "
-                "grants %llu, elections %llu\n",
-                static_cast<unsigned long long>(r.seed), verdict_of(r).c_str(),
-                format_time(r.end).c_str(), to_string(r.reason),
-                static_cast<unsigned long long>(r.events), format_hash(r.trace_hash).c_str(),
-                r.metrics.availability, static_cast<unsigned long long>(r.metrics.grants),
-                static_cast<unsigned long long>(r.metrics.elections));
-  return buf;
 }
 
 std::string seeds_label(const CheckConfig& c) {
@@ -318,8 +291,8 @@ int cmd_check(const std::vector<std::string>& args) {
     if (!ok || !c.quiet) {
       std::printf("%-5s %s  seed %-*llu %7.2fs  %-10s  %s\n", ok ? "PASS" : "FAIL",
                   pad(f.path, width).c_str(), static_cast<int>(seed_width),
-                  static_cast<unsigned long long>(job.seed), r.wall_seconds, verdict_of(r).c_str(),
-                  format_hash(r.trace_hash).c_str());
+                  static_cast<unsigned long long>(job.seed), r.wall_seconds,
+                  to_string(verdict_of(r)), format_hash(r.trace_hash).c_str());
       for (const std::string& u : unmet) std::printf("        %s\n", u.c_str());
       if (!ok) std::printf("        replay: %s\n", replay_command(f.path, job.seed).c_str());
       std::fflush(stdout);
@@ -330,10 +303,10 @@ int cmd_check(const std::vector<std::string>& args) {
         std::filesystem::path(f.path).stem().string() + " (seed " + std::to_string(job.seed) + ")";
     jc.file = f.path;
     jc.seconds = r.wall_seconds;
-    jc.out = run_summary(r);
+    jc.out = run_summary_line(r);
     if (!ok) {
       jc.outcome = JunitCase::Outcome::kFailed;
-      const bool cut = r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout;
+      const bool cut = cut_short(r.reason);
       jc.type = cut ? "incomplete" : "unmet_expectation";
       jc.message = unmet[0];
       jc.text = failure_text(unmet, r, f.path);

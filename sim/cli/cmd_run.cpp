@@ -11,8 +11,8 @@
 #include "leasesim/campaign/explore.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/jsonl_writer.hpp"
-#include "leasesim/world/chrome_trace.hpp"
-#include "leasesim/world/report.hpp"
+#include "leasesim/report/chrome_trace.hpp"
+#include "leasesim/report/run_report.hpp"
 #include "leasesim/world/world.hpp"
 #include "plot.hpp"
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/report/run_report.hpp"
 #include "leasesim/world/records.hpp"
-#include "leasesim/world/report.hpp"
 #include "leasesim/world/world.hpp"
 #include "test_scenarios.hpp"
 

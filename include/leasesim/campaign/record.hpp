@@ -22,20 +22,10 @@
 #include <string_view>
 
 #include "leasesim/check/violation.hpp"
+#include "leasesim/report/verdict.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
-
-enum class Verdict : uint8_t {
-  kHolds,       // ran to its end (or quiescence) without a failing violation
-  kViolation,   // a failing violation (wins over a run cut short: it is real)
-  kIncomplete,  // cut short by --max-events or --timeout, no failure found
-};
-const char* to_string(Verdict v);
-
-// The token results files use for an end reason ("completed", "quiescent",
-// "violation", "event_budget", "timeout"). The one place these names live.
-const char* end_name(EndReason r);
 
 inline constexpr size_t kViolationKinds = static_cast<size_t>(ViolationKind::kCount);
 

@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "leasesim/check/belief_begins.hpp"
+#include "leasesim/check/first_records.hpp"
 #include "leasesim/check/violation.hpp"
 #include "leasesim/clock/node_clock.hpp"
 #include "leasesim/core/trace.hpp"
@@ -112,9 +113,9 @@ class SafetyChecker {
   void role_changed(const Record& r, const obs::RoleChanged& c);
   void committed(const Record& r, const obs::Committed& c);
   // A committed change may be recorded more than once; the first record
-  // of each log index is kept (protocol/observations.hpp). False for a
-  // repeat, which tells nothing new.
-  bool first_record(ResourceId res, LogIndex index);
+  // of each is kept (first_records.hpp). False for a repeat, which tells
+  // nothing new.
+  bool first_record(ResourceId res, LogIndex index) { return first_records_.first(res, index); }
   void lease_freed(const Record& r, const obs::LeaseFreed& f);  // after first_record
   void write_accepted(const Record& r, const obs::WriteAccepted& w);
   // Keeps `r` in `res`'s story (what the violations found there tell).
@@ -202,10 +203,6 @@ class SafetyChecker {
     NodeId last_holder = kInvalidNode;         // whose segment ended at last_end
     std::vector<uint32_t> open;                // open beliefs (ids into beliefs_), in begin order
     uint64_t highest_accepted = 0;
-    // Highest log index among the core's lease records kept so far: a
-    // record whose index is not above it repeats a committed change
-    // already recorded (protocol/observations.hpp) and is skipped.
-    uint64_t last_change_index = 0;
     // Writes accepted at the instant `writes_at` that no belief made stale
     // yet: a belief begun at that same instant, observed after the write,
     // still began "at or before" its acceptance.
@@ -275,6 +272,7 @@ class SafetyChecker {
   std::vector<uint32_t> free_segs_;
   std::vector<ResourceState> resources_;
   BeliefBegins begins_;
+  FirstRecords first_records_;
   std::vector<std::vector<uint32_t>> open_by_node_;  // node -> open belief ids
   std::map<Term, NodeId> leader_of_term_;            // rare updates only
   std::vector<uint64_t> committed_;                  // index -> digest (0 = unknown)

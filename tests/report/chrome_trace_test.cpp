@@ -1,6 +1,6 @@
 // belief_interval records (what the checker judged, for plots) and the
 // Chrome Trace Event writer.
-#include "leasesim/world/chrome_trace.hpp"
+#include "leasesim/report/chrome_trace.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../world/test_scenarios.hpp"
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/world/records.hpp"
 #include "leasesim/world/world.hpp"
-#include "test_scenarios.hpp"
 
 namespace leasesim {
 namespace {
