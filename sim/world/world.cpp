@@ -75,7 +75,7 @@ void World::Impl::build_nodes() {
   const std::vector<std::string> names = sc.node_names();
   hosts.resize(sc.node_count());
   hot.resize(sc.node_count());
-  for (NodeId id = 0; id < hot.size(); ++id) refresh_clock(id);
+  for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
   server_template.servers.clear();
   for (uint32_t i = 0; i < sc.servers.size(); ++i) server_template.servers.push_back(i);
   server_template.resources = static_cast<uint32_t>(sc.resources.size());

@@ -93,22 +93,9 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
   for (const Event& ev : due) sched.schedule_at(sched.now(), ev);
 }
 
-void World::Impl::refresh_clock(NodeId id) {
-  const NodeClock& c = clocks[id];
-  NodeHot& n = hot[id];
-  n.linear = c.drift_ppb() == 0;
-  if (!n.linear) return;
-  // With zero drift the clock is a fixed shift of true time from its last
-  // change on, so the offsets measured now hold until the next change.
-  const TimePoint now = sched.now();
-  const TimePoint mono = c.mono(now);
-  n.mono_offset = (mono - now).ns();
-  n.wall_offset = (c.wall(now) - mono).ns();
-}
-
 void World::Impl::clock_changed(NodeId id) {
-  refresh_clock(id);
   const TimePoint now = sched.now();
+  hot[id].clock.refresh(clocks[id], now);
   const NodeClock& c = clocks[id];
   sched.queue().retime([&](TimePoint at, const Event& ev) {
     if (ev.type != Event::kTimer || ev.node != id) return at;
