@@ -80,8 +80,8 @@ TEST(QuorumDeadline, StepsDownExactlyElectionMinAfterTheLastMajorityContact) {
   EXPECT_EQ(refused.count(MsgType::kRenewed), 0u);
   EXPECT_EQ(refused.count(MsgType::kRedirect), 1u);
   ASSERT_EQ(refused.count_records(raft_obs::kStepDown), 1u);
-  EXPECT_EQ(refused.recs(raft_obs::kStepDown)[0].f[1],
-            static_cast<uint64_t>(StepDownReason::kLostQuorum));
+  EXPECT_EQ(decode_as<raft_obs::StepDown>(refused.recs(raft_obs::kStepDown)[0]).reason,
+            StepDownReason::kLostQuorum);
   EXPECT_EQ(c.server(0).role(), Role::kFollower);
 }
 

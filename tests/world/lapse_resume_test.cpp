@@ -54,9 +54,11 @@ TEST(LapseResume, PausedHolderWhoseWallClockSteppedBackOverlapsTheNextHolder) {
   for (const Record& rec : sink.records) {
     if (rec.kind == world_rec::kResume && rec.node == alice) resumed = rec.time;
     if (rec.time < resumed || rec.time > overlap->to) continue;
-    if (rec.kind == obs::kWorkCheck && rec.node == alice && rec.f[1] == overlap->first_lease)
+    if (rec.kind == obs::kWorkCheck && rec.node == alice &&
+        decode_as<obs::WorkCheck>(rec).lease == overlap->first_lease)
       checked = true;
-    if ((rec.kind == obs::kWriteRejected || rec.kind == obs::kWriteAccepted) && rec.f[2] == alice)
+    if ((rec.kind == obs::kWriteRejected && decode_as<obs::WriteRejected>(rec).writer == alice) ||
+        (rec.kind == obs::kWriteAccepted && decode_as<obs::WriteAccepted>(rec).writer == alice))
       wrote = true;
   }
   EXPECT_EQ(resumed, TimePoint::origin() + milliseconds(16100));
@@ -66,7 +68,9 @@ TEST(LapseResume, PausedHolderWhoseWallClockSteppedBackOverlapsTheNextHolder) {
   // The trace carries one belief_interval per segment of alice's union.
   int alice_segments = 0;
   for (const Record& rec : sink.records)
-    if (rec.kind == world_rec::kBeliefInterval && rec.f[2] == alice) ++alice_segments;
+    if (rec.kind == world_rec::kBeliefInterval &&
+        decode_as<world_rec::BeliefInterval>(rec).holder == alice)
+      ++alice_segments;
   EXPECT_EQ(alice_segments, 2);
 }
 

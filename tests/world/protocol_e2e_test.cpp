@@ -21,7 +21,8 @@ TEST(ProtocolEndToEnd, HolderKeepsItsLeaseAcrossALeaderCrashUnderSeed) {
   s.duration = seconds(30);
   auto& alice = s.requestors[0].config;
   alice.hold_min = alice.hold_max = Duration::max();  // hold until the end
-  s.faults.push_back(make_fault(FaultKind::kCrash, seconds(10), testing::leader_target(), seconds(5)));
+  s.faults.push_back(
+      make_fault(FaultKind::kCrash, seconds(10), testing::leader_target(), seconds(5)));
   CaptureSink sink;
   RunOptions o;
   o.trace = &sink;
@@ -71,7 +72,7 @@ TEST(ProtocolEndToEnd, HolderCrashHandsOverAfterExpiry) {
     }
     if (rec.time > crash_at && rec.kind == obs::kLeaseFreed && freed_at == TimePoint::max()) {
       freed_at = rec.time;
-      EXPECT_EQ(rec.f[2], static_cast<uint64_t>(FreeReason::kExpired));
+      EXPECT_EQ(decode_as<obs::LeaseFreed>(rec).reason, FreeReason::kExpired);
     }
     if (rec.time > crash_at && rec.kind == obs::kBeliefBegin && next_begin == TimePoint::max()) {
       next_begin = rec.time;
@@ -103,8 +104,9 @@ TEST(ProtocolProperty, ElectionSafetyAndLogMatchingOverManySeeds) {
           break;
         case 1: {
           Fault p = make_fault(FaultKind::kPartition, at, node_target(n));
-          p.groups = {{node_target(n), node_target((n + 1) % 5)},
-                      {node_target((n + 2) % 5), node_target((n + 3) % 5), node_target((n + 4) % 5)}};
+          p.groups = {
+              {node_target(n), node_target((n + 1) % 5)},
+              {node_target((n + 2) % 5), node_target((n + 3) % 5), node_target((n + 4) % 5)}};
           s.faults.push_back(p);
           break;
         }

@@ -38,6 +38,9 @@ struct Record {
   uint32_t node = kNoNode;
   uint16_t kind = 0;
   std::array<uint64_t, kMaxFields> f{};  // meaning per kind; unused = 0
+  // Only a kind's codec reads or writes f by position (TypedRecord below).
+
+  friend constexpr bool operator==(const Record&, const Record&) = default;
 };
 
 // How a field is rendered. Values are stored as uint64; signed types are
@@ -106,6 +109,14 @@ template <TypedRecord T>
 T decode_as(const Record& r) {
   LEASESIM_ASSERT(r.kind == T::kKind, "record decoded as the wrong kind");
   return T::decode(r);
+}
+
+// The generic codec: any record read through its kind's descriptor, for
+// readers that handle every kind alike (the trace text and JSON Lines
+// formatters). Calls f(field, value) for each described field, in order.
+template <typename F>
+void for_each_field(const KindDesc& desc, const Record& r, F&& f) {
+  for (size_t i = 0; i < static_cast<size_t>(desc.field_count); ++i) f(desc.fields[i], r.f[i]);
 }
 
 // Field conversions for codecs: signed values and times travel as two's
