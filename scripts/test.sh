@@ -5,7 +5,8 @@
 # nothing. Budget: under 15 minutes on 2 cores from a clean clone (each
 # step prints its time; docs/reliability.md has the measured numbers).
 #
-#   1. gcc Release build (-Werror), ctest, `leasesim check scenarios/`,
+#   1. gcc Release build (-Werror), the layering rules
+#      (scripts/check_layering.py), ctest, `leasesim check scenarios/`,
 #      the Python script tests, the independent audit of the checker
 #      (scripts/audit.sh);
 #   2. a clang build with ASan+UBSan (build-asan), the same unit tests
@@ -46,6 +47,10 @@ build_asan() {
   cmake --build build-asan --parallel "$(nproc)"
 }
 
+# Layers depend one way and records are read through their codecs, from
+# the table in CMakeLists.txt (docs/architecture.md, "Layers").
+step "layering: includes one way, records through codecs (scripts/check_layering.py)" \
+  /usr/bin/python3 scripts/check_layering.py
 step "unit and integration tests (ctest)" \
   ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300
 step "scenario library (leasesim check scenarios/)" build/leasesim check --quiet scenarios/
