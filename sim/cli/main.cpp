@@ -11,6 +11,7 @@
 #include <boost/program_options/errors.hpp>
 
 #include "cli.hpp"
+#include "leasesim/protocols/builtin.hpp"
 
 namespace {
 
@@ -80,6 +81,7 @@ static int dispatch(int argc, char** argv) {
 // Output that cannot be written (a full disk or a closed descriptor behind
 // stdout) is an error, not a silent loss with exit code 0.
 int main(int argc, char** argv) {
+  leasesim::register_builtin_protocols();
   const int rc = dispatch(argc, argv);
   // errno is not reset: when an earlier write failed, it still holds why.
   std::cout.flush();
