@@ -196,11 +196,8 @@ void Server::on_quorum_check(const LocalClocks& now, Effects& out) {
   out.set_timer(ClockKind::kMonotonic, now.mono + cfg_.election_min, kQuorumTimer, epoch_);
 }
 
-bool Server::confirm_leadership(const LocalClocks& now, Effects& out) {
-  if (role_ == Role::kLeader && cfg_.check_quorum == QuorumCheck::kDeadline &&
-      now.mono >= quorum_deadline()) {
-    step_down(StepDownReason::kLostQuorum, disk_.term(), now, out);
-  }
+bool Server::confirm_deadline(const LocalClocks& now, Effects& out) {
+  if (now.mono >= quorum_deadline()) step_down(StepDownReason::kLostQuorum, disk_.term(), now, out);
   return role_ == Role::kLeader;
 }
 

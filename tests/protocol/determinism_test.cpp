@@ -23,10 +23,24 @@ void ExpectSameMessage(const Message& a, const Message& b) {
   EXPECT_EQ(a.from, b.from);
   EXPECT_EQ(a.to, b.to);
   EXPECT_EQ(a.resource, b.resource);
-  // Payloads compare whole: both came through Message::reset, which zeroes
-  // the payload bytes before a payload struct is set in them.
-  EXPECT_EQ(a.payload_tag, b.payload_tag);
-  EXPECT_EQ(a.payload.bytes, b.payload.bytes);
+  ASSERT_EQ(a.payload_tag, b.payload_tag);
+  if (a.payload_tag == LeaseMsg::kTag) {
+    EXPECT_EQ(L(a).request_id, L(b).request_id);
+    EXPECT_EQ(L(a).lease, L(b).lease);
+    EXPECT_EQ(L(a).token, L(b).token);
+    EXPECT_EQ(L(a).ttl, L(b).ttl);
+    EXPECT_EQ(L(a).error, L(b).error);
+    EXPECT_EQ(L(a).holder, L(b).holder);
+    EXPECT_EQ(L(a).leader_hint, L(b).leader_hint);
+    EXPECT_EQ(L(a).success, L(b).success);
+  } else {
+    EXPECT_EQ(R(a).term, R(b).term);
+    EXPECT_EQ(R(a).index, R(b).index);
+    EXPECT_EQ(R(a).log_term, R(b).log_term);
+    EXPECT_EQ(R(a).commit, R(b).commit);
+    EXPECT_EQ(R(a).stamp, R(b).stamp);
+    EXPECT_EQ(R(a).success, R(b).success);
+  }
   ASSERT_EQ(a.entries.size(), b.entries.size());
   for (size_t i = 0; i < a.entries.size(); ++i)
     EXPECT_EQ(entry_digest(a.entries[i]), entry_digest(b.entries[i]));

@@ -135,14 +135,16 @@ struct Message {
   }
   bool has_payload() const { return payload_tag != 0; }
 
-  // Resets the header and payload but keeps the vectors' capacity.
+  // Resets the header and empties the vectors (keeping their capacity).
+  // The payload's bytes are left as they are: no payload is set until
+  // set<P>() constructs one (as<P>() asserts that), and set<P>() writes
+  // every field of P, so a message is built with one write per field.
   void reset(uint16_t t, NodeId src, NodeId dst) {
     type = t;
     payload_tag = 0;
     from = src;
     to = dst;
     resource = kNoResource;
-    payload = InlineBytes<kMessagePayloadBytes>{};
     entries.clear();
     snapshot.clear();
   }

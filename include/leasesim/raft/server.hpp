@@ -93,7 +93,11 @@ class Server {
   // (the timer usually gets there first, but a request can be handled at
   // the same instant or, after a pause, before the overdue timer). Returns
   // whether this server is (still) leader.
-  bool confirm_leadership(const LocalClocks& now, Effects& out);
+  bool confirm_leadership(const LocalClocks& now, Effects& out) {
+    if (role_ == Role::kLeader && cfg_.check_quorum == QuorumCheck::kDeadline)
+      return confirm_deadline(now, out);
+    return role_ == Role::kLeader;
+  }
 
   // A linearizable read barrier (ReadIndex, Raft dissertation 6.4): a
   // leader that serves a read from its state must know it was still leader
@@ -146,6 +150,7 @@ class Server {
   TimePoint majority_contact() const;
   bool observe_term(const Message& m, const LocalClocks& now, Effects& out);
   void record_role(Effects& out) const;
+  bool confirm_deadline(const LocalClocks& now, Effects& out);
 
   // Replication (replication.cpp).
   LogIndex propose_entry(const LogEntry& e, const LocalClocks& now, Effects& out);

@@ -67,7 +67,7 @@ void LeaseTable::load(std::span<const SnapshotItem> items) {
 }
 
 uint64_t entry_digest(const LogEntry& entry) {
-  const LeaseCommand e = command_of(entry);
+  const LeaseCommand& e = command_of(entry);
   uint64_t h = 0x9E3779B97F4A7C15ULL;
   auto mix = [&h](uint64_t v) {
     h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);

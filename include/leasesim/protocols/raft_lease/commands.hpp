@@ -33,8 +33,9 @@ inline EntryType type_of(const LogEntry& e) {
   return static_cast<EntryType>(e.kind);
 }
 // The entry's command; a no-op reads as an empty command.
-inline LeaseCommand command_of(const LogEntry& e) {
-  return e.kind == 0 ? LeaseCommand{} : e.command<LeaseCommand>();
+inline const LeaseCommand& command_of(const LogEntry& e) {
+  static constexpr LeaseCommand kNone{};
+  return e.kind == 0 ? kNone : e.command<LeaseCommand>();
 }
 // An entry of `type` in `term` carrying `c` (tests and the leader).
 inline LogEntry make_entry(Term term, EntryType type, const LeaseCommand& c = LeaseCommand{}) {
