@@ -96,6 +96,15 @@ class SoloThroughTheCommandLine(unittest.TestCase):
                         "1", "-q", "--save", "none")
         self.assertEqual(trusting.returncode, 1, trusting.stdout + trusting.stderr)
 
+    def test_shrink_reduces_the_trusting_run_to_a_reproducer(self):
+        out = vs.tmpdir() / "solo-min.json"
+        proc = solo("shrink", DATA / "solo-trusting.json", "--out", out)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        minimal = json.loads(out.read_text())
+        self.assertEqual(minimal["protocol"]["name"], "solo-lease")
+        self.assertNotEqual(minimal["duration"], "30s")  # it cut the run after the overlap
+        self.assertEqual(solo("run", out).returncode, 1)  # the overlap is still there
+
     def test_schema_and_validation_know_both_protocols(self):
         schema = json.loads(solo("schema").stdout)
         names = [b["if"]["properties"]["protocol"]["properties"]["name"]["const"]
