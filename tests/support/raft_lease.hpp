@@ -13,9 +13,13 @@ inline const raft_lease::Config& rl(const Scenario& s) {
   return raft_lease::config_of(*s.protocol_config);
 }
 
-// A private copy of the block to change: the scenario holds the copy from
-// now on. (Changing `storage` is the caller's to mirror in s.others.)
+// The block to change, the scenario's own: changed in place if no other
+// scenario shares it, else a private copy the scenario holds from now on
+// (so a reference from an earlier edit() may dangle: take one per change).
+// Changing `storage` is the caller's to mirror in s.others.
 inline raft_lease::Config& edit(Scenario& s) {
+  // Every config is built non-const (the loader's, basic_scenario's).
+  if (s.protocol_config.use_count() == 1) return const_cast<raft_lease::Config&>(rl(s));
   auto c = std::make_shared<raft_lease::Config>(rl(s));
   raft_lease::Config& ref = *c;
   s.protocol_config = std::move(c);

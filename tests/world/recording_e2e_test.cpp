@@ -37,7 +37,8 @@ Scenario Crashy(uint64_t seed) {
     r.backoff_min = milliseconds(50);
     r.backoff_max = milliseconds(200);
   }
-  edit(s).ttl = edit(s).max_ttl = seconds(2);
+  raft_lease::Config& c = edit(s);
+  c.ttl = c.max_ttl = seconds(2);
   ExploreSpec spec;
   spec.kinds = explore_bit(ExploreKind::kCrash) | explore_bit(ExploreKind::kPartition) |
                explore_bit(ExploreKind::kIsolate);

@@ -229,7 +229,8 @@ TEST(WorldFaults, DriftChangeRetimesPendingTimers) {
   // time, starting right after the change.
   Scenario s = basic_scenario(1, 1, 1, "seed", 2);
   s.duration = seconds(20);
-  edit(s).requestors[0].hold_min = edit(s).requestors[0].hold_max = Duration::max();
+  RequestorConfig& holder = edit(s).requestors[0];
+  holder.hold_min = holder.hold_max = Duration::max();
   const NodeId alice = s.requestor_id(0);
   Fault drift = make_fault(FaultKind::kDrift, seconds(10), node_target(alice));
   drift.drift_ppb = 100'000'000;
