@@ -29,8 +29,7 @@ std::string default_out(const std::string& in) {
 // docs/scenario-format.md presents them (nested objects keep sorted keys).
 std::string pretty(const nlohmann::json& j) {
   nlohmann::ordered_json o = nlohmann::ordered_json::object();
-  for (const char* k : {"name", "description", "seed", "duration", "protocol", "core", "lease",
-                        "resources", "requestors", "network", "clocks", "faults", "expect"}) {
+  for (const std::string& k : scenario_keys(j)) {
     if (j.contains(k)) o[k] = nlohmann::ordered_json::parse(j[k].dump());
   }
   for (auto it = j.begin(); it != j.end(); ++it)

@@ -1,5 +1,6 @@
-// leasesim: the command-line entry point. Dispatches to subcommands; every
-// error a user can cause ends in a message and exit code 2, never a crash.
+// leasesim's command line: dispatches to subcommands; every error a user
+// can cause ends in a message and exit code 2, never a crash. The program's
+// main() (sim/main/leasesim.cpp) registers the protocols and calls run().
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <boost/program_options/errors.hpp>
 
 #include "cli.hpp"
+#include "leasesim/cli/run.hpp"
 #include "leasesim/core/version.hpp"
 
 namespace {
@@ -138,7 +140,7 @@ static int dispatch(int argc, char** argv) {
 
 // Output that cannot be written (a full disk or a closed descriptor behind
 // stdout) is an error, not a silent loss with exit code 0.
-int main(int argc, char** argv) {
+int leasesim::cli::run(int argc, char** argv) {
   const int rc = dispatch(argc, argv);
   // errno is not reset: when an earlier write failed, it still holds why.
   std::cout.flush();

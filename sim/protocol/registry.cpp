@@ -1,50 +1,48 @@
 #include "leasesim/protocol/registry.hpp"
 
-#include <array>
+#include <vector>
+
+#include "leasesim/core/assert.hpp"
 
 namespace leasesim {
 namespace {
 
-const std::array<KindDesc, 4> kRaftKinds = {raft_obs::Vote::kDesc, raft_obs::StepDown::kDesc,
-                                            raft_obs::Reject::kDesc, raft_obs::Validated::kDesc};
-
-class RaftLeaseProtocol final : public ProtocolFactory {
- public:
-  std::string_view name() const override { return "raft-lease"; }
-  std::string_view description() const override {
-    return "Raft consistent core with a replicated lease table (the seed design and its "
-           "variants)";
-  }
-  std::unique_ptr<DurableState> make_server_disk() const override {
-    return std::make_unique<ServerDisk>();
-  }
-  std::unique_ptr<Node> make_server(const ServerConfig& config, DurableState& disk,
-                                    Rng rng) const override {
-    return std::make_unique<LeaseServer>(config, static_cast<ServerDisk&>(disk), rng);
-  }
-  std::unique_ptr<Node> make_requestor(const RequestorConfig& config, Rng rng) const override {
-    return std::make_unique<Requestor>(config, rng);
-  }
-  std::span<const KindDesc> record_kinds() const override { return kRaftKinds; }
-};
-
-const RaftLeaseProtocol kRaftLease;
-const std::array<const ProtocolFactory*, 1> kProtocols = {&kRaftLease};
+std::vector<const ProtocolModule*>& modules() {
+  static std::vector<const ProtocolModule*> list;
+  return list;
+}
 
 }  // namespace
 
-const ProtocolFactory& raft_lease_protocol() {
-  return kRaftLease;
+void register_protocol(const ProtocolModule& module) {
+  for (const ProtocolModule* m : modules()) {
+    if (m == &module) return;
+    LEASESIM_ASSERT(m->name() != module.name(), "two protocol modules with one name");
+  }
+  modules().push_back(&module);
 }
 
-std::span<const ProtocolFactory* const> protocols() {
-  return kProtocols;
-}
-
-const ProtocolFactory* find_protocol(std::string_view name) {
-  for (const ProtocolFactory* p : kProtocols)
-    if (p->name() == name) return p;
+const ProtocolModule* find_protocol(std::string_view name) {
+  for (const ProtocolModule* m : modules())
+    if (m->name() == name) return m;
   return nullptr;
+}
+
+std::span<const ProtocolModule* const> protocols() {
+  return modules();
+}
+
+const ProtocolModule& default_protocol() {
+  LEASESIM_ASSERT(!modules().empty(),
+                  "no protocol registered (call register_builtin_protocols() first)");
+  return *modules().front();
+}
+
+void BlockInput::unknown_resource(format::Sink& diag, const std::string& pointer,
+                                  const std::string& name) const {
+  if (!resources_known) return;
+  diag.error(pointer, "unknown resource " + format::jquote(name) +
+                          " (resources: " + format::join_plain(resources, 12) + ")");
 }
 
 }  // namespace leasesim

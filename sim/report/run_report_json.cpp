@@ -52,7 +52,7 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
   // and the ones that differ from the preset.
   nlohmann::json knobs = nlohmann::json::object();
   nlohmann::json overrides = nlohmann::json::array();
-  for (const KnobSetting& k : effective_knobs(sc.protocol, sc.preset, sc.options)) {
+  for (const KnobSetting& k : effective_knobs(sc.protocol, *sc.protocol_config)) {
     knobs[k.knob.name] = knob_json(k.knob);
     if (k.overridden) overrides.push_back(k.knob.name);
   }

@@ -145,7 +145,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     about.back() += " ...";
   }
   for (const std::string& l : about) line("           " + l);
-  const std::vector<KnobSetting> knobs = effective_knobs(sc.protocol, sc.preset, sc.options);
+  const std::vector<KnobSetting> knobs = effective_knobs(sc.protocol, *sc.protocol_config);
   size_t overrides = 0;
   for (const KnobSetting& k : knobs) overrides += k.overridden ? 1 : 0;
   line("protocol   " + sc.protocol + ", " + preset_summary(sc.preset, knobs) +

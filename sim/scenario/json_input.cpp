@@ -5,6 +5,8 @@
 // nlohmann would silently collapse to the last one).
 #include "json_input.hpp"
 
+#include "leasesim/format/limits.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>

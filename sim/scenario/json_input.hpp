@@ -8,9 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "diagnostics.hpp"
+#include "leasesim/format/diagnostics.hpp"
 
 namespace leasesim::scenario_detail {
+
+using namespace leasesim::format;  // NOLINT: the loader is written in the format's terms
 
 // Reads a regular file's bytes. Reports why not to *sink.
 bool read_file_text(const std::string& path, std::string* text, Sink* sink);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "json_input.hpp"
+#include "leasesim/protocol/registry.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "loader_impl.hpp"
 
@@ -76,6 +77,14 @@ LoadResult load_scenario_json(const nlohmann::json& doc, const std::string& file
   sd::Sink sink(file_label);
   std::optional<Scenario> scenario = load_into(doc, file_label, &sink);
   return finish(&sink, std::move(scenario));
+}
+
+std::vector<std::string> scenario_keys(const nlohmann::json& doc) {
+  const ProtocolModule* m = nullptr;
+  if (doc.is_object() && doc.contains("protocol") && doc["protocol"].is_object() &&
+      doc["protocol"].contains("name") && doc["protocol"]["name"].is_string())
+    m = find_protocol(doc["protocol"]["name"].get<std::string>());
+  return sd::root_for(m != nullptr ? *m : default_protocol())->keys();
 }
 
 bool read_scenario_json(const std::string& path, nlohmann::json* out,

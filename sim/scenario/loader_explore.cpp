@@ -7,7 +7,7 @@
 namespace leasesim::scenario_detail {
 
 void Loader::read_explore() {
-  const json* e = member(&doc_, t_.root, "explore");
+  const json* e = doc_member("explore");
   if (e == nullptr || !e->is_object()) return;  // absent, or reported by the structural check
   const Type* et = t_.explore;
   ExploreSpec spec;

@@ -50,7 +50,7 @@ bool Loader::resolve_target(const json* j, const std::string& path, FaultTarget*
 }
 
 void Loader::read_faults() {
-  const json* list = member(&doc_, t_.root, "faults");
+  const json* list = doc_member("faults");
   s_.faults.clear();
   fault_index_.clear();
   if (list == nullptr || !list->is_array() || list->size() > scenario_limits::kMaxFaults) return;

@@ -37,7 +37,7 @@ LatencyModel Loader::read_latency(const json& j, const std::string& pointer) {
 }
 
 void Loader::read_network() {
-  const json* n = member(&doc_, t_.root, "network");
+  const json* n = doc_member("network");
   const Type* nt = t_.network;
   LinkProfile& def = s_.network.default_profile;
   if (const FieldValue l = field_value(n, nt, "latency"); l.value != nullptr) {
@@ -98,7 +98,7 @@ void Loader::read_network() {
 }
 
 void Loader::read_clocks() {
-  const json* c = member(&doc_, t_.root, "clocks");
+  const json* c = doc_member("clocks");
   const Type* ct = t_.clock;
   ClockSpec def;
   const json* d = member(c, t_.clocks, "default");

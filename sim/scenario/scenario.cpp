@@ -3,6 +3,9 @@
 #include <array>
 #include <string_view>
 
+#include "leasesim/core/assert.hpp"
+#include "leasesim/protocol/registry.hpp"
+
 namespace leasesim {
 
 namespace {
@@ -21,9 +24,25 @@ std::vector<std::string> Scenario::node_names() const {
   std::vector<std::string> names;
   names.reserve(node_count());
   names.insert(names.end(), servers.begin(), servers.end());
-  if (storage) names.emplace_back("storage");
-  for (const RequestorSpec& r : requestors) names.push_back(r.name);
+  names.insert(names.end(), others.begin(), others.end());
+  names.insert(names.end(), requestors.begin(), requestors.end());
   return names;
+}
+
+const ProtocolModule& Scenario::module() const {
+  const ProtocolModule* m = find_protocol(protocol);
+  LEASESIM_ASSERT(m != nullptr, "scenario names an unregistered protocol");
+  return *m;
+}
+
+void Scenario::set_protocol(const ProtocolModule& m, std::shared_ptr<const ProtocolConfig> config,
+                            std::string preset_name, NodeLayout nodes) {
+  protocol = std::string(m.name());
+  preset = std::move(preset_name);
+  protocol_config = std::move(config);
+  servers = std::move(nodes.servers);
+  others = std::move(nodes.others);
+  requestors = std::move(nodes.requestors);
 }
 
 }  // namespace leasesim

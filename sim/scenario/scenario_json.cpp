@@ -1,8 +1,8 @@
 // A Scenario back to its canonical JSON form (every field explicit), which
-// the loader reads back to the same Scenario. Runs of requestors that share
-// a configuration and are named prefix1..prefixN become one "count" group,
-// and resources named prefix1..prefixN become {"count", "prefix"}, so
-// generated scenarios stay small.
+// the loader reads back to the same Scenario. The protocol's block is its
+// module's to write (ProtocolModule::to_json). Resources named
+// prefix1..prefixN become {"count", "prefix"}, so generated scenarios stay
+// small.
 #include <string>
 #include <vector>
 
@@ -48,11 +48,6 @@ json latency_json(const LatencyModel& m) {
   return nullptr;
 }
 
-json range_json(Duration lo, Duration hi) {
-  if (lo == hi) return lo == Duration::max() ? json("forever") : json(dur(lo));
-  return {{"min", dur(lo)}, {"max", dur(hi)}};
-}
-
 // If names are prefix1..prefixN (N >= 2), the prefix; else "".
 bool generated_names(const std::vector<std::string>& names, std::string* prefix) {
   if (names.size() < 2 || names[0].size() < 2 || names[0].back() != '1') return false;
@@ -61,45 +56,6 @@ bool generated_names(const std::vector<std::string>& names, std::string* prefix)
     if (names[i] != *prefix + std::to_string(i + 1)) return false;
   }
   return !prefix->empty();
-}
-
-json requestor_config_json(const Scenario& s, const RequestorConfig& c) {
-  json r;
-  bool all = c.resources.size() == s.resources.size();
-  for (size_t i = 0; all && i < c.resources.size(); ++i) all = c.resources[i] == i;
-  if ((all && !c.resources.empty()) ||
-      (c.resources.empty() && c.resource_range == s.resources.size())) {
-    r["resources"] = "all";
-  } else {
-    json names = json::array();
-    for (const ResourceId id : c.resources) names.push_back(name_at(s.resources, id));
-    r["resources"] = names;
-  }
-  r["choice"] = c.choice == ResourceChoice::kFixed   ? "fixed"
-                : c.choice == ResourceChoice::kCycle ? "cycle"
-                                                     : "random";
-  r["start"] = dur(c.start_after);
-  r["hold"] = range_json(c.hold_min, c.hold_max);
-  r["think"] = range_json(c.think_min, c.think_max);
-  r["backoff"] = range_json(c.backoff_min, c.backoff_max);
-  r["ttl"] = dur(c.ttl);
-  r["renew_every"] = dur(c.renew_every);
-  r["request_timeout"] = dur(c.request_timeout);
-  r["write_every"] = dur(c.write_every);
-  r["check_to_write"] = dur(c.check_to_write);
-  r["max_holds"] = c.max_holds;
-  return r;
-}
-
-// Whether two requestors serialize to the same configuration.
-bool same_config(const RequestorConfig& a, const RequestorConfig& b) {
-  return a.resources == b.resources && a.resource_range == b.resource_range &&
-         a.choice == b.choice && a.start_after == b.start_after &&
-         a.hold_min == b.hold_min && a.hold_max == b.hold_max && a.think_min == b.think_min &&
-         a.think_max == b.think_max && a.backoff_min == b.backoff_min &&
-         a.backoff_max == b.backoff_max && a.ttl == b.ttl && a.renew_every == b.renew_every &&
-         a.request_timeout == b.request_timeout && a.write_every == b.write_every &&
-         a.check_to_write == b.check_to_write && a.max_holds == b.max_holds;
 }
 
 json target_json(const Scenario& s, const std::vector<std::string>& nodes, const FaultTarget& t) {
@@ -114,26 +70,6 @@ json target_json(const Scenario& s, const std::vector<std::string>& nodes, const
   return nullptr;
 }
 
-json knobs_json(const LeaseOptions& o) {
-  return {
-      {"anchor", to_string(o.anchor)},
-      {"margin",
-       {{"kind", to_string(o.margin.kind)},
-        {"fixed", dur(o.margin.fixed)},
-        {"drift_ppm", o.margin.drift_ppm}}},
-      {"renewals", to_string(o.renewals)},
-      {"failover", to_string(o.failover)},
-      {"grant_reply", to_string(o.grant_reply)},
-      {"check_quorum", to_string(o.check_quorum)},
-      {"keying", to_string(o.keying)},
-      {"fencing", o.fencing},
-      {"lock_delay", dur(o.lock_delay)},
-      {"sequencer", {{"check", o.sequencer.check}, {"window", dur(o.sequencer.window)}}},
-      {"leader_clock", to_string(o.leader_clock)},
-      {"holder_clock", to_string(o.holder_clock)},
-  };
-}
-
 }  // namespace
 
 json scenario_to_json(const Scenario& s) try {
@@ -143,49 +79,14 @@ json scenario_to_json(const Scenario& s) try {
   if (!s.description.empty()) j["description"] = s.description;
   j["seed"] = s.seed;
   j["duration"] = dur(s.duration);
-  j["protocol"] = {{"name", s.protocol}, {"preset", s.preset}, {"knobs", knobs_json(s.options)}};
-  j["core"] = {
-      {"servers", s.servers},
-      {"election_timeout", {{"min", dur(s.election_min)}, {"max", dur(s.election_max)}}},
-      {"heartbeat", dur(s.heartbeat)},
-      {"snapshot_every", s.snapshot_threshold},
-      {"max_append_entries", s.max_append_entries},
-  };
-  j["lease"] = {{"ttl", dur(s.ttl)}, {"max_ttl", dur(s.max_ttl)}};
-
+  j["protocol"] = {{"name", s.protocol}};
+  if (s.protocol_config != nullptr) s.module().to_json(*s.protocol_config, s.names(), &j);
   std::string prefix;
   if (generated_names(s.resources, &prefix)) {
     j["resources"] = {{"count", s.resources.size()}, {"prefix", prefix}};
   } else {
     j["resources"] = s.resources;
   }
-
-  json groups = json::array();
-  for (size_t i = 0; i < s.requestors.size();) {
-    json config = requestor_config_json(s, s.requestors[i].config);
-    // Extend a run prefix1, prefix2, ... with the same configuration.
-    size_t end = i + 1;
-    const std::string& first = s.requestors[i].name;
-    if (first.size() >= 2 && first.back() == '1') {
-      const std::string p = first.substr(0, first.size() - 1);
-      while (end < s.requestors.size() &&
-             s.requestors[end].name == p + std::to_string(end - i + 1) &&
-             same_config(s.requestors[end].config, s.requestors[i].config)) {
-        ++end;
-      }
-      if (end - i >= 2) {
-        config["count"] = end - i;
-        config["prefix"] = p;
-      }
-    }
-    if (end - i < 2) {
-      end = i + 1;
-      config["name"] = first;
-    }
-    groups.push_back(std::move(config));
-    i = end;
-  }
-  j["requestors"] = groups;
 
   json links = json::array();
   for (const LinkOverride& o : s.network.overrides) {

@@ -2,23 +2,58 @@
 #include "leasesim/scenario/schema.hpp"
 
 #include <map>
+#include <span>
 #include <string>
 
 #include "format_tables.hpp"
+#include "leasesim/protocol/registry.hpp"
 
 namespace leasesim {
 
 namespace {
 
+using format::Field;
+using format::Kind;
+using format::Type;
 using nlohmann::json;
-using scenario_detail::Field;
-using scenario_detail::Kind;
-using scenario_detail::Type;
 
 class SchemaWriter {
  public:
-  json write(const Type& root) {
-    json s = body(root);
+  json write(const Type& root) { return wrap(body(root)); }
+
+  // Several protocols: the generic keys, and each protocol's own keys where
+  // protocol.name names it (the default protocol's also where it names
+  // none). unevaluatedProperties closes the root over all branches.
+  json write_protocols(const Type& generic, std::span<const ProtocolModule* const> modules) {
+    json s = body(generic);
+    s.erase("additionalProperties");
+    s["unevaluatedProperties"] = false;
+    s["properties"]["protocol"] = {{"type", "object"},
+                                   {"description", "The protocol and its variant."}};
+    json branches = json::array();
+    for (size_t i = 0; i < modules.size(); ++i) {
+      const ProtocolModule& m = *modules[i];
+      const Type& root = *scenario_detail::root_for(m);
+      json when = {
+          {"properties",
+           {{"protocol", {{"properties", {{"name", {{"const", std::string(m.name())}}}}}}}}}};
+      if (i > 0) {
+        when["required"] = {"protocol"};
+        when["properties"]["protocol"]["required"] = {"name"};
+      }
+      json then = {{"properties", json::object()}};
+      for (const Field& f : root.fields) {
+        if (f.key == "protocol" || generic.field(f.key) == nullptr)
+          then["properties"][f.key] = field_schema(f);
+      }
+      branches.push_back({{"if", when}, {"then", then}});
+    }
+    s["allOf"] = branches;
+    return wrap(s);
+  }
+
+ private:
+  json wrap(const json& s) {
     json out;
     out["$schema"] = "https://json-schema.org/draft/2020-12/schema";
     out["$id"] = "https://leasesim.invalid/scenario.schema.json";
@@ -27,20 +62,19 @@ class SchemaWriter {
     json defs = json::object();
     defs["duration"] = {
         {"type", "string"},
-        {"pattern", scenario_detail::kDurationPattern},
+        {"pattern", format::kDurationPattern},
         {"description",
          "A duration: an optional sign, a decimal number and a unit (ns, us, ms, s, m, h), "
          "e.g. \"150ms\", \"1.5s\", \"-2s\"; a bare \"0\" is allowed. Whole nanoseconds only."}};
     defs["non_negative_duration"] = {
         {"type", "string"},
-        {"pattern", scenario_detail::kNonNegativeDurationPattern},
+        {"pattern", format::kNonNegativeDurationPattern},
         {"description", "A duration that is not negative, e.g. \"0s\", \"150ms\", \"2m\"."}};
     for (auto& [name, d] : defs_) defs[name] = d;
     out["$defs"] = defs;
     return out;
   }
 
- private:
   // A reference to a named type (emitted once), or the type's schema.
   json use(const Type& t) {
     if (t.def_name.empty()) return body(t);
@@ -176,7 +210,9 @@ class SchemaWriter {
 
 json scenario_schema() {
   SchemaWriter w;
-  return w.write(*scenario_detail::tables().root);
+  const auto modules = protocols();
+  if (modules.size() <= 1) return w.write(*scenario_detail::root_for(default_protocol()));
+  return w.write_protocols(*scenario_detail::tables().root, modules);
 }
 
 }  // namespace leasesim

@@ -40,8 +40,14 @@ constexpr std::array<KindDesc, 24> kKinds = {
 
 }  // namespace
 
-std::span<const KindDesc> kinds() {
-  return kKinds;
+std::vector<KindDesc> kinds(std::span<const char* const> message_names) {
+  std::vector<KindDesc> out(kKinds.begin(), kKinds.end());
+  for (KindDesc& d : out) {
+    if (d.kind != kSend && d.kind != kDeliver && d.kind != kDrop) continue;
+    d.fields[1].enum_names = message_names.data();
+    d.fields[1].enum_count = static_cast<uint32_t>(message_names.size());
+  }
+  return out;
 }
 
 const char* to_string(SkipReason why) {

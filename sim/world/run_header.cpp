@@ -19,7 +19,7 @@ constexpr uint64_t kFirstKnob = 5;
 void add_header_strings(const Scenario& sc, TraceSchema* schema) {
   std::vector<std::string>& text = schema->names(name_table::kText);
   text = {leasesim_version(), sc.name, sc.file, sc.protocol, sc.preset};
-  for (const KnobSetting& k : effective_knobs(sc.protocol, sc.preset, sc.options)) {
+  for (const KnobSetting& k : effective_knobs(sc.protocol, *sc.protocol_config)) {
     text.push_back(k.knob.name);
     text.push_back(k.knob.value);
   }
@@ -30,7 +30,7 @@ std::vector<Record> header_records(const Scenario& sc) {
   out.push_back(
       encode_record(world_rec::Header{kVersion, kScenario, kFile, sc.seed, kProtocol, kPreset}));
   uint64_t i = kFirstKnob;
-  for (const KnobSetting& k : effective_knobs(sc.protocol, sc.preset, sc.options)) {
+  for (const KnobSetting& k : effective_knobs(sc.protocol, *sc.protocol_config)) {
     out.push_back(encode_record(world_rec::Knob{i, i + 1, k.overridden}));
     i += 2;
   }

@@ -28,11 +28,10 @@ const char* to_string(EndReason r) {
 
 TraceSchema make_trace_schema(const Scenario& sc) {
   TraceSchema schema;
-  for (const KindDesc& d : world_rec::kinds()) schema.add(d);
+  const ProtocolModule& p = sc.module();
+  for (const KindDesc& d : world_rec::kinds(p.message_names())) schema.add(d);
   for (const KindDesc& d : observation_kinds()) schema.add(d);
-  const ProtocolFactory* p = find_protocol(sc.protocol);
-  LEASESIM_ASSERT(p != nullptr, "scenario names an unknown protocol");
-  for (const KindDesc& d : p->record_kinds()) schema.add(d);
+  for (const KindDesc& d : p.record_kinds()) schema.add(d);
   schema.names(name_table::kNodes) = sc.node_names();
   schema.names(name_table::kResources) = sc.resources;
   add_header_strings(sc, &schema);
@@ -62,12 +61,12 @@ NetworkConfig network_config(const Scenario& sc) {
 World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
     : sc(scenario),
       opts(options),
-      protocol(find_protocol(scenario.protocol)),
+      protocol(&scenario.module()),
       schema(make_trace_schema(scenario)),
       net(network_config(scenario), Rng::for_stream(scenario.seed, "net")),
       clocks(make_clocks(scenario)),
       observers(CheckSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}) {
-  LEASESIM_ASSERT(protocol != nullptr, "unknown protocol");
+  LEASESIM_ASSERT(scenario.protocol_config != nullptr, "scenario without a protocol config");
   build_nodes();
 }
 
@@ -76,29 +75,10 @@ void World::Impl::build_nodes() {
   hosts.resize(sc.node_count());
   hot.resize(sc.node_count());
   for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
-  server_template.servers.clear();
-  for (uint32_t i = 0; i < sc.servers.size(); ++i) server_template.servers.push_back(i);
-  server_template.resources = static_cast<uint32_t>(sc.resources.size());
-  server_template.options = sc.options;
-  server_template.election_min = sc.election_min;
-  server_template.election_max = sc.election_max;
-  server_template.heartbeat = sc.heartbeat;
-  server_template.max_ttl = sc.max_ttl;
-  server_template.snapshot_threshold = sc.snapshot_threshold;
-  server_template.max_append_entries = sc.max_append_entries;
   for (NodeId id = 0; id < hosts.size(); ++id) {
     Host& h = hosts[id];
     h.name = names[id];
-    if (id < sc.servers.size()) {
-      h.role = NodeRole::kServer;
-      h.disk = protocol->make_server_disk();
-    } else if (id == sc.storage_id()) {
-      h.role = NodeRole::kStorage;
-      h.disk = std::make_unique<StorageDisk>();
-    } else {
-      h.role = NodeRole::kRequestor;
-      h.requestor_index = id - static_cast<size_t>(sc.requestor_id(0));
-    }
+    h.disk = protocol->make_disk(*sc.protocol_config, id);
   }
 }
 
@@ -112,32 +92,8 @@ std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
     stream += '/';
     stream += std::to_string(hot[id].incarnation);
   }
-  Rng rng = Rng::for_stream(sc.seed, stream);
-  switch (h.role) {
-    case NodeRole::kServer: {
-      ServerConfig c = server_template;
-      c.self = id;
-      return protocol->make_server(c, *h.disk, rng);
-    }
-    case NodeRole::kStorage: {
-      StorageConfig c;
-      c.self = id;
-      c.resources = static_cast<uint32_t>(sc.resources.size());
-      c.fencing = sc.options.fencing;
-      c.sequencer = sc.options.sequencer;
-      if (c.sequencer.check) c.servers = server_template.servers;
-      c.margin = sc.options.margin;
-      return std::make_unique<Storage>(c, static_cast<StorageDisk&>(*h.disk), rng);
-    }
-    case NodeRole::kRequestor: {
-      RequestorConfig c = sc.requestors[h.requestor_index].config;
-      c.self = id;
-      c.servers = server_template.servers;
-      c.storage = sc.storage_id();
-      return protocol->make_requestor(c, rng);
-    }
-  }
-  LEASESIM_UNREACHABLE("bad node role");
+  return protocol->make_node(*sc.protocol_config, id, h.disk.get(),
+                             Rng::for_stream(sc.seed, stream));
 }
 
 void World::Impl::schedule_faults() {

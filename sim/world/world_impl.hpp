@@ -13,8 +13,7 @@
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
 #include "leasesim/net/network.hpp"
-#include "leasesim/protocol/registry.hpp"
-#include "leasesim/protocol/storage.hpp"
+#include "leasesim/protocol/module.hpp"
 #include "leasesim/world/records.hpp"
 #include "leasesim/world/world.hpp"
 
@@ -41,8 +40,6 @@ struct Event {
   TimePoint deadline;  // timers: on the node's `clock`
 };
 
-enum class NodeRole : uint8_t { kServer, kStorage, kRequestor };
-
 // What every event for a node reads, kept dense (32 bytes a node) so that
 // an event's process and clock cost one cache line, not three.
 struct NodeHot {
@@ -57,7 +54,6 @@ static_assert(sizeof(NodeHot) == 32, "two nodes per cache line");
 
 struct Host {
   std::unique_ptr<Node> node;  // nullptr while crashed (NodeHot::node mirrors it)
-  NodeRole role = NodeRole::kServer;
   uint32_t pause_gen = 0;
   std::string name;
   std::unique_ptr<DurableState> disk;
@@ -65,7 +61,6 @@ struct Host {
   // The process's pending single timers (node.hpp), by kind; stale handles
   // are harmless (EventQueue::cancel checks the generation).
   std::array<Scheduler<Event>::Handle, TimerRequest::kMaxSingleKinds> single{};
-  size_t requestor_index = 0;
 };
 
 struct World::Impl {
@@ -134,7 +129,7 @@ struct World::Impl {
 
   const Scenario& sc;
   RunOptions opts;
-  const ProtocolFactory* protocol = nullptr;
+  const ProtocolModule* protocol = nullptr;
   TraceSchema schema;
   Scheduler<Event> sched;
   Network net;
@@ -151,7 +146,6 @@ struct World::Impl {
   FaultStats fault_stats;
   uint64_t next_msg_id = 1;
   uint32_t window_gen = 0;
-  ServerConfig server_template;
 };
 
 }  // namespace leasesim

@@ -10,9 +10,14 @@
 
 #include "leasesim/scenario/loader.hpp"
 
+#include "../support/raft_lease.hpp"
 #include "campaign_test_util.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 using testing::param;
@@ -87,7 +92,7 @@ TEST(SweepCells, EveryCellGoesThroughTheLoader) {
   const std::optional<Scenario> ok = sweep_cell_scenario(base, "s.json", ps, 2, &errors);
   ASSERT_TRUE(ok) << (errors.empty() ? "" : errors[0]);
   EXPECT_EQ(ok->servers.size(), 3u);
-  EXPECT_EQ(ok->ttl, seconds(2));
+  EXPECT_EQ(rl(*ok).ttl, seconds(2));
   EXPECT_FALSE(sweep_cell_scenario(base, "s.json", ps, 1, &errors));
   ASSERT_FALSE(errors.empty());
   // The loader's message, prefixed with the cell.

@@ -26,10 +26,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "leasesim/protocols/builtin.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "leasesim/scenario/schema.hpp"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+
+// libFuzzer calls this once before any input (each fuzzer is one
+// translation unit including this header): the protocols register as in
+// the CLI.
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  leasesim::register_builtin_protocols();
+  return 0;
+}
 
 namespace leasesim::fuzz {
 

@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::BaseServerConfig;
@@ -42,14 +46,14 @@ Message Release(NodeId from, LeaseId lease, uint64_t req) {
 }
 Message Validate(LeaseId lease, uint64_t req, NodeId to = 0) {
   Message m = ClientMsg(MsgType::kValidate, kStore, to, kRes, req, lease);
-  m.token = lease;
+  L(m).token = lease;
   return m;
 }
 
 ErrorCode DeniedWith(const Out& o) {
   const auto d = o.sent(MsgType::kDenied);
   EXPECT_EQ(d.size(), 1u);
-  return d.empty() ? ErrorCode::kNone : d[0].error;
+  return d.empty() ? ErrorCode::kNone : L(d[0]).error;
 }
 
 // --- lock-delay ----------------------------------------------------------
@@ -79,7 +83,7 @@ TEST(LockDelay, AReleasedResourceIsGrantedAtOnce) {
   MakeReady(c);
   c.advance(seconds(3));
   const Message g = c.client(Acquire(kA, 1)).sent(MsgType::kGranted)[0];
-  ASSERT_EQ(c.client(Release(kA, g.lease, 2)).count(MsgType::kReleased), 1u);
+  ASSERT_EQ(c.client(Release(kA, L(g).lease, 2)).count(MsgType::kReleased), 1u);
   EXPECT_EQ(c.client(Acquire(kB, 1)).count(MsgType::kGranted), 1u);
 }
 
@@ -120,7 +124,7 @@ struct Held {
     c.deliver_all();
     const auto g = c.client_msgs(MsgType::kGranted);
     EXPECT_EQ(g.size(), 1u);
-    if (!g.empty()) lease = g[0].lease;
+    if (!g.empty()) lease = L(g[0]).lease;
     c.records.clear();
     c.to_clients.clear();
   }
@@ -131,23 +135,23 @@ TEST(SequencerCore, ValidationIsLoggedAndAnsweredAtCommitWithTheWindow) {
   const Out asked = h.c.client(Validate(h.lease, 9));
   EXPECT_TRUE(asked.sent(MsgType::kValidated).empty()) << "not before a majority has it";
   const LogEntry& e = h.c.server(0).log().at(h.c.server(0).log().last_index());
-  EXPECT_EQ(e.type, EntryType::kValidate);
-  EXPECT_EQ(e.lease, h.lease);
-  EXPECT_EQ(e.holder, kStore);
-  EXPECT_EQ(e.ttl, milliseconds(500));
+  EXPECT_EQ(type_of(e), EntryType::kValidate);
+  EXPECT_EQ(command_of(e).lease, h.lease);
+  EXPECT_EQ(command_of(e).holder, kStore);
+  EXPECT_EQ(command_of(e).ttl, milliseconds(500));
   h.c.deliver_all();
   const auto v = h.c.client_msgs(MsgType::kValidated);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].to, kStore);
-  EXPECT_TRUE(v[0].success);
-  EXPECT_EQ(v[0].ttl, milliseconds(500));
-  EXPECT_EQ(v[0].request_id, 9u);
+  EXPECT_TRUE(L(v[0]).success);
+  EXPECT_EQ(L(v[0]).ttl, milliseconds(500));
+  EXPECT_EQ(L(v[0]).request_id, 9u);
   EXPECT_EQ(v[0].resource, kRes);
-  EXPECT_EQ(v[0].lease, h.lease);
-  const auto rec = h.c.recs(raft_obs::kValidated);
+  EXPECT_EQ(L(v[0]).lease, h.lease);
+  const auto rec = h.c.recs(kValidated);
   ASSERT_EQ(rec.size(), 1u);
-  EXPECT_EQ(decode_as<raft_obs::Validated>(rec[0]).valid, 1u);
-  EXPECT_EQ(decode_as<raft_obs::Validated>(rec[0]).window, milliseconds(500));
+  EXPECT_EQ(decode_as<Validated>(rec[0]).valid, 1u);
+  EXPECT_EQ(decode_as<Validated>(rec[0]).window, milliseconds(500));
   // Nothing in the table changed.
   EXPECT_EQ(h.c.server(0).table().slot(kRes).lease, h.lease);
   EXPECT_EQ(h.c.server(1).table().slot(kRes).lease, h.lease);
@@ -181,9 +185,9 @@ TEST(SequencerCore, ValidationOfALeaseThatIsNotCurrentIsRefusedAndBlocksNothing)
   h.c.deliver_all();
   const auto v = h.c.client_msgs(MsgType::kValidated);
   ASSERT_EQ(v.size(), 1u);
-  EXPECT_FALSE(v[0].success);
-  EXPECT_EQ(v[0].error, ErrorCode::kUnknownLease);
-  EXPECT_EQ(v[0].ttl, Duration::zero());
+  EXPECT_FALSE(L(v[0]).success);
+  EXPECT_EQ(L(v[0]).error, ErrorCode::kUnknownLease);
+  EXPECT_EQ(L(v[0]).ttl, Duration::zero());
   h.c.client(Acquire(kB, 1));
   h.c.deliver_all();
   EXPECT_EQ(h.c.client_msgs(MsgType::kGranted).size(), 1u);
@@ -193,14 +197,14 @@ TEST(SequencerCore, AFollowerRedirectsAndALeaderNotReadyRefuses) {
   Held h;
   const Out r = h.c.client(Validate(h.lease, 9, 1));
   ASSERT_EQ(r.count(MsgType::kRedirect), 1u);
-  EXPECT_EQ(r.sent(MsgType::kRedirect)[0].leader_hint, 0u);
-  EXPECT_EQ(r.sent(MsgType::kRedirect)[0].request_id, 9u);
+  EXPECT_EQ(L(r.sent(MsgType::kRedirect)[0]).leader_hint, 0u);
+  EXPECT_EQ(L(r.sent(MsgType::kRedirect)[0]).request_id, 9u);
 
   Cluster fresh(3, Config(3, Sequencer()));
   fresh.start_all();
   fresh.fire(0, LeaseServer::kElectionTimer);
-  fresh.deliver_one([](const Message& m) { return m.type == MsgType::kRequestVote; });
-  fresh.deliver_one([](const Message& m) { return m.type == MsgType::kVoteReply; });
+  fresh.deliver_one([](const Message& m) { return m.is(MsgType::kRequestVote); });
+  fresh.deliver_one([](const Message& m) { return m.is(MsgType::kVoteReply); });
   ASSERT_EQ(fresh.server(0).role(), Role::kLeader);
   ASSERT_FALSE(fresh.server(0).ready());
   EXPECT_EQ(DeniedWith(fresh.client(Validate(2, 9))), ErrorCode::kNotReady);

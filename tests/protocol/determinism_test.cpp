@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::ClientMsg;
@@ -18,19 +22,25 @@ void ExpectSameMessage(const Message& a, const Message& b) {
   EXPECT_EQ(a.type, b.type);
   EXPECT_EQ(a.from, b.from);
   EXPECT_EQ(a.to, b.to);
-  EXPECT_EQ(a.request_id, b.request_id);
   EXPECT_EQ(a.resource, b.resource);
-  EXPECT_EQ(a.lease, b.lease);
-  EXPECT_EQ(a.token, b.token);
-  EXPECT_EQ(a.ttl, b.ttl);
-  EXPECT_EQ(a.error, b.error);
-  EXPECT_EQ(a.holder, b.holder);
-  EXPECT_EQ(a.leader_hint, b.leader_hint);
-  EXPECT_EQ(a.term, b.term);
-  EXPECT_EQ(a.index, b.index);
-  EXPECT_EQ(a.log_term, b.log_term);
-  EXPECT_EQ(a.commit, b.commit);
-  EXPECT_EQ(a.success, b.success);
+  ASSERT_EQ(a.payload_tag, b.payload_tag);
+  if (a.payload_tag == LeaseMsg::kTag) {
+    EXPECT_EQ(L(a).request_id, L(b).request_id);
+    EXPECT_EQ(L(a).lease, L(b).lease);
+    EXPECT_EQ(L(a).token, L(b).token);
+    EXPECT_EQ(L(a).ttl, L(b).ttl);
+    EXPECT_EQ(L(a).error, L(b).error);
+    EXPECT_EQ(L(a).holder, L(b).holder);
+    EXPECT_EQ(L(a).leader_hint, L(b).leader_hint);
+    EXPECT_EQ(L(a).success, L(b).success);
+  } else {
+    EXPECT_EQ(R(a).term, R(b).term);
+    EXPECT_EQ(R(a).index, R(b).index);
+    EXPECT_EQ(R(a).log_term, R(b).log_term);
+    EXPECT_EQ(R(a).commit, R(b).commit);
+    EXPECT_EQ(R(a).stamp, R(b).stamp);
+    EXPECT_EQ(R(a).success, R(b).success);
+  }
   ASSERT_EQ(a.entries.size(), b.entries.size());
   for (size_t i = 0; i < a.entries.size(); ++i)
     EXPECT_EQ(entry_digest(a.entries[i]), entry_digest(b.entries[i]));
@@ -117,11 +127,11 @@ Out ScriptedRequestorRun(uint64_t seed) {
     all.append(wake);
     const Message a = wake.sent(MsgType::kAcquire).at(0);
     Message g;
-    g.reset(MsgType::kGranted, a.to, a.from);
+    g = testing::LeaseMessage(MsgType::kGranted, a.to, a.from);
     g.resource = a.resource;
-    g.request_id = a.request_id;
-    g.lease = g.token = 10 + static_cast<uint64_t>(round);
-    g.ttl = seconds(5);
+    L(g).request_id = L(a).request_id;
+    L(g).lease = L(g).token = 10 + static_cast<uint64_t>(round);
+    L(g).ttl = seconds(5);
     d.advance(milliseconds(20));
     all.append(d.deliver(g));
     all.append(d.fire(Requestor::kWorkCheckTimer));
@@ -131,8 +141,8 @@ Out ScriptedRequestorRun(uint64_t seed) {
     all.append(end);
     const Message rel = end.sent(MsgType::kRelease).at(0);
     Message done;
-    done.reset(MsgType::kReleased, rel.to, rel.from);
-    done.request_id = rel.request_id;
+    done = testing::LeaseMessage(MsgType::kReleased, rel.to, rel.from);
+    L(done).request_id = L(rel).request_id;
     all.append(d.deliver(done));
   }
   return all;

@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::BaseServerConfig;
@@ -15,18 +19,18 @@ using testing::Out;
 
 Message Vote(NodeId from, NodeId to, Term term, LogIndex last, Term last_term) {
   Message m;
-  m.reset(MsgType::kRequestVote, from, to);
-  m.term = term;
-  m.index = last;
-  m.log_term = last_term;
+  m = testing::RaftMessage(MsgType::kRequestVote, from, to);
+  R(m).term = term;
+  R(m).index = last;
+  R(m).log_term = last_term;
   return m;
 }
 
 Message VoteReply(NodeId from, NodeId to, Term term, bool granted) {
   Message m;
-  m.reset(MsgType::kVoteReply, from, to);
-  m.term = term;
-  m.success = granted;
+  m = testing::RaftMessage(MsgType::kVoteReply, from, to);
+  R(m).term = term;
+  R(m).success = granted;
   return m;
 }
 
@@ -74,7 +78,7 @@ TEST(Election, SingleServerBecomesLeaderAndReadyOnFirstTimeout) {
   EXPECT_EQ(decode_as<obs::Committed>(o.records[2]).index, 1u);
   EXPECT_EQ(decode_as<obs::Committed>(o.records[2]).term, 1u);
   EXPECT_EQ(decode_as<obs::Committed>(o.records[2]).digest, entry_digest(c.disk(0).log.at(1)));
-  EXPECT_EQ(c.disk(0).log.at(1).type, EntryType::kNoop);
+  EXPECT_EQ(type_of(c.disk(0).log.at(1)), EntryType::kNoop);
   EXPECT_EQ(o.records[3].kind, obs::kLeaderReady);
   EXPECT_EQ(decode_as<obs::LeaderReady>(o.records[3]).term, 1u);
   EXPECT_EQ(o.timers_of(LeaseServer::kHeartbeatTimer).size(), 1u);
@@ -94,9 +98,9 @@ TEST(Election, CandidateAsksEveryPeerWithItsLastIndexAndTerm) {
   EXPECT_EQ(votes[1].to, 2u);
   for (const Message& m : votes) {
     EXPECT_EQ(m.from, 0u);
-    EXPECT_EQ(m.term, 2u);
-    EXPECT_EQ(m.index, 2u);
-    EXPECT_EQ(m.log_term, 1u);
+    EXPECT_EQ(R(m).term, 2u);
+    EXPECT_EQ(R(m).index, 2u);
+    EXPECT_EQ(R(m).log_term, 1u);
   }
   // A new election timer in case this election fails.
   EXPECT_EQ(o.timers_of(LeaseServer::kElectionTimer).size(), 1u);
@@ -114,7 +118,7 @@ TEST(Election, MajorityOfVotesMakesALeader) {
   c.deliver_one([](const Message& m) { return m.to == 1; });
   ASSERT_EQ(c.server(1).term(), 1u);
   EXPECT_EQ(c.disk(1).voted_for, 0u);
-  const auto reply = c.deliver_one([](const Message& m) { return m.type == MsgType::kVoteReply; });
+  const auto reply = c.deliver_one([](const Message& m) { return m.is(MsgType::kVoteReply); });
   ASSERT_TRUE(reply);
   EXPECT_EQ(c.server(0).role(), Role::kLeader);
   EXPECT_EQ(c.server(0).leader(), 0u);
@@ -128,27 +132,27 @@ TEST(Election, VoteGrantedOncePerTerm) {
   c.start_all();
   Out a = c.inject(Vote(0, 1, 1, 0, 0));
   ASSERT_EQ(a.count(MsgType::kVoteReply), 1u);
-  EXPECT_TRUE(a.sent(MsgType::kVoteReply)[0].success);
-  EXPECT_EQ(a.sent(MsgType::kVoteReply)[0].term, 1u);
+  EXPECT_TRUE(R(a.sent(MsgType::kVoteReply)[0]).success);
+  EXPECT_EQ(R(a.sent(MsgType::kVoteReply)[0]).term, 1u);
   EXPECT_EQ(a.sent(MsgType::kVoteReply)[0].to, 0u);
-  ASSERT_EQ(a.count_records(raft_obs::kVote), 1u);
-  EXPECT_EQ(decode_as<raft_obs::Vote>(a.recs(raft_obs::kVote)[0]).term, 1u);
-  EXPECT_EQ(decode_as<raft_obs::Vote>(a.recs(raft_obs::kVote)[0]).candidate, 0u);
-  EXPECT_EQ(decode_as<raft_obs::Vote>(a.recs(raft_obs::kVote)[0]).granted, 1u);
+  ASSERT_EQ(a.count_records(raft::Vote::kKind), 1u);
+  EXPECT_EQ(decode_as<raft::Vote>(a.recs(raft::Vote::kKind)[0]).term, 1u);
+  EXPECT_EQ(decode_as<raft::Vote>(a.recs(raft::Vote::kKind)[0]).candidate, 0u);
+  EXPECT_EQ(decode_as<raft::Vote>(a.recs(raft::Vote::kKind)[0]).granted, 1u);
   EXPECT_EQ(c.disk(1).voted_for, 0u);
   EXPECT_EQ(c.disk(1).term, 1u);
   // A second candidate in the same term is refused...
   Out b = c.inject(Vote(2, 1, 1, 0, 0));
   ASSERT_EQ(b.count(MsgType::kVoteReply), 1u);
-  EXPECT_FALSE(b.sent(MsgType::kVoteReply)[0].success);
-  EXPECT_EQ(decode_as<raft_obs::Vote>(b.recs(raft_obs::kVote)[0]).granted, 0u);
+  EXPECT_FALSE(R(b.sent(MsgType::kVoteReply)[0]).success);
+  EXPECT_EQ(decode_as<raft::Vote>(b.recs(raft::Vote::kKind)[0]).granted, 0u);
   EXPECT_EQ(c.disk(1).voted_for, 0u);
   // ...while the first one asking again gets the same answer.
   Out again = c.inject(Vote(0, 1, 1, 0, 0));
-  EXPECT_TRUE(again.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(again.sent(MsgType::kVoteReply)[0]).success);
   // A new term is a new vote.
   Out d = c.inject(Vote(2, 1, 2, 0, 0));
-  EXPECT_TRUE(d.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(d.sent(MsgType::kVoteReply)[0]).success);
   EXPECT_EQ(c.disk(1).voted_for, 2u);
   EXPECT_EQ(c.disk(1).term, 2u);
 }
@@ -156,9 +160,9 @@ TEST(Election, VoteGrantedOncePerTerm) {
 TEST(Election, VoteSurvivesARestart) {
   Cluster c(3);
   c.start_all();
-  ASSERT_TRUE(c.inject(Vote(0, 1, 1, 0, 0)).sent(MsgType::kVoteReply)[0].success);
+  ASSERT_TRUE(R(c.inject(Vote(0, 1, 1, 0, 0)).sent(MsgType::kVoteReply)[0]).success);
   c.start(1);  // crash and restart over the same disk
-  EXPECT_FALSE(c.inject(Vote(2, 1, 1, 0, 0)).sent(MsgType::kVoteReply)[0].success);
+  EXPECT_FALSE(R(c.inject(Vote(2, 1, 1, 0, 0)).sent(MsgType::kVoteReply)[0]).success);
 }
 
 TEST(Election, StaleTermVoteRequestIsRefusedWithTheCurrentTerm) {
@@ -167,8 +171,8 @@ TEST(Election, StaleTermVoteRequestIsRefusedWithTheCurrentTerm) {
   c.start_all();
   Out o = c.inject(Vote(0, 1, 3, 0, 0));
   ASSERT_EQ(o.count(MsgType::kVoteReply), 1u);
-  EXPECT_FALSE(o.sent(MsgType::kVoteReply)[0].success);
-  EXPECT_EQ(o.sent(MsgType::kVoteReply)[0].term, 4u);
+  EXPECT_FALSE(R(o.sent(MsgType::kVoteReply)[0]).success);
+  EXPECT_EQ(R(o.sent(MsgType::kVoteReply)[0]).term, 4u);
   EXPECT_EQ(c.disk(1).voted_for, kInvalidNode);
 }
 
@@ -178,21 +182,21 @@ TEST(Election, LogUpToDateRuleRefusesAnOlderLastTerm) {
   c.start_all();
   // Candidate with a longer log but an older last term.
   Out o = c.inject(Vote(0, 1, 3, 5, 1));
-  EXPECT_FALSE(o.sent(MsgType::kVoteReply)[0].success);
-  EXPECT_EQ(o.sent(MsgType::kVoteReply)[0].term, 3u);
+  EXPECT_FALSE(R(o.sent(MsgType::kVoteReply)[0]).success);
+  EXPECT_EQ(R(o.sent(MsgType::kVoteReply)[0]).term, 3u);
   EXPECT_EQ(c.disk(1).term, 3u);  // the term is adopted even so
   EXPECT_EQ(c.disk(1).voted_for, kInvalidNode);
   // An up-to-date candidate in the same term still gets the vote.
   Out ok = c.inject(Vote(2, 1, 3, 2, 2));
-  EXPECT_TRUE(ok.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(ok.sent(MsgType::kVoteReply)[0]).success);
 }
 
 TEST(Election, LogUpToDateRuleRefusesAShorterLogOfTheSameTerm) {
   Cluster c(3);
   Fill(c.disk(1), 1, {1, 1, 1});
   c.start_all();
-  EXPECT_FALSE(c.inject(Vote(0, 1, 2, 2, 1)).sent(MsgType::kVoteReply)[0].success);
-  EXPECT_TRUE(c.inject(Vote(2, 1, 2, 3, 1)).sent(MsgType::kVoteReply)[0].success);
+  EXPECT_FALSE(R(c.inject(Vote(0, 1, 2, 2, 1)).sent(MsgType::kVoteReply)[0]).success);
+  EXPECT_TRUE(R(c.inject(Vote(2, 1, 2, 3, 1)).sent(MsgType::kVoteReply)[0]).success);
 }
 
 TEST(Election, CandidateWithAStaleLogLosesToAnUpToDateOne) {
@@ -233,14 +237,14 @@ TEST(Election, CandidateYieldsToALeaderOfItsTerm) {
   c.drop();
   ASSERT_EQ(c.server(0).role(), Role::kCandidate);
   Message ae;
-  ae.reset(MsgType::kAppendEntries, 2, 0);
-  ae.term = 1;
+  ae = testing::RaftMessage(MsgType::kAppendEntries, 2, 0);
+  R(ae).term = 1;
   Out o = c.inject(ae);
   EXPECT_EQ(c.server(0).role(), Role::kFollower);
   EXPECT_EQ(c.server(0).leader(), 2u);
   EXPECT_EQ(c.server(0).term(), 1u);
   ASSERT_EQ(o.count(MsgType::kAppendReply), 1u);
-  EXPECT_TRUE(o.sent(MsgType::kAppendReply)[0].success);
+  EXPECT_TRUE(R(o.sent(MsgType::kAppendReply)[0]).success);
 }
 
 TEST(Election, HigherTermMakesALeaderStepDown) {
@@ -255,11 +259,11 @@ TEST(Election, HigherTermMakesALeaderStepDown) {
   EXPECT_EQ(c.server(0).term(), 5u);
   EXPECT_FALSE(c.server(0).ready());
   EXPECT_EQ(c.server(0).leader(), kInvalidNode);
-  ASSERT_EQ(o.count_records(raft_obs::kStepDown), 1u);
-  EXPECT_EQ(decode_as<raft_obs::StepDown>(o.recs(raft_obs::kStepDown)[0]).term,
+  ASSERT_EQ(o.count_records(raft::StepDown::kKind), 1u);
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).term,
             1u);  // the term it led
-  EXPECT_EQ(decode_as<raft_obs::StepDown>(o.recs(raft_obs::kStepDown)[0]).reason,
-            StepDownReason::kHigherTerm);
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).reason,
+            raft::StepDownReason::kHigherTerm);
   ASSERT_EQ(o.count_records(obs::kRole), 1u);
   EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).role, Role::kFollower);
   EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).term, 5u);
@@ -275,13 +279,13 @@ TEST(Election, LeaderStepsDownOnAnAppendEntriesOfAHigherTermAndFollowsItsSender)
   c.start_all();
   c.elect(0);
   Message ae;
-  ae.reset(MsgType::kAppendEntries, 2, 0);
-  ae.term = 7;
-  ae.index = 0;
+  ae = testing::RaftMessage(MsgType::kAppendEntries, 2, 0);
+  R(ae).term = 7;
+  R(ae).index = 0;
   Out o = c.inject(ae);
   EXPECT_EQ(c.server(0).role(), Role::kFollower);
   EXPECT_EQ(c.server(0).leader(), 2u);
-  EXPECT_EQ(o.count_records(raft_obs::kStepDown), 1u);
+  EXPECT_EQ(o.count_records(raft::StepDown::kKind), 1u);
 }
 
 TEST(Election, CheckQuorumFollowerIgnoresVoteRequestsWhileItHearsALeader) {
@@ -306,7 +310,7 @@ TEST(Election, CheckQuorumFollowerIgnoresVoteRequestsWhileItHearsALeader) {
   c.advance(milliseconds(150));
   Out late = c.inject(Vote(2, 1, term + 1, 100, term));
   ASSERT_EQ(late.count(MsgType::kVoteReply), 1u);
-  EXPECT_TRUE(late.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(late.sent(MsgType::kVoteReply)[0]).success);
   EXPECT_EQ(c.server(1).term(), term + 1);
 }
 
@@ -317,7 +321,7 @@ TEST(Election, WithoutCheckQuorumAFollowerAdoptsADisruptiveTerm) {
   const Term term = c.server(1).term();
   Out o = c.inject(Vote(2, 1, term + 1, 100, term));
   ASSERT_EQ(o.count(MsgType::kVoteReply), 1u);
-  EXPECT_TRUE(o.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(o.sent(MsgType::kVoteReply)[0]).success);
   EXPECT_EQ(c.server(1).term(), term + 1);
 }
 
@@ -331,7 +335,7 @@ TEST(Election, CheckQuorumLeaderStepsDownWhenItHearsFromNoOne) {
   // First check: both followers answered the no-op round.
   Out first = c.fire(0, LeaseServer::kQuorumTimer);
   EXPECT_EQ(c.server(0).role(), Role::kLeader);
-  EXPECT_EQ(first.count_records(raft_obs::kStepDown), 0u);
+  EXPECT_EQ(first.count_records(raft::StepDown::kKind), 0u);
   EXPECT_EQ(first.timers_of(LeaseServer::kQuorumTimer).size(), 1u);
   // Now the leader is cut off: nothing it sends arrives.
   c.isolate(0);
@@ -345,10 +349,10 @@ TEST(Election, CheckQuorumLeaderStepsDownWhenItHearsFromNoOne) {
   EXPECT_EQ(c.server(0).role(), Role::kFollower);
   EXPECT_EQ(c.server(0).term(), term);  // same term, no leader
   EXPECT_EQ(c.server(0).leader(), kInvalidNode);
-  ASSERT_EQ(o.count_records(raft_obs::kStepDown), 1u);
-  EXPECT_EQ(decode_as<raft_obs::StepDown>(o.recs(raft_obs::kStepDown)[0]).term, term);
-  EXPECT_EQ(decode_as<raft_obs::StepDown>(o.recs(raft_obs::kStepDown)[0]).reason,
-            StepDownReason::kLostQuorum);
+  ASSERT_EQ(o.count_records(raft::StepDown::kKind), 1u);
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).term, term);
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).reason,
+            raft::StepDownReason::kLostQuorum);
   EXPECT_EQ(c.disk(0).voted_for, 0u);  // its vote in this term stays cast
 }
 

@@ -18,10 +18,29 @@
 
 #include "leasesim/core/rng.hpp"
 #include "leasesim/core/time.hpp"
-#include "leasesim/protocol/lease_server.hpp"
 #include "leasesim/protocol/node.hpp"
+#include "leasesim/protocols/raft_lease/commands.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim::testing {
+
+using namespace leasesim::raft_lease;  // NOLINT: these tests are raft-lease's
+using raft::RaftMsg;
+
+// The payloads of a raft-lease message: its lease fields, or the Raft
+// core's fields.
+inline const LeaseMsg& L(const Message& m) {
+  return m.as<LeaseMsg>();
+}
+inline LeaseMsg& L(Message& m) {
+  return m.as<LeaseMsg>();
+}
+inline const RaftMsg& R(const Message& m) {
+  return m.as<RaftMsg>();
+}
+inline RaftMsg& R(Message& m) {
+  return m.as<RaftMsg>();
+}
 
 inline LocalClocks At(Duration t) {
   return LocalClocks{TimePoint(t.ns()), TimePoint(t.ns())};
@@ -39,7 +58,7 @@ struct Out {
   std::vector<Message> sent(MsgType t) const {
     std::vector<Message> r;
     for (const Message& m : msgs)
-      if (m.type == t) r.push_back(m);
+      if (m.is(t)) r.push_back(m);
     return r;
   }
   size_t count(MsgType t) const { return sent(t).size(); }
@@ -195,11 +214,28 @@ inline ServerConfig BaseServerConfig(size_t n, uint32_t resources = 4) {
 inline Message ClientMsg(MsgType type, NodeId from, NodeId to, ResourceId r, uint64_t request,
                          LeaseId lease = kNoLease, Duration ttl = seconds(5)) {
   Message m;
-  m.reset(type, from, to);
+  m.reset(static_cast<uint16_t>(type), from, to);
   m.resource = r;
-  m.request_id = request;
-  m.lease = lease;
-  if (type == MsgType::kAcquire) m.ttl = ttl;
+  LeaseMsg& p = m.set<LeaseMsg>();
+  p.request_id = request;
+  p.lease = lease;
+  if (type == MsgType::kAcquire) p.ttl = ttl;
+  return m;
+}
+
+// A raft-lease message with a lease payload, to be filled by the test.
+inline Message LeaseMessage(MsgType type, NodeId from, NodeId to, ResourceId r = kNoResource) {
+  Message m;
+  m.reset(static_cast<uint16_t>(type), from, to);
+  m.resource = r;
+  m.set<LeaseMsg>();
+  return m;
+}
+// A Raft core message, to be filled by the test.
+inline Message RaftMessage(MsgType type, NodeId from, NodeId to) {
+  Message m;
+  m.reset(static_cast<uint16_t>(type), from, to);
+  m.set<RaftMsg>();
   return m;
 }
 
@@ -323,7 +359,7 @@ class Cluster {
   std::vector<Message> client_msgs(MsgType t) const {
     std::vector<Message> r;
     for (const Message& m : to_clients)
-      if (m.type == t) r.push_back(m);
+      if (m.is(t)) r.push_back(m);
     return r;
   }
 
@@ -366,13 +402,11 @@ class Cluster {
 
 inline LogEntry Entry(Term term, EntryType type = EntryType::kNoop, ResourceId r = kNoResource,
                       NodeId holder = kInvalidNode, LeaseId lease = kNoLease) {
-  LogEntry e;
-  e.term = term;
-  e.type = type;
-  e.resource = r;
-  e.holder = holder;
-  e.lease = lease;
-  return e;
+  LeaseCommand c;
+  c.resource = r;
+  c.holder = holder;
+  c.lease = lease;
+  return make_entry(term, type, c);
 }
 
 }  // namespace leasesim::testing

@@ -6,11 +6,15 @@
 #include <deque>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
-#include "leasesim/protocol/requestor.hpp"
-#include "leasesim/protocol/storage.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
+#include "leasesim/protocols/raft_lease/storage.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::Cluster;

@@ -1,4 +1,4 @@
-#include "leasesim/protocol/lease_table.hpp"
+#include "leasesim/protocols/raft_lease/lease_table.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,31 +8,31 @@
 #include "harness.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 LogEntry Grant(ResourceId r, NodeId holder, Duration ttl = seconds(5), uint64_t request = 1,
                TimePoint wall_expiry = TimePoint(5'000'000'000)) {
-  LogEntry e;
-  e.term = 1;
-  e.type = EntryType::kGrant;
+  LeaseCommand e;
   e.resource = r;
   e.holder = holder;
   e.ttl = ttl;
   e.wall_expiry = wall_expiry;
   e.request_id = request;
-  return e;
+  return make_entry(1, EntryType::kGrant, e);
 }
 
 LogEntry Op(EntryType type, ResourceId r, LeaseId lease, Duration ttl = Duration::zero(),
             TimePoint wall_expiry = TimePoint()) {
-  LogEntry e;
-  e.term = 1;
-  e.type = type;
+  LeaseCommand e;
   e.resource = r;
   e.lease = lease;
   e.ttl = ttl;
   e.wall_expiry = wall_expiry;
-  return e;
+  return make_entry(1, type, e);
 }
 
 TEST(LeaseTable, StartsEmpty) {
@@ -40,7 +40,9 @@ TEST(LeaseTable, StartsEmpty) {
   EXPECT_EQ(t.size(), 3u);
   EXPECT_EQ(t.held_count(), 0u);
   for (ResourceId r = 0; r < 3; ++r) EXPECT_EQ(t.slot(r).lease, kNoLease);
-  EXPECT_TRUE(t.snapshot().empty());
+  std::vector<SnapshotItem> snap;
+  t.snapshot(&snap);
+  EXPECT_TRUE(snap.empty());
 }
 
 TEST(LeaseTable, NoopChangesNothing) {
@@ -147,10 +149,11 @@ TEST(LeaseTable, SnapshotAndLoadRoundTrip) {
   ASSERT_EQ(a.apply(Grant(2, 43, seconds(4), 6, TimePoint(12)), 3), ApplyOutcome::kGranted);
   ASSERT_EQ(a.apply(Grant(3, 44, seconds(5), 7, TimePoint(13)), 4), ApplyOutcome::kGranted);
   ASSERT_EQ(a.apply(Op(EntryType::kRelease, 3, 4), 5), ApplyOutcome::kReleased);
-  const std::vector<LeaseRecord> snap = a.snapshot();
+  std::vector<SnapshotItem> snap;
+  a.snapshot(&snap);
   ASSERT_EQ(snap.size(), 2u);
-  EXPECT_EQ(snap[0].resource, 0u);
-  EXPECT_EQ(snap[1].resource, 2u);
+  EXPECT_EQ(snap[0].item<LeaseRecord>().resource, 0u);
+  EXPECT_EQ(snap[1].item<LeaseRecord>().resource, 2u);
 
   LeaseTable b(4);
   ASSERT_EQ(b.apply(Grant(1, 99), 1), ApplyOutcome::kGranted);  // load replaces this
@@ -171,27 +174,26 @@ TEST(LeaseTable, SnapshotAndLoadRoundTrip) {
 }
 
 TEST(EntryDigest, DiffersWhenAnyFieldDiffers) {
-  LogEntry base;
-  base.term = 3;
-  base.type = EntryType::kGrant;
-  base.resource = 2;
-  base.holder = 7;
-  base.lease = 0;
-  base.ttl = seconds(5);
-  base.wall_expiry = TimePoint(1'000);
-  base.request_id = 11;
+  LeaseCommand c;
+  c.resource = 2;
+  c.holder = 7;
+  c.lease = 0;
+  c.ttl = seconds(5);
+  c.wall_expiry = TimePoint(1'000);
+  c.request_id = 11;
+  const LogEntry base = make_entry(3, EntryType::kGrant, c);
   const uint64_t d = entry_digest(base);
   EXPECT_EQ(entry_digest(base), d);  // a pure function of the content
 
   std::vector<LogEntry> variants(8, base);
   variants[0].term = 4;
-  variants[1].type = EntryType::kRenew;
-  variants[2].resource = 3;
-  variants[3].holder = 8;
-  variants[4].lease = 1;
-  variants[5].ttl = seconds(6);
-  variants[6].wall_expiry = TimePoint(1'001);
-  variants[7].request_id = 12;
+  variants[1].kind = static_cast<uint16_t>(EntryType::kRenew);
+  variants[2].data.get<LeaseCommand>().resource = 3;
+  variants[3].data.get<LeaseCommand>().holder = 8;
+  variants[4].data.get<LeaseCommand>().lease = 1;
+  variants[5].data.get<LeaseCommand>().ttl = seconds(6);
+  variants[6].data.get<LeaseCommand>().wall_expiry = TimePoint(1'001);
+  variants[7].data.get<LeaseCommand>().request_id = 12;
   std::set<uint64_t> seen = {d};
   for (size_t i = 0; i < variants.size(); ++i) {
     const uint64_t v = entry_digest(variants[i]);
@@ -199,6 +201,20 @@ TEST(EntryDigest, DiffersWhenAnyFieldDiffers) {
     seen.insert(v);
   }
   EXPECT_EQ(seen.size(), variants.size() + 1);
+}
+
+// The digest is part of every trace (committed records) and so of the trace
+// hash: these values were computed from the entry layout before log entries
+// carried typed commands, and must never change.
+TEST(EntryDigest, IsPinned) {
+  LeaseCommand c;
+  c.resource = 2;
+  c.holder = 7;
+  c.ttl = seconds(5);
+  c.wall_expiry = TimePoint(1'000);
+  c.request_id = 11;
+  EXPECT_EQ(entry_digest(make_entry(3, EntryType::kGrant, c)), 0xf469fbb99732c2c4ULL);
+  EXPECT_EQ(entry_digest(make_entry(1, EntryType::kNoop)), 0x97fae86a07b0d5e3ULL);
 }
 
 }  // namespace

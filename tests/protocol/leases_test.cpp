@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::BaseServerConfig;
@@ -64,10 +68,10 @@ TEST(Leases, AcquireIsGrantedWithLeaseAndTokenEqualToTheIndex) {
   EXPECT_EQ(g[0].to, kA);
   EXPECT_EQ(g[0].from, 0u);
   EXPECT_EQ(g[0].resource, 2u);
-  EXPECT_EQ(g[0].request_id, 7u);
-  EXPECT_EQ(g[0].lease, 2u);  // index 1 is the leader's no-op
-  EXPECT_EQ(g[0].token, 2u);
-  EXPECT_EQ(g[0].ttl, seconds(5));
+  EXPECT_EQ(L(g[0]).request_id, 7u);
+  EXPECT_EQ(L(g[0]).lease, 2u);  // index 1 is the leader's no-op
+  EXPECT_EQ(L(g[0]).token, 2u);
+  EXPECT_EQ(L(g[0]).ttl, seconds(5));
   ASSERT_EQ(o.count_records(obs::kLeaseGranted), 1u);
   const Record r = o.recs(obs::kLeaseGranted)[0];
   EXPECT_EQ(decode_as<obs::LeaseGranted>(r).resource, 2u);
@@ -82,11 +86,11 @@ TEST(Leases, AcquireIsGrantedWithLeaseAndTokenEqualToTheIndex) {
   EXPECT_EQ(timers[0].deadline, t + seconds(5));
   // The log and the table agree.
   const LogEntry& e = c.server(0).log().at(2);
-  EXPECT_EQ(e.type, EntryType::kGrant);
-  EXPECT_EQ(e.holder, kA);
-  EXPECT_EQ(e.ttl, seconds(5));
-  EXPECT_EQ(e.wall_expiry, c.clock(0).wall + seconds(5));
-  EXPECT_EQ(e.request_id, 7u);
+  EXPECT_EQ(type_of(e), EntryType::kGrant);
+  EXPECT_EQ(command_of(e).holder, kA);
+  EXPECT_EQ(command_of(e).ttl, seconds(5));
+  EXPECT_EQ(command_of(e).wall_expiry, c.clock(0).wall + seconds(5));
+  EXPECT_EQ(command_of(e).request_id, 7u);
   EXPECT_EQ(c.server(0).table().slot(2).holder, kA);
 }
 
@@ -95,7 +99,7 @@ TEST(Leases, AcquireTtlIsClampedToMaxTtl) {
   MakeReady(c);
   const Out o = c.client(Acquire(kA, 0, 1, seconds(60)));
   ASSERT_EQ(o.count(MsgType::kGranted), 1u);
-  EXPECT_EQ(o.sent(MsgType::kGranted)[0].ttl, seconds(10));
+  EXPECT_EQ(L(o.sent(MsgType::kGranted)[0]).ttl, seconds(10));
 }
 
 TEST(Leases, AcquireIsGrantedOnlyAfterCommit) {
@@ -108,7 +112,7 @@ TEST(Leases, AcquireIsGrantedOnlyAfterCommit) {
   c.deliver_all();
   const auto g = c.client_msgs(MsgType::kGranted);
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0].lease, 2u);
+  EXPECT_EQ(L(g[0]).lease, 2u);
   EXPECT_EQ(c.recs(obs::kLeaseGranted).size(), 1u);
 }
 
@@ -120,8 +124,8 @@ TEST(Leases, ImmediateGrantReplyAnswersBeforeCommit) {
   const Out a = c.client(Acquire(kA, 1, 1));
   const auto g = a.sent(MsgType::kGranted);
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0].lease, 2u);
-  EXPECT_EQ(g[0].token, 2u);
+  EXPECT_EQ(L(g[0]).lease, 2u);
+  EXPECT_EQ(L(g[0]).token, 2u);
   EXPECT_EQ(a.count_records(obs::kLeaseGranted), 1u);
   EXPECT_EQ(c.server(0).commit_index(), 1u);  // nobody else has it yet
   c.deliver_all();
@@ -138,15 +142,15 @@ TEST(Leases, AcquireWhileHeldIsDeniedWithTheHolder) {
   const auto d = o.sent(MsgType::kDenied);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].to, kB);
-  EXPECT_EQ(d[0].error, ErrorCode::kHeld);
-  EXPECT_EQ(d[0].holder, kA);
+  EXPECT_EQ(L(d[0]).error, ErrorCode::kHeld);
+  EXPECT_EQ(L(d[0]).holder, kA);
   EXPECT_EQ(d[0].resource, 1u);
-  EXPECT_EQ(d[0].request_id, 1u);
-  ASSERT_EQ(o.count_records(raft_obs::kReject), 1u);
-  EXPECT_EQ(decode_as<raft_obs::Reject>(o.recs(raft_obs::kReject)[0]).error, ErrorCode::kHeld);
+  EXPECT_EQ(L(d[0]).request_id, 1u);
+  ASSERT_EQ(o.count_records(kReject), 1u);
+  EXPECT_EQ(decode_as<Reject>(o.recs(kReject)[0]).error, ErrorCode::kHeld);
   EXPECT_EQ(c.server(0).log().last_index(), 2u);  // nothing logged
   // A different request from the holder itself is refused the same way.
-  EXPECT_EQ(c.client(Acquire(kA, 1, 2)).sent(MsgType::kDenied)[0].error, ErrorCode::kHeld);
+  EXPECT_EQ(L(c.client(Acquire(kA, 1, 2)).sent(MsgType::kDenied)[0]).error, ErrorCode::kHeld);
 }
 
 TEST(Leases, AcquireWhileAGrantIsInFlight) {
@@ -156,7 +160,7 @@ TEST(Leases, AcquireWhileAGrantIsInFlight) {
   // Another requestor is refused, naming the pending holder.
   const Out other = c.client(Acquire(kB, 1, 1));
   ASSERT_EQ(other.count(MsgType::kDenied), 1u);
-  EXPECT_EQ(other.sent(MsgType::kDenied)[0].holder, kA);
+  EXPECT_EQ(L(other.sent(MsgType::kDenied)[0]).holder, kA);
   // A retry of the pending request is answered when it commits, once.
   const Out retry = c.client(Acquire(kA, 1, 1));
   EXPECT_TRUE(retry.msgs.empty());
@@ -173,10 +177,10 @@ TEST(Leases, DuplicateAcquireWhileGrantedIsAnsweredAgain) {
   const Out o = c.client(Acquire(kA, 1, 9));
   const auto g = o.sent(MsgType::kGranted);
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0].lease, first.lease);
-  EXPECT_EQ(g[0].token, first.token);
-  EXPECT_EQ(g[0].ttl, first.ttl);
-  EXPECT_EQ(g[0].request_id, 9u);
+  EXPECT_EQ(L(g[0]).lease, L(first).lease);
+  EXPECT_EQ(L(g[0]).token, L(first).token);
+  EXPECT_EQ(L(g[0]).ttl, L(first).ttl);
+  EXPECT_EQ(L(g[0]).request_id, 9u);
   EXPECT_EQ(c.server(0).log().last_index(), last);
   EXPECT_EQ(o.count_records(obs::kLeaseGranted), 0u);
 }
@@ -187,15 +191,15 @@ TEST(Leases, AcquireBeforeTheLeaderIsReadyIsNotReady) {
   c.fire(0, LeaseServer::kElectionTimer);
   // Deliver the votes but hold back the new leader's AppendEntries, so its
   // no-op cannot commit yet.
-  while (c.deliver_one([](const Message& m) { return m.type != MsgType::kAppendEntries; })) {
+  while (c.deliver_one([](const Message& m) { return !m.is(MsgType::kAppendEntries); })) {
   }
   ASSERT_EQ(c.server(0).role(), Role::kLeader);
   ASSERT_FALSE(c.server(0).ready());
   const Out o = c.client(Acquire(kA, 1, 1));
   const auto d = o.sent(MsgType::kDenied);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d[0].error, ErrorCode::kNotReady);
-  EXPECT_EQ(d[0].holder, kInvalidNode);
+  EXPECT_EQ(L(d[0]).error, ErrorCode::kNotReady);
+  EXPECT_EQ(L(d[0]).holder, kInvalidNode);
   EXPECT_EQ(c.server(0).log().last_index(), 1u);
   // Once the no-op commits, the same request is granted.
   c.fire(0, LeaseServer::kHeartbeatTimer);
@@ -213,16 +217,16 @@ TEST(Leases, RequestToAFollowerIsRedirectedToTheLeader) {
   // No leader known yet.
   const Out before = c.client(Acquire(kA, 1, 4, seconds(5), 1));
   ASSERT_EQ(before.count(MsgType::kRedirect), 1u);
-  EXPECT_EQ(before.sent(MsgType::kRedirect)[0].leader_hint, kInvalidNode);
-  EXPECT_EQ(before.sent(MsgType::kRedirect)[0].request_id, 4u);
+  EXPECT_EQ(L(before.sent(MsgType::kRedirect)[0]).leader_hint, kInvalidNode);
+  EXPECT_EQ(L(before.sent(MsgType::kRedirect)[0]).request_id, 4u);
   c.elect(0);
   for (MsgType t : {MsgType::kAcquire, MsgType::kRenew, MsgType::kRelease}) {
     const Out o = c.client(ClientMsg(t, kA, 1, 1, 5));
     const auto r = o.sent(MsgType::kRedirect);
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].to, kA);
-    EXPECT_EQ(r[0].leader_hint, 0u);
-    EXPECT_EQ(r[0].request_id, 5u);
+    EXPECT_EQ(L(r[0]).leader_hint, 0u);
+    EXPECT_EQ(L(r[0]).request_id, 5u);
     EXPECT_EQ(r[0].resource, 1u);
   }
   EXPECT_EQ(c.server(1).log().last_index(), 1u);
@@ -241,25 +245,25 @@ TEST(Leases, LoggedRenewalIsAnsweredAfterCommit) {
   MakeReady(c);
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
-  const LeaseId lease = c.client_msgs(MsgType::kGranted)[0].lease;
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
   c.advance(seconds(2));
   const Out o = c.client(Renew(kA, 1, lease, 2));
   EXPECT_EQ(o.count(MsgType::kRenewed), 0u);
   ASSERT_EQ(c.server(0).log().last_index(), 3u);
   const LogEntry& e = c.server(0).log().at(3);
-  EXPECT_EQ(e.type, EntryType::kRenew);
-  EXPECT_EQ(e.lease, lease);
-  EXPECT_EQ(e.ttl, seconds(5));
-  EXPECT_EQ(e.wall_expiry, c.clock(0).wall + seconds(5));
+  EXPECT_EQ(type_of(e), EntryType::kRenew);
+  EXPECT_EQ(command_of(e).lease, lease);
+  EXPECT_EQ(command_of(e).ttl, seconds(5));
+  EXPECT_EQ(command_of(e).wall_expiry, c.clock(0).wall + seconds(5));
   c.advance(milliseconds(3));
   const TimePoint commit_time = Mono(c);
   c.deliver_all();
   const auto r = c.client_msgs(MsgType::kRenewed);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].to, kA);
-  EXPECT_EQ(r[0].lease, lease);
-  EXPECT_EQ(r[0].ttl, seconds(5));
-  EXPECT_EQ(r[0].request_id, 2u);
+  EXPECT_EQ(L(r[0]).lease, lease);
+  EXPECT_EQ(L(r[0]).ttl, seconds(5));
+  EXPECT_EQ(L(r[0]).request_id, 2u);
   const auto rec = c.recs(obs::kLeaseRenewed);
   ASSERT_EQ(rec.size(), 1u);
   EXPECT_EQ(decode_as<obs::LeaseRenewed>(rec[0]).resource, 1u);
@@ -276,14 +280,14 @@ TEST(Leases, MemoryRenewalIsAnsweredAtOnce) {
   MakeReady(c);
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
-  const LeaseId lease = c.client_msgs(MsgType::kGranted)[0].lease;
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
   const LogIndex last = c.server(0).log().last_index();
   c.advance(seconds(2));
   const Out o = c.client(Renew(kA, 1, lease, 2));
   const auto r = o.sent(MsgType::kRenewed);
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].lease, lease);
-  EXPECT_EQ(r[0].request_id, 2u);
+  EXPECT_EQ(L(r[0]).lease, lease);
+  EXPECT_EQ(L(r[0]).request_id, 2u);
   EXPECT_EQ(o.count(MsgType::kAppendEntries), 0u);
   EXPECT_EQ(c.server(0).log().last_index(), last);
   ASSERT_EQ(o.count_records(obs::kLeaseRenewed), 1u);
@@ -297,17 +301,17 @@ TEST(Leases, MemoryRenewalIsAnsweredAtOnce) {
 TEST(Leases, RenewOfSomeoneElsesLeaseIsRefused) {
   Cluster c(1, Config(1));
   MakeReady(c);
-  const LeaseId lease = Granted(c.client(Acquire(kA, 1, 1))).lease;
+  const LeaseId lease = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
   const Out not_holder = c.client(Renew(kB, 1, lease, 2));
   ASSERT_EQ(not_holder.count(MsgType::kDenied), 1u);
-  EXPECT_EQ(not_holder.sent(MsgType::kDenied)[0].error, ErrorCode::kNotHolder);
-  EXPECT_EQ(not_holder.sent(MsgType::kDenied)[0].holder, kA);
+  EXPECT_EQ(L(not_holder.sent(MsgType::kDenied)[0]).error, ErrorCode::kNotHolder);
+  EXPECT_EQ(L(not_holder.sent(MsgType::kDenied)[0]).holder, kA);
   const Out unknown = c.client(Renew(kA, 1, lease + 10, 3));
   ASSERT_EQ(unknown.count(MsgType::kDenied), 1u);
-  EXPECT_EQ(unknown.sent(MsgType::kDenied)[0].error, ErrorCode::kUnknownLease);
-  EXPECT_EQ(unknown.sent(MsgType::kDenied)[0].lease, lease + 10);
+  EXPECT_EQ(L(unknown.sent(MsgType::kDenied)[0]).error, ErrorCode::kUnknownLease);
+  EXPECT_EQ(L(unknown.sent(MsgType::kDenied)[0]).lease, lease + 10);
   const Out free = c.client(Renew(kA, 2, lease, 4));
-  EXPECT_EQ(free.sent(MsgType::kDenied)[0].error, ErrorCode::kUnknownLease);
+  EXPECT_EQ(L(free.sent(MsgType::kDenied)[0]).error, ErrorCode::kUnknownLease);
   EXPECT_EQ(c.server(0).table().slot(1).lease, lease);
 }
 
@@ -320,25 +324,25 @@ TEST(Leases, ResourceKeyedRenewMatchesAnyHolder) {
   const Out o = c.client(Renew(kB, 1, kNoLease, 2));
   ASSERT_EQ(o.count(MsgType::kRenewed), 1u);
   EXPECT_EQ(o.sent(MsgType::kRenewed)[0].to, kB);
-  EXPECT_EQ(c.server(0).log().at(3).lease, kNoLease);  // logged by resource
+  EXPECT_EQ(command_of(c.server(0).log().at(3)).lease, kNoLease);  // logged by resource
 }
 
 TEST(Leases, LateRenewIsDeniedAndTheLeaseExpires) {
   Cluster c(1, Config(1));
   MakeReady(c);
-  const LeaseId lease = Granted(c.client(Acquire(kA, 1, 1))).lease;
+  const LeaseId lease = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
   c.advance(seconds(5));  // exactly the leader's expiry
   const Out o = c.client(Renew(kA, 1, lease, 2));
   const auto d = o.sent(MsgType::kDenied);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d[0].error, ErrorCode::kExpired);
-  EXPECT_EQ(d[0].lease, lease);
-  EXPECT_EQ(d[0].request_id, 2u);
+  EXPECT_EQ(L(d[0]).error, ErrorCode::kExpired);
+  EXPECT_EQ(L(d[0]).lease, lease);
+  EXPECT_EQ(L(d[0]).request_id, 2u);
   EXPECT_EQ(o.count(MsgType::kRenewed), 0u);
   const LogEntry& e = c.server(0).log().at(c.server(0).log().last_index());
-  EXPECT_EQ(e.type, EntryType::kExpire);
-  EXPECT_EQ(e.resource, 1u);
-  EXPECT_EQ(e.lease, lease);
+  EXPECT_EQ(type_of(e), EntryType::kExpire);
+  EXPECT_EQ(command_of(e).resource, 1u);
+  EXPECT_EQ(command_of(e).lease, lease);
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
   EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).lease, lease);
   EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kExpired);
@@ -350,15 +354,16 @@ TEST(Leases, LateRenewInThreeServersDeniesAtOnceAndFreesAfterCommit) {
   MakeReady(c);
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
-  const LeaseId lease = c.client_msgs(MsgType::kGranted)[0].lease;
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
   c.advance(seconds(6));
   const Out o = c.client(Renew(kA, 1, lease, 2));
   ASSERT_EQ(o.count(MsgType::kDenied), 1u);
   EXPECT_EQ(o.count_records(obs::kLeaseFreed), 0u);
-  EXPECT_EQ(c.server(0).log().at(3).type, EntryType::kExpire);
+  EXPECT_EQ(type_of(c.server(0).log().at(3)), EntryType::kExpire);
   // While the expiry is in flight nothing new is granted and renewals fail.
-  EXPECT_EQ(c.client(Acquire(kB, 1, 1)).sent(MsgType::kDenied)[0].error, ErrorCode::kHeld);
-  EXPECT_EQ(c.client(Renew(kA, 1, lease, 3)).sent(MsgType::kDenied)[0].error, ErrorCode::kExpired);
+  EXPECT_EQ(L(c.client(Acquire(kB, 1, 1)).sent(MsgType::kDenied)[0]).error, ErrorCode::kHeld);
+  EXPECT_EQ(L(c.client(Renew(kA, 1, lease, 3)).sent(MsgType::kDenied)[0]).error,
+            ErrorCode::kExpired);
   EXPECT_EQ(c.server(0).log().last_index(), 3u);  // one expiry only
   c.deliver_all();
   EXPECT_EQ(c.recs(obs::kLeaseFreed).size(), 1u);
@@ -374,7 +379,7 @@ TEST(Leases, RenewalArrivingLateWhileAnEarlierOneIsInFlightDoesNotExpireTheLease
   MakeReady(c);
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
-  const LeaseId lease = c.client_msgs(MsgType::kGranted)[0].lease;
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
   c.advance(seconds(4));
   c.client(Renew(kA, 1, lease, 2));  // accepted, not yet replicated
   c.advance(seconds(2));
@@ -386,12 +391,12 @@ TEST(Leases, RenewalArrivingLateWhileAnEarlierOneIsInFlightDoesNotExpireTheLease
   EXPECT_EQ(late.count(MsgType::kDenied), 0u);
   c.deliver_all();
   for (LogIndex i = 2; i <= c.server(0).log().last_index(); ++i)
-    EXPECT_NE(c.server(0).log().at(i).type, EntryType::kExpire) << i;
+    EXPECT_NE(type_of(c.server(0).log().at(i)), EntryType::kExpire) << i;
   EXPECT_TRUE(c.recs(obs::kLeaseFreed).empty());
   const auto renewed = c.client_msgs(MsgType::kRenewed);
   ASSERT_EQ(renewed.size(), 2u);
-  EXPECT_EQ(renewed[0].request_id, 2u);
-  EXPECT_EQ(renewed[1].request_id, 3u);
+  EXPECT_EQ(L(renewed[0]).request_id, 2u);
+  EXPECT_EQ(L(renewed[1]).request_id, 3u);
   EXPECT_EQ(c.server(0).table().slot(1).lease, lease);
 }
 
@@ -405,19 +410,19 @@ TEST(Leases, ExpiryTimerExpiresTheLeaseAndTheNextGrantHasAHigherToken) {
   const Out o = c.fire(0, LeaseServer::kExpiryTimer);
   EXPECT_EQ(Mono(c), granted_at + seconds(5));
   const LogEntry& e = c.server(0).log().at(c.server(0).log().last_index());
-  EXPECT_EQ(e.type, EntryType::kExpire);
-  EXPECT_EQ(e.lease, g1.lease);
+  EXPECT_EQ(type_of(e), EntryType::kExpire);
+  EXPECT_EQ(command_of(e).lease, L(g1).lease);
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
   const Record f = o.recs(obs::kLeaseFreed)[0];
   EXPECT_EQ(decode_as<obs::LeaseFreed>(f).resource, 1u);
-  EXPECT_EQ(decode_as<obs::LeaseFreed>(f).lease, g1.lease);
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(f).lease, L(g1).lease);
   EXPECT_EQ(decode_as<obs::LeaseFreed>(f).reason, FreeReason::kExpired);
   // The expiry reached no requestor: holders learn from their own clocks.
   EXPECT_TRUE(o.msgs.empty());
   const Message g2 = Granted(c.client(Acquire(kB, 1, 1)));
   EXPECT_EQ(g2.to, kB);
-  EXPECT_GT(g2.token, g1.token);
-  EXPECT_GT(g2.lease, g1.lease);
+  EXPECT_GT(L(g2).token, L(g1).token);
+  EXPECT_GT(L(g2).lease, L(g1).lease);
 }
 
 TEST(Leases, ExpiryTimerAfterAMemoryRenewalReArms) {
@@ -425,7 +430,7 @@ TEST(Leases, ExpiryTimerAfterAMemoryRenewalReArms) {
   opt.renewals = RenewalPath::kMemory;
   Cluster c(1, Config(1, opt));
   MakeReady(c);
-  const LeaseId lease = Granted(c.client(Acquire(kA, 1, 1))).lease;
+  const LeaseId lease = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
   c.advance(seconds(3));
   c.client(Renew(kA, 1, lease, 2));
   const TimePoint new_expiry = Mono(c) + seconds(5);
@@ -442,7 +447,7 @@ TEST(Leases, ExpiryTimerAfterAMemoryRenewalReArms) {
 TEST(Leases, StaleExpiryTimerOfAnEarlierLeaseIsHarmless) {
   Cluster c(1, Config(1));
   MakeReady(c);
-  const LeaseId a = Granted(c.client(Acquire(kA, 1, 1, seconds(2)))).lease;
+  const LeaseId a = L(Granted(c.client(Acquire(kA, 1, 1, seconds(2))))).lease;
   c.client(Release(kA, 1, a, 2));
   c.advance(seconds(1));
   c.client(Acquire(kB, 1, 1, seconds(5)));  // expires at 6s after the first grant
@@ -459,19 +464,19 @@ TEST(Leases, StaleExpiryTimerOfAnEarlierLeaseIsHarmless) {
 TEST(Leases, ReleaseFreesTheLease) {
   Cluster c(1, Config(1));
   MakeReady(c);
-  const LeaseId lease = Granted(c.client(Acquire(kA, 1, 1))).lease;
+  const LeaseId lease = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
   const Out o = c.client(Release(kA, 1, lease, 2));
   const auto r = o.sent(MsgType::kReleased);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].to, kA);
   EXPECT_EQ(r[0].resource, 1u);
-  EXPECT_EQ(r[0].lease, lease);
-  EXPECT_EQ(r[0].request_id, 2u);
+  EXPECT_EQ(L(r[0]).lease, lease);
+  EXPECT_EQ(L(r[0]).request_id, 2u);
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
   EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).lease, lease);
   EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kReleased);
   EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
-  EXPECT_EQ(c.server(0).log().at(3).type, EntryType::kRelease);
+  EXPECT_EQ(type_of(c.server(0).log().at(3)), EntryType::kRelease);
 }
 
 TEST(Leases, ReleaseIsAnsweredAfterCommit) {
@@ -479,7 +484,7 @@ TEST(Leases, ReleaseIsAnsweredAfterCommit) {
   MakeReady(c);
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
-  const LeaseId lease = c.client_msgs(MsgType::kGranted)[0].lease;
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
   EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 0u);
   c.deliver_all();
   EXPECT_EQ(c.client_msgs(MsgType::kReleased).size(), 1u);
@@ -489,16 +494,16 @@ TEST(Leases, ReleaseIsAnsweredAfterCommit) {
 TEST(Leases, StaleReleaseByLeaseIdIsANoOp) {
   Cluster c(1, Config(1));
   MakeReady(c);
-  const LeaseId old = Granted(c.client(Acquire(kA, 1, 1))).lease;
+  const LeaseId old = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
   c.fire(0, LeaseServer::kExpiryTimer);  // A's lease expires
-  const LeaseId current = Granted(c.client(Acquire(kB, 1, 1))).lease;
+  const LeaseId current = L(Granted(c.client(Acquire(kB, 1, 1)))).lease;
   ASSERT_NE(old, current);
   const LogIndex last = c.server(0).log().last_index();
   c.records.clear();
   // A's delayed release of its old lease arrives.
   const Out o = c.client(Release(kA, 1, old, 2));
   ASSERT_EQ(o.count(MsgType::kReleased), 1u);  // nothing of A's to release: done
-  EXPECT_EQ(o.sent(MsgType::kReleased)[0].lease, old);
+  EXPECT_EQ(L(o.sent(MsgType::kReleased)[0]).lease, old);
   EXPECT_EQ(c.server(0).log().last_index(), last);
   EXPECT_TRUE(c.recs(obs::kLeaseFreed).empty());
   EXPECT_EQ(c.server(0).table().slot(1).lease, current);
@@ -510,9 +515,9 @@ TEST(Leases, StaleReleaseByResourceFreesTheCurrentLease) {
   opt.keying = LeaseKeying::kResource;
   Cluster c(1, Config(1, opt));
   MakeReady(c);
-  const LeaseId old = Granted(c.client(Acquire(kA, 1, 1))).lease;
+  const LeaseId old = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
   c.fire(0, LeaseServer::kExpiryTimer);
-  const LeaseId current = Granted(c.client(Acquire(kB, 1, 1))).lease;
+  const LeaseId current = L(Granted(c.client(Acquire(kB, 1, 1)))).lease;
   c.records.clear();
   const Out o = c.client(Release(kA, 1, old, 2));
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
@@ -521,8 +526,8 @@ TEST(Leases, StaleReleaseByResourceFreesTheCurrentLease) {
   EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kReleased);
   EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
   const LogEntry& e = c.server(0).log().at(c.server(0).log().last_index());
-  EXPECT_EQ(e.type, EntryType::kRelease);
-  EXPECT_EQ(e.lease, kNoLease);
+  EXPECT_EQ(type_of(e), EntryType::kRelease);
+  EXPECT_EQ(command_of(e).lease, kNoLease);
 }
 
 // --- new leader refresh ------------------------------------------------
@@ -542,7 +547,7 @@ struct Failover {
     // Under wait-max-ttl even the first leader of a fresh core waits.
     if (o.failover == FailoverPolicy::kWaitMaxTtl) c.advance(c.config(0).max_ttl);
     granted_wall = c.clock(0).wall;
-    lease = Granted(c.client(Acquire(kA, 1, 1))).lease;
+    lease = L(Granted(c.client(Acquire(kA, 1, 1)))).lease;
     c.advance(down);
     c.set_wall_skew(0, restart_wall_skew);
     c.start(0);
@@ -624,11 +629,11 @@ TEST(LeaseFailover, WaitMaxTtlRefusesGrantsUntilMaxTtlPassed) {
   const Out refused = f.c.client(Acquire(kB, 2, 1));
   ASSERT_EQ(refused.count(MsgType::kDenied), 1u);
   // `blocked`, not `not_ready`: the leader is ready, the resource held back.
-  EXPECT_EQ(refused.sent(MsgType::kDenied)[0].error, ErrorCode::kBlocked);
+  EXPECT_EQ(L(refused.sent(MsgType::kDenied)[0]).error, ErrorCode::kBlocked);
   // Renewals of known leases are served meanwhile.
   EXPECT_EQ(f.c.client(Renew(kA, 1, f.lease, 2)).count(MsgType::kRenewed), 1u);
   f.c.advance(seconds(10) - nanoseconds(1));
-  EXPECT_EQ(f.c.client(Acquire(kB, 2, 2)).sent(MsgType::kDenied)[0].error, ErrorCode::kBlocked);
+  EXPECT_EQ(L(f.c.client(Acquire(kB, 2, 2)).sent(MsgType::kDenied)[0]).error, ErrorCode::kBlocked);
   f.c.advance(nanoseconds(1));
   const Out ok = f.c.client(Acquire(kB, 2, 3));
   ASSERT_EQ(ok.count(MsgType::kGranted), 1u);
@@ -639,7 +644,7 @@ TEST(LeaseFailover, WaitMaxTtlAlsoBlocksTheFirstLeaderOfAFreshCore) {
   o.failover = FailoverPolicy::kWaitMaxTtl;
   Cluster c(1, Config(1, o));
   MakeReady(c);
-  EXPECT_EQ(c.client(Acquire(kA, 0, 1)).sent(MsgType::kDenied)[0].error, ErrorCode::kBlocked);
+  EXPECT_EQ(L(c.client(Acquire(kA, 0, 1)).sent(MsgType::kDenied)[0]).error, ErrorCode::kBlocked);
   c.advance(seconds(10));
   EXPECT_EQ(c.client(Acquire(kA, 0, 2)).count(MsgType::kGranted), 1u);
 }
@@ -654,7 +659,7 @@ TEST(LeaseFailover, NewLeaderInThreeServersRefreshesTheOldLeadersLease) {
   MakeReady(c);
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
-  const LeaseId lease = c.client_msgs(MsgType::kGranted)[0].lease;
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
   c.isolate(0);
   c.advance(seconds(1));
   c.records.clear();
@@ -668,9 +673,9 @@ TEST(LeaseFailover, NewLeaderInThreeServersRefreshesTheOldLeadersLease) {
   // The holder's retried acquire is answered from the table.
   const Out dup = c.client(Acquire(kA, 1, 1, seconds(5), 1));
   ASSERT_EQ(dup.count(MsgType::kGranted), 1u);
-  EXPECT_EQ(dup.sent(MsgType::kGranted)[0].lease, lease);
+  EXPECT_EQ(L(dup.sent(MsgType::kGranted)[0]).lease, lease);
   // Others are refused while it lives.
-  EXPECT_EQ(c.client(Acquire(kB, 1, 1, seconds(5), 1)).sent(MsgType::kDenied)[0].error,
+  EXPECT_EQ(L(c.client(Acquire(kB, 1, 1, seconds(5), 1)).sent(MsgType::kDenied)[0]).error,
             ErrorCode::kHeld);
 }
 
@@ -680,8 +685,8 @@ TEST(LeaseFailover, SteppingDownForgetsLeaderLeaseState) {
   c.client(Acquire(kA, 1, 1));
   c.deliver_all();
   Message higher;
-  higher.reset(MsgType::kVoteReply, 1, 0);
-  higher.term = 9;
+  higher = testing::RaftMessage(MsgType::kVoteReply, 1, 0);
+  R(higher).term = 9;
   c.inject(higher);
   ASSERT_EQ(c.server(0).role(), Role::kFollower);
   // The old leadership's expiry timer does nothing.
@@ -690,7 +695,7 @@ TEST(LeaseFailover, SteppingDownForgetsLeaderLeaseState) {
   EXPECT_TRUE(o.records.empty());
   EXPECT_EQ(c.server(0).log().last_index(), last);
   // And requests are redirected (no leader known).
-  EXPECT_EQ(c.client(Acquire(kB, 2, 1)).sent(MsgType::kRedirect)[0].leader_hint, kInvalidNode);
+  EXPECT_EQ(L(c.client(Acquire(kB, 2, 1)).sent(MsgType::kRedirect)[0]).leader_hint, kInvalidNode);
 }
 
 }  // namespace

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "../support/record_codec.hpp"
-#include "leasesim/protocol/lease_server.hpp"
 #include "leasesim/protocol/node.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
 namespace {
@@ -19,8 +19,8 @@ TEST(Observations, EveryCodecMatchesItsDescriptor) {
 }
 
 TEST(Observations, RaftLeaseKindsMatchTheirDescriptors) {
-  testing::ExpectCodecsMatchDescriptors<raft_obs::Vote, raft_obs::StepDown, raft_obs::Reject,
-                                        raft_obs::Validated>();
+  testing::ExpectCodecsMatchDescriptors<raft::Vote, raft::StepDown, raft_lease::Reject,
+                                        raft_lease::Validated>();
 }
 
 TEST(Observations, SchemaTableListsEveryKindOnceInOrder) {

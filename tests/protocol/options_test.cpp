@@ -1,12 +1,16 @@
-#include "leasesim/protocol/options.hpp"
+#include "leasesim/protocols/raft_lease/options.hpp"
 
 #include <gtest/gtest.h>
 
-#include <string_view>
-
 #include "leasesim/protocol/registry.hpp"
 
+#include <string_view>
+
+#include "leasesim/protocols/raft_lease/module.hpp"
+
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 namespace {
 
 const TimePoint kAnchor(1'000'000'000);
@@ -65,21 +69,28 @@ TEST(Presets, SafeAndNaiveAreOpposites) {
 }
 
 TEST(Registry, FindsTheRaftLeaseProtocol) {
-  const ProtocolFactory* p = find_protocol("raft-lease");
+  const ProtocolModule* p = find_protocol("raft-lease");
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p, &raft_lease_protocol());
+  EXPECT_EQ(p, &raft_lease::module());
+  EXPECT_EQ(&default_protocol(), p);  // registered first by register_builtin_protocols()
   EXPECT_EQ(find_protocol("nope"), nullptr);
-  EXPECT_EQ(protocols().size(), 1u);
   EXPECT_EQ(p->record_kinds().size(), 4u);
-  auto disk = p->make_server_disk();
-  ServerConfig cfg;
-  cfg.self = 0;
-  cfg.servers = {0};
+  EXPECT_EQ(p->message_names().size(), static_cast<size_t>(MsgType::kCount));
+  EXPECT_STREQ(p->message_names()[static_cast<size_t>(MsgType::kAppendEntries)], "append_entries");
+  raft_lease::Config cfg;
+  cfg.servers = 1;
   cfg.resources = 1;
-  auto server = p->make_server(cfg, *disk, Rng(1));
+  auto disk = p->make_disk(cfg, 0);
+  auto server = p->make_node(cfg, 0, disk.get(), Rng(1));
   Effects fx;
   server->start(LocalClocks{}, fx);
   EXPECT_EQ(fx.timers().size(), 1u);
+}
+
+TEST(Registry, RegisteringTheSameModuleAgainChangesNothing) {
+  const size_t n = protocols().size();
+  register_protocol(raft_lease::module());
+  EXPECT_EQ(protocols().size(), n);
 }
 
 }  // namespace

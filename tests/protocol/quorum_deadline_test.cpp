@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::BaseServerConfig;
@@ -30,10 +34,10 @@ ServerConfig Config(QuorumCheck q) {
 
 Message Vote(NodeId from, NodeId to, Term term) {
   Message m;
-  m.reset(MsgType::kRequestVote, from, to);
-  m.term = term;
-  m.index = 100;
-  m.log_term = term;
+  m = testing::RaftMessage(MsgType::kRequestVote, from, to);
+  R(m).term = term;
+  R(m).index = 100;
+  R(m).log_term = term;
   return m;
 }
 
@@ -48,7 +52,7 @@ LeaseId Lead(Cluster& c) {
   EXPECT_EQ(g.size(), 1u);
   c.records.clear();
   c.to_clients.clear();
-  return g.empty() ? kNoLease : g[0].lease;
+  return g.empty() ? kNoLease : L(g[0]).lease;
 }
 
 Message Renew(LeaseId lease, uint64_t req) {
@@ -79,9 +83,9 @@ TEST(QuorumDeadline, StepsDownExactlyElectionMinAfterTheLastMajorityContact) {
   const Out refused = c.client(Renew(lease, 3));
   EXPECT_EQ(refused.count(MsgType::kRenewed), 0u);
   EXPECT_EQ(refused.count(MsgType::kRedirect), 1u);
-  ASSERT_EQ(refused.count_records(raft_obs::kStepDown), 1u);
-  EXPECT_EQ(decode_as<raft_obs::StepDown>(refused.recs(raft_obs::kStepDown)[0]).reason,
-            StepDownReason::kLostQuorum);
+  ASSERT_EQ(refused.count_records(raft::StepDown::kKind), 1u);
+  EXPECT_EQ(decode_as<raft::StepDown>(refused.recs(raft::StepDown::kKind)[0]).reason,
+            raft::StepDownReason::kLostQuorum);
   EXPECT_EQ(c.server(0).role(), Role::kFollower);
 }
 
@@ -125,13 +129,13 @@ TEST(QuorumDeadline, AnOldReplyArrivingLateDoesNotMoveTheContactBack) {
   c.fire(0, LeaseServer::kHeartbeatTimer);
   const TimePoint early = testing::T(c.now());
   // Both followers answer the early round; the answers are held back.
-  c.deliver_one([](const Message& m) { return m.type == MsgType::kAppendEntries; });
-  c.deliver_one([](const Message& m) { return m.type == MsgType::kAppendEntries; });
+  c.deliver_one([](const Message& m) { return m.is(MsgType::kAppendEntries); });
+  c.deliver_one([](const Message& m) { return m.is(MsgType::kAppendEntries); });
   c.advance(milliseconds(60));
   c.fire(0, LeaseServer::kHeartbeatTimer);
   const Duration later = c.now();
   // The newer round and its answers first, then the early answers.
-  auto newer = [early](const Message& m) { return m.stamp != early; };
+  auto newer = [early](const Message& m) { return R(m).stamp != early; };
   while (c.deliver_one(newer)) {
   }
   ASSERT_EQ(c.in_flight.size(), 2u);
@@ -154,7 +158,7 @@ TEST(QuorumDeadline, ARestartedServerVotesForNobodyForElectionMin) {
   c.advance(kEtMin);
   Out late = c.inject(Vote(2, 1, term + 1));
   ASSERT_EQ(late.count(MsgType::kVoteReply), 1u);
-  EXPECT_TRUE(late.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(late.sent(MsgType::kVoteReply)[0]).success);
 }
 
 TEST(QuorumDeadline, AServerThatNeverAdoptedATermIsNotStickyAtItsFirstStart) {
@@ -163,7 +167,7 @@ TEST(QuorumDeadline, AServerThatNeverAdoptedATermIsNotStickyAtItsFirstStart) {
   c.start_all();
   Out o = c.inject(Vote(2, 1, 1));
   ASSERT_EQ(o.count(MsgType::kVoteReply), 1u);
-  EXPECT_TRUE(o.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(o.sent(MsgType::kVoteReply)[0]).success);
 }
 
 TEST(QuorumDeadline, WithTickARestartedServerVotesAtOnce) {
@@ -175,7 +179,7 @@ TEST(QuorumDeadline, WithTickARestartedServerVotesAtOnce) {
   c.start(1);
   Out o = c.inject(Vote(2, 1, term + 1));
   ASSERT_EQ(o.count(MsgType::kVoteReply), 1u);
-  EXPECT_TRUE(o.sent(MsgType::kVoteReply)[0].success);
+  EXPECT_TRUE(R(o.sent(MsgType::kVoteReply)[0]).success);
 }
 
 TEST(QuorumTick, ALeaderCutOffJustAfterACheckServesForUpToTwoElectionMin) {

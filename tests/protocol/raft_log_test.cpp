@@ -1,4 +1,4 @@
-#include "leasesim/protocol/raft_log.hpp"
+#include "leasesim/raft/log.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,28 +7,32 @@
 #include "harness.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::Entry;
 
-RaftLog LogWithTerms(const std::vector<Term>& terms) {
-  RaftLog log;
+raft::Log LogWithTerms(const std::vector<Term>& terms) {
+  raft::Log log;
   for (Term t : terms) log.append(Entry(t));
   return log;
 }
 
-std::vector<LeaseRecord> OneLease(ResourceId r, LeaseId lease) {
+std::vector<SnapshotItem> OneLease(ResourceId r, LeaseId lease) {
   LeaseRecord rec;
   rec.resource = r;
   rec.holder = 7;
   rec.lease = lease;
   rec.token = lease;
   rec.ttl = seconds(5);
-  return {rec};
+  return {SnapshotItem::of(rec)};
 }
 
 TEST(RaftLog, EmptyLogHasSentinel) {
-  RaftLog log;
+  raft::Log log;
   EXPECT_EQ(log.snapshot_index(), 0u);
   EXPECT_EQ(log.first_index(), 1u);
   EXPECT_EQ(log.last_index(), 0u);
@@ -39,7 +43,7 @@ TEST(RaftLog, EmptyLogHasSentinel) {
 }
 
 TEST(RaftLog, AppendAndTermAt) {
-  RaftLog log = LogWithTerms({1, 1, 2, 3});
+  raft::Log log = LogWithTerms({1, 1, 2, 3});
   EXPECT_EQ(log.last_index(), 4u);
   EXPECT_EQ(log.last_term(), 3u);
   EXPECT_EQ(log.term_at(1), 1u);
@@ -52,17 +56,17 @@ TEST(RaftLog, AppendAndTermAt) {
 }
 
 TEST(RaftLog, AtReturnsTheEntryAtItsIndex) {
-  RaftLog log;
+  raft::Log log;
   log.append(Entry(1, EntryType::kGrant, 3, 9));
   log.append(Entry(1, EntryType::kRelease, 3, 9, 1));
-  EXPECT_EQ(log.at(1).type, EntryType::kGrant);
-  EXPECT_EQ(log.at(1).holder, 9u);
-  EXPECT_EQ(log.at(2).type, EntryType::kRelease);
-  EXPECT_EQ(log.at(2).lease, 1u);
+  EXPECT_EQ(type_of(log.at(1)), EntryType::kGrant);
+  EXPECT_EQ(command_of(log.at(1)).holder, 9u);
+  EXPECT_EQ(type_of(log.at(2)), EntryType::kRelease);
+  EXPECT_EQ(command_of(log.at(2)).lease, 1u);
 }
 
 TEST(RaftLog, TruncateAfterRemovesTheSuffix) {
-  RaftLog log = LogWithTerms({1, 1, 2, 3});
+  raft::Log log = LogWithTerms({1, 1, 2, 3});
   log.truncate_after(2);
   EXPECT_EQ(log.last_index(), 2u);
   EXPECT_EQ(log.last_term(), 1u);
@@ -74,7 +78,7 @@ TEST(RaftLog, TruncateAfterRemovesTheSuffix) {
 }
 
 TEST(RaftLog, CompactFoldsThePrefixIntoASnapshot) {
-  RaftLog log = LogWithTerms({1, 1, 2, 3, 3});
+  raft::Log log = LogWithTerms({1, 1, 2, 3, 3});
   log.compact(3, OneLease(0, 2));
   EXPECT_EQ(log.snapshot_index(), 3u);
   EXPECT_EQ(log.snapshot_term(), 2u);
@@ -85,7 +89,7 @@ TEST(RaftLog, CompactFoldsThePrefixIntoASnapshot) {
   EXPECT_EQ(log.term_at(4), 3u);
   EXPECT_FALSE(log.has(2));
   ASSERT_EQ(log.snapshot().size(), 1u);
-  EXPECT_EQ(log.snapshot()[0].lease, 2u);
+  EXPECT_EQ(log.snapshot()[0].item<LeaseRecord>().lease, 2u);
   // Appending continues after the last index.
   log.append(Entry(4));
   EXPECT_EQ(log.last_index(), 6u);
@@ -97,7 +101,7 @@ TEST(RaftLog, CompactFoldsThePrefixIntoASnapshot) {
 }
 
 TEST(RaftLog, CompactEverything) {
-  RaftLog log = LogWithTerms({1, 2});
+  raft::Log log = LogWithTerms({1, 2});
   log.compact(2, {});
   EXPECT_EQ(log.snapshot_index(), 2u);
   EXPECT_EQ(log.last_index(), 2u);
@@ -106,7 +110,7 @@ TEST(RaftLog, CompactEverything) {
 }
 
 TEST(RaftLog, InstallKeepsTheSuffixWhenTheLogAgrees) {
-  RaftLog log = LogWithTerms({1, 1, 2, 2, 3});
+  raft::Log log = LogWithTerms({1, 1, 2, 2, 3});
   log.install(3, 2, OneLease(1, 3));
   EXPECT_EQ(log.snapshot_index(), 3u);
   EXPECT_EQ(log.snapshot_term(), 2u);
@@ -114,11 +118,11 @@ TEST(RaftLog, InstallKeepsTheSuffixWhenTheLogAgrees) {
   EXPECT_EQ(log.term_at(4), 2u);
   EXPECT_EQ(log.term_at(5), 3u);
   ASSERT_EQ(log.snapshot().size(), 1u);
-  EXPECT_EQ(log.snapshot()[0].resource, 1u);
+  EXPECT_EQ(log.snapshot()[0].item<LeaseRecord>().resource, 1u);
 }
 
 TEST(RaftLog, InstallDropsEverythingWhenTheTermDisagrees) {
-  RaftLog log = LogWithTerms({1, 1, 2, 2, 3});
+  raft::Log log = LogWithTerms({1, 1, 2, 2, 3});
   log.install(3, 5, {});
   EXPECT_EQ(log.snapshot_index(), 3u);
   EXPECT_EQ(log.snapshot_term(), 5u);
@@ -128,7 +132,7 @@ TEST(RaftLog, InstallDropsEverythingWhenTheTermDisagrees) {
 }
 
 TEST(RaftLog, InstallBeyondTheEndDropsEverything) {
-  RaftLog log = LogWithTerms({1, 1});
+  raft::Log log = LogWithTerms({1, 1});
   log.install(7, 3, OneLease(0, 6));
   EXPECT_EQ(log.snapshot_index(), 7u);
   EXPECT_EQ(log.last_index(), 7u);
@@ -138,7 +142,7 @@ TEST(RaftLog, InstallBeyondTheEndDropsEverything) {
 }
 
 TEST(RaftLog, InstallOverAnEarlierSnapshot) {
-  RaftLog log = LogWithTerms({1, 1, 1, 2});
+  raft::Log log = LogWithTerms({1, 1, 1, 2});
   log.compact(2, {});
   log.install(3, 1, {});  // agrees at 3: keeps entry 4
   EXPECT_EQ(log.snapshot_index(), 3u);
@@ -147,7 +151,7 @@ TEST(RaftLog, InstallOverAnEarlierSnapshot) {
 }
 
 TEST(RaftLogDeathTest, TermAtOutsideTheLogAsserts) {
-  RaftLog log = LogWithTerms({1, 1, 1});
+  raft::Log log = LogWithTerms({1, 1, 1});
   log.compact(2, {});
   EXPECT_DEATH((void)log.term_at(1), "term_at outside the log");
   EXPECT_DEATH((void)log.term_at(4), "term_at outside the log");

@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::BaseServerConfig;
@@ -19,7 +23,7 @@ constexpr NodeId kA = 100;
 constexpr ResourceId kRes = 1;
 
 bool AppendTo(const Message& m, NodeId to) {
-  return m.type == MsgType::kAppendEntries && m.to == to;
+  return m.is(MsgType::kAppendEntries) && m.to == to;
 }
 
 // Server 0 leads a three-server core; server 1 will take over.

@@ -5,9 +5,13 @@
 #include <vector>
 
 #include "harness.hpp"
-#include "leasesim/protocol/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::BaseServerConfig;
@@ -23,7 +27,7 @@ void Fill(ServerDisk& disk, Term term, std::initializer_list<Term> entry_terms) 
   for (Term t : entry_terms) disk.log.append(Entry(t));
 }
 
-std::vector<Term> Terms(const RaftLog& log) {
+std::vector<Term> Terms(const raft::Log& log) {
   std::vector<Term> t;
   for (LogIndex i = log.first_index(); i <= log.last_index(); ++i) t.push_back(log.term_at(i));
   return t;
@@ -45,12 +49,12 @@ void ExpectSameTable(const LeaseTable& a, const LeaseTable& b) {
 Message AppendEntries(NodeId from, NodeId to, Term term, LogIndex prev, Term prev_term,
                       std::vector<LogEntry> entries = {}, LogIndex commit = 0) {
   Message m;
-  m.reset(MsgType::kAppendEntries, from, to);
-  m.term = term;
-  m.index = prev;
-  m.log_term = prev_term;
+  m = testing::RaftMessage(MsgType::kAppendEntries, from, to);
+  R(m).term = term;
+  R(m).index = prev;
+  R(m).log_term = prev_term;
   m.entries = std::move(entries);
-  m.commit = commit;
+  R(m).commit = commit;
   return m;
 }
 
@@ -61,20 +65,20 @@ TEST(Replication, LeaderSendsNewEntriesToEveryFollower) {
   ASSERT_TRUE(c.server(0).ready());
   const Out o = c.client(ClientMsg(MsgType::kAcquire, kClient, 0, 1, 1));
   EXPECT_EQ(c.server(0).log().last_index(), 2u);
-  EXPECT_EQ(c.server(0).log().at(2).type, EntryType::kGrant);
+  EXPECT_EQ(type_of(c.server(0).log().at(2)), EntryType::kGrant);
   const auto ae = o.sent(MsgType::kAppendEntries);
   ASSERT_EQ(ae.size(), 2u);
   EXPECT_EQ(ae[0].to, 1u);
   EXPECT_EQ(ae[1].to, 2u);
   for (const Message& m : ae) {
-    EXPECT_EQ(m.term, 1u);
-    EXPECT_EQ(m.index, 1u);
-    EXPECT_EQ(m.log_term, 1u);
-    EXPECT_EQ(m.commit, 1u);
+    EXPECT_EQ(R(m).term, 1u);
+    EXPECT_EQ(R(m).index, 1u);
+    EXPECT_EQ(R(m).log_term, 1u);
+    EXPECT_EQ(R(m).commit, 1u);
     ASSERT_EQ(m.entries.size(), 1u);
-    EXPECT_EQ(m.entries[0].type, EntryType::kGrant);
-    EXPECT_EQ(m.entries[0].resource, 1u);
-    EXPECT_EQ(m.entries[0].holder, kClient);
+    EXPECT_EQ(type_of(m.entries[0]), EntryType::kGrant);
+    EXPECT_EQ(command_of(m.entries[0]).resource, 1u);
+    EXPECT_EQ(command_of(m.entries[0]).holder, kClient);
   }
   EXPECT_EQ(c.server(0).commit_index(), 1u);
   EXPECT_EQ(o.count(MsgType::kGranted), 0u);
@@ -102,7 +106,7 @@ TEST(Replication, CommitsAtMajorityAndAppliesInOrder) {
   }
   const auto granted = c.client_msgs(MsgType::kGranted);
   ASSERT_EQ(granted.size(), 3u);
-  for (size_t k = 0; k < 3; ++k) EXPECT_EQ(granted[k].lease, 2 + k);
+  for (size_t k = 0; k < 3; ++k) EXPECT_EQ(L(granted[k]).lease, 2 + k);
   EXPECT_EQ(c.server(0).table().held_count(), 3u);
   EXPECT_EQ(c.server(2).log().last_index(), 1u);
 }
@@ -133,7 +137,7 @@ TEST(Replication, CommitIndexReachesFollowersOnTheNextAppendEntries) {
   ASSERT_EQ(ae.size(), 2u);
   for (const Message& m : ae) {
     EXPECT_TRUE(m.entries.empty());
-    EXPECT_EQ(m.commit, 2u);
+    EXPECT_EQ(R(m).commit, 2u);
   }
   c.deliver_all();
   for (size_t i = 1; i < 3; ++i) {
@@ -167,13 +171,13 @@ TEST(Replication, FollowerRejectsAMismatchedPrevWithAHint) {
   // prev beyond the follower's log: retry from its last index.
   Out beyond = c.inject(AppendEntries(0, 1, 3, 6, 3));
   ASSERT_EQ(beyond.count(MsgType::kAppendReply), 1u);
-  EXPECT_FALSE(beyond.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(beyond.sent(MsgType::kAppendReply)[0].index, 4u);
-  EXPECT_EQ(beyond.sent(MsgType::kAppendReply)[0].term, 3u);
+  EXPECT_FALSE(R(beyond.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(beyond.sent(MsgType::kAppendReply)[0]).index, 4u);
+  EXPECT_EQ(R(beyond.sent(MsgType::kAppendReply)[0]).term, 3u);
   // prev's term conflicts: retry from before the conflicting term.
   Out conflict = c.inject(AppendEntries(0, 1, 3, 4, 3));
-  EXPECT_FALSE(conflict.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(conflict.sent(MsgType::kAppendReply)[0].index, 2u);
+  EXPECT_FALSE(R(conflict.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(conflict.sent(MsgType::kAppendReply)[0]).index, 2u);
   EXPECT_EQ(Terms(c.server(1).log()), (std::vector<Term>{1, 1, 2, 2}));  // untouched
   EXPECT_EQ(c.server(1).leader(), 0u);
 }
@@ -184,8 +188,8 @@ TEST(Replication, FollowerRejectsAStaleTerm) {
   c.start_all();
   Out o = c.inject(AppendEntries(0, 1, 3, 1, 1, {Entry(3)}));
   ASSERT_EQ(o.count(MsgType::kAppendReply), 1u);
-  EXPECT_FALSE(o.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(o.sent(MsgType::kAppendReply)[0].term, 5u);
+  EXPECT_FALSE(R(o.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(o.sent(MsgType::kAppendReply)[0]).term, 5u);
   EXPECT_EQ(c.server(1).log().last_index(), 1u);
   EXPECT_EQ(c.server(1).leader(), kInvalidNode);
 }
@@ -196,13 +200,13 @@ TEST(Replication, FollowerKeepsMatchingEntriesAndTruncatesOnlyAtAConflict) {
   c.start_all();
   // A repeat of entries it already has changes nothing (and keeps index 3).
   Out same = c.inject(AppendEntries(0, 1, 2, 0, 0, {Entry(1), Entry(1)}));
-  EXPECT_TRUE(same.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(same.sent(MsgType::kAppendReply)[0].index, 2u);
+  EXPECT_TRUE(R(same.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(same.sent(MsgType::kAppendReply)[0]).index, 2u);
   EXPECT_EQ(Terms(c.server(1).log()), (std::vector<Term>{1, 1, 2}));
   // A conflicting entry at 2 replaces 2 and everything after it.
   Out conflict = c.inject(AppendEntries(0, 1, 3, 1, 1, {Entry(3)}));
-  EXPECT_TRUE(conflict.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(conflict.sent(MsgType::kAppendReply)[0].index, 2u);
+  EXPECT_TRUE(R(conflict.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(conflict.sent(MsgType::kAppendReply)[0]).index, 2u);
   EXPECT_EQ(Terms(c.server(1).log()), (std::vector<Term>{1, 3}));
 }
 
@@ -226,17 +230,17 @@ TEST(Replication, LaggingFollowerIsBackedOffAndCaughtUp) {
   ASSERT_TRUE(reply);
   const auto rej = reply->sent(MsgType::kAppendReply);
   ASSERT_EQ(rej.size(), 1u);
-  EXPECT_FALSE(rej[0].success);
-  EXPECT_EQ(rej[0].index, 1u);
+  EXPECT_FALSE(R(rej[0]).success);
+  EXPECT_EQ(R(rej[0]).index, 1u);
   // The leader retries from the hint with the missing entries.
   auto retry = c.deliver_one([](const Message& m) { return m.from == 2; });
   ASSERT_TRUE(retry);
   const auto ae = retry->sent(MsgType::kAppendEntries);
   ASSERT_EQ(ae.size(), 1u);
   EXPECT_EQ(ae[0].to, 2u);
-  EXPECT_EQ(ae[0].index, 1u);
+  EXPECT_EQ(R(ae[0]).index, 1u);
   EXPECT_EQ(ae[0].entries.size(), 3u);
-  EXPECT_EQ(ae[0].commit, 4u);
+  EXPECT_EQ(R(ae[0]).commit, 4u);
   c.deliver_all();
   EXPECT_EQ(Terms(c.server(2).log()), Terms(c.server(0).log()));
   EXPECT_EQ(c.server(2).commit_index(), 4u);
@@ -279,13 +283,13 @@ TEST(Replication, ConflictingUncommittedFollowerEntriesAreOverwritten) {
   for (const Message& m : o.sent(MsgType::kAppendReply))
     if (m.from == 2) from2.push_back(m);
   ASSERT_GE(from2.size(), 2u);
-  EXPECT_FALSE(from2[0].success);
-  EXPECT_EQ(from2[0].index, 0u);
-  EXPECT_TRUE(from2.back().success);
-  EXPECT_EQ(from2.back().index, 4u);
+  EXPECT_FALSE(R(from2[0]).success);
+  EXPECT_EQ(R(from2[0]).index, 0u);
+  EXPECT_TRUE(R(from2.back()).success);
+  EXPECT_EQ(R(from2.back()).index, 4u);
   // Its log is now the leader's, and its stale grants are gone.
   EXPECT_EQ(Terms(c.server(2).log()), (std::vector<Term>{1, 2, 2, 4}));
-  EXPECT_EQ(c.server(2).log().at(2).type, EntryType::kNoop);
+  EXPECT_EQ(type_of(c.server(2).log().at(2)), EntryType::kNoop);
   c.advance(milliseconds(50));
   c.fire(0, LeaseServer::kHeartbeatTimer);
   c.deliver_all();
@@ -297,7 +301,7 @@ TEST(Replication, EntriesOfAnEarlierTermCommitWithTheNewLeadersNoop) {
   Cluster c(3);
   Fill(c.disk(0), 1, {1});
   LogEntry grant = Entry(1, EntryType::kGrant, 2, kClient);
-  grant.ttl = seconds(5);
+  grant.data.get<LeaseCommand>().ttl = seconds(5);
   c.disk(0).log.append(grant);
   Fill(c.disk(1), 1, {1});
   c.start_all();
@@ -341,8 +345,8 @@ TEST(Replication, LaggingFollowerReceivesASnapshot) {
   const auto snaps = all.sent(MsgType::kInstallSnapshot);
   ASSERT_EQ(snaps.size(), 1u);
   EXPECT_EQ(snaps[0].to, 2u);
-  EXPECT_EQ(snaps[0].index, 4u);
-  EXPECT_EQ(snaps[0].log_term, 1u);
+  EXPECT_EQ(R(snaps[0]).index, 4u);
+  EXPECT_EQ(R(snaps[0]).log_term, 1u);
   EXPECT_EQ(snaps[0].snapshot.size(), 3u);
   const auto installed = c.recs(obs::kSnapshot, 2);
   ASSERT_EQ(installed.size(), 1u);
@@ -372,21 +376,21 @@ TEST(Replication, InstallSnapshotClaimsOnlyTheSnapshotIndexAsMatched) {
   Fill(c.disk(1), 1, {1, 1, 1, 1});
   c.start_all();
   Message snap;
-  snap.reset(MsgType::kInstallSnapshot, 0, 1);
-  snap.term = 2;
-  snap.index = 2;
-  snap.log_term = 1;
+  snap = testing::RaftMessage(MsgType::kInstallSnapshot, 0, 1);
+  R(snap).term = 2;
+  R(snap).index = 2;
+  R(snap).log_term = 1;
   const Out o = c.inject(snap);
   ASSERT_EQ(o.count(MsgType::kAppendReply), 1u);
   const Message r = o.sent(MsgType::kAppendReply)[0];
-  EXPECT_TRUE(r.success);
-  EXPECT_EQ(r.index, 2u);
+  EXPECT_TRUE(R(r).success);
+  EXPECT_EQ(R(r).index, 2u);
   EXPECT_EQ(c.server(1).log().snapshot_index(), 2u);
   EXPECT_EQ(c.server(1).commit_index(), 2u);
   // The leader's real entries 3.. then replace the stale suffix.
   Out ae = c.inject(AppendEntries(0, 1, 2, 2, 1, {Entry(2)}, 3));
-  EXPECT_TRUE(ae.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(ae.sent(MsgType::kAppendReply)[0].index, 3u);
+  EXPECT_TRUE(R(ae.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(ae.sent(MsgType::kAppendReply)[0]).index, 3u);
   EXPECT_EQ(c.server(1).log().last_index(), 3u);
   EXPECT_EQ(c.server(1).log().term_at(3), 2u);
   EXPECT_EQ(c.server(1).commit_index(), 3u);
@@ -403,13 +407,13 @@ TEST(Replication, StaleInstallSnapshotIsAnsweredWithTheCommitIndex) {
   c.deliver_all();
   ASSERT_EQ(c.server(1).commit_index(), 2u);
   Message snap;
-  snap.reset(MsgType::kInstallSnapshot, 0, 1);
-  snap.term = 1;
-  snap.index = 1;
-  snap.log_term = 1;
+  snap = testing::RaftMessage(MsgType::kInstallSnapshot, 0, 1);
+  R(snap).term = 1;
+  R(snap).index = 1;
+  R(snap).log_term = 1;
   const Out o = c.inject(snap);
-  EXPECT_TRUE(o.sent(MsgType::kAppendReply)[0].success);
-  EXPECT_EQ(o.sent(MsgType::kAppendReply)[0].index, 2u);
+  EXPECT_TRUE(R(o.sent(MsgType::kAppendReply)[0]).success);
+  EXPECT_EQ(R(o.sent(MsgType::kAppendReply)[0]).index, 2u);
   EXPECT_EQ(c.server(1).table().slot(1).lease, 2u);  // not rolled back
   EXPECT_EQ(o.count_records(obs::kSnapshot), 0u);
 }

@@ -6,9 +6,13 @@
 #include <vector>
 
 #include "harness.hpp"
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::Driver;
@@ -32,13 +36,11 @@ RequestorConfig Config(ResourceChoice choice) {
 }
 
 Message Answer(MsgType type, const Message& req, LeaseId lease = kNoLease) {
-  Message m;
-  m.reset(type, req.to, req.from);
-  m.resource = req.resource;
-  m.request_id = req.request_id;
-  m.lease = lease;
-  m.token = lease;
-  m.ttl = seconds(5);
+  Message m = testing::LeaseMessage(type, req.to, req.from, req.resource);
+  L(m).request_id = L(req).request_id;
+  L(m).lease = lease;
+  L(m).token = lease;
+  L(m).ttl = seconds(5);
   return m;
 }
 

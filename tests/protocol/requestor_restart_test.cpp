@@ -2,9 +2,11 @@
 // life: the core answers a known (holder, request id) as a retry.
 #include <gtest/gtest.h>
 
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 namespace {
 
 uint64_t first_acquire_id(uint64_t stream_seed) {
@@ -22,8 +24,8 @@ uint64_t first_acquire_id(uint64_t stream_seed) {
   out.clear();
   r.on_timer(TimerFire{wake.kind, wake.arg}, t0, out);
   EXPECT_EQ(out.message_count(), 1u);
-  EXPECT_EQ(out.message(0).type, MsgType::kAcquire);
-  return out.message(0).request_id;
+  EXPECT_TRUE(out.message(0).is(MsgType::kAcquire));
+  return out.message(0).as<LeaseMsg>().request_id;
 }
 
 TEST(RequestorRestart, EachIncarnationUsesFreshRequestIds) {

@@ -1,12 +1,16 @@
 // The requestor: acquire, belief deadlines, renewals, release, redirects,
 // retries and the two-step work loop.
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
 
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::Driver;
@@ -35,19 +39,17 @@ RequestorConfig Config(const LeaseOptions& o = LeaseOptions{}) {
 }
 
 Message Reply(MsgType type, const Message& req) {
-  Message m;
-  m.reset(type, req.to, req.from);
-  m.resource = req.resource;
-  m.request_id = req.request_id;
-  m.lease = req.lease;
+  Message m = testing::LeaseMessage(type, req.to, req.from, req.resource);
+  L(m).request_id = L(req).request_id;
+  L(m).lease = L(req).lease;
   return m;
 }
 
 Message GrantFor(const Message& acquire, Duration ttl = seconds(5)) {
   Message m = Reply(MsgType::kGranted, acquire);
-  m.lease = kLease;
-  m.token = kLease;
-  m.ttl = ttl;
+  L(m).lease = kLease;
+  L(m).token = kLease;
+  L(m).ttl = ttl;
   return m;
 }
 
@@ -96,12 +98,12 @@ TEST(Requestor, WakeWantsAndAcquires) {
   Harness h(Config());
   EXPECT_EQ(decode_as<obs::Want>(Only(h.wake, obs::kWant)).resource, kRes);
   const Message& a = h.acquire;
-  EXPECT_EQ(a.type, MsgType::kAcquire);
+  EXPECT_TRUE(a.is(MsgType::kAcquire));
   EXPECT_EQ(a.from, kSelf);
   EXPECT_LT(a.to, 3u);
   EXPECT_EQ(a.resource, kRes);
-  EXPECT_EQ(a.ttl, seconds(5));
-  EXPECT_NE(a.request_id, 0u);
+  EXPECT_EQ(L(a).ttl, seconds(5));
+  EXPECT_NE(L(a).request_id, 0u);
   const auto t = h.wake.timers_of(Requestor::kRequestTimer);
   ASSERT_EQ(t.size(), 1u);
   EXPECT_EQ(t[0].deadline, h.sent_at + seconds(1));
@@ -183,16 +185,16 @@ TEST(Requestor, GrantTooLateToUseIsHandedBack) {
   EXPECT_EQ(g.count_records(obs::kBeliefBegin), 0u);
   const auto rel = g.sent(MsgType::kRelease);
   ASSERT_EQ(rel.size(), 1u);
-  EXPECT_EQ(rel[0].lease, kLease);
+  EXPECT_EQ(L(rel[0]).lease, kLease);
   EXPECT_EQ(rel[0].to, h.acquire.to);
-  EXPECT_NE(rel[0].request_id, h.acquire.request_id);
+  EXPECT_NE(L(rel[0]).request_id, L(h.acquire).request_id);
   EXPECT_EQ(h.r.phase(), Requestor::Phase::kReleasing);
 }
 
 TEST(Requestor, StaleGrantIsIgnored) {
   Harness h(Config());
   Message g = GrantFor(h.acquire);
-  g.request_id += 100;
+  L(g).request_id += 100;
   const Out o = h.d.deliver(g);
   EXPECT_TRUE(o.records.empty());
   EXPECT_TRUE(o.msgs.empty());
@@ -207,8 +209,8 @@ TEST(Requestor, RenewTimerSendsRenewToTheGrantingServer) {
   ASSERT_EQ(rn.size(), 1u);
   EXPECT_EQ(rn[0].to, h.acquire.to);
   EXPECT_EQ(rn[0].resource, kRes);
-  EXPECT_EQ(rn[0].lease, kLease);
-  EXPECT_NE(rn[0].request_id, h.acquire.request_id);
+  EXPECT_EQ(L(rn[0]).lease, kLease);
+  EXPECT_NE(L(rn[0]).request_id, L(h.acquire).request_id);
   ASSERT_EQ(o.timers_of(Requestor::kRenewTimer).size(), 1u);
   EXPECT_EQ(o.timers_of(Requestor::kRenewTimer)[0].deadline, h.d.now.mono + seconds(1));
 }
@@ -224,7 +226,7 @@ TEST(Requestor, RenewedExtendsTheDeadlineOnlyIfLater) {
   const TimePoint r2_sent = h.d.now.mono;
   h.d.advance(milliseconds(50));
   Message a2 = Reply(MsgType::kRenewed, r2);
-  a2.ttl = seconds(5);
+  L(a2).ttl = seconds(5);
   const Out e2 = h.d.deliver(a2);
   const Record x = Only(e2, obs::kBeliefExtend);
   EXPECT_EQ(decode_as<obs::BeliefExtend>(x).resource, kRes);
@@ -233,7 +235,7 @@ TEST(Requestor, RenewedExtendsTheDeadlineOnlyIfLater) {
   EXPECT_EQ(h.r.deadline(), r2_sent + seconds(5));
   // The older renewal's answer would move the deadline back: ignored.
   Message a1 = Reply(MsgType::kRenewed, r1);
-  a1.ttl = seconds(5);
+  L(a1).ttl = seconds(5);
   const Out e1 = h.d.deliver(a1);
   EXPECT_EQ(e1.count_records(obs::kBeliefExtend), 0u);
   EXPECT_EQ(h.r.deadline(), r2_sent + seconds(5));
@@ -244,8 +246,8 @@ TEST(Requestor, RenewedForAnUnknownRequestIsIgnored) {
   Harness h(Config());
   h.grant();
   Message a = Reply(MsgType::kRenewed, h.acquire);
-  a.request_id = 999;
-  a.ttl = seconds(50);
+  L(a).request_id = 999;
+  L(a).ttl = seconds(50);
   EXPECT_TRUE(h.d.deliver(a).records.empty());
 }
 
@@ -255,16 +257,16 @@ TEST(Requestor, RedirectedRenewalIsResentToTheHint) {
   const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
   const NodeId hint = (rn.to + 1) % 3;
   Message r = Reply(MsgType::kRedirect, rn);
-  r.leader_hint = hint;
+  L(r).leader_hint = hint;
   const Out o = h.d.deliver(r);
   const auto again = o.sent(MsgType::kRenew);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].to, hint);
-  EXPECT_EQ(again[0].lease, kLease);
+  EXPECT_EQ(L(again[0]).lease, kLease);
   EXPECT_TRUE(h.r.believes_holding());
   // Once the hint answers, later renewals go there too.
   Message ok = Reply(MsgType::kRenewed, again[0]);
-  ok.ttl = seconds(5);
+  L(ok).ttl = seconds(5);
   h.d.advance(milliseconds(10));
   h.d.deliver(ok);
   EXPECT_EQ(h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0].to, hint);
@@ -285,7 +287,7 @@ TEST(Requestor, AnsweredRenewalsStayWithTheLeader) {
     ASSERT_EQ(rn.size(), 1u);
     EXPECT_EQ(rn[0].to, h.acquire.to) << "renewal " << i;
     Message ok = Reply(MsgType::kRenewed, rn[0]);
-    ok.ttl = seconds(5);
+    L(ok).ttl = seconds(5);
     h.d.advance(milliseconds(10));
     h.d.deliver(ok);
   }
@@ -316,7 +318,7 @@ TEST(Requestor, RenewalDeniedAsExpiredRevokesTheBelief) {
   h.grant();
   const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
   Message d = Reply(MsgType::kDenied, rn);
-  d.error = ErrorCode::kExpired;
+  L(d).error = ErrorCode::kExpired;
   const Out o = h.d.deliver(d);
   const Record e = Only(o, obs::kBeliefEnd);
   EXPECT_EQ(decode_as<obs::BeliefEnd>(e).resource, kRes);
@@ -338,7 +340,7 @@ TEST(Requestor, RenewalDeniedAsNotReadyKeepsTheBelief) {
   h.grant();
   const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
   Message d = Reply(MsgType::kDenied, rn);
-  d.error = ErrorCode::kNotReady;
+  L(d).error = ErrorCode::kNotReady;
   EXPECT_TRUE(h.d.deliver(d).records.empty());
   EXPECT_TRUE(h.r.believes_holding());
 }
@@ -362,7 +364,7 @@ TEST(Requestor, DeadlineTimerBeforeAnExtendedDeadlineReArms) {
   h.grant();
   const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
   Message a = Reply(MsgType::kRenewed, rn);
-  a.ttl = seconds(5);
+  L(a).ttl = seconds(5);
   h.d.deliver(a);
   const TimePoint extended = h.r.deadline();
   const Out early = h.d.fire(Requestor::kDeadlineTimer, std::nullopt);
@@ -394,7 +396,7 @@ TEST(Requestor, RenewedAfterTheDeadlineEndsTheBeliefInsteadOfExtendingIt) {
     h.d.advance(seconds(6));  // past the deadline; the timers are still pending
     ASSERT_GE(h.d.now.mono, h.r.deadline());
     Message a = Reply(MsgType::kRenewed, rn);
-    a.ttl = seconds(5);
+    L(a).ttl = seconds(5);
     const Out out = h.d.deliver(a);
     EXPECT_EQ(out.count_records(obs::kBeliefExtend), 0u);
     EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(out, obs::kBeliefEnd)).reason,
@@ -414,7 +416,7 @@ TEST(Requestor, HoldEndEndsTheBeliefThenReleases) {
   const auto rel = o.sent(MsgType::kRelease);
   ASSERT_EQ(rel.size(), 1u);
   EXPECT_EQ(rel[0].resource, kRes);
-  EXPECT_EQ(rel[0].lease, kLease);
+  EXPECT_EQ(L(rel[0]).lease, kLease);
   EXPECT_EQ(rel[0].to, h.acquire.to);
   EXPECT_FALSE(h.r.believes_holding());
   EXPECT_EQ(h.r.phase(), Requestor::Phase::kReleasing);
@@ -432,7 +434,7 @@ TEST(Requestor, UnansweredReleaseIsRetriedThenGivenUp) {
   for (int i = 0; i < 2; ++i) {
     const auto again = h.d.fire(Requestor::kRequestTimer).sent(MsgType::kRelease);
     ASSERT_EQ(again.size(), 1u);
-    EXPECT_EQ(again[0].request_id, rel.request_id);
+    EXPECT_EQ(L(again[0]).request_id, L(rel).request_id);
     EXPECT_EQ(again[0].to, (to + 1) % 3);
     to = again[0].to;
   }
@@ -457,12 +459,12 @@ TEST(Requestor, RedirectWithAHintResendsThereWithTheSameRequestId) {
   Harness h(Config());
   const NodeId hint = (h.acquire.to + 2) % 3;
   Message r = Reply(MsgType::kRedirect, h.acquire);
-  r.leader_hint = hint;
+  L(r).leader_hint = hint;
   const Out o = h.d.deliver(r);
   const auto a = o.sent(MsgType::kAcquire);
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].to, hint);
-  EXPECT_EQ(a[0].request_id, h.acquire.request_id);
+  EXPECT_EQ(L(a[0]).request_id, L(h.acquire).request_id);
   EXPECT_EQ(a[0].resource, kRes);
   EXPECT_EQ(o.timers_of(Requestor::kRequestTimer).size(), 1u);
   // The new request timer replaced the old one, which would do nothing.
@@ -475,7 +477,7 @@ TEST(Requestor, RedirectWithAHintResendsThereWithTheSameRequestId) {
 TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
   Harness h(Config());
   Message r = Reply(MsgType::kRedirect, h.acquire);
-  r.leader_hint = kInvalidNode;
+  L(r).leader_hint = kInvalidNode;
   const Out o = h.d.deliver(r);
   EXPECT_TRUE(o.msgs.empty());
   ASSERT_EQ(o.timers_of(Requestor::kRetryTimer).size(), 1u);
@@ -483,7 +485,7 @@ TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
   const auto a = h.d.fire(Requestor::kRetryTimer).sent(MsgType::kAcquire);
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].to, (h.acquire.to + 1) % 3);
-  EXPECT_EQ(a[0].request_id, h.acquire.request_id);
+  EXPECT_EQ(L(a[0]).request_id, L(h.acquire).request_id);
   // The request timer of the first send was cancelled (and is stale).
   EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 1u);
   EXPECT_TRUE(
@@ -498,21 +500,21 @@ TEST(Requestor, TimeoutTriesTheNextServerWithTheSameRequestId) {
   const auto a = o.sent(MsgType::kAcquire);
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].to, (h.acquire.to + 1) % 3);
-  EXPECT_EQ(a[0].request_id, h.acquire.request_id);
+  EXPECT_EQ(L(a[0]).request_id, L(h.acquire).request_id);
   EXPECT_EQ(o.count_records(obs::kWant), 0u);
 }
 
 TEST(Requestor, DeniedAcquireBacksOffThenWantsAgainWithANewRequest) {
   Harness h(Config());
   Message d = Reply(MsgType::kDenied, h.acquire);
-  d.error = ErrorCode::kHeld;
+  L(d).error = ErrorCode::kHeld;
   const Out o = h.d.deliver(d);
   EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
   ASSERT_EQ(o.timers_of(Requestor::kWakeTimer).size(), 1u);
   const Out w = h.d.fire(Requestor::kWakeTimer);
   const auto a = w.sent(MsgType::kAcquire);
   ASSERT_EQ(a.size(), 1u);
-  EXPECT_NE(a[0].request_id, h.acquire.request_id);
+  EXPECT_NE(L(a[0]).request_id, L(h.acquire).request_id);
   EXPECT_EQ(w.count_records(obs::kWant), 1u);
 }
 
@@ -543,14 +545,14 @@ TEST(Requestor, WorkChecksThenWrites) {
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].to, kStorage);
   EXPECT_EQ(m[0].resource, kRes);
-  EXPECT_EQ(m[0].token, kLease);
-  EXPECT_EQ(m[0].lease, kLease);
+  EXPECT_EQ(L(m[0]).token, kLease);
+  EXPECT_EQ(L(m[0]).lease, kLease);
   // The send is recorded with the write's id, for the write-latency metric.
   const Record sent = Only(write, obs::kWriteSent);
   EXPECT_EQ(decode_as<obs::WriteSent>(sent).resource, kRes);
   EXPECT_EQ(decode_as<obs::WriteSent>(sent).lease, kLease);
   EXPECT_EQ(decode_as<obs::WriteSent>(sent).token, kLease);
-  EXPECT_EQ(decode_as<obs::WriteSent>(sent).write, m[0].request_id);
+  EXPECT_EQ(decode_as<obs::WriteSent>(sent).write, L(m[0]).request_id);
 }
 
 TEST(Requestor, WriteGoesOutEvenIfTheDeadlinePassedAfterTheCheck) {
@@ -590,13 +592,13 @@ TEST(Requestor, RejectedWriteFencesTheHolder) {
   h.d.fire(Requestor::kWorkCheckTimer);
   const Message w = h.d.fire(Requestor::kWorkWriteTimer).sent(MsgType::kWrite)[0];
   Message r;
-  r.reset(MsgType::kWriteReply, kStorage, kSelf);
+  r = testing::LeaseMessage(MsgType::kWriteReply, kStorage, kSelf);
   r.resource = w.resource;
-  r.token = w.token;
-  r.lease = w.lease;
-  r.request_id = w.request_id;
-  r.success = false;
-  r.error = ErrorCode::kStaleToken;
+  L(r).token = L(w).token;
+  L(r).lease = L(w).lease;
+  L(r).request_id = L(w).request_id;
+  L(r).success = false;
+  L(r).error = ErrorCode::kStaleToken;
   const Out o = h.d.deliver(r);
   EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(o, obs::kBeliefEnd)).reason, BeliefEndReason::kFenced);
   EXPECT_FALSE(h.r.believes_holding());
@@ -611,13 +613,13 @@ TEST(Requestor, WriteRejectedAsUnavailableKeepsTheLease) {
     h.d.fire(Requestor::kWorkCheckTimer);
     const Message w = h.d.fire(Requestor::kWorkWriteTimer).sent(MsgType::kWrite)[0];
     Message r;
-    r.reset(MsgType::kWriteReply, kStorage, kSelf);
+    r = testing::LeaseMessage(MsgType::kWriteReply, kStorage, kSelf);
     r.resource = w.resource;
-    r.token = w.token;
-    r.lease = w.lease;
-    r.request_id = w.request_id;
-    r.success = false;
-    r.error = e;
+    L(r).token = L(w).token;
+    L(r).lease = L(w).lease;
+    L(r).request_id = L(w).request_id;
+    L(r).success = false;
+    L(r).error = e;
     const Out o = h.d.deliver(r);
     if (e == ErrorCode::kUnavailable) {
       EXPECT_TRUE(o.records.empty());
@@ -635,10 +637,10 @@ TEST(Requestor, AcceptedWriteChangesNothing) {
   Harness h(WorkConfig());
   h.grant();
   Message r;
-  r.reset(MsgType::kWriteReply, kStorage, kSelf);
+  r = testing::LeaseMessage(MsgType::kWriteReply, kStorage, kSelf);
   r.resource = kRes;
-  r.lease = kLease;
-  r.success = true;
+  L(r).lease = kLease;
+  L(r).success = true;
   EXPECT_TRUE(h.d.deliver(r).records.empty());
   EXPECT_TRUE(h.r.believes_holding());
 }

@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "leasesim/protocol/storage.hpp"
+#include "leasesim/protocols/raft_lease/storage.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::Driver;
@@ -30,26 +34,26 @@ StorageConfig Config(HolderMargin margin = HolderMargin{}) {
 
 Message Write(NodeId from, uint64_t token, uint64_t req) {
   Message m;
-  m.reset(MsgType::kWrite, from, kStorage);
+  m = testing::LeaseMessage(MsgType::kWrite, from, kStorage);
   m.resource = kRes;
-  m.token = token;
-  m.lease = token;
-  m.request_id = req;
+  L(m).token = token;
+  L(m).lease = token;
+  L(m).request_id = req;
   return m;
 }
 
 Message Answer(const Message& v, bool valid, Duration window = kWindow) {
   Message m;
-  m.reset(MsgType::kValidated, v.to, kStorage);
+  m = testing::LeaseMessage(MsgType::kValidated, v.to, kStorage);
   m.resource = v.resource;
-  m.lease = v.lease;
-  m.token = v.token;
-  m.request_id = v.request_id;
-  m.success = valid;
+  L(m).lease = L(v).lease;
+  L(m).token = L(v).token;
+  L(m).request_id = L(v).request_id;
+  L(m).success = valid;
   if (valid)
-    m.ttl = window;
+    L(m).ttl = window;
   else
-    m.error = ErrorCode::kUnknownLease;
+    L(m).error = ErrorCode::kUnknownLease;
   return m;
 }
 
@@ -75,8 +79,8 @@ TEST(StorageSequencer, AWriteWaitsForAValidAnswerAndIsThenAccepted) {
   Fixture f;
   const Message v = f.write_asks(kAlice, 5, 1);
   EXPECT_EQ(v.resource, kRes);
-  EXPECT_EQ(v.lease, 5u);
-  EXPECT_EQ(v.token, 5u);
+  EXPECT_EQ(L(v).lease, 5u);
+  EXPECT_EQ(L(v).token, 5u);
   EXPECT_LT(v.to, 3u);
   EXPECT_EQ(f.s.pending_writes(), 1u);
   f.d.advance(milliseconds(30));
@@ -85,7 +89,7 @@ TEST(StorageSequencer, AWriteWaitsForAValidAnswerAndIsThenAccepted) {
   EXPECT_EQ(decode_as<obs::WriteAccepted>(o.recs(obs::kWriteAccepted)[0]).write,
             1u);  // the write's id
   ASSERT_EQ(o.count(MsgType::kWriteReply), 1u);
-  EXPECT_TRUE(o.sent(MsgType::kWriteReply)[0].success);
+  EXPECT_TRUE(L(o.sent(MsgType::kWriteReply)[0]).success);
   EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].to, kAlice);
   EXPECT_EQ(f.s.pending_writes(), 0u);
   EXPECT_EQ(f.disk.highest[kRes], 5u);
@@ -127,14 +131,14 @@ TEST(StorageSequencer, AnAnswerAfterItsWindowStartsAFreshAttemptAndFinallyGivesU
     if (attempt < 3) {
       ASSERT_EQ(o.count(MsgType::kValidate), 1u);
       const Message next = o.sent(MsgType::kValidate)[0];
-      EXPECT_NE(next.request_id, v.request_id) << "a new anchor needs a new request";
+      EXPECT_NE(L(next).request_id, L(v).request_id) << "a new anchor needs a new request";
       v = next;
       continue;
     }
     ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
     EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).reason,
               ErrorCode::kUnavailable);
-    EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].error, ErrorCode::kUnavailable);
+    EXPECT_EQ(L(o.sent(MsgType::kWriteReply)[0]).error, ErrorCode::kUnavailable);
   }
   EXPECT_EQ(f.s.validations_in_flight(), 0u);
   EXPECT_EQ(f.s.pending_writes(), 0u);
@@ -147,7 +151,7 @@ TEST(StorageSequencer, AnAnswerToAnEarlierAttemptIsIgnored) {
   const Out resend = f.d.fire(Storage::kResendTimer);
   ASSERT_EQ(resend.count(MsgType::kValidate), 1u);
   const Message second = resend.sent(MsgType::kValidate)[0];
-  ASSERT_NE(second.request_id, first.request_id);
+  ASSERT_NE(L(second).request_id, L(first).request_id);
   // The old answer's window began before the new send.
   EXPECT_TRUE(f.d.deliver(Answer(first, true)).msgs.empty());
   EXPECT_EQ(f.d.deliver(Answer(second, true)).count_records(obs::kWriteAccepted), 1u);
@@ -160,7 +164,7 @@ TEST(StorageSequencer, ANegativeAnswerRejectsTheWrite) {
   ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
   EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).reason,
             ErrorCode::kUnknownLease);
-  EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].error, ErrorCode::kUnknownLease);
+  EXPECT_EQ(L(o.sent(MsgType::kWriteReply)[0]).error, ErrorCode::kUnknownLease);
   EXPECT_EQ(f.disk.highest[kRes], 0u);
 }
 
@@ -201,21 +205,21 @@ TEST(StorageSequencer, FollowsRedirectsAndResendsToTheNextServer) {
   Fixture f;
   const Message v = f.write_asks(kAlice, 5, 1);
   Message redirect;
-  redirect.reset(MsgType::kRedirect, v.to, kStorage);
-  redirect.request_id = v.request_id;
-  redirect.leader_hint = (v.to + 1) % 3;
+  redirect = testing::LeaseMessage(MsgType::kRedirect, v.to, kStorage);
+  L(redirect).request_id = L(v).request_id;
+  L(redirect).leader_hint = (v.to + 1) % 3;
   const Out o = f.d.deliver(redirect);
   ASSERT_EQ(o.count(MsgType::kValidate), 1u);
   const Message again = o.sent(MsgType::kValidate)[0];
-  EXPECT_EQ(again.to, redirect.leader_hint);
-  EXPECT_EQ(again.request_id, v.request_id) << "same request, same anchor";
+  EXPECT_EQ(again.to, L(redirect).leader_hint);
+  EXPECT_EQ(L(again).request_id, L(v).request_id) << "same request, same anchor";
   // No answer: after window / 4 the next server is asked.
   const Out resend = f.d.fire(Storage::kResendTimer);
   ASSERT_EQ(resend.count(MsgType::kValidate), 1u);
   EXPECT_EQ(resend.sent(MsgType::kValidate)[0].to, (again.to + 1) % 3);
-  EXPECT_EQ(resend.sent(MsgType::kValidate)[0].request_id, v.request_id);
+  EXPECT_EQ(L(resend.sent(MsgType::kValidate)[0]).request_id, L(v).request_id);
   // A redirect to nobody waits for the resend timer.
-  redirect.leader_hint = kInvalidNode;
+  L(redirect).leader_hint = kInvalidNode;
   EXPECT_TRUE(f.d.deliver(redirect).msgs.empty());
 }
 
@@ -232,7 +236,7 @@ TEST(StorageSequencer, ARestartedStorageNeverMatchesAnAnswerFromItsPreviousLife)
   Driver d(&again);
   d.start();
   const Message fresh = d.deliver(Write(kAlice, 5, 1)).sent(MsgType::kValidate)[0];
-  EXPECT_NE(fresh.request_id, old.request_id);
+  EXPECT_NE(L(fresh).request_id, L(old).request_id);
   EXPECT_TRUE(d.deliver(Answer(old, true)).records.empty());
   EXPECT_EQ(again.pending_writes(), 1u);
 }

@@ -1,10 +1,14 @@
-#include "leasesim/protocol/storage.hpp"
+#include "leasesim/protocols/raft_lease/storage.hpp"
 
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
+using testing::L;
+using testing::R;
 namespace {
 
 using testing::At;
@@ -14,11 +18,11 @@ constexpr NodeId kStorage = 50;
 
 Message Write(NodeId from, ResourceId r, uint64_t token, uint64_t req = 1) {
   Message m;
-  m.reset(MsgType::kWrite, from, kStorage);
+  m = testing::LeaseMessage(MsgType::kWrite, from, kStorage);
   m.resource = r;
-  m.token = token;
-  m.lease = token;
-  m.request_id = req;
+  L(m).token = token;
+  L(m).lease = token;
+  L(m).request_id = req;
   return m;
 }
 
@@ -43,9 +47,9 @@ TEST(Storage, FencingRejectsALowerToken) {
   EXPECT_EQ(decode_as<obs::WriteAccepted>(acc).writer, 100u);
   EXPECT_EQ(decode_as<obs::WriteAccepted>(acc).lease, 5u);
   ASSERT_EQ(a.count(MsgType::kWriteReply), 1u);
-  EXPECT_TRUE(a.sent(MsgType::kWriteReply)[0].success);
+  EXPECT_TRUE(L(a.sent(MsgType::kWriteReply)[0]).success);
   EXPECT_EQ(a.sent(MsgType::kWriteReply)[0].to, 100u);
-  EXPECT_EQ(a.sent(MsgType::kWriteReply)[0].request_id, 1u);
+  EXPECT_EQ(L(a.sent(MsgType::kWriteReply)[0]).request_id, 1u);
 
   const Out r = Send(s, Write(101, 0, 3, 2));
   ASSERT_EQ(r.count_records(obs::kWriteRejected), 1u);
@@ -57,11 +61,11 @@ TEST(Storage, FencingRejectsALowerToken) {
   EXPECT_EQ(decode_as<obs::WriteRejected>(rej).lease, 3u);
   EXPECT_EQ(decode_as<obs::WriteRejected>(rej).highest, 5u);  // the highest token seen
   const Message reply = r.sent(MsgType::kWriteReply)[0];
-  EXPECT_FALSE(reply.success);
-  EXPECT_EQ(reply.error, ErrorCode::kStaleToken);
-  EXPECT_EQ(reply.token, 3u);
-  EXPECT_EQ(reply.lease, 3u);
-  EXPECT_EQ(reply.request_id, 2u);
+  EXPECT_FALSE(L(reply).success);
+  EXPECT_EQ(L(reply).error, ErrorCode::kStaleToken);
+  EXPECT_EQ(L(reply).token, 3u);
+  EXPECT_EQ(L(reply).lease, 3u);
+  EXPECT_EQ(L(reply).request_id, 2u);
   EXPECT_EQ(disk.highest[0], 5u);
 }
 
@@ -83,7 +87,7 @@ TEST(Storage, WithoutFencingEverythingIsAccepted) {
   EXPECT_EQ(Send(s, Write(100, 0, 9)).count_records(obs::kWriteAccepted), 1u);
   const Out o = Send(s, Write(101, 0, 2));
   EXPECT_EQ(o.count_records(obs::kWriteAccepted), 1u);
-  EXPECT_TRUE(o.sent(MsgType::kWriteReply)[0].success);
+  EXPECT_TRUE(L(o.sent(MsgType::kWriteReply)[0]).success);
   EXPECT_EQ(disk.highest[0], 9u);  // still tracked
 }
 
@@ -107,7 +111,7 @@ TEST(Storage, IgnoresOtherMessagesAndUnknownResources) {
   Storage s(Config(true), disk);
   EXPECT_TRUE(Send(s, Write(100, 7, 1)).msgs.empty());
   Message m = Write(100, 0, 1);
-  m.type = MsgType::kAcquire;
+  m.type = static_cast<uint16_t>(MsgType::kAcquire);
   const Out o = Send(s, m);
   EXPECT_TRUE(o.msgs.empty());
   EXPECT_TRUE(o.records.empty());

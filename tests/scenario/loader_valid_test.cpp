@@ -7,10 +7,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/raft_lease.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 using testing::formatted;
@@ -35,39 +40,39 @@ TEST(LoaderValid, MinimalScenarioGetsEveryDefault) {
   EXPECT_EQ(s.preset, "seed");
   LeaseOptions seed;
   ASSERT_TRUE(preset_options("seed", &seed));
-  EXPECT_EQ(s.options.anchor, seed.anchor);
-  EXPECT_EQ(s.options.renewals, seed.renewals);
+  EXPECT_EQ(rl(s).options.anchor, seed.anchor);
+  EXPECT_EQ(rl(s).options.renewals, seed.renewals);
   EXPECT_EQ(s.servers, (std::vector<std::string>{"n1", "n2", "n3"}));
-  EXPECT_EQ(s.election_min, milliseconds(150));
-  EXPECT_EQ(s.election_max, milliseconds(300));
-  EXPECT_EQ(s.heartbeat, milliseconds(50));
-  EXPECT_EQ(s.snapshot_threshold, 4096u);
-  EXPECT_EQ(s.max_append_entries, 64u);
-  EXPECT_EQ(s.ttl, seconds(5));
-  EXPECT_EQ(s.max_ttl, seconds(5));
+  EXPECT_EQ(rl(s).election_min, milliseconds(150));
+  EXPECT_EQ(rl(s).election_max, milliseconds(300));
+  EXPECT_EQ(rl(s).heartbeat, milliseconds(50));
+  EXPECT_EQ(rl(s).snapshot_threshold, 4096u);
+  EXPECT_EQ(rl(s).max_append_entries, 64u);
+  EXPECT_EQ(rl(s).ttl, seconds(5));
+  EXPECT_EQ(rl(s).max_ttl, seconds(5));
   EXPECT_EQ(s.resources, (std::vector<std::string>{"r1"}));
   ASSERT_EQ(s.requestors.size(), 1u);
-  const RequestorSpec& alice = s.requestors[0];
-  EXPECT_EQ(alice.name, "alice");
+  const RequestorConfig& alice = rl(s).requestors[0];
+  EXPECT_EQ(s.requestors[0], "alice");
   // "all" (the default) is the range 0..R-1, not a list.
-  EXPECT_TRUE(alice.config.resources.empty());
-  EXPECT_EQ(alice.config.resource_range, 1u);
-  EXPECT_EQ(alice.config.choice, ResourceChoice::kFixed);
-  EXPECT_EQ(alice.config.ttl, seconds(5));
-  EXPECT_EQ(alice.config.renew_every, Duration(1'666'666'666));
-  EXPECT_EQ(alice.config.hold_min, seconds(2));
-  EXPECT_EQ(alice.config.hold_max, seconds(10));
-  EXPECT_EQ(alice.config.think_min, Duration::zero());
-  EXPECT_EQ(alice.config.think_max, seconds(1));
-  EXPECT_EQ(alice.config.backoff_min, milliseconds(500));
-  EXPECT_EQ(alice.config.backoff_max, milliseconds(1500));
-  EXPECT_EQ(alice.config.request_timeout, seconds(1));
-  EXPECT_EQ(alice.config.write_every, Duration::zero());
-  EXPECT_EQ(alice.config.check_to_write, milliseconds(1));
-  EXPECT_EQ(alice.config.self, kInvalidNode);
-  EXPECT_TRUE(alice.config.servers.empty());
-  EXPECT_EQ(alice.config.storage, kInvalidNode);
-  EXPECT_FALSE(s.storage);
+  EXPECT_TRUE(alice.resources.empty());
+  EXPECT_EQ(alice.resource_range, 1u);
+  EXPECT_EQ(alice.choice, ResourceChoice::kFixed);
+  EXPECT_EQ(alice.ttl, seconds(5));
+  EXPECT_EQ(alice.renew_every, Duration(1'666'666'666));
+  EXPECT_EQ(alice.hold_min, seconds(2));
+  EXPECT_EQ(alice.hold_max, seconds(10));
+  EXPECT_EQ(alice.think_min, Duration::zero());
+  EXPECT_EQ(alice.think_max, seconds(1));
+  EXPECT_EQ(alice.backoff_min, milliseconds(500));
+  EXPECT_EQ(alice.backoff_max, milliseconds(1500));
+  EXPECT_EQ(alice.request_timeout, seconds(1));
+  EXPECT_EQ(alice.write_every, Duration::zero());
+  EXPECT_EQ(alice.check_to_write, milliseconds(1));
+  EXPECT_EQ(alice.self, kInvalidNode);
+  EXPECT_TRUE(alice.servers.empty());
+  EXPECT_EQ(alice.storage, kInvalidNode);
+  EXPECT_FALSE(rl(s).storage);
   EXPECT_EQ(s.node_count(), 4u);
   EXPECT_EQ(s.network.node_count, 4u);
   EXPECT_EQ(s.network.fifo_nodes, 3u);
@@ -101,33 +106,33 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
   want.margin.kind = MarginKind::kFixed;
   want.margin.fixed = milliseconds(10);
   want.fencing = true;
-  EXPECT_EQ(s.options.anchor, want.anchor);
-  EXPECT_EQ(s.options.margin.kind, want.margin.kind);
-  EXPECT_EQ(s.options.margin.fixed, want.margin.fixed);
-  EXPECT_EQ(s.options.margin.drift_ppm, want.margin.drift_ppm);
-  EXPECT_EQ(s.options.renewals, want.renewals);
-  EXPECT_EQ(s.options.failover, want.failover);
-  EXPECT_EQ(s.options.grant_reply, want.grant_reply);
-  EXPECT_EQ(s.options.check_quorum, want.check_quorum);
-  EXPECT_EQ(s.options.keying, want.keying);
-  EXPECT_EQ(s.options.fencing, true);
-  EXPECT_EQ(s.options.leader_clock, want.leader_clock);
-  EXPECT_EQ(s.options.holder_clock, want.holder_clock);
+  EXPECT_EQ(rl(s).options.anchor, want.anchor);
+  EXPECT_EQ(rl(s).options.margin.kind, want.margin.kind);
+  EXPECT_EQ(rl(s).options.margin.fixed, want.margin.fixed);
+  EXPECT_EQ(rl(s).options.margin.drift_ppm, want.margin.drift_ppm);
+  EXPECT_EQ(rl(s).options.renewals, want.renewals);
+  EXPECT_EQ(rl(s).options.failover, want.failover);
+  EXPECT_EQ(rl(s).options.grant_reply, want.grant_reply);
+  EXPECT_EQ(rl(s).options.check_quorum, want.check_quorum);
+  EXPECT_EQ(rl(s).options.keying, want.keying);
+  EXPECT_EQ(rl(s).options.fencing, true);
+  EXPECT_EQ(rl(s).options.leader_clock, want.leader_clock);
+  EXPECT_EQ(rl(s).options.holder_clock, want.holder_clock);
 
   EXPECT_EQ(s.servers, (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5"}));
-  EXPECT_EQ(s.snapshot_threshold, 1000u);
-  EXPECT_EQ(s.max_append_entries, 32u);
-  EXPECT_EQ(s.ttl, seconds(5));
-  EXPECT_EQ(s.max_ttl, seconds(10));  // bob and carol ask for 10s
+  EXPECT_EQ(rl(s).snapshot_threshold, 1000u);
+  EXPECT_EQ(rl(s).max_append_entries, 32u);
+  EXPECT_EQ(rl(s).ttl, seconds(5));
+  EXPECT_EQ(rl(s).max_ttl, seconds(10));  // bob and carol ask for 10s
   EXPECT_EQ(s.resources, (std::vector<std::string>{"db", "queue"}));
 
   // Node ids: servers 0..4, storage 5 (alice writes), requestors 6..11.
-  EXPECT_TRUE(s.storage);
-  EXPECT_EQ(s.storage_id(), 5u);
+  EXPECT_TRUE(rl(s).storage);
+  EXPECT_EQ(rl(s).storage_id(), 5u);
   EXPECT_EQ(s.node_names(), (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5", "storage",
                                                       "alice", "bob", "carol", "c1", "c2", "c3"}));
   ASSERT_EQ(s.requestors.size(), 6u);
-  const RequestorConfig& alice = s.requestors[0].config;
+  const RequestorConfig& alice = rl(s).requestors[0];
   EXPECT_EQ(alice.resources, (std::vector<ResourceId>{0}));
   EXPECT_EQ(alice.choice, ResourceChoice::kFixed);
   EXPECT_EQ(alice.hold_min, Duration::max());
@@ -135,7 +140,7 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
   EXPECT_EQ(alice.write_every, milliseconds(200));
   EXPECT_EQ(alice.options.anchor, ExpiryAnchor::kSend);
   for (int i : {1, 2}) {
-    const RequestorConfig& c = s.requestors[i].config;
+    const RequestorConfig& c = rl(s).requestors[i];
     EXPECT_TRUE(c.resources.empty());  // "all": the range 0..1
     EXPECT_EQ(c.resource_range, 2u);
     EXPECT_EQ(c.choice, ResourceChoice::kCycle);
@@ -146,17 +151,17 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
     EXPECT_EQ(c.renew_every, Duration(1'666'666'666));  // lease.renew_every, not ttl/3
   }
   for (int i : {3, 4, 5}) {
-    const RequestorSpec& q = s.requestors[i];
-    EXPECT_EQ(q.name, "c" + std::to_string(i - 2));
-    EXPECT_TRUE(q.config.resources.empty());
-    EXPECT_EQ(q.config.resource_range, 2u);
-    EXPECT_EQ(q.config.choice, ResourceChoice::kRandom);
-    EXPECT_EQ(q.config.think_min, Duration::zero());
-    EXPECT_EQ(q.config.think_max, Duration::zero());
-    EXPECT_EQ(q.config.backoff_min, seconds(1));
-    EXPECT_EQ(q.config.backoff_max, seconds(1));
-    EXPECT_EQ(q.config.max_holds, 4u);
-    EXPECT_EQ(q.config.write_every, Duration::zero());
+    const RequestorConfig& q = rl(s).requestors[i];
+    EXPECT_EQ(s.requestors[i], "c" + std::to_string(i - 2));
+    EXPECT_TRUE(q.resources.empty());
+    EXPECT_EQ(q.resource_range, 2u);
+    EXPECT_EQ(q.choice, ResourceChoice::kRandom);
+    EXPECT_EQ(q.think_min, Duration::zero());
+    EXPECT_EQ(q.think_max, Duration::zero());
+    EXPECT_EQ(q.backoff_min, seconds(1));
+    EXPECT_EQ(q.backoff_max, seconds(1));
+    EXPECT_EQ(q.max_holds, 4u);
+    EXPECT_EQ(q.write_every, Duration::zero());
   }
 
   EXPECT_EQ(s.network.node_count, 12u);
@@ -238,13 +243,13 @@ TEST(LoaderValid, PresetThenKnobs) {
   LeaseOptions safe;
   ASSERT_TRUE(preset_options("safe", &safe));
   EXPECT_EQ(s.preset, "safe");
-  EXPECT_EQ(s.options.anchor, safe.anchor);
-  EXPECT_EQ(s.options.margin.kind, MarginKind::kDriftBound);  // kept from the preset
-  EXPECT_EQ(s.options.margin.drift_ppm, 2000);                // kept from the preset
-  EXPECT_EQ(s.options.margin.fixed, milliseconds(3));         // overridden
-  EXPECT_EQ(s.options.failover, FailoverPolicy::kWaitMaxTtl);
-  EXPECT_EQ(s.options.leader_clock, ClockKind::kWall);
-  EXPECT_EQ(s.options.fencing, safe.fencing);
+  EXPECT_EQ(rl(s).options.anchor, safe.anchor);
+  EXPECT_EQ(rl(s).options.margin.kind, MarginKind::kDriftBound);  // kept from the preset
+  EXPECT_EQ(rl(s).options.margin.drift_ppm, 2000);                // kept from the preset
+  EXPECT_EQ(rl(s).options.margin.fixed, milliseconds(3));         // overridden
+  EXPECT_EQ(rl(s).options.failover, FailoverPolicy::kWaitMaxTtl);
+  EXPECT_EQ(rl(s).options.leader_clock, ClockKind::kWall);
+  EXPECT_EQ(rl(s).options.fencing, safe.fencing);
 }
 
 TEST(LoaderValid, ExplicitServerNamesAndGeneratedResources) {
@@ -259,15 +264,15 @@ TEST(LoaderValid, ExplicitServerNamesAndGeneratedResources) {
   EXPECT_EQ(s.resources[0], "key1");
   EXPECT_EQ(s.resources[999], "key1000");
   ASSERT_EQ(s.requestors.size(), 202u);
-  EXPECT_EQ(s.requestors[199].name, "w200");
-  EXPECT_EQ(s.requestors[0].config.resources, (std::vector<ResourceId>{6}));
-  EXPECT_EQ(s.requestors[0].config.choice, ResourceChoice::kFixed);
-  EXPECT_TRUE(s.requestors[200].config.resources.empty());
-  EXPECT_EQ(s.requestors[200].config.resource_range, 1000u);
-  EXPECT_EQ(s.requestors[200].config.choice, ResourceChoice::kRandom);
-  EXPECT_EQ(s.requestors[201].config.renew_every, seconds(1));
-  EXPECT_EQ(s.max_ttl, seconds(30));
-  EXPECT_EQ(s.storage_id(), 3u);
+  EXPECT_EQ(s.requestors[199], "w200");
+  EXPECT_EQ(rl(s).requestors[0].resources, (std::vector<ResourceId>{6}));
+  EXPECT_EQ(rl(s).requestors[0].choice, ResourceChoice::kFixed);
+  EXPECT_TRUE(rl(s).requestors[200].resources.empty());
+  EXPECT_EQ(rl(s).requestors[200].resource_range, 1000u);
+  EXPECT_EQ(rl(s).requestors[200].choice, ResourceChoice::kRandom);
+  EXPECT_EQ(rl(s).requestors[201].renew_every, seconds(1));
+  EXPECT_EQ(rl(s).max_ttl, seconds(30));
+  EXPECT_EQ(rl(s).storage_id(), 3u);
   EXPECT_EQ(s.requestor_id(0), 4u);
   EXPECT_EQ(s.network.node_count, 206u);
 }
@@ -279,7 +284,7 @@ TEST(LoaderValid, FifoOffAndNoRequestors) {
   EXPECT_EQ(s.network.fifo_nodes, 0u);
   EXPECT_EQ(s.network.default_profile.latency.kind, LatencyModel::Kind::kExponential);
   EXPECT_EQ(s.network.default_profile.latency.floor, Duration::zero());
-  EXPECT_EQ(s.max_ttl, seconds(5));
+  EXPECT_EQ(rl(s).max_ttl, seconds(5));
 }
 
 TEST(LoaderValid, DriftPpmToPpbIsExactDecimal) {

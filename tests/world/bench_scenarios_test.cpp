@@ -6,10 +6,15 @@
 
 #include <string>
 
+#include "../support/raft_lease.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 std::string bench_file(const std::string& name) {
@@ -36,13 +41,13 @@ TEST(BenchScenarios, Load) {
     EXPECT_EQ(s.resources.size(), w.resources) << w.file;
     EXPECT_EQ(s.servers.size(), 5u) << w.file;
     EXPECT_EQ(s.duration, seconds(600)) << w.file;
-    EXPECT_FALSE(s.storage) << w.file << ": W1 does no work against storage";
+    EXPECT_FALSE(rl(s).storage) << w.file << ": W1 does no work against storage";
     EXPECT_TRUE(s.faults.empty()) << w.file;
     if (!s.requestors.empty()) {
       // "all" resources is a range, not a list per requestor: what keeps
       // 100,000 requestors x 10,000 resources small.
-      EXPECT_TRUE(s.requestors.back().config.resources.empty()) << w.file;
-      EXPECT_EQ(s.requestors.back().config.resource_range, w.resources) << w.file;
+      EXPECT_TRUE(rl(s).requestors.back().resources.empty()) << w.file;
+      EXPECT_EQ(rl(s).requestors.back().resource_range, w.resources) << w.file;
     }
   }
 }

@@ -2,6 +2,7 @@
 // consensus safety over many seeds with random crashes and partitions.
 #include <gtest/gtest.h>
 
+#include "../support/raft_lease.hpp"
 #include "leasesim/core/distributions.hpp"
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/world/records.hpp"
@@ -9,6 +10,10 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 using testing::basic_scenario;
@@ -19,7 +24,7 @@ using testing::node_target;
 TEST(ProtocolEndToEnd, HolderKeepsItsLeaseAcrossALeaderCrashUnderSeed) {
   Scenario s = basic_scenario(5, 1, 1, "seed", 21);
   s.duration = seconds(30);
-  auto& alice = s.requestors[0].config;
+  auto& alice = edit(s).requestors[0];
   alice.hold_min = alice.hold_max = Duration::max();  // hold until the end
   s.faults.push_back(
       make_fault(FaultKind::kCrash, seconds(10), testing::leader_target(), seconds(5)));
@@ -53,7 +58,7 @@ TEST(ProtocolEndToEnd, TwoRequestorsHandOverOnRelease) {
 TEST(ProtocolEndToEnd, HolderCrashHandsOverAfterExpiry) {
   Scenario s = basic_scenario(3, 2, 1, "seed", 17);
   s.duration = seconds(40);
-  for (auto& req : s.requestors) req.config.hold_min = req.config.hold_max = Duration::max();
+  for (auto& req : edit(s).requestors) req.hold_min = req.hold_max = Duration::max();
   FaultTarget holder;
   holder.kind = FaultTarget::Kind::kHolderOf;
   holder.resource = 0;
@@ -92,7 +97,7 @@ TEST(ProtocolProperty, ElectionSafetyAndLogMatchingOverManySeeds) {
   for (uint64_t seed = 1; seed <= 120; ++seed) {
     Scenario s = basic_scenario(5, 4, 2, seed % 2 ? "seed" : "etcd-like", seed);
     s.duration = seconds(20);
-    s.snapshot_threshold = 64;  // exercise snapshots too
+    edit(s).snapshot_threshold = 64;  // exercise snapshots too
     Rng rng = Rng::for_stream(seed, "test-faults");
     for (int i = 0; i < 12; ++i) {
       const Duration at = uniform_duration(rng, milliseconds(500), seconds(19));

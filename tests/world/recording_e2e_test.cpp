@@ -10,12 +10,17 @@
 #include <set>
 #include <utility>
 
+#include "../support/raft_lease.hpp"
 #include "leasesim/fault/random_faults.hpp"
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/world/world.hpp"
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 using testing::basic_scenario;
@@ -24,15 +29,16 @@ using testing::CaptureSink;
 Scenario Crashy(uint64_t seed) {
   Scenario s = basic_scenario(3, 3, 2, "seed", seed);
   s.duration = seconds(40);
-  for (auto& r : s.requestors) {
-    r.config.ttl = seconds(2);
-    r.config.renew_every = milliseconds(500);
-    r.config.hold_min = milliseconds(500);
-    r.config.hold_max = seconds(2);
-    r.config.backoff_min = milliseconds(50);
-    r.config.backoff_max = milliseconds(200);
+  for (auto& r : edit(s).requestors) {
+    r.ttl = seconds(2);
+    r.renew_every = milliseconds(500);
+    r.hold_min = milliseconds(500);
+    r.hold_max = seconds(2);
+    r.backoff_min = milliseconds(50);
+    r.backoff_max = milliseconds(200);
   }
-  s.ttl = s.max_ttl = seconds(2);
+  raft_lease::Config& c = edit(s);
+  c.ttl = c.max_ttl = seconds(2);
   ExploreSpec spec;
   spec.kinds = explore_bit(ExploreKind::kCrash) | explore_bit(ExploreKind::kPartition) |
                explore_bit(ExploreKind::kIsolate);

@@ -23,9 +23,15 @@ TEST(WorldRecords, EveryCodecMatchesItsDescriptor) {
 
 TEST(WorldRecords, SchemaTableListsEveryKindOnce) {
   TraceSchema schema;
-  for (const KindDesc& d : kinds()) schema.add(d);  // asserts on a repeated kind
-  EXPECT_EQ(kinds().size(), 24u);
+  constexpr const char* kNames[] = {"ping", "pong"};
+  for (const KindDesc& d : kinds(kNames)) schema.add(d);  // asserts on a repeated kind
+  EXPECT_EQ(kinds(kNames).size(), 24u);
   EXPECT_STREQ(schema.find(kClockInit)->name, "clock_init");
+  // The protocol's message names label the type of message records.
+  const FieldDesc& type = schema.find(kSend)->fields[1];
+  ASSERT_EQ(type.enum_count, 2u);
+  EXPECT_STREQ(type.enum_names[1], "pong");
+  EXPECT_EQ(schema.find(kDrop)->fields[1].enum_names, type.enum_names);
 }
 
 TEST(WorldRecords, NameTablesMatchTheLayersThatOwnTheEnums) {

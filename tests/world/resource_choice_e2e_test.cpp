@@ -7,12 +7,17 @@
 #include <map>
 #include <vector>
 
+#include "../support/raft_lease.hpp"
 #include "leasesim/protocol/observations.hpp"
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
 #include "leasesim/world/world.hpp"
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 using testing::basic_scenario;
@@ -23,10 +28,10 @@ std::map<NodeId, std::vector<ResourceId>> holds_of(ResourceChoice choice, uint32
                                                    uint64_t seed) {
   Scenario s = basic_scenario(3, requestors, 3, "seed", seed);
   s.duration = seconds(120);
-  for (RequestorSpec& r : s.requestors) {
-    r.config.choice = choice;
-    r.config.hold_min = milliseconds(500);
-    r.config.hold_max = seconds(1);
+  for (RequestorConfig& r : edit(s).requestors) {
+    r.choice = choice;
+    r.hold_min = milliseconds(500);
+    r.hold_max = seconds(1);
   }
   CaptureSink sink;
   RunOptions o;

@@ -29,13 +29,15 @@ namespace {
 
 using testing::basic_scenario;
 using testing::CaptureSink;
+using testing::edit;
 
 Scenario overriding_scenario() {
   Scenario s = basic_scenario(3, 2, 1, "etcd-like", 7);
   s.name = "etcd-without-quorum";
   s.file = "somewhere/etcd.json";
-  s.options.check_quorum = QuorumCheck::kOff;  // etcd-like has it on (tick)
-  for (RequestorSpec& r : s.requestors) r.config.options = s.options;
+  raft_lease::Config& c = edit(s);
+  c.options.check_quorum = raft_lease::QuorumCheck::kOff;  // etcd-like has it on (tick)
+  for (raft_lease::RequestorConfig& r : c.requestors) r.options = c.options;
   return s;
 }
 
@@ -50,7 +52,7 @@ std::vector<Record> run_records(const Scenario& s) {
 TEST(RunHeader, TheTraceOpensWithTheHeaderThenEveryKnobThenTheClocks) {
   const Scenario s = overriding_scenario();
   const std::vector<Record> recs = run_records(s);
-  const std::vector<KnobSetting> knobs = effective_knobs(s.protocol, s.preset, s.options);
+  const std::vector<KnobSetting> knobs = effective_knobs(s.protocol, *s.protocol_config);
   ASSERT_EQ(knobs.size(), 15u);
   ASSERT_GT(recs.size(), 1 + knobs.size() + s.node_count());
   EXPECT_EQ(recs[0].kind, world_rec::kHeader);

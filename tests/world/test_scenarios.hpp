@@ -1,36 +1,44 @@
 // Scenarios built in code for world tests (independent of the JSON loader).
 #pragma once
 
+#include <memory>
 #include <string>
 
-#include "leasesim/protocol/options.hpp"
+#include "../support/raft_lease.hpp"
+#include "leasesim/protocols/raft_lease/module.hpp"
 #include "leasesim/scenario/scenario.hpp"
 
 namespace leasesim::testing {
 
 // `servers` servers, `requestors` requestors contending for `resources`
-// resources, uniform 1..10 ms latency, the given preset.
+// resources, uniform 1..10 ms latency, the given raft-lease preset.
 inline Scenario basic_scenario(uint32_t servers, uint32_t requestors, uint32_t resources,
                                const std::string& preset = "seed", uint64_t seed = 1) {
   Scenario s;
   s.name = "test";
   s.seed = seed;
   s.duration = seconds(30);
-  s.preset = preset;
-  preset_options(preset, &s.options);
-  for (uint32_t i = 0; i < servers; ++i) s.servers.push_back("n" + std::to_string(i + 1));
+  auto c = std::make_shared<raft_lease::Config>();
+  c->preset = preset;
+  raft_lease::preset_options(preset, &c->options);
+  c->servers = servers;
+  c->resources = resources;
+  NodeLayout nodes;
+  for (uint32_t i = 0; i < servers; ++i) nodes.servers.push_back("n" + std::to_string(i + 1));
   for (uint32_t i = 0; i < resources; ++i) s.resources.push_back("r" + std::to_string(i + 1));
   for (uint32_t i = 0; i < requestors; ++i) {
-    RequestorSpec r;
-    r.name = "c" + std::to_string(i + 1);
-    for (uint32_t k = 0; k < resources; ++k) r.config.resources.push_back(k);
-    r.config.choice = resources == 1 ? ResourceChoice::kFixed : ResourceChoice::kRandom;
-    r.config.options = s.options;
-    r.config.ttl = seconds(5);
-    r.config.renew_every = milliseconds(1666);
-    s.requestors.push_back(r);
+    nodes.requestors.push_back("c" + std::to_string(i + 1));
+    raft_lease::RequestorConfig r;
+    for (uint32_t k = 0; k < resources; ++k) r.resources.push_back(k);
+    r.choice =
+        resources == 1 ? raft_lease::ResourceChoice::kFixed : raft_lease::ResourceChoice::kRandom;
+    r.options = c->options;
+    r.ttl = seconds(5);
+    r.renew_every = milliseconds(1666);
+    c->requestors.push_back(r);
   }
-  s.ttl = s.max_ttl = seconds(5);
+  c->ttl = c->max_ttl = seconds(5);
+  s.set_protocol(raft_lease::module(), c, preset, std::move(nodes));
   s.network.default_profile.latency = LatencyModel::uniform(milliseconds(1), milliseconds(10));
   s.network.fifo_nodes = servers;
   s.network.node_count = s.node_count();

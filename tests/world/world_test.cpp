@@ -7,13 +7,18 @@
 #include <algorithm>
 #include <map>
 
-#include "leasesim/protocol/lease_server.hpp"
+#include "../support/raft_lease.hpp"
 #include "leasesim/protocol/observations.hpp"
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocols/raft_lease/lease_server.hpp"
+#include "leasesim/protocols/raft_lease/requestor.hpp"
 #include "leasesim/world/records.hpp"
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+
+using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
+using testing::edit;
+using testing::rl;
 namespace {
 
 using testing::basic_scenario;
@@ -55,7 +60,7 @@ TEST(WorldDeterminism, AddingARequestorDoesNotChangeTheNetworksOtherDraws) {
   Scenario a = basic_scenario(3, 1, 1, "seed", 11);
   Scenario b = basic_scenario(3, 2, 1, "seed", 11);
   for (auto* s : {&a, &b})
-    for (auto& r : s->requestors) r.config.start_after = seconds(5);
+    for (auto& r : edit(*s).requestors) r.start_after = seconds(5);
   CaptureSink sa, sb;
   run(a, &sa);
   run(b, &sb);
@@ -233,7 +238,8 @@ TEST(WorldFaults, DriftChangeRetimesPendingTimers) {
   // time, starting right after the change.
   Scenario s = basic_scenario(1, 1, 1, "seed", 2);
   s.duration = seconds(20);
-  s.requestors[0].config.hold_min = s.requestors[0].config.hold_max = Duration::max();
+  RequestorConfig& holder = edit(s).requestors[0];
+  holder.hold_min = holder.hold_max = Duration::max();
   const NodeId alice = s.requestor_id(0);
   Fault drift = make_fault(FaultKind::kDrift, seconds(10), node_target(alice));
   drift.drift_ppb = 100'000'000;

@@ -119,6 +119,9 @@ void for_each_field(const KindDesc& desc, const Record& r, F&& f) {
   for (size_t i = 0; i < static_cast<size_t>(desc.field_count); ++i) f(desc.fields[i], r.f[i]);
 }
 
+template <typename E>
+concept EnumType = std::is_enum_v<E>;
+
 // Field conversions for codecs: signed values and times travel as two's
 // complement, enums as their underlying value.
 constexpr uint64_t field_of(int64_t v) {
@@ -133,8 +136,7 @@ constexpr uint64_t field_of(Duration d) {
 constexpr uint64_t field_of(bool b) {
   return b ? 1 : 0;
 }
-template <typename E>
-requires std::is_enum_v<E>
+template <EnumType E>
 constexpr uint64_t field_of(E e) {
   return static_cast<uint64_t>(e);
 }
@@ -147,8 +149,7 @@ constexpr Duration field_duration(uint64_t f) {
 constexpr int64_t field_int(uint64_t f) {
   return static_cast<int64_t>(f);
 }
-template <typename E>
-requires std::is_enum_v<E>
+template <EnumType E>
 constexpr E field_enum(uint64_t f) {
   return static_cast<E>(f);
 }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "leasesim/core/assert.hpp"
@@ -56,12 +57,17 @@ struct TimerFire {
 // steady state allocates nothing.
 class Effects {
  public:
-  // A fresh message to `to`, to be filled by the caller.
-  Message& send(MsgType type, NodeId from, NodeId to) {
+  // A fresh message of the protocol's `type` to `to`, to be filled by the
+  // caller (typically m.set<Payload>()).
+  Message& send(uint16_t type, NodeId from, NodeId to) {
     if (sent_ == messages_.size()) messages_.emplace_back();
     Message& m = messages_[sent_++];
     m.reset(type, from, to);
     return m;
+  }
+  template <EnumType E>
+  Message& send(E type, NodeId from, NodeId to) {
+    return send(static_cast<uint16_t>(type), from, to);
   }
   void set_timer(ClockKind clock, TimePoint deadline, uint32_t kind, uint64_t arg = 0) {
     timers_.push_back(TimerRequest{clock, deadline, kind, arg, false});

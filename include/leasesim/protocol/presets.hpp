@@ -1,13 +1,12 @@
 // What a protocol tells people about its knobs and presets: the seam that
-// `leasesim presets`, the run reports and the trace's `knob` records read.
+// `leasesim presets`, the run reports and the trace's knob records read.
 //
-// Nothing outside this seam names a knob: the CLI prints whatever catalog it
-// is given, and reports list whatever effective_knobs() returns. Today one
-// protocol (raft-lease, whose knobs are LeaseOptions) serves it from
-// presets.cpp; when protocols become pluggable, each protocol module serves
-// its own catalog and knob list here, and callers do not change.
+// Nothing outside a protocol module names a knob: each module serves its
+// own catalog and a run's effective knobs (module.hpp), and the functions
+// below collect them from the registered modules, so callers print
+// whatever they are given.
 //
-// Invariants: a protocol's presets list every knob of its `knobs`, in that
+// Invariants: a protocol's presets list every knob of its catalog, in that
 // order, and effective_knobs() returns the same names in the same order, so
 // tables line up by position. Values are spelled as scenario files spell
 // them ("receipt", "true", "2000", "50ms").
@@ -18,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "leasesim/protocol/options.hpp"
-
 namespace leasesim {
+
+class ProtocolConfig;
 
 // How a knob's value is written in JSON (text forms are always strings).
 enum class KnobType : uint8_t {
@@ -63,17 +62,21 @@ struct ProtocolCatalog {
   std::vector<PresetInfo> presets;  // in documentation order
 };
 
-// Every protocol leasesim simulates, with its knobs and presets.
+// Every registered protocol, with its knobs and presets, in registration order.
 std::vector<ProtocolCatalog> protocol_catalog();
 
-// A run's knobs: every knob of `protocol` with its value in `options`, each
-// marked where it differs from `preset`'s value. Empty for a protocol that
-// has no catalog. An unknown preset marks nothing as overridden.
-std::vector<KnobSetting> effective_knobs(std::string_view protocol, std::string_view preset,
-                                         const LeaseOptions& options);
+// A run's knobs: every knob of `protocol` with its value in `config` (the
+// module's parsed block of that run), each marked where it differs from
+// its preset's value. Empty for an unregistered protocol.
+std::vector<KnobSetting> effective_knobs(std::string_view protocol, const ProtocolConfig& config);
 
-// "preset etcd-like, check_quorum=false (override)": the preset and the
+// "preset etcd-like, check_quorum=off (override)": the preset and the
 // knobs that override it, for one-line summaries (plot titles, check output).
 std::string preset_summary(std::string_view preset, const std::vector<KnobSetting>& knobs);
+
+// For modules: the settings of `now` against `preset` (same names, same
+// order; an empty `preset` marks nothing as overridden).
+std::vector<KnobSetting> compare_knobs(const std::vector<KnobValue>& now,
+                                       const std::vector<KnobValue>& preset);
 
 }  // namespace leasesim

@@ -1,41 +1,28 @@
-// The protocols leasesim can simulate, by name. A protocol family supplies
-// its server and requestor nodes and the record kinds private to it; the
-// world builds a run from these factories and never names a protocol's
-// classes itself. To add one: write its nodes beside lease_server.cpp,
-// implement a ProtocolFactory, and add it to the table in registry.cpp.
-// The engine and the checker stay untouched: the checker judges any
-// protocol from the common observations (observations.hpp).
+// The protocols leasesim can simulate, by name. Modules register
+// explicitly, once, before anything looks one up: the CLI calls
+// register_builtin_protocols() (protocols/builtin.hpp) at start, and tests
+// call it (and register their own modules) from their main. No static
+// initialisers: with static libraries they silently vanish.
 #pragma once
 
-#include <memory>
 #include <span>
 #include <string_view>
 
-#include "leasesim/core/rng.hpp"
-#include "leasesim/protocol/lease_server.hpp"
-#include "leasesim/protocol/node.hpp"
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocol/module.hpp"
 
 namespace leasesim {
 
-class ProtocolFactory {
- public:
-  virtual ~ProtocolFactory() = default;
-  virtual std::string_view name() const = 0;
-  virtual std::string_view description() const = 0;
-  virtual std::unique_ptr<DurableState> make_server_disk() const = 0;
-  virtual std::unique_ptr<Node> make_server(const ServerConfig& config, DurableState& disk,
-                                            Rng rng) const = 0;
-  virtual std::unique_ptr<Node> make_requestor(const RequestorConfig& config, Rng rng) const = 0;
-  // Record kinds private to this protocol, for the trace schema.
-  virtual std::span<const KindDesc> record_kinds() const = 0;
-};
+// Adds a module. Registering the same module again does nothing; another
+// module under a taken name is a programmer error (asserted). Not
+// thread-safe: register before starting threads.
+void register_protocol(const ProtocolModule& module);
 
 // nullptr if no protocol has that name.
-const ProtocolFactory* find_protocol(std::string_view name);
-std::span<const ProtocolFactory* const> protocols();
-
-// The Raft-based consistent core with a replicated lease table.
-const ProtocolFactory& raft_lease_protocol();
+const ProtocolModule* find_protocol(std::string_view name);
+// Every registered module, in registration order.
+std::span<const ProtocolModule* const> protocols();
+// The protocol of a scenario that names none: the first registered.
+// Precondition: one is registered (asserted).
+const ProtocolModule& default_protocol();
 
 }  // namespace leasesim

@@ -16,18 +16,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "leasesim/format/diagnostics.hpp"
+#include "leasesim/format/limits.hpp"
 #include "leasesim/scenario/scenario.hpp"
 
 namespace leasesim {
-
-struct Diagnostic {
-  std::string file;
-  std::string path;  // JSON pointer, "(root)", "line L, column C", or "" for the file itself
-  std::string message;
-  bool warning = false;
-  // "<file>: <path>: <message>" ("<file>: <message>" when path is empty).
-  std::string format() const;
-};
 
 struct LoadResult {
   std::optional<Scenario> scenario;  // set iff there are no errors
@@ -35,26 +28,6 @@ struct LoadResult {
   std::vector<Diagnostic> warnings;
   bool ok() const { return scenario.has_value() && errors.empty(); }
 };
-
-// Hard limits, refused up front with a message (docs/scenario-format.md).
-namespace scenario_limits {
-inline constexpr uint32_t kMaxServers = 9;
-inline constexpr uint64_t kMaxResources = 1'000'000;
-inline constexpr uint64_t kMaxRequestors = 1'000'000;
-inline constexpr uint64_t kMaxFaults = 100'000;
-inline constexpr uint64_t kMaxLinks = 100'000;
-inline constexpr uint64_t kMaxExploreFaults = 1'000;  // explore.max_faults
-// Sum over requestors of the resources each may ask for.
-inline constexpr uint64_t kMaxResourceRefs = 10'000'000;
-inline constexpr Duration kMaxDuration = hours(24 * 30);
-inline constexpr Duration kMaxClockOffset = hours(24);
-inline constexpr Duration kMinInterval = microseconds(1);
-inline constexpr int64_t kMaxDriftPpm = 100'000;
-inline constexpr double kMaxEvents = 1e10;
-inline constexpr int kMaxJsonDepth = 64;
-inline constexpr uint64_t kMaxFileBytes = uint64_t{64} << 20;
-inline constexpr size_t kMaxErrors = 100;
-}  // namespace scenario_limits
 
 LoadResult load_scenario_file(const std::string& path);
 LoadResult load_scenario_text(std::string_view text, const std::string& file_label);
@@ -67,6 +40,11 @@ LoadResult load_scenario_json(const nlohmann::json& doc, const std::string& file
 // Returns false, with *errors filled, if anything is wrong.
 bool read_scenario_json(const std::string& path, nlohmann::json* out,
                         std::vector<Diagnostic>* errors);
+
+// The top-level keys of the scenario format, in the order
+// docs/scenario-format.md presents them, for the protocol `doc` names (the
+// default protocol's if it names none or an unknown one).
+std::vector<std::string> scenario_keys(const nlohmann::json& doc);
 
 // The canonical JSON form of a Scenario: every field explicit, durations
 // as format_duration writes them. load_scenario_json reads it back to an

@@ -3,11 +3,16 @@
 // JSON scenario file (docs/scenario-format.md); the world builds a run from
 // it without further checks.
 //
+// The protocol's part (its `protocol` fields, and for raft-lease the `core`,
+// `lease` and `requestors` keys) is read by its module into an opaque
+// ProtocolConfig; the scenario keeps the node layout the module declared.
 // Node numbering: servers are 0..S-1 (in `servers` order), then the
-// storage node (if any), then requestors in file order.
+// protocol's other nodes (`others`, e.g. the storage node), then
+// requestors in file order.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +22,7 @@
 #include "leasesim/fault/fault.hpp"
 #include "leasesim/fault/random_faults.hpp"
 #include "leasesim/net/network.hpp"
-#include "leasesim/protocol/options.hpp"
-#include "leasesim/protocol/requestor.hpp"
+#include "leasesim/protocol/module.hpp"
 #include "leasesim/protocol/types.hpp"
 
 namespace leasesim {
@@ -26,11 +30,6 @@ namespace leasesim {
 struct ClockSpec {
   Duration offset = Duration::zero();
   int64_t drift_ppb = 0;
-};
-
-struct RequestorSpec {
-  std::string name;
-  RequestorConfig config;  // servers/storage/self filled in by the world
 };
 
 // What the scenario claims about its own outcome; `leasesim check`
@@ -51,26 +50,18 @@ struct Scenario {
   uint64_t seed = 1;
   Duration duration = seconds(60);
 
-  std::string protocol = "raft-lease";
-  std::string preset = "seed";
-  LeaseOptions options;
+  // The protocol (a registered module's name), its preset's name (for
+  // reports) and the module's parsed block.
+  std::string protocol;
+  std::string preset;
+  std::shared_ptr<const ProtocolConfig> protocol_config;
 
-  // The core.
+  // Node names by id range (module.hpp's NodeLayout).
   std::vector<std::string> servers;
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration heartbeat = milliseconds(50);
-  uint32_t snapshot_threshold = 4096;
-  uint32_t max_append_entries = 64;
-
-  // Leases.
-  Duration ttl = seconds(5);
-  Duration max_ttl = seconds(5);
+  std::vector<std::string> others;
+  std::vector<std::string> requestors;
 
   std::vector<std::string> resources;
-  std::vector<RequestorSpec> requestors;
-  bool storage = false;  // a storage node exists (some requestor writes)
-
   NetworkConfig network;          // node_count and fifo_nodes filled by the loader
   std::vector<ClockSpec> clocks;  // per node id
   std::vector<Fault> faults;      // sorted by `at`, stable
@@ -79,15 +70,22 @@ struct Scenario {
   // when the file has none (explore then uses ExploreSpec's defaults).
   std::optional<ExploreSpec> explore;
 
+  // The module of `protocol` (registry.hpp). Precondition: registered.
+  const ProtocolModule& module() const;
+  // Makes this a scenario of `m` with `config`, its nodes laid out as
+  // `nodes` (for scenarios built in code; the loader does the same).
+  void set_protocol(const ProtocolModule& m, std::shared_ptr<const ProtocolConfig> config,
+                    std::string preset_name, NodeLayout nodes);
+
   // Derived layout.
   uint32_t node_count() const {
-    return static_cast<uint32_t>(servers.size() + (storage ? 1 : 0) + requestors.size());
+    return static_cast<uint32_t>(servers.size() + others.size() + requestors.size());
   }
-  NodeId storage_id() const { return storage ? static_cast<NodeId>(servers.size()) : kInvalidNode; }
   NodeId requestor_id(size_t i) const {
-    return static_cast<NodeId>(servers.size() + (storage ? 1 : 0) + i);
+    return static_cast<NodeId>(servers.size() + others.size() + i);
   }
   std::vector<std::string> node_names() const;
+  ScenarioNames names() const { return {servers, others, requestors, resources}; }
 };
 
 }  // namespace leasesim

@@ -23,17 +23,17 @@
 //               (no node).
 //
 // The `type` field of Send/Deliver/Drop names the protocol's message type;
-// its names are the run's protocol's (with_message_names()).
+// its names are the run's protocol's (kinds(message_names)).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <span>
+#include <vector>
 
 #include "leasesim/core/ids.hpp"
 #include "leasesim/core/trace.hpp"
-#include "leasesim/protocol/message.hpp"
 
 namespace leasesim::world_rec {
 
@@ -61,8 +61,9 @@ inline constexpr const char* kViolationKindNames[] = {"overlap", "stale_write", 
 inline constexpr const char* kDropNames[] = {"none", "partitioned", "lost", "crashed"};
 
 namespace detail {
+// The message type: the protocol's names are filled in by kinds(names).
 inline constexpr FieldDesc msg_type() {
-  return fd::enumeration("type", kMsgTypeNames, static_cast<size_t>(MsgType::kCount));
+  return fd::enumeration("type", nullptr, 0);
 }
 }  // namespace detail
 
@@ -471,6 +472,8 @@ inline constexpr uint16_t kViolation = ViolationFound::kKind;
 inline constexpr uint16_t kBeliefInterval = BeliefInterval::kKind;
 inline constexpr uint16_t kViolationDetail = ViolationDetail::kKind;
 
-std::span<const KindDesc> kinds();
+// Every kind, with the protocol's message type names (indexed by
+// Message::type) in Send/Deliver/Drop.
+std::vector<KindDesc> kinds(std::span<const char* const> message_names);
 
 }  // namespace leasesim::world_rec

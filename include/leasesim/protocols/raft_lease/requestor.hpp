@@ -1,0 +1,155 @@
+// A requestor: a client that wants resources, acquires leases from the
+// core, renews them while it holds them, does work against storage while it
+// believes it is the holder, and releases them.
+//
+// Its life is a loop: wait (start delay, then think time) -> want a
+// resource -> acquire (following redirects, retrying on timeout, backing
+// off when refused) -> hold for the hold time (renewing every
+// renew_every, writing every write_every) -> release -> think -> ...
+//
+// The holder's belief is the heart of the safety question. The requestor
+// alone decides, on its own clock (options.holder_clock), until when it may
+// act as holder: deadline = holder_deadline(margin, anchor, ttl), anchored
+// at the send of the answered request (kSend) or at the answer's receipt
+// (kReceipt). It records every change of belief (obs::kBeliefBegin/Extend/
+// End) for the checker.
+//
+// Work is two steps so a process pause can fall between them, as in the
+// classic GC-pause failure: a check (is my deadline still ahead?) and, after
+// check_to_write, the write itself, sent without checking again.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "leasesim/core/rng.hpp"
+#include "leasesim/protocol/node.hpp"
+#include "leasesim/protocol/observations.hpp"
+#include "leasesim/protocols/raft_lease/messages.hpp"
+#include "leasesim/protocols/raft_lease/options.hpp"
+
+namespace leasesim::raft_lease {
+
+enum class ResourceChoice : uint8_t {
+  kFixed,   // always resources[0]
+  kCycle,   // resources[0], [1], ... in turn, one per hold: it moves on when a hold
+            // ends (released, expired, revoked or fenced), not when an acquire fails
+  kRandom,  // drawn uniformly from `resources` for every attempt (every want)
+};
+
+struct RequestorConfig {
+  NodeId self = kInvalidNode;
+  std::vector<NodeId> servers;    // the core, in order
+  NodeId storage = kInvalidNode;  // kInvalidNode: no work
+  std::vector<ResourceId> resources;
+  // Non-zero: the requestor wants resources 0 .. resource_range-1 (a
+  // scenario's "all") and `resources` stays empty, so wanting every
+  // resource costs no memory per requestor (100,000 requestors x 10,000
+  // resources would otherwise be gigabytes of identical lists).
+  uint32_t resource_range = 0;
+  ResourceChoice choice = ResourceChoice::kFixed;
+  LeaseOptions options;
+  Duration ttl = seconds(5);  // asked for in ACQUIRE
+  Duration renew_every = milliseconds(1666);
+  Duration start_after = Duration::zero();
+  Duration hold_min = seconds(2);  // Duration::max(): hold until the end
+  Duration hold_max = seconds(10);
+  Duration think_min = Duration::zero();
+  Duration think_max = seconds(1);
+  Duration backoff_min = milliseconds(500);
+  Duration backoff_max = milliseconds(1500);
+  Duration request_timeout = seconds(1);
+  Duration write_every = Duration::zero();  // zero: no work
+  Duration check_to_write = milliseconds(1);
+  uint32_t max_holds = 0;  // 0: unlimited
+};
+
+class Requestor final : public Node {
+ public:
+  Requestor(const RequestorConfig& config, Rng rng);
+
+  void start(const LocalClocks& now, Effects& out) override;
+  void on_message(const Message& m, const LocalClocks& now, Effects& out) override;
+  void on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) override;
+
+  enum class Phase : uint8_t { kIdle, kAcquiring, kHolding, kReleasing, kDone };
+  Phase phase() const { return phase_; }
+  bool believes_holding() const { return phase_ == Phase::kHolding; }
+  TimePoint deadline() const { return deadline_; }
+  LeaseId lease() const { return lease_; }
+  ResourceId resource() const { return resource_; }
+
+  enum TimerKind : uint32_t {
+    kWakeTimer = 1,   // start / think / backoff over: want a resource
+    kRequestTimer,    // acquire or release timed out (arg: send generation)
+    kRetryTimer,      // resend after a redirect to an unknown leader (arg: send generation)
+    kRenewTimer,      // time to renew (arg: hold generation)
+    kDeadlineTimer,   // belief deadline (arg: hold generation)
+    kHoldEndTimer,    // hold time over (arg: hold generation)
+    kWorkCheckTimer,  // check before a write (arg: hold generation)
+    kWorkWriteTimer,  // the write itself (arg: hold generation)
+  };
+
+ private:
+  TimePoint local(const LocalClocks& now) const { return now.read(cfg_.options.holder_clock); }
+  void set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
+                 Effects& out) const;
+  void cancel_request_timers(Effects& out) const;
+  void wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out);
+  void want(const LocalClocks& now, Effects& out);
+  void send_acquire(const LocalClocks& now, Effects& out);
+  void on_granted(const Message& m, const LocalClocks& now, Effects& out);
+  void on_denied(const Message& m, const LocalClocks& now, Effects& out);
+  void on_redirect(const Message& m, const LocalClocks& now, Effects& out);
+  void on_renewed(const Message& m, const LocalClocks& now, Effects& out);
+  void on_released(const Message& m, const LocalClocks& now, Effects& out);
+  void on_write_reply(const Message& m, const LocalClocks& now, Effects& out);
+  void send_renew(const LocalClocks& now, Effects& out);
+  void send_release(const LocalClocks& now, Effects& out);
+  void resend(const LocalClocks& now, Effects& out);
+  void end_belief(BeliefEndReason why, Effects& out);
+  void lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out);
+  void finish_hold(const LocalClocks& now, Effects& out);
+  void hold_over();  // a hold ended: count it and move the cycle on
+  void next_server() { target_ = (target_ + 1) % cfg_.servers.size(); }
+  NodeId target() const { return cfg_.servers[target_]; }
+  size_t resource_count() const {
+    return cfg_.resource_range != 0 ? cfg_.resource_range : cfg_.resources.size();
+  }
+  ResourceId resource_at(size_t i) const {
+    return cfg_.resource_range != 0 ? static_cast<ResourceId>(i) : cfg_.resources[i];
+  }
+
+  RequestorConfig cfg_;
+  Rng rng_;
+  Phase phase_ = Phase::kIdle;
+  size_t target_ = 0;  // index into cfg_.servers
+  uint64_t next_request_ = 1;
+  uint32_t holds_ = 0;
+  size_t cycle_ = 0;  // "cycle": index of the resource the next hold is for
+
+  // The request in flight (acquire or release).
+  uint64_t request_ = 0;
+  uint64_t send_gen_ = 0;  // bumps on every (re)send; stale timers ignore themselves
+  uint32_t release_attempts_ = 0;
+  bool work_allowed_ = false;     // false once the holder decided to release
+  TimePoint request_first_sent_;  // holder clock
+
+  // The current hold.
+  uint64_t hold_gen_ = 0;
+  ResourceId resource_ = kNoResource;
+  LeaseId lease_ = kNoLease;
+  uint64_t token_ = 0;
+  Duration ttl_;
+  TimePoint deadline_;    // holder clock
+  TimePoint hold_until_;  // holder clock
+  // Renewals in flight: request id -> send time, a small ring (answers to
+  // older ones are treated as unknown and ignored).
+  static constexpr size_t kRenewRing = 8;
+  std::array<uint64_t, kRenewRing> renew_ids_{};
+  std::array<TimePoint, kRenewRing> renew_sent_{};
+  TimePoint last_renew_answer_;
+};
+
+}  // namespace leasesim::raft_lease

@@ -1,0 +1,12 @@
+#include "leasesim/protocols/builtin.hpp"
+
+#include "leasesim/protocol/registry.hpp"
+#include "leasesim/protocols/raft_lease/module.hpp"
+
+namespace leasesim {
+
+void register_builtin_protocols() {
+  register_protocol(raft_lease::module());
+}
+
+}  // namespace leasesim

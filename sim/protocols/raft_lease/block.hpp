@@ -1,0 +1,60 @@
+// Internal to the raft-lease module: its scenario block's tables, reading
+// and canonical JSON.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "leasesim/format/diagnostics.hpp"
+#include "leasesim/format/reader.hpp"
+#include "leasesim/format/types.hpp"
+#include "leasesim/protocol/module.hpp"
+#include "leasesim/protocols/raft_lease/module.hpp"
+
+namespace leasesim::raft_lease::block {
+
+using format::Type;
+using nlohmann::json;
+
+// The block's types (block_format.cpp), built once.
+struct Tables {
+  ProtocolModule::Format format;  // what the loader merges into the root
+  const Type* protocol;           // the protocol object as this module reads it
+  const Type* knobs;
+  const Type* margin;
+  const Type* sequencer;
+  const Type* core;
+  const Type* election;
+  const Type* lease;
+  const Type* requestor;
+  const Type* hold_range;
+  const Type* range;
+};
+const Tables& tables();
+
+// Reading (block_load.cpp); the rules checked after the generic sections
+// (block_checks.cpp).
+BlockOutput load(const BlockInput& in, format::Sink& diag);
+std::function<void(format::Sink&)> core_timing_checks(const json* core, const Config& c,
+                                                      bool servers_known);
+struct GroupTiming {
+  std::string path;  // "" for the default requestor
+  bool ttl_set = false;
+  bool renew_set = false;
+  Duration ttl, renew_every;
+};
+std::function<void(format::Sink&)> requestor_timing_checks(std::vector<GroupTiming> groups);
+double events_per_second(const Config& c);
+
+// Canonical JSON (block_json.cpp).
+void to_json(const Config& c, const ScenarioNames& names, json* doc);
+
+// Knobs and presets (catalog.cpp).
+ProtocolCatalog catalog();
+std::vector<KnobSetting> effective_knobs(const Config& c);
+
+}  // namespace leasesim::raft_lease::block

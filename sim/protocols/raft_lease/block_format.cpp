@@ -1,0 +1,254 @@
+// raft-lease's scenario block as data: the protocol fields (preset,
+// knobs) and the `core`, `lease` and `requestors` keys, with the same
+// types, limits, defaults and descriptions the loader and `leasesim schema`
+// have always used (docs/scenario-format.md).
+#include <deque>
+#include <string>
+
+#include "block.hpp"
+#include "leasesim/format/limits.hpp"
+
+namespace leasesim::raft_lease::block {
+
+namespace lim = scenario_limits;
+using format::Builder;
+using format::Field;
+using format::Kind;
+
+namespace {
+
+template <typename E>
+std::vector<std::string> enum_names(std::initializer_list<E> values) {
+  std::vector<std::string> out;
+  for (const E v : values) out.emplace_back(to_string(v));
+  return out;
+}
+
+struct Built {
+  Builder b;
+  Tables t;
+  Built();
+};
+
+Built::Built() {
+  const format::Common& c = format::common();
+  const Type* d_pos = c.d_pos;
+  const Type* d_interval = c.d_interval;
+  const Type* d_nonneg = c.d_nonneg;
+  const Type* name = c.name;
+  const Type* boolean = c.boolean;
+  const Type* u32 = c.u32;
+  const Duration kMax = lim::kMaxDuration;
+  Type write_every = *b.duration(lim::kMinInterval, kMax);
+  write_every.zero_or_min = true;
+  write_every.description = "0s, or a duration from 1us to 720h.";
+  const Type* d_write = b.add(write_every);
+  Type hold_word = *d_pos;
+  hold_word.values = {"forever"};
+  hold_word.expected = "a duration like \"5s\" or \"forever\"";
+  hold_word.description = "A positive duration up to 720h, or \"forever\".";
+  const Type* d_hold = b.add(hold_word);
+  std::vector<std::string> presets;
+  for (const std::string_view p : preset_names()) presets.emplace_back(p);
+  const Type* clock_kind = b.enumeration(enum_names({ClockKind::kMonotonic, ClockKind::kWall}));
+  const Type* resource_names =
+      b.array(name, "resources", 1, lim::kMaxResources, true, "an array of resource names");
+
+  t.margin = b.object(
+      "How much earlier than anchor + ttl the holder gives up. Keys left out keep the preset's "
+      "value.",
+      {
+          {"kind",
+           b.enumeration(
+               enum_names({MarginKind::kNone, MarginKind::kFixed, MarginKind::kDriftBound})),
+           false,
+           "none: deadline = anchor + ttl; fixed: minus `fixed`; drift-bound: ttl scaled by "
+           "(1 - drift_ppm/1e6), minus `fixed`.",
+           nullptr},
+          {"fixed", d_nonneg, false, "The fixed part of the margin.", nullptr},
+          {"drift_ppm", b.integer(0, lim::kMaxDriftPpm, "an integer from 0 to 100000"), false,
+           "The clock drift bound in parts per million, for drift-bound.", nullptr},
+      });
+
+  t.sequencer = b.object(
+      "Sequencer checking: storage validates each write's lease with the core before accepting "
+      "it. Keys left out keep the preset's value.",
+      {
+          {"check", boolean, false,
+           "Whether storage asks the core (through the network) before accepting a write.",
+           nullptr},
+          {"window", d_pos, false,
+           "The validity window of a positive answer: the core grants the resource to no one "
+           "for this long after answering, storage accepts writes of the lease until its send "
+           "+ window minus the drift margin.",
+           nullptr},
+      });
+  const Type* quorum_word =
+      b.enumeration(enum_names({QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline}));
+
+  t.knobs = b.object(
+      "Knob overrides on top of the preset; each key is optional (docs/protocol.md).",
+      {
+          {"anchor", b.enumeration(enum_names({ExpiryAnchor::kSend, ExpiryAnchor::kReceipt})),
+           false,
+           "Where the holder anchors its expiry: at the send of the request or at receipt "
+           "of the reply.",
+           nullptr},
+          {"margin", t.margin, false, "The holder's safety margin.", nullptr},
+          {"renewals", b.enumeration(enum_names({RenewalPath::kLogged, RenewalPath::kMemory})),
+           false, "Whether a renewal is replicated (logged) before it is answered.", nullptr},
+          {"failover",
+           b.enumeration(
+               enum_names({FailoverPolicy::kExtendTtl, FailoverPolicy::kExtendTtlPlusElection,
+                           FailoverPolicy::kWaitMaxTtl, FailoverPolicy::kTrustLog})),
+           false, "What a new leader does with the leases it finds in the log.", nullptr},
+          {"grant_reply",
+           b.enumeration(enum_names({GrantReply::kAfterCommit, GrantReply::kImmediate})), false,
+           "When a grant is answered.", nullptr},
+          {"check_quorum",
+           b.one_of("true, false, \"off\", \"tick\" or \"deadline\"", {boolean, quorum_word}),
+           false,
+           "Whether and how a leader steps down when it loses contact with a quorum: \"tick\" "
+           "(true) checks every minimum election timeout, \"deadline\" steps down exactly at the "
+           "last majority contact + the minimum election timeout, \"off\" (false) never.",
+           nullptr},
+          {"keying", b.enumeration(enum_names({LeaseKeying::kLeaseId, LeaseKeying::kResource})),
+           false, "How renew and release name the lease.", nullptr},
+          {"fencing", boolean, false, "Whether storage checks fencing tokens.", nullptr},
+          {"lock_delay", d_nonneg, false,
+           "Chubby's lock-delay: after a lease expires (not on release) the core grants the "
+           "resource to no one for this long; 0s: off.",
+           nullptr},
+          {"sequencer", t.sequencer, false, "Sequencer checking by storage.", nullptr},
+          {"leader_clock", clock_kind, false, "The clock the leader measures lease expiry on.",
+           nullptr},
+          {"holder_clock", clock_kind, false, "The clock the holder measures its belief on.",
+           nullptr},
+      });
+
+  t.format.protocol_fields = {
+      {"preset", b.enumeration(presets), false, "The preset bundle of knob values.", "seed"},
+      {"knobs", t.knobs, false, "Overrides of individual knobs.", nullptr},
+  };
+  {
+    std::vector<Field> fields = {{"name", c.any_string, false, "The protocol.", nullptr}};
+    fields.insert(fields.end(), t.format.protocol_fields.begin(), t.format.protocol_fields.end());
+    t.protocol = b.object("The protocol and its variant.", std::move(fields));
+  }
+
+  // --- core ------------------------------------------------------------
+  t.election =
+      b.object("The randomized election timeout range.",
+               {
+                   {"min", d_interval, false, "Shortest election timeout.", "150ms"},
+                   {"max", d_interval, false, "Longest election timeout (>= min).", "300ms"},
+               });
+  const Type* server_count = b.integer(1, lim::kMaxServers, "a server count from 1 to 9");
+  const Type* server_names =
+      b.array(name, "servers", 1, lim::kMaxServers, true, "an array of server names");
+  t.core = b.object(
+      "The consistent core (the Raft servers).",
+      {
+          {"servers",
+           b.one_of("a server count from 1 to 9 or an array of server names",
+                    {server_count, server_names}),
+           false, "How many servers (named n1..nN), or their names, in node-id order. 1 to 9.", 3},
+          {"election_timeout", t.election, false, "The election timeout range.", nullptr},
+          {"heartbeat", d_interval, false,
+           "The leader's heartbeat interval; must be shorter than election_timeout.min.", "50ms"},
+          {"snapshot_every", u32, false,
+           "Applied entries between log compactions; 0 never compacts.", 4096},
+          {"max_append_entries", b.integer(1, 65536, "an integer from 1 to 65536"), false,
+           "Most entries in one AppendEntries message.", 64},
+      });
+
+  // --- lease -----------------------------------------------------------
+  t.lease = b.object(
+      "Lease defaults for every requestor.",
+      {
+          {"ttl", d_pos, false, "The lease time-to-live a requestor asks for.", "5s"},
+          {"renew_every", d_interval, false,
+           "How often a holder renews. Default: ttl / 3 (in whole nanoseconds).", nullptr},
+          {"max_ttl", d_pos, false,
+           "The largest ttl the core grants. Default: the largest ttl any requestor asks for; "
+           "it must not be smaller.",
+           nullptr},
+      });
+
+  // --- requestors ------------------------------------------------------
+  t.hold_range = b.object("A range drawn uniformly.",
+                          {
+                              {"min", d_pos, true, "Lower bound.", nullptr},
+                              {"max", d_pos, true, "Upper bound (>= min).", nullptr},
+                          });
+  t.range = b.object("A range drawn uniformly.",
+                     {
+                         {"min", d_nonneg, true, "Lower bound.", nullptr},
+                         {"max", d_nonneg, true, "Upper bound (>= min).", nullptr},
+                     });
+  Type all_t = *b.enumeration({"all"});
+  all_t.expected = "\"all\" or an array of resource names";
+  const Type* all = b.add(all_t);
+  const Type* d_range =
+      b.one_of("a duration like \"1s\" or {\"min\": \"0s\", \"max\": \"1s\"}", {d_nonneg, t.range});
+
+  Type req = *b.object(
+      "A group of requestors with one configuration. Name it with exactly one of name, names "
+      "or count (+ prefix).",
+      {
+          {"name", name, false, "One requestor's name.", nullptr},
+          {"names", b.array(name, "names", 1, lim::kMaxRequestors, true, "an array of names"),
+           false, "Several requestors' names.", nullptr},
+          {"count", b.integer(1, lim::kMaxRequestors, "a requestor count from 1 to 1000000"), false,
+           "How many requestors, named prefix1..prefixN.", nullptr},
+          {"prefix", name, false, "The name prefix for count.", "c"},
+          {"resources", b.one_of("\"all\" or an array of resource names", {all, resource_names}),
+           false, "The resources these requestors want.", "all"},
+          {"choice", b.enumeration({"fixed", "cycle", "random"}), false,
+           "Which resource to want next. Default: fixed with one resource, else random.", nullptr},
+          {"start", d_nonneg, false, "Delay before the first request.", "0s"},
+          {"hold",
+           b.one_of("a duration like \"5s\", \"forever\" or {\"min\": \"2s\", \"max\": \"10s\"}",
+                    {d_hold, t.hold_range}),
+           false, "How long to hold a lease before releasing it.",
+           json{{"min", "2s"}, {"max", "10s"}}},
+          {"think", d_range, false, "Pause between a release and the next want.",
+           json{{"min", "0s"}, {"max", "1s"}}},
+          {"backoff", d_range, false, "Pause after a refused acquire.",
+           json{{"min", "500ms"}, {"max", "1500ms"}}},
+          {"ttl", d_pos, false, "The ttl asked for. Default: lease.ttl.", nullptr},
+          {"renew_every", d_interval, false, "Renewal interval. Default: lease.renew_every.",
+           nullptr},
+          {"request_timeout", d_interval, false, "Resend an unanswered request after this.", "1s"},
+          {"write_every", d_write, false,
+           "Interval between writes to storage while holding; 0s: no writes. Any writer makes "
+           "the storage node exist.",
+           "0s"},
+          {"check_to_write", d_nonneg, false, "Delay between the holder's check and its write.",
+           "1ms"},
+          {"max_holds", u32, false, "Stop after this many holds; 0: unlimited.", 0},
+      });
+  req.def_name = "requestor_group";
+  req.exactly_one = {{"name", "names", "count"}};
+  req.needs = {{"prefix", "count"}};
+  t.requestor = b.add(req);
+  const Type* requestors = b.array(t.requestor, "requestor groups", 0, lim::kMaxRequestors, false,
+                                   "an array of requestor groups");
+
+  t.format.top_keys = {
+      {{"core", t.core, false, "The consistent core.", nullptr}, "protocol"},
+      {{"lease", t.lease, false, "Lease defaults.", nullptr}, "core"},
+      {{"requestors", requestors, false,
+        "The requestors. Default: one requestor \"alice\" with every default.", nullptr},
+       "resources"},
+  };
+}
+
+}  // namespace
+
+const Tables& tables() {
+  static const Built* const built = new Built();  // never destroyed: types point into it
+  return built->t;
+}
+
+}  // namespace leasesim::raft_lease::block

@@ -1,0 +1,374 @@
+#include "leasesim/protocols/raft_lease/requestor.hpp"
+
+#include <algorithm>
+
+#include "leasesim/core/distributions.hpp"
+
+namespace leasesim::raft_lease {
+
+Requestor::Requestor(const RequestorConfig& config, Rng rng) : cfg_(config), rng_(rng) {
+  LEASESIM_ASSERT(!cfg_.servers.empty(), "requestor without servers");
+  LEASESIM_ASSERT(!cfg_.resources.empty() || cfg_.resource_range != 0,
+                  "requestor without resources");
+  LEASESIM_ASSERT(cfg_.renew_every > Duration::zero(), "renew interval must be positive");
+}
+
+void Requestor::set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
+                          Effects& out) const {
+  // Every timer but the write is the requestor's single one of its kind
+  // (node.hpp): re-arming replaces it, and the ones a state change makes
+  // moot are cancelled (cancel_request_timers, end_belief). A write stays
+  // armed whatever happens after its check: that is the window a stale
+  // write comes through.
+  if (kind == kWorkWriteTimer)
+    out.set_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+  else
+    out.replace_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+}
+
+void Requestor::cancel_request_timers(Effects& out) const {
+  out.cancel_timer(kRequestTimer);
+  out.cancel_timer(kRetryTimer);
+}
+
+void Requestor::start(const LocalClocks& now, Effects& out) {
+  // Which server to try first is the requestor's own draw, so requestors
+  // spread over the core instead of all hitting the first server.
+  target_ = static_cast<size_t>(rng_.below(cfg_.servers.size()));
+  // Request ids carry a random prefix per incarnation: after a crash the
+  // counter starts over, and a reused id would make the core take a new
+  // acquire for a retry of one it already granted (and answer with the
+  // old lease, which the holder would then anchor afresh).
+  next_request_ = (rng_.next_u64() & 0xFFFFFFFF00000000ULL) | 1;
+  phase_ = Phase::kIdle;
+  const Duration think = uniform_duration(rng_, cfg_.think_min, cfg_.think_max);
+  set_timer(now, cfg_.start_after + think, kWakeTimer, 0, out);
+}
+
+void Requestor::wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out) {
+  phase_ = Phase::kIdle;
+  cancel_request_timers(out);
+  set_timer(now, uniform_duration(rng_, lo, hi), kWakeTimer, 0, out);
+}
+
+void Requestor::want(const LocalClocks& now, Effects& out) {
+  if (cfg_.max_holds != 0 && holds_ >= cfg_.max_holds) {
+    phase_ = Phase::kDone;
+    return;
+  }
+  switch (cfg_.choice) {
+    case ResourceChoice::kFixed:
+      resource_ = resource_at(0);
+      break;
+    case ResourceChoice::kCycle:
+      resource_ = resource_at(cycle_ % resource_count());
+      break;
+    case ResourceChoice::kRandom:
+      resource_ = resource_at(static_cast<size_t>(rng_.below(resource_count())));
+      break;
+  }
+  out.emit(obs::Want{resource_});
+  phase_ = Phase::kAcquiring;
+  request_ = next_request_++;
+  request_first_sent_ = local(now);
+  send_acquire(now, out);
+}
+
+void Requestor::send_acquire(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kAcquire, cfg_.self, target());
+  LeaseMsg& q = m.set<LeaseMsg>();
+  m.resource = resource_;
+  q.ttl = cfg_.ttl;
+  q.request_id = request_;
+  out.cancel_timer(kRetryTimer);
+  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+}
+
+void Requestor::send_release(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kRelease, cfg_.self, target());
+  LeaseMsg& q = m.set<LeaseMsg>();
+  m.resource = resource_;
+  q.lease = lease_;
+  q.request_id = request_;
+  out.cancel_timer(kRetryTimer);
+  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+}
+
+void Requestor::resend(const LocalClocks& now, Effects& out) {
+  if (phase_ == Phase::kAcquiring)
+    send_acquire(now, out);
+  else if (phase_ == Phase::kReleasing)
+    send_release(now, out);
+}
+
+void Requestor::on_message(const Message& m, const LocalClocks& now, Effects& out) {
+  switch (type_of(m)) {
+    case MsgType::kGranted:
+      on_granted(m, now, out);
+      return;
+    case MsgType::kDenied:
+      on_denied(m, now, out);
+      return;
+    case MsgType::kRedirect:
+      on_redirect(m, now, out);
+      return;
+    case MsgType::kRenewed:
+      on_renewed(m, now, out);
+      return;
+    case MsgType::kReleased:
+      on_released(m, now, out);
+      return;
+    case MsgType::kWriteReply:
+      on_write_reply(m, now, out);
+      return;
+    default:
+      return;
+  }
+}
+
+void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  if (phase_ != Phase::kAcquiring || p.request_id != request_) return;  // stale or duplicate
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
+  if (it != cfg_.servers.end()) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  const TimePoint t = local(now);
+  const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
+  lease_ = p.lease;
+  token_ = p.token;
+  ttl_ = p.ttl;
+  deadline_ = holder_deadline(cfg_.options.margin, anchor, p.ttl);
+  ++hold_gen_;
+  if (deadline_ <= t) {
+    // Granted too late to be of use: hand it back and try again later.
+    phase_ = Phase::kReleasing;
+    request_ = next_request_++;
+    release_attempts_ = 1;
+    send_release(now, out);
+    return;
+  }
+  phase_ = Phase::kHolding;
+  cancel_request_timers(out);
+  work_allowed_ = true;
+  std::fill(renew_ids_.begin(), renew_ids_.end(), 0);
+  last_renew_answer_ = t;
+  out.emit(obs::BeliefBegin{resource_, lease_, token_, deadline_, cfg_.options.holder_clock});
+  set_timer(now, deadline_ - t, kDeadlineTimer, hold_gen_, out);
+  set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
+  if (cfg_.hold_min != Duration::max()) {
+    const Duration hold = uniform_duration(rng_, cfg_.hold_min, cfg_.hold_max);
+    hold_until_ = t + hold;
+    set_timer(now, hold, kHoldEndTimer, hold_gen_, out);
+  } else {
+    hold_until_ = TimePoint::max();
+  }
+  if (cfg_.storage != kInvalidNode && cfg_.write_every > Duration::zero())
+    set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+}
+
+void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  if (phase_ == Phase::kHolding) {
+    const bool about_renewal =
+        std::find(renew_ids_.begin(), renew_ids_.end(), p.request_id) != renew_ids_.end();
+    if (!about_renewal || p.error == ErrorCode::kNotReady) return;
+    lose_lease(BeliefEndReason::kRevoked, now, out);
+    return;
+  }
+  if (p.request_id != request_) return;
+  if (phase_ == Phase::kAcquiring) {
+    wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+  } else if (phase_ == Phase::kReleasing) {
+    wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+  }
+}
+
+void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), p.leader_hint);
+  const bool known = it != cfg_.servers.end() && p.leader_hint != m.from;
+  if (known) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  if (phase_ == Phase::kHolding) {
+    const bool about_renewal =
+        std::find(renew_ids_.begin(), renew_ids_.end(), p.request_id) != renew_ids_.end();
+    if (about_renewal && known)
+      send_renew(now, out);
+    else if (about_renewal && target() == m.from)
+      next_server();
+    return;
+  }
+  if (p.request_id != request_ || (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
+    return;
+  if (known) {
+    resend(now, out);
+  } else {
+    // No leader known (an election is under way): try another server a
+    // little later rather than spinning.
+    if (target() == m.from) next_server();
+    out.cancel_timer(kRequestTimer);
+    set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
+  }
+}
+
+void Requestor::send_renew(const LocalClocks& now, Effects& out) {
+  const TimePoint t = local(now);
+  const uint64_t id = next_request_++;
+  const size_t slot = static_cast<size_t>(id % kRenewRing);
+  renew_ids_[slot] = id;
+  renew_sent_[slot] = t;
+  Message& m = out.send(MsgType::kRenew, cfg_.self, target());
+  LeaseMsg& q = m.set<LeaseMsg>();
+  m.resource = resource_;
+  q.lease = lease_;
+  q.request_id = id;
+}
+
+void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  if (phase_ != Phase::kHolding || m.resource != resource_) return;
+  const size_t slot = static_cast<size_t>(p.request_id % kRenewRing);
+  if (renew_ids_[slot] != p.request_id || p.request_id == 0) return;  // unknown or too old
+  const TimePoint t = local(now);
+  if (t >= deadline_) {
+    // The belief already ended at its deadline (the answer was handled
+    // late, e.g. after a pause): a belief is one unbroken interval, so a
+    // late answer cannot revive it. Notice the expiry now.
+    lose_lease(BeliefEndReason::kExpired, now, out);
+    return;
+  }
+  last_renew_answer_ = t;
+  const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? renew_sent_[slot] : t;
+  const TimePoint d = holder_deadline(cfg_.options.margin, anchor, p.ttl);
+  if (d > deadline_) {
+    deadline_ = d;
+    out.emit(obs::BeliefExtend{resource_, lease_, deadline_});
+  }
+}
+
+void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  if (phase_ != Phase::kReleasing || p.request_id != request_) return;
+  wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+}
+
+void Requestor::on_write_reply(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  // Fenced (a later token was accepted) or told the lease is not current:
+  // the lease is gone. `unavailable` (storage could not validate it in
+  // time) says nothing about the lease.
+  if (phase_ == Phase::kHolding && !p.success && p.lease == lease_ &&
+      p.error != ErrorCode::kUnavailable)
+    lose_lease(BeliefEndReason::kFenced, now, out);
+}
+
+void Requestor::end_belief(BeliefEndReason why, Effects& out) {
+  out.emit(obs::BeliefEnd{resource_, lease_, why});
+  out.cancel_timer(kRenewTimer);
+  out.cancel_timer(kDeadlineTimer);
+  out.cancel_timer(kHoldEndTimer);
+  out.cancel_timer(kWorkCheckTimer);
+}
+
+void Requestor::hold_over() {
+  ++holds_;
+  // "cycle" moves on once per hold, however it ended; a refused or lost
+  // acquire does not count, so the next attempt asks for the same one.
+  ++cycle_;
+}
+
+void Requestor::lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out) {
+  end_belief(why, out);
+  hold_over();
+  // Still wanting the resource: back off and try again.
+  wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+}
+
+void Requestor::finish_hold(const LocalClocks& now, Effects& out) {
+  // Stop acting as holder *before* asking for the release.
+  end_belief(BeliefEndReason::kReleased, out);
+  work_allowed_ = false;
+  hold_over();
+  phase_ = Phase::kReleasing;
+  request_ = next_request_++;
+  release_attempts_ = 1;
+  send_release(now, out);
+}
+
+void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) {
+  const TimePoint l = local(now);
+  switch (t.kind) {
+    case kWakeTimer:
+      if (phase_ == Phase::kIdle) want(now, out);
+      return;
+    case kRequestTimer:
+      if (t.arg != send_gen_) return;
+      if (phase_ == Phase::kAcquiring) {
+        next_server();
+        send_acquire(now, out);
+      } else if (phase_ == Phase::kReleasing) {
+        // The lease runs out anyway; do not retry forever.
+        if (++release_attempts_ > 3) {
+          wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+          return;
+        }
+        next_server();
+        send_release(now, out);
+      }
+      return;
+    case kRetryTimer:
+      if (t.arg == send_gen_) resend(now, out);
+      return;
+    case kRenewTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (l >= deadline_) {
+        lose_lease(BeliefEndReason::kExpired, now, out);
+        return;
+      }
+      // Renewals unanswered for a request timeout: the server we talk to
+      // is probably gone; try the next one. Renewals go out every
+      // renew_every, so with renew_every > request_timeout even a prompt
+      // answer is more than request_timeout old at the next tick: only an
+      // answer older than both means a renewal went unanswered.
+      if (l - last_renew_answer_ > std::max(cfg_.request_timeout, cfg_.renew_every)) {
+        next_server();
+        last_renew_answer_ = l;
+      }
+      send_renew(now, out);
+      set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
+      return;
+    case kDeadlineTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (l >= deadline_)
+        lose_lease(BeliefEndReason::kExpired, now, out);
+      else
+        set_timer(now, deadline_ - l, kDeadlineTimer, hold_gen_, out);
+      return;
+    case kHoldEndTimer:
+      if (phase_ == Phase::kHolding && t.arg == hold_gen_) finish_hold(now, out);
+      return;
+    case kWorkCheckTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (l < deadline_) {
+        out.emit(obs::WorkCheck{resource_, lease_, token_});
+        set_timer(now, cfg_.check_to_write, kWorkWriteTimer, hold_gen_, out);
+      }
+      set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+      return;
+    case kWorkWriteTimer: {
+      // The write goes out without looking at the lease again: whatever
+      // happened since the check (a pause, an expiry) is not noticed.
+      if (t.arg != hold_gen_ || !work_allowed_) return;
+      Message& m = out.send(MsgType::kWrite, cfg_.self, cfg_.storage);
+      LeaseMsg& q = m.set<LeaseMsg>();
+      m.resource = resource_;
+      q.token = token_;
+      q.lease = lease_;
+      q.request_id = next_request_++;
+      out.emit(obs::WriteSent{resource_, lease_, token_, q.request_id});
+      return;
+    }
+    default:
+      LEASESIM_UNREACHABLE("unknown requestor timer");
+  }
+}
+
+}  // namespace leasesim::raft_lease

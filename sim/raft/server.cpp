@@ -1,0 +1,109 @@
+// Server: construction, input dispatch, roles. The protocol itself is
+// split by concern into election.cpp and replication.cpp.
+#include "leasesim/raft/server.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace leasesim::raft {
+
+const char* to_string(QuorumCheck v) {
+  switch (v) {
+    case QuorumCheck::kOff:
+      return "off";
+    case QuorumCheck::kTick:
+      return "tick";
+    case QuorumCheck::kDeadline:
+      return "deadline";
+  }
+  return "?";
+}
+
+namespace {
+constexpr std::array<KindDesc, 2> kKinds = {Vote::kDesc, StepDown::kDesc};
+}  // namespace
+
+std::span<const KindDesc> record_kinds() {
+  return kKinds;
+}
+
+Server::Server(const Config& config, Disk& disk, Rng rng, StateMachine& machine)
+    : cfg_(config), disk_(disk), rng_(rng), machine_(machine) {
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), cfg_.self);
+  LEASESIM_ASSERT(it != cfg_.servers.end(), "server config does not list the server itself");
+  LEASESIM_ASSERT(cfg_.servers.size() <= kMaxServers, "too many servers");
+  LEASESIM_ASSERT(cfg_.election_min > Duration::zero() && cfg_.election_min <= cfg_.election_max,
+                  "bad election timeout range");
+  self_index_ = static_cast<size_t>(it - cfg_.servers.begin());
+  peers_.resize(cfg_.servers.size());
+  voted_for_me_.resize(cfg_.servers.size());
+}
+
+void Server::start(const LocalClocks& now, Effects& out) {
+  // Volatile state starts over; the machine is rebuilt from the snapshot
+  // and grows again as the commit index is learned from a leader.
+  machine_.restore(disk_.log().snapshot());
+  commit_ = applied_ = disk_.log().snapshot_index();
+  role_ = Role::kFollower;
+  leader_ = kInvalidNode;
+  // Before the crash this server may have answered a leader's append a
+  // moment ago, and that leader counts it as contact until election_min
+  // after the append's send (QuorumCheck::kDeadline): what it heard is lost,
+  // so it treats its start as hearing a leader and votes for nobody for
+  // election_min. A server still in term 0 has never answered a leader.
+  if (cfg_.check_quorum == QuorumCheck::kDeadline && disk_.term() > 0)
+    last_heard_leader_ = now.mono;
+  record_role(out);
+  reset_election_timer(now, out);
+}
+
+void Server::on_message(const Message& m, const LocalClocks& now, Effects& out) {
+  const auto kind = static_cast<uint16_t>(m.type - cfg_.msg_base);
+  if (m.type < cfg_.msg_base || kind >= static_cast<uint16_t>(MsgKind::kCount)) {
+    machine_.on_message(m, now, out);  // not the core's: a client's, or the protocol's own
+    return;
+  }
+  switch (static_cast<MsgKind>(kind)) {
+    case MsgKind::kRequestVote:
+      on_request_vote(m, now, out);
+      return;
+    case MsgKind::kVoteReply:
+      on_vote_reply(m, now, out);
+      return;
+    case MsgKind::kAppendEntries:
+      on_append_entries(m, now, out);
+      return;
+    case MsgKind::kAppendReply:
+      on_append_reply(m, now, out);
+      return;
+    case MsgKind::kInstallSnapshot:
+      on_install_snapshot(m, now, out);
+      return;
+    case MsgKind::kCount:
+      break;
+  }
+  LEASESIM_UNREACHABLE("bad raft message kind");
+}
+
+void Server::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) {
+  switch (t.kind) {
+    case kElectionTimer:
+      if (t.arg == election_gen_ && role_ != Role::kLeader) become_candidate(now, out);
+      return;
+    case kHeartbeatTimer:
+      if (role_ == Role::kLeader && t.arg == epoch_) on_heartbeat_timer(now, out);
+      return;
+    case kQuorumTimer:
+      if (role_ == Role::kLeader && t.arg == epoch_) on_quorum_check(now, out);
+      return;
+    default:
+      machine_.on_timer(t, now, out);
+      return;
+  }
+}
+
+void Server::record_role(Effects& out) const {
+  out.emit(obs::RoleChanged{role_, disk_.term()});
+}
+
+}  // namespace leasesim::raft
