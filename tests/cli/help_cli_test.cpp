@@ -177,7 +177,9 @@ TEST(Presets, ListEveryPresetsKnobValues) {
 // A run of a scenario naming a preset reports exactly the preset's knobs.
 TEST(Presets, AgreeWithWhatARunReports) {
   TempDir dir("presets-run");
-  for (const auto& preset : presets_json()["protocols"][0]["presets"]) {
+  // Held by name: a range-for over a member of a temporary would dangle.
+  const nlohmann::ordered_json catalog = presets_json();
+  for (const auto& preset : catalog["protocols"][0]["presets"]) {
     const std::string name = preset["name"];
     write_text(dir / "s.json", R"({"name": "p", "duration": "2s", "protocol": {"preset": ")" +
                                    name + R"("}, "requestors": [{"names": ["a"]}]})");
