@@ -125,9 +125,9 @@ class DocCommands(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, "%s: python block failed\n%s%s\n%s"
                                  % (where, r.stdout, r.stderr, text))
                 ran += 1
-            elif lang not in ("text", "json", "yaml"):
-                self.fail("%s: a ```%s block: use sh or python for commands, text, json or "
-                          "yaml for the rest" % (where, lang))
+            elif lang not in ("text", "json", "yaml", "cpp", "cmake"):
+                self.fail("%s: a ```%s block: use sh or python for commands; text, json, "
+                          "yaml, cpp or cmake for the rest" % (where, lang))
         return d, ran
 
     def test_every_doc_is_covered(self):
@@ -174,6 +174,27 @@ class DocCommands(unittest.TestCase):
 
     def test_analysis(self):
         self.run_doc("docs/analysis.md")
+
+    def test_writing_a_protocol(self):
+        self.run_doc("docs/writing-a-protocol.md")
+        # Its code listings are excerpts of real code: every function or type
+        # they call or name must exist in the headers, the sources or the
+        # test-tree protocol they walk through, so the guide cannot drift
+        # from the API it teaches.
+        source = []
+        for pattern in ("include/**/*.hpp", "sim/**/*.cpp", "sim/**/*.hpp", "tests/plugin/*.?pp",
+                        "CMakeLists.txt", "tests/CMakeLists.txt"):
+            for path in glob.glob(os.path.join(ROOT, pattern), recursive=True):
+                with open(path, encoding="utf-8") as f:
+                    source.append(f.read())
+        source = "\n".join(source)
+        names = set()
+        for lang, text, skip, line in blocks(os.path.join(ROOT, "docs/writing-a-protocol.md")):
+            if lang in ("cpp", "cmake"):
+                names |= set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]{3,})\s*[(<{]", text))
+        self.assertGreater(len(names), 20)
+        missing = sorted(n for n in names if not re.search(r"\b%s\b" % re.escape(n), source))
+        self.assertEqual(missing, [], "docs/writing-a-protocol.md names what the code does not have")
 
     def test_architecture(self):
         self.run_doc("docs/architecture.md")
