@@ -10,6 +10,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "leasesim/report/wrap.hpp"
 #include "leasesim/scenario/scenario.hpp"
 
 namespace leasesim::cli {
@@ -68,10 +69,6 @@ uint64_t parse_seed_arg(const std::string& option, const std::string& text);
 // distance, transpositions counted once) or a unique prefix of one of
 // `known`; "" otherwise. Several equally close candidates are all named.
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& known);
-
-// Splits text into lines of at most `width` characters at spaces (a longer
-// word gets a line of its own).
-std::vector<std::string> wrap_text(const std::string& text, size_t width);
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
 

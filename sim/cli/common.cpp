@@ -127,25 +127,6 @@ std::string did_you_mean(const std::string& typed, const std::vector<std::string
   return s + "?";
 }
 
-std::vector<std::string> wrap_text(const std::string& text, size_t width) {
-  std::vector<std::string> out;
-  std::string cur;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t sp = text.find(' ', i);
-    const std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-    i = sp == std::string::npos ? text.size() : sp + 1;
-    if (word.empty()) continue;
-    if (!cur.empty() && cur.size() + 1 + word.size() > width) {
-      out.push_back(cur);
-      cur.clear();
-    }
-    cur += (cur.empty() ? "" : " ") + word;
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string s;
   for (size_t i = 0; i < parts.size(); ++i) s += (i ? separator : "") + parts[i];

@@ -11,6 +11,7 @@
 #include "leasesim/core/version.hpp"
 #include "leasesim/protocol/presets.hpp"
 #include "leasesim/report/verdict.hpp"
+#include "leasesim/report/wrap.hpp"
 
 namespace leasesim {
 namespace {
@@ -63,26 +64,6 @@ void dist_row(Line& line, const char* name, const Distribution& d) {
                   short_duration(d.p99).c_str(), short_duration(d.max).c_str());
   }
   line(buf);
-}
-
-// Splits text into lines of at most `width` characters at spaces.
-std::vector<std::string> wrap(const std::string& text, size_t width) {
-  std::vector<std::string> out;
-  std::string cur;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t sp = text.find(' ', i);
-    const std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-    i = sp == std::string::npos ? text.size() : sp + 1;
-    if (word.empty()) continue;
-    if (!cur.empty() && cur.size() + 1 + word.size() > width) {
-      out.push_back(cur);
-      cur.clear();
-    }
-    cur += (cur.empty() ? "" : " ") + word;
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
 }
 
 std::string percent(double v) {
@@ -139,7 +120,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
   line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) +
        (sc.file.empty() ? std::string() : "   file " + sc.file));
   // The description, at most three lines of it (the scenario file has it all).
-  std::vector<std::string> about = wrap(sc.description, kWidth - 11);
+  std::vector<std::string> about = wrap_text(sc.description, kWidth - 11);
   if (about.size() > kDescriptionLines) {
     about.resize(kDescriptionLines);
     about.back() += " ...";
@@ -219,7 +200,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     line("");
     line("  " + std::to_string(++number) + ". " + to_string(v.kind) +
          (is_warning(v.kind) ? " (warning)" : "") + "  " + interval(v));
-    for (const std::string& l : wrap(v.summary, kWidth - 5)) line("     " + l);
+    for (const std::string& l : wrap_text(v.summary, kWidth - 5)) line("     " + l);
     // The story's end is what led to the violation; --json has all of it.
     const size_t first = v.story.size() > kStoryLines ? v.story.size() - kStoryLines : 0;
     if (first > 0)
@@ -260,7 +241,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     std::snprintf(count, sizeof count, "%6zu x ", gr.count);
     line(count + std::string(to_string(gr.first->kind)) +
          (is_warning(gr.first->kind) ? " (warning)" : "") + "  " + when);
-    for (const std::string& l : wrap(gr.first->summary, kWidth - 10)) line("          " + l);
+    for (const std::string& l : wrap_text(gr.first->summary, kWidth - 10)) line("          " + l);
   }
   if (groups.size() > kListed) {
     // Each summary states its own interval, so groups are mostly single
