@@ -22,6 +22,7 @@ test=(
   python3-jsonschema           # tests/scenario/schema_test.cpp: the schema checked by a second validator
   python3-pandas               # tests/scripts/test_results_csv.py, docs/analysis.md
   time parallel                # scripts/bench.sh (/usr/bin/time -v), docs/scaling.md
+  valgrind                     # scripts/callgrind.sh (instructions per event), docs/performance.md
   slurm-wlm munge              # tests/scripts/test_slurm_explore.py: a private one-node cluster
 )
 case "$profile" in

@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "bench.hpp"
 #include "cli.hpp"
 #include "leasesim/campaign/expectation.hpp"
 #include "leasesim/campaign/explore.hpp"
@@ -26,7 +27,7 @@ int cmd_run(const std::vector<std::string>& args) {
       "Simulates SCENARIO and prints a report: violations first, then metrics and the\n"
       "trace hash. Exit 1 if safety was violated, 2 on bad input.\n\noptions");
   std::string scenario_path, trace_path, out_dir, seed_text, max_events_text, python;
-  std::string until, timeout;
+  std::string until, timeout, bench_text;
   std::string trace_format = "jsonl", plot_path;
   opts.add_options()("help,h", "show this help")(
       "seed", po::value<std::string>(&seed_text)->value_name("N"),
@@ -51,7 +52,11 @@ int cmd_run(const std::vector<std::string>& args) {
       "stop-on-first", "stop at the first violation")(
       "max-events", po::value<std::string>(&max_events_text)->value_name("N"),
       "stop after N engine events")("timeout", po::value<std::string>(&timeout)->value_name("T"),
-                                    "stop after T of wall-clock time (e.g. 30s)");
+                                    "stop after T of wall-clock time (e.g. 30s)")(
+      "bench", po::value<std::string>(&bench_text)->value_name("N")->implicit_value("5"),
+      "benchmark: run N times (default 5) with tracing off and print set-up and run times, "
+      "events/s, instructions/event where the processor counts them, and peak memory "
+      "(docs/performance.md)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
   po::variables_map vm;
@@ -83,6 +88,11 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("max-events")) ro.max_events = parse_count_arg("max-events", max_events_text, 1);
   ro.stop_on_first_violation = vm.count("stop-on-first") > 0;
 
+  const bool bench = vm.count("bench") > 0;
+  const uint64_t bench_runs = bench ? parse_count_arg("bench", bench_text, 1) : 0;
+  if (bench && (!trace_path.empty() || !out_dir.empty() || !plot_path.empty()))
+    throw UsageError{"--bench runs with tracing off: drop --trace, --out and --plot"};
+
   std::optional<Scenario> sc = load_or_report(scenario_path);
   if (!sc) return kExitBadInput;
   if (seed_given) sc->seed = seed;
@@ -92,6 +102,7 @@ int cmd_run(const std::vector<std::string>& args) {
     // The report's faults line counts them with the scripted ones.
     sc = explore_scenario(*sc, explore_layout(*sc), sc->seed);
   }
+  if (bench) return run_bench(*sc, ro, bench_runs, vm.count("json") > 0);
 
   if (!out_dir.empty()) {
     std::error_code ec;
