@@ -96,16 +96,18 @@ void Elector::on_message(const Message& m, const LocalClocks& now, Effects& out)
         on_update_reply(e, type_of(m) == MsgType::kUpdateReply, k, now, out);
       return;
     case MsgType::kRedirect: {
-      // Follow the hint at once, within the attempt; without one (or after
-      // going round every server) the attempt fails like an error.
-      const NodeId hint = k.record.holder;
-      const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), hint);
-      if (it != cfg_.servers.end() && ++e.redirects <= cfg_.servers.size()) {
-        e.endpoint = static_cast<size_t>(it - cfg_.servers.begin());
-        resend(e, now, out);
+      // Follow the hint at once, within the attempt, or without one try the
+      // next server (a client balancing over the store's endpoints); after
+      // going round every server the attempt fails like an error.
+      if (++e.redirects > cfg_.servers.size()) {
+        on_failure(e, true, now, out);
         return;
       }
-      on_failure(e, true, now, out);
+      const NodeId hint = k.record.holder;
+      const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), hint);
+      e.endpoint = it != cfg_.servers.end() ? static_cast<size_t>(it - cfg_.servers.begin())
+                                            : (e.endpoint + 1) % cfg_.servers.size();
+      resend(e, now, out);
       return;
     }
     case MsgType::kUnavailable:
