@@ -231,8 +231,10 @@ void KvMachine::on_update(const Message& m, const LocalClocks& now, Effects& out
   c.incarnation = q.record.incarnation;
   c.transitions = q.record.transitions;
   c.resource = m.resource;
+  // Noted before proposing: a single server commits and applies inside propose().
+  updates_.push_back(Pending{core_.next_index(), m.from, q.request_id, m.resource});
   const LogIndex index = core_.propose(kUpdateEntry, c, now, out);
-  updates_.push_back(Pending{index, m.from, q.request_id, m.resource});
+  LEASESIM_ASSERT(updates_.empty() || updates_.back().key <= index, "proposal index moved");
 }
 
 }  // namespace leasesim::kv_lease
