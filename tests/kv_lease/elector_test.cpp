@@ -169,7 +169,7 @@ TEST_F(ElectorTest, HolderGivesUpAtRenewDeadlineAndEndsItsBelief) {
   EXPECT_EQ(node_->phase(0), Elector::Phase::kStopping);
   ASSERT_EQ(sent_type(), MsgType::kGet);
   answer(MsgType::kGetReply, held_by(4, 9, seconds(10)), 9, seconds(12));  // someone else's
-  EXPECT_TRUE(sent_.empty());  // not ours: left alone
+  EXPECT_TRUE(sent_.empty());                                              // not ours: left alone
   EXPECT_EQ(node_->phase(0), Elector::Phase::kWaiting);
 }
 

@@ -58,9 +58,8 @@ constexpr PresetText kPresetText[] = {
      "the holder's work runs on 5s after it stops leading, beyond what lease_duration - "
      "renew_deadline - retry_period absorbs"},
     {"stale-reads",
-     "Gets answered by whoever thinks it is leader, from its state, and Updates written "
-     "whatever the version: a deposed leader's stale record lets a candidate overwrite a live "
-     "holder"},
+     "Gets answered by any server from its state, and Updates written whatever the version: a "
+     "stale follower lets a candidate overwrite a live holder, and takeovers race"},
 };
 
 }  // namespace

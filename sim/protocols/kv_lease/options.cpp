@@ -70,7 +70,7 @@ bool preset_knobs(std::string_view preset, Knobs* out) {
   } else if (preset == "slow-stop") {
     k.stop_latency = seconds(5);
   } else if (preset == "stale-reads") {
-    k.reads = Reads::kLeader;
+    k.reads = Reads::kAny;
     k.update = Update::kBlind;
   } else {
     return false;
