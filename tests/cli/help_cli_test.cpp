@@ -139,7 +139,9 @@ nlohmann::ordered_json presets_json() {
 
 TEST(Presets, ListEveryPresetsKnobValues) {
   const nlohmann::ordered_json j = presets_json();
-  ASSERT_EQ(j["protocols"].size(), 1u);
+  ASSERT_EQ(j["protocols"].size(), 2u);  // raft-lease (the default) and kv-lease
+  EXPECT_EQ(j["protocols"][1]["name"], "kv-lease");
+  EXPECT_EQ(j["protocols"][1]["presets"][0]["name"], "safe");
   const nlohmann::ordered_json& p = j["protocols"][0];
   EXPECT_EQ(p["name"], "raft-lease");
   std::vector<std::string> names;

@@ -218,6 +218,9 @@ class DocCommands(unittest.TestCase):
     def test_protocol(self):
         self.run_doc("docs/protocol.md")
 
+    def test_protocols(self):
+        self.run_doc("docs/protocols.md")
+
     def test_reliability(self):
         self.run_doc("docs/reliability.md")
 

@@ -1,0 +1,297 @@
+// Reading kv-lease's block with the loader's diagnostics, and its rules
+// across fields (reported after the generic sections').
+#include <memory>
+#include <string>
+
+#include "block.hpp"
+#include "leasesim/format/limits.hpp"
+
+namespace leasesim::kv_lease::block {
+
+using format::field_value;
+using format::FieldValue;
+using format::get_bool;
+using format::get_duration;
+using format::get_string;
+using format::get_u32;
+using format::member;
+using format::to_duration;
+using format::to_uint;
+
+namespace {
+
+template <typename E>
+void knob(const json* obj, const Type* t, std::string_view key, std::initializer_list<E> values,
+          E* out) {
+  std::string s;
+  if (!get_string(obj, t, key, &s)) return;
+  for (const E v : values)
+    if (s == to_string(v)) *out = v;
+}
+
+void read_range(const json& v, const Type* range_type, Duration* lo, Duration* hi) {
+  if (v.is_string()) {
+    *lo = *hi = v.get_ref<const std::string&>() == "forever" ? Duration::max() : to_duration(v);
+    return;
+  }
+  get_duration(&v, range_type, "min", lo);
+  get_duration(&v, range_type, "max", hi);
+}
+
+class Reader {
+ public:
+  Reader(const BlockInput& in, format::Sink& diag) : in_(in), diag_(diag), t_(tables()) {}
+  BlockOutput run();
+
+ private:
+  const json* top(std::string_view key) const {
+    if (!in_.doc.is_object()) return nullptr;
+    const auto it = in_.doc.find(std::string(key));
+    return it == in_.doc.end() ? nullptr : &*it;
+  }
+  void read_protocol();
+  void read_kv();
+  void read_election();
+  void read_electors();
+  bool read_group(const json* g, const std::string& path, std::vector<std::string>* names,
+                  ElectorGroup* out, std::string* origin_key);
+  std::function<void(format::Sink&)> timing_checks() const;
+
+  const BlockInput& in_;
+  format::Sink& diag_;
+  const Tables& t_;
+  std::shared_ptr<Config> c_ = std::make_shared<Config>();
+  BlockOutput out_;
+  bool servers_listed_ = false;
+  std::vector<std::string> origins_;  // per elector, where its name is given
+};
+
+BlockOutput Reader::run() {
+  c_->resources = static_cast<uint32_t>(in_.resources.size());
+  read_protocol();
+  read_kv();
+  read_election();
+  read_electors();
+  const uint32_t servers = c_->servers;
+  const bool listed = servers_listed_;
+  auto origins = std::make_shared<std::vector<std::string>>(std::move(origins_));
+  out_.origin = [servers, listed, origins](NodeId id) -> std::string {
+    if (id < servers) return listed ? "/kv/servers/" + std::to_string(id) : "/kv/servers";
+    const size_t i = id - servers;
+    return i < origins->size() ? (*origins)[i] : "the electors";
+  };
+  out_.late_checks = timing_checks();
+  out_.preset = c_->preset;
+  out_.config = c_;
+  return std::move(out_);
+}
+
+void Reader::read_protocol() {
+  const json* p = top("protocol");
+  get_string(p, t_.protocol, "preset", &c_->preset);
+  Knobs k;
+  if (!preset_knobs(c_->preset, &k)) k = Knobs{};
+  const json* o = member(p, t_.protocol, "knobs");
+  const Type* kt = t_.knobs;
+  knob(o, kt, "expiry_basis", {ExpiryBasis::kObserved, ExpiryBasis::kRecord}, &k.expiry_basis);
+  knob(o, kt, "timing_check", {TimingCheck::kStrict, TimingCheck::kClientGo, TimingCheck::kOff},
+       &k.timing_check);
+  knob(o, kt, "release", {Release::kNone, Release::kOnCancel, Release::kAfterStop}, &k.release);
+  get_duration(o, kt, "stop_latency", &k.stop_latency);
+  knob(o, kt, "deadline", {Deadline::kSuccess, Deadline::kRound}, &k.deadline);
+  knob(o, kt, "reads", {Reads::kBarrier, Reads::kLeader, Reads::kAny}, &k.reads);
+  knob(o, kt, "update", {Update::kCas, Update::kBlind}, &k.update);
+  c_->knobs = k;
+}
+
+void Reader::read_kv() {
+  const json* kv = top("kv");
+  std::vector<std::string>& names = out_.nodes.servers;
+  const FieldValue servers = field_value(kv, t_.kv, "servers");
+  if (servers.value == nullptr) {
+    out_.servers_known = false;
+    for (int i = 1; i <= 3; ++i) names.push_back("n" + std::to_string(i));
+  } else if (servers.value->is_array()) {
+    servers_listed_ = true;
+    for (const json& n : *servers.value) names.push_back(n.get<std::string>());
+  } else {
+    for (uint64_t i = 1; i <= to_uint(*servers.value); ++i)
+      names.push_back("n" + std::to_string(i));
+  }
+  c_->servers = static_cast<uint32_t>(names.size());
+  const json* e = member(kv, t_.kv, "election_timeout");
+  get_duration(e, t_.election_timeout, "min", &c_->election_min);
+  get_duration(e, t_.election_timeout, "max", &c_->election_max);
+  get_duration(kv, t_.kv, "heartbeat", &c_->heartbeat);
+  std::string cq;
+  if (get_string(kv, t_.kv, "check_quorum", &cq)) {
+    for (const raft::QuorumCheck q :
+         {raft::QuorumCheck::kOff, raft::QuorumCheck::kTick, raft::QuorumCheck::kDeadline})
+      if (cq == raft::to_string(q)) c_->check_quorum = q;
+  }
+  get_u32(kv, t_.kv, "snapshot_every", &c_->snapshot_threshold);
+}
+
+void Reader::read_election() {
+  const json* e = top("election");
+  get_duration(e, t_.election, "lease_duration", &c_->lease_duration);
+  get_duration(e, t_.election, "renew_deadline", &c_->renew_deadline);
+  get_duration(e, t_.election, "retry_period", &c_->retry_period);
+  // client-go's JitterFactor 1.2, in whole nanoseconds.
+  c_->jitter = Duration(c_->retry_period.ns() / 5 * 6 + c_->retry_period.ns() % 5 * 6 / 5);
+  get_duration(e, t_.election, "jitter", &c_->jitter);
+  get_duration(e, t_.election, "request_timeout", &c_->request_timeout);
+  get_bool(e, t_.election, "fast_path", &c_->fast_path);
+}
+
+bool Reader::read_group(const json* g, const std::string& path, std::vector<std::string>* names,
+                        ElectorGroup* out, std::string* origin_key) {
+  const Type* et = t_.elector;
+  const FieldValue name = field_value(g, et, "name");
+  const FieldValue list = field_value(g, et, "names");
+  const FieldValue count = field_value(g, et, "count");
+  const int forms = (name.present ? 1 : 0) + (list.present ? 1 : 0) + (count.present ? 1 : 0);
+  bool ok = true;
+  if (forms != 1 || !name.valid || !list.valid || !count.valid ||
+      !field_value(g, et, "prefix").valid || !g->is_object()) {
+    ok = false;
+  } else if (name.present) {
+    names->push_back(name.value->get<std::string>());
+    *origin_key = path + "/name";
+  } else if (list.present) {
+    for (const json& n : *list.value) names->push_back(n.get<std::string>());
+    *origin_key = path + "/names";
+  } else {
+    std::string prefix = "c";
+    get_string(g, et, "prefix", &prefix);
+    for (uint64_t i = 1; i <= to_uint(*count.value); ++i)
+      names->push_back(prefix + std::to_string(i));
+    *origin_key = path + "/count";
+  }
+  const FieldValue res = field_value(g, et, "resources");
+  if (res.value != nullptr && res.value->is_array()) {
+    for (size_t i = 0; i < res.value->size(); ++i) {
+      const auto& n = (*res.value)[i].get_ref<const std::string&>();
+      const auto it = in_.resource_ids.find(n);
+      if (it != in_.resource_ids.end())
+        out->resources.push_back(it->second);
+      else
+        in_.unknown_resource(diag_, path + "/resources/" + std::to_string(i), n);
+    }
+  }
+  get_duration(g, et, "start", &out->start);
+  if (const FieldValue v = field_value(g, et, "hold"); v.value != nullptr)
+    read_range(*v.value, t_.range, &out->hold_min, &out->hold_max);
+  if (const FieldValue v = field_value(g, et, "rejoin"); v.value != nullptr)
+    read_range(*v.value, t_.range, &out->rejoin_min, &out->rejoin_max);
+  for (const char* key : {"hold", "rejoin"}) {
+    const bool hold = key[0] == 'h';
+    const Duration lo = hold ? out->hold_min : out->rejoin_min;
+    const Duration hi = hold ? out->hold_max : out->rejoin_max;
+    if (lo > hi)
+      diag_.error(path + "/" + key, std::string("expected ") + key + " min <= max, found min " +
+                                        format_duration(lo) + " > max " + format_duration(hi));
+  }
+  return ok;
+}
+
+void Reader::read_electors() {
+  const json* list = top("electors");
+  std::vector<std::string>& names = out_.nodes.requestors;
+  if (list == nullptr) {
+    for (const char* n : {"alice", "bob"}) {
+      names.push_back(n);
+      c_->electors.push_back(ElectorGroup{});
+      origins_.push_back("the default electors");
+    }
+    return;
+  }
+  if (!list->is_array() || list->size() > 10000) {
+    out_.requestors_known = false;
+    return;
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string path = "/electors/" + std::to_string(i);
+    std::vector<std::string> group_names;
+    ElectorGroup g;
+    std::string origin;
+    if (!read_group(&(*list)[i], path, &group_names, &g, &origin)) {
+      out_.requestors_known = false;
+      continue;
+    }
+    for (size_t k = 0; k < group_names.size(); ++k) {
+      names.push_back(group_names[k]);
+      c_->electors.push_back(g);
+      origins_.push_back(origin.ends_with("/names") ? origin + "/" + std::to_string(k) : origin);
+    }
+  }
+  if (names.size() > 10000) {
+    diag_.error("/electors",
+                "expected at most 10000 electors in all, found " + std::to_string(names.size()));
+    out_.requestors_known = false;
+  }
+}
+
+std::function<void(format::Sink&)> Reader::timing_checks() const {
+  const Config c = *c_;
+  const json* e = top("election");
+  const bool ok = field_value(e, t_.election, "lease_duration").valid &&
+                  field_value(e, t_.election, "renew_deadline").valid &&
+                  field_value(e, t_.election, "retry_period").valid;
+  const json* kv = top("kv");
+  const json* et = member(kv, t_.kv, "election_timeout");
+  const bool core_ok = field_value(et, t_.election_timeout, "min").valid &&
+                       field_value(et, t_.election_timeout, "max").valid &&
+                       field_value(kv, t_.kv, "heartbeat").valid;
+  const bool servers_known = out_.servers_known;
+  return [c, ok, core_ok, servers_known](format::Sink& diag) {
+    const std::string ld = format_duration(c.lease_duration);
+    const std::string rd = format_duration(c.renew_deadline);
+    const std::string rp = format_duration(c.retry_period);
+    if (ok && c.knobs.timing_check == TimingCheck::kStrict &&
+        c.lease_duration <= c.renew_deadline + c.retry_period) {
+      diag.error("/election/renew_deadline",
+                 "expected renew_deadline + retry_period (" + rd + " + " + rp +
+                     ") shorter than lease_duration (" + ld +
+                     "): a holder may lead that long after its last renewal, so a candidate "
+                     "could take over while it still leads (knob timing_check \"strict\"; "
+                     "\"client-go\" or \"off\" accept it)");
+    }
+    if (ok && c.knobs.timing_check == TimingCheck::kClientGo) {
+      if (c.lease_duration <= c.renew_deadline)
+        diag.error("/election/renew_deadline",
+                   "expected a renew_deadline shorter than lease_duration (" + ld + "), found \"" +
+                       rd + "\" (client-go: leaseDuration must be greater than renewDeadline)");
+      const Duration min_rd =
+          Duration(c.retry_period.ns() / 5 * 6 + c.retry_period.ns() % 5 * 6 / 5);
+      if (c.renew_deadline <= min_rd)
+        diag.error(
+            "/election/renew_deadline",
+            "expected a renew_deadline longer than 1.2 x retry_period (" + format_duration(min_rd) +
+                "), found \"" + rd +
+                "\" (client-go: renewDeadline must be greater than retryPeriod*JitterFactor)");
+    }
+    if (core_ok && c.election_min > c.election_max)
+      diag.error("/kv/election_timeout", "expected election_timeout min <= max, found min " +
+                                             format_duration(c.election_min) + " > max " +
+                                             format_duration(c.election_max));
+    if (core_ok && c.heartbeat >= c.election_min)
+      diag.error("/kv/heartbeat", "expected a heartbeat shorter than election_timeout.min (" +
+                                      format_duration(c.election_min) + "), found \"" +
+                                      format_duration(c.heartbeat) + "\"");
+    if (servers_known && c.servers % 2 == 0)
+      diag.warning("/kv/servers",
+                   "an even number of servers tolerates no more failures than one fewer (" +
+                       std::to_string(c.servers) + " and " + std::to_string(c.servers - 1) +
+                       " servers both tolerate " + std::to_string((c.servers - 1) / 2) + ")");
+  };
+}
+
+}  // namespace
+
+BlockOutput load(const BlockInput& in, format::Sink& diag) {
+  Reader r(in, diag);
+  return r.run();
+}
+
+}  // namespace leasesim::kv_lease::block
