@@ -140,7 +140,8 @@ std::vector<BadCase> bad_cases() {
       // --- Protocol ----------------------------------------------------------
       {"ProtocolName",
        doc(R"("protocol": {"name": "raft"})"),
-       {"x.json: /protocol/name: expected \"raft-lease\", found \"raft\" (did you mean "
+       {"x.json: /protocol/name: expected one of \"raft-lease\", \"session-lease\", found \"raft\" "
+        "(did you mean "
         "\"raft-lease\"?)"}},
       {"PresetTypo",
        doc(R"("protocol": {"preset": "saf"})"),
