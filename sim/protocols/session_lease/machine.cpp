@@ -154,15 +154,19 @@ void SessionMachine::on_keepalive(const Message& m, const LocalClocks& now, Effe
   }
   // Not logged, but only a leader that still leads when the request
   // arrived may extend: a read barrier stamped now.
+  // A one-server core passes the barrier inside read_barrier(), before its
+  // id is known here: the entry is queued first and takes the id after.
+  keepalives_.push_back(KeepAlive{kUnassigned, q.session, m.from, q.request_id});
   const uint64_t read = core_.read_barrier(now, out);
-  keepalives_.push_back(KeepAlive{read, q.session, m.from, q.request_id});
+  if (!keepalives_.empty() && keepalives_.back().read == kUnassigned)
+    keepalives_.back().read = read;
 }
 
 void SessionMachine::on_read_ready(uint64_t read, const LocalClocks& now, Effects& out) {
   size_t kept = 0;
   for (size_t i = 0; i < keepalives_.size(); ++i) {
     const KeepAlive k = keepalives_[i];
-    if (k.read != read) {
+    if (k.read != read && k.read != kUnassigned) {
       keepalives_[kept++] = k;
       continue;
     }

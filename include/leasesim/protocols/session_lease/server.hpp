@@ -106,6 +106,7 @@ class SessionMachine final : public raft::StateMachine {
     NodeId client = kInvalidNode;
     uint64_t request_id = 0;
   };
+  static constexpr uint64_t kUnassigned = UINT64_MAX;  // a barrier being asked for
   struct KeepAlive {
     uint64_t read = 0;  // the barrier
     SessionId session = kNoSession;
