@@ -230,6 +230,9 @@ class DocCommands(unittest.TestCase):
     def test_scenario_library(self):
         self.run_doc("docs/scenario-library.md")
 
+    def test_protocols(self):
+        self.run_doc("docs/protocols.md")
+
     def test_trace_format(self):
         self.run_doc("docs/trace-format.md")
 
