@@ -135,7 +135,8 @@ const BadInput kCatalogue[] = {
     {"unknown-preset.json",
      "unknown-preset.json: /protocol/preset: expected one of \"seed\", \"naive\", \"etcd-like\", \"safe\", found \"saf\" (did you mean \"safe\"?)\n"},
     {"unknown-protocol.json",
-     "unknown-protocol.json: /protocol/name: expected one of \"raft-lease\", \"kv-lease\", found \"paxos\"\n"},
+     "unknown-protocol.json: /protocol/name: expected one of \"raft-lease\", \"kv-lease\", "
+     "\"session-lease\", found \"paxos\"\n"},
     {"unknown-fault-kind.json",
      "unknown-fault-kind.json: /faults/0/kind: expected one of \"crash\", \"restart\", \"pause\", \"partition\", \"cut\", \"isolate\", \"heal\", \"clock_step\", \"drift\", \"network\", found \"explode\"\n"},
     {"unknown-fault-target.json",

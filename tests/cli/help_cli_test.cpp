@@ -139,9 +139,10 @@ nlohmann::ordered_json presets_json() {
 
 TEST(Presets, ListEveryPresetsKnobValues) {
   const nlohmann::ordered_json j = presets_json();
-  ASSERT_EQ(j["protocols"].size(), 2u);  // raft-lease (the default) and kv-lease
+  ASSERT_EQ(j["protocols"].size(), 3u);  // raft-lease (the default), kv-lease, session-lease
   EXPECT_EQ(j["protocols"][1]["name"], "kv-lease");
   EXPECT_EQ(j["protocols"][1]["presets"][0]["name"], "safe");
+  EXPECT_EQ(j["protocols"][2]["name"], "session-lease");
   const nlohmann::ordered_json& p = j["protocols"][0];
   EXPECT_EQ(p["name"], "raft-lease");
   std::vector<std::string> names;

@@ -32,7 +32,7 @@ const fs::path kScenarios = kSource / "scenarios";
 // The library's topic folders (scenarios/default.json, scenarios/bench/ and
 // other top-level files belong to other jobs).
 const std::vector<std::string> kTopics = {"basics",    "clocks", "failover", "network",
-                                          "partition", "pause",  "scale"};
+                                          "partition", "pause",  "scale",    "sessions"};
 
 std::vector<fs::path> library_files() {
   std::vector<fs::path> out;

@@ -53,8 +53,10 @@ TEST_F(SoloLease, RegistersBesideTheBuiltInProtocols) {
   ASSERT_NE(find_protocol("solo-lease"), nullptr);
   ASSERT_NE(find_protocol("raft-lease"), nullptr);
   EXPECT_EQ(default_protocol().name(), "raft-lease");  // registered first
-  EXPECT_EQ(protocol_catalog().size(), 3u);            // raft-lease, kv-lease, solo-lease
-  EXPECT_EQ(protocol_catalog()[2].presets.size(), 2u);
+  // raft-lease, kv-lease, session-lease, then solo-lease, in registration order.
+  ASSERT_EQ(protocol_catalog().size(), 4u);
+  EXPECT_EQ(protocol_catalog().back().protocol, "solo-lease");
+  EXPECT_EQ(protocol_catalog().back().presets.size(), 2u);
 }
 
 TEST_F(SoloLease, ItsBlockLoadsIntoTheNodeLayoutItDeclares) {
@@ -88,11 +90,10 @@ TEST_F(SoloLease, ItsErrorsReadLikeTheLoaders) {
                 R"(seed, duration, protocol, solo, resources, network, clocks, faults, expect, )"
                 R"(explore))"}));
   // An unknown protocol is named with the registered ones.
-  EXPECT_EQ(
-      errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "sol-lease"}})"),
-      (std::vector<std::string>{
-          R"(x.json: /protocol/name: expected one of "raft-lease", "kv-lease", "solo-lease", found )"
-          R"("sol-lease" (did you mean "solo-lease"?))"}));
+  EXPECT_EQ(errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "sol-lease"}})"),
+            (std::vector<std::string>{
+                R"(x.json: /protocol/name: expected one of "raft-lease", "kv-lease", )"
+                R"("session-lease", "solo-lease", found "sol-lease" (did you mean "solo-lease"?))"}));
 }
 
 TEST_F(SoloLease, CanonicalJsonRoundTripsExactly) {
@@ -109,9 +110,9 @@ TEST_F(SoloLease, CanonicalJsonRoundTripsExactly) {
 TEST_F(SoloLease, TheSchemaHasABranchPerProtocol) {
   const json schema = scenario_schema();
   ASSERT_TRUE(schema.contains("allOf"));
-  ASSERT_EQ(schema["allOf"].size(), 3u);  // raft-lease, kv-lease, solo-lease
+  ASSERT_EQ(schema["allOf"].size(), 4u);  // raft-lease, kv-lease, session-lease, solo-lease
   EXPECT_EQ(schema["unevaluatedProperties"], false);
-  const json& solo = schema["allOf"][2];
+  const json& solo = schema["allOf"].back();
   EXPECT_EQ(solo["if"]["properties"]["protocol"]["properties"]["name"]["const"], "solo-lease");
   EXPECT_TRUE(solo["then"]["properties"].contains("solo"));
   EXPECT_FALSE(solo["then"]["properties"].contains("core"));

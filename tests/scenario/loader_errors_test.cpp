@@ -140,8 +140,8 @@ std::vector<BadCase> bad_cases() {
       // --- Protocol ----------------------------------------------------------
       {"ProtocolName",
        doc(R"("protocol": {"name": "raft"})"),
-       {"x.json: /protocol/name: expected one of \"raft-lease\", \"kv-lease\", found \"raft\" "
-        "(did you mean \"raft-lease\"?)"}},
+       {"x.json: /protocol/name: expected one of \"raft-lease\", \"kv-lease\", \"session-lease\", "
+        "found \"raft\" (did you mean \"raft-lease\"?)"}},
       {"PresetTypo",
        doc(R"("protocol": {"preset": "saf"})"),
        {"x.json: /protocol/preset: expected one of \"seed\", \"naive\", \"etcd-like\", \"safe\", "

@@ -33,16 +33,19 @@ TEST(Schema, CheckedInCopyIsCurrent) {
 TEST(Schema, IsDraft202012WithClosedObjects) {
   const nlohmann::json s = scenario_schema();
   EXPECT_EQ(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
-  // One branch per built-in protocol (raft-lease, kv-lease), keys closed
+  // One branch per built-in protocol (raft-lease, kv-lease, session-lease), keys closed
   // across them.
   EXPECT_EQ(s["unevaluatedProperties"], false);
   EXPECT_EQ(s["required"], (nlohmann::json{"name", "duration"}));
-  ASSERT_EQ(s["allOf"].size(), 2u);
+  ASSERT_EQ(s["allOf"].size(), 3u);
   const nlohmann::json& raft = s["allOf"][0]["then"]["properties"];
   EXPECT_EQ(raft["core"]["properties"]["heartbeat"]["default"], "50ms");
   const nlohmann::json& kv = s["allOf"][1]["then"]["properties"];
   EXPECT_EQ(kv["election"]["properties"]["lease_duration"]["default"], "15s");
   EXPECT_FALSE(kv.contains("core"));
+  const nlohmann::json& session = s["allOf"][2]["then"]["properties"];
+  EXPECT_TRUE(session.contains("session"));
+  EXPECT_TRUE(session.contains("core"));
   EXPECT_EQ(s["$defs"]["fault_pause"]["additionalProperties"], false);
 }
 

@@ -109,7 +109,7 @@ class SoloThroughTheCommandLine(unittest.TestCase):
         schema = json.loads(solo("schema").stdout)
         names = [b["if"]["properties"]["protocol"]["properties"]["name"]["const"]
                  for b in schema["allOf"]]
-        self.assertEqual(names, ["raft-lease", "kv-lease", "solo-lease"])
+        self.assertEqual(names, ["raft-lease", "kv-lease", "session-lease", "solo-lease"])
         ok = solo("validate", DATA / "solo-safe.json", vs.ROOT / "scenarios" / "default.json")
         self.assertEqual(ok.returncode, 0, ok.stderr)
         try:

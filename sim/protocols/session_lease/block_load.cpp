@@ -1,0 +1,377 @@
+// Reading session-lease's block: the preset and knobs, the core, session
+// timing and the client groups, with the loader's diagnostics; the rules
+// across fields come last (late_checks).
+#include <algorithm>
+#include <string>
+
+#include "block.hpp"
+#include "leasesim/format/limits.hpp"
+
+namespace leasesim::session_lease::block {
+
+namespace lim = scenario_limits;
+using format::field_value;
+using format::FieldValue;
+using format::get_bool;
+using format::get_duration;
+using format::get_string;
+using format::get_u32;
+using format::get_uint;
+using format::member;
+using format::to_duration;
+using format::to_uint;
+
+namespace {
+
+struct Group {
+  enum class Naming : uint8_t { kDefault, kName, kNames, kCount };
+  std::string path;
+  Naming naming = Naming::kDefault;
+  std::vector<std::string> names;
+  std::string prefix;
+  size_t first = 0;
+  size_t count = 0;
+  ClientConfig config;
+};
+
+template <typename E>
+void knob(const json* obj, const Type* t, std::string_view key, std::initializer_list<E> values,
+          E* out) {
+  std::string s;
+  if (!get_string(obj, t, key, &s)) return;
+  for (const E v : values)
+    if (s == to_string(v)) *out = v;
+}
+
+void read_range(const json& v, const Type* range_type, Duration* lo, Duration* hi) {
+  if (v.is_string()) {
+    *lo = *hi = v.get_ref<const std::string&>() == "forever" ? Duration::max() : to_duration(v);
+    return;
+  }
+  get_duration(&v, range_type, "min", lo);
+  get_duration(&v, range_type, "max", hi);
+}
+
+void check_order(format::Sink& diag, const std::string& pointer, Duration lo, Duration hi,
+                 const char* what) {
+  if (lo <= hi) return;
+  diag.error(pointer, std::string("expected ") + what + " min <= max, found min " +
+                          format_duration(lo) + " > max " + format_duration(hi));
+}
+
+class Reader {
+ public:
+  Reader(const BlockInput& in, format::Sink& diag) : in_(in), diag_(diag), t_(tables()) {}
+  BlockOutput run();
+
+ private:
+  const json* top(std::string_view key) const {
+    if (!in_.doc.is_object()) return nullptr;
+    const auto it = in_.doc.find(std::string(key));
+    return it == in_.doc.end() ? nullptr : &*it;
+  }
+  void read_protocol();
+  void read_core();
+  void read_session();
+  bool read_group(const json* g, const std::string& path, Group* out);
+  void read_requestors();
+  std::function<void(format::Sink&)> late_checks() const;
+
+  const BlockInput& in_;
+  format::Sink& diag_;
+  const Tables& t_;
+  std::shared_ptr<Config> c_ = std::make_shared<Config>();
+  BlockOutput out_;
+  bool servers_listed_ = false;
+  bool keepalive_set_ = false;
+  std::shared_ptr<std::vector<Group>> groups_ = std::make_shared<std::vector<Group>>();
+};
+
+void Reader::read_protocol() {
+  const json* p = top("protocol");
+  get_string(p, t_.protocol, "preset", &c_->preset);
+  Options o;
+  if (!preset_options(c_->preset, &o)) o = Options{};
+  const json* k = member(p, t_.protocol, "knobs");
+  const Type* kt = t_.knobs;
+  knob(k, kt, "local_timeout",
+       {LocalTimeout::kConservative, LocalTimeout::kReceipt, LocalTimeout::kNone},
+       &o.local_timeout);
+  uint64_t ppm = 0;
+  if (get_uint(k, kt, "drift_ppm", &ppm)) o.drift_ppm = static_cast<int64_t>(ppm);
+  get_duration(k, kt, "margin", &o.margin);
+  knob(k, kt, "jeopardy", {Jeopardy::kStop, Jeopardy::kHold}, &o.jeopardy);
+  get_duration(k, kt, "grace", &o.grace);
+  knob(k, kt, "expiry", {ExpiryJudge::kClient, ExpiryJudge::kServer}, &o.expiry);
+  get_duration(k, kt, "lock_delay", &o.lock_delay);
+  const json* sq = member(k, kt, "sequencer");
+  get_bool(sq, t_.sequencer, "check", &o.sequencer.check);
+  get_duration(sq, t_.sequencer, "window", &o.sequencer.window);
+  get_bool(k, kt, "fencing", &o.fencing);
+  knob(k, kt, "check_quorum", {QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline},
+       &o.check_quorum);
+  c_->options = o;
+}
+
+void Reader::read_core() {
+  const json* c = top("core");
+  std::vector<std::string>& names = out_.nodes.servers;
+  const FieldValue servers = field_value(c, t_.core, "servers");
+  if (servers.value == nullptr) {
+    out_.servers_known = false;
+    for (int i = 1; i <= 3; ++i) names.push_back("n" + std::to_string(i));
+  } else if (servers.value->is_array()) {
+    servers_listed_ = true;
+    for (const json& n : *servers.value) names.push_back(n.get<std::string>());
+  } else {
+    const uint64_t n = to_uint(*servers.value);
+    for (uint64_t i = 1; i <= n; ++i) names.push_back("n" + std::to_string(i));
+  }
+  c_->servers = static_cast<uint32_t>(names.size());
+  const json* e = member(c, t_.core, "election_timeout");
+  get_duration(e, t_.election, "min", &c_->election_min);
+  get_duration(e, t_.election, "max", &c_->election_max);
+  get_duration(c, t_.core, "heartbeat", &c_->heartbeat);
+  get_u32(c, t_.core, "snapshot_every", &c_->snapshot_threshold);
+  get_u32(c, t_.core, "max_append_entries", &c_->max_append_entries);
+}
+
+void Reader::read_session() {
+  const json* s = top("session");
+  get_duration(s, t_.session, "timeout", &c_->session_timeout);
+  c_->keepalive_every = std::max(Duration(c_->session_timeout.ns() / 3), lim::kMinInterval);
+  keepalive_set_ = get_duration(s, t_.session, "keepalive_every", &c_->keepalive_every);
+  get_duration(s, t_.session, "request_timeout", &c_->request_timeout);
+}
+
+bool Reader::read_group(const json* g, const std::string& path, Group* out) {
+  const Type* rt = t_.requestor;
+  out->path = path;
+  bool names_ok = true;
+  if (g == nullptr) {
+    out->names = {"alice"};
+    out->count = 1;
+  } else {
+    const FieldValue name = field_value(g, rt, "name");
+    const FieldValue names = field_value(g, rt, "names");
+    const FieldValue count = field_value(g, rt, "count");
+    const int forms = (name.present ? 1 : 0) + (names.present ? 1 : 0) + (count.present ? 1 : 0);
+    if (forms != 1 || !name.valid || !names.valid || !count.valid ||
+        !field_value(g, rt, "prefix").valid || !g->is_object()) {
+      names_ok = false;
+    } else if (name.present) {
+      out->naming = Group::Naming::kName;
+      out->names = {name.value->get<std::string>()};
+      out->count = 1;
+    } else if (names.present) {
+      out->naming = Group::Naming::kNames;
+      for (const json& n : *names.value) out->names.push_back(n.get<std::string>());
+      out->count = out->names.size();
+    } else {
+      out->naming = Group::Naming::kCount;
+      get_string(g, rt, "prefix", &out->prefix);
+      out->count = to_uint(*count.value);
+    }
+  }
+  ClientConfig& c = out->config;
+  const FieldValue res = field_value(g, rt, "resources");
+  if (res.value != nullptr && res.value->is_array()) {
+    for (size_t i = 0; i < res.value->size(); ++i) {
+      const auto& n = (*res.value)[i].get_ref<const std::string&>();
+      const auto it = in_.resource_ids.find(n);
+      if (it != in_.resource_ids.end())
+        c.resources.push_back(it->second);
+      else
+        in_.unknown_resource(diag_, path + "/resources/" + std::to_string(i), n);
+    }
+  } else if (res.value != nullptr) {
+    c.resource_range = static_cast<uint32_t>(in_.resources.size());
+  }
+  std::string choice;
+  if (get_string(g, rt, "choice", &choice)) {
+    c.choice = choice == "fixed" ? ResourceChoice::kFixed : ResourceChoice::kRandom;
+  } else {
+    const size_t wanted = c.resource_range != 0 ? c.resource_range : c.resources.size();
+    c.choice = wanted == 1 ? ResourceChoice::kFixed : ResourceChoice::kRandom;
+  }
+  get_duration(g, rt, "start", &c.start_after);
+  if (const FieldValue v = field_value(g, rt, "hold"); v.value != nullptr) {
+    read_range(*v.value, t_.hold_range, &c.hold_min, &c.hold_max);
+    check_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
+  }
+  if (const FieldValue v = field_value(g, rt, "think"); v.value != nullptr) {
+    read_range(*v.value, t_.range, &c.think_min, &c.think_max);
+    check_order(diag_, path + "/think", c.think_min, c.think_max, "think");
+  }
+  if (const FieldValue v = field_value(g, rt, "backoff"); v.value != nullptr) {
+    read_range(*v.value, t_.range, &c.backoff_min, &c.backoff_max);
+    check_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
+  }
+  get_duration(g, rt, "write_every", &c.write_every);
+  get_duration(g, rt, "check_to_write", &c.check_to_write);
+  get_u32(g, rt, "max_holds", &c.max_holds);
+  return names_ok;
+}
+
+void Reader::read_requestors() {
+  const json* list = top("requestors");
+  std::vector<Group>& groups = *groups_;
+  if (list == nullptr) {
+    groups.emplace_back();
+    read_group(nullptr, "", &groups.back());
+  } else if (!list->is_array() || list->size() > lim::kMaxRequestors) {
+    out_.requestors_known = false;
+    return;
+  } else {
+    groups.resize(list->size());
+    for (size_t i = 0; i < list->size(); ++i)
+      if (!read_group(&(*list)[i], "/requestors/" + std::to_string(i), &groups[i]))
+        out_.requestors_known = false;
+  }
+  if (!out_.requestors_known) return;
+  uint64_t total = 0;
+  uint64_t refs = 0;
+  for (const Group& g : groups) {
+    total += g.count;
+    refs += g.count * g.config.resources.size();
+  }
+  const std::string where = list == nullptr ? "" : "/requestors";
+  if (total > lim::kMaxRequestors || refs > lim::kMaxResourceRefs) {
+    diag_.error(where, total > lim::kMaxRequestors
+                           ? "expected at most " + format::to_text(lim::kMaxRequestors) +
+                                 " clients in all, found " + format::to_text(total)
+                           : "expected at most " + format::to_text(lim::kMaxResourceRefs) +
+                                 " resources summed over all clients, found " +
+                                 format::to_text(refs));
+    out_.requestors_known = false;
+    return;
+  }
+  for (Group& g : groups) {
+    g.first = out_.nodes.requestors.size();
+    for (size_t k = 0; k < g.count; ++k) {
+      out_.nodes.requestors.push_back(
+          g.naming == Group::Naming::kCount ? g.prefix + std::to_string(k + 1) : g.names[k]);
+      c_->clients.push_back(g.config);
+    }
+  }
+}
+
+std::function<void(format::Sink&)> Reader::late_checks() const {
+  const Tables& t = t_;
+  const json* core = top("core");
+  const json* e = member(core, t.core, "election_timeout");
+  const bool min_ok = field_value(e, t.election, "min").valid;
+  const bool max_ok = field_value(e, t.election, "max").valid;
+  const FieldValue hb = field_value(core, t.core, "heartbeat");
+  const bool hb_ok = hb.valid;
+  const bool hb_present = hb.present;
+  const json* s = top("session");
+  const bool timeout_ok = field_value(s, t.session, "timeout").valid;
+  const bool ka_ok = field_value(s, t.session, "keepalive_every").valid;
+  const bool keepalive_set = keepalive_set_;
+  struct Timing {
+    uint32_t servers;
+    Duration election_min, election_max, heartbeat, session_timeout, keepalive_every;
+    Options options;
+  };
+  const Timing c{c_->servers,         c_->election_min,    c_->election_max, c_->heartbeat,
+                 c_->session_timeout, c_->keepalive_every, c_->options};
+  const bool servers_known = out_.servers_known;
+  return [=](format::Sink& diag) {
+    if (min_ok && max_ok && c.election_min > c.election_max)
+      diag.error("/core/election_timeout", "expected election_timeout min <= max, found min " +
+                                               format_duration(c.election_min) + " > max " +
+                                               format_duration(c.election_max));
+    if (min_ok && hb_ok && c.heartbeat >= c.election_min)
+      diag.error(hb_present ? "/core/heartbeat" : "/core/election_timeout/min",
+                 "expected a heartbeat shorter than election_timeout.min, found heartbeat " +
+                     format_duration(c.heartbeat) + " >= " + format_duration(c.election_min));
+    if (servers_known && c.servers % 2 == 0)
+      diag.warning("/core/servers",
+                   "an even number of servers tolerates no more failures than one fewer (" +
+                       std::to_string(c.servers) + " and " + std::to_string(c.servers - 1) +
+                       " servers both tolerate " + std::to_string((c.servers - 1) / 2) + ")");
+    if (!timeout_ok || !ka_ok) return;
+    if (c.keepalive_every >= c.session_timeout) {
+      diag.error(keepalive_set ? "/session/keepalive_every" : "/session/timeout",
+                 "expected a keepalive interval shorter than the session timeout (" +
+                     format_duration(c.session_timeout) + "), found keepalive_every " +
+                     format_duration(c.keepalive_every));
+      return;
+    }
+    if (c.options.local_timeout != LocalTimeout::kConservative) return;
+    const TimePoint zero;
+    const Duration local = local_deadline(c.options, zero, zero, c.session_timeout) - zero;
+    if (local <= Duration::zero()) {
+      diag.error("/protocol/knobs",
+                 "expected a conservative local timeout above zero, found the session timeout " +
+                     format_duration(c.session_timeout) + " scaled by drift_ppm " +
+                     std::to_string(c.options.drift_ppm) + " minus margin " +
+                     format_duration(c.options.margin) + " = " + format_duration(local));
+    } else if (local <= c.keepalive_every) {
+      diag.warning("/session/keepalive_every",
+                   "keepalive_every " + format_duration(c.keepalive_every) +
+                       " is not shorter than the client's local timeout " + format_duration(local) +
+                       ": clients fall into jeopardy between KeepAlives");
+    }
+  };
+}
+
+BlockOutput Reader::run() {
+  c_->resources = static_cast<uint32_t>(in_.resources.size());
+  read_protocol();
+  read_core();
+  read_session();
+  read_requestors();
+  for (const ClientConfig& cl : c_->clients)
+    if (cl.write_every > Duration::zero()) c_->storage = true;
+  if (c_->storage) out_.nodes.others = {"storage"};
+  out_.reserved = {{"storage", "it names the storage node"}};
+  const uint32_t servers = c_->servers;
+  const bool listed = servers_listed_;
+  const size_t first = c_->client_id(0);
+  auto groups = groups_;
+  out_.origin = [servers, listed, first, groups](NodeId id) -> std::string {
+    if (id < servers) return listed ? "/core/servers/" + std::to_string(id) : "/core/servers";
+    if (id < first) return "the storage node";
+    const size_t r = id - first;
+    const auto it = std::upper_bound(groups->begin(), groups->end(), r,
+                                     [](size_t v, const Group& g) { return v < g.first; });
+    const Group& g = *(it - 1);
+    switch (g.naming) {
+      case Group::Naming::kDefault:
+        return "the default requestor";
+      case Group::Naming::kName:
+        return g.path + "/name";
+      case Group::Naming::kNames:
+        return g.path + "/names/" + std::to_string(r - g.first);
+      case Group::Naming::kCount:
+        return g.path + "/count";
+    }
+    return "";
+  };
+  out_.late_checks = late_checks();
+  out_.preset = c_->preset;
+  out_.config = c_;
+  return std::move(out_);
+}
+
+}  // namespace
+
+BlockOutput load(const BlockInput& in, format::Sink& diag) {
+  Reader r(in, diag);
+  return r.run();
+}
+
+double events_per_second(const Config& c) {
+  const double second = static_cast<double>(seconds(1).ns());
+  double rate = second / static_cast<double>(c.heartbeat.ns()) * c.servers;
+  for (const ClientConfig& r : c.clients) {
+    // A KeepAlive, its read barrier's round and the answer.
+    rate += (2.0 + 2.0 * c.servers) * second / static_cast<double>(c.keepalive_every.ns());
+    if (r.write_every > Duration::zero()) rate += second / static_cast<double>(r.write_every.ns());
+  }
+  return rate;
+}
+
+}  // namespace leasesim::session_lease::block

@@ -1,0 +1,442 @@
+#include "leasesim/protocols/session_lease/client.hpp"
+
+#include <algorithm>
+
+#include "leasesim/core/distributions.hpp"
+#include "leasesim/protocols/raft_lease/messages.hpp"
+
+namespace leasesim::session_lease {
+
+Client::Client(const ClientConfig& config, Rng rng) : cfg_(config), rng_(rng) {
+  LEASESIM_ASSERT(!cfg_.servers.empty(), "client without servers");
+  LEASESIM_ASSERT(!cfg_.resources.empty() || cfg_.resource_range != 0, "client without resources");
+  LEASESIM_ASSERT(cfg_.keepalive_every > Duration::zero(), "keepalive interval must be positive");
+}
+
+void Client::set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
+                       Effects& out) const {
+  // Every timer but the write is the client's single one of its kind: a
+  // write stays armed whatever happens after its check (the window a stale
+  // write comes through).
+  if (kind == kWorkWriteTimer)
+    out.set_timer(ClockKind::kMonotonic, now.mono + after, kind, arg);
+  else
+    out.replace_timer(ClockKind::kMonotonic, now.mono + after, kind, arg);
+}
+
+void Client::note_server(NodeId from) {
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), from);
+  if (it != cfg_.servers.end()) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+}
+
+TimePoint Client::deadline_for(TimePoint c) const {
+  const Options& o = cfg_.options;
+  if (o.local_timeout == LocalTimeout::kNone || c == TimePoint::max()) return kForever;
+  if (o.jeopardy == Jeopardy::kStop) return c;
+  if (o.expiry == ExpiryJudge::kServer) return kForever;
+  return std::min(c + o.grace, kForever);
+}
+
+void Client::start(const LocalClocks& now, Effects& out) {
+  target_ = static_cast<size_t>(rng_.below(cfg_.servers.size()));
+  // Request ids carry a random prefix per incarnation, so a restarted
+  // client's ids never match its predecessor's.
+  next_request_ = (rng_.next_u64() & 0xFFFFFFFF00000000ULL) | 1;
+  open_session(now, out);
+  const Duration think = uniform_duration(rng_, cfg_.think_min, cfg_.think_max);
+  set_timer(now, cfg_.start_after + think, kWakeTimer, 0, out);
+}
+
+// --- The session -------------------------------------------------------
+
+void Client::open_session(const LocalClocks& now, Effects& out) {
+  state_ = SessionState::kOpening;
+  session_ = kNoSession;
+  c_ = TimePoint::min();
+  grace_end_ = TimePoint::max();
+  open_request_ = next_request_++;
+  open_sent_ = now.mono;
+  out.cancel_timer(kSessionTimer);
+  send_open(now, out);
+}
+
+void Client::send_open(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kOpenSession, cfg_.self, target());
+  m.set<SessionMsg>().request_id = open_request_;
+  set_timer(now, cfg_.request_timeout, kOpenTimer, ++open_gen_, out);
+}
+
+void Client::send_keepalive(const LocalClocks& now, Effects& out) {
+  const TimePoint t = now.mono;
+  // No answer for a while: the server we talk to is probably gone.
+  if (t - last_answer_ > std::max(cfg_.request_timeout, cfg_.keepalive_every)) {
+    next_server();
+    last_answer_ = t;
+  }
+  const uint64_t id = next_request_++;
+  const size_t slot = static_cast<size_t>(id % kRing);
+  ka_ids_[slot] = id;
+  ka_sent_[slot] = t;
+  Message& m = out.send(MsgType::kKeepAlive, cfg_.self, target());
+  SessionMsg& q = m.set<SessionMsg>();
+  q.request_id = id;
+  q.session = session_;
+}
+
+void Client::arm_session_timer(const LocalClocks& now, Effects& out) {
+  (void)now;
+  if (state_ == SessionState::kLive && c_ != TimePoint::max())
+    out.replace_timer(ClockKind::kMonotonic, c_, kSessionTimer);
+  else if (state_ == SessionState::kJeopardy && grace_end_ != TimePoint::max())
+    out.replace_timer(ClockKind::kMonotonic, grace_end_, kSessionTimer);
+  else
+    out.cancel_timer(kSessionTimer);
+}
+
+void Client::advance(const LocalClocks& now, Effects& out) {
+  const TimePoint t = now.mono;
+  if (state_ == SessionState::kLive && t >= c_) {
+    state_ = SessionState::kJeopardy;
+    grace_end_ =
+        cfg_.options.expiry == ExpiryJudge::kClient ? c_ + cfg_.options.grace : TimePoint::max();
+    out.emit(JeopardyBegan{session_, std::min(grace_end_, kForever)});
+    arm_session_timer(now, out);
+  }
+  if (believing_ && t >= belief_deadline_) end_belief(BeliefEndReason::kExpired, out);
+  if (state_ == SessionState::kJeopardy && t >= grace_end_)
+    session_lost(SessionEnd::kGraceOver, now, out);
+}
+
+void Client::session_lost(SessionEnd why, const LocalClocks& now, Effects& out) {
+  out.emit(SessionLost{session_, why});
+  // The session's locks are gone with it (or will be, at the server).
+  end_belief(
+      why == SessionEnd::kToldExpired ? BeliefEndReason::kRevoked : BeliefEndReason::kExpired, out);
+  if (phase_ == Phase::kHolding || phase_ == Phase::kAcquiring) {
+    if (phase_ == Phase::kHolding) ++holds_;
+    wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+  } else if (phase_ == Phase::kReleasing) {
+    wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+  }
+  open_session(now, out);
+}
+
+void Client::on_opened(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  if (state_ != SessionState::kOpening || p.request_id != open_request_) return;
+  const TimePoint t = now.mono;
+  note_server(m.from);
+  out.cancel_timer(kOpenTimer);
+  session_ = p.session;
+  state_ = SessionState::kLive;
+  c_ = local_deadline(cfg_.options, open_sent_, t, p.timeout);
+  last_answer_ = t;
+  ka_ids_.fill(0);
+  set_timer(now, cfg_.keepalive_every, kKeepAliveTimer, 0, out);
+  arm_session_timer(now, out);
+  advance(now, out);
+  if (state_ == SessionState::kLive && phase_ == Phase::kWaiting) {
+    phase_ = Phase::kAcquiring;
+    request_ = next_request_++;
+    send_acquire(now, out);
+  }
+}
+
+void Client::on_keepalive_ok(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  if (p.session != session_ || (state_ != SessionState::kLive && state_ != SessionState::kJeopardy))
+    return;
+  const size_t slot = static_cast<size_t>(p.request_id % kRing);
+  if (ka_ids_[slot] != p.request_id || p.request_id == 0) return;  // unknown or too old
+  const TimePoint t = now.mono;
+  last_answer_ = t;
+  note_server(m.from);
+  const TimePoint c = local_deadline(cfg_.options, ka_sent_[slot], t, p.timeout);
+  if (c > c_) c_ = c;
+  if (state_ == SessionState::kJeopardy && c_ > t) {
+    state_ = SessionState::kLive;
+    grace_end_ = TimePoint::max();
+    out.emit(SessionSafe{session_});
+    if (phase_ == Phase::kHolding && !believing_) begin_belief(now, out);
+    if (phase_ == Phase::kWaiting) {
+      phase_ = Phase::kAcquiring;
+      request_ = next_request_++;
+      send_acquire(now, out);
+    }
+  }
+  if (believing_) {
+    const TimePoint d = deadline_for(c_);
+    if (d > belief_deadline_) {
+      belief_deadline_ = d;
+      out.emit(obs::BeliefExtend{resource_, lease_, belief_deadline_});
+    }
+  }
+  arm_session_timer(now, out);
+}
+
+void Client::on_expired(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  if (p.session != session_ || (state_ != SessionState::kLive && state_ != SessionState::kJeopardy))
+    return;
+  session_lost(SessionEnd::kToldExpired, now, out);
+}
+
+// --- Locks -------------------------------------------------------------
+
+void Client::wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out) {
+  phase_ = Phase::kIdle;
+  out.cancel_timer(kRequestTimer);
+  out.cancel_timer(kRetryTimer);
+  out.cancel_timer(kHoldEndTimer);
+  out.cancel_timer(kWorkCheckTimer);
+  set_timer(now, uniform_duration(rng_, lo, hi), kWakeTimer, 0, out);
+}
+
+void Client::want(const LocalClocks& now, Effects& out) {
+  if (cfg_.max_holds != 0 && holds_ >= cfg_.max_holds) {
+    phase_ = Phase::kDone;
+    return;
+  }
+  resource_ = cfg_.choice == ResourceChoice::kFixed
+                  ? resource_at(0)
+                  : resource_at(static_cast<size_t>(rng_.below(resource_count())));
+  out.emit(obs::Want{resource_});
+  if (state_ != SessionState::kLive) {
+    phase_ = Phase::kWaiting;  // acquire once the session is live
+    return;
+  }
+  phase_ = Phase::kAcquiring;
+  request_ = next_request_++;
+  send_acquire(now, out);
+}
+
+void Client::send_acquire(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kAcquire, cfg_.self, target());
+  m.resource = resource_;
+  SessionMsg& q = m.set<SessionMsg>();
+  q.request_id = request_;
+  q.session = session_;
+  out.cancel_timer(kRetryTimer);
+  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+}
+
+void Client::send_release(const LocalClocks& now, Effects& out) {
+  Message& m = out.send(MsgType::kRelease, cfg_.self, target());
+  m.resource = resource_;
+  SessionMsg& q = m.set<SessionMsg>();
+  q.request_id = request_;
+  q.session = session_;
+  q.lease = lease_;
+  out.cancel_timer(kRetryTimer);
+  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+}
+
+void Client::resend(const LocalClocks& now, Effects& out) {
+  if (phase_ == Phase::kAcquiring)
+    send_acquire(now, out);
+  else if (phase_ == Phase::kReleasing)
+    send_release(now, out);
+}
+
+void Client::begin_belief(const LocalClocks& now, Effects& out) {
+  const TimePoint d = deadline_for(c_);
+  if (d <= now.mono) return;
+  belief_deadline_ = d;
+  believing_ = true;
+  out.emit(obs::BeliefBegin{resource_, lease_, token_, d, ClockKind::kMonotonic});
+}
+
+void Client::end_belief(BeliefEndReason why, Effects& out) {
+  if (!believing_) return;
+  believing_ = false;
+  out.emit(obs::BeliefEnd{resource_, lease_, why});
+}
+
+void Client::release_lock(BeliefEndReason why, const LocalClocks& now, Effects& out) {
+  // Stop acting as holder *before* asking for the release.
+  end_belief(why, out);
+  work_allowed_ = false;
+  ++holds_;
+  out.cancel_timer(kHoldEndTimer);
+  out.cancel_timer(kWorkCheckTimer);
+  phase_ = Phase::kReleasing;
+  request_ = next_request_++;
+  release_attempts_ = 1;
+  send_release(now, out);
+}
+
+void Client::on_granted(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  if (phase_ != Phase::kAcquiring || p.request_id != request_ || p.session != session_) return;
+  note_server(m.from);
+  out.cancel_timer(kRequestTimer);
+  out.cancel_timer(kRetryTimer);
+  lease_ = p.lease;
+  token_ = p.token;
+  ++hold_gen_;
+  phase_ = Phase::kHolding;
+  work_allowed_ = true;
+  if (state_ == SessionState::kLive) begin_belief(now, out);
+  if (!believing_) {
+    // Granted to a session in jeopardy, or too late to be of use.
+    release_lock(BeliefEndReason::kReleased, now, out);
+    --holds_;  // not a hold
+    return;
+  }
+  if (cfg_.hold_min != Duration::max())
+    set_timer(now, uniform_duration(rng_, cfg_.hold_min, cfg_.hold_max), kHoldEndTimer, hold_gen_,
+              out);
+  if (cfg_.storage != kInvalidNode && cfg_.write_every > Duration::zero())
+    set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+}
+
+void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  if (p.request_id != request_) return;  // a KeepAlive or an old request: the next one retries
+  if (phase_ == Phase::kAcquiring)
+    wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+  else if (phase_ == Phase::kReleasing)
+    wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+}
+
+void Client::on_redirect(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), p.leader_hint);
+  const bool known = it != cfg_.servers.end() && p.leader_hint != m.from;
+  if (known)
+    target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  else if (target() == m.from)
+    next_server();
+  if (state_ == SessionState::kOpening && p.request_id == open_request_) {
+    if (known) send_open(now, out);
+    return;  // else the open timer tries the next server
+  }
+  if (p.request_id != request_ || (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
+    return;  // a KeepAlive: the next one goes to the new target
+  if (known) {
+    resend(now, out);
+  } else {
+    // No leader known (an election is under way): retry a little later.
+    out.cancel_timer(kRequestTimer);
+    set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
+  }
+}
+
+void Client::on_released(const Message& m, const LocalClocks& now, Effects& out) {
+  const SessionMsg& p = m.as<SessionMsg>();
+  if (phase_ != Phase::kReleasing || p.request_id != request_) return;
+  wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+}
+
+void Client::on_write_reply(const Message& m, const LocalClocks& now, Effects& out) {
+  const raft_lease::LeaseMsg& p = m.as<raft_lease::LeaseMsg>();
+  // Fenced, or told the sequencer is not current: the lock is no longer
+  // ours to act on; hand it back. `unavailable` says nothing about it.
+  if (phase_ == Phase::kHolding && !p.success && p.lease == lease_ &&
+      p.error != ErrorCode::kUnavailable)
+    release_lock(BeliefEndReason::kFenced, now, out);
+}
+
+void Client::on_message(const Message& m, const LocalClocks& now, Effects& out) {
+  advance(now, out);
+  switch (type_of(m)) {
+    case MsgType::kSessionOpened:
+      on_opened(m, now, out);
+      return;
+    case MsgType::kKeepAliveOk:
+      on_keepalive_ok(m, now, out);
+      return;
+    case MsgType::kSessionExpired:
+      on_expired(m, now, out);
+      return;
+    case MsgType::kGranted:
+      on_granted(m, now, out);
+      return;
+    case MsgType::kDenied:
+      on_denied(m, now, out);
+      return;
+    case MsgType::kRedirect:
+      on_redirect(m, now, out);
+      return;
+    case MsgType::kReleased:
+      on_released(m, now, out);
+      return;
+    case MsgType::kWriteReply:
+      on_write_reply(m, now, out);
+      return;
+    default:
+      return;
+  }
+}
+
+void Client::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) {
+  advance(now, out);
+  const TimePoint l = now.mono;
+  switch (t.kind) {
+    case kWakeTimer:
+      if (phase_ == Phase::kIdle) want(now, out);
+      return;
+    case kOpenTimer:
+      if (state_ == SessionState::kOpening && t.arg == open_gen_) {
+        next_server();
+        send_open(now, out);
+      }
+      return;
+    case kRequestTimer:
+      if (t.arg != send_gen_) return;
+      if (phase_ == Phase::kAcquiring) {
+        next_server();
+        send_acquire(now, out);
+      } else if (phase_ == Phase::kReleasing) {
+        // The session's expiry frees it anyway; do not retry forever.
+        if (++release_attempts_ > 3) {
+          wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+          return;
+        }
+        next_server();
+        send_release(now, out);
+      }
+      return;
+    case kRetryTimer:
+      if (t.arg == send_gen_) resend(now, out);
+      return;
+    case kKeepAliveTimer:
+      if (state_ == SessionState::kLive || state_ == SessionState::kJeopardy) {
+        send_keepalive(now, out);
+        set_timer(now, cfg_.keepalive_every, kKeepAliveTimer, 0, out);
+      }
+      return;
+    case kSessionTimer:
+      arm_session_timer(now, out);  // advance() above did the work
+      return;
+    case kHoldEndTimer:
+      if (phase_ == Phase::kHolding && t.arg == hold_gen_)
+        release_lock(BeliefEndReason::kReleased, now, out);
+      return;
+    case kWorkCheckTimer:
+      if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
+      if (believing_ && l < belief_deadline_) {
+        out.emit(obs::WorkCheck{resource_, lease_, token_});
+        set_timer(now, cfg_.check_to_write, kWorkWriteTimer, hold_gen_, out);
+      }
+      set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+      return;
+    case kWorkWriteTimer: {
+      // The write goes out without looking at the lock again: whatever
+      // happened since the check (a pause, jeopardy) is not noticed.
+      if (t.arg != hold_gen_ || !work_allowed_) return;
+      Message& m = out.send(MsgType::kWrite, cfg_.self, cfg_.storage);
+      m.resource = resource_;
+      raft_lease::LeaseMsg& q = m.set<raft_lease::LeaseMsg>();
+      q.token = token_;
+      q.lease = lease_;
+      q.request_id = next_request_++;
+      out.emit(obs::WriteSent{resource_, lease_, token_, q.request_id});
+      return;
+    }
+    default:
+      LEASESIM_UNREACHABLE("unknown client timer");
+  }
+}
+
+}  // namespace leasesim::session_lease

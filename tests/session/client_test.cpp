@@ -1,0 +1,196 @@
+// session-lease's client alone: inputs fed by hand, effects asserted (the
+// raft-lease harness's Driver steps it on clocks the test controls).
+#include <gtest/gtest.h>
+
+#include "../protocol/harness.hpp"
+#include "leasesim/protocols/session_lease/client.hpp"
+
+namespace leasesim::session_lease {
+namespace {
+
+using testing::Driver;
+using testing::Out;
+
+constexpr NodeId kServer = 0;
+constexpr Duration kTimeout = seconds(3);
+
+std::vector<Message> sent(const Out& o, MsgType t) {
+  std::vector<Message> r;
+  for (const Message& m : o.msgs)
+    if (m.is(t)) r.push_back(m);
+  return r;
+}
+
+struct Fixture {
+  explicit Fixture(Options o) {
+    ClientConfig c;
+    c.self = 5;
+    c.servers = {kServer};
+    c.resources = {0};
+    c.options = o;
+    c.keepalive_every = seconds(1);
+    c.think_max = Duration::zero();
+    c.hold_min = c.hold_max = seconds(100);
+    client = std::make_unique<Client>(c, Rng(7));
+    d.reset(client.get());
+  }
+  Message answer(MsgType type, const Message& q) {
+    Message m;
+    m.reset(static_cast<uint16_t>(type), kServer, 5);
+    m.resource = q.resource;
+    SessionMsg& a = m.set<SessionMsg>();
+    a.request_id = q.as<SessionMsg>().request_id;
+    a.session = q.as<SessionMsg>().session;
+    a.timeout = kTimeout;
+    return m;
+  }
+  // Opens the session (answered `after` the open) and acquires lock 0,
+  // granted as lease 9.
+  void open_and_hold(Duration after) {
+    const Out s = d.start();
+    const Message open = sent(s, MsgType::kOpenSession).at(0);
+    d.advance(after);
+    Message opened = answer(MsgType::kSessionOpened, open);
+    opened.as<SessionMsg>().session = 3;
+    d.deliver(opened);
+    const Out w = d.fire(Client::kWakeTimer);
+    const Message acq = sent(w, MsgType::kAcquire).at(0);
+    EXPECT_EQ(acq.as<SessionMsg>().session, 3u);
+    Message g = answer(MsgType::kGranted, acq);
+    g.as<SessionMsg>().lease = 9;
+    g.as<SessionMsg>().token = 9;
+    granted = d.deliver(g);
+  }
+  std::unique_ptr<Client> client;
+  Driver d;
+  Out granted;
+};
+
+Options preset(std::string_view name) {
+  Options o;
+  EXPECT_TRUE(preset_options(name, &o));
+  return o;
+}
+
+TEST(SessionClient, LocalTimeoutIsAnchoredAtTheSendAndScaledForDrift) {
+  Options o = preset("chubby");
+  const TimePoint sent = TimePoint(seconds(10).ns());
+  const TimePoint got = TimePoint(seconds(12).ns());
+  // 3 s x (1 - 2000 ppm) = 2.994 s after the send, not after the receipt.
+  EXPECT_EQ(local_deadline(o, sent, got, kTimeout), sent + milliseconds(2994));
+  o.margin = milliseconds(100);
+  EXPECT_EQ(local_deadline(o, sent, got, kTimeout), sent + milliseconds(2894));
+  o.local_timeout = LocalTimeout::kReceipt;
+  EXPECT_EQ(local_deadline(o, sent, got, kTimeout), got + kTimeout);
+  o.local_timeout = LocalTimeout::kNone;
+  EXPECT_EQ(local_deadline(o, sent, got, kTimeout), TimePoint::max());
+}
+
+TEST(SessionClient, BelievesUntilItsLocalTimeoutThenStopsInJeopardy) {
+  Fixture f(preset("chubby"));
+  f.open_and_hold(milliseconds(400));
+  ASSERT_EQ(f.granted.count_records(obs::kBeliefBegin), 1u);
+  const auto b = obs::BeliefBegin::decode(f.granted.recs(obs::kBeliefBegin)[0]);
+  EXPECT_EQ(b.lease, 9u);
+  EXPECT_EQ(b.token, 9u);
+  // C counts from the open's send (t = 0), not from its answer (400 ms).
+  EXPECT_EQ(b.deadline, TimePoint(milliseconds(2994).ns()));
+  // No KeepAlive answered: at C the client is in jeopardy and stops acting.
+  const Out j = f.d.fire(Client::kSessionTimer);
+  EXPECT_EQ(j.count_records(JeopardyBegan::kKind), 1u);
+  ASSERT_EQ(j.count_records(obs::kBeliefEnd), 1u);
+  EXPECT_EQ(obs::BeliefEnd::decode(j.recs(obs::kBeliefEnd)[0]).reason, BeliefEndReason::kExpired);
+  EXPECT_EQ(f.client->session_state(), Client::SessionState::kJeopardy);
+  EXPECT_FALSE(f.client->believes());
+}
+
+TEST(SessionClient, AKeepAliveAnsweredInJeopardyMakesTheSessionSafeAndTheLockBelievedAgain) {
+  Fixture f(preset("chubby"));
+  f.open_and_hold(milliseconds(400));
+  f.d.advance(milliseconds(2600));  // t = 3 s: past C (2.994 s)
+  const Out k = f.d.fire_now(Client::kKeepAliveTimer);
+  EXPECT_EQ(k.count_records(JeopardyBegan::kKind), 1u);  // noticed before sending
+  const Message ka = sent(k, MsgType::kKeepAlive).at(0);
+  f.d.advance(milliseconds(20));
+  const Out ok = f.d.deliver(f.answer(MsgType::kKeepAliveOk, ka));
+  EXPECT_EQ(ok.count_records(SessionSafe::kKind), 1u);
+  ASSERT_EQ(ok.count_records(obs::kBeliefBegin), 1u);
+  const auto b = obs::BeliefBegin::decode(ok.recs(obs::kBeliefBegin)[0]);
+  EXPECT_EQ(b.lease, 9u);  // the same lock: still the session's
+  EXPECT_EQ(b.deadline, TimePoint((seconds(3) + milliseconds(2994)).ns()));
+}
+
+TEST(SessionClient, AnsweredKeepAlivesExtendTheBelief) {
+  Fixture f(preset("chubby"));
+  f.open_and_hold(milliseconds(10));
+  const Out k = f.d.fire(Client::kKeepAliveTimer);
+  const Message ka = sent(k, MsgType::kKeepAlive).at(0);
+  f.d.advance(milliseconds(30));
+  const Out ok = f.d.deliver(f.answer(MsgType::kKeepAliveOk, ka));
+  ASSERT_EQ(ok.count_records(obs::kBeliefExtend), 1u);
+  EXPECT_EQ(obs::BeliefExtend::decode(ok.recs(obs::kBeliefExtend)[0]).deadline,
+            TimePoint((milliseconds(1010) + milliseconds(2994)).ns()));  // the KeepAlive's send
+}
+
+TEST(SessionClient, WithoutALocalTimeoutItBelievesUntilAServerSaysTheSessionExpired) {
+  Options o = preset("chubby");
+  o.local_timeout = LocalTimeout::kNone;
+  Fixture f(o);
+  f.open_and_hold(milliseconds(10));
+  EXPECT_EQ(obs::BeliefBegin::decode(f.granted.recs(obs::kBeliefBegin)[0]).deadline, kForever);
+  EXPECT_EQ(f.d.timer(Client::kSessionTimer), nullptr);  // nothing ever lapses
+  f.d.advance(seconds(60));
+  const Out k = f.d.fire_now(Client::kKeepAliveTimer);
+  EXPECT_TRUE(f.client->believes());
+  const Out e = f.d.deliver(f.answer(MsgType::kSessionExpired, sent(k, MsgType::kKeepAlive)[0]));
+  ASSERT_EQ(e.count_records(obs::kBeliefEnd), 1u);
+  EXPECT_EQ(obs::BeliefEnd::decode(e.recs(obs::kBeliefEnd)[0]).reason, BeliefEndReason::kRevoked);
+  EXPECT_EQ(e.count_records(SessionLost::kKind), 1u);
+  EXPECT_EQ(sent(e, MsgType::kOpenSession).size(), 1u);  // a new session
+}
+
+TEST(SessionClient, HoldingThroughJeopardyBelievesUntilTheGracePeriodEnds) {
+  Options o = preset("ignore-jeopardy");
+  Fixture f(o);
+  f.open_and_hold(milliseconds(10));
+  const TimePoint c = TimePoint(milliseconds(2994).ns());
+  EXPECT_EQ(obs::BeliefBegin::decode(f.granted.recs(obs::kBeliefBegin)[0]).deadline, c + o.grace);
+  const Out j = f.d.fire(Client::kSessionTimer);  // C: jeopardy, still acting
+  EXPECT_EQ(j.count_records(JeopardyBegan::kKind), 1u);
+  EXPECT_EQ(j.count_records(obs::kBeliefEnd), 0u);
+  const Out g = f.d.fire(Client::kSessionTimer);  // C + grace: the session is lost
+  EXPECT_EQ(f.d.now.mono, c + o.grace);
+  EXPECT_EQ(g.count_records(obs::kBeliefEnd), 1u);
+  EXPECT_EQ(g.count_records(SessionLost::kKind), 1u);
+}
+
+TEST(SessionClient, AServerJudgedSessionNeverEndsOnTheClientsClock) {
+  Fixture f(preset("zookeeper-lost"));
+  f.open_and_hold(milliseconds(10));
+  EXPECT_EQ(obs::BeliefBegin::decode(f.granted.recs(obs::kBeliefBegin)[0]).deadline, kForever);
+  const Out j = f.d.fire(Client::kSessionTimer);  // suspended, acting on
+  EXPECT_EQ(j.count_records(JeopardyBegan::kKind), 1u);
+  EXPECT_EQ(f.d.timer(Client::kSessionTimer), nullptr);  // no grace period: only a server decides
+  EXPECT_TRUE(f.client->believes());
+}
+
+TEST(SessionClient, AGrantToASessionInJeopardyIsHandedBack) {
+  Fixture f(preset("chubby"));
+  const Out s = f.d.start();
+  f.d.advance(milliseconds(10));
+  Message opened = f.answer(MsgType::kSessionOpened, sent(s, MsgType::kOpenSession)[0]);
+  opened.as<SessionMsg>().session = 3;
+  f.d.deliver(opened);
+  const Out w = f.d.fire(Client::kWakeTimer);
+  const Message acq = sent(w, MsgType::kAcquire).at(0);
+  f.d.advance(seconds(3));  // past C before the grant arrives
+  Message g = f.answer(MsgType::kGranted, acq);
+  g.as<SessionMsg>().lease = 9;
+  const Out o = f.d.deliver(g);
+  EXPECT_EQ(o.count_records(obs::kBeliefBegin), 0u);
+  ASSERT_EQ(sent(o, MsgType::kRelease).size(), 1u);
+  EXPECT_EQ(sent(o, MsgType::kRelease)[0].as<SessionMsg>().lease, 9u);
+}
+
+}  // namespace
+}  // namespace leasesim::session_lease

@@ -1,0 +1,115 @@
+// session-lease through everything above the protocol layer: the block
+// (errors, canonical JSON), the world and the checker on library pairs,
+// determinism, and explore.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "leasesim/protocol/registry.hpp"
+#include "leasesim/protocols/session_lease/module.hpp"
+#include "leasesim/scenario/loader.hpp"
+#include "leasesim/world/world.hpp"
+
+namespace leasesim {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kSource = LEASESIM_SOURCE_DIR;
+
+Scenario load(const fs::path& p) {
+  LoadResult r = load_scenario_file(p.string());
+  for (const Diagnostic& d : r.errors) ADD_FAILURE() << d.format();
+  EXPECT_TRUE(r.ok());
+  return r.scenario ? *r.scenario : Scenario{};
+}
+
+std::vector<std::string> errors_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : load_scenario_text(text, "x.json").errors) out.push_back(d.format());
+  return out;
+}
+
+RunResult run(const Scenario& s) {
+  World w(s, RunOptions{});
+  return w.run();
+}
+
+TEST(SessionModule, IsRegisteredWithItsPresets) {
+  const ProtocolModule* m = find_protocol("session-lease");
+  ASSERT_NE(m, nullptr);
+  const ProtocolCatalog c = m->catalog();
+  ASSERT_EQ(c.presets.size(), 6u);
+  EXPECT_EQ(c.presets[0].name, "chubby");
+  for (const PresetInfo& p : c.presets) EXPECT_EQ(p.knobs.size(), c.knobs.size()) << p.name;
+}
+
+TEST(SessionModule, ItsErrorsNameTheFileThePointerAndWhatWasExpected) {
+  const std::string head =
+      R"({"name": "x", "duration": "10s", "protocol": {"name": "session-lease"}, )";
+  EXPECT_EQ(errors_of(head + R"("session": {"timout": "1s"}})"),
+            (std::vector<std::string>{
+                R"(x.json: /session/timout: unknown key "timout" (did you mean "timeout"?))"}));
+  EXPECT_EQ(errors_of(head + R"("session": {"timeout": "1s", "keepalive_every": "2s"}})"),
+            (std::vector<std::string>{"x.json: /session/keepalive_every: expected a keepalive "
+                                      "interval shorter than the session timeout (1s), found "
+                                      "keepalive_every 2s"}));
+  EXPECT_EQ(errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "session-lease", )"
+                      R"("knobs": {"jeopardy": "ignore"}}})"),
+            (std::vector<std::string>{R"(x.json: /protocol/knobs/jeopardy: expected one of )"
+                                      R"("stop", "hold", found "ignore")"}));
+  EXPECT_EQ(errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "session-lease", )"
+                      R"("knobs": {"margin": "3s"}}})"),
+            (std::vector<std::string>{
+                "x.json: /protocol/knobs: expected a conservative local timeout above zero, "
+                "found the session timeout 3s scaled by drift_ppm 2000 minus margin 3s = -6ms"}));
+}
+
+TEST(SessionModule, CanonicalJsonRoundTripsExactly) {
+  for (const char* f :
+       {"scenarios/explore-session.json", "scenarios/sessions/no-local-timeout.json",
+        "scenarios/sessions/keepalive-delay-receipt.json"}) {
+    const Scenario s = load(kSource / f);
+    const json once = scenario_to_json(s);
+    const LoadResult again = load_scenario_json(once, "again.json");
+    ASSERT_TRUE(again.ok()) << f;
+    EXPECT_EQ(scenario_to_json(*again.scenario), once) << f;
+  }
+}
+
+TEST(SessionModule, EachUnsafeLibraryScenarioViolatesAndItsPairHolds) {
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"no-local-timeout", "local-timeout"},
+      {"ignore-jeopardy-no-lock-delay", "ignore-jeopardy-lock-delay"},
+      {"zookeeper-act-until-expired", "zookeeper-suspend"},
+      {"pause-lock-delay-off", "pause-lock-delay-on"},
+      {"sequencer-check-off", "sequencer-check-on"},
+      {"keepalive-delay-receipt", "keepalive-delay-conservative"}};
+  for (const auto& [unsafe, fixed] : pairs) {
+    const RunResult u = run(load(kSource / "scenarios/sessions" / (unsafe + ".json")));
+    const RunResult f = run(load(kSource / "scenarios/sessions" / (fixed + ".json")));
+    EXPECT_GT(u.failures, 0u) << unsafe;
+    EXPECT_EQ(f.failures, 0u) << fixed;
+    EXPECT_GE(f.metrics.grants, 2u) << fixed;
+  }
+}
+
+TEST(SessionModule, SameScenarioAndSeedGiveTheSameTrace) {
+  Scenario s = load(kSource / "scenarios/explore-session.json");
+  for (const uint64_t seed : {1u, 2u, 3u}) {
+    s.seed = seed;
+    const RunResult a = run(s);
+    const RunResult b = run(s);
+    EXPECT_EQ(a.trace_hash, b.trace_hash) << seed;
+    EXPECT_EQ(a.events, b.events) << seed;
+    EXPECT_GT(a.metrics.grants, 5u);
+  }
+}
+
+}  // namespace
+}  // namespace leasesim

@@ -1,0 +1,192 @@
+// session-lease's server alone: a one-server core driven by hand (it leads
+// by itself, so every proposal commits in the step that makes it and every
+// read barrier passes at once).
+#include <gtest/gtest.h>
+
+#include "../protocol/harness.hpp"
+#include "leasesim/protocols/session_lease/server.hpp"
+
+namespace leasesim::session_lease {
+namespace {
+
+using testing::Driver;
+using testing::Out;
+
+constexpr NodeId kAlice = 5;
+constexpr NodeId kBob = 6;
+
+std::vector<Message> sent(const Out& o, MsgType t) {
+  std::vector<Message> r;
+  for (const Message& m : o.msgs)
+    if (m.is(t)) r.push_back(m);
+  return r;
+}
+
+class SessionServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { make(preset("chubby")); }
+  static Options preset(std::string_view name) {
+    Options o;
+    EXPECT_TRUE(preset_options(name, &o));
+    return o;
+  }
+  void make(Options o) {
+    ServerConfig c;
+    c.self = 0;
+    c.servers = {0};
+    c.resources = 1;
+    c.options = o;
+    c.session_timeout = seconds(3);
+    server = std::make_unique<SessionServer>(c, disk, Rng(1));
+    d.reset(server.get());
+    d.start();
+    // Elected alone; ready once its no-op is applied; then past the new
+    // master's wait (lock-delay, validity window).
+    for (int i = 0; i < 10 && !server->ready(); ++i) d.fire_earliest();
+    ASSERT_TRUE(server->ready());
+    d.advance(seconds(2));
+  }
+  Message request(MsgType type, NodeId from, uint64_t id, SessionId s = kNoSession,
+                  ResourceId r = kNoResource, LeaseId lease = kNoLease) {
+    Message m;
+    m.reset(static_cast<uint16_t>(type), from, 0);
+    m.resource = r;
+    SessionMsg& q = m.set<SessionMsg>();
+    q.request_id = id;
+    q.session = s;
+    q.lease = lease;
+    return m;
+  }
+  SessionId open(NodeId who, uint64_t id) {
+    const Out o = d.deliver(request(MsgType::kOpenSession, who, id));
+    const auto r = sent(o, MsgType::kSessionOpened);
+    EXPECT_EQ(r.size(), 1u);
+    return r.empty() ? kNoSession : r[0].as<SessionMsg>().session;
+  }
+  raft::Disk disk;
+  std::unique_ptr<SessionServer> server;
+  Driver d;
+};
+
+TEST_F(SessionServerTest, OpensASessionThatExpiresATimeoutAfterItsCommit) {
+  const TimePoint at = d.now.mono;
+  const SessionId s = open(kAlice, 1);
+  ASSERT_NE(s, kNoSession);
+  EXPECT_NE(server->table().find(s), nullptr);
+  EXPECT_EQ(server->expiry_of(s), at + seconds(3));
+  // A retry of the same open is answered with the same session.
+  EXPECT_EQ(open(kAlice, 1), s);
+  EXPECT_EQ(server->table().sessions().size(), 1u);
+}
+
+TEST_F(SessionServerTest, AKeepAliveExtendsTheSessionAndRenewsItsLocks) {
+  const SessionId s = open(kAlice, 1);
+  const Out g = d.deliver(request(MsgType::kAcquire, kAlice, 2, s, 0));
+  ASSERT_EQ(sent(g, MsgType::kGranted).size(), 1u);
+  ASSERT_EQ(g.count_records(obs::kLeaseGranted), 1u);
+  const auto granted = obs::LeaseGranted::decode(g.recs(obs::kLeaseGranted)[0]);
+  EXPECT_EQ(granted.holder, kAlice);
+  EXPECT_EQ(granted.token, granted.lease);  // the generation is the grant's log index
+  d.advance(seconds(2));
+  const Out k = d.deliver(request(MsgType::kKeepAlive, kAlice, 3, s));
+  ASSERT_EQ(sent(k, MsgType::kKeepAliveOk).size(), 1u);
+  EXPECT_EQ(server->expiry_of(s), d.now.mono + seconds(3));
+  ASSERT_EQ(k.count_records(obs::kLeaseRenewed), 1u);
+  EXPECT_EQ(obs::LeaseRenewed::decode(k.recs(obs::kLeaseRenewed)[0]).index, 0u);  // not logged
+}
+
+TEST_F(SessionServerTest, ALockIsRefusedWhileHeldAndToAnUnknownSession) {
+  const SessionId a = open(kAlice, 1);
+  const SessionId b = open(kBob, 1);
+  d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  const Out held = d.deliver(request(MsgType::kAcquire, kBob, 2, b, 0));
+  ASSERT_EQ(sent(held, MsgType::kDenied).size(), 1u);
+  EXPECT_EQ(sent(held, MsgType::kDenied)[0].as<SessionMsg>().error, ErrorCode::kHeld);
+  const Out unknown = d.deliver(request(MsgType::kAcquire, kBob, 3, 999, 0));
+  EXPECT_EQ(sent(unknown, MsgType::kDenied)[0].as<SessionMsg>().error, ErrorCode::kExpired);
+}
+
+TEST_F(SessionServerTest, SessionExpiryFreesItsLocksAndStartsLockDelay) {
+  const SessionId a = open(kAlice, 1);
+  const SessionId b = open(kBob, 1);
+  d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  // Bob keeps his session alive; alice does not.
+  d.advance(seconds(2));
+  d.deliver(request(MsgType::kKeepAlive, kBob, 2, b));
+  d.advance(milliseconds(1500));
+  d.deliver(request(MsgType::kKeepAlive, kBob, 3, b));
+  Out e;  // until alice's expiry timer fires
+  for (int i = 0; i < 100 && e.count_records(SessionExpire::kKind) == 0; ++i)
+    e.append(d.fire_earliest());
+  ASSERT_EQ(e.count_records(SessionExpire::kKind), 1u);
+  ASSERT_EQ(e.count_records(obs::kLeaseFreed), 1u);
+  EXPECT_EQ(obs::LeaseFreed::decode(e.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kExpired);
+  EXPECT_EQ(server->table().find(a), nullptr);
+  // Lock-delay (1 s in chubby): refused as blocked, granted after.
+  const Out blocked = d.deliver(request(MsgType::kAcquire, kBob, 4, b, 0));
+  EXPECT_EQ(sent(blocked, MsgType::kDenied)[0].as<SessionMsg>().error, ErrorCode::kBlocked);
+  d.advance(seconds(1));
+  d.deliver(request(MsgType::kKeepAlive, kBob, 5, b));
+  EXPECT_EQ(sent(d.deliver(request(MsgType::kAcquire, kBob, 6, b, 0)), MsgType::kGranted).size(),
+            1u);
+  // A KeepAlive of the expired session is told so.
+  const Out late = d.deliver(request(MsgType::kKeepAlive, kAlice, 7, a));
+  EXPECT_EQ(sent(late, MsgType::kSessionExpired).size(), 1u);
+}
+
+TEST_F(SessionServerTest, AReleaseFreesTheLockAtOnceWithoutLockDelay) {
+  const SessionId a = open(kAlice, 1);
+  const SessionId b = open(kBob, 1);
+  const Out g = d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  const LeaseId lease = sent(g, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  const Out r = d.deliver(request(MsgType::kRelease, kAlice, 3, a, 0, lease));
+  ASSERT_EQ(r.count_records(obs::kLeaseFreed), 1u);
+  EXPECT_EQ(obs::LeaseFreed::decode(r.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kReleased);
+  EXPECT_EQ(sent(d.deliver(request(MsgType::kAcquire, kBob, 2, b, 0)), MsgType::kGranted).size(),
+            1u);
+}
+
+TEST_F(SessionServerTest, SequencerValidationAnswersAtCommitAndHoldsTheLockBack) {
+  const SessionId a = open(kAlice, 1);
+  const SessionId b = open(kBob, 1);
+  const Out g = d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  const LeaseId lease = sent(g, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  Message v;
+  v.reset(static_cast<uint16_t>(MsgType::kValidate), 4, 0);
+  v.resource = 0;
+  raft_lease::LeaseMsg& q = v.set<raft_lease::LeaseMsg>();
+  q.lease = lease;
+  q.request_id = 77;
+  const Out ok = d.deliver(v);
+  const auto answers = sent(ok, MsgType::kValidated);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_TRUE(answers[0].as<raft_lease::LeaseMsg>().success);
+  EXPECT_EQ(answers[0].as<raft_lease::LeaseMsg>().ttl, milliseconds(250));
+  // Released right after: the window (250 ms) still holds the lock back.
+  d.deliver(request(MsgType::kRelease, kAlice, 3, a, 0, lease));
+  const Out blocked = d.deliver(request(MsgType::kAcquire, kBob, 2, b, 0));
+  EXPECT_EQ(sent(blocked, MsgType::kDenied)[0].as<SessionMsg>().error, ErrorCode::kBlocked);
+  // A stale sequencer is refused.
+  q.lease = lease - 1;
+  EXPECT_FALSE(sent(d.deliver(v), MsgType::kValidated)[0].as<raft_lease::LeaseMsg>().success);
+}
+
+TEST_F(SessionServerTest, ANewLeaderExtendsEverySessionByAFullTimeout) {
+  const SessionId a = open(kAlice, 1);
+  d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  // The server restarts over its disk and leads again later.
+  d.advance(seconds(1));
+  server = std::make_unique<SessionServer>(ServerConfig{0, {0}, 1, preset("chubby"), seconds(3)},
+                                           disk, Rng(2));
+  d.reset(server.get());
+  Out all = d.start();
+  for (int i = 0; i < 10 && !server->ready(); ++i) all.append(d.fire_earliest());
+  ASSERT_TRUE(server->ready());
+  EXPECT_EQ(server->expiry_of(a), d.now.mono + seconds(3));
+  ASSERT_EQ(all.count_records(obs::kLeaseRefreshed), 1u);
+  EXPECT_EQ(obs::LeaseRefreshed::decode(all.recs(obs::kLeaseRefreshed)[0]).expiry,
+            d.now.mono + seconds(3));
+}
+
+}  // namespace
+}  // namespace leasesim::session_lease
