@@ -82,6 +82,24 @@ class Install(unittest.TestCase):
         p = self.sh(replay)
         self.assertIn(p.returncode, (0, 1), p.stdout + p.stderr)
 
+    def test_every_helper_module_is_installed(self):
+        # The plot scripts import the modules beside them (leasesim_trace.py
+        # and its parts, the parts of plot_timeline.py): each one of them,
+        # every scripts/*.py without a #! line, must be installed with them.
+        scripts = os.path.join(ROOT, "scripts")
+        installed = os.path.join(self.prefix, "share", "leasesim", "scripts")
+        modules = []
+        for name in sorted(os.listdir(scripts)):
+            if name.endswith(".py"):
+                with open(os.path.join(scripts, name), "rb") as f:
+                    if f.read(2) != b"#!":
+                        modules.append(name)
+        self.assertIn("leasesim_trace.py", modules)
+        for name in modules:
+            self.assertTrue(os.path.isfile(os.path.join(installed, name)),
+                            "scripts/%s is not installed (CMakeLists.txt install(FILES ...))"
+                            % name)
+
     def test_run_plot_uses_the_installed_script(self):
         # Mark the installed copy, so a picture drawn by the source tree's
         # script (the fallback of a binary run in its build tree) would show.

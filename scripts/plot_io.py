@@ -1,0 +1,77 @@
+"""What every plot script shares around its picture: the INPUT... OUT
+argument order, the message when matplotlib is missing, writing a picture
+whole or not at all, and reading JSONL result rows. Part of the helper module
+leasesim_trace (which re-exports it). Standard library only."""
+
+import json
+
+
+IMAGE_EXTENSIONS = (".png", ".svg", ".pdf")
+
+
+def is_image(path):
+    import os
+    return os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS
+
+
+def inputs_and_output(paths, out=None, old_out_first=False):
+    """The argument order every plot script shares (docs/visualization.md):
+    INPUT... OUT, the picture last as with cp, or INPUT... --out OUT.
+    Returns (inputs, out, note): `note` is a message for stderr when the old
+    order of plot_handoffs.py (OUT INPUT..., `old_out_first`) was used, else
+    None. Raises ValueError saying what was expected."""
+    paths = list(paths)
+    if out is not None:
+        if not paths:
+            raise ValueError("no input: expected INPUT... --out OUT")
+        return paths, out, None
+    if len(paths) < 2:
+        raise ValueError("expected INPUT... OUT (the picture last, .png, .svg or .pdf), "
+                         "or INPUT... --out OUT")
+    if is_image(paths[-1]):
+        return paths[:-1], paths[-1], None
+    if old_out_first and is_image(paths[0]):
+        return (paths[1:], paths[0],
+                "note: OUT first is the old argument order; write INPUT... OUT (the picture "
+                "last, as every plot script takes it)")
+    if is_image(paths[0]):
+        raise ValueError("the picture goes last: INPUT... OUT (found %s first)" % paths[0])
+    raise ValueError("the last argument must be the picture to write (.png, .svg or .pdf), "
+                     "found %s" % paths[-1])
+
+
+def matplotlib_missing(prog):
+    """The message when matplotlib cannot be imported: both remedies."""
+    import sys
+    return ("%s: matplotlib is missing for %s. Install it (Debian: apt-get install "
+            "python3-matplotlib), or use a Python that has it: set LEASESIM_PYTHON=/path/to/python "
+            "(for the installed leasesim-plot-* commands and leasesim run --plot), or run "
+            "/path/to/python %s ..." % (prog, sys.executable, prog))
+
+
+def save_atomically(fig, path, **kwargs):
+    """fig.savefig(path) through a temporary file in the same folder, renamed
+    into place: the picture appears whole or not at all."""
+    import os
+    folder, name = os.path.split(os.path.abspath(path))
+    base, ext = os.path.splitext(name)
+    tmp = os.path.join(folder, ".%s.tmp-%d%s" % (base, os.getpid(), ext))
+    try:
+        fig.savefig(tmp, format=ext.lstrip(".").lower() or None, **kwargs)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def read_jsonl_rows(path):
+    """Rows of a JSONL file (explore/sweep results), skipping blank lines."""
+    rows = []
+    with open(path, "r", encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as e:
+                    raise ValueError("%s:%d: not JSON (%s)" % (path, lineno, e))
+    return rows

@@ -1,0 +1,160 @@
+"""What a timeline shows (plot_timeline.py), built from a read trace without
+matplotlib so tests can compare it with the checker's report: the window,
+the lanes, the beliefs, core records, writes and violations in it; and the
+time axis (true time, or one node's wall clock)."""
+
+import leasesim_trace as lt
+from timeline_style import MAX_VIOLATION_TEXTS, REQUESTOR_COLOURS
+
+NS = lt.NS_PER_S
+
+
+class Options:
+    def __init__(self, start=None, end=None, resources=None, nodes=None, title=None,
+                 clock=None, max_lanes=20, width=14.0):
+        self.start, self.end = start, end
+        self.resources, self.nodes = resources, nodes
+        self.title, self.clock = title, clock
+        self.max_lanes, self.width = max_lanes, width
+
+
+class Model:
+    """What the picture shows, in true-time nanoseconds, clipped to the window.
+    Built from a Trace without matplotlib so tests can compare it with the
+    checker's report."""
+
+    def __init__(self, tr, opts):
+        self.trace = tr
+        self.start = 0 if opts.start is None else max(0, opts.start)
+        self.end = tr.end if opts.end is None else opts.end
+        if self.end <= self.start:
+            raise ValueError("empty time window: --from %s is not before --to %s" % (
+                lt.fmt_duration(self.start), lt.fmt_duration(self.end)))
+        s, e = self.start, self.end
+
+        def inside(a, b):
+            return a < e and b > s or (a == b and s <= a <= e)
+
+        # Resources: chosen ones, or the busiest up to max_lanes.
+        held = {}
+        for b in tr.beliefs:
+            held[b.resource] = held.get(b.resource, 0) + 1
+        if opts.resources:
+            unknown = [r for r in opts.resources if r not in tr.resources]
+            if unknown:
+                raise ValueError("unknown resource(s) %s (the trace has: %s)" % (
+                    ", ".join(unknown), ", ".join(tr.resources[:20])))
+            self.resources = list(opts.resources)
+        else:
+            self.resources = sorted(tr.resources, key=lt.natural_key)
+            if len(self.resources) > opts.max_lanes:
+                busiest = sorted(self.resources, key=lambda r: (-held.get(r, 0),
+                                                                lt.natural_key(r)))
+                keep = set(busiest[:opts.max_lanes])
+                self.resources = [r for r in self.resources if r in keep]
+        self.hidden_resources = len(tr.resources) - len(self.resources)
+        wanted = set(self.resources)
+
+        self.beliefs = {r: [] for r in self.resources}   # r -> [(holder, start, end, lease)]
+        self.end_reason = {}   # (resource, holder, start) -> why the belief ended
+        for b in tr.beliefs:
+            if b.resource in wanted and inside(b.start, b.end):
+                self.beliefs[b.resource].append((b.holder, b.start, b.end, b.lease))
+                if b.reason not in (None, "released"):
+                    self.end_reason[(b.resource, b.holder, b.start)] = b.reason
+        for v in self.beliefs.values():
+            v.sort(key=lambda x: (x[1], x[2]))
+        self.core = {r: [] for r in self.resources}      # r -> [(holder, granted, freed, reason)]
+        for c in tr.core:
+            freed = c.freed if c.freed is not None else tr.end
+            if c.resource in wanted and inside(c.granted, freed):
+                self.core[c.resource].append((c.holder, c.granted, freed, c.reason))
+        self.writes = [w for w in tr.writes if w[1] in wanted and s <= w[0] <= e]
+        self.violations = [v for v in tr.violations
+                           if (v.resource is None or v.resource in wanted)
+                           and inside(v.start, v.end)]
+        # Beneath the chart: "[n] <the report's words>" for the first few.
+        self.violation_texts = ["[%d] %s" % (i + 1, v.summary or v.kind)
+                                for i, v in enumerate(self.violations[:MAX_VIOLATION_TEXTS])]
+        if len(self.violations) > MAX_VIOLATION_TEXTS:
+            self.violation_texts.append("... and %d more in the window (the run's report has "
+                                        "them all)" % (len(self.violations) -
+                                                       MAX_VIOLATION_TEXTS))
+
+        # Nodes: servers, then requestors/storage that have faults (or all chosen).
+        faulty = set()
+        for sp in tr.spans:
+            if sp.node is not None:
+                faulty.add(sp.node)
+        for t, n, kind, _ in tr.instants:
+            if n is not None:
+                faulty.add(n)
+        if opts.nodes:
+            known = set(tr.servers) | set(tr.requestors) | set(tr.clock)
+            unknown = [n for n in opts.nodes if n not in known]
+            if unknown:
+                raise ValueError("unknown node(s) %s (the trace has: %s)" % (
+                    ", ".join(unknown), ", ".join(tr.nodes()[:20])))
+            self.servers = [n for n in tr.servers if n in opts.nodes]
+            self.others = [n for n in opts.nodes if n not in tr.servers]
+        else:
+            self.servers = list(tr.servers)
+            self.others = sorted((n for n in faulty if n not in tr.servers), key=lt.natural_key)
+        self.colour = {}
+        for i, q in enumerate(tr.requestors):
+            self.colour[q] = REQUESTOR_COLOURS[i % len(REQUESTOR_COLOURS)]
+
+    def lanes_of_resource(self, r):
+        """Greedy stacking of beliefs: sub-row per belief so overlaps stack."""
+        rows_end = []
+        out = []
+        for holder, a, b, lease in self.beliefs[r]:
+            for i, end in enumerate(rows_end):
+                if end <= a:
+                    rows_end[i] = b
+                    out.append(i)
+                    break
+            else:
+                rows_end.append(b)
+                out.append(len(rows_end) - 1)
+        return out, max(1, len(rows_end))
+
+    def failover_after(self, node, t):
+        """(new leader, delay) if `node` was leader when it crashed at t: the
+        first leader_ready after t (the report's failover metric)."""
+        roles = self.trace.roles.get(node, [])
+        before = [r for r in roles if r[0] <= t]
+        if not before or before[-1][1] != "leader":
+            return None
+        for when, server, term in self.trace.leader_ready:
+            if when > t:
+                return server, when - t
+        return None
+
+    def role_spans(self, server):
+        """[(start, end, role, term)] for `server`, cut at crashes."""
+        roles = self.trace.roles.get(server, [])
+        downs = [sp for sp in self.trace.spans if sp.kind == "down" and sp.node == server]
+        out = []
+        for i, (t, role, term) in enumerate(roles):
+            nxt = roles[i + 1][0] if i + 1 < len(roles) else self.trace.end
+            for d in downs:   # a crash ends the role; the restart's role record begins anew
+                if t <= d.start < nxt:
+                    nxt = d.start
+            if nxt > t or i + 1 == len(roles):
+                out.append((t, nxt, role, term))
+        return out
+
+
+def make_transform(tr, node):
+    """x(t_ns) -> seconds on `node`'s wall clock (or true time if node is None)."""
+    import numpy as np
+    if node is None:
+        return lambda t: np.asarray(t, dtype=float) / NS
+    samples = sorted(tr.clock.get(node, []), key=lambda x: x[0])
+    if not samples:
+        raise ValueError("no records of node %s in the trace" % node)
+    ts = np.array([a for a, _ in samples], dtype=float)
+    offs = np.array([b - a for a, b in samples], dtype=float)
+    # Between samples the offset is interpolated; outside them it is held.
+    return lambda t: (np.asarray(t, dtype=float) + np.interp(t, ts, offs)) / NS

@@ -1,0 +1,173 @@
+"""The data a leasesim trace is read into (leasesim_trace.read_trace): the
+checker's holding segments (Belief), the core's record of a lease
+(CoreLease), violations, lasting faults (Span), and the Trace holding them all
+with its derived views. Times are integer nanoseconds of true time.
+Part of the helper module leasesim_trace (which re-exports it)."""
+
+from collections import Counter, defaultdict
+
+
+class Belief:
+    """One holding segment: a requestor believed it held `lease` on `resource`
+    in [start, end). A belief that lapsed and resumed has several."""
+
+    __slots__ = ("resource", "holder", "lease", "token", "start", "end", "reason")
+
+    def __init__(self, resource, holder, lease, token, start, end):
+        self.resource, self.holder, self.lease, self.token = resource, holder, lease, token
+        self.start, self.end = start, end
+        # Why the holder stopped believing (its belief_end record): released,
+        # expired, revoked, fenced; None if it never said (crashed, run ended)
+        # or if the segment is not its belief's last (it lapsed and resumed).
+        self.reason = None
+
+    def __repr__(self):
+        return "Belief(%s %s lease %d [%d, %d))" % (
+            self.resource, self.holder, self.lease, self.start, self.end)
+
+
+class CoreLease:
+    """The core's record: `lease` granted to `holder` at `granted`, freed at
+    `freed` (None: still on record when the trace ends) for `reason`."""
+
+    __slots__ = ("resource", "holder", "lease", "token", "granted", "freed", "reason", "server")
+
+    def __init__(self, resource, holder, lease, token, granted, server):
+        self.resource, self.holder, self.lease, self.token = resource, holder, lease, token
+        self.granted, self.server = granted, server
+        self.freed, self.reason = None, None
+
+
+class Violation:
+    """A `violation` record: [start, end] in true time (start == end: an instant),
+    with what its `violation_detail` record adds (number: its place in the
+    report's list; leases, token, whether each party still believed at the
+    end of the run)."""
+
+    __slots__ = ("kind", "resource", "first", "second", "start", "end", "detected", "number",
+                 "first_lease", "second_lease", "token", "first_at_end", "second_at_end",
+                 "summary")
+
+    def __init__(self, kind, resource, first, second, start, end, detected):
+        self.kind, self.resource, self.first, self.second = kind, resource, first, second
+        self.start, self.end, self.detected = start, end, detected
+        self.number = None
+        self.first_lease = self.second_lease = self.token = None
+        self.first_at_end = self.second_at_end = False
+        self.summary = None   # violation_summary(), filled by read_trace
+
+    @property
+    def warning(self):
+        return self.kind == "latent_overlap"
+
+    def __repr__(self):
+        return "Violation(%s %s %s/%s [%d, %d])" % (
+            self.kind, self.resource, self.first, self.second, self.start, self.end)
+
+
+class Span:
+    """A fault that lasts: a node down, paused or isolated, a partition, a cut,
+    a network window. `end` is None until it ends (closed at the trace end)."""
+
+    __slots__ = ("kind", "start", "end", "node", "info")
+
+    def __init__(self, kind, start, node=None, info=None):
+        self.kind, self.start, self.node, self.info = kind, start, node, info
+        self.end = None
+
+
+class Trace:
+    def __init__(self):
+        self.path = None
+        # The run's provenance (docs/trace-format.md#the-header-what-ran): the
+        # header record's fields (version, scenario, file, seed, protocol,
+        # preset), None for a trace of leasesim 0.1 before headers; and every
+        # knob as (name, value, override) in order.
+        self.header = None
+        self.knobs = []
+        self.records = 0
+        self.end = 0                     # last true time seen
+        self.kinds = Counter()
+        self.servers = []                # in order of their first role record
+        self.requestors = []             # in order of first appearance
+        self.resources = []              # in order of first appearance
+        self.roles = defaultdict(list)   # server -> [(t, role, term)]
+        self.leader_ready = []           # [(t, server, term)]
+        self.beliefs = []                # [Belief], in closing order
+        self.belief_begins = []          # [(t, resource, holder, lease)]
+        # (kind, t, holder, resource, lease) of belief_begin, belief_end and
+        # crash (resource, lease None) records, in trace order.
+        self.belief_events = []
+        self.accepted = []               # [(t, resource, writer, lease, token)]
+        self.wants = []                  # [(t, node, resource)]
+        self.core = []                   # [CoreLease], in grant order
+        self.violations = []             # [Violation], in detection order
+        self.writes = []                 # [(t, resource, writer, token, accepted)]
+        self.spans = []                  # [Span]: down, pause, isolate, partition, cut, net
+        self.instants = []               # [(t, node, kind, text)]: crash, restart, clock, skipped
+        self.sends = []                  # [t] of every send
+        self.drops = []                  # [t] of every drop
+        self.clock = defaultdict(list)   # node -> [(t, lt)] samples
+        # (kind, t, node, resource) of want, belief_begin, crash, role and
+        # leader_ready records, in trace order: what metric_samples() needs.
+        self.sequence = []
+
+    # -- derived views -----------------------------------------------------
+
+    def overrides(self):
+        """"check_quorum=false, ...": the knobs that differ from the preset."""
+        return ", ".join("%s=%s" % (n, v) for n, v, o in self.knobs if o)
+
+    def setting(self):
+        """"raft-lease, preset etcd-like, check_quorum=false (override)": the
+        protocol settings, as the run report's protocol line says them."""
+        if self.header is None:
+            return ""
+        s = "%s, preset %s" % (self.header.get("protocol"), self.header.get("preset"))
+        for n, v, o in self.knobs:
+            if o:
+                s += ", %s=%s (override)" % (n, v)
+        return s
+
+    def title(self):
+        """What a picture of this trace is called: "leader-crash (seed 1)" and
+        the protocol settings, from the header; the file name for a trace
+        without one."""
+        if self.header is None:
+            import os
+            return os.path.basename(self.path) if self.path else "leasesim run"
+        return "%s (seed %s)   %s" % (self.header.get("scenario"), self.header.get("seed"),
+                                     self.setting())
+
+    def config_key(self):
+        """Runs with equal keys differ only in their seed: same scenario,
+        protocol, preset and knobs. None without a header."""
+        if self.header is None:
+            return None
+        return (self.header.get("scenario"), self.header.get("protocol"),
+                self.header.get("preset"), tuple((n, v) for n, v, _ in self.knobs))
+
+    def nodes(self):
+        return self.servers + [n for n in self.requestors if n not in self.servers]
+
+    def intervals_by_resource(self):
+        """resource -> [(holder, start, end)] sorted by start: what the checker judged
+        (one per holding segment)."""
+        out = defaultdict(list)
+        for b in self.beliefs:
+            out[b.resource].append((b.holder, b.start, b.end))
+        for v in out.values():
+            v.sort(key=lambda x: (x[1], x[2], x[0]))
+        return dict(out)
+
+    def core_by_resource(self):
+        """resource -> [(holder, granted, freed_or_end, reason)] sorted by grant."""
+        out = defaultdict(list)
+        for c in self.core:
+            out[c.resource].append(
+                (c.holder, c.granted, c.freed if c.freed is not None else self.end, c.reason))
+        return dict(out)
+
+    def clock_offset(self, node):
+        """[(t, lt - t)] samples of `node`'s wall clock, in time order."""
+        return [(t, lt - t) for t, lt in self.clock.get(node, [])]
