@@ -18,8 +18,8 @@ Top to bottom:
     writes (ticks in the writer's colour; x = rejected), and beneath them the
     core's record of the lease (lease_granted -> lease_freed), so a gap between
     belief and record shows. Violations are red boxes over their interval.
-  * one lane per client with a session (protocols with sessions, such as
-    session-lease): the client's view of its session (solid while safe,
+  * one lane per client with a session (protocols whose clients hold one):
+    the client's view of its session (solid while safe,
     cross-hatched in jeopardy, how it was lost) over the core's record of it
     (session_begin -> session_end).
   * one lane per server: follower / candidate / leader (with its term), and
