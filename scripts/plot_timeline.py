@@ -18,6 +18,10 @@ Top to bottom:
     writes (ticks in the writer's colour; x = rejected), and beneath them the
     core's record of the lease (lease_granted -> lease_freed), so a gap between
     belief and record shows. Violations are red boxes over their interval.
+  * one lane per client with a session (protocols whose clients hold one):
+    the client's view of its session (solid while safe,
+    cross-hatched in jeopardy, how it was lost) over the core's record of it
+    (session_begin -> session_end).
   * one lane per server: follower / candidate / leader (with its term), and
     its faults: crashed, paused, isolated, cut off by a partition, clock steps.
   * requestors (or storage) with faults get a lane of their own.
@@ -36,7 +40,7 @@ resources are shown (the busiest), so a million-record trace plots in seconds.
 The picture is drawn by the modules beside this script, one part each:
 timeline_model.py (what is shown, no matplotlib), timeline_layout.py (where
 the lanes go), timeline_draw.py (the figure, part by part: timeline_lanes.py,
-timeline_violations.py, timeline_nodes.py, timeline_panels.py,
+timeline_sessions.py, timeline_violations.py, timeline_nodes.py, timeline_panels.py,
 timeline_legend.py, on timeline_canvas.py), timeline_titles.py and
 timeline_style.py (colours and limits).
 """

@@ -24,6 +24,7 @@ def draw(model, opts, out_path):
     from timeline_legend import draw_legend, draw_texts
     from timeline_nodes import draw_nodes
     from timeline_panels import draw_clocks, draw_network
+    from timeline_sessions import draw_sessions
     from timeline_violations import draw_violations
 
     tr = model.trace
@@ -58,6 +59,7 @@ def draw(model, opts, out_path):
 
     c = Canvas(ax, X, x0, x1)
     draw_resources(c, model, layout)
+    draw_sessions(c, model, layout)
     # Violations over the resource lanes; run-wide ones over the servers.
     draw_violations(c, model, opts, layout)
     draw_nodes(c, model, layout)

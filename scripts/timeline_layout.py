@@ -1,16 +1,19 @@
 """Where the timeline's lanes go, top to bottom (y grows downwards): per
 resource its label rows (when it has violations), belief rows, write strip and
-core record; then partition labels, run-wide violation labels, the servers
-and the other nodes shown. Pure arithmetic, no matplotlib."""
+core record; per client with a session its view of the session and the
+core's record of it; then partition labels, run-wide violation labels, the
+servers and the other nodes shown. Pure arithmetic, no matplotlib."""
 
 BELIEF_H, WRITE_H, CORE_H, GAP = 0.62, 0.2, 0.3, 0.45
+SESSION_H = 0.42
 SERVER_H, NODE_H = 0.62, 0.5
 LABEL_ROW = 0.3
 
 
 class Layout:
     """res_layout: resource -> (top, belief_top, nrows, rows, write_top,
-    core_top, bottom); label_rows: resource (or None: servers) -> y of its
+    core_top, bottom); session_layout: client -> (view_top, core_top, nrows,
+    rows, bottom); label_rows: resource (or None: servers) -> y of its
     label rows' bottom; node_layout: node -> (top, height); server_top and
     total_h (the main panel's height)."""
 
@@ -33,6 +36,15 @@ class Layout:
             core_top = y
             y += CORE_H
             res_layout[r] = (top, belief_top, nrows, rows, write_top, core_top, y)
+            y += GAP
+        self.session_layout = session_layout = {}
+        for q in model.session_clients:
+            rows, nrows = model.lanes_of_sessions(q)
+            view_top = y
+            y += SESSION_H
+            core_top = y
+            y += CORE_H * nrows
+            session_layout[q] = (view_top, core_top, nrows, rows, y)
             y += GAP
         self.node_layout = node_layout = {}
         y += LABEL_ROW   # partition / heal labels

@@ -5,8 +5,8 @@ written out beneath the chart in the report's words."""
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from timeline_style import (CLOCK_COLOUR, PARTITION_COLOUR, PAUSE_COLOUR, ROLE_COLOURS,
-                            TEXT_LINE, VIOLATION_RED)
+from timeline_style import (CLOCK_COLOUR, JEOPARDY_COLOUR, PARTITION_COLOUR, PAUSE_COLOUR,
+                            ROLE_COLOURS, TEXT_LINE, VIOLATION_RED)
 from timeline_titles import titles
 
 
@@ -14,7 +14,8 @@ def draw_legend(fig, model, fig_h):
     tr = model.trace
     handles = []
     shown_req = [q for q in tr.requestors if any(h == q for bs in model.beliefs.values()
-                                                 for h, _, _, _ in bs)]
+                                                 for h, _, _, _ in bs)
+                 or q in model.session_clients]
     for q in shown_req[:12]:
         handles.append(Patch(facecolor=model.colour[q], label=q))
     if len(shown_req) > 12:
@@ -24,6 +25,9 @@ def draw_legend(fig, model, fig_h):
     roles = {role for rs in tr.roles.values() for _, role, _ in rs}
     handles.append(Patch(facecolor="#bbbbbb", alpha=0.45, hatch="////", edgecolor="#777777",
                          label="core record"))
+    if any(state != "safe" for vs in model.session_views.values() for _, state, _, _, _ in vs):
+        handles.append(Patch(facecolor="#bbbbbb", alpha=0.3, hatch="xxx",
+                             edgecolor=JEOPARDY_COLOUR, label="session in jeopardy"))
     for role in ("leader", "candidate", "follower"):
         if role in roles:
             handles.append(Patch(facecolor=ROLE_COLOURS[role], label=role))
@@ -71,6 +75,12 @@ def draw_texts(fig, model, opts, texts, text_h, fig_h):
              "(stacked when they overlap). Hatched: the core's record (granted -> freed). "
              "Ticks: storage writes in the writer's colour (x = rejected). Red: violations.",
              fontsize=7, color="#777777", ha="left", va="bottom")
+    if model.session_clients:
+        fig.text(0.01, 0.25 / fig_h,
+                 "Sessions: what the client believed of its session (solid: safe, "
+                 "cross-hatched: jeopardy, and how it was lost) over the core's record of it "
+                 "(hatched: begun -> expired or closed).",
+                 fontsize=7, color="#777777", ha="left", va="bottom")
     for i, text in enumerate(texts):
         fig.text(0.01, (0.12 + 0.25 + text_h - TEXT_LINE * (i + 1)) / fig_h, text,
                  fontsize=7.5, color=VIOLATION_RED, ha="left", va="bottom")

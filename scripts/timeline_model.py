@@ -1,7 +1,7 @@
 """What a timeline shows (plot_timeline.py), built from a read trace without
 matplotlib so tests can compare it with the checker's report: the window,
-the lanes, the beliefs, core records, writes and violations in it; and the
-time axis (true time, or one node's wall clock)."""
+the lanes, the beliefs, core records, sessions, writes and violations in it;
+and the time axis (true time, or one node's wall clock)."""
 
 import leasesim_trace as lt
 from timeline_style import MAX_VIOLATION_TEXTS, REQUESTOR_COLOURS
@@ -70,6 +70,7 @@ class Model:
             if c.resource in wanted and inside(c.granted, freed):
                 self.core[c.resource].append((c.holder, c.granted, freed, c.reason))
         self.writes = [w for w in tr.writes if w[1] in wanted and s <= w[0] <= e]
+        self._sessions(tr, opts, inside)
         self.violations = [v for v in tr.violations
                            if (v.resource is None or v.resource in wanted)
                            and inside(v.start, v.end)]
@@ -103,6 +104,43 @@ class Model:
         self.colour = {}
         for i, q in enumerate(tr.requestors):
             self.colour[q] = REQUESTOR_COLOURS[i % len(REQUESTOR_COLOURS)]
+
+    def _sessions(self, tr, opts, inside):
+        """Session lanes, one per client with a session in the window (any
+        protocol's session_* records; none for protocols without sessions):
+        the core's record of each session and the client's view of it."""
+        core, views = {}, {}
+        for c in tr.sessions:
+            ended = c.ended if c.ended is not None else tr.end
+            if inside(c.begun, ended):
+                core.setdefault(c.client, []).append(
+                    (c.session, c.begun, ended, c.reason, c.extensions))
+        for v in tr.session_views:
+            if inside(v.start, v.end):
+                views.setdefault(v.client, []).append((v.session, v.state, v.start, v.end, v.lost))
+        clients = sorted(set(core) | set(views), key=lt.natural_key)
+        if opts.nodes:
+            clients = [q for q in clients if q in opts.nodes]
+        self.hidden_session_clients = max(0, len(clients) - opts.max_lanes)
+        self.session_clients = clients[:opts.max_lanes]
+        self.sessions = {q: sorted(core.get(q, []), key=lambda x: (x[1], x[0]))
+                         for q in self.session_clients}
+        self.session_views = {q: views.get(q, []) for q in self.session_clients}
+
+    def lanes_of_sessions(self, client):
+        """Greedy stacking of the core's sessions of `client` (an old session
+        can still be on record when the client has opened its next)."""
+        rows_end, out = [], []
+        for _, a, b, _, _ in self.sessions[client]:
+            for i, end in enumerate(rows_end):
+                if end <= a:
+                    rows_end[i] = b
+                    out.append(i)
+                    break
+            else:
+                rows_end.append(b)
+                out.append(len(rows_end) - 1)
+        return out, max(1, len(rows_end))
 
     def lanes_of_resource(self, r):
         """Greedy stacking of beliefs: sub-row per belief so overlaps stack."""

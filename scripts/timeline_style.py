@@ -14,6 +14,7 @@ ISOLATE_COLOUR = "#8e44ad"
 PARTITION_COLOUR = "#9b59b6"
 CLOCK_COLOUR = "#16a085"
 NET_COLOUR = "#f1c40f"
+JEOPARDY_COLOUR = "#b9770e"   # the edge of a session in jeopardy
 
 MAX_WRITE_TICKS = 4000      # more writes in the window: a histogram per resource
 MAX_LABELS = 300            # text labels inside bars, at most

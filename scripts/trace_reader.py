@@ -6,7 +6,7 @@ leasesim_trace (which re-exports it)."""
 import json
 
 from trace_beliefs import belief_instances
-from trace_records import Belief, CoreLease, Span, Trace, Violation
+from trace_records import Belief, CoreLease, CoreSession, SessionView, Span, Trace, Violation
 from trace_summary import violation_summary
 from trace_units import fmt_ppm, fmt_signed, natural_key
 
@@ -20,7 +20,8 @@ _PARSED = frozenset(
         "violation", "crash", "restart", "pause", "resume", "partition", "group_member",
         "cut", "isolate", "heal", "clock_step", "drift", "net_window", "net_window_end",
         "write_accepted", "write_rejected", "fault_skipped", "want", "belief_begin",
-        "belief_end", "violation_detail", "header", "knob",
+        "belief_end", "violation_detail", "header", "knob", "session_begin", "session_extend",
+        "session_end", "session_state",
     ]
 )
 _SEQUENCED = frozenset(["want", "belief_begin", "crash", "role", "leader_ready"])
@@ -72,6 +73,10 @@ def read_trace(path):
             return True
         last_change[r["resource"]] = index
         return False
+    # Sessions: the first begin and the first end of each session id count
+    # (a new leader may record a committed change again).
+    sessions = {}       # session id -> CoreSession
+    open_view = {}      # client -> its SessionView still open
     open_spans = {}     # ("down"|"pause", node) -> Span
     net_span = [None]
     partition_span = [None]
@@ -198,8 +203,37 @@ def read_trace(path):
                                   k == "write_accepted"))
                 if k == "write_accepted":
                     tr.accepted.append((t, r["resource"], r["writer"], r["lease"], r["token"]))
+            elif k == "session_begin":
+                if r["session"] not in sessions:
+                    requestor(r["client"])
+                    s = CoreSession(r["client"], r["session"], r["timeout"], t, n)
+                    sessions[r["session"]] = s
+                    tr.sessions.append(s)
+            elif k == "session_extend":
+                s = sessions.get(r["session"])
+                if s is not None and s.ended is None:
+                    s.extensions += 1
+            elif k == "session_end":
+                s = sessions.get(r["session"])
+                if s is not None and s.ended is None:
+                    s.ended, s.reason = t, r["reason"]
+            elif k == "session_state":
+                requestor(n)
+                v = open_view.pop(n, None)
+                if v is not None:
+                    v.end = t
+                if r["state"] == "lost":
+                    if v is not None:
+                        v.lost = r["reason"]
+                else:
+                    v = SessionView(n, r["session"], r["state"], t)
+                    open_view[n] = v
+                    tr.session_views.append(v)
             elif k == "crash":
                 tr.belief_events.append((k, t, n, None, None))
+                v = open_view.pop(n, None)
+                if v is not None:   # a crashed client's view ends with it
+                    v.end, v.lost = t, "crash"
                 close(open_spans.pop(("pause", n), None), t)
                 s = Span("down", t, n)
                 open_spans[("down", n)] = s
@@ -263,6 +297,9 @@ def read_trace(path):
     for s in tr.spans:
         if s.end is None:
             s.end = tr.end
+    for v in tr.session_views:
+        if v.end is None:
+            v.end = tr.end
     # Violation records are written as the checker settles them; the report
     # lists them in detection order (the detail's number).
     if all(v.number is not None for v in tr.violations):

@@ -1,7 +1,8 @@
 """The data a leasesim trace is read into (leasesim_trace.read_trace): the
 checker's holding segments (Belief), the core's record of a lease
-(CoreLease), violations, lasting faults (Span), and the Trace holding them all
-with its derived views. Times are integer nanoseconds of true time.
+(CoreLease), a client's session as the core recorded it (CoreSession) and as
+the client saw it (SessionView), violations, lasting faults (Span), and the
+Trace holding them all with its derived views. Times are integer nanoseconds of true time.
 Part of the helper module leasesim_trace (which re-exports it)."""
 
 from collections import Counter, defaultdict
@@ -36,6 +37,39 @@ class CoreLease:
         self.resource, self.holder, self.lease, self.token = resource, holder, lease, token
         self.granted, self.server = granted, server
         self.freed, self.reason = None, None
+
+
+class CoreSession:
+    """The core's record of a client's session (session_begin .. session_end):
+    `session` of `client` from `begun` to `ended` (None: still on record when
+    the trace ends) for `reason` (expired, closed). Any protocol's sessions."""
+
+    __slots__ = ("client", "session", "timeout", "begun", "ended", "reason", "server",
+                 "extensions")
+
+    def __init__(self, client, session, timeout, begun, server):
+        self.client, self.session, self.timeout = client, session, timeout
+        self.begun, self.server = begun, server
+        self.ended, self.reason = None, None
+        self.extensions = 0   # session_extend records while it was on record
+
+
+class SessionView:
+    """One stretch of a client's view of its session (session_state records):
+    `state` (safe or jeopardy) from `start` to `end`. `lost` is why the client
+    gave the session up at `end` (timed_out, told_expired), "crash" if it
+    crashed then, None if the stretch ended otherwise (a change of state, the
+    end of the trace)."""
+
+    __slots__ = ("client", "session", "state", "start", "end", "lost")
+
+    def __init__(self, client, session, state, start):
+        self.client, self.session, self.state, self.start = client, session, state, start
+        self.end, self.lost = None, None
+
+    def __repr__(self):
+        return "SessionView(%s s%d %s [%s, %s))" % (self.client, self.session, self.state,
+                                                   self.start, self.end)
 
 
 class Violation:
@@ -101,6 +135,8 @@ class Trace:
         self.accepted = []               # [(t, resource, writer, lease, token)]
         self.wants = []                  # [(t, node, resource)]
         self.core = []                   # [CoreLease], in grant order
+        self.sessions = []               # [CoreSession], in order of their begin
+        self.session_views = []          # [SessionView], in order of their start
         self.violations = []             # [Violation], in detection order
         self.writes = []                 # [(t, resource, writer, token, accepted)]
         self.spans = []                  # [Span]: down, pause, isolate, partition, cut, net

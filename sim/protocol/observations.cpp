@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "leasesim/protocol/session_observations.hpp"
+
 namespace leasesim {
 namespace {
 
@@ -11,7 +13,8 @@ constexpr std::array<KindDesc, obs::kEnd - obs::kRole> kKinds = {
     obs::LeaseRefreshed::kDesc,    obs::LeaseFreed::kDesc,    obs::Want::kDesc,
     obs::BeliefBegin::kDesc,       obs::BeliefExtend::kDesc,  obs::BeliefEnd::kDesc,
     obs::WorkCheck::kDesc,         obs::WriteAccepted::kDesc, obs::WriteRejected::kDesc,
-    obs::WriteSent::kDesc,
+    obs::WriteSent::kDesc,         obs::SessionBegin::kDesc,  obs::SessionExtend::kDesc,
+    obs::SessionEnd::kDesc,        obs::SessionState::kDesc,
 };
 // Kinds are dense from kRole and listed in number order.
 constexpr bool dense() {

@@ -19,6 +19,7 @@ namespace {
 constexpr uint32_t kPidServers = 1;
 constexpr uint32_t kPidResources = 2;
 constexpr uint32_t kPidOthers = 3;
+constexpr uint32_t kPidSessions = 4;
 // Thread ids of resource tracks: resource * kLanesPerResource + lane + 1;
 // lane kCoreLane is the core record, lanes 0.. the (overlapping) beliefs.
 constexpr uint32_t kLanesPerResource = 16;
@@ -83,6 +84,7 @@ bool ChromeTraceWriter::finish(std::string* error) {
   core_open_.clear();
 
   add_violations();
+  lay_out_sessions(end);
 
   // Lay beliefs out in lanes so overlapping ones get their own track, and
   // core records likewise (beyond the first core lane they share the last
@@ -139,6 +141,10 @@ bool ChromeTraceWriter::finish(std::string* error) {
       case Track::kGlobal:
         *pid = kPidServers;
         *tid = 0;
+        return;
+      case Track::kSession:
+        *pid = kPidSessions;
+        *tid = e.owner * kSessionLanes + e.lane + 1;
         return;
     }
   };
@@ -198,6 +204,16 @@ bool ChromeTraceWriter::finish(std::string* error) {
   meta("process_sort_index", kPidResources, 0, "", true, 2);
   meta("process_name", kPidOthers, 0, "requestors and storage", false, 0);
   meta("process_sort_index", kPidOthers, 0, "", true, 3);
+  if (std::any_of(session_lanes_.begin(), session_lanes_.end(),
+                  [](uint32_t lanes) { return lanes != 0; })) {
+    // Only protocols with sessions have this group.
+    meta("process_name", kPidSessions, 0, "sessions (client's view and core record)", false, 0);
+    meta("process_sort_index", kPidSessions, 0, "", true, 4);
+    session_metadata([&](uint32_t, uint32_t tid, const std::string& name, int64_t order) {
+      meta("thread_name", kPidSessions, tid, name, false, 0);
+      meta("thread_sort_index", kPidSessions, tid, "", true, order);
+    });
+  }
   meta("thread_name", kPidServers, 0, "run-wide (partitions, violations)", false, 0);
   const uint32_t nodes = static_cast<uint32_t>(schema_.names(name_table::kNodes).size());
   for (uint32_t n = 0; n < nodes; ++n) {

@@ -7,6 +7,7 @@
 
 #include "chrome_json.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/protocol/session_observations.hpp"
 #include "leasesim/world/records.hpp"
 
 namespace leasesim {
@@ -107,7 +108,15 @@ void ChromeTraceWriter::write(const Record& r) {
               resource(lease_instant_resource(r)),
           "lease");
       return;
+    case obs::kSessionBegin:
+    case obs::kSessionExtend:
+    case obs::kSessionEnd:
+    case obs::kSessionState:
+      session(r);
+      return;
     default:
+      // A crashed client's view of its session ends with it.
+      if (r.kind == world_rec::kCrash) end_session_view(r.node, ts, "crashed");
       if (r.kind >= kind_range::kWorld && r.kind < kind_range::kProtocol) fault(r);
       return;
   }

@@ -5,6 +5,7 @@
 #include "../support/record_codec.hpp"
 #include "leasesim/protocol/node.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/protocol/session_observations.hpp"
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
@@ -15,7 +16,7 @@ TEST(Observations, EveryCodecMatchesItsDescriptor) {
       obs::RoleChanged, obs::LeaderReady, obs::Committed, obs::SnapshotInstalled, obs::LeaseGranted,
       obs::LeaseRenewed, obs::LeaseRefreshed, obs::LeaseFreed, obs::Want, obs::BeliefBegin,
       obs::BeliefExtend, obs::BeliefEnd, obs::WorkCheck, obs::WriteAccepted, obs::WriteRejected,
-      obs::WriteSent>();
+      obs::WriteSent, obs::SessionBegin, obs::SessionExtend, obs::SessionEnd, obs::SessionState>();
 }
 
 TEST(Observations, RaftLeaseKindsMatchTheirDescriptors) {
@@ -28,6 +29,7 @@ TEST(Observations, SchemaTableListsEveryKindOnceInOrder) {
   ASSERT_EQ(kinds.size(), static_cast<size_t>(obs::kEnd - obs::kRole));
   for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(kinds[i].kind, obs::kRole + i);
   EXPECT_STREQ(kinds[obs::kBeliefBegin - obs::kRole].name, "belief_begin");
+  EXPECT_STREQ(kinds[obs::kSessionState - obs::kRole].name, "session_state");
 }
 
 TEST(Observations, EmitWritesTheKindAndFieldsInPlace) {

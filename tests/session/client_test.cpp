@@ -97,7 +97,7 @@ TEST(SessionClient, BelievesUntilItsLocalTimeoutThenStopsInJeopardy) {
   EXPECT_EQ(b.deadline, TimePoint(milliseconds(2994).ns()));
   // No KeepAlive answered: at C the client is in jeopardy and stops acting.
   const Out j = f.d.fire(Client::kSessionTimer);
-  EXPECT_EQ(j.count_records(JeopardyBegan::kKind), 1u);
+  EXPECT_EQ(j.count_records(obs::kSessionState), 1u);
   ASSERT_EQ(j.count_records(obs::kBeliefEnd), 1u);
   EXPECT_EQ(obs::BeliefEnd::decode(j.recs(obs::kBeliefEnd)[0]).reason, BeliefEndReason::kExpired);
   EXPECT_EQ(f.client->session_state(), Client::SessionState::kJeopardy);
@@ -109,11 +109,11 @@ TEST(SessionClient, AKeepAliveAnsweredInJeopardyMakesTheSessionSafeAndTheLockBel
   f.open_and_hold(milliseconds(400));
   f.d.advance(milliseconds(2600));  // t = 3 s: past C (2.994 s)
   const Out k = f.d.fire_now(Client::kKeepAliveTimer);
-  EXPECT_EQ(k.count_records(JeopardyBegan::kKind), 1u);  // noticed before sending
+  EXPECT_EQ(k.count_records(obs::kSessionState), 1u);  // noticed before sending
   const Message ka = sent(k, MsgType::kKeepAlive).at(0);
   f.d.advance(milliseconds(20));
   const Out ok = f.d.deliver(f.answer(MsgType::kKeepAliveOk, ka));
-  EXPECT_EQ(ok.count_records(SessionSafe::kKind), 1u);
+  EXPECT_EQ(ok.count_records(obs::kSessionState), 1u);
   ASSERT_EQ(ok.count_records(obs::kBeliefBegin), 1u);
   const auto b = obs::BeliefBegin::decode(ok.recs(obs::kBeliefBegin)[0]);
   EXPECT_EQ(b.lease, 9u);  // the same lock: still the session's
@@ -145,7 +145,7 @@ TEST(SessionClient, WithoutALocalTimeoutItBelievesUntilAServerSaysTheSessionExpi
   const Out e = f.d.deliver(f.answer(MsgType::kSessionExpired, sent(k, MsgType::kKeepAlive)[0]));
   ASSERT_EQ(e.count_records(obs::kBeliefEnd), 1u);
   EXPECT_EQ(obs::BeliefEnd::decode(e.recs(obs::kBeliefEnd)[0]).reason, BeliefEndReason::kRevoked);
-  EXPECT_EQ(e.count_records(SessionLost::kKind), 1u);
+  EXPECT_EQ(e.count_records(obs::kSessionState), 1u);
   EXPECT_EQ(sent(e, MsgType::kOpenSession).size(), 1u);  // a new session
 }
 
@@ -156,12 +156,12 @@ TEST(SessionClient, HoldingThroughJeopardyBelievesUntilTheGracePeriodEnds) {
   const TimePoint c = TimePoint(milliseconds(2994).ns());
   EXPECT_EQ(obs::BeliefBegin::decode(f.granted.recs(obs::kBeliefBegin)[0]).deadline, c + o.grace);
   const Out j = f.d.fire(Client::kSessionTimer);  // C: jeopardy, still acting
-  EXPECT_EQ(j.count_records(JeopardyBegan::kKind), 1u);
+  EXPECT_EQ(j.count_records(obs::kSessionState), 1u);
   EXPECT_EQ(j.count_records(obs::kBeliefEnd), 0u);
   const Out g = f.d.fire(Client::kSessionTimer);  // C + grace: the session is lost
   EXPECT_EQ(f.d.now.mono, c + o.grace);
   EXPECT_EQ(g.count_records(obs::kBeliefEnd), 1u);
-  EXPECT_EQ(g.count_records(SessionLost::kKind), 1u);
+  EXPECT_EQ(g.count_records(obs::kSessionState), 1u);
 }
 
 TEST(SessionClient, AServerJudgedSessionNeverEndsOnTheClientsClock) {
@@ -169,7 +169,7 @@ TEST(SessionClient, AServerJudgedSessionNeverEndsOnTheClientsClock) {
   f.open_and_hold(milliseconds(10));
   EXPECT_EQ(obs::BeliefBegin::decode(f.granted.recs(obs::kBeliefBegin)[0]).deadline, kForever);
   const Out j = f.d.fire(Client::kSessionTimer);  // suspended, acting on
-  EXPECT_EQ(j.count_records(JeopardyBegan::kKind), 1u);
+  EXPECT_EQ(j.count_records(obs::kSessionState), 1u);
   EXPECT_EQ(f.d.timer(Client::kSessionTimer), nullptr);  // no grace period: only a server decides
   EXPECT_TRUE(f.client->believes());
 }

@@ -116,9 +116,9 @@ TEST_F(SessionServerTest, SessionExpiryFreesItsLocksAndStartsLockDelay) {
   d.advance(milliseconds(1500));
   d.deliver(request(MsgType::kKeepAlive, kBob, 3, b));
   Out e;  // until alice's expiry timer fires
-  for (int i = 0; i < 100 && e.count_records(SessionExpire::kKind) == 0; ++i)
+  for (int i = 0; i < 100 && e.count_records(obs::kSessionEnd) == 0; ++i)
     e.append(d.fire_earliest());
-  ASSERT_EQ(e.count_records(SessionExpire::kKind), 1u);
+  ASSERT_EQ(e.count_records(obs::kSessionEnd), 1u);
   ASSERT_EQ(e.count_records(obs::kLeaseFreed), 1u);
   EXPECT_EQ(obs::LeaseFreed::decode(e.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kExpired);
   EXPECT_EQ(server->table().find(a), nullptr);

@@ -401,13 +401,17 @@ inline constexpr uint16_t kWorkCheck = WorkCheck::kKind;
 inline constexpr uint16_t kWriteAccepted = WriteAccepted::kKind;
 inline constexpr uint16_t kWriteRejected = WriteRejected::kKind;
 inline constexpr uint16_t kWriteSent = WriteSent::kKind;
-inline constexpr uint16_t kEnd = kind_range::kProtocol + 16;
+// kProtocol + 16 .. + 19: a client's session with the core
+// (session_observations.hpp: session_begin, session_extend, session_end,
+// session_state).
+inline constexpr uint16_t kEnd = kind_range::kProtocol + 20;
 // Kinds from kProtocolPrivate on belong to individual protocols.
 inline constexpr uint16_t kProtocolPrivate = kind_range::kProtocol + 0x40;
 
 }  // namespace obs
 
-// Descriptors of the kinds above, for the trace schema.
+// Descriptors of the kinds above and of the session kinds
+// (session_observations.hpp), for the trace schema.
 std::span<const KindDesc> observation_kinds();
 
 }  // namespace leasesim

@@ -10,6 +10,12 @@
 //                 belief_interval records), extra threads "<r> (overlap N)"
 //                 when beliefs overlap, and "<r> core record" (lease_granted
 //                 .. lease_freed).
+//   "sessions"    per client with a session (any protocol's session_*
+//                 records; absent without them): "<client> session", the
+//                 client's view (slices "safe s7", "jeopardy s7"), and
+//                 "<client> session core record" (session_begin ..
+//                 session_end, one slice per session, extra tracks "(N)"
+//                 when an old session is still on record beside the next).
 // Messages are tiny slices joined by flow arrows (s/f, id = message id), for
 // the first kMaxFlows messages only: a long run has millions. Faults that
 // last (pauses, isolation, partitions, cuts, network windows) and violations
@@ -27,11 +33,13 @@
 // at all; a viewer could not open a multi-gigabyte JSON file anyway.
 //
 // Sources: chrome_trace.cpp (what each record adds), chrome_faults.cpp
-// (fault tracks), chrome_output.cpp (layout and the file).
+// (fault tracks), chrome_sessions.cpp (session tracks), chrome_output.cpp
+// (layout and the file).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,6 +55,8 @@ class ChromeTraceWriter final : public TraceSink {
   static constexpr uint64_t kMaxFlows = 20000;   // messages drawn as arrows
   static constexpr uint64_t kMaxDrops = 20000;   // dropped messages drawn as instants
   static constexpr size_t kMaxEvents = 2000000;  // everything else, in total
+  // Session tracks per client: its view, then the core's record (lanes 1..).
+  static constexpr uint32_t kSessionLanes = 8;
 
   // The schema must outlive the writer.
   ChromeTraceWriter(const TraceSchema& schema, AtomicFile file);
@@ -54,7 +64,7 @@ class ChromeTraceWriter final : public TraceSink {
   bool finish(std::string* error) override;
 
  private:
-  enum class Track : uint8_t { kNode, kResource, kCore, kGlobal };
+  enum class Track : uint8_t { kNode, kResource, kCore, kGlobal, kSession };
   struct Event {
     int64_t ts = 0;      // ns
     int64_t dur = 0;     // ns, for X
@@ -90,6 +100,21 @@ class ChromeTraceWriter final : public TraceSink {
     uint32_t from = 0;
     uint32_t type = 0;
   };
+  struct SessionCore {  // the core's record of a session, open or closed
+    uint64_t session = 0;
+    uint32_t client = 0;
+    int64_t from = 0, to = -1;  // to < 0: still on record
+    int64_t timeout = 0;
+    uint64_t extensions = 0;
+    uint8_t reason = 0;
+  };
+  struct SessionViewOpen {  // a client's view of its session, per node
+    bool open = false;
+    uint64_t session = 0;
+    uint8_t state = 0;
+    int64_t from = 0;
+    size_t begin_event = 0;  // its 'B' in events_
+  };
   struct CoreOpen {
     uint32_t resource = 0;
     uint64_t lease = 0;
@@ -112,6 +137,11 @@ class ChromeTraceWriter final : public TraceSink {
   // An async span on a node's track until the next heal (cut, isolation).
   void healable(int64_t ts, uint32_t owner, std::string name);
   void provenance(const Record& r);
+  void session(const Record& r);
+  void end_session_view(uint32_t client, int64_t ts, const std::string& why);
+  void lay_out_sessions(int64_t end);
+  void session_metadata(
+      const std::function<void(uint32_t, uint32_t, const std::string&, int64_t)>& thread) const;
   std::string node(uint64_t id) const;
   std::string resource(uint64_t id) const;
   std::string enum_field(uint16_t kind, int field, uint64_t value) const;
@@ -124,14 +154,18 @@ class ChromeTraceWriter final : public TraceSink {
   std::vector<Interval> beliefs_, core_;
   std::vector<PendingViolation> violations_;
   std::vector<CoreOpen> core_open_;
-  FirstRecords core_changes_;         // lease records drawn once per committed change
-  std::vector<Span> roles_;           // per node: current role or "crashed"
-  std::vector<uint8_t> is_server_;    // per node
-  std::vector<int64_t> offset_;       // per node: last offset written to the counter
-  std::vector<int64_t> offset_at_;    // per node: when
-  std::vector<uint8_t> has_counter_;  // per node
-  std::vector<PendingSend> sends_;    // by message id, ids < kMaxFlows
-  std::vector<uint8_t> delivered_;    // by message id
+  std::vector<SessionCore> sessions_;           // in order of their first begin
+  std::map<uint64_t, size_t> session_index_;    // session id -> its place in sessions_
+  std::vector<SessionViewOpen> session_views_;  // per node
+  std::vector<uint32_t> session_lanes_;         // per node: bit i = session track i used
+  FirstRecords core_changes_;                   // lease records drawn once per committed change
+  std::vector<Span> roles_;                     // per node: current role or "crashed"
+  std::vector<uint8_t> is_server_;              // per node
+  std::vector<int64_t> offset_;                 // per node: last offset written to the counter
+  std::vector<int64_t> offset_at_;              // per node: when
+  std::vector<uint8_t> has_counter_;            // per node
+  std::vector<PendingSend> sends_;              // by message id, ids < kMaxFlows
+  std::vector<uint8_t> delivered_;              // by message id
   // Async spans open until a heal / resume / window end: (id, node, name).
   struct OpenAsync {
     uint64_t id;

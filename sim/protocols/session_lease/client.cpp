@@ -99,19 +99,22 @@ void Client::advance(const LocalClocks& now, Effects& out) {
     state_ = SessionState::kJeopardy;
     grace_end_ =
         cfg_.options.expiry == ExpiryJudge::kClient ? c_ + cfg_.options.grace : TimePoint::max();
-    out.emit(JeopardyBegan{session_, std::min(grace_end_, kForever)});
+    out.emit(obs::SessionState{session_, SessionView::kJeopardy, std::min(grace_end_, kForever),
+                               ClockKind::kMonotonic, SessionLoss::kNone});
     arm_session_timer(now, out);
   }
   if (believing_ && t >= belief_deadline_) end_belief(BeliefEndReason::kExpired, out);
   if (state_ == SessionState::kJeopardy && t >= grace_end_)
-    session_lost(SessionEnd::kGraceOver, now, out);
+    session_lost(SessionLoss::kTimedOut, now, out);
 }
 
-void Client::session_lost(SessionEnd why, const LocalClocks& now, Effects& out) {
-  out.emit(SessionLost{session_, why});
+void Client::session_lost(SessionLoss why, const LocalClocks& now, Effects& out) {
+  out.emit(
+      obs::SessionState{session_, SessionView::kLost, TimePoint(), ClockKind::kMonotonic, why});
   // The session's locks are gone with it (or will be, at the server).
   end_belief(
-      why == SessionEnd::kToldExpired ? BeliefEndReason::kRevoked : BeliefEndReason::kExpired, out);
+      why == SessionLoss::kToldExpired ? BeliefEndReason::kRevoked : BeliefEndReason::kExpired,
+      out);
   if (phase_ == Phase::kHolding || phase_ == Phase::kAcquiring) {
     if (phase_ == Phase::kHolding) ++holds_;
     wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
@@ -119,6 +122,11 @@ void Client::session_lost(SessionEnd why, const LocalClocks& now, Effects& out) 
     wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
   }
   open_session(now, out);
+}
+
+void Client::emit_safe(Effects& out) const {
+  out.emit(obs::SessionState{session_, SessionView::kSafe, std::min(c_, kForever),
+                             ClockKind::kMonotonic, SessionLoss::kNone});
 }
 
 void Client::on_opened(const Message& m, const LocalClocks& now, Effects& out) {
@@ -132,6 +140,9 @@ void Client::on_opened(const Message& m, const LocalClocks& now, Effects& out) {
   c_ = local_deadline(cfg_.options, open_sent_, t, p.timeout);
   last_answer_ = t;
   ka_ids_.fill(0);
+  // A session that opened too slowly to be safe at all goes straight to
+  // jeopardy (advance()), with no safe state before it.
+  if (c_ > t) emit_safe(out);
   set_timer(now, cfg_.keepalive_every, kKeepAliveTimer, 0, out);
   arm_session_timer(now, out);
   advance(now, out);
@@ -156,7 +167,7 @@ void Client::on_keepalive_ok(const Message& m, const LocalClocks& now, Effects& 
   if (state_ == SessionState::kJeopardy && c_ > t) {
     state_ = SessionState::kLive;
     grace_end_ = TimePoint::max();
-    out.emit(SessionSafe{session_});
+    emit_safe(out);
     if (phase_ == Phase::kHolding && !believing_) begin_belief(now, out);
     if (phase_ == Phase::kWaiting) {
       phase_ = Phase::kAcquiring;
@@ -178,7 +189,7 @@ void Client::on_expired(const Message& m, const LocalClocks& now, Effects& out) 
   const SessionMsg& p = m.as<SessionMsg>();
   if (p.session != session_ || (state_ != SessionState::kLive && state_ != SessionState::kJeopardy))
     return;
-  session_lost(SessionEnd::kToldExpired, now, out);
+  session_lost(SessionLoss::kToldExpired, now, out);
 }
 
 // --- Locks -------------------------------------------------------------

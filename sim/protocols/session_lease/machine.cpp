@@ -178,6 +178,7 @@ void SessionMachine::on_read_ready(uint64_t read, const LocalClocks& now, Effect
       continue;
     }
     s->expiry = std::max(s->expiry, now.mono + s->timeout);
+    out.emit(obs::SessionExtend{s->id, s->client, s->expiry, SessionExtendCause::kKeepAlive});
     for (const ResourceId r : s->held)
       out.emit(obs::LeaseRenewed{r, table_.lock(r).lease, s->expiry, s->timeout, 0});
     arm_expiry(*s, out);

@@ -58,10 +58,10 @@ const Config& config_of(const ProtocolConfig& c) {
 
 namespace {
 
-constexpr std::array<KindDesc, 9> kKinds = {
-    raft::Vote::kDesc,    raft::StepDown::kDesc, SessionOpen::kDesc,
-    SessionExpire::kDesc, JeopardyBegan::kDesc,  SessionSafe::kDesc,
-    SessionLost::kDesc,   Reject::kDesc,         Validated::kDesc};
+// The session's own life is in the common session observations
+// (protocol/session_observations.hpp), in every run's schema.
+constexpr std::array<KindDesc, 4> kKinds = {raft::Vote::kDesc, raft::StepDown::kDesc, Reject::kDesc,
+                                            Validated::kDesc};
 
 class Module final : public ProtocolModule {
  public:

@@ -88,7 +88,7 @@ void SessionMachine::on_applied(LogIndex index, const LogEntry& entry, raft::App
     // Entries of earlier terms, committed with our no-op: their leader may
     // have died before learning they committed, so nobody else may ever
     // record them. on_ready then extends every session.
-    record_replayed(index, entry, outcome, out);
+    record_replayed(index, entry, outcome, now, out);
     return;
   }
   applied_as_leader(index, entry, outcome, now, out);
@@ -99,11 +99,12 @@ void SessionMachine::record_freed(LogIndex index, FreeReason why, Effects& out) 
 }
 
 void SessionMachine::record_replayed(LogIndex index, const LogEntry& entry, Outcome outcome,
-                                     Effects& out) {
+                                     const LocalClocks& now, Effects& out) {
   const Command& c = entry.command<Command>();
   switch (outcome) {
     case Outcome::kOpened:
-      out.emit(SessionOpen{index, c.client, c.timeout});
+      // on_ready, in this same step, gives it a full timeout from now.
+      out.emit(obs::SessionBegin{index, c.client, c.timeout, now.mono + c.timeout});
       return;
     case Outcome::kGranted: {
       const Session* s = table_.find(c.session);
@@ -112,7 +113,7 @@ void SessionMachine::record_replayed(LogIndex index, const LogEntry& entry, Outc
       return;
     }
     case Outcome::kExpired:
-      out.emit(SessionExpire{c.session, c.client, freed_.size()});
+      out.emit(obs::SessionEnd{c.session, c.client, SessionEndReason::kExpired});
       record_freed(index, FreeReason::kExpired, out);
       return;
     case Outcome::kReleased:
@@ -137,6 +138,7 @@ void SessionMachine::on_ready(const LocalClocks& now, Effects& out) {
   tracked_.clear();
   for (const Session& s : table_.sessions()) {
     track(s, t + s.timeout, out);
+    out.emit(obs::SessionExtend{s.id, s.client, t + s.timeout, SessionExtendCause::kNewLeader});
     for (const ResourceId r : tracked_.back().held)
       out.emit(obs::LeaseRefreshed{r, table_.lock(r).lease, t + s.timeout});
   }
@@ -154,7 +156,7 @@ void SessionMachine::applied_as_leader(LogIndex index, const LogEntry& entry, Ou
       });
       const Session* s = table_.find(index);
       if (s == nullptr) return;
-      out.emit(SessionOpen{index, c.client, c.timeout});
+      out.emit(obs::SessionBegin{index, c.client, s->timeout, t + s->timeout});
       track(*s, t + s->timeout, out);
       SessionMsg& m = reply(MsgType::kSessionOpened, c.client, kNoResource, out);
       m.request_id = c.request_id;
@@ -164,7 +166,7 @@ void SessionMachine::applied_as_leader(LogIndex index, const LogEntry& entry, Ou
     }
     case EntryType::kExpire:
       if (outcome == Outcome::kExpired) {
-        out.emit(SessionExpire{c.session, c.client, freed_.size()});
+        out.emit(obs::SessionEnd{c.session, c.client, SessionEndReason::kExpired});
         record_freed(index, FreeReason::kExpired, out);
         // Lock-delay: the holder stopped renewing (crashed, paused, cut
         // off) and may still act; a release would have stopped it first.

@@ -9,6 +9,8 @@
 // answer makes the session safe again. With ExpiryJudge::kClient the
 // session is lost at C + grace; with kServer only a server's
 // session_expired answer ends it. A lost session is replaced by a new one.
+// Each change of the client's view is an obs::SessionState record: safe
+// (opened, or answered again after jeopardy), jeopardy, lost.
 //
 // Locks: like raft-lease's requestors it loops want -> acquire (under its
 // session) -> hold for the hold time, writing to storage every write_every
@@ -102,7 +104,8 @@ class Client final : public Node {
   void send_open(const LocalClocks& now, Effects& out);
   void send_keepalive(const LocalClocks& now, Effects& out);
   void arm_session_timer(const LocalClocks& now, Effects& out);
-  void session_lost(SessionEnd why, const LocalClocks& now, Effects& out);
+  void session_lost(SessionLoss why, const LocalClocks& now, Effects& out);
+  void emit_safe(Effects& out) const;  // obs::SessionState safe, until C
   void wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out);
   void want(const LocalClocks& now, Effects& out);
   void send_acquire(const LocalClocks& now, Effects& out);

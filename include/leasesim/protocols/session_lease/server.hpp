@@ -134,7 +134,8 @@ class SessionMachine final : public raft::StateMachine {
   void on_release(const Message& m, const LocalClocks& now, Effects& out);
   void applied_as_leader(LogIndex index, const LogEntry& entry, Outcome outcome,
                          const LocalClocks& now, Effects& out);
-  void record_replayed(LogIndex index, const LogEntry& entry, Outcome outcome, Effects& out);
+  void record_replayed(LogIndex index, const LogEntry& entry, Outcome outcome,
+                       const LocalClocks& now, Effects& out);
   void record_freed(LogIndex index, FreeReason why, Effects& out);
   void answer_validation(const Command& c, Outcome outcome, const LocalClocks& now, Effects& out);
   void arm_expiry(Tracked& s, Effects& out);
