@@ -142,7 +142,7 @@ TEST(ResultsCli, OlderFormatsAreRefusedWithBothVersions) {
       old_sweep,
       R"({"sweep":1,"scenario":"canary-naive","digest":"c7a6706888ba5922","params":[{"name":"protocol","path":"protocol.preset","values":["seed","naive"]}],"seeds":"1..2","shard":null,"options":{}})"
       "\n");
-  const std::string want = "this leasesim reads results format version 2";
+  const std::string want = "this leasesim reads results format versions 2 and 3";
   for (const auto& [file, found] :
        {std::pair{old_explore, "an explore results file of format version 1"},
         std::pair{old_sweep, "a sweep results file of format version 1"}}) {
