@@ -47,9 +47,9 @@ std::string Campaign::Impl::saved_path(uint64_t cell, uint64_t seed) const {
 
 std::string Campaign::Impl::save_run(uint64_t cell, uint64_t seed, uint64_t* added,
                                      std::string* message) {
-  const Scenario replay =
-      replay_scenario(cells[cell], layouts.empty() ? nullptr : &layouts[cell], seed,
-                      plan.command + " " + run_label(plan, cell, seed) + " of " + plan.scenario_of(cell).name);
+  const Scenario replay = replay_scenario(
+      cells[cell], layouts.empty() ? nullptr : &layouts[cell], seed,
+      plan.command + " " + run_label(plan, cell, seed) + " of " + plan.scenario_of(cell).name);
   *added = replay.faults.size() - cells[cell].faults.size();
   std::error_code ec;
   std::filesystem::create_directories(config.save_dir, ec);

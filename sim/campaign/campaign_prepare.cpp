@@ -49,8 +49,9 @@ bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
     bool found = scope.empty();
     for (const PlanScenario& ps : plan.scenarios) found = found || ps.name == scope;
     if (!found)
-      errors->push_back("--param " + scope + ":" + config.params[p].name + ": no scenario is named \"" +
-                        scope + "\" (the scenarios are " + plan.scenario_names() + ")");
+      errors->push_back("--param " + scope + ":" + config.params[p].name +
+                        ": no scenario is named \"" + scope + "\" (the scenarios are " +
+                        plan.scenario_names() + ")");
   }
   if (!errors->empty()) return false;
   for (const PlanScenario& ps : plan.scenarios) {

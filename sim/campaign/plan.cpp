@@ -66,7 +66,8 @@ std::vector<SweepParam> read_params(const json& list, uint64_t cells_before) {
     cells *= sp.values.size();
     out.push_back(std::move(sp));
   }
-  if (cells > UINT64_MAX - cells_before) throw std::runtime_error("the grid has more than 2^64 cells");
+  if (cells > UINT64_MAX - cells_before)
+    throw std::runtime_error("the grid has more than 2^64 cells");
   return out;
 }
 
@@ -193,17 +194,16 @@ bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
       uint64_t cells = 0;
       for (const json& x : j.at("scenarios")) {
         PlanScenario sc{x.at("scenario").get<std::string>(),
-                        x.at("scenario_file").get<std::string>(),
-                        x.at("digest").get<std::string>(), read_params(x.at("params"), cells)};
+                        x.at("scenario_file").get<std::string>(), x.at("digest").get<std::string>(),
+                        read_params(x.at("params"), cells)};
         cells += sweep_cell_count(sc.params);
         p.scenarios.push_back(std::move(sc));
       }
       if (p.scenarios.size() < 2) throw std::runtime_error("\"scenarios\" lists fewer than two");
     } else {
-      p.scenarios.push_back(PlanScenario{j.at("scenario").get<std::string>(),
-                                         j.at("scenario_file").get<std::string>(),
-                                         j.at("digest").get<std::string>(),
-                                         read_params(j.at("params"), 0)});
+      p.scenarios.push_back(PlanScenario{
+          j.at("scenario").get<std::string>(), j.at("scenario_file").get<std::string>(),
+          j.at("digest").get<std::string>(), read_params(j.at("params"), 0)});
     }
     if (!parse_seed_range(j.at("seeds").get<std::string>(), &p.first_seed, &p.last_seed, error))
       return false;

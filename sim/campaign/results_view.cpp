@@ -86,7 +86,8 @@ std::string results_csv(const ResultsFile& f) {
     for (const SweepParam& p : sc.params)
       if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
   for (const std::string& n : names) head.push_back("param." + n);
-  for (const char* c : {"scenario", "seed", "verdict", "end", "failures", "warnings"}) head.push_back(c);
+  for (const char* c : {"scenario", "seed", "verdict", "end", "failures", "warnings"})
+    head.push_back(c);
   for (size_t k = 0; k < kViolationKinds; ++k)
     head.push_back(to_string(static_cast<ViolationKind>(k)));
   for (const char* c :
@@ -110,8 +111,9 @@ std::string results_csv(const ResultsFile& f) {
         if (sc.params[i].name == n) v = value_field(sc.params[i].values[coords[i]]);
       row.push_back(v);
     }
-    row.insert(row.end(), {csv_field(sc.name), std::to_string(r.seed), to_string(r.verdict), end_name(r.end),
-                           std::to_string(r.failures), std::to_string(r.warnings)});
+    row.insert(row.end(),
+               {csv_field(sc.name), std::to_string(r.seed), to_string(r.verdict), end_name(r.end),
+                std::to_string(r.failures), std::to_string(r.warnings)});
     for (const uint64_t n : r.kinds) row.push_back(std::to_string(n));
     row.insert(row.end(),
                {format_hash(r.trace_hash), std::to_string(r.events), std::to_string(r.faults),

@@ -144,9 +144,9 @@ std::string headline(const Plan& plan, const Summary& s) {
              " " + std::to_string(s.kind_runs(k));
   }
   if (!kinds.empty()) kinds += ")";
-  return plan.command + " " + plan.scenario_names() + ": " + what + ": " + std::to_string(s.runs()) +
-         " run(s), " + std::to_string(s.violations()) + " violating" + kinds + ", " +
-         std::to_string(s.incomplete()) + " incomplete (" + s.status(plan) + ")";
+  return plan.command + " " + plan.scenario_names() + ": " + what + ": " +
+         std::to_string(s.runs()) + " run(s), " + std::to_string(s.violations()) + " violating" +
+         kinds + ", " + std::to_string(s.incomplete()) + " incomplete (" + s.status(plan) + ")";
 }
 
 }  // namespace leasesim

@@ -131,7 +131,8 @@ int run_campaign(const CampaignConfig& config, const po::variables_map& vm,
   for (const std::string& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
   if (!prepared) return kExitBadInput;
 
-  Progress progress(config.params.empty() && config.scenario_paths.size() == 1 ? "seeds" : "runs", campaign.total(), mode);
+  Progress progress(config.params.empty() && config.scenario_paths.size() == 1 ? "seeds" : "runs",
+                    campaign.total(), mode);
   CampaignHooks hooks;
   hooks.progress = [&](uint64_t done, uint64_t violations) { progress.update(done, violations); };
   if (!quiet) hooks.message = [&](const std::string& line) { progress.message(line); };

@@ -59,19 +59,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
     const bool scoped = colon != std::string::npos && (eq == std::string::npos || colon < eq);
     const std::string scope = scoped ? arg.substr(0, colon) : "";
     if (scoped && scope.empty())
-      throw UsageError{"--param: expected NAME:PATH=V1,V2,... with a scenario's name before "
-                       "the colon, found \"" + arg + "\""};
+      throw UsageError{
+          "--param: expected NAME:PATH=V1,V2,... with a scenario's name before "
+          "the colon, found \"" +
+          arg + "\""};
     SweepParam p;
     std::string error;
     if (!parse_sweep_param(scoped ? arg.substr(colon + 1) : arg, &p, &error))
       throw UsageError{"--param: " + error};
-    const bool clash = !paths.insert({scope, p.path}).second ||
-                       (scope.empty() ? std::any_of(paths.begin(), paths.end(),
-                                                    [&](const auto& sp) {
-                                                      return !sp.first.empty() &&
-                                                             sp.second == p.path;
-                                                    })
-                                      : paths.count({"", p.path}) > 0);
+    const bool clash =
+        !paths.insert({scope, p.path}).second ||
+        (scope.empty()
+             ? std::any_of(paths.begin(), paths.end(),
+                           [&](const auto& sp) { return !sp.first.empty() && sp.second == p.path; })
+             : paths.count({"", p.path}) > 0);
     if (clash)
       throw UsageError{"--param: " + p.path +
                        " is given twice for a scenario (list all its values in one --param)"};
