@@ -47,6 +47,7 @@ METRICS = {
     "failover_p99_ns": "failover p99 (ms)",
     "grants_mean": "grants per run (mean)",
     "elections_mean": "elections per run (mean)",
+    "messages_per_held_s": "messages per holder-second",
 }
 UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 DURATION = re.compile(r"^(-?\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$")
@@ -73,6 +74,15 @@ def read_sweep(path):
                                             or "sweep" in header):
         raise InputError("%s: not a leasesim sweep results file (the first line is not a "
                          "results header)" % path)
+    if "scenarios" in header:
+        # Several scenarios (results format 3): the scenario is one more
+        # parameter, outermost, when they all vary the same parameters.
+        scs = header["scenarios"]
+        if any(sc["params"] != scs[0]["params"] for sc in scs):
+            raise InputError("%s: its scenarios vary different parameters; plot it with "
+                             "leasesim-plot-compare (scripts/plot_compare.py)" % path)
+        header["params"] = [{"name": "scenario", "path": "scenario",
+                             "values": [sc["scenario"] for sc in scs]}] + scs[0]["params"]
     cells = []
     for n, line in enumerate(lines[1:-1], 2):  # the last piece is "" or a cut-off line
         try:

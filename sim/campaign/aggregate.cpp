@@ -83,6 +83,11 @@ void CellStats::add(const RunRecord& r) {
   availability_ += r.availability;
   grants_ += r.grants;
   elections_ += r.elections;
+  if (r.messages && r.held_ns) {
+    ++metered_;
+    messages_ += *r.messages;
+    held_ns_ += *r.held_ns;
+  }
   const std::optional<int64_t>* samples[] = {&r.acquire_p50, &r.acquire_p99,  &r.handoff_p50,
                                              &r.handoff_p99, &r.failover_p50, &r.failover_p99};
   for (size_t i = 0; i < latencies_.size(); ++i)
@@ -105,6 +110,13 @@ CellSummary CellStats::summary() const {
   s.handoff_p99 = percentile(latencies_[3], true);
   s.failover_p50 = percentile(latencies_[4], false);
   s.failover_p99 = percentile(latencies_[5], true);
+  s.metered = runs_ > 0 && metered_ == runs_;
+  if (s.metered) {
+    const double held_s = static_cast<double>(held_ns_) / 1e9;
+    s.messages_mean = static_cast<double>(messages_) / n;
+    s.held_s_mean = held_s / n;
+    if (held_ns_ > 0) s.messages_per_held_s = static_cast<double>(messages_) / held_s;
+  }
   return s;
 }
 
@@ -112,7 +124,12 @@ std::string CellSummary::line(const Plan& plan, uint64_t cell) const {
   double lo = 0, hi = 1;
   wilson_interval(violations, runs, &lo, &hi);
   const double rate = runs ? static_cast<double>(violations) / static_cast<double>(runs) : 0.0;
-  return "{\"type\":\"cell\",\"cell\":" + sweep_cell_json(plan.params, cell) +
+  std::string meter;
+  if (metered)
+    meter = ",\"messages_mean\":" + fmt6(messages_mean) + ",\"held_s_mean\":" + fmt6(held_s_mean) +
+            ",\"messages_per_held_s\":" +
+            (messages_per_held_s ? fmt6(*messages_per_held_s) : std::string("null"));
+  return "{\"type\":\"cell\",\"cell\":" + plan.cell_json(cell) +
          ",\"cell_index\":" + std::to_string(cell) + ",\"runs\":" + std::to_string(runs) +
          ",\"violations\":" + std::to_string(violations) + ",\"violation_rate\":" + fmt6(rate) +
          ",\"ci95\":[" + fmt6(lo) + "," + fmt6(hi) +
@@ -125,7 +142,7 @@ std::string CellSummary::line(const Plan& plan, uint64_t cell) const {
          ",\"handoff_p99_ns\":" + opt_ns(handoff_p99) +
          ",\"failover_p50_ns\":" + opt_ns(failover_p50) +
          ",\"failover_p99_ns\":" + opt_ns(failover_p99) + ",\"grants_mean\":" + fmt6(grants_mean) +
-         ",\"elections_mean\":" + fmt6(elections_mean) + "}";
+         ",\"elections_mean\":" + fmt6(elections_mean) + meter + "}";
 }
 
 // --- the summary -------------------------------------------------------------
@@ -176,7 +193,13 @@ std::string Summary::line(const Plan& plan) const {
 
 // --- the lines of a file -----------------------------------------------------
 
-void ResultsEmitter::add(const RunRecord& r, std::vector<std::string>* lines) {
+void ResultsEmitter::add(const RunRecord& run, std::vector<std::string>* lines) {
+  // A version-2 file (resumed or merged) gets version-2 run lines.
+  RunRecord r = run;
+  if (plan_->version < 3) {
+    r.messages.reset();
+    r.held_ns.reset();
+  }
   lines->push_back(r.format());
   summary_.add(r);
   if (current_.runs() > 0 && r.cell != current_cell_) {

@@ -47,9 +47,9 @@ std::string Campaign::Impl::saved_path(uint64_t cell, uint64_t seed) const {
 
 std::string Campaign::Impl::save_run(uint64_t cell, uint64_t seed, uint64_t* added,
                                      std::string* message) {
-  const Scenario replay =
-      replay_scenario(cells[cell], layouts.empty() ? nullptr : &layouts[cell], seed,
-                      plan.command + " " + run_label(plan, cell, seed) + " of " + plan.scenario);
+  const Scenario replay = replay_scenario(
+      cells[cell], layouts.empty() ? nullptr : &layouts[cell], seed,
+      plan.command + " " + run_label(plan, cell, seed) + " of " + plan.scenario_of(cell).name);
   *added = replay.faults.size() - cells[cell].faults.size();
   std::error_code ec;
   std::filesystem::create_directories(config.save_dir, ec);
@@ -167,7 +167,7 @@ std::string Campaign::report(bool tables, bool markdown) const {
     const std::string t = cell_tables(plan, m.emitter.cells(), markdown);
     if (!t.empty()) out += t + "\n";
   }
-  const std::string unit = plan.params.empty() ? "seed(s)" : "run(s)";
+  const std::string unit = plan.has_params() ? "run(s)" : "seed(s)";
   out += headline(plan, s) + "\n  " + random_faults_text(plan) + "\n";
   char buf[160];
   std::snprintf(buf, sizeof buf, "  %llu %s this session in %.2fs: %.0f/s on %u job(s)\n",

@@ -19,13 +19,49 @@ constexpr size_t kShownErrors = 20;
 
 bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
                                  std::vector<std::string>* errors) {
-  const std::string& path = config.scenario_path;
-  LoadResult base = load_scenario_file(path);
-  for (const Diagnostic& d : base.warnings) warnings->push_back("warning: " + d.format());
-  for (const Diagnostic& d : base.errors) errors->push_back(d.format());
-  if (!base.ok()) return false;
-  plan.scenario = base.scenario->name;
-  plan.digest = scenario_digest(scenario_to_json(*base.scenario).dump());
+  const std::vector<std::string>& paths = config.scenario_paths;
+  std::vector<LoadResult> bases;
+  bool ok = true;
+  for (const std::string& path : paths) {
+    bases.push_back(load_scenario_file(path));
+    const LoadResult& base = bases.back();
+    for (const Diagnostic& d : base.warnings) warnings->push_back("warning: " + d.format());
+    for (const Diagnostic& d : base.errors) errors->push_back(d.format());
+    ok = ok && base.ok();
+  }
+  if (!ok) return false;
+  plan.scenarios.clear();
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const Scenario& sc = *bases[i].scenario;
+    for (size_t k = 0; k < i; ++k)
+      if (plan.scenarios[k].name == sc.name)
+        errors->push_back(paths[i] + ": scenario name \"" + sc.name + "\" is also the name of " +
+                          paths[k] + " (a sweep's scenarios name its cells: make them unique)");
+    PlanScenario ps{sc.name, paths[i], scenario_digest(scenario_to_json(sc).dump()), {}};
+    for (size_t p = 0; p < config.params.size(); ++p) {
+      const std::string scope = p < config.param_scopes.size() ? config.param_scopes[p] : "";
+      if (scope.empty() || scope == sc.name) ps.params.push_back(config.params[p]);
+    }
+    plan.scenarios.push_back(std::move(ps));
+  }
+  for (size_t p = 0; p < config.param_scopes.size(); ++p) {
+    const std::string& scope = config.param_scopes[p];
+    bool found = scope.empty();
+    for (const PlanScenario& ps : plan.scenarios) found = found || ps.name == scope;
+    if (!found)
+      errors->push_back("--param " + scope + ":" + config.params[p].name +
+                        ": no scenario is named \"" + scope + "\" (the scenarios are " +
+                        plan.scenario_names() + ")");
+  }
+  if (!errors->empty()) return false;
+  for (const PlanScenario& ps : plan.scenarios) {
+    const uint64_t n = sweep_cell_count(ps.params);
+    if (n > kMaxCells) {
+      errors->push_back("the grid has " + std::to_string(n) + " cells (at most " +
+                        std::to_string(kMaxCells) + ")");
+      return false;
+    }
+  }
   const uint64_t count = plan.cells();
   if (count > kMaxCells) {
     errors->push_back("the grid has " + std::to_string(count) + " cells (at most " +
@@ -36,27 +72,31 @@ bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
     errors->push_back("--seeds: too many runs (cells x seeds must fit in 64 bits)");
     return false;
   }
-  if (plan.params.empty()) {
-    cells.push_back(std::move(*base.scenario));
-  } else {
+  std::vector<std::string> cell_errors;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const PlanScenario& ps = plan.scenarios[i];
+    if (ps.params.empty()) {
+      cells.push_back(std::move(*bases[i].scenario));
+      continue;
+    }
     // Cells are edits of the file's JSON, each loaded like a file.
     nlohmann::json doc;
     std::vector<Diagnostic> diags;
-    if (!read_scenario_json(path, &doc, &diags)) {
+    if (!read_scenario_json(paths[i], &doc, &diags)) {
       for (const Diagnostic& d : diags) errors->push_back(d.format());
       return false;
     }
-    std::vector<std::string> cell_errors;
-    for (uint64_t c = 0; c < count; ++c) {
-      std::optional<Scenario> sc = sweep_cell_scenario(doc, path, plan.params, c, &cell_errors);
+    const uint64_t n = sweep_cell_count(ps.params);
+    for (uint64_t c = 0; c < n; ++c) {
+      std::optional<Scenario> sc = sweep_cell_scenario(doc, paths[i], ps.params, c, &cell_errors);
       if (sc) cells.push_back(std::move(*sc));
     }
-    for (size_t i = 0; i < cell_errors.size() && i < kShownErrors; ++i)
-      errors->push_back(cell_errors[i]);
-    if (cell_errors.size() > kShownErrors)
-      errors->push_back("... and " + std::to_string(cell_errors.size() - kShownErrors) + " more");
-    if (!cell_errors.empty()) return false;
   }
+  for (size_t i = 0; i < cell_errors.size() && i < kShownErrors; ++i)
+    errors->push_back(cell_errors[i]);
+  if (cell_errors.size() > kShownErrors)
+    errors->push_back("... and " + std::to_string(cell_errors.size() - kShownErrors) + " more");
+  if (!cell_errors.empty()) return false;
   if (config.random_faults)
     for (const Scenario& sc : cells) layouts.push_back(explore_layout(sc));
   return true;
@@ -81,6 +121,8 @@ bool Campaign::Impl::read_previous(std::vector<std::string>* errors) {
     errors->push_back(error);
     return false;
   }
+  // A version-2 file (one scenario) is continued in its own version.
+  if (prev.plan.version < plan.version && !plan.several()) plan.version = prev.plan.version;
   if (!prev.plan.same_run_as(plan) || prev.plan.shard != plan.shard) {
     errors->push_back(config.out_path + " was written by a different run (command, scenario, " +
                       "parameters, seeds, shard or options differ):\n  file: " +
@@ -106,8 +148,6 @@ bool Campaign::prepare(std::vector<std::string>* warnings, std::vector<std::stri
   const CampaignConfig& c = m.config;
   Plan& p = m.plan;
   p.command = c.command;
-  p.scenario_file = c.scenario_path;
-  p.params = c.params;
   p.first_seed = c.first_seed;
   p.last_seed = c.last_seed;
   p.shard = c.shard;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "leasesim/core/assert.hpp"
 #include "leasesim/core/rng.hpp"
 #include "leasesim/core/trace.hpp"
 
@@ -23,9 +24,10 @@ std::string quoted(const std::string& s) {
   return json(s).dump();
 }
 
-// The message for a first line that is not a version-2 header.
+// The message for a first line that is not a header this leasesim reads.
 std::string not_a_header(const json& j) {
-  const std::string want = " (this leasesim reads results format version " +
+  const std::string want = " (this leasesim reads results format versions " +
+                           std::to_string(kOldestResultsVersion) + " and " +
                            std::to_string(kResultsVersion) +
                            "; rerun the command, or read the file with the leasesim that wrote it)";
   if (j.is_object() && j.contains("results"))
@@ -40,7 +42,75 @@ std::string not_a_header(const json& j) {
   return "not a leasesim results file (the first line is not a results header)";
 }
 
+std::string params_json(const std::vector<SweepParam>& params) {
+  std::string s = "[";
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (i) s += ',';
+    s += "{\"name\":" + quoted(params[i].name) + ",\"path\":" + quoted(params[i].path) +
+         ",\"values\":" + json(params[i].values).dump() + "}";
+  }
+  return s + "]";
+}
+
+std::vector<SweepParam> read_params(const json& list, uint64_t cells_before) {
+  std::vector<SweepParam> out;
+  uint64_t cells = 1;
+  for (const json& x : list) {
+    SweepParam sp;
+    sp.name = x.at("name").get<std::string>();
+    sp.path = x.at("path").get<std::string>();
+    sp.values = x.at("values").get<std::vector<json>>();
+    if (sp.values.empty()) throw std::runtime_error("parameter " + sp.name + " has no values");
+    if (cells > UINT64_MAX / sp.values.size())
+      throw std::runtime_error("the grid has more than 2^64 cells");
+    cells *= sp.values.size();
+    out.push_back(std::move(sp));
+  }
+  if (cells > UINT64_MAX - cells_before)
+    throw std::runtime_error("the grid has more than 2^64 cells");
+  return out;
+}
+
 }  // namespace
+
+uint64_t Plan::cells() const {
+  uint64_t n = 0;
+  for (const PlanScenario& s : scenarios) n += sweep_cell_count(s.params);
+  return n;
+}
+
+Plan::CellAt Plan::locate(uint64_t cell) const {
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const uint64_t n = sweep_cell_count(scenarios[i].params);
+    if (cell < n) return CellAt{i, cell};
+    cell -= n;
+  }
+  LEASESIM_ASSERT(false, "cell index beyond the plan");
+  return CellAt{};
+}
+
+std::string Plan::scenario_names() const {
+  std::string out;
+  for (const PlanScenario& s : scenarios) out += (out.empty() ? "" : ", ") + s.name;
+  return out;
+}
+
+std::string Plan::cell_label(uint64_t cell) const {
+  const CellAt at = locate(cell);
+  const PlanScenario& s = scenarios[at.scenario];
+  if (!several()) return sweep_cell_label(s.params, at.local);
+  std::string out = "scenario=" + s.name;
+  if (!s.params.empty()) out += " " + sweep_cell_label(s.params, at.local);
+  return out;
+}
+
+std::string Plan::cell_json(uint64_t cell) const {
+  const CellAt at = locate(cell);
+  const PlanScenario& s = scenarios[at.scenario];
+  const std::string j = sweep_cell_json(s.params, at.local);
+  if (!several()) return j;
+  return "{\"scenario\":" + quoted(s.name) + (j.size() > 2 ? "," + j.substr(1) : "}");
+}
 
 uint64_t Plan::shard_jobs() const {
   const uint64_t n = total_jobs();
@@ -72,22 +142,31 @@ Plan Plan::unsharded() const {
 
 bool Plan::same_run_as(const Plan& o) const {
   Plan a = unsharded(), b = o.unsharded();
-  b.scenario_file = a.scenario_file;
+  if (a.scenarios.size() == b.scenarios.size())
+    for (size_t i = 0; i < a.scenarios.size(); ++i) b.scenarios[i].file = a.scenarios[i].file;
   return shards == o.shards && a.format() == b.format();
 }
 
 std::string Plan::format() const {
+  LEASESIM_ASSERT(version == kResultsVersion || !several(), "several scenarios need version 3");
   std::string s = "{\"format\":\"" + std::string(kFormatName) +
-                  "\",\"version\":" + std::to_string(kResultsVersion) +
-                  ",\"command\":" + quoted(command) + ",\"scenario\":" + quoted(scenario) +
-                  ",\"scenario_file\":" + quoted(scenario_file) + ",\"digest\":" + quoted(digest) +
-                  ",\"params\":[";
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (i) s += ',';
-    s += "{\"name\":" + quoted(params[i].name) + ",\"path\":" + quoted(params[i].path) +
-         ",\"values\":" + json(params[i].values).dump() + "}";
+                  "\",\"version\":" + std::to_string(version) + ",\"command\":" + quoted(command);
+  if (!several()) {
+    // One scenario: the keys of version 2.
+    const PlanScenario& sc = scenarios[0];
+    s += ",\"scenario\":" + quoted(sc.name) + ",\"scenario_file\":" + quoted(sc.file) +
+         ",\"digest\":" + quoted(sc.digest) + ",\"params\":" + params_json(sc.params);
+  } else {
+    s += ",\"scenarios\":[";
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+      const PlanScenario& sc = scenarios[i];
+      s += std::string(i ? "," : "") + "{\"scenario\":" + quoted(sc.name) +
+           ",\"scenario_file\":" + quoted(sc.file) + ",\"digest\":" + quoted(sc.digest) +
+           ",\"params\":" + params_json(sc.params) + "}";
+    }
+    s += "]";
   }
-  s += "],\"seeds\":" + quoted(seeds_text()) +
+  s += ",\"seeds\":" + quoted(seeds_text()) +
        ",\"shard\":" + (shards == 1 ? std::string("null") : quoted(shard_text())) +
        ",\"stop_on_first\":" + (stop_on_first ? "true" : "false") +
        ",\"options\":" + options.dump() + ",\"settings\":" + json(settings).dump() +
@@ -98,7 +177,9 @@ std::string Plan::format() const {
 bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
   const json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("format") || j["format"] != kFormatName ||
-      !j.contains("version") || j["version"] != kResultsVersion) {
+      !j.contains("version") || !j["version"].is_number_integer() ||
+      j["version"].get<int64_t>() < kOldestResultsVersion ||
+      j["version"].get<int64_t>() > kResultsVersion) {
     *error = not_a_header(j);
     return false;
   }
@@ -107,18 +188,22 @@ bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
     p.command = j.at("command").get<std::string>();
     if (p.command != "explore" && p.command != "sweep")
       throw std::runtime_error("unknown command \"" + p.command + "\"");
-    p.scenario = j.at("scenario").get<std::string>();
-    p.scenario_file = j.at("scenario_file").get<std::string>();
-    p.digest = j.at("digest").get<std::string>();
-    for (const json& x : j.at("params")) {
-      SweepParam sp;
-      sp.name = x.at("name").get<std::string>();
-      sp.path = x.at("path").get<std::string>();
-      sp.values = x.at("values").get<std::vector<json>>();
-      if (sp.values.empty()) throw std::runtime_error("parameter " + sp.name + " has no values");
-      if (p.cells() > UINT64_MAX / sp.values.size())
-        throw std::runtime_error("the grid has more than 2^64 cells");
-      p.params.push_back(std::move(sp));
+    p.version = j["version"].get<int>();
+    p.scenarios.clear();
+    if (p.version >= 3 && j.contains("scenarios")) {
+      uint64_t cells = 0;
+      for (const json& x : j.at("scenarios")) {
+        PlanScenario sc{x.at("scenario").get<std::string>(),
+                        x.at("scenario_file").get<std::string>(), x.at("digest").get<std::string>(),
+                        read_params(x.at("params"), cells)};
+        cells += sweep_cell_count(sc.params);
+        p.scenarios.push_back(std::move(sc));
+      }
+      if (p.scenarios.size() < 2) throw std::runtime_error("\"scenarios\" lists fewer than two");
+    } else {
+      p.scenarios.push_back(PlanScenario{
+          j.at("scenario").get<std::string>(), j.at("scenario_file").get<std::string>(),
+          j.at("digest").get<std::string>(), read_params(j.at("params"), 0)});
     }
     if (!parse_seed_range(j.at("seeds").get<std::string>(), &p.first_seed, &p.last_seed, error))
       return false;

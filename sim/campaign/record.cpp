@@ -64,6 +64,10 @@ RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, 
   s.failover_p99 = sample(r.metrics.failover, true);
   s.write_p50 = sample(r.metrics.write_latency, false);
   s.write_p99 = sample(r.metrics.write_latency, true);
+  s.messages = r.net.sent;
+  int64_t held = 0;
+  for (const ResourceMetrics& m : r.metrics.resources) held += m.held.ns();
+  s.held_ns = held;
   return s;
 }
 
@@ -97,8 +101,10 @@ std::string RunRecord::format() const {
        ",\"handoff_p50_ns\":" + opt_ns(handoff_p50) + ",\"handoff_p99_ns\":" + opt_ns(handoff_p99) +
        ",\"failover_p50_ns\":" + opt_ns(failover_p50) +
        ",\"failover_p99_ns\":" + opt_ns(failover_p99) + ",\"write_p50_ns\":" + opt_ns(write_p50) +
-       ",\"write_p99_ns\":" + opt_ns(write_p99) + "}";
-  return s;
+       ",\"write_p99_ns\":" + opt_ns(write_p99);
+  if (messages) s += ",\"messages\":" + std::to_string(*messages);
+  if (held_ns) s += ",\"held_ns\":" + std::to_string(*held_ns);
+  return s + "}";
 }
 
 bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error) {
@@ -142,6 +148,11 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
     r.failover_p99 = read_opt_ns(j, "failover_p99_ns");
     if (j.contains("write_p50_ns")) r.write_p50 = read_opt_ns(j, "write_p50_ns");
     if (j.contains("write_p99_ns")) r.write_p99 = read_opt_ns(j, "write_p99_ns");
+    if (j.contains("messages")) r.messages = j.at("messages").get<uint64_t>();
+    if (j.contains("held_ns")) {
+      r.held_ns = read_opt_ns(j, "held_ns");
+      if (!r.held_ns || *r.held_ns < 0) throw std::runtime_error("held_ns is not a duration");
+    }
   } catch (const std::exception& e) {
     *error = std::string("malformed run line: ") + e.what();
     return false;

@@ -1,5 +1,6 @@
 #include "leasesim/campaign/results_view.hpp"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -78,14 +79,21 @@ std::string results_csv(const ResultsFile& f) {
   const Plan& plan = f.plan;
   const SettingColumns settings = setting_columns(plan);
   std::vector<std::string> head = {"cell_index"};
-  for (const SweepParam& p : plan.params) head.push_back("param." + p.name);
-  for (const char* c : {"seed", "verdict", "end", "failures", "warnings"}) head.push_back(c);
+  // Every scenario's parameters, in first-use order (empty where a cell's
+  // scenario has no such parameter).
+  std::vector<std::string> names;
+  for (const PlanScenario& sc : plan.scenarios)
+    for (const SweepParam& p : sc.params)
+      if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
+  for (const std::string& n : names) head.push_back("param." + n);
+  for (const char* c : {"scenario", "seed", "verdict", "end", "failures", "warnings"})
+    head.push_back(c);
   for (size_t k = 0; k < kViolationKinds; ++k)
     head.push_back(to_string(static_cast<ViolationKind>(k)));
   for (const char* c :
        {"trace_hash", "events", "faults", "grants", "elections", "availability", "acquire_p50_ns",
         "acquire_p99_ns", "handoff_p50_ns", "handoff_p99_ns", "failover_p50_ns", "failover_p99_ns",
-        "write_p50_ns", "write_p99_ns"})
+        "write_p50_ns", "write_p99_ns", "messages", "held_ns"})
     head.push_back(c);
   head.insert(head.end(), settings.names.begin(), settings.names.end());
   head.push_back("replay");
@@ -94,18 +102,26 @@ std::string results_csv(const ResultsFile& f) {
   out += "\n";
   for (const RunRecord& r : f.records) {
     std::vector<std::string> row = {std::to_string(r.cell)};
-    const std::vector<size_t> coords = sweep_cell_coords(plan.params, r.cell);
-    for (size_t i = 0; i < plan.params.size(); ++i)
-      row.push_back(value_field(plan.params[i].values[coords[i]]));
-    row.insert(row.end(), {std::to_string(r.seed), to_string(r.verdict), end_name(r.end),
-                           std::to_string(r.failures), std::to_string(r.warnings)});
+    const Plan::CellAt at = plan.locate(r.cell);
+    const PlanScenario& sc = plan.scenarios[at.scenario];
+    const std::vector<size_t> coords = sweep_cell_coords(sc.params, at.local);
+    for (const std::string& n : names) {
+      std::string v;
+      for (size_t i = 0; i < sc.params.size(); ++i)
+        if (sc.params[i].name == n) v = value_field(sc.params[i].values[coords[i]]);
+      row.push_back(v);
+    }
+    row.insert(row.end(),
+               {csv_field(sc.name), std::to_string(r.seed), to_string(r.verdict), end_name(r.end),
+                std::to_string(r.failures), std::to_string(r.warnings)});
     for (const uint64_t n : r.kinds) row.push_back(std::to_string(n));
     row.insert(row.end(),
                {format_hash(r.trace_hash), std::to_string(r.events), std::to_string(r.faults),
                 std::to_string(r.grants), std::to_string(r.elections), json(r.availability).dump(),
                 opt_field(r.acquire_p50), opt_field(r.acquire_p99), opt_field(r.handoff_p50),
                 opt_field(r.handoff_p99), opt_field(r.failover_p50), opt_field(r.failover_p99),
-                opt_field(r.write_p50), opt_field(r.write_p99)});
+                opt_field(r.write_p50), opt_field(r.write_p99),
+                r.messages ? std::to_string(*r.messages) : std::string(), opt_field(r.held_ns)});
     const std::map<std::string, json>& s = settings.values.at(plan.cell_settings.at(r.cell));
     for (const std::string& n : settings.names) {
       const auto it = s.find(n);
@@ -130,7 +146,8 @@ std::string results_summary(const ResultsFile& f, bool markdown) {
   std::string out = cell_tables(plan, emitter.cells(), markdown);
   if (!out.empty()) out += "\n";
   out += headline(plan, s) + "\n  " + random_faults_text(plan) + "\n";
-  out += "  scenario: " + plan.scenario_file + " (digest " + plan.digest + ")\n";
+  for (const PlanScenario& sc : plan.scenarios)
+    out += "  scenario: " + sc.file + " (digest " + sc.digest + ")\n";
   if (plan.shards > 1)
     out += "  one shard of " + std::to_string(plan.shards) +
            ": `leasesim merge` the shards for the whole plan\n";

@@ -1,4 +1,5 @@
 // The per-cell tables of text.hpp.
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -74,19 +75,40 @@ const char* kind_name(size_t k) {
   return to_string(static_cast<ViolationKind>(k));
 }
 
+// The parameter names of all the plan's scenarios, in first-use order.
+std::vector<std::string> param_names(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const PlanScenario& sc : plan.scenarios)
+    for (const SweepParam& p : sc.params)
+      if (std::find(out.begin(), out.end(), p.name) == out.end()) out.push_back(p.name);
+  return out;
+}
+
 std::string cell_table(const Plan& plan, const std::map<uint64_t, CellSummary>& cells,
                        const std::vector<size_t>& kinds, bool markdown) {
+  const std::vector<std::string> names = param_names(plan);
+  bool metered = false;
+  for (const auto& [c, s] : cells) metered = metered || s.metered;
   Rows rows(1);
-  for (const SweepParam& p : plan.params) rows[0].push_back(p.name);
+  if (plan.several()) rows[0].push_back("scenario");
+  for (const std::string& n : names) rows[0].push_back(n);
   for (const char* c : {"runs", "viol", "rate", "95% CI"}) rows[0].push_back(c);
   for (const size_t k : kinds) rows[0].push_back(kind_name(k));
   for (const char* c : {"avail", "acq p50", "acq p99", "handoff p50", "failover p50"})
     rows[0].push_back(c);
+  if (metered) rows[0].push_back("msg/held-s");
   for (const auto& [c, s] : cells) {
     std::vector<std::string> row;
-    const std::vector<size_t> coords = sweep_cell_coords(plan.params, c);
-    for (size_t i = 0; i < plan.params.size(); ++i)
-      row.push_back(sweep_value_text(plan.params[i].values[coords[i]]));
+    const Plan::CellAt at = plan.locate(c);
+    const PlanScenario& sc = plan.scenarios[at.scenario];
+    if (plan.several()) row.push_back(sc.name);
+    const std::vector<size_t> coords = sweep_cell_coords(sc.params, at.local);
+    for (const std::string& n : names) {
+      std::string v = "-";
+      for (size_t i = 0; i < sc.params.size(); ++i)
+        if (sc.params[i].name == n) v = sweep_value_text(sc.params[i].values[coords[i]]);
+      row.push_back(v);
+    }
     double lo = 0, hi = 1;
     wilson_interval(s.violations, s.runs, &lo, &hi);
     row.push_back(std::to_string(s.runs));
@@ -96,13 +118,21 @@ std::string cell_table(const Plan& plan, const std::map<uint64_t, CellSummary>& 
     for (const size_t k : kinds)
       row.push_back(std::to_string(s.kind_runs[k]) + " (" + pct(rate(s.kind_runs[k], s.runs)) +
                     ")");
-    char avail[32];
-    std::snprintf(avail, sizeof avail, "%.3f", s.availability_mean);
-    row.push_back(avail);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", s.availability_mean);
+    row.push_back(buf);
     row.push_back(ns_text(s.acquire_p50));
     row.push_back(ns_text(s.acquire_p99));
     row.push_back(ns_text(s.handoff_p50));
     row.push_back(ns_text(s.failover_p50));
+    if (metered) {
+      std::string m = "-";
+      if (s.messages_per_held_s) {
+        std::snprintf(buf, sizeof buf, "%.1f", *s.messages_per_held_s);
+        m = buf;
+      }
+      row.push_back(m);
+    }
     rows.push_back(std::move(row));
   }
   return format_table(rows, markdown);
@@ -113,16 +143,17 @@ std::string cell_table(const Plan& plan, const std::map<uint64_t, CellSummary>& 
 std::string compare_table(const Plan& plan, size_t proto,
                           const std::map<uint64_t, CellSummary>& cells,
                           const std::vector<size_t>& kinds, bool markdown) {
-  const std::vector<nlohmann::json>& variants = plan.params[proto].values;
+  const std::vector<SweepParam>& params = plan.scenarios[0].params;
+  const std::vector<nlohmann::json>& variants = params[proto].values;
   Rows rows(1);
-  for (size_t i = 0; i < plan.params.size(); ++i)
-    if (i != proto) rows[0].push_back(plan.params[i].name);
+  for (size_t i = 0; i < params.size(); ++i)
+    if (i != proto) rows[0].push_back(params[i].name);
   rows[0].push_back("kind");
   const size_t first_col = rows[0].size();
   for (const auto& v : variants) rows[0].push_back(sweep_value_text(v));
   std::map<std::vector<size_t>, size_t> first_row;  // other coordinates -> their "any" row
   for (const auto& [c, s] : cells) {
-    std::vector<size_t> coords = sweep_cell_coords(plan.params, c);
+    std::vector<size_t> coords = sweep_cell_coords(params, c);
     const size_t col = first_col + coords[proto];
     coords.erase(coords.begin() + static_cast<std::ptrdiff_t>(proto));
     auto it = first_row.find(coords);
@@ -131,8 +162,8 @@ std::string compare_table(const Plan& plan, size_t proto,
       for (size_t r = 0; r <= kinds.size(); ++r) {
         std::vector<std::string> row;
         size_t k = 0;
-        for (size_t i = 0; i < plan.params.size(); ++i)
-          if (i != proto) row.push_back(sweep_value_text(plan.params[i].values[coords[k++]]));
+        for (size_t i = 0; i < params.size(); ++i)
+          if (i != proto) row.push_back(sweep_value_text(params[i].values[coords[k++]]));
         row.push_back(r == 0 ? "any" : kind_name(kinds[r - 1]));
         row.resize(rows[0].size(), "-");
         rows.push_back(std::move(row));
@@ -142,7 +173,7 @@ std::string compare_table(const Plan& plan, size_t proto,
     for (size_t r = 0; r < kinds.size(); ++r)
       rows[it->second + 1 + r][col] = rate_cell(s.kind_runs[kinds[r]], s.runs);
   }
-  return "violation rate by " + plan.params[proto].name +
+  return "violation rate by " + params[proto].name +
          " (violating runs/runs, rate, 95% Wilson CI; same seeds and fault schedules in every "
          "column)\n" +
          format_table(rows, markdown);
@@ -152,11 +183,14 @@ std::string compare_table(const Plan& plan, size_t proto,
 
 std::string cell_tables(const Plan& plan, const std::map<uint64_t, CellSummary>& cells,
                         bool markdown) {
-  if (plan.params.empty() || cells.empty()) return "";
+  if (!plan.has_params() || cells.empty()) return "";
   const std::vector<size_t> kinds = kinds_seen(cells);
   std::string out = cell_table(plan, cells, kinds, markdown);
-  for (size_t i = 0; i < plan.params.size(); ++i) {
-    if (plan.params[i].path == "protocol.preset" && plan.params[i].values.size() > 1)
+  // The side-by-side table is of one scenario's presets.
+  if (plan.several()) return out;
+  const std::vector<SweepParam>& params = plan.scenarios[0].params;
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (params[i].path == "protocol.preset" && params[i].values.size() > 1)
       return out + "\n" + compare_table(plan, i, cells, kinds, markdown);
   }
   return out;

@@ -25,14 +25,14 @@ std::string shell_quote(const std::string& s) {
 }
 
 std::string run_label(const Plan& plan, uint64_t cell, uint64_t seed) {
-  if (plan.params.empty()) return "seed " + std::to_string(seed);
-  return "cell " + std::to_string(cell) + " (" + sweep_cell_label(plan.params, cell) + ") seed " +
+  if (!plan.has_params()) return "seed " + std::to_string(seed);
+  return "cell " + std::to_string(cell) + " (" + plan.cell_label(cell) + ") seed " +
          std::to_string(seed);
 }
 
 std::string saved_run_name(const Plan& plan, uint64_t cell, uint64_t seed) {
   const std::string s = "seed-" + std::to_string(seed) + ".json";
-  return plan.params.empty() ? s : "cell-" + std::to_string(cell) + "-" + s;
+  return plan.has_params() ? "cell-" + std::to_string(cell) + "-" + s : s;
 }
 
 std::string run_limit_args(const Plan& plan) {
@@ -54,33 +54,58 @@ std::string replay_command(const Plan& plan, const std::string& saved_file) {
 
 namespace {
 
-// "leasesim CMD SCENARIO [--param P=V...]": values are `values(i)` for
-// parameter i.
+// " --param P=V ..." for one scenario's parameters: values are `values(i)`
+// for its parameter i, and `scope` ("NAME:" or "") goes before each.
 template <typename Values>
-std::string command_prefix(const Plan& plan, Values values) {
-  std::string cmd = "leasesim " + plan.command + " " + shell_quote(plan.scenario_file);
-  for (size_t i = 0; i < plan.params.size(); ++i)
-    cmd += " --param " + shell_quote(plan.params[i].name + "=" + values(i));
-  return cmd;
+std::string param_args(const PlanScenario& sc, const std::string& scope, Values values) {
+  std::string out;
+  for (size_t i = 0; i < sc.params.size(); ++i)
+    out += " --param " + shell_quote(scope + sc.params[i].name + "=" + values(i));
+  return out;
+}
+
+std::string all_values(const SweepParam& p) {
+  std::string list;
+  for (const auto& v : p.values) list += (list.empty() ? "" : ",") + sweep_value_arg(v);
+  return list;
+}
+
+bool same_params(const std::vector<SweepParam>& a, const std::vector<SweepParam>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].name != b[i].name || a[i].path != b[i].path || a[i].values != b[i].values)
+      return false;
+  return true;
 }
 
 }  // namespace
 
 std::string rerun_command(const Plan& plan, uint64_t cell, uint64_t seed) {
-  const std::vector<size_t> coords = sweep_cell_coords(plan.params, cell);
+  // One run of a plan of several scenarios is a run of its own scenario:
+  // the same scenario, seed and random faults give the same trace.
+  const Plan::CellAt at = plan.locate(cell);
+  const PlanScenario& sc = plan.scenarios[at.scenario];
+  const std::vector<size_t> coords = sweep_cell_coords(sc.params, at.local);
   const std::string s = std::to_string(seed);
-  return command_prefix(
-             plan, [&](size_t i) { return sweep_value_arg(plan.params[i].values[coords[i]]); }) +
+  return "leasesim " + plan.command + " " + shell_quote(sc.file) +
+         param_args(sc, "",
+                    [&](size_t i) { return sweep_value_arg(sc.params[i].values[coords[i]]); }) +
          " --seeds " + s + ".." + s + result_options_args(plan);
 }
 
 std::string resume_command(const Plan& plan, const std::string& out_path) {
-  std::string cmd = command_prefix(plan, [&](size_t i) {
-    std::string list;
-    for (const auto& v : plan.params[i].values)
-      list += (list.empty() ? "" : ",") + sweep_value_arg(v);
-    return list;
-  });
+  std::string cmd = "leasesim " + plan.command;
+  for (const PlanScenario& sc : plan.scenarios) cmd += " " + shell_quote(sc.file);
+  // Parameters every scenario shares are given once; otherwise each
+  // scenario's are scoped to it.
+  bool shared = true;
+  for (const PlanScenario& sc : plan.scenarios)
+    shared = shared && same_params(sc.params, plan.scenarios[0].params);
+  for (const PlanScenario& sc : plan.scenarios) {
+    cmd += param_args(sc, shared ? "" : sc.name + ":",
+                      [&](size_t i) { return all_values(sc.params[i]); });
+    if (shared) break;
+  }
   cmd += " --seeds " + plan.seeds_text();
   if (plan.shards > 1) cmd += " --shard " + plan.shard_text();
   if (plan.stop_on_first) cmd += " --stop-on-first";
@@ -93,7 +118,7 @@ std::string random_faults_text(const Plan& plan) {
   uint64_t with_block = 0;
   for (const uint32_t s : plan.cell_settings)
     with_block += plan.settings.at(s).value("random_faults", "") == "explore block";
-  const std::string whose = plan.params.empty() ? "the scenario's" : "each cell's";
+  const std::string whose = plan.has_params() ? "each cell's" : "the scenario's";
   if (with_block == plan.cell_settings.size())
     return "random faults: limits from " + whose + " explore block";
   if (with_block == 0)
@@ -105,7 +130,7 @@ std::string random_faults_text(const Plan& plan) {
 
 std::string headline(const Plan& plan, const Summary& s) {
   std::string what;
-  if (plan.params.empty()) {
+  if (!plan.has_params()) {
     what = "seeds " + plan.seeds_text();
   } else {
     what = std::to_string(plan.cells()) + " cell(s) x " + std::to_string(plan.seeds_per_cell()) +
@@ -119,9 +144,9 @@ std::string headline(const Plan& plan, const Summary& s) {
              " " + std::to_string(s.kind_runs(k));
   }
   if (!kinds.empty()) kinds += ")";
-  return plan.command + " " + plan.scenario + ": " + what + ": " + std::to_string(s.runs()) +
-         " run(s), " + std::to_string(s.violations()) + " violating" + kinds + ", " +
-         std::to_string(s.incomplete()) + " incomplete (" + s.status(plan) + ")";
+  return plan.command + " " + plan.scenario_names() + ": " + what + ": " +
+         std::to_string(s.runs()) + " run(s), " + std::to_string(s.violations()) + " violating" +
+         kinds + ", " + std::to_string(s.incomplete()) + " incomplete (" + s.status(plan) + ")";
 }
 
 }  // namespace leasesim

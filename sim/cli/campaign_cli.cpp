@@ -58,12 +58,12 @@ void add_campaign_options(po::options_description* opts, CampaignArgs* a, const 
 
 bool parse_campaign_command(const std::vector<std::string>& args,
                             const po::options_description& opts, const CampaignArgs& a,
-                            CampaignConfig* c, po::variables_map* vm_out) {
+                            CampaignConfig* c, po::variables_map* vm_out, bool several) {
   po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>(&c->scenario_path));
+  hidden.add_options()("scenario", po::value<std::vector<std::string>>(&c->scenario_paths));
   po::variables_map& vm = *vm_out;
-  if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return false;
-  if (c->scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
+  if (parse_command_line(args, opts, hidden, "scenario", several ? -1 : 1, &vm)) return false;
+  if (c->scenario_paths.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
   if (a.seeds.empty()) throw UsageError{"missing --seeds (A..B or N)"};
   std::string error;
   if (!parse_seed_range(a.seeds, &c->first_seed, &c->last_seed, &error))
@@ -131,7 +131,8 @@ int run_campaign(const CampaignConfig& config, const po::variables_map& vm,
   for (const std::string& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
   if (!prepared) return kExitBadInput;
 
-  Progress progress(config.params.empty() ? "seeds" : "runs", campaign.total(), mode);
+  Progress progress(config.params.empty() && config.scenario_paths.size() == 1 ? "seeds" : "runs",
+                    campaign.total(), mode);
   CampaignHooks hooks;
   hooks.progress = [&](uint64_t done, uint64_t violations) { progress.update(done, violations); };
   if (!quiet) hooks.message = [&](const std::string& line) { progress.message(line); };

@@ -26,13 +26,14 @@ void add_campaign_options(boost::program_options::options_description* opts, Cam
                           const char* seeds_help);
 
 // Parses a campaign command's arguments (`opts`: the shared options and
-// the command's own; one positional SCENARIO) and fills *config from the
+// the command's own; one positional SCENARIO, or with `several` one or
+// more) and fills *config from the
 // shared ones (the command and its parameters are the caller's). Returns
 // false after printing --help. Throws UsageError on a bad value.
 bool parse_campaign_command(const std::vector<std::string>& args,
                             const boost::program_options::options_description& opts,
                             const CampaignArgs& a, CampaignConfig* config,
-                            boost::program_options::variables_map* vm);
+                            boost::program_options::variables_map* vm, bool several = false);
 
 // Runs the campaign and prints what it found; the exit code: 0, 1 (explore
 // only: a violation), 2 (bad input, unwritable results), 130 (interrupted).

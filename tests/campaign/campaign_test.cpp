@@ -56,7 +56,7 @@ CampaignConfig config(const std::string& command, const std::string& scenario, u
                       uint64_t last) {
   CampaignConfig c;
   c.command = command;
-  c.scenario_path = scenario;
+  c.scenario_paths = {scenario};
   c.first_seed = first;
   c.last_seed = last;
   c.jobs = 2;

@@ -43,10 +43,7 @@ Plan plan(std::vector<SweepParam> params, uint64_t first, uint64_t last, uint32_
           uint32_t shards = 1, bool stop_on_first = false) {
   Plan p;
   p.command = params.empty() ? "explore" : "sweep";
-  p.scenario = "x";
-  p.scenario_file = "x.json";
-  p.digest = "0123456789abcdef";
-  p.params = std::move(params);
+  p.scenarios = {PlanScenario{"x", "x.json", "0123456789abcdef", std::move(params)}};
   p.first_seed = first;
   p.last_seed = last;
   p.shard = shard;
@@ -160,14 +157,14 @@ TEST(Plan, HeaderRoundTripsWithAVersion) {
   Plan p = sweep_plan(2, 3);
   p.options["max_events"] = 500;
   const std::string line = p.format();
-  EXPECT_EQ(line.rfind("{\"format\":\"leasesim-results\",\"version\":2,", 0), 0u) << line;
+  EXPECT_EQ(line.rfind("{\"format\":\"leasesim-results\",\"version\":3,", 0), 0u) << line;
   Plan back;
   std::string e;
   ASSERT_TRUE(Plan::parse(line, &back, &e)) << e;
   EXPECT_EQ(back.format(), line);
   EXPECT_TRUE(back.same_run_as(sweep_plan(1, 3)) == false);  // options differ
   Plan moved = back;
-  moved.scenario_file = "elsewhere/x.json";
+  moved.scenarios[0].file = "elsewhere/x.json";
   moved.shard = 3;
   EXPECT_TRUE(moved.same_run_as(back));  // the path's spelling and the shard do not count
 }
@@ -185,7 +182,8 @@ TEST(Plan, OlderFormatsAreRefusedNamingBothVersions) {
        "an explore results file of format version 1"},
       {R"({"sweep":1,"scenario":"canary-naive","digest":"c7a6706888ba5922","params":[],"seeds":"1..3","shard":null,"options":{}})",
        "a sweep results file of format version 1"},
-      {R"({"format":"leasesim-results","version":3})", "results format version 3"},
+      {R"({"format":"leasesim-results","version":4})", "results format version 4"},
+      {R"({"format":"leasesim-results","version":1})", "results format version 1"},
   };
   for (const Case& c : cases) {
     write(path, std::string(c.header) + "\n" +
@@ -194,7 +192,8 @@ TEST(Plan, OlderFormatsAreRefusedNamingBothVersions) {
     std::string e;
     EXPECT_FALSE(read_results(path, &f, &e));
     EXPECT_NE(e.find(path + ": line 1: " + c.found), std::string::npos) << e;
-    EXPECT_NE(e.find("this leasesim reads results format version 2"), std::string::npos) << e;
+    EXPECT_NE(e.find("this leasesim reads results format versions 2 and 3"), std::string::npos)
+        << e;
   }
   write(path, "hello\n");
   ResultsFile f;
@@ -299,7 +298,7 @@ TEST(ResultsFile, MergeRefusesMissingDuplicateForeignAndUnfinishedShards) {
                              &text, &err));
   EXPECT_NE(err.find("not a shard of the same run"), std::string::npos) << err;
   Plan other = plan({}, 1, 20, 2, 2);
-  other.digest = "ffffffffffffffff";
+  other.scenarios[0].digest = "ffffffffffffffff";
   EXPECT_FALSE(
       merge_results({file(plan({}, 1, 20, 1, 2), 99, "e1"), file(other, 99, "e2")}, &text, &err));
   EXPECT_NE(err.find("not a shard of the same run"), std::string::npos) << err;

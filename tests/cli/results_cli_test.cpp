@@ -101,9 +101,10 @@ TEST(ResultsCli, ExploreFilesHaveTheSameShapeWithoutParameters) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::vector<std::string> head = csv_row(lines_of(csv.out).at(0));
   EXPECT_EQ(head[0], "cell_index");
-  EXPECT_EQ(head[1], "seed");  // no parameter columns
+  EXPECT_EQ(head[1], "scenario");  // no parameter columns
+  EXPECT_EQ(head[2], "seed");
   for (const char* name : {"verdict", "overlap", "stale_write", "trace_hash", "availability",
-                           "knob.anchor", "random_faults", "replay"})
+                           "messages", "held_ns", "knob.anchor", "random_faults", "replay"})
     column(head, name);
   // A holding seed's replay prints its verdict and trace hash too.
   const std::vector<std::string> row = csv_row(lines_of(csv.out).at(2));
@@ -142,7 +143,7 @@ TEST(ResultsCli, OlderFormatsAreRefusedWithBothVersions) {
       old_sweep,
       R"({"sweep":1,"scenario":"canary-naive","digest":"c7a6706888ba5922","params":[{"name":"protocol","path":"protocol.preset","values":["seed","naive"]}],"seeds":"1..2","shard":null,"options":{}})"
       "\n");
-  const std::string want = "this leasesim reads results format version 2";
+  const std::string want = "this leasesim reads results format versions 2 and 3";
   for (const auto& [file, found] :
        {std::pair{old_explore, "an explore results file of format version 1"},
         std::pair{old_sweep, "a sweep results file of format version 1"}}) {
@@ -202,7 +203,7 @@ TEST(CampaignCli, HelpShowsTypedPlaceholders) {
     EXPECT_EQ(r.out.find(" arg "), std::string::npos) << r.out;
   }
   const CliResult r = run_cli({"sweep", "--help"});
-  EXPECT_NE(r.out.find("-p [ --param ] PATH=V1,V2,..."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-p [ --param ] [NAME:]PATH=V1,V2,..."), std::string::npos) << r.out;
 }
 
 // Explore and sweep add the same random faults to a scenario without an

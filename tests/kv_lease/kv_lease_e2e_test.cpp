@@ -110,7 +110,7 @@ Summary explore(const fs::path& scenario, const std::string& preset, uint64_t se
   const fs::path tmp = fs::temp_directory_path() / ("kv-explore-" + preset + ".json");
   std::ofstream(tmp) << j.dump();
   CampaignConfig cfg;
-  cfg.scenario_path = tmp.string();
+  cfg.scenario_paths = {tmp.string()};
   cfg.first_seed = 1;
   cfg.last_seed = seeds;
   cfg.jobs = 1;

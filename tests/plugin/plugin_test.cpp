@@ -157,7 +157,7 @@ TEST_F(SoloLease, TheTraceNamesItsMessagesAndRecords) {
 TEST_F(SoloLease, ExploreFindsTheTrustingPresetAndNotTheSafeOne) {
   auto explore = [](const std::string& file) {
     CampaignConfig cfg;
-    cfg.scenario_path = (kData / file).string();
+    cfg.scenario_paths = {(kData / file).string()};
     cfg.first_seed = 1;
     cfg.last_seed = 150;
     cfg.jobs = 1;

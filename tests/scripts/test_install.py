@@ -48,7 +48,7 @@ class Install(unittest.TestCase):
 
     def test_commands_are_on_path(self):
         for name in ("leasesim", "leasesim-plot-timeline", "leasesim-plot-handoffs",
-                     "leasesim-plot-sweep"):
+                     "leasesim-plot-sweep", "leasesim-plot-compare"):
             path = os.path.join(self.prefix, "bin", name)
             self.assertTrue(os.access(path, os.X_OK), path)
             r = self.sh("command -v %s" % name)

@@ -37,12 +37,20 @@ struct CellSummary {
   // over the runs of each run's p99 (nearest rank); unset without samples.
   std::optional<int64_t> acquire_p50, acquire_p99, handoff_p50, handoff_p99, failover_p50,
       failover_p99;
+  // Cost per unit of service, when every run of the cell records messages
+  // and held time (results format 3): messages sent per run, seconds held
+  // per run (summed over resources), and messages per holder-second (the
+  // ratio of the sums; unset when nothing was held).
+  bool metered = false;
+  double messages_mean = 0.0, held_s_mean = 0.0;
+  std::optional<double> messages_per_held_s;
 
   // {"type":"cell","cell":{...values...},"cell_index":c,"runs":n,
   //  "violations":k,"violation_rate":p,"ci95":[lo,hi],"violation_kinds":{...},
   //  "incomplete":i,"availability_mean":a,"acquire_p50_ns":...,
   //  "acquire_p99_ns":...,"handoff_p50_ns":...,"handoff_p99_ns":...,
-  //  "failover_p50_ns":...,"failover_p99_ns":...,"grants_mean":g,"elections_mean":e}
+  //  "failover_p50_ns":...,"failover_p99_ns":...,"grants_mean":g,"elections_mean":e
+  //  [,"messages_mean":m,"held_s_mean":h,"messages_per_held_s":x|null] (when metered)}
   std::string line(const Plan& plan, uint64_t cell) const;
 };
 
@@ -56,6 +64,8 @@ class CellStats {
 
  private:
   uint64_t runs_ = 0, violations_ = 0, incomplete_ = 0, grants_ = 0, elections_ = 0;
+  uint64_t metered_ = 0, messages_ = 0;  // runs with messages and held time; their sums
+  int64_t held_ns_ = 0;
   double availability_ = 0.0;
   std::array<uint64_t, kViolationKinds> kind_runs_{};
   // Per-run p50 and p99 of acquire, handoff, failover (in that order).

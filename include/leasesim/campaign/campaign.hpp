@@ -33,8 +33,13 @@ enum class SaveWhich : uint8_t { kFailures, kAll, kNone };
 
 struct CampaignConfig {
   std::string command = "explore";  // "explore" or "sweep": names in output and files
-  std::string scenario_path;
-  std::vector<SweepParam> params;  // empty: one cell, the scenario itself
+  // One scenario, or several (a sweep comparing them: their grids one
+  // after the other, the same seeds in every cell).
+  std::vector<std::string> scenario_paths;
+  std::vector<SweepParam> params;  // empty: one cell per scenario, the scenario itself
+  // Per parameter: "" (it applies to every scenario) or the name of the one
+  // scenario it applies to (`--param NAME:PATH=...`).
+  std::vector<std::string> param_scopes;
   uint64_t first_seed = 1, last_seed = 1;
   uint32_t shard = 1, shards = 1;
   bool stop_on_first = false;  // stop at the first violating run in job order

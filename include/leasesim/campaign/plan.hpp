@@ -21,17 +21,30 @@
 namespace leasesim {
 
 // The results format this leasesim writes and reads (the header's
-// "version"). Files of other versions are refused with a message naming
-// both (leasesim 0.1's explore files, {"results":1,...}, and sweep files,
-// {"sweep":1,...}, are version 1).
-inline constexpr int kResultsVersion = 2;
+// "version"). Version 3 added run lines' "messages" and "held_ns" and plans
+// of several scenarios; version 2 files (one scenario, run lines without
+// those keys) are still read, and a resumed one is continued as version 2.
+// Files of other versions are refused with a message naming both (leasesim
+// 0.1's explore files, {"results":1,...}, and sweep files, {"sweep":1,...},
+// are version 1).
+inline constexpr int kResultsVersion = 3;
+inline constexpr int kOldestResultsVersion = 2;
 
+// One scenario of a plan and the parameter grid run on it.
+struct PlanScenario {
+  std::string name;                // the scenario's name
+  std::string file;                // the path it was given as (for replay commands)
+  std::string digest;              // scenario_digest of its canonical JSON
+  std::vector<SweepParam> params;  // empty: one cell, the scenario itself
+};
+
+// Cells are the scenarios' grids one after the other: scenario 0's cells
+// (first parameter outermost), then scenario 1's, and so on. A plan of one
+// scenario is what every version-2 file holds.
 struct Plan {
+  int version = kResultsVersion;
   std::string command = "explore";  // the command that wrote it: "explore" or "sweep"
-  std::string scenario;             // the scenario's name
-  std::string scenario_file;        // the path it was given as (for replay commands)
-  std::string digest;               // scenario_digest of its canonical JSON
-  std::vector<SweepParam> params;   // empty: one cell, the scenario itself
+  std::vector<PlanScenario> scenarios = {PlanScenario{}};  // at least one
   uint64_t first_seed = 1, last_seed = 1;
   uint32_t shard = 1, shards = 1;  // 1..shards; 1/1: unsharded
   bool stop_on_first = false;      // stop at the first violating run in job order
@@ -44,7 +57,23 @@ struct Plan {
   std::vector<nlohmann::json> settings;
   std::vector<uint32_t> cell_settings;
 
-  uint64_t cells() const { return sweep_cell_count(params); }
+  // Where cell c is: its scenario's index and its index in that grid.
+  struct CellAt {
+    size_t scenario = 0;
+    uint64_t local = 0;
+  };
+  uint64_t cells() const;
+  CellAt locate(uint64_t cell) const;
+  const PlanScenario& scenario_of(uint64_t cell) const { return scenarios[locate(cell).scenario]; }
+  bool several() const { return scenarios.size() > 1; }
+  bool has_params() const { return several() || !scenarios[0].params.empty(); }
+  // "name" or "name1, name2, name3".
+  std::string scenario_names() const;
+  // The cell for people ("protocol=naive", "scenario=a protocol=naive";
+  // "(base)" for a single scenario without parameters) and for cell lines
+  // ({"protocol":"naive"}, {"scenario":"a","protocol":"naive"}).
+  std::string cell_label(uint64_t cell) const;
+  std::string cell_json(uint64_t cell) const;
   uint64_t seeds_per_cell() const { return last_seed - first_seed + 1; }
   uint64_t total_jobs() const { return cells() * seeds_per_cell(); }
   uint64_t shard_jobs() const;                                         // jobs in this shard
@@ -59,7 +88,7 @@ struct Plan {
   // The same plan unsharded (what merge writes).
   Plan unsharded() const;
   // Whether `o` is a shard of the same run, or the same run (everything
-  // equal but the shard and the spelling of the scenario's path).
+  // equal but the shard and the spelling of the scenarios' paths).
   bool same_run_as(const Plan& o) const;
 
   std::string format() const;  // one line, no newline

@@ -8,7 +8,7 @@
 //    "trace_hash":"…","events":12000,"faults":9,"grants":20,"elections":3,
 //    "availability":0.97…,"acquire_p50_ns":…,"acquire_p99_ns":…,
 //    "handoff_p50_ns":…,"handoff_p99_ns":…,"failover_p50_ns":…,"failover_p99_ns":…,
-//    "write_p50_ns":…,"write_p99_ns":…}
+//    "write_p50_ns":…,"write_p99_ns":…,"messages":…,"held_ns":…}
 //
 // Doubles are written in their shortest round-trip form, so parse(format())
 // gives back exactly the record: records computed in a run and records read
@@ -48,6 +48,13 @@ struct RunRecord {
   // Holder's write send -> storage's acceptance (absent from files written
   // before the metric existed: read as no sample).
   std::optional<int64_t> write_p50, write_p99;
+  // Messages sent in the run (NetStats::sent) and the time the resources
+  // were held (the sum over resources of their beliefs' union), so a cell
+  // can give messages per holder-second. Absent from lines written before
+  // they existed (results format 2): such lines are read, and written back,
+  // without them.
+  std::optional<uint64_t> messages;
+  std::optional<int64_t> held_ns;
 
   static RunRecord from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults);
   // Whether the run shows a failing violation of kind k.
