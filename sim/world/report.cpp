@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "leasesim/core/trace_text.hpp"
+#include "leasesim/world/load_report.hpp"
 
 namespace leasesim {
 namespace {
@@ -280,6 +281,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     line("  writes        accepted " + with_commas(m.writes_accepted) + "   rejected " +
          with_commas(m.writes_rejected) + "   stale " + with_commas(m.stale_writes));
   if (r.faults.scheduled > 0) line(fault_line(r.faults));
+  for (const std::string& l : load_lines(r.load)) line(l);
   line("  messages      sent " + with_commas(r.net.sent) + "   delivered " +
        with_commas(r.net.delivered) + "   dropped " +
        with_commas(r.net.dropped_partition + r.net.dropped_loss + r.net.dropped_crashed) +
@@ -356,6 +358,7 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
                    {"dropped_partition", r.net.dropped_partition},
                    {"dropped_loss", r.net.dropped_loss},
                    {"dropped_crashed", r.net.dropped_crashed}};
+  j["load"] = load_json(sc, r.load);
   return j;
 }
 

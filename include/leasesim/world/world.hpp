@@ -20,6 +20,7 @@
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
 #include "leasesim/scenario/scenario.hpp"
+#include "leasesim/world/load_stats.hpp"
 #include "leasesim/world/records.hpp"
 
 namespace leasesim {
@@ -79,6 +80,7 @@ struct RunResult {
   Metrics metrics;
   NetStats net;
   FaultStats faults;
+  LoadStats load;
 };
 
 class World {
