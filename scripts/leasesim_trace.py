@@ -4,9 +4,12 @@ Shared by plot_timeline.py, plot_handoffs.py and the script tests. Standard
 library only, so it runs on Debian's /usr/bin/python3 without extras.
 
 What the checker judged is taken from the checker's own records, never
-re-derived: believed holdings from `belief_interval` records (the true-time
-interval the checker closed each belief with) and violations from `violation`
-records. So a picture drawn from this data cannot disagree with the report.
+re-derived: believed holdings from `belief_interval` records (one per holding
+segment of a belief, as the checker finalised it) and violations from
+`violation` records (written once settled, so their intervals are final) with
+their `violation_detail` records. So a picture drawn from this data cannot
+disagree with the report; violation_summary() words each violation exactly as
+the report does.
 The core's record of a lease is `lease_granted` .. `lease_freed` (or the end
 of the run). A committed change can be recorded twice (a new leader applies
 an entry its dead predecessor already recorded); such records carry the same
@@ -31,7 +34,7 @@ _PARSED = frozenset(
         "violation", "crash", "restart", "pause", "resume", "partition", "group_member",
         "cut", "isolate", "heal", "clock_step", "drift", "net_window", "net_window_end",
         "write_accepted", "write_rejected", "fault_skipped", "want", "belief_begin",
-        "belief_end",
+        "belief_end", "violation_detail", "header", "knob",
     ]
 )
 _SEQUENCED = frozenset(["want", "belief_begin", "crash", "role", "leader_ready"])
@@ -41,7 +44,8 @@ _CLOCK_SAMPLE_EVERY = 16
 
 
 class Belief:
-    """A requestor believed it held `lease` on `resource` in [start, end)."""
+    """One holding segment: a requestor believed it held `lease` on `resource`
+    in [start, end). A belief that lapsed and resumed has several."""
 
     __slots__ = ("resource", "holder", "lease", "token", "start", "end", "reason")
 
@@ -49,7 +53,8 @@ class Belief:
         self.resource, self.holder, self.lease, self.token = resource, holder, lease, token
         self.start, self.end = start, end
         # Why the holder stopped believing (its belief_end record): released,
-        # expired, revoked, fenced; None if it never said (crashed, run ended).
+        # expired, revoked, fenced; None if it never said (crashed, run ended)
+        # or if the segment is not its belief's last (it lapsed and resumed).
         self.reason = None
 
     def __repr__(self):
@@ -70,13 +75,22 @@ class CoreLease:
 
 
 class Violation:
-    """A `violation` record: [start, end] in true time (start == end: an instant)."""
+    """A `violation` record: [start, end] in true time (start == end: an instant),
+    with what its `violation_detail` record adds (number: its place in the
+    report's list; leases, token, whether each party still believed at the
+    end of the run)."""
 
-    __slots__ = ("kind", "resource", "first", "second", "start", "end", "detected")
+    __slots__ = ("kind", "resource", "first", "second", "start", "end", "detected", "number",
+                 "first_lease", "second_lease", "token", "first_at_end", "second_at_end",
+                 "summary")
 
     def __init__(self, kind, resource, first, second, start, end, detected):
         self.kind, self.resource, self.first, self.second = kind, resource, first, second
         self.start, self.end, self.detected = start, end, detected
+        self.number = None
+        self.first_lease = self.second_lease = self.token = None
+        self.first_at_end = self.second_at_end = False
+        self.summary = None   # violation_summary(), filled by read_trace
 
     @property
     def warning(self):
@@ -100,6 +114,13 @@ class Span:
 
 class Trace:
     def __init__(self):
+        self.path = None
+        # The run's provenance (docs/trace-format.md#the-header-what-ran): the
+        # header record's fields (version, scenario, file, seed, protocol,
+        # preset), None for a trace of leasesim 0.1 before headers; and every
+        # knob as (name, value, override) in order.
+        self.header = None
+        self.knobs = []
         self.records = 0
         self.end = 0                     # last true time seen
         self.kinds = Counter()
@@ -110,6 +131,10 @@ class Trace:
         self.leader_ready = []           # [(t, server, term)]
         self.beliefs = []                # [Belief], in closing order
         self.belief_begins = []          # [(t, resource, holder, lease)]
+        # (kind, t, holder, resource, lease) of belief_begin, belief_end and
+        # crash (resource, lease None) records, in trace order.
+        self.belief_events = []
+        self.accepted = []               # [(t, resource, writer, lease, token)]
         self.wants = []                  # [(t, node, resource)]
         self.core = []                   # [CoreLease], in grant order
         self.violations = []             # [Violation], in detection order
@@ -125,11 +150,45 @@ class Trace:
 
     # -- derived views -----------------------------------------------------
 
+    def overrides(self):
+        """"check_quorum=false, ...": the knobs that differ from the preset."""
+        return ", ".join("%s=%s" % (n, v) for n, v, o in self.knobs if o)
+
+    def setting(self):
+        """"raft-lease, preset etcd-like, check_quorum=false (override)": the
+        protocol settings, as the run report's protocol line says them."""
+        if self.header is None:
+            return ""
+        s = "%s, preset %s" % (self.header.get("protocol"), self.header.get("preset"))
+        for n, v, o in self.knobs:
+            if o:
+                s += ", %s=%s (override)" % (n, v)
+        return s
+
+    def title(self):
+        """What a picture of this trace is called: "leader-crash (seed 1)" and
+        the protocol settings, from the header; the file name for a trace
+        without one."""
+        if self.header is None:
+            import os
+            return os.path.basename(self.path) if self.path else "leasesim run"
+        return "%s (seed %s)   %s" % (self.header.get("scenario"), self.header.get("seed"),
+                                     self.setting())
+
+    def config_key(self):
+        """Runs with equal keys differ only in their seed: same scenario,
+        protocol, preset and knobs. None without a header."""
+        if self.header is None:
+            return None
+        return (self.header.get("scenario"), self.header.get("protocol"),
+                self.header.get("preset"), tuple((n, v) for n, v, _ in self.knobs))
+
     def nodes(self):
         return self.servers + [n for n in self.requestors if n not in self.servers]
 
     def intervals_by_resource(self):
-        """resource -> [(holder, start, end)] sorted by start: what the checker judged."""
+        """resource -> [(holder, start, end)] sorted by start: what the checker judged
+        (one per holding segment)."""
         out = defaultdict(list)
         for b in self.beliefs:
             out[b.resource].append((b.holder, b.start, b.end))
@@ -177,6 +236,7 @@ def read_trace(path):
     """Reads a JSONL trace file into a Trace. Raises ValueError naming the
     file and line on malformed input."""
     tr = Trace()
+    tr.path = path
     seen_res = {}
     seen_req = {}
     seen_srv = {}
@@ -251,6 +311,13 @@ def read_trace(path):
                     tr.clock[n].append((t, r["lt"] - r["by"]))
                 tr.clock[n].append((t, r["lt"]))
 
+            if k == "header":
+                tr.header = {key: r.get(key) for key in
+                             ("version", "scenario", "file", "seed", "protocol", "preset")}
+                continue
+            if k == "knob":
+                tr.knobs.append((r.get("name"), r.get("value"), bool(r.get("override"))))
+                continue
             if k in _SEQUENCED:
                 tr.sequence.append((k, t, n, r.get("resource") if k != "role" else r["role"]))
             if k == "role":
@@ -269,8 +336,10 @@ def read_trace(path):
                 resource(r["resource"])
                 requestor(n)
                 tr.belief_begins.append((t, r["resource"], n, r["lease"]))
+                tr.belief_events.append((k, t, n, r["resource"], r["lease"]))
             elif k == "belief_end":
                 end_reasons[(r["resource"], n, r["lease"])] = r["reason"]
+                tr.belief_events.append((k, t, n, r["resource"], r["lease"]))
             elif k == "want":
                 resource(r["resource"])
                 requestor(n)
@@ -297,11 +366,20 @@ def read_trace(path):
                 tr.violations.append(Violation(r["kind"], _name(r["resource"]),
                                                _name(r["first"]), _name(r["second"]),
                                                r["from"], r["to"], t))
+            elif k == "violation_detail":
+                if tr.violations:
+                    v = tr.violations[-1]
+                    v.number, v.first_lease, v.token = r["number"], r["first_lease"], r["token"]
+                    v.second_lease = r["second_lease"] if v.second is not None else None
+                    v.first_at_end, v.second_at_end = r["first_at_end"], r["second_at_end"]
             elif k == "write_accepted" or k == "write_rejected":
                 resource(r["resource"])
                 tr.writes.append((t, r["resource"], r["writer"], r["token"],
                                   k == "write_accepted"))
+                if k == "write_accepted":
+                    tr.accepted.append((t, r["resource"], r["writer"], r["lease"], r["token"]))
             elif k == "crash":
+                tr.belief_events.append((k, t, n, None, None))
                 close(open_spans.pop(("pause", n), None), t)
                 s = Span("down", t, n)
                 open_spans[("down", n)] = s
@@ -358,48 +436,199 @@ def read_trace(path):
     for b in tr.beliefs:
         if b.end > tr.end:
             tr.end = b.end
-        b.reason = end_reasons.get((b.resource, b.holder, b.lease))
+    instances = _belief_instances(tr)
+    for inst in instances:
+        if inst.segments:
+            inst.segments[-1].reason = end_reasons.get((inst.resource, inst.holder, inst.lease))
     for s in tr.spans:
         if s.end is None:
             s.end = tr.end
-    _settle_violations(tr)
+    # Violation records are written as the checker settles them; the report
+    # lists them in detection order (the detail's number).
+    if all(v.number is not None for v in tr.violations):
+        tr.violations.sort(key=lambda v: v.number)
     for v in tr.violations:
-        if v.end > tr.end:   # the checker clamps to the run's end; so do we
-            v.end = tr.end
+        v.summary = violation_summary(tr, v, instances)
     # Requestors in natural name order (c2 before c10): stable colours.
     tr.requestors = sorted((q for q in tr.requestors if q not in seen_srv), key=natural_key)
     return tr
 
 
-def _settle_violations(tr):
-    """A violation record is written when the checker detects it; an overlap
-    then lasts until one of the two beliefs ends, which the record can only
-    project. The checker settles the interval as the beliefs close (the
-    report's interval); so do we, from the same beliefs' belief_interval
-    records: an overlap lasts while both believed, a latent overlap while the
-    holder believed."""
+class BeliefInstance:
+    """One belief: (holder, lease on resource) from a belief_begin (while not
+    already believed) to its belief_end, the holder's crash, or the end of
+    the trace (`close` None), with its holding segments."""
+
+    __slots__ = ("resource", "holder", "lease", "begin", "close", "segments")
+
+    def __init__(self, resource, holder, lease, begin):
+        self.resource, self.holder, self.lease, self.begin = resource, holder, lease, begin
+        self.close = None
+        self.segments = []
+
+
+def _belief_instances(tr):
+    """The beliefs of the run, each with its segments (belief_interval records)."""
+    open_ = {}
+    instances = []
     by_key = defaultdict(list)
+    for k, t, n, res, lease in tr.belief_events:
+        if k == "belief_begin":
+            key = (res, n, lease)
+            if key not in open_:
+                inst = BeliefInstance(res, n, lease, t)
+                open_[key] = inst
+                instances.append(inst)
+                by_key[key].append(inst)
+        elif k == "belief_end":
+            inst = open_.pop((res, n, lease), None)
+            if inst is not None:
+                inst.close = t
+        else:   # crash: every belief of the node ends
+            for key in [key for key in open_ if key[1] == n]:
+                open_.pop(key).close = t
     for b in tr.beliefs:
-        by_key[(b.resource, b.holder)].append(b)
+        cands = by_key.get((b.resource, b.holder, b.lease), [])
+        # Instances of one key never overlap in time: the last begun by then.
+        owner = None
+        for inst in cands:
+            if inst.begin <= b.start:
+                owner = inst
+        if owner is not None:
+            owner.segments.append(b)
+    for inst in instances:
+        inst.segments.sort(key=lambda b: b.start)
+    tr.instances = instances
+    return instances
 
-    def open_at(resource, holder, t, exact):
-        for b in by_key.get((resource, holder), []):
-            if (b.start == t) if exact else (b.start <= t < b.end or b.start == t):
-                return b
-        return None
 
-    for v in tr.violations:
-        if v.resource is None or v.first is None:
+def fmt_instant(ns):
+    """An instant as violation summaries write it (format_instant in
+    sim/check/violation.cpp): seconds floored to the microsecond, trailing
+    zeros trimmed but one decimal kept: 3.0s, 10.2s, 11.025312s."""
+    us = ns // 1000   # floor, as format_time
+    mag = abs(us)
+    s = "%s%d.%06d" % ("-" if us < 0 else "", mag // 1_000_000, mag % 1_000_000)
+    while s[-1] == "0" and s[-2] != ".":
+        s = s[:-1]
+    return s + "s"
+
+
+def fmt_duration_short(ns):
+    """format_duration_short (sim/core/time.cpp): three decimals at most, the
+    largest unit of s/ms/us whose rounded value is at least 1: 800ms, 1.115s."""
+    if ns == 0:
+        return "0s"
+    mag = abs(ns)
+    out = "-" if ns < 0 else ""
+    for unit, scale in (("s", NS_PER_S), ("ms", 1_000_000), ("us", 1000)):
+        grain = scale // 1000
+        th = mag // grain + (1 if mag % grain >= (grain + 1) // 2 else 0)
+        if th < 1000:
             continue
-        if v.kind == "overlap" and v.second is not None:
-            later = open_at(v.resource, v.second, v.start, True)
-            earlier = open_at(v.resource, v.first, v.start, False)
-            if later is not None and earlier is not None:
-                v.end = max(v.start, min(later.end, earlier.end))
-        elif v.kind == "latent_overlap":
-            holder = open_at(v.resource, v.first, v.start, False)
-            if holder is not None:
-                v.end = max(v.start, holder.end)
+        out += str(th // 1000)
+        frac = th % 1000
+        if frac:
+            out += "." + ("%03d" % frac).rstrip("0")
+        return out + unit
+    return out + "%dns" % mag
+
+
+def _segments_text(segments, at_end):
+    if not segments:
+        return "never"
+    parts = []
+    for i, b in enumerate(segments):
+        last = i + 1 == len(segments)
+        parts.append(fmt_instant(b.start) + ".." + ("" if at_end and last else fmt_instant(b.end)))
+    return ", ".join(parts)
+
+
+def _instance_at(instances, resource, holder, lease, t):
+    owner = None
+    for inst in instances:
+        if (inst.resource, inst.holder, inst.lease) == (resource, holder, lease) and inst.begin <= t:
+            owner = inst
+    return owner
+
+
+def violation_summary(tr, v, instances=None):
+    """The violation's one-line text, rebuilt from the trace exactly as the
+    checker words it (sim/check/summary.cpp, sim/check/checker.cpp); None if
+    the trace lacks what it needs (a trace from before violation_detail)."""
+    if v.number is None:
+        return None
+    if instances is None:
+        instances = getattr(tr, "instances", None) or _belief_instances(tr)
+    if v.kind in ("overlap", "latent_overlap"):
+        def segments(node, lease):
+            inst = _instance_at(instances, v.resource, node, lease, v.start)
+            return inst.segments if inst is not None else []
+
+        def party(node, lease, at_end):
+            return "%s (lease %d, believed %s)" % (
+                node, lease, _segments_text(segments(node, lease), at_end))
+
+        # Still going on when the run ended: both held at the end (the first
+        # party's last segment then ends at the run's end) and so did it.
+        length = v.end - v.start
+        first_segs = segments(v.first, v.first_lease)
+        cut = v.first_at_end and (v.kind == "latent_overlap" or v.second_at_end) and \
+            bool(first_segs) and v.end == first_segs[-1].end
+        if cut:
+            stretch = "for at least %s: %s.. (the run ended at %s)" % (
+                fmt_duration_short(length), fmt_instant(v.start), fmt_instant(v.end))
+        else:
+            stretch = "for %s: %s..%s" % (fmt_duration_short(length), fmt_instant(v.start),
+                                         fmt_instant(v.end))
+        first = party(v.first, v.first_lease, v.first_at_end)
+        if v.kind == "overlap":
+            return "%s and %s overlapped on %s %s" % (
+                first, party(v.second, v.second_lease, v.second_at_end), v.resource, stretch)
+        return "%s still held %s after the core had freed its lease, %s" % (
+            first, v.resource, stretch)
+    if v.kind == "stale_write":
+        writer, lease, token, at = v.first, v.first_lease, v.token, v.start
+        why = ""
+        if v.second is not None:
+            began = None
+            for t, res, holder, l in tr.belief_begins:
+                if t > at:
+                    break
+                if (res, holder, l) == (v.resource, writer, lease):
+                    began = t
+                    break
+            by = None
+            for t, res, holder, l in tr.belief_begins:
+                if t > at:
+                    break
+                if res == v.resource and holder != writer and l != lease and \
+                        (began is None or t > began):
+                    by = t
+                    break
+            why = "%s's lease %d began at %s" % (v.second, v.second_lease, fmt_instant(by))
+            if began is None:
+                why += " (%s was never seen believing lease %d)" % (writer, lease)
+            else:
+                why += ", after %s's lease %d began at %s" % (writer, lease, fmt_instant(began))
+        highest = 0
+        for t, res, w, l, tok in tr.accepted:
+            if res != v.resource:
+                continue
+            if (t, w, l, tok) == (at, writer, lease, token):
+                break
+            highest = max(highest, tok)
+        if token < highest:
+            why += ("; " if why else "") + "token %d is below the %d already accepted" % (
+                token, highest)
+        return "%s's write to %s (lease %d, token %d) accepted at %s was stale: %s" % (
+            writer, v.resource, lease, token, fmt_instant(at), why)
+    if v.kind == "election_safety":
+        return "two leaders in term %d: %s and %s" % (v.first_lease, v.first, v.second)
+    if v.kind == "committed_changed":
+        return "log index %d applied by %s differs from what was committed before" % (
+            v.first_lease, v.second)
+    return None
 
 
 def natural_key(name):
@@ -518,6 +747,49 @@ def parse_duration(text):
         return int(round(float(s) * NS_PER_S))
     except ValueError:
         raise ValueError('expected a duration like "10s" or "250ms", found "%s"' % text)
+
+
+IMAGE_EXTENSIONS = (".png", ".svg", ".pdf")
+
+
+def is_image(path):
+    import os
+    return os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS
+
+
+def inputs_and_output(paths, out=None, old_out_first=False):
+    """The argument order every plot script shares (docs/visualization.md):
+    INPUT... OUT, the picture last as with cp, or INPUT... --out OUT.
+    Returns (inputs, out, note): `note` is a message for stderr when the old
+    order of plot_handoffs.py (OUT INPUT..., `old_out_first`) was used, else
+    None. Raises ValueError saying what was expected."""
+    paths = list(paths)
+    if out is not None:
+        if not paths:
+            raise ValueError("no input: expected INPUT... --out OUT")
+        return paths, out, None
+    if len(paths) < 2:
+        raise ValueError("expected INPUT... OUT (the picture last, .png, .svg or .pdf), "
+                         "or INPUT... --out OUT")
+    if is_image(paths[-1]):
+        return paths[:-1], paths[-1], None
+    if old_out_first and is_image(paths[0]):
+        return (paths[1:], paths[0],
+                "note: OUT first is the old argument order; write INPUT... OUT (the picture "
+                "last, as every plot script takes it)")
+    if is_image(paths[0]):
+        raise ValueError("the picture goes last: INPUT... OUT (found %s first)" % paths[0])
+    raise ValueError("the last argument must be the picture to write (.png, .svg or .pdf), "
+                     "found %s" % paths[-1])
+
+
+def matplotlib_missing(prog):
+    """The message when matplotlib cannot be imported: both remedies."""
+    import sys
+    return ("%s: matplotlib is missing for %s. Install it (Debian: apt-get install "
+            "python3-matplotlib), or use a Python that has it: set LEASESIM_PYTHON=/path/to/python "
+            "(for the installed leasesim-plot-* commands and leasesim run --plot), or run "
+            "/path/to/python %s ..." % (prog, sys.executable, prog))
 
 
 def save_atomically(fig, path, **kwargs):

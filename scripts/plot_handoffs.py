@@ -2,7 +2,9 @@
 """Distributions of lease handoff gap, acquisition latency and unavailability
 after a leader crash, across one run or many (docs/visualization.md).
 
-    scripts/plot_handoffs.py OUT.png INPUT... [--title TEXT] [--log]
+    scripts/plot_handoffs.py INPUT... OUT.png [--title TEXT] [--log]
+    (installed: leasesim-plot-handoffs INPUT... OUT.png; OUT may also be
+    given as --out OUT; the old order OUT.png INPUT... still works)
 
 Each INPUT is either
   * a JSONL trace (`leasesim run --trace FILE`): every sample of the run,
@@ -10,8 +12,13 @@ Each INPUT is either
   * a results file of `leasesim explore` / `sweep` (JSON Lines, one line per
     seed): the per-seed medians (acquire_p50_ns, handoff_p50_ns,
     failover_p50_ns).
-Samples of all traces are pooled; each explore results file is its own
-series, and so is each cell of a sweep (labelled with its parameters).
+Traces are grouped by what their header records say ran: traces of one
+scenario with the same protocol, preset and knobs (seeds apart) are one
+series, labelled with the scenario, the preset and its overrides; traces
+of different settings are separate series, so a comparison never pools
+them. (A trace without a header, from leasesim 0.1, is a series of its
+own.) Each explore results file is its own series, and so is each cell of a
+sweep (labelled with its parameters).
 
 Draws histograms (top) and CDFs (bottom), one column per metric, and prints
 count / p50 / p90 / max of each series. The output format follows OUT's
@@ -23,7 +30,9 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# realpath: an installed command (PREFIX/bin/leasesim-plot-handoffs) may be a
+# link to this file; the helper module sits next to the file itself.
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import leasesim_trace as lt  # noqa: E402
 
 METRICS = [
@@ -92,17 +101,36 @@ def sweep_series(path):
     return out
 
 
+def trace_label(tr, seeds):
+    """"leader-crash, raft-lease, preset seed (3 seeds)" from the header."""
+    if tr.header is None:
+        return "all samples, %s" % os.path.basename(tr.path)
+    n = len(seeds)
+    which = ("seed %s" % seeds[0]) if n == 1 else "%d seeds" % n
+    return "%s, %s (%s)" % (tr.header.get("scenario"), tr.setting(), which)
+
+
 def load_series(paths):
-    """[(label, {metric: [ns...]})]: one series for all traces, one per results file."""
+    """[(label, {metric: [ns...]})]: one series per setting of the traces
+    (scenario, protocol, preset, knobs), one per results file or sweep cell."""
     series = []
-    pooled = {m: [] for m, _, _ in METRICS}
-    traces = 0
+    groups = []        # [(key, first trace, seeds, pooled samples)] in input order
+    by_key = {}
     for path in paths:
         if kind_of(path) == "trace":
-            samples = lt.metric_samples(lt.read_trace(path))
-            for m in pooled:
-                pooled[m] += samples[m]
-            traces += 1
+            tr = lt.read_trace(path)
+            samples = lt.metric_samples(tr)
+            key = tr.config_key()
+            if key is None or key not in by_key:
+                group = (key, tr, [], {m: [] for m, _, _ in METRICS})
+                groups.append(group)
+                if key is not None:
+                    by_key[key] = group
+            group = by_key[key] if key is not None else groups[-1]
+            if tr.header is not None:
+                group[2].append(tr.header.get("seed"))
+            for m in group[3]:
+                group[3][m] += samples[m]
         elif kind_of(path) == "sweep":
             series += sweep_series(path)
         else:
@@ -115,10 +143,26 @@ def load_series(paths):
                     if isinstance(v, (int, float)):
                         values[m].append(v)
             series.append(("per-seed p50, %s" % os.path.basename(path), values))
-    if traces:
-        label = "all samples, %d trace%s" % (traces, "" if traces == 1 else "s")
-        series.insert(0, (label, pooled))
-    return series
+    traces = [(trace_label(tr, seeds), pooled) for _, tr, seeds, pooled in groups]
+    return traces + series
+
+
+def default_title(paths):
+    """"leasesim: handoffs, acquisition and failover" and the scenarios the
+    traces name."""
+    names = []
+    for path in paths:
+        try:
+            if kind_of(path) != "trace":
+                continue
+            with open(path, "r", encoding="utf-8") as f:
+                first = json.loads(f.readline())
+        except (OSError, ValueError):
+            continue
+        if first.get("k") == "header" and first.get("scenario") not in names:
+            names.append(first.get("scenario"))
+    base = "leasesim: handoffs, acquisition and failover"
+    return base + (" (%s)" % ", ".join(names) if names else "")
 
 
 def summary(series):
@@ -191,7 +235,7 @@ def draw(series, out, title, log):
             ax.tick_params(labelsize=7)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-    fig.suptitle(title or "leasesim: handoffs, acquisition and failover", fontweight="bold")
+    fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     lt.save_atomically(fig, out, dpi=110)
     plt.close(fig)
@@ -210,11 +254,22 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Histograms and CDFs of handoff gap, acquisition latency and failover "
                     "across leasesim traces or explore/sweep results files.")
-    ap.add_argument("out", help="output image: .png, .svg or .pdf")
-    ap.add_argument("inputs", nargs="+", help="JSONL traces and/or explore/sweep results files")
+    ap.add_argument("paths", nargs="+", metavar="INPUT... OUT",
+                    help="JSONL traces and/or explore/sweep results files, then the picture to "
+                    "write (.png, .svg or .pdf)")
+    ap.add_argument("-o", "--out", dest="out_opt", metavar="OUT",
+                    help="the picture, instead of the last argument")
     ap.add_argument("--title", help="figure title")
     ap.add_argument("--log", action="store_true", help="logarithmic x axes")
     args = ap.parse_args(argv)
+    try:
+        args.inputs, args.out, note = lt.inputs_and_output(args.paths, args.out_opt,
+                                                           old_out_first=True)
+    except ValueError as e:
+        print("plot_handoffs.py: %s" % e, file=sys.stderr)
+        return 2
+    if note:
+        print("plot_handoffs.py: %s" % note, file=sys.stderr)
     if os.path.splitext(args.out)[1].lower() not in (".png", ".svg", ".pdf"):
         print("plot_handoffs.py: %s: the output must end in .png, .svg or .pdf" % args.out,
               file=sys.stderr)
@@ -228,11 +283,10 @@ def main(argv=None):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        print("plot_handoffs.py: matplotlib is missing (Debian: apt-get install "
-              "python3-matplotlib)", file=sys.stderr)
+        print(lt.matplotlib_missing("plot_handoffs.py"), file=sys.stderr)
         return 2
     try:
-        draw(series, args.out, args.title, args.log)
+        draw(series, args.out, args.title or default_title(args.inputs), args.log)
     except OSError as e:
         print("plot_handoffs.py: cannot write %s: %s" % (args.out, e), file=sys.stderr)
         return 2

@@ -5,6 +5,8 @@
     scripts/plot_sweep.py SWEEP.jsonl OUT.png [--metric M] [--x PARAM]
                           [--series PARAM] [--where PARAM=VALUE]... [--kind K]
                           [--title TEXT] [--log]
+    (installed: leasesim-plot-sweep SWEEP.jsonl OUT.png ...; OUT may also be
+    given as --out OUT)
 
 Reads the cell lines of the file (one per parameter combination) and plots
 one metric (default: violation_rate):
@@ -28,6 +30,11 @@ import json
 import os
 import re
 import sys
+
+# realpath: an installed command (PREFIX/bin/leasesim-plot-sweep) may be a
+# link to this file; the helper module sits next to the file itself.
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import leasesim_trace as lt  # noqa: E402
 
 METRICS = {
     "violation_rate": "violation rate",
@@ -263,8 +270,11 @@ def draw(header, cells, args):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sweep", help="results file of `leasesim sweep --out`")
-    ap.add_argument("out", help="image to write (.png, .svg or .pdf)")
+    ap.add_argument("paths", nargs="+", metavar="SWEEP OUT",
+                    help="results file of `leasesim sweep --out`, then the picture to write "
+                    "(.png, .svg or .pdf)")
+    ap.add_argument("-o", "--out", dest="out_opt", metavar="OUT",
+                    help="the picture, instead of the last argument")
     ap.add_argument("--metric", default="violation_rate", choices=sorted(METRICS))
     ap.add_argument("--x", help="parameter on the x axis (line plots) or columns (heatmap)")
     ap.add_argument("--series", help="parameter drawn as separate lines (or heatmap rows)")
@@ -275,6 +285,14 @@ def main(argv=None):
     ap.add_argument("--log", action="store_true", help="logarithmic x axis (numeric x only)")
     args = ap.parse_args(argv)
     try:
+        try:
+            inputs, args.out, _ = lt.inputs_and_output(args.paths, args.out_opt)
+        except ValueError as e:
+            raise InputError(str(e))
+        if len(inputs) != 1:
+            raise InputError("expected one sweep results file, found %d: %s"
+                             % (len(inputs), " ".join(inputs)))
+        args.sweep = inputs[0]
         if os.path.splitext(args.out)[1].lower() not in (".png", ".svg", ".pdf"):
             raise InputError("%s: the output must end in .png, .svg or .pdf" % args.out)
         header, cells = read_sweep(args.sweep)
@@ -287,6 +305,11 @@ def main(argv=None):
         if args.kind == "heatmap" and (args.x or args.series):
             raise InputError("--x and --series are for line plots; a heatmap uses the two "
                              "varying parameters")
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            print(lt.matplotlib_missing("plot_sweep.py"), file=sys.stderr)
+            return 2
         summary = draw(header, cells, args)
     except InputError as e:
         print("plot_sweep.py: %s" % e, file=sys.stderr)

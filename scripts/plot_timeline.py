@@ -4,9 +4,13 @@
     scripts/plot_timeline.py TRACE.jsonl OUT.png [--from 10s] [--to 20s]
         [--resources db,cache] [--nodes n1,n2,alice] [--title TEXT]
         [--clock NODE]
+    (installed: leasesim-plot-timeline TRACE.jsonl OUT.png ...; OUT may also
+    be given as --out OUT)
 
 TRACE is a JSONL trace from `leasesim run --trace FILE` (or --out DIR). The
-output format follows OUT's extension: .png, .svg or .pdf.
+output format follows OUT's extension: .png, .svg or .pdf. The picture is
+titled from the trace's header record (scenario, seed, protocol, preset and
+knob overrides) unless --title says otherwise.
 
 Top to bottom:
   * one lane per resource: what each holder believed (a bar per belief, one
@@ -19,8 +23,11 @@ Top to bottom:
   * requestors (or storage) with faults get a lane of their own.
   * messages sent and dropped per second; clock offsets when any clock is off.
 
-Beliefs and violations are the checker's own records (belief_interval,
-violation), so the picture shows exactly what the checker judged.
+Beliefs and violations are the checker's own records (belief_interval, one per
+holding segment of a belief; violation and violation_detail), so the picture
+shows exactly what the checker judged. Each violation in the window is
+numbered on the chart, and beneath the chart the first few are written out in
+the words of the report (leasesim_trace.violation_summary).
 
 Large traces: bars are drawn as collections; writes and messages become
 histograms when there are too many to draw one by one; at most --max-lanes
@@ -30,8 +37,11 @@ resources are shown (the busiest), so a million-record trace plots in seconds.
 import argparse
 import os
 import sys
+import textwrap
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# realpath: an installed command (PREFIX/bin/leasesim-plot-timeline) may be a
+# link to this file; the helper module sits next to the file itself.
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import leasesim_trace as lt  # noqa: E402
 
 NS = lt.NS_PER_S
@@ -53,6 +63,8 @@ NET_COLOUR = "#f1c40f"
 
 MAX_WRITE_TICKS = 4000      # more writes in the window: a histogram per resource
 MAX_LABELS = 300            # text labels inside bars, at most
+MAX_VIOLATION_TEXTS = 8     # violations written out beneath the chart, at most
+TEXT_LINE = 0.17            # inches per line of those texts
 MIN_LABEL_FRACTION = 0.035  # a bar gets a label if at least this share of the width
 HIST_BINS = 300
 
@@ -121,6 +133,13 @@ class Model:
         self.violations = [v for v in tr.violations
                            if (v.resource is None or v.resource in wanted)
                            and inside(v.start, v.end)]
+        # Beneath the chart: "[n] <the report's words>" for the first few.
+        self.violation_texts = ["[%d] %s" % (i + 1, v.summary or v.kind)
+                                for i, v in enumerate(self.violations[:MAX_VIOLATION_TEXTS])]
+        if len(self.violations) > MAX_VIOLATION_TEXTS:
+            self.violation_texts.append("... and %d more in the window (the run's report has "
+                                        "them all)" % (len(self.violations) -
+                                                       MAX_VIOLATION_TEXTS))
 
         # Nodes: servers, then requestors/storage that have faults (or all chosen).
         faulty = set()
@@ -260,7 +279,13 @@ def draw(model, opts, out_path):
     panels.append(("net", 0.9))
     if has_offsets or opts.clock:
         panels.append(("clock", 1.1))
-    fig_h = sum(h for _, h in panels) + 1.6
+    # Long texts wrap at about the figure's width (7.5 pt text).
+    texts = []
+    for text in model.violation_texts:
+        texts += textwrap.wrap(text, width=max(40, int(opts.width * 15)),
+                               subsequent_indent="     ")
+    text_h = TEXT_LINE * len(texts) + (0.1 if texts else 0.0)
+    fig_h = sum(h for _, h in panels) + 1.6 + text_h
     fig, axes = plt.subplots(len(panels), 1, sharex=True, figsize=(opts.width, fig_h),
                              gridspec_kw={"height_ratios": [h for _, h in panels],
                                           "hspace": 0.08})
@@ -386,7 +411,7 @@ def draw(model, opts, out_path):
     for v in model.violations:
         groups.setdefault((v.kind, v.resource), []).append(v)
     labels = []
-    for v in model.violations:
+    for number, v in enumerate(model.violations, 1):
         if v.resource in res_layout:
             top, _, _, _, write_top, _, bottom = res_layout[v.resource]
             ya, yb = top - 0.1, bottom + 0.1
@@ -412,13 +437,14 @@ def draw(model, opts, out_path):
             ax.plot([va], [ya], marker="v", color=VIOLATION_RED, ms=6, zorder=8, clip_on=False)
         group = groups[(v.kind, v.resource)]
         name = v.kind.replace("_", " ") + (" (warning)" if v.warning else "")
+        tag = "[%d] " % number if number <= MAX_VIOLATION_TEXTS else ""
         if v.kind in ("overlap", "latent_overlap") and len(group) <= 8:
             who = (v.first or "?") + ("/" + v.second if v.second else "")
-            labels.append((v.resource, va, "%s %s" % (name, who)))
+            labels.append((v.resource, va, "%s%s %s" % (tag, name, who)))
         elif v is group[0]:
             writers = sorted({g.first for g in group if g.first})
-            labels.append((v.resource, va, "%s%s%s" % (
-                "%d× " % len(group) if len(group) > 1 else "", name,
+            labels.append((v.resource, va, "%s%s%s%s" % (
+                tag, "%d× " % len(group) if len(group) > 1 else "", name,
                 " (%s)" % ",".join(writers[:3]) if writers else "")))
     # Failures before warnings, then by time: the important labels get room.
     for res, va, text in sorted(labels, key=lambda l: ("warning" in l[2], l[1])):
@@ -652,13 +678,8 @@ def draw(model, opts, out_path):
     fig.legend(handles=handles, loc="upper center", ncol=ncol, fontsize=7.5,
                frameon=False, bbox_to_anchor=(0.5, 1 - 0.55 / fig_h))
 
+    title, sub = titles(tr, model, opts)
     failures = sum(1 for v in tr.violations if not v.warning)
-    verdict = ("safety VIOLATED (%d)" % failures) if failures else "safety holds"
-    title = opts.title or os.path.basename(getattr(tr, "path", "") or "leasesim run")
-    sub = "%s   %s records   %s - %s%s" % (
-        verdict, format(tr.records, ","), fmt_s(model.start), fmt_s(model.end),
-        ("   (%d more resources hidden; --resources)" % model.hidden_resources
-         if model.hidden_resources else ""))
     fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.08 / fig_h)
     fig.text(0.5, 1 - 0.38 / fig_h, sub, ha="center", fontsize=8.5,
              color=VIOLATION_RED if failures else "#2e7d32")
@@ -667,9 +688,33 @@ def draw(model, opts, out_path):
              "(stacked when they overlap). Hatched: the core's record (granted -> freed). "
              "Ticks: storage writes in the writer's colour (x = rejected). Red: violations.",
              fontsize=7, color="#777777", ha="left", va="bottom")
-    fig.subplots_adjust(left=0.09, right=0.985, top=1 - 1.0 / fig_h, bottom=0.75 / fig_h)
+    for i, text in enumerate(texts):
+        fig.text(0.01, (0.12 + 0.25 + text_h - TEXT_LINE * (i + 1)) / fig_h, text,
+                 fontsize=7.5, color=VIOLATION_RED, ha="left", va="bottom")
+    fig.subplots_adjust(left=0.09, right=0.985, top=1 - 1.0 / fig_h,
+                        bottom=(0.75 + text_h) / fig_h)
     lt.save_atomically(fig, out_path, dpi=110)
     plt.close(fig)
+
+
+def titles(tr, model, opts):
+    """(title, subtitle): the scenario and seed from the trace's header (or
+    --title), then the protocol settings, the verdict and the window."""
+    if opts.title:
+        title = opts.title
+    elif tr.header is not None:
+        title = "%s (seed %s)" % (tr.header.get("scenario"), tr.header.get("seed"))
+    else:
+        title = tr.title()
+    failures = sum(1 for v in tr.violations if not v.warning)
+    verdict = ("safety VIOLATED (%d)" % failures) if failures else "safety holds"
+    setting = tr.setting()
+    sub = "%s%s   %s records   %s - %s%s" % (
+        setting + "   " if setting else "",
+        verdict, format(tr.records, ","), fmt_s(model.start), fmt_s(model.end),
+        ("   (%d more resources hidden; --resources)" % model.hidden_resources
+         if model.hidden_resources else ""))
+    return title, sub
 
 
 def fmt_short(ns):
@@ -691,8 +736,11 @@ def split_list(text):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Draw a leasesim JSONL trace as a timeline (PNG, SVG or PDF by extension).")
-    ap.add_argument("trace", help="JSONL trace from `leasesim run --trace FILE`")
-    ap.add_argument("out", help="output image: .png, .svg or .pdf")
+    ap.add_argument("paths", nargs="+", metavar="TRACE OUT",
+                    help="the JSONL trace from `leasesim run --trace FILE`, then the picture "
+                    "to write (.png, .svg or .pdf)")
+    ap.add_argument("-o", "--out", dest="out_opt", metavar="OUT",
+                    help="the picture, instead of the last argument")
     ap.add_argument("--from", dest="start", help="start of the window (e.g. 10s)")
     ap.add_argument("--to", dest="end", help="end of the window (e.g. 20s)")
     ap.add_argument("--resources", help="comma-separated resources to show (default: all, "
@@ -706,6 +754,14 @@ def main(argv=None):
                     help="most resource lanes to draw (default 20)")
     ap.add_argument("--width", type=float, default=14.0, help="figure width in inches")
     args = ap.parse_args(argv)
+    try:
+        inputs, args.out, _ = lt.inputs_and_output(args.paths, args.out_opt)
+        if len(inputs) != 1:
+            raise ValueError("expected one trace, found %d: %s" % (len(inputs), " ".join(inputs)))
+    except ValueError as e:
+        print("plot_timeline.py: %s" % e, file=sys.stderr)
+        return 2
+    args.trace = inputs[0]
 
     ext = os.path.splitext(args.out)[1].lower()
     if ext not in (".png", ".svg", ".pdf"):
@@ -741,8 +797,7 @@ def main(argv=None):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        print("plot_timeline.py: matplotlib is missing (Debian: apt-get install "
-              "python3-matplotlib)", file=sys.stderr)
+        print(lt.matplotlib_missing("plot_timeline.py"), file=sys.stderr)
         return 2
     try:
         draw(model, opts, args.out)

@@ -5,7 +5,8 @@
 # nothing. Budget: under 15 minutes on 2 cores from a clean clone (each
 # step prints its time; docs/reliability.md has the measured numbers).
 #
-#   1. gcc Release build (-Werror), ctest, `leasesim check scenarios/`,
+#   1. gcc Release build (-Werror), the layering rules
+#      (scripts/check_layering.py), ctest, `leasesim check scenarios/`,
 #      the Python script tests, the independent audit of the checker
 #      (scripts/audit.sh);
 #   2. a clang build with ASan+UBSan (build-asan), the same unit tests
@@ -16,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total_start=$SECONDS
-scripts/setup.sh
+scripts/setup.sh test
 build_start=$SECONDS
 scripts/build.sh -DLEASESIM_TESTS=ON -DLEASESIM_WERROR=ON -DLEASESIM_BENCHMARKS=ON
 summary="$(printf '  %4ds  %s' $((SECONDS - build_start)) "build (gcc Release, -Werror)")"
@@ -46,6 +47,10 @@ build_asan() {
   cmake --build build-asan --parallel "$(nproc)"
 }
 
+# Layers depend one way and records are read through their codecs, from
+# the table in CMakeLists.txt (docs/architecture.md, "Layers").
+step "layering: includes one way, records through codecs (scripts/check_layering.py)" \
+  /usr/bin/python3 scripts/check_layering.py
 step "unit and integration tests (ctest)" \
   ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300
 step "scenario library (leasesim check scenarios/)" build/leasesim check --quiet scenarios/

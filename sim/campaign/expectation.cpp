@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "leasesim/report/verdict.hpp"
+
 namespace leasesim {
 
 std::vector<std::string> unmet_expectations(const Expectation& expect, const RunResult& r) {
@@ -36,7 +38,7 @@ std::vector<std::string> unmet_expectations(const Expectation& expect, const Run
   if (expect.max_elections && r.metrics.elections > *expect.max_elections)
     out.push_back("elections " + std::to_string(r.metrics.elections) +
                   " above the expected maximum " + std::to_string(*expect.max_elections));
-  if (r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout)
+  if (cut_short(r.reason))
     out.push_back(std::string("run did not complete: ") + to_string(r.reason));
   return out;
 }

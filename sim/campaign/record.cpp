@@ -6,18 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "leasesim/core/assert.hpp"
-
 namespace leasesim {
 
 using nlohmann::json;
 
 namespace {
-
-constexpr EndReason kEndReasons[] = {EndReason::kCompleted, EndReason::kQuiescent,
-                                     EndReason::kViolation, EndReason::kEventBudget,
-                                     EndReason::kWallTimeout};
-constexpr Verdict kVerdicts[] = {Verdict::kHolds, Verdict::kViolation, Verdict::kIncomplete};
 
 std::optional<int64_t> sample(const Distribution& d, bool p99) {
   if (d.count == 0) return std::nullopt;
@@ -28,17 +21,14 @@ std::string opt_ns(const std::optional<int64_t>& v) {
   return v ? std::to_string(*v) : std::string("null");
 }
 
-Verdict verdict_of(uint64_t failures, EndReason end) {
-  if (failures > 0) return Verdict::kViolation;
-  if (end == EndReason::kEventBudget || end == EndReason::kWallTimeout) return Verdict::kIncomplete;
-  return Verdict::kHolds;
-}
-
-template <typename T, size_t N, typename Name>
-T by_name(const T (&all)[N], const std::string& text, Name name, const char* what) {
-  for (const T v : all)
-    if (text == name(v)) return v;
-  throw std::runtime_error(std::string("unknown ") + what + " \"" + text + "\"");
+// A token of a run line, by its name: `parse` is parse_verdict or
+// parse_end_name (report/verdict.hpp).
+template <typename T, typename Parse>
+T by_name(const std::string& text, Parse parse, const char* what) {
+  T v{};
+  if (!parse(text, &v))
+    throw std::runtime_error(std::string("unknown ") + what + " \"" + text + "\"");
+  return v;
 }
 
 std::optional<int64_t> read_opt_ns(const json& j, const char* key) {
@@ -49,22 +39,6 @@ std::optional<int64_t> read_opt_ns(const json& j, const char* key) {
 }
 
 }  // namespace
-
-const char* to_string(Verdict v) {
-  static constexpr const char* kNames[] = {"holds", "violation", "incomplete"};
-  static_assert(std::size(kNames) == std::size(kVerdicts));
-  return kNames[static_cast<size_t>(v)];
-}
-
-const char* end_name(EndReason r) {
-  // In EndReason's order (kEndReasons).
-  static constexpr const char* kNames[] = {"completed", "quiescent", "violation", "event_budget",
-                                           "timeout"};
-  static_assert(std::size(kNames) == std::size(kEndReasons));
-  const size_t i = static_cast<size_t>(r);
-  LEASESIM_ASSERT(i < std::size(kNames) && kEndReasons[i] == r, "EndReason out of kEndReasons");
-  return kNames[i];
-}
 
 RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults) {
   RunRecord s;
@@ -88,6 +62,8 @@ RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, 
   s.handoff_p99 = sample(r.metrics.handoff_gap, true);
   s.failover_p50 = sample(r.metrics.failover, false);
   s.failover_p99 = sample(r.metrics.failover, true);
+  s.write_p50 = sample(r.metrics.write_latency, false);
+  s.write_p99 = sample(r.metrics.write_latency, true);
   return s;
 }
 
@@ -120,7 +96,8 @@ std::string RunRecord::format() const {
        ",\"acquire_p50_ns\":" + opt_ns(acquire_p50) + ",\"acquire_p99_ns\":" + opt_ns(acquire_p99) +
        ",\"handoff_p50_ns\":" + opt_ns(handoff_p50) + ",\"handoff_p99_ns\":" + opt_ns(handoff_p99) +
        ",\"failover_p50_ns\":" + opt_ns(failover_p50) +
-       ",\"failover_p99_ns\":" + opt_ns(failover_p99) + "}";
+       ",\"failover_p99_ns\":" + opt_ns(failover_p99) + ",\"write_p50_ns\":" + opt_ns(write_p50) +
+       ",\"write_p99_ns\":" + opt_ns(write_p99) + "}";
   return s;
 }
 
@@ -134,9 +111,7 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
   try {
     r.cell = j.at("cell_index").get<uint64_t>();
     r.seed = j.at("seed").get<uint64_t>();
-    r.verdict = by_name(
-        kVerdicts, j.at("verdict").get<std::string>(), [](Verdict v) { return to_string(v); },
-        "verdict");
+    r.verdict = by_name<Verdict>(j.at("verdict").get<std::string>(), parse_verdict, "verdict");
     for (const auto& [name, count] : j.at("violations").items()) {
       ViolationKind k;
       if (!parse_violation_kind(name, &k))
@@ -147,7 +122,7 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
     if (r.failures != j.at("failures").get<uint64_t>() ||
         r.warnings != j.at("warnings").get<uint64_t>())
       throw std::runtime_error("failures and warnings do not add up to the violations");
-    r.end = by_name(kEndReasons, j.at("end").get<std::string>(), end_name, "end");
+    r.end = by_name<EndReason>(j.at("end").get<std::string>(), parse_end_name, "end");
     if (r.verdict != verdict_of(r.failures, r.end))
       throw std::runtime_error("the verdict does not follow from the violations and the end");
     const std::string hash = j.at("trace_hash").get<std::string>();
@@ -165,6 +140,8 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
     r.handoff_p99 = read_opt_ns(j, "handoff_p99_ns");
     r.failover_p50 = read_opt_ns(j, "failover_p50_ns");
     r.failover_p99 = read_opt_ns(j, "failover_p99_ns");
+    if (j.contains("write_p50_ns")) r.write_p50 = read_opt_ns(j, "write_p50_ns");
+    if (j.contains("write_p99_ns")) r.write_p99 = read_opt_ns(j, "write_p99_ns");
   } catch (const std::exception& e) {
     *error = std::string("malformed run line: ") + e.what();
     return false;

@@ -84,7 +84,8 @@ std::string results_csv(const ResultsFile& f) {
     head.push_back(to_string(static_cast<ViolationKind>(k)));
   for (const char* c :
        {"trace_hash", "events", "faults", "grants", "elections", "availability", "acquire_p50_ns",
-        "acquire_p99_ns", "handoff_p50_ns", "handoff_p99_ns", "failover_p50_ns", "failover_p99_ns"})
+        "acquire_p99_ns", "handoff_p50_ns", "handoff_p99_ns", "failover_p50_ns", "failover_p99_ns",
+        "write_p50_ns", "write_p99_ns"})
     head.push_back(c);
   head.insert(head.end(), settings.names.begin(), settings.names.end());
   head.push_back("replay");
@@ -103,7 +104,8 @@ std::string results_csv(const ResultsFile& f) {
                {format_hash(r.trace_hash), std::to_string(r.events), std::to_string(r.faults),
                 std::to_string(r.grants), std::to_string(r.elections), json(r.availability).dump(),
                 opt_field(r.acquire_p50), opt_field(r.acquire_p99), opt_field(r.handoff_p50),
-                opt_field(r.handoff_p99), opt_field(r.failover_p50), opt_field(r.failover_p99)});
+                opt_field(r.handoff_p99), opt_field(r.failover_p50), opt_field(r.failover_p99),
+                opt_field(r.write_p50), opt_field(r.write_p99)});
     const std::map<std::string, json>& s = settings.values.at(plan.cell_settings.at(r.cell));
     for (const std::string& n : settings.names) {
       const auto it = s.find(n);

@@ -21,7 +21,8 @@ uint64_t mix(ResourceId res, NodeId holder, LeaseId lease) {
 
 }  // namespace
 
-BeliefBegins::BeliefBegins(uint32_t resources) : by_resource_(resources), slots_(kInitialSlots) {}
+BeliefBegins::BeliefBegins(uint32_t resources)
+    : by_resource_(resources), indexed_(resources, 0), slots_(kInitialSlots) {}
 
 size_t BeliefBegins::find_slot(ResourceId res, NodeId holder, LeaseId lease) const {
   const size_t mask = slots_.size() - 1;
@@ -46,24 +47,33 @@ void BeliefBegins::add(ResourceId res, NodeId holder, LeaseId lease, TimePoint a
   LEASESIM_ASSERT(holder != kInvalidNode, "belief begin without a holder");
   std::vector<Begin>& begins = by_resource_[res];
   LEASESIM_ASSERT(begins.empty() || begins.back().at <= at, "belief begins out of time order");
-  const size_t i = find_slot(res, holder, lease);
-  if (slots_[i].holder == kInvalidNode) {
-    // First begin of this lease by this holder: the one a write's lease
-    // began with. A later begin of the same lease keeps the earliest.
-    slots_[i] = Slot{lease, holder, res, static_cast<uint32_t>(begins.size())};
-    if (++used_ * 2 > slots_.size()) grow();
-  }
   begins.push_back(Begin{at, holder, lease});
 }
 
-TimePoint BeliefBegins::lease_began(ResourceId res, NodeId holder, LeaseId lease) const {
+void BeliefBegins::index(ResourceId res) {
+  const std::vector<Begin>& begins = by_resource_[res];
+  for (uint32_t pos = indexed_[res]; pos < begins.size(); ++pos) {
+    const Begin& b = begins[pos];
+    const size_t i = find_slot(res, b.holder, b.lease);
+    if (slots_[i].holder != kInvalidNode) continue;
+    // First begin of this lease by this holder: the one a write's lease
+    // began with. A later begin of the same lease keeps the earliest.
+    slots_[i] = Slot{b.lease, b.holder, res, pos};
+    if (++used_ * 2 > slots_.size()) grow();
+  }
+  indexed_[res] = static_cast<uint32_t>(begins.size());
+}
+
+TimePoint BeliefBegins::lease_began(ResourceId res, NodeId holder, LeaseId lease) {
+  index(res);
   const Slot& s = slots_[find_slot(res, holder, lease)];
   if (s.holder == kInvalidNode) return TimePoint::min();
   return by_resource_[res][s.pos].at;
 }
 
 const BeliefBegins::Begin* BeliefBegins::first_other_since(ResourceId res, NodeId writer,
-                                                           LeaseId lease, TimePoint until) const {
+                                                           LeaseId lease, TimePoint until) {
+  index(res);
   const std::vector<Begin>& begins = by_resource_[res];
   const Slot& s = slots_[find_slot(res, writer, lease)];
   size_t i = 0;

@@ -26,16 +26,6 @@ std::string default_dir(const std::string& out, const char* suffix) {
 
 }  // namespace
 
-uint64_t parse_count_arg(const std::string& option, const std::string& text, uint64_t min) {
-  uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || v < min) {
-    throw UsageError{"--" + option + ": expected a whole number, " + std::to_string(min) +
-                     " or more, found \"" + text + "\""};
-  }
-  return v;
-}
-
 void add_campaign_options(po::options_description* opts, CampaignArgs* a, const char* seeds_help) {
   opts->add_options()("help,h", "show this help")(
       "seeds", po::value<std::string>(&a->seeds)->value_name("A..B"), seeds_help)(

@@ -39,8 +39,4 @@ bool parse_campaign_command(const std::vector<std::string>& args,
 int run_campaign(const CampaignConfig& config, const boost::program_options::variables_map& vm,
                  const CampaignArgs& args, bool markdown);
 
-// A whole number option (--jobs 4): digits only, at least `min`; throws
-// UsageError naming the option otherwise.
-uint64_t parse_count_arg(const std::string& option, const std::string& text, uint64_t min);
-
 }  // namespace leasesim::cli

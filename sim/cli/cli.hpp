@@ -10,6 +10,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "leasesim/report/wrap.hpp"
 #include "leasesim/scenario/scenario.hpp"
 
 namespace leasesim::cli {
@@ -32,6 +33,7 @@ int cmd_merge(const std::vector<std::string>& args);
 int cmd_shrink(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_results(const std::vector<std::string>& args);
+int cmd_presets(const std::vector<std::string>& args);
 
 // Loads a scenario, printing errors and warnings to stderr. nullopt on error.
 std::optional<Scenario> load_or_report(const std::string& path, bool show_warnings = true);
@@ -54,5 +56,20 @@ bool parse_command_line(const std::vector<std::string>& args,
 
 // Parses a duration argument or throws UsageError naming the option.
 Duration parse_duration_arg(const std::string& option, const std::string& text);
+
+// Parses a whole number of at least `min` (digits only: "-1" is refused, not
+// read as 2^64-1) or throws UsageError naming the option.
+uint64_t parse_count_arg(const std::string& option, const std::string& text, uint64_t min);
+
+// Parses a seed (0 .. 2^64-1; a negative one is refused with a message that
+// says so) or throws UsageError naming the option.
+uint64_t parse_seed_arg(const std::string& option, const std::string& text);
+
+// "; did you mean \"check\"?" when `typed` is a likely misspelling (edit
+// distance, transpositions counted once) or a unique prefix of one of
+// `known`; "" otherwise. Several equally close candidates are all named.
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& known);
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator);
 
 }  // namespace leasesim::cli

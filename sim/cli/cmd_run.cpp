@@ -6,13 +6,14 @@
 
 #include <boost/program_options.hpp>
 
+#include "bench.hpp"
 #include "cli.hpp"
-#include "leasesim/core/atomic_file.hpp"
-#include "leasesim/core/jsonl_writer.hpp"
-#include "leasesim/world/chrome_trace.hpp"
 #include "leasesim/campaign/expectation.hpp"
 #include "leasesim/campaign/explore.hpp"
-#include "leasesim/world/report.hpp"
+#include "leasesim/core/atomic_file.hpp"
+#include "leasesim/core/jsonl_writer.hpp"
+#include "leasesim/report/chrome_trace.hpp"
+#include "leasesim/report/run_report.hpp"
 #include "leasesim/world/world.hpp"
 #include "plot.hpp"
 
@@ -25,35 +26,47 @@ int cmd_run(const std::vector<std::string>& args) {
       "usage: leasesim run SCENARIO [options]\n\n"
       "Simulates SCENARIO and prints a report: violations first, then metrics and the\n"
       "trace hash. Exit 1 if safety was violated, 2 on bad input.\n\noptions");
-  std::string scenario_path, trace_path, out_dir;
-  uint64_t seed = 0;
-  std::string until, timeout;
+  std::string scenario_path, trace_path, out_dir, seed_text, max_events_text, python;
+  std::string until, timeout, bench_text;
   std::string trace_format = "jsonl", plot_path;
-  uint64_t max_events = 0;
-  opts.add_options()("help,h", "show this help")("seed", po::value<uint64_t>(&seed),
-                                                 "override the scenario's seed")(
-      "until", po::value<std::string>(&until), "stop at this virtual time (e.g. 30s)")(
-      "trace", po::value<std::string>(&trace_path), "write the trace as JSON Lines to FILE")(
-      "out", po::value<std::string>(&out_dir),
+  opts.add_options()("help,h", "show this help")(
+      "seed", po::value<std::string>(&seed_text)->value_name("N"),
+      "use seed N (0 or more) instead of the scenario's")(
+      "until", po::value<std::string>(&until)->value_name("T"),
+      "stop at virtual time T (e.g. 30s)")("trace",
+                                           po::value<std::string>(&trace_path)->value_name("FILE"),
+                                           "write the trace as JSON Lines to FILE")(
+      "out", po::value<std::string>(&out_dir)->value_name("DIR"),
       "write trace.jsonl, report.txt and report.json into DIR (created if needed)")(
-      "trace-format", po::value<std::string>(&trace_format),
+      "trace-format", po::value<std::string>(&trace_format)->value_name("FORMAT"),
       "jsonl (default) or chrome: Chrome Trace Event JSON for ui.perfetto.dev, to --trace "
       "FILE or DIR/trace.chrome.json with --out")(
-      "plot", po::value<std::string>(&plot_path),
-      "draw the run's timeline to FILE (.png, .svg or .pdf) with scripts/plot_timeline.py")(
-      "json", "print the report as JSON instead of text")(
+      "plot", po::value<std::string>(&plot_path)->value_name("FILE"),
+      "draw the run's timeline to FILE (.png, .svg or .pdf) with the plot_timeline script")(
+      "python", po::value<std::string>(&python)->value_name("PATH"),
+      "the Python (with matplotlib) that draws --plot (default: $LEASESIM_PYTHON, else "
+      "/usr/bin/python3)")("json", "print the report as JSON instead of text")(
       "explore",
       "add the random faults `leasesim explore` draws for this seed (the scenario's explore "
       "block) to the fault script: the same run as `leasesim explore SCENARIO --seeds S..S`")(
       "stop-on-first", "stop at the first violation")(
-      "max-events", po::value<uint64_t>(&max_events), "stop after N engine events")(
-      "timeout", po::value<std::string>(&timeout),
-      "stop after this much wall-clock time (e.g. 30s)");
+      "max-events", po::value<std::string>(&max_events_text)->value_name("N"),
+      "stop after N engine events")("timeout", po::value<std::string>(&timeout)->value_name("T"),
+                                    "stop after T of wall-clock time (e.g. 30s)")(
+      "bench", po::value<std::string>(&bench_text)->value_name("N")->implicit_value("5"),
+      "benchmark: run N times (default 5) with tracing off and print set-up and run times, "
+      "events/s, instructions/event where the processor counts them, and peak memory "
+      "(docs/performance.md)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
   po::variables_map vm;
   if (parse_command_line(args, opts, hidden, "scenario", 1, &vm)) return kExitOk;
   if (scenario_path.empty()) throw UsageError{"missing SCENARIO (a scenario JSON file)"};
+  // Option values first: a mistake in them is found before any work.
+  // (A plain flag and value: GCC 12 misreads an optional<uint64_t> here.)
+  const bool seed_given = vm.count("seed") > 0;
+  const uint64_t seed = seed_given ? parse_seed_arg("seed", seed_text) : 0;
+  if (vm.count("python") && python.empty()) throw UsageError{"--python: expected a path"};
   if (!trace_path.empty() && !out_dir.empty())
     throw UsageError{"--trace and --out both name the trace; use one"};
   if (trace_format != "jsonl" && trace_format != "chrome")
@@ -61,16 +74,6 @@ int cmd_run(const std::vector<std::string>& args) {
   const bool chrome = trace_format == "chrome";
   if (chrome && trace_path.empty() && out_dir.empty())
     throw UsageError{"--trace-format chrome needs --trace FILE or --out DIR"};
-  std::optional<Scenario> sc = load_or_report(scenario_path);
-  if (!sc) return kExitBadInput;
-  if (vm.count("seed")) sc->seed = seed;
-  if (vm.count("explore")) {
-    // Exactly what explore runs for this seed (campaign/explore.hpp), so the
-    // trace hash equals explore's and that of the replay file it saves.
-    // The report's faults line counts them with the scripted ones.
-    sc = explore_scenario(*sc, explore_layout(*sc), sc->seed);
-  }
-
   RunOptions ro;
   if (!until.empty()) {
     const Duration u = parse_duration_arg("until", until);
@@ -82,8 +85,24 @@ int cmd_run(const std::vector<std::string>& args) {
     if (t <= Duration::zero()) throw UsageError{"--timeout: expected a positive duration"};
     ro.max_wall_seconds = static_cast<double>(t.ns()) / 1e9;
   }
-  if (vm.count("max-events")) ro.max_events = max_events;
+  if (vm.count("max-events")) ro.max_events = parse_count_arg("max-events", max_events_text, 1);
   ro.stop_on_first_violation = vm.count("stop-on-first") > 0;
+
+  const bool bench = vm.count("bench") > 0;
+  const uint64_t bench_runs = bench ? parse_count_arg("bench", bench_text, 1) : 0;
+  if (bench && (!trace_path.empty() || !out_dir.empty() || !plot_path.empty()))
+    throw UsageError{"--bench runs with tracing off: drop --trace, --out and --plot"};
+
+  std::optional<Scenario> sc = load_or_report(scenario_path);
+  if (!sc) return kExitBadInput;
+  if (seed_given) sc->seed = seed;
+  if (vm.count("explore")) {
+    // Exactly what explore runs for this seed (campaign/explore.hpp), so the
+    // trace hash equals explore's and that of the replay file it saves.
+    // The report's faults line counts them with the scripted ones.
+    sc = explore_scenario(*sc, explore_layout(*sc), sc->seed);
+  }
+  if (bench) return run_bench(*sc, ro, bench_runs, vm.count("json") > 0);
 
   if (!out_dir.empty()) {
     std::error_code ec;
@@ -103,9 +122,10 @@ int cmd_run(const std::vector<std::string>& args) {
   // After --out made its folder: `--out D --plot D/timeline.png` is the
   // README's own command, and D need not exist before it.
   std::string plot_script;
+  const PlotPython plot_python = choose_python(python);
   if (!plot_path.empty()) {
     std::string error;
-    if (!plot_ready(plot_path, &plot_script, &error)) {
+    if (!plot_ready(plot_path, plot_python, &plot_script, &error)) {
       std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
       return kExitBadInput;
     }
@@ -173,8 +193,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (!plot_path.empty()) {
     std::string error;
-    const std::string title = sc->name + " (seed " + std::to_string(sc->seed) + ")";
-    if (!run_plot(plot_script, jsonl_path, plot_path, title, &error)) {
+    if (!run_plot(plot_python, plot_script, jsonl_path, plot_path, &error)) {
       std::fprintf(stderr, "leasesim run: --plot: %s\n", error.c_str());
       return kExitBadInput;
     }

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "leasesim/campaign/shrink.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/scenario/loader.hpp"
-#include "leasesim/campaign/shrink.hpp"
 
 namespace po = boost::program_options;
 
@@ -49,20 +49,22 @@ int cmd_shrink(const std::vector<std::string>& args) {
       "writes the result as a normal scenario file (with an expect block claiming the\n"
       "violation). Exit 0 when a reproducer was written, 1 if the input does not\n"
       "violate (nothing to shrink), 2 on bad input.\n\noptions");
-  std::string in_path, out_path, timeout;
+  std::string in_path, out_path, timeout, seed_text, max_runs_text, max_events_text, reseeds_text;
   std::vector<std::string> kinds;
-  uint64_t max_runs = 2000, max_events = 0;
-  uint32_t reseeds = 3;
   opts.add_options()("help,h", "show this help")(
-      "out,o", po::value<std::string>(&out_path),
+      "out,o", po::value<std::string>(&out_path)->value_name("FILE"),
       "write the result here (default: FAILING.min.json)")(
-      "kind", po::value<std::vector<std::string>>(&kinds),
+      "kind", po::value<std::vector<std::string>>(&kinds)->value_name("KIND"),
       "the violation kind to keep (repeatable; default: the kinds the input shows)")(
-      "max-runs", po::value<uint64_t>(&max_runs), "simulation runs at most (default 2000)")(
-      "timeout", po::value<std::string>(&timeout),
-      "stop shrinking after this much wall-clock time (e.g. 60s); the best so far is written")(
-      "max-events", po::value<uint64_t>(&max_events), "stop each run after N engine events")(
-      "reseeds", po::value<uint32_t>(&reseeds),
+      "seed", po::value<std::string>(&seed_text)->value_name("N"),
+      "shrink the run with seed N (0 or more) instead of the scenario's")(
+      "max-runs", po::value<std::string>(&max_runs_text)->value_name("N"),
+      "simulation runs at most (default 2000)")(
+      "timeout", po::value<std::string>(&timeout)->value_name("T"),
+      "stop shrinking after T of wall-clock time (e.g. 60s); the best so far is written")(
+      "max-events", po::value<std::string>(&max_events_text)->value_name("N"),
+      "stop each run after N engine events")(
+      "reseeds", po::value<std::string>(&reseeds_text)->value_name("N"),
       "retry a candidate without a requestor, resource or server with up to N following "
       "seeds (default 3; 0 keeps the input's seed)")("quiet,q", "print only the final size");
   po::options_description hidden;
@@ -71,13 +73,19 @@ int cmd_shrink(const std::vector<std::string>& args) {
   if (parse_command_line(args, opts, hidden, "input", 1, &vm)) return kExitOk;
   if (in_path.empty()) throw UsageError{"missing FAILING.json (a scenario whose run violates)"};
   if (out_path.empty()) out_path = default_out(in_path);
-  if (max_runs < 1) throw UsageError{"--max-runs: expected at least 1"};
   const bool quiet = vm.count("quiet") > 0;
 
   ShrinkOptions so;
-  so.max_runs = max_runs;
-  so.reseeds = reseeds;
-  if (vm.count("max-events")) so.max_events = max_events;
+  if (vm.count("max-runs")) so.max_runs = parse_count_arg("max-runs", max_runs_text, 1);
+  if (vm.count("reseeds")) {
+    const uint64_t n = parse_count_arg("reseeds", reseeds_text, 0);
+    if (n > 1000) throw UsageError{"--reseeds: at most 1000, found " + reseeds_text};
+    so.reseeds = static_cast<uint32_t>(n);
+  }
+  if (vm.count("max-events")) so.max_events = parse_count_arg("max-events", max_events_text, 1);
+  // (A plain flag and value: GCC 12 misreads an optional<uint64_t> here.)
+  const bool seed_given = vm.count("seed") > 0;
+  const uint64_t seed = seed_given ? parse_seed_arg("seed", seed_text) : 0;
   if (!timeout.empty()) {
     const Duration t = parse_duration_arg("timeout", timeout);
     if (t <= Duration::zero()) throw UsageError{"--timeout: expected a positive duration"};
@@ -100,6 +108,7 @@ int cmd_shrink(const std::vector<std::string>& args) {
 
   std::optional<Scenario> sc = load_or_report(in_path, false);
   if (!sc) return kExitBadInput;
+  if (seed_given) sc->seed = seed;
   if (!quiet) {
     std::printf("shrinking %s: %s\n", in_path.c_str(), ScenarioSize::of(*sc).format().c_str());
     std::fflush(stdout);

@@ -40,12 +40,17 @@ int cmd_validate(const std::vector<std::string>& args) {
 }
 
 int cmd_schema(const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: leasesim schema\n\nPrints the JSON Schema (draft 2020-12) of scenario "
-                 "files, generated from the loader's own definitions.\n";
-    return kExitOk;
-  }
-  if (!args.empty()) throw UsageError{"unexpected argument \"" + args[0] + "\""};
+  po::options_description opts(
+      "usage: leasesim schema\n\n"
+      "Prints the JSON Schema (draft 2020-12) of scenario files, generated from the\n"
+      "loader's own definitions (docs/scenario.schema.json is a copy).\n\noptions");
+  opts.add_options()("help,h", "show this help");
+  std::vector<std::string> extra;
+  po::options_description hidden;
+  hidden.add_options()("extra", po::value<std::vector<std::string>>(&extra));
+  po::variables_map vm;
+  if (parse_command_line(args, opts, hidden, "extra", -1, &vm)) return kExitOk;
+  if (!extra.empty()) throw UsageError{"unexpected argument \"" + extra[0] + "\""};
   std::cout << scenario_schema().dump(2) << "\n";
   return kExitOk;
 }

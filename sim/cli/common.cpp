@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -55,6 +56,83 @@ Duration parse_duration_arg(const std::string& option, const std::string& text) 
   return d;
 }
 
+uint64_t parse_count_arg(const std::string& option, const std::string& text, uint64_t min) {
+  uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || v < min) {
+    throw UsageError{"--" + option + ": expected a whole number, " + std::to_string(min) +
+                     " or more, found \"" + text + "\""};
+  }
+  return v;
+}
+
+uint64_t parse_seed_arg(const std::string& option, const std::string& text) {
+  if (!text.empty() && text[0] == '-')
+    throw UsageError{"--" + option + ": seeds cannot be negative (found \"" + text +
+                     "\"); expected a whole number from 0 to 18446744073709551615"};
+  uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size())
+    throw UsageError{"--" + option +
+                     ": expected a seed, a whole number from 0 to 18446744073709551615, found \"" +
+                     text + "\""};
+  return v;
+}
+
+namespace {
+
+// Optimal string alignment distance: Levenshtein plus adjacent
+// transpositions ("chekc" is one edit from "check").
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& known) {
+  if (typed.empty()) return "";
+  std::vector<std::string> best;
+  // A unique prefix ("exp" for "explore") is the likeliest intent.
+  for (const std::string& k : known)
+    if (k.size() > typed.size() && k.compare(0, typed.size(), typed) == 0) best.push_back(k);
+  if (best.size() != 1) {
+    best.clear();
+    // Short words get one edit, longer ones two: "rn" -> "run", "chekc" -> "check".
+    const size_t limit = typed.size() <= 4 ? 1 : 2;
+    size_t best_d = limit + 1;
+    for (const std::string& k : known) {
+      const size_t d = edit_distance(typed, k);
+      if (d < best_d) {
+        best_d = d;
+        best.clear();
+      }
+      if (d == best_d && std::find(best.begin(), best.end(), k) == best.end()) best.push_back(k);
+    }
+  }
+  if (best.empty()) return "";
+  std::string s = "; did you mean ";
+  for (size_t i = 0; i < best.size() && i < 3; ++i)
+    s += (i == 0 ? "" : i + 1 == best.size() || i == 2 ? " or " : ", ") + ("\"" + best[i] + "\"");
+  return s + "?";
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i) s += (i ? separator : "") + parts[i];
+  return s;
+}
+
 bool parse_command_line(const std::vector<std::string>& args,
                         const boost::program_options::options_description& visible,
                         const boost::program_options::options_description& hidden,
@@ -65,7 +143,15 @@ bool parse_command_line(const std::vector<std::string>& args,
   all.add(visible).add(hidden);
   po::positional_options_description pos;
   pos.add(positional, count);
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), *vm);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), *vm);
+  } catch (const po::unknown_option& e) {
+    // Boost's message, and the option the user probably meant.
+    std::vector<std::string> names;
+    for (const auto& o : visible.options())
+      if (!o->long_name().empty()) names.push_back("--" + o->long_name());
+    throw UsageError{std::string(e.what()) + did_you_mean(e.get_option_name(), names)};
+  }
   po::notify(*vm);
   if (vm->count("help") == 0) return false;
   std::cout << visible << "\n";

@@ -13,58 +13,117 @@
 
 #include "cli.hpp"
 #include "leasesim/cli/run.hpp"
+#include "leasesim/core/version.hpp"
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: leasesim <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run SCENARIO       simulate one scenario and print a report\n"
-    "  check PATH...      run scenarios and compare each with its expect block (for CI)\n"
-    "  validate PATH...   load and validate scenarios without running them\n"
-    "  schema             print the JSON Schema of scenario files\n"
-    "  explore SCENARIO   run many seeds with random faults; report failing seeds\n"
-    "  merge FILE...      combine the results of explore or sweep shards\n"
-    "  shrink FAILING     reduce a failing scenario to a small reproducer\n"
-    "  sweep SCENARIO     run a grid of parameter values over many seeds; rates per cell\n"
-    "  results FILE       an explore or sweep results file as a summary, or as CSV (--csv)\n"
-    "\n"
-    "  leasesim <command> --help   options of a command\n"
-    "  leasesim --version          version\n"
-    "\n"
-    "exit codes: 0 ok, 1 violation or unmet expectation, 2 bad input or usage\n";
+using leasesim::cli::UsageError;
+
+struct Command {
+  const char* name;
+  const char* synopsis;  // "run SCENARIO"
+  const char* summary;
+  int (*fn)(const std::vector<std::string>&);
+};
+
+const Command kCommands[] = {
+    {"run", "run SCENARIO", "simulate one scenario and print a report", leasesim::cli::cmd_run},
+    {"check", "check PATH...",
+     "run scenarios and compare each with its expect block (for CI; --junit)",
+     leasesim::cli::cmd_check},
+    {"validate", "validate PATH...", "load and validate scenarios without running them",
+     leasesim::cli::cmd_validate},
+    {"schema", "schema", "print the JSON Schema of scenario files", leasesim::cli::cmd_schema},
+    {"presets", "presets [PRESET]", "list presets and the value of every knob in them",
+     leasesim::cli::cmd_presets},
+    {"explore", "explore SCENARIO", "run many seeds with random faults; report failing seeds",
+     leasesim::cli::cmd_explore},
+    {"merge", "merge FILE...", "combine the results of explore or sweep shards",
+     leasesim::cli::cmd_merge},
+    {"shrink", "shrink FAILING", "reduce a failing scenario to a small reproducer",
+     leasesim::cli::cmd_shrink},
+    {"sweep", "sweep SCENARIO", "run a grid of parameter values over many seeds; rates per cell",
+     leasesim::cli::cmd_sweep},
+    {"results", "results FILE", "an explore or sweep results file as a summary, or as CSV (--csv)",
+     leasesim::cli::cmd_results},
+};
+
+std::string usage() {
+  std::string s =
+      "usage: leasesim <command> [options]\n"
+      "\n"
+      "commands:\n";
+  for (const Command& c : kCommands) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-19s%s\n", c.synopsis, c.summary);
+    s += line;
+  }
+  s += "\n"
+       "  leasesim help <command>     options of a command (or: leasesim <command> --help)\n"
+       "  leasesim --version          version\n"
+       "\n"
+       "exit codes: 0 ok, 1 violation or unmet expectation, 2 bad input or usage\n"
+       "docs: docs/cli.md\n";
+  return s;
+}
+
+const Command* find_command(const std::string& name) {
+  for (const Command& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+std::string unknown_command(const std::string& name) {
+  std::vector<std::string> names;
+  for (const Command& c : kCommands) names.push_back(c.name);
+  return "leasesim: unknown command \"" + name + "\"" + leasesim::cli::did_you_mean(name, names) +
+         "\n";
+}
 
 }  // namespace
 
 static int dispatch(int argc, char** argv) {
   using namespace leasesim::cli;
   if (argc < 2) {
-    std::fputs(kUsage, stderr);
+    std::fputs(usage().c_str(), stderr);
     return kExitBadInput;
   }
-  const std::string command = argv[1];
+  std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "--help" || command == "-h" || command == "help") {
-    std::fputs(kUsage, stdout);
-    return kExitOk;
+    if (command != "help" || args.empty()) {
+      std::fputs(usage().c_str(), stdout);
+      return kExitOk;
+    }
+    // `leasesim help run` is `leasesim run --help`.
+    if (args.size() > 1) {
+      std::fprintf(stderr, "leasesim help: one command at a time (found %zu)\n", args.size());
+      return kExitBadInput;
+    }
+    if (args[0] == "help") {
+      std::fputs(usage().c_str(), stdout);
+      return kExitOk;
+    }
+    if (!find_command(args[0])) {
+      std::fputs(unknown_command(args[0]).c_str(), stderr);
+      std::fputs("(see leasesim --help)\n", stderr);
+      return kExitBadInput;
+    }
+    command = args[0];
+    args = {"--help"};
   }
   if (command == "--version" || command == "version") {
-    std::printf("leasesim %s\n", LEASESIM_VERSION);
+    std::printf("leasesim %s\n", leasesim::leasesim_version());
     return kExitOk;
   }
-  try {
-    if (command == "run") return cmd_run(args);
-    if (command == "check") return cmd_check(args);
-    if (command == "validate") return cmd_validate(args);
-    if (command == "schema") return cmd_schema(args);
-    if (command == "explore") return cmd_explore(args);
-    if (command == "merge") return cmd_merge(args);
-    if (command == "shrink") return cmd_shrink(args);
-    if (command == "sweep") return cmd_sweep(args);
-    if (command == "results") return cmd_results(args);
-    std::fprintf(stderr, "leasesim: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  const Command* cmd = find_command(command);
+  if (cmd == nullptr) {
+    std::fputs(unknown_command(command).c_str(), stderr);
+    std::fputs(("\n" + usage()).c_str(), stderr);
     return kExitBadInput;
+  }
+  try {
+    return cmd->fn(args);
   } catch (const UsageError& e) {
     std::fprintf(stderr, "leasesim %s: %s\n(see leasesim %s --help)\n", command.c_str(),
                  e.message.c_str(), command.c_str());

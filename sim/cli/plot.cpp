@@ -18,14 +18,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The plotting script: next to the binary's source tree. A build directory
-// sits in the source tree (build/leasesim -> ../scripts); the compile-time
-// source directory covers binaries built elsewhere.
+// The plotting script. An installed binary (PREFIX/bin/leasesim) finds it in
+// PREFIX/share/leasesim/scripts (cmake --install puts it there); a build
+// directory sits in the source tree (build/leasesim -> ../scripts); the
+// compile-time source directory covers binaries built elsewhere.
 std::string find_script(const char* name) {
   std::vector<fs::path> candidates;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "leasesim" / "scripts" / name);
     candidates.push_back(exe.parent_path().parent_path() / "scripts" / name);
     candidates.push_back(exe.parent_path() / "scripts" / name);
   }
@@ -50,7 +52,8 @@ int run(const std::vector<std::string>& args, bool quiet, std::string* error) {
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   }
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  // posix_spawnp: a Python given by name ("python3") is looked up on PATH.
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     *error = std::strerror(rc);
@@ -70,7 +73,15 @@ int run(const std::vector<std::string>& args, bool quiet, std::string* error) {
 
 }  // namespace
 
-bool plot_ready(const std::string& out_file, std::string* script, std::string* error) {
+PlotPython choose_python(const std::string& option) {
+  if (!option.empty()) return {option, "--python"};
+  const char* env = std::getenv("LEASESIM_PYTHON");
+  if (env != nullptr && *env != '\0') return {env, "LEASESIM_PYTHON"};
+  return {kPython, "the default"};
+}
+
+bool plot_ready(const std::string& out_file, const PlotPython& python, std::string* script,
+                std::string* error) {
   const std::string ext = fs::path(out_file).extension().string();
   if (ext != ".png" && ext != ".svg" && ext != ".pdf") {
     *error = "--plot \"" + out_file + "\": expected a file ending in .png, .svg or .pdf";
@@ -87,31 +98,33 @@ bool plot_ready(const std::string& out_file, std::string* script, std::string* e
   *script = find_script("plot_timeline.py");
   if (script->empty()) {
     *error =
-        "--plot: cannot find scripts/plot_timeline.py (looked next to the leasesim binary "
-        "and in its source directory)";
+        "--plot: cannot find plot_timeline.py (looked in share/leasesim/scripts next to the "
+        "installed binary, in scripts/ of its source tree, and in its source directory)";
     return false;
   }
-  if (access(kPython, X_OK) != 0) {
-    *error = std::string("--plot needs ") + kPython +
-             " with matplotlib (Debian: apt-get install python3-matplotlib)";
-    return false;
-  }
+  const std::string remedies =
+      "install matplotlib for it (Debian: apt-get install python3-matplotlib), or point "
+      "LEASESIM_PYTHON (or --python) at a Python that has matplotlib";
+  const std::string which = python.path + " (" + python.source + ")";
   std::string why;
-  const int rc = run({kPython, "-c", "import matplotlib"}, true, &why);
+  const int rc = run({python.path, "-c", "import matplotlib"}, true, &why);
+  if (rc < 0) {
+    *error = "--plot: cannot run the Python " + which + ": " + why + "; " + remedies;
+    return false;
+  }
   if (rc != 0) {
-    *error = std::string("--plot needs matplotlib for ") + kPython +
-             " (Debian: apt-get install python3-matplotlib)" + (why.empty() ? "" : ": " + why);
+    *error = "--plot needs matplotlib, which the Python " + which + " cannot import; " + remedies;
     return false;
   }
   return true;
 }
 
-bool run_plot(const std::string& script, const std::string& trace, const std::string& out,
-              const std::string& title, std::string* error) {
+bool run_plot(const PlotPython& python, const std::string& script, const std::string& trace,
+              const std::string& out, std::string* error) {
   std::string why;
-  const int rc = run({kPython, script, trace, out, "--title", title}, false, &why);
+  const int rc = run({python.path, script, trace, out}, false, &why);
   if (rc == 0) return true;
-  *error = rc < 0 ? "could not run " + script + ": " + why
+  *error = rc < 0 ? "could not run " + script + " with " + python.path + ": " + why
                   : script + " failed (exit code " + std::to_string(rc) + ")";
   return false;
 }

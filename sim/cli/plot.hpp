@@ -1,5 +1,6 @@
-// `leasesim run --plot FILE`: runs scripts/plot_timeline.py on the run's
-// JSONL trace with Debian's /usr/bin/python3 (docs/visualization.md).
+// `leasesim run --plot FILE`: runs the plot_timeline script on the run's
+// JSONL trace with a Python that has matplotlib (docs/visualization.md):
+// --python PATH, else $LEASESIM_PYTHON, else Debian's /usr/bin/python3.
 #pragma once
 
 #include <memory>
@@ -10,18 +11,31 @@
 
 namespace leasesim::cli {
 
-// The Python that runs the scripts: Debian's, whatever is first on PATH.
+// The default Python: Debian's (it has python3-matplotlib), whatever is
+// first on PATH.
 inline constexpr const char* kPython = "/usr/bin/python3";
 
-// Checks, before a possibly long run, that the plot can be drawn: FILE ends
-// in .png/.svg/.pdf, the script exists, python3 and matplotlib import.
-// Returns false with *error saying what is missing and how to get it.
-bool plot_ready(const std::string& out_file, std::string* script, std::string* error);
+// The interpreter that draws, and where the choice came from (for messages).
+struct PlotPython {
+  std::string path;    // a path, or a name looked up on PATH
+  std::string source;  // "--python", "LEASESIM_PYTHON" or "the default"
+};
+// `option` (from --python) if given, else $LEASESIM_PYTHON if set and not
+// empty, else kPython.
+PlotPython choose_python(const std::string& option);
 
-// Runs the script: TRACE (JSONL) -> OUT with `title`. Returns false with
-// *error set if it could not run or failed (its own message is on stderr).
-bool run_plot(const std::string& script, const std::string& trace, const std::string& out,
-              const std::string& title, std::string* error);
+// Checks, before a possibly long run, that the plot can be drawn: FILE ends
+// in .png/.svg/.pdf, the script exists, the Python runs and imports
+// matplotlib. Returns false with *error saying what is missing and both
+// remedies (install python3-matplotlib, or choose another Python).
+bool plot_ready(const std::string& out_file, const PlotPython& python, std::string* script,
+                std::string* error);
+
+// Runs the script: TRACE (JSONL) -> OUT; the picture titles itself from the
+// trace's header record. Returns false with *error set if it could not run
+// or failed (its own message is on stderr).
+bool run_plot(const PlotPython& python, const std::string& script, const std::string& trace,
+              const std::string& out, std::string* error);
 
 // Sends every record to several sinks (e.g. the JSONL file and a Chrome
 // trace). finish() finishes all of them and reports the first error.

@@ -124,16 +124,16 @@ void JsonlTraceWriter::write(const Record& r) {
     line_ += "\"kind_";
     append_uint(line_, r.kind);
     line_ += "\",\"f\":[";
-    for (size_t i = 0; i < r.f.size(); ++i) {
-      if (i != 0) line_ += ',';
-      append_uint(line_, r.f[i]);
+    bool first = true;
+    for (const uint64_t v : r.f) {
+      if (!first) line_ += ',';
+      first = false;
+      append_uint(line_, v);
     }
     line_ += "]}\n";
   } else {
     append_json_string(line_, desc->name);
-    for (size_t i = 0; i < desc->field_count; ++i) {
-      const FieldDesc& fd = desc->fields[i];
-      const uint64_t v = r.f[i];
+    for_each_field(*desc, r, [this](const FieldDesc& fd, uint64_t v) {
       append_key(line_, fd.name);
       switch (fd.type) {
         case FieldType::kUint:
@@ -158,7 +158,7 @@ void JsonlTraceWriter::write(const Record& r) {
           }
           break;
       }
-    }
+    });
     line_ += "}\n";
   }
 

@@ -35,12 +35,12 @@ std::string describe_fields(const TraceSchema& schema, const Record& r) {
   const KindDesc* d = schema.find(r.kind);
   if (d == nullptr) return "kind_" + std::to_string(r.kind);
   std::string out = d->name;
-  for (uint8_t i = 0; i < d->field_count; ++i) {
+  for_each_field(*d, r, [&](const FieldDesc& f, uint64_t v) {
     out += ' ';
-    out += d->fields[i].name;
+    out += f.name;
     out += '=';
-    out += field_text(schema, d->fields[i], r.f[i]);
-  }
+    out += field_text(schema, f, v);
+  });
   return out;
 }
 

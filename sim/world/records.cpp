@@ -11,13 +11,31 @@ namespace {
 static_assert(std::size(kViolationKindNames) == static_cast<size_t>(ViolationKind::kCount));
 static_assert(std::size(kDropNames) == static_cast<size_t>(DropReason::kCount));
 
-constexpr std::array<KindDesc, 21> kKinds = {
-    Send::kDesc,           Deliver::kDesc,      Drop::kDesc,      Timer::kDesc,
-    Crash::kDesc,          Restart::kDesc,      Pause::kDesc,     Resume::kDesc,
-    Partition::kDesc,      GroupMember::kDesc,  Cut::kDesc,       Isolate::kDesc,
-    Heal::kDesc,           ClockStep::kDesc,    Drift::kDesc,     NetWindow::kDesc,
-    NetWindowEnd::kDesc,   FaultSkipped::kDesc, ClockInit::kDesc, ViolationFound::kDesc,
+constexpr std::array<KindDesc, 24> kKinds = {
+    Send::kDesc,
+    Deliver::kDesc,
+    Drop::kDesc,
+    Timer::kDesc,
+    Crash::kDesc,
+    Restart::kDesc,
+    Pause::kDesc,
+    Resume::kDesc,
+    Partition::kDesc,
+    GroupMember::kDesc,
+    Cut::kDesc,
+    Isolate::kDesc,
+    Heal::kDesc,
+    ClockStep::kDesc,
+    Drift::kDesc,
+    NetWindow::kDesc,
+    NetWindowEnd::kDesc,
+    FaultSkipped::kDesc,
+    ClockInit::kDesc,
+    Header::kDesc,
+    Knob::kDesc,
+    ViolationFound::kDesc,
     BeliefInterval::kDesc,
+    ViolationDetail::kDesc,
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "leasesim/core/assert.hpp"
 #include "leasesim/core/distributions.hpp"
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/world/run_header.hpp"
 #include "world_impl.hpp"
 
 namespace leasesim {
@@ -34,6 +35,7 @@ TraceSchema make_trace_schema(const Scenario& sc) {
   for (const KindDesc& d : p.record_kinds()) schema.add(d);
   schema.names(name_table::kNodes) = sc.node_names();
   schema.names(name_table::kResources) = sc.resources;
+  add_header_strings(sc, &schema);
   return schema;
 }
 
@@ -73,10 +75,9 @@ World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
       schema(make_trace_schema(scenario)),
       net(network_config(scenario), Rng::for_stream(scenario.seed, "net")),
       clocks(make_clocks(scenario)),
-      checker(CheckerSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}),
+      observers(CheckSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}),
       load(scenario.node_count(), static_cast<uint32_t>(scenario.servers.size()),
-           scenario.module().message_names().size(), append_entries_type(scenario.module())),
-      holder(scenario.resources.size(), kInvalidNode) {
+           scenario.module().message_names().size(), append_entries_type(scenario.module())) {
   LEASESIM_ASSERT(scenario.protocol_config != nullptr, "scenario without a protocol config");
   build_nodes();
 }
@@ -85,7 +86,7 @@ void World::Impl::build_nodes() {
   const std::vector<std::string> names = sc.node_names();
   hosts.resize(sc.node_count());
   hot.resize(sc.node_count());
-  for (NodeId id = 0; id < hot.size(); ++id) refresh_clock(id);
+  for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
   for (NodeId id = 0; id < hosts.size(); ++id) {
     Host& h = hosts[id];
     h.name = names[id];
@@ -135,8 +136,8 @@ Record World::Impl::stamp(Record r, NodeId node) const {
 
 void World::Impl::emit(const Record& r) {
   hasher.add(r);
-  track_roles(r);
-  checker.observe(r);
+  observers.observe(r);
+  if (r.kind == obs::kRole) load.role(r.node, decode_as<obs::RoleChanged>(r), r.time);
   if (opts.trace) opts.trace->write(r);
 }
 
@@ -145,51 +146,29 @@ void World::Impl::emit_world(const Record& r) {
   if (opts.trace) opts.trace->write(r);
 }
 
-void World::Impl::track_roles(const Record& r) {
-  switch (r.kind) {
-    case obs::kRole: {
-      const auto role = decode_as<obs::RoleChanged>(r);
-      load.role(r.node, role, r.time);
-      if (role.role == Role::kLeader) {
-        if (role.term >= leader_term) {
-          leader = r.node;
-          leader_term = role.term;
-        }
-      } else if (r.node == leader) {
-        leader = kInvalidNode;
-      }
-      return;
-    }
-    case obs::kBeliefBegin: {
-      const ResourceId res = decode_as<obs::BeliefBegin>(r).resource;
-      if (res < holder.size()) holder[res] = r.node;
-      return;
-    }
-    case obs::kBeliefEnd: {
-      const ResourceId res = decode_as<obs::BeliefEnd>(r).resource;
-      if (res < holder.size() && holder[res] == r.node) holder[res] = kInvalidNode;
-      return;
-    }
-    default:
-      return;
-  }
-}
-
 void World::Impl::report_new_violations() {
-  // Beliefs the checker closed, with the true-time interval it judged, so
-  // plots draw what the checker judged (docs/trace-format.md).
-  for (const ClosedBelief& b : checker.closed()) {
+  // Segments of beliefs the checker finalised, with the true-time interval
+  // it judged, so plots draw what the checker judged (docs/trace-format.md).
+  for (const ClosedBelief& b : observers.safety().closed()) {
     emit_world(record(
         world_rec::BeliefInterval{b.resource, b.lease, b.holder, b.token, b.from, b.to}, kNoNode));
   }
-  checker.clear_closed();
-  const auto& vs = checker.violations();
-  while (violations_reported < vs.size()) {
-    const Violation& v = vs[violations_reported++];
+  observers.safety().clear_closed();
+  // Violations once settled (interval and parties' beliefs final), each
+  // with its detail record: what the summary is made of.
+  const auto& vs = observers.safety().violations();
+  for (const size_t i : observers.safety().settled()) {
+    const Violation& v = vs[i];
     emit_world(record(world_rec::ViolationFound{static_cast<uint8_t>(v.kind), v.resource, v.first,
                                                 v.second, v.from, v.to},
                       kNoNode));
+    emit_world(record(
+        world_rec::ViolationDetail{i, v.first_lease, v.second == kInvalidNode ? 0 : v.second_lease,
+                                   v.token, v.first_at_end, v.second_at_end},
+        kNoNode));
   }
+  observers.safety().clear_settled();
+  violations_reported = vs.size();
 }
 
 uint32_t World::Impl::alloc_message() {
@@ -378,9 +357,11 @@ void World::Impl::handle(const Event& ev) {
       }
       break;
   }
-  if (checker.violations().size() != violations_reported || !checker.closed().empty()) {
+  if (observers.safety().violations().size() != violations_reported ||
+      !observers.safety().closed().empty() || !observers.safety().settled().empty()) {
     report_new_violations();
-    if (opts.stop_on_first_violation && checker.failure_count() > 0) sched.request_stop();
+    if (opts.stop_on_first_violation && observers.safety().failure_count() > 0)
+      sched.request_stop();
   }
 }
 
@@ -389,6 +370,8 @@ RunResult World::Impl::run() {
   const TimePoint until = opts.until ? std::min(*opts.until, TimePoint::origin() + sc.duration)
                                      : TimePoint::origin() + sc.duration;
   schedule_faults();
+  // What ran, first (world/run_header.hpp).
+  for (const Record& h : header_records(sc)) emit_world(stamp(h, kNoNode));
   // Every clock's starting state, so a reader of the trace alone can
   // rebuild each node's clocks exactly (scripts/audit_trace.py does): the
   // later drift and clock_step records say how they change.
@@ -407,7 +390,8 @@ RunResult World::Impl::run() {
     }
     start_node(id);
   }
-  if (checker.violations().size() != violations_reported || !checker.closed().empty())
+  if (observers.safety().violations().size() != violations_reported ||
+      !observers.safety().closed().empty() || !observers.safety().settled().empty())
     report_new_violations();
 
   RunResult res;
@@ -442,7 +426,7 @@ RunResult World::Impl::run() {
     }
   }
   const TimePoint end = res.reason == EndReason::kCompleted ? until : sched.now();
-  checker.finish(end);
+  observers.finish(end);
   report_new_violations();
 
   res.scenario = sc.name;
@@ -451,9 +435,9 @@ RunResult World::Impl::run() {
   res.events = sched.events_handled();
   res.records = hasher.count();
   res.trace_hash = hasher.value();
-  res.violations = checker.violations();
-  res.failures = checker.failure_count();
-  res.metrics = checker.metrics();
+  res.violations = observers.safety().violations();
+  res.failures = observers.safety().failure_count();
+  res.metrics = observers.metrics();
   res.net = stats;
   res.faults = fault_stats;
   res.load = load.finish(end);

@@ -11,25 +11,26 @@ void World::Impl::skip(uint32_t index, world_rec::SkipReason why, NodeId node) {
   ++fault_stats.skipped[static_cast<size_t>(why)];
   const Record r = record(world_rec::FaultSkipped{index, why}, node);
   emit(r);
-  checker.note(r);
+  observers.note(r);
 }
 
 NodeId World::Impl::resolve(const FaultTarget& t, uint32_t index) {
   switch (t.kind) {
     case FaultTarget::Kind::kNode:
       return t.node;
-    case FaultTarget::Kind::kLeader:
+    case FaultTarget::Kind::kLeader: {
+      const NodeId leader = observers.roles().leader();
       if (leader == kInvalidNode || !hosts[leader].node) {
         skip(index, world_rec::SkipReason::kNoLeader, kNoNode);
         return kInvalidNode;
       }
       return leader;
-    case FaultTarget::Kind::kHolderOf:
-      if (holder[t.resource] == kInvalidNode) {
-        skip(index, world_rec::SkipReason::kNoHolder, kNoNode);
-        return kInvalidNode;
-      }
-      return holder[t.resource];
+    }
+    case FaultTarget::Kind::kHolderOf: {
+      const NodeId holder = observers.roles().holder(t.resource);
+      if (holder == kInvalidNode) skip(index, world_rec::SkipReason::kNoHolder, kNoNode);
+      return holder;
+    }
   }
   return kInvalidNode;
 }
@@ -60,17 +61,14 @@ void World::Impl::crash(NodeId id) {
   }
   const Record r = record(world_rec::Crash{}, id);
   emit(r);
-  checker.note(r);
-  checker.on_crash(id, sched.now());
-  for (NodeId& n : holder)
-    if (n == id) n = kInvalidNode;
-  if (leader == id) leader = kInvalidNode;
+  observers.note(r);
+  observers.on_crash(id, sched.now());
 }
 
 void World::Impl::restart(NodeId id) {
   const Record r = record(world_rec::Restart{}, id);
   emit(r);
-  checker.note(r);
+  observers.note(r);
   start_node(id);
 }
 
@@ -80,7 +78,7 @@ void World::Impl::pause(NodeId id, Duration d) {
   const uint32_t gen = ++h.pause_gen;
   const Record r = record(world_rec::Pause{d}, id);
   emit(r);
-  checker.note(r);
+  observers.note(r);
   Event ev;
   ev.type = Event::kResume;
   ev.node = id;
@@ -94,35 +92,22 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
   hot[id].paused = false;
   const Record r = record(world_rec::Resume{}, id);
   emit(r);
-  checker.note(r);
+  observers.note(r);
   // What fell due during the pause runs now, in the order it fell due.
   std::vector<Event> due;
   due.swap(h.deferred);
   for (const Event& ev : due) sched.schedule_at(sched.now(), ev);
 }
 
-void World::Impl::refresh_clock(NodeId id) {
-  const NodeClock& c = clocks[id];
-  NodeHot& n = hot[id];
-  n.linear = c.drift_ppb() == 0;
-  if (!n.linear) return;
-  // With zero drift the clock is a fixed shift of true time from its last
-  // change on, so the offsets measured now hold until the next change.
-  const TimePoint now = sched.now();
-  const TimePoint mono = c.mono(now);
-  n.mono_offset = (mono - now).ns();
-  n.wall_offset = (c.wall(now) - mono).ns();
-}
-
 void World::Impl::clock_changed(NodeId id) {
-  refresh_clock(id);
   const TimePoint now = sched.now();
+  hot[id].clock.refresh(clocks[id], now);
   const NodeClock& c = clocks[id];
   sched.queue().retime([&](TimePoint at, const Event& ev) {
     if (ev.type != Event::kTimer || ev.node != id) return at;
     return c.true_time_when(ev.clock, ev.deadline, now);
   });
-  checker.on_clock_change(id, now);
+  observers.on_clock_change(id, now);
 }
 
 void World::Impl::apply_fault(const Fault& f, uint32_t index) {
@@ -190,7 +175,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       net.split(groups);
       const Record r = record(world_rec::Partition{groups.size()}, kNoNode);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       for (size_t g = 0; g < groups.size(); ++g) {
         for (NodeId id : groups[g]) {
           emit(record(world_rec::GroupMember{g, id}, id));
@@ -212,7 +197,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       net.cut(from, to);
       const Record r = record(world_rec::Cut{from, to}, from);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       return;
     }
     case FaultKind::kIsolate: {
@@ -221,14 +206,14 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       net.isolate(id);
       const Record r = record(world_rec::Isolate{}, id);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       return;
     }
     case FaultKind::kHeal: {
       net.heal();
       const Record r = record(world_rec::Heal{}, kNoNode);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       return;
     }
     case FaultKind::kClockStep: {
@@ -238,7 +223,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       const Record r =
           record(world_rec::ClockStep{f.step, clocks[id].wall_offset(sched.now())}, id);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       clock_changed(id);
       return;
     }
@@ -249,7 +234,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
       const Record r =
           record(world_rec::Drift{f.drift_ppb, clocks[id].wall_offset(sched.now())}, id);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       clock_changed(id);
       return;
     }
@@ -261,7 +246,7 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
                                       static_cast<uint64_t>(f.duplicate * 1e6 + 0.5), f.duration},
                  kNoNode);
       emit(r);
-      checker.note(r);
+      observers.note(r);
       Event ev;
       ev.type = Event::kWindowEnd;
       ev.ref = gen;

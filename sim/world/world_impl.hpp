@@ -7,7 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "leasesim/check/checker.hpp"
+#include "leasesim/check/observers.hpp"
+#include "leasesim/clock/linear_clock.hpp"
 #include "leasesim/clock/node_clock.hpp"
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
@@ -61,14 +62,11 @@ struct NodeTimer {
 // an event's process and clock cost one cache line, not three.
 struct NodeHot {
   Node* node = nullptr;  // == Host::node.get(): nullptr while crashed
-  // While the clock has zero drift (`linear`), mono = true time +
-  // mono_offset and wall = mono + wall_offset exactly; refresh_clock()
-  // recomputes them whenever the clock changes.
-  int64_t mono_offset = 0;
-  int64_t wall_offset = 0;
-  uint32_t incarnation = 0;  // bumped by a crash: the old process's timers die
+  // The fast path of clocks[id], refreshed on every change. Its tail
+  // padding holds the two fields after it.
+  [[no_unique_address]] LinearClock clock;
   bool paused = false;
-  bool linear = false;
+  uint32_t incarnation = 0;  // bumped by a crash: the old process's timers die
 };
 static_assert(sizeof(NodeHot) == 32, "two nodes per cache line");
 
@@ -107,21 +105,18 @@ struct World::Impl {
   // Sends or holds the step's messages after its persist requests.
   void send_step_messages(NodeId id, TimePoint local);
   void release(const Event& ev);
-  // The node's clocks now, from the dense copy when drift is zero.
+  // The node's clocks now: the dense copy while the clock has no drift
+  // (clock/linear_clock.hpp), else the clock model.
   LocalClocks read_clock(NodeId id) const {
-    const NodeHot& n = hot[id];
-    if (!n.linear) return clocks[id].read(sched.now());
-    const int64_t mono = sched.now().ns() + n.mono_offset;
-    return LocalClocks{TimePoint(mono + n.wall_offset), TimePoint(mono)};
+    const LinearClock& c = hot[id].clock;
+    return c.linear() ? c.read(sched.now()) : clocks[id].read(sched.now());
   }
   // True time at which node id's clock `kind` reads `deadline` (not before now).
   TimePoint timer_due(NodeId id, ClockKind kind, TimePoint deadline) const {
-    const NodeHot& n = hot[id];
-    if (!n.linear) return clocks[id].true_time_when(kind, deadline, sched.now());
-    const int64_t mono = kind == ClockKind::kWall ? deadline.ns() - n.wall_offset : deadline.ns();
-    return std::max(sched.now(), TimePoint(mono - n.mono_offset));
+    const LinearClock& c = hot[id].clock;
+    return c.linear() ? c.true_time_when(kind, deadline, sched.now())
+                      : clocks[id].true_time_when(kind, deadline, sched.now());
   }
-  void refresh_clock(NodeId id);  // after clocks[id] changed
 
   // Effects of a node step. `local` is the node's wall clock now: every
   // record of one step shares it, so the clock is read once per step.
@@ -158,7 +153,6 @@ struct World::Impl {
   void resume(NodeId id, uint32_t gen);
   void clock_changed(NodeId id);
   void skip(uint32_t index, world_rec::SkipReason why, NodeId node);
-  void track_roles(const Record& r);
   void report_new_violations();
 
   const Scenario& sc;
@@ -174,7 +168,7 @@ struct World::Impl {
   std::vector<uint32_t> pool_free;
   Effects effects;
   TraceHasher hasher;
-  Checker checker;
+  Observers observers;  // the role view, the safety checker, the metrics
   size_t violations_reported = 0;
   NetStats stats;
   FaultStats fault_stats;
@@ -184,10 +178,6 @@ struct World::Impl {
   bool has_processing = false;
   LoadTracker load;
   std::vector<Fault> faults;  // the script, ranges drawn for this seed
-  // Roles as observed from records, for role-targeted faults.
-  NodeId leader = kInvalidNode;
-  Term leader_term = 0;
-  std::vector<NodeId> holder;  // per resource: who believes it holds it
 };
 
 }  // namespace leasesim

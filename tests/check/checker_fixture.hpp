@@ -1,7 +1,8 @@
-// Hand-built histories for the checker: a few nodes with clocks the test
-// controls, and one-line helpers that feed the observation records a
-// protocol would emit. Times are true times; the checker projects belief
-// deadlines through the clocks given here.
+// Hand-built histories for the observers (the safety checker, the metrics
+// observer, the role view): a few nodes with clocks the test controls, and
+// one-line helpers that feed the typed observation records a protocol
+// would emit. Times are true times; the checker projects belief deadlines
+// through the clocks given here.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "leasesim/check/checker.hpp"
+#include "leasesim/check/observers.hpp"
 #include "leasesim/protocol/node.hpp"
 #include "leasesim/protocol/observations.hpp"
 
@@ -27,94 +28,93 @@ inline TimePoint At(Duration d) {
 class History {
  public:
   explicit History(uint32_t resources = 2)
-      : clocks_(kNodes), checker_(CheckerSetup{resources, clocks_, nullptr, 12}) {}
+      : clocks_(kNodes), observers_(CheckSetup{resources, clocks_, nullptr, 12}) {}
 
-  // The checker keeps a span of clocks_: a History never moves.
+  // The observers keep a span of clocks_: a History never moves.
   History(const History&) = delete;
   History& operator=(const History&) = delete;
 
-  Checker& checker() { return checker_; }
+  Observers& observers() { return observers_; }
+  SafetyChecker& checker() { return observers_.safety(); }
+  Metrics metrics() const { return observers_.metrics(); }
   NodeClock& clock(NodeId n) { return clocks_[n]; }
-  const std::vector<Violation>& violations() const { return checker_.violations(); }
+  const std::vector<Violation>& violations() const { return observers_.safety().violations(); }
 
-  void record(Duration t, NodeId node, uint16_t kind, uint64_t f0 = 0, uint64_t f1 = 0,
-              uint64_t f2 = 0, uint64_t f3 = 0, uint64_t f4 = 0, uint64_t f5 = 0) {
-    Record r;
+  // Node `node` emits `v` at true time t.
+  template <TypedRecord T>
+  void record(Duration t, NodeId node, const T& v) {
+    Record r = encode_record(v);
     r.time = At(t);
     r.node = node;
     r.local = node < clocks_.size() ? clocks_[node].wall(r.time) : TimePoint::origin();
-    r.kind = kind;
-    r.f = {f0, f1, f2, f3, f4, f5};
-    checker_.observe(r);
+    observers_.observe(r);
   }
 
   // Requestor observations. `deadline` is on the holder's own `clock`.
-  void want(Duration t, NodeId n, ResourceId res) { record(t, n, obs::kWant, res); }
+  void want(Duration t, NodeId n, ResourceId res) { record(t, n, obs::Want{res}); }
   void begin(Duration t, NodeId n, ResourceId res, LeaseId lease, Duration deadline,
              ClockKind clock = ClockKind::kMonotonic) {
-    record(t, n, obs::kBeliefBegin, res, lease, lease, as_field(At(deadline)),
-           static_cast<uint64_t>(clock));
+    record(t, n, obs::BeliefBegin{res, lease, lease, At(deadline), clock});
   }
   void begin_token(Duration t, NodeId n, ResourceId res, LeaseId lease, uint64_t token,
                    Duration deadline) {
-    record(t, n, obs::kBeliefBegin, res, lease, token, as_field(At(deadline)),
-           static_cast<uint64_t>(ClockKind::kMonotonic));
+    record(t, n, obs::BeliefBegin{res, lease, token, At(deadline), ClockKind::kMonotonic});
   }
   void extend(Duration t, NodeId n, ResourceId res, LeaseId lease, Duration deadline) {
-    record(t, n, obs::kBeliefExtend, res, lease, as_field(At(deadline)));
+    record(t, n, obs::BeliefExtend{res, lease, At(deadline)});
   }
   void end(Duration t, NodeId n, ResourceId res, LeaseId lease,
            BeliefEndReason why = BeliefEndReason::kReleased) {
-    record(t, n, obs::kBeliefEnd, res, lease, static_cast<uint64_t>(why));
+    record(t, n, obs::BeliefEnd{res, lease, why});
   }
 
   // Core and storage observations.
   void leader(Duration t, NodeId n, uint64_t term) {
-    record(t, n, obs::kRole, static_cast<uint64_t>(Role::kLeader), term);
+    record(t, n, obs::RoleChanged{Role::kLeader, term});
   }
   void follower(Duration t, NodeId n, uint64_t term) {
-    record(t, n, obs::kRole, static_cast<uint64_t>(Role::kFollower), term);
+    record(t, n, obs::RoleChanged{Role::kFollower, term});
   }
-  void ready(Duration t, NodeId n, uint64_t term) { record(t, n, obs::kLeaderReady, term); }
+  void ready(Duration t, NodeId n, uint64_t term) { record(t, n, obs::LeaderReady{term}); }
   void committed(Duration t, NodeId n, uint64_t index, uint64_t term, uint64_t digest) {
-    record(t, n, obs::kCommitted, index, term, digest);
+    record(t, n, obs::Committed{index, term, digest});
   }
   void granted(Duration t, NodeId leader, ResourceId res, LeaseId lease, NodeId holder) {
-    record(t, leader, obs::kLeaseGranted, res, lease, holder, lease, as_field(seconds(5)));
+    record(t, leader, obs::LeaseGranted{res, lease, holder, lease, seconds(5), 0});
   }
   void freed(Duration t, NodeId leader, ResourceId res, LeaseId lease,
              FreeReason why = FreeReason::kExpired) {
-    record(t, leader, obs::kLeaseFreed, res, lease, static_cast<uint64_t>(why));
+    record(t, leader, obs::LeaseFreed{res, lease, why, 0});
   }
   void write_accepted(Duration t, ResourceId res, uint64_t token, NodeId writer, LeaseId lease) {
-    record(t, kStorage, obs::kWriteAccepted, res, token, writer, lease);
+    record(t, kStorage, obs::WriteAccepted{res, token, writer, lease, 0});
   }
   void write_rejected(Duration t, ResourceId res, uint64_t token, NodeId writer, LeaseId lease,
                       uint64_t highest) {
-    record(t, kStorage, obs::kWriteRejected, res, token, writer, lease, highest);
+    record(t, kStorage, obs::WriteRejected{res, token, writer, lease, highest, ErrorCode::kNone});
   }
 
   // Host events.
-  void crash(Duration t, NodeId n) { checker_.on_crash(n, At(t)); }
+  void crash(Duration t, NodeId n) { observers_.on_crash(n, At(t)); }
   void set_drift(Duration t, NodeId n, int64_t ppb) {
     clocks_[n].set_drift(At(t), ppb);
-    checker_.on_clock_change(n, At(t));
+    observers_.on_clock_change(n, At(t));
   }
   void step_wall(Duration t, NodeId n, Duration by) {
     clocks_[n].step_wall(by);
-    checker_.on_clock_change(n, At(t));
+    observers_.on_clock_change(n, At(t));
   }
-  void finish(Duration t) { checker_.finish(At(t)); }
+  void finish(Duration t) { observers_.finish(At(t)); }
 
   size_t count(ViolationKind k) const {
     size_t n = 0;
-    for (const Violation& v : checker_.violations()) n += v.kind == k;
+    for (const Violation& v : violations()) n += v.kind == k;
     return n;
   }
 
  private:
-  std::vector<NodeClock> clocks_;  // never resized: the checker holds a span of it
-  Checker checker_;
+  std::vector<NodeClock> clocks_;  // never resized: the observers hold a span of it
+  Observers observers_;
 };
 
 }  // namespace leasesim::testing

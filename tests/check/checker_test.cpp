@@ -1,7 +1,7 @@
 // The checker's other judgements on hand-built histories: stale writes,
 // latent overlaps (a warning), election safety, committed entries that
 // change; and the stories it attaches.
-#include "leasesim/check/checker.hpp"
+#include "leasesim/check/observers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,8 +40,8 @@ TEST(StaleWrite, WriteFromASupersededHolderIsStale) {
   EXPECT_EQ(v.from, At(seconds(6)));
   EXPECT_EQ(v.to, At(seconds(6)));
   EXPECT_EQ(h.checker().failure_count(), 1u);
-  EXPECT_EQ(h.checker().metrics().stale_writes, 1u);
-  EXPECT_EQ(h.checker().metrics().writes_accepted, 2u);
+  EXPECT_EQ(h.metrics().stale_writes, 1u);
+  EXPECT_EQ(h.metrics().writes_accepted, 2u);
 }
 
 // Stale means "a later holder's belief had begun", not "the writer's belief
@@ -80,8 +80,8 @@ TEST(StaleWrite, RejectedWritesAreNotViolations) {
   h.write_accepted(seconds(5) + milliseconds(100), kDb, 5, kBob, 5);
   h.write_rejected(seconds(6), kDb, 1, kAlice, 1, 5);  // fencing on
   EXPECT_TRUE(h.violations().empty());
-  EXPECT_EQ(h.checker().metrics().writes_rejected, 1u);
-  EXPECT_EQ(h.checker().metrics().stale_writes, 0u);
+  EXPECT_EQ(h.metrics().writes_rejected, 1u);
+  EXPECT_EQ(h.metrics().stale_writes, 0u);
 }
 
 TEST(StaleWrite, TheHoldersOwnEarlierLeaseIsNotSuperseded) {
@@ -148,7 +148,7 @@ TEST(ElectionSafety, TwoLeadersInOneTerm) {
   EXPECT_EQ(v.first_lease, 3u);
   EXPECT_EQ(v.from, At(seconds(4)));
   EXPECT_EQ(h.checker().failure_count(), 1u);
-  EXPECT_EQ(h.checker().metrics().elections, 4u);
+  EXPECT_EQ(h.metrics().elections, 4u);
 }
 
 TEST(CommittedChanged, SameIndexDifferentDigest) {

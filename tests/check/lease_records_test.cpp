@@ -18,11 +18,10 @@ using testing::kN2;
 using testing::kStorage;
 
 void Granted(History& h, Duration t, NodeId leader, NodeId holder, LeaseId lease, uint64_t index) {
-  h.record(t, leader, obs::kLeaseGranted, kDb, lease, holder, lease, as_field(seconds(5)), index);
+  h.record(t, leader, obs::LeaseGranted{kDb, lease, holder, lease, seconds(5), index});
 }
 void Freed(History& h, Duration t, NodeId leader, LeaseId lease, uint64_t index) {
-  h.record(t, leader, obs::kLeaseFreed, kDb, lease, static_cast<uint64_t>(FreeReason::kExpired),
-           index);
+  h.record(t, leader, obs::LeaseFreed{kDb, lease, FreeReason::kExpired, index});
 }
 
 TEST(LeaseRecords, ARepeatedCommittedGrantCountsOnce) {
@@ -31,8 +30,8 @@ TEST(LeaseRecords, ARepeatedCommittedGrantCountsOnce) {
   // n1 died before anyone learned index 2 committed; n2 applies it again.
   Granted(h, seconds(2), kN2, kAlice, 2, 2);
   Granted(h, seconds(9), kN2, kBob, 7, 7);
-  h.checker().finish(testing::At(seconds(10)));
-  EXPECT_EQ(h.checker().metrics().grants, 2u);
+  h.finish(seconds(10));
+  EXPECT_EQ(h.metrics().grants, 2u);
 }
 
 TEST(LeaseRecords, ARepeatedFreeIsNotJudgedAgain) {
@@ -41,7 +40,7 @@ TEST(LeaseRecords, ARepeatedFreeIsNotJudgedAgain) {
   h.begin(seconds(1), kAlice, kDb, 2, seconds(20));
   Freed(h, seconds(6), kN1, 2, 5);  // alice still believes: a latent overlap
   Freed(h, seconds(7), kN2, 2, 5);  // the same free, applied again
-  h.checker().finish(testing::At(seconds(10)));
+  h.finish(seconds(10));
   size_t latent = 0;
   for (const Violation& v : h.violations()) latent += v.kind == ViolationKind::kLatentOverlap;
   EXPECT_EQ(latent, 1u);
@@ -53,22 +52,21 @@ TEST(LeaseRecords, RecordsWithoutAnIndexAreNeverMerged) {
   // was lost with its leader and index 4 reused) are two grants.
   Granted(h, seconds(1), kN1, kAlice, 4, 0);
   Granted(h, seconds(2), kN2, kBob, 4, 0);
-  h.checker().finish(testing::At(seconds(10)));
-  EXPECT_EQ(h.checker().metrics().grants, 2u);
+  h.finish(seconds(10));
+  EXPECT_EQ(h.metrics().grants, 2u);
 }
 
 TEST(LeaseRecords, WriteLatencyRunsFromSendToAcceptance) {
   History h;
-  h.record(seconds(1), kAlice, obs::kWriteSent, kDb, 2, 2, 41);
-  h.record(seconds(1) + milliseconds(5), kAlice, obs::kWriteSent, kDb, 2, 2, 42);
-  h.record(seconds(1) + milliseconds(30), kStorage, obs::kWriteAccepted, kDb, 2, kAlice, 2, 42);
-  h.record(seconds(1) + milliseconds(40), kStorage, obs::kWriteAccepted, kDb, 2, kAlice, 2, 41);
+  h.record(seconds(1), kAlice, obs::WriteSent{kDb, 2, 2, 41});
+  h.record(seconds(1) + milliseconds(5), kAlice, obs::WriteSent{kDb, 2, 2, 42});
+  h.record(seconds(1) + milliseconds(30), kStorage, obs::WriteAccepted{kDb, 2, kAlice, 2, 42});
+  h.record(seconds(1) + milliseconds(40), kStorage, obs::WriteAccepted{kDb, 2, kAlice, 2, 41});
   // A rejected write has no latency sample.
-  h.record(seconds(2), kBob, obs::kWriteSent, kDb, 1, 1, 7);
-  h.record(seconds(2), kStorage, obs::kWriteRejected, kDb, 1, kBob, 1, 2,
-           static_cast<uint64_t>(ErrorCode::kStaleToken));
-  h.checker().finish(testing::At(seconds(10)));
-  const Distribution& d = h.checker().metrics().write_latency;
+  h.record(seconds(2), kBob, obs::WriteSent{kDb, 1, 1, 7});
+  h.record(seconds(2), kStorage, obs::WriteRejected{kDb, 1, kBob, 1, 2, ErrorCode::kStaleToken});
+  h.finish(seconds(10));
+  const Distribution d = h.metrics().write_latency;
   EXPECT_EQ(d.count, 2u);
   EXPECT_EQ(d.min, milliseconds(25));
   EXPECT_EQ(d.max, milliseconds(40));

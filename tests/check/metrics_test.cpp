@@ -39,7 +39,7 @@ void Turns(History& h) {
 TEST(Metrics, AcquireLatencyRunsFromTheFirstWant) {
   History h;
   Turns(h);
-  const Distribution& d = h.checker().metrics().acquire_latency;
+  const Distribution d = h.metrics().acquire_latency;
   EXPECT_EQ(d.count, 3u);  // 500 ms, 5 s, 100 ms
   EXPECT_EQ(d.min, milliseconds(100));
   EXPECT_EQ(d.p50, milliseconds(500));
@@ -50,7 +50,7 @@ TEST(Metrics, AcquireLatencyRunsFromTheFirstWant) {
 TEST(Metrics, HandoffGapOnlyWhenSomeoneWasWaiting) {
   History h;
   Turns(h);
-  const Distribution& d = h.checker().metrics().handoff_gap;
+  const Distribution d = h.metrics().handoff_gap;
   // alice -> bob (bob waiting since 2 s): 6.8 s -> 7 s. bob -> carol does not
   // count: carol only wanted db at 10 s, 2 s after bob let go.
   EXPECT_EQ(d.count, 1u);
@@ -60,7 +60,7 @@ TEST(Metrics, HandoffGapOnlyWhenSomeoneWasWaiting) {
 TEST(Metrics, AvailabilityIsHeldOverHeldOrWanted) {
   History h;
   Turns(h);
-  const Metrics& m = h.checker().metrics();
+  const Metrics m = h.metrics();
   const ResourceMetrics& db = m.resources[kDb];
   EXPECT_EQ(db.held, milliseconds(5300) + seconds(1) + milliseconds(1900));
   // Free while wanted: 1 -> 1.5 (alice), 6.8 -> 7 (bob), 10 -> 10.1 (carol).
@@ -78,8 +78,8 @@ TEST(Metrics, WantedButNeverGrantedCountsAsUnavailableToTheEnd) {
   History h;
   h.want(seconds(2), kAlice, kCache);
   h.finish(seconds(10));
-  EXPECT_EQ(h.checker().metrics().resources[kCache].wanted_free, seconds(8));
-  EXPECT_DOUBLE_EQ(h.checker().metrics().availability, 0.0);
+  EXPECT_EQ(h.metrics().resources[kCache].wanted_free, seconds(8));
+  EXPECT_DOUBLE_EQ(h.metrics().availability, 0.0);
 }
 
 TEST(Metrics, FailoverRunsFromTheLeaderCrashToTheNextReadyLeader) {
@@ -92,7 +92,7 @@ TEST(Metrics, FailoverRunsFromTheLeaderCrashToTheNextReadyLeader) {
   h.ready(milliseconds(5300), kN2, 2);
   h.ready(seconds(6), kN2, 2);  // counted once
   h.finish(seconds(10));
-  const Metrics& m = h.checker().metrics();
+  const Metrics m = h.metrics();
   EXPECT_EQ(m.leader_crashes, 1u);
   EXPECT_EQ(m.elections, 2u);
   EXPECT_EQ(m.failover.count, 1u);
@@ -102,7 +102,7 @@ TEST(Metrics, FailoverRunsFromTheLeaderCrashToTheNextReadyLeader) {
 TEST(Metrics, NoSamplesNoNumbers) {
   History h;
   h.finish(seconds(1));
-  const Metrics& m = h.checker().metrics();
+  const Metrics m = h.metrics();
   EXPECT_EQ(m.acquire_latency.count, 0u);
   EXPECT_EQ(m.handoff_gap.count, 0u);
   EXPECT_EQ(m.failover.count, 0u);

@@ -54,7 +54,7 @@ TEST(StaleWriteDefinition, ABAWriteIsStale) {
   EXPECT_EQ(v->summary,
             "node4's write to resource0 (lease 2, token 2) accepted at 10.0s was stale: "
             "node5's lease 5 began at 5.0s, after node4's lease 2 began at 1.0s");
-  EXPECT_EQ(h.checker().metrics().stale_writes, 1u);
+  EXPECT_EQ(h.metrics().stale_writes, 1u);
 }
 
 // A lease that never passed on: whatever else happened on the resource
@@ -149,7 +149,7 @@ TEST(StaleWriteDefinition, BeliefBegunAtTheAcceptanceInstantCountsInEitherOrder)
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->second, kBob);
   EXPECT_EQ(v->from, At(seconds(3)));
-  EXPECT_EQ(h.checker().metrics().stale_writes, 1u);
+  EXPECT_EQ(h.metrics().stale_writes, 1u);
   // A belief begun later does not reach back.
   h.begin_token(seconds(4), kCarol, kDb, 7, 7, seconds(9));
   EXPECT_EQ(h.count(ViolationKind::kStaleWrite), 1u);

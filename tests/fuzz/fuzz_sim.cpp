@@ -14,7 +14,7 @@
 
 #include "fuzz_common.hpp"
 #include "leasesim/core/trace_text.hpp"
-#include "leasesim/world/report.hpp"
+#include "leasesim/report/run_report.hpp"
 #include "leasesim/world/world.hpp"
 
 using namespace leasesim;

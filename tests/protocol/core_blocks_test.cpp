@@ -150,8 +150,8 @@ TEST(SequencerCore, ValidationIsLoggedAndAnsweredAtCommitWithTheWindow) {
   EXPECT_EQ(L(v[0]).lease, h.lease);
   const auto rec = h.c.recs(kValidated);
   ASSERT_EQ(rec.size(), 1u);
-  EXPECT_EQ(rec[0].f[2], 1u);
-  EXPECT_EQ(rec[0].f[3], as_field(milliseconds(500)));
+  EXPECT_EQ(decode_as<Validated>(rec[0]).valid, 1u);
+  EXPECT_EQ(decode_as<Validated>(rec[0]).window, milliseconds(500));
   // Nothing in the table changed.
   EXPECT_EQ(h.c.server(0).table().slot(kRes).lease, h.lease);
   EXPECT_EQ(h.c.server(1).table().slot(kRes).lease, h.lease);

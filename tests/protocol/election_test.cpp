@@ -43,7 +43,7 @@ TEST(Election, StartIsAFollowerWithAnElectionTimer) {
   Cluster c(3);
   const Out o = c.start(0);
   ASSERT_EQ(o.count_records(obs::kRole), 1u);
-  EXPECT_EQ(o.recs(obs::kRole)[0].f[0], static_cast<uint64_t>(Role::kFollower));
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).role, Role::kFollower);
   ASSERT_EQ(o.timers_of(LeaseServer::kElectionTimer).size(), 1u);
   const TimerRequest t = o.timers_of(LeaseServer::kElectionTimer)[0];
   EXPECT_EQ(t.clock, ClockKind::kMonotonic);
@@ -70,17 +70,17 @@ TEST(Election, SingleServerBecomesLeaderAndReadyOnFirstTimeout) {
   // candidate, leader, the no-op committed, then ready, in that order.
   ASSERT_EQ(o.records.size(), 4u);
   EXPECT_EQ(o.records[0].kind, obs::kRole);
-  EXPECT_EQ(o.records[0].f[0], static_cast<uint64_t>(Role::kCandidate));
-  EXPECT_EQ(o.records[0].f[1], 1u);
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.records[0]).role, Role::kCandidate);
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.records[0]).term, 1u);
   EXPECT_EQ(o.records[1].kind, obs::kRole);
-  EXPECT_EQ(o.records[1].f[0], static_cast<uint64_t>(Role::kLeader));
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.records[1]).role, Role::kLeader);
   EXPECT_EQ(o.records[2].kind, obs::kCommitted);
-  EXPECT_EQ(o.records[2].f[0], 1u);
-  EXPECT_EQ(o.records[2].f[1], 1u);
-  EXPECT_EQ(o.records[2].f[2], entry_digest(c.disk(0).log.at(1)));
+  EXPECT_EQ(decode_as<obs::Committed>(o.records[2]).index, 1u);
+  EXPECT_EQ(decode_as<obs::Committed>(o.records[2]).term, 1u);
+  EXPECT_EQ(decode_as<obs::Committed>(o.records[2]).digest, entry_digest(c.disk(0).log.at(1)));
   EXPECT_EQ(type_of(c.disk(0).log.at(1)), EntryType::kNoop);
   EXPECT_EQ(o.records[3].kind, obs::kLeaderReady);
-  EXPECT_EQ(o.records[3].f[0], 1u);
+  EXPECT_EQ(decode_as<obs::LeaderReady>(o.records[3]).term, 1u);
   EXPECT_EQ(o.timers_of(LeaseServer::kHeartbeatTimer).size(), 1u);
 }
 
@@ -105,8 +105,8 @@ TEST(Election, CandidateAsksEveryPeerWithItsLastIndexAndTerm) {
   // A new election timer in case this election fails.
   EXPECT_EQ(o.timers_of(LeaseServer::kElectionTimer).size(), 1u);
   ASSERT_EQ(o.count_records(obs::kRole), 1u);
-  EXPECT_EQ(o.recs(obs::kRole)[0].f[0], static_cast<uint64_t>(Role::kCandidate));
-  EXPECT_EQ(o.recs(obs::kRole)[0].f[1], 2u);
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).role, Role::kCandidate);
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).term, 2u);
 }
 
 TEST(Election, MajorityOfVotesMakesALeader) {
@@ -136,16 +136,16 @@ TEST(Election, VoteGrantedOncePerTerm) {
   EXPECT_EQ(R(a.sent(MsgType::kVoteReply)[0]).term, 1u);
   EXPECT_EQ(a.sent(MsgType::kVoteReply)[0].to, 0u);
   ASSERT_EQ(a.count_records(raft::Vote::kKind), 1u);
-  EXPECT_EQ(a.recs(raft::Vote::kKind)[0].f[0], 1u);
-  EXPECT_EQ(a.recs(raft::Vote::kKind)[0].f[1], 0u);
-  EXPECT_EQ(a.recs(raft::Vote::kKind)[0].f[2], 1u);
+  EXPECT_EQ(decode_as<raft::Vote>(a.recs(raft::Vote::kKind)[0]).term, 1u);
+  EXPECT_EQ(decode_as<raft::Vote>(a.recs(raft::Vote::kKind)[0]).candidate, 0u);
+  EXPECT_EQ(decode_as<raft::Vote>(a.recs(raft::Vote::kKind)[0]).granted, 1u);
   EXPECT_EQ(c.disk(1).voted_for, 0u);
   EXPECT_EQ(c.disk(1).term, 1u);
   // A second candidate in the same term is refused...
   Out b = c.inject(Vote(2, 1, 1, 0, 0));
   ASSERT_EQ(b.count(MsgType::kVoteReply), 1u);
   EXPECT_FALSE(R(b.sent(MsgType::kVoteReply)[0]).success);
-  EXPECT_EQ(b.recs(raft::Vote::kKind)[0].f[2], 0u);
+  EXPECT_EQ(decode_as<raft::Vote>(b.recs(raft::Vote::kKind)[0]).granted, 0u);
   EXPECT_EQ(c.disk(1).voted_for, 0u);
   // ...while the first one asking again gets the same answer.
   Out again = c.inject(Vote(0, 1, 1, 0, 0));
@@ -260,12 +260,13 @@ TEST(Election, HigherTermMakesALeaderStepDown) {
   EXPECT_FALSE(c.server(0).ready());
   EXPECT_EQ(c.server(0).leader(), kInvalidNode);
   ASSERT_EQ(o.count_records(raft::StepDown::kKind), 1u);
-  EXPECT_EQ(o.recs(raft::StepDown::kKind)[0].f[0], 1u);  // the term it led
-  EXPECT_EQ(o.recs(raft::StepDown::kKind)[0].f[1],
-            static_cast<uint64_t>(raft::StepDownReason::kHigherTerm));
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).term,
+            1u);  // the term it led
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).reason,
+            raft::StepDownReason::kHigherTerm);
   ASSERT_EQ(o.count_records(obs::kRole), 1u);
-  EXPECT_EQ(o.recs(obs::kRole)[0].f[0], static_cast<uint64_t>(Role::kFollower));
-  EXPECT_EQ(o.recs(obs::kRole)[0].f[1], 5u);
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).role, Role::kFollower);
+  EXPECT_EQ(decode_as<obs::RoleChanged>(o.recs(obs::kRole)[0]).term, 5u);
   EXPECT_EQ(o.timers_of(LeaseServer::kElectionTimer).size(), 1u);
   // The old leadership's timers are dead: its heartbeat does nothing now.
   Out hb = c.fire(0, LeaseServer::kHeartbeatTimer);
@@ -349,9 +350,9 @@ TEST(Election, CheckQuorumLeaderStepsDownWhenItHearsFromNoOne) {
   EXPECT_EQ(c.server(0).term(), term);  // same term, no leader
   EXPECT_EQ(c.server(0).leader(), kInvalidNode);
   ASSERT_EQ(o.count_records(raft::StepDown::kKind), 1u);
-  EXPECT_EQ(o.recs(raft::StepDown::kKind)[0].f[0], term);
-  EXPECT_EQ(o.recs(raft::StepDown::kKind)[0].f[1],
-            static_cast<uint64_t>(raft::StepDownReason::kLostQuorum));
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).term, term);
+  EXPECT_EQ(decode_as<raft::StepDown>(o.recs(raft::StepDown::kKind)[0]).reason,
+            raft::StepDownReason::kLostQuorum);
   EXPECT_EQ(c.disk(0).voted_for, 0u);  // its vote in this term stays cast
 }
 

@@ -135,13 +135,17 @@ void ExpectTwoCleanHolds(const World& w) {
   ASSERT_EQ(granted.size(), 2u);
   ASSERT_EQ(freed.size(), 2u);
   for (size_t k = 0; k < 2; ++k) {
-    EXPECT_EQ(begin[k].f[1], granted[k].f[1]);  // the lease the core granted
-    EXPECT_EQ(begin[k].f[2], granted[k].f[3]);  // and its token
-    EXPECT_EQ(end[k].f[2], static_cast<uint64_t>(BeliefEndReason::kReleased));
-    EXPECT_EQ(freed[k].f[1], granted[k].f[1]);
-    EXPECT_EQ(freed[k].f[2], static_cast<uint64_t>(FreeReason::kReleased));
+    EXPECT_EQ(decode_as<obs::BeliefBegin>(begin[k]).lease,
+              decode_as<obs::LeaseGranted>(granted[k]).lease);  // the lease the core granted
+    EXPECT_EQ(decode_as<obs::BeliefBegin>(begin[k]).token,
+              decode_as<obs::LeaseGranted>(granted[k]).token);  // and its token
+    EXPECT_EQ(decode_as<obs::BeliefEnd>(end[k]).reason, BeliefEndReason::kReleased);
+    EXPECT_EQ(decode_as<obs::LeaseFreed>(freed[k]).lease,
+              decode_as<obs::LeaseGranted>(granted[k]).lease);
+    EXPECT_EQ(decode_as<obs::LeaseFreed>(freed[k]).reason, FreeReason::kReleased);
   }
-  EXPECT_GT(granted[1].f[3], granted[0].f[3]);
+  EXPECT_GT(decode_as<obs::LeaseGranted>(granted[1]).token,
+            decode_as<obs::LeaseGranted>(granted[0]).token);
   EXPECT_GE(w.recs(obs::kBeliefExtend).size(), 4u);  // renewals kept it alive
   EXPECT_GE(w.recs(obs::kWriteAccepted).size(), 8u);
   EXPECT_TRUE(w.recs(obs::kWriteRejected).empty());

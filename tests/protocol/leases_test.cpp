@@ -74,11 +74,11 @@ TEST(Leases, AcquireIsGrantedWithLeaseAndTokenEqualToTheIndex) {
   EXPECT_EQ(L(g[0]).ttl, seconds(5));
   ASSERT_EQ(o.count_records(obs::kLeaseGranted), 1u);
   const Record r = o.recs(obs::kLeaseGranted)[0];
-  EXPECT_EQ(r.f[0], 2u);
-  EXPECT_EQ(r.f[1], 2u);
-  EXPECT_EQ(r.f[2], kA);
-  EXPECT_EQ(r.f[3], 2u);
-  EXPECT_EQ(r.f[4], as_field(seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(r).resource, 2u);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(r).lease, 2u);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(r).holder, kA);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(r).token, 2u);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(r).ttl, seconds(5));
   // The leader will check the lease when it runs out on its own clock.
   const auto timers = o.timers_of(LeaseServer::kExpiryTimer);
   ASSERT_EQ(timers.size(), 1u);
@@ -147,7 +147,7 @@ TEST(Leases, AcquireWhileHeldIsDeniedWithTheHolder) {
   EXPECT_EQ(d[0].resource, 1u);
   EXPECT_EQ(L(d[0]).request_id, 1u);
   ASSERT_EQ(o.count_records(kReject), 1u);
-  EXPECT_EQ(o.recs(kReject)[0].f[2], static_cast<uint64_t>(ErrorCode::kHeld));
+  EXPECT_EQ(decode_as<Reject>(o.recs(kReject)[0]).error, ErrorCode::kHeld);
   EXPECT_EQ(c.server(0).log().last_index(), 2u);  // nothing logged
   // A different request from the holder itself is refused the same way.
   EXPECT_EQ(L(c.client(Acquire(kA, 1, 2)).sent(MsgType::kDenied)[0]).error, ErrorCode::kHeld);
@@ -266,10 +266,11 @@ TEST(Leases, LoggedRenewalIsAnsweredAfterCommit) {
   EXPECT_EQ(L(r[0]).request_id, 2u);
   const auto rec = c.recs(obs::kLeaseRenewed);
   ASSERT_EQ(rec.size(), 1u);
-  EXPECT_EQ(rec[0].f[0], 1u);
-  EXPECT_EQ(rec[0].f[1], lease);
-  EXPECT_EQ(rec[0].f[2], as_field(commit_time + seconds(5)));  // from the commit
-  EXPECT_EQ(rec[0].f[3], as_field(seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(rec[0]).resource, 1u);
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(rec[0]).lease, lease);
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(rec[0]).expiry,
+            commit_time + seconds(5));  // from the commit
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(rec[0]).ttl, seconds(5));
 }
 
 TEST(Leases, MemoryRenewalIsAnsweredAtOnce) {
@@ -290,7 +291,8 @@ TEST(Leases, MemoryRenewalIsAnsweredAtOnce) {
   EXPECT_EQ(o.count(MsgType::kAppendEntries), 0u);
   EXPECT_EQ(c.server(0).log().last_index(), last);
   ASSERT_EQ(o.count_records(obs::kLeaseRenewed), 1u);
-  EXPECT_EQ(o.recs(obs::kLeaseRenewed)[0].f[2], as_field(Mono(c) + seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(o.recs(obs::kLeaseRenewed)[0]).expiry,
+            Mono(c) + seconds(5));
   // The new expiry is armed.
   const auto timers = o.timers_of(LeaseServer::kExpiryTimer);
   EXPECT_TRUE(timers.empty() || timers.back().deadline == Mono(c) + seconds(5));
@@ -342,8 +344,8 @@ TEST(Leases, LateRenewIsDeniedAndTheLeaseExpires) {
   EXPECT_EQ(command_of(e).resource, 1u);
   EXPECT_EQ(command_of(e).lease, lease);
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
-  EXPECT_EQ(o.recs(obs::kLeaseFreed)[0].f[1], lease);
-  EXPECT_EQ(o.recs(obs::kLeaseFreed)[0].f[2], static_cast<uint64_t>(FreeReason::kExpired));
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).lease, lease);
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kExpired);
   EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
 }
 
@@ -412,9 +414,9 @@ TEST(Leases, ExpiryTimerExpiresTheLeaseAndTheNextGrantHasAHigherToken) {
   EXPECT_EQ(command_of(e).lease, L(g1).lease);
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
   const Record f = o.recs(obs::kLeaseFreed)[0];
-  EXPECT_EQ(f.f[0], 1u);
-  EXPECT_EQ(f.f[1], L(g1).lease);
-  EXPECT_EQ(f.f[2], static_cast<uint64_t>(FreeReason::kExpired));
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(f).resource, 1u);
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(f).lease, L(g1).lease);
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(f).reason, FreeReason::kExpired);
   // The expiry reached no requestor: holders learn from their own clocks.
   EXPECT_TRUE(o.msgs.empty());
   const Message g2 = Granted(c.client(Acquire(kB, 1, 1)));
@@ -471,8 +473,8 @@ TEST(Leases, ReleaseFreesTheLease) {
   EXPECT_EQ(L(r[0]).lease, lease);
   EXPECT_EQ(L(r[0]).request_id, 2u);
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
-  EXPECT_EQ(o.recs(obs::kLeaseFreed)[0].f[1], lease);
-  EXPECT_EQ(o.recs(obs::kLeaseFreed)[0].f[2], static_cast<uint64_t>(FreeReason::kReleased));
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).lease, lease);
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kReleased);
   EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
   EXPECT_EQ(type_of(c.server(0).log().at(3)), EntryType::kRelease);
 }
@@ -519,8 +521,9 @@ TEST(Leases, StaleReleaseByResourceFreesTheCurrentLease) {
   c.records.clear();
   const Out o = c.client(Release(kA, 1, old, 2));
   ASSERT_EQ(o.count_records(obs::kLeaseFreed), 1u);
-  EXPECT_EQ(o.recs(obs::kLeaseFreed)[0].f[1], current);  // B's lease, freed by A
-  EXPECT_EQ(o.recs(obs::kLeaseFreed)[0].f[2], static_cast<uint64_t>(FreeReason::kReleased));
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).lease,
+            current);  // B's lease, freed by A
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(o.recs(obs::kLeaseFreed)[0]).reason, FreeReason::kReleased);
   EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
   const LogEntry& e = c.server(0).log().at(c.server(0).log().last_index());
   EXPECT_EQ(type_of(e), EntryType::kRelease);
@@ -565,9 +568,9 @@ TEST(LeaseFailover, ExtendTtlRefreshesToNowPlusTtl) {
   ASSERT_TRUE(f.c.server(0).ready());
   EXPECT_EQ(f.c.server(0).term(), 2u);
   const Record r = f.refreshed();
-  EXPECT_EQ(r.f[0], 1u);
-  EXPECT_EQ(r.f[1], f.lease);
-  EXPECT_EQ(r.f[2], as_field(Mono(f.c) + seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(r).resource, 1u);
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(r).lease, f.lease);
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(r).expiry, Mono(f.c) + seconds(5));
   // Refreshed after the new leader is ready, and the expiry is armed.
   ASSERT_EQ(f.ready.count_records(obs::kLeaderReady), 1u);
   const auto timers = f.ready.timers_of(LeaseServer::kExpiryTimer);
@@ -580,7 +583,8 @@ TEST(LeaseFailover, EtcdRefreshAddsTheElectionTimeout) {
   LeaseOptions o;
   o.failover = FailoverPolicy::kExtendTtlPlusElection;
   Failover f(o);
-  EXPECT_EQ(f.refreshed().f[2], as_field(Mono(f.c) + seconds(5) + milliseconds(300)));
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(f.refreshed()).expiry,
+            Mono(f.c) + seconds(5) + milliseconds(300));
 }
 
 TEST(LeaseFailover, TrustLogKeepsTheLoggedWallExpiry) {
@@ -593,7 +597,7 @@ TEST(LeaseFailover, TrustLogKeepsTheLoggedWallExpiry) {
   ASSERT_EQ(f.c.server(0).table().slot(1).wall_expiry, logged);
   const LocalClocks now = f.c.clock(0);
   const TimePoint expect = now.mono + (logged - now.wall);
-  EXPECT_EQ(f.refreshed().f[2], as_field(expect));
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(f.refreshed()).expiry, expect);
   EXPECT_LT(expect, now.mono + seconds(5));
   EXPECT_EQ(expect, TimePoint((f.granted_wall.ns())) + seconds(3));  // mono = true time here
 }
@@ -603,7 +607,7 @@ TEST(LeaseFailover, TrustLogOnTheWallClockUsesTheLoggedExpiryAsIs) {
   o.failover = FailoverPolicy::kTrustLog;
   o.leader_clock = ClockKind::kWall;
   Failover f(o, seconds(1), seconds(2));
-  EXPECT_EQ(f.refreshed().f[2], as_field(f.granted_wall + seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(f.refreshed()).expiry, f.granted_wall + seconds(5));
 }
 
 TEST(LeaseFailover, TrustLogExpiresALeaseTheSkewedClockSaysIsOver) {
@@ -612,7 +616,8 @@ TEST(LeaseFailover, TrustLogExpiresALeaseTheSkewedClockSaysIsOver) {
   Failover f(o, seconds(1), seconds(10));
   EXPECT_EQ(f.ready.count_records(obs::kLeaseRefreshed), 1u);
   ASSERT_EQ(f.ready.count_records(obs::kLeaseFreed), 1u);
-  EXPECT_EQ(f.ready.recs(obs::kLeaseFreed)[0].f[2], static_cast<uint64_t>(FreeReason::kExpired));
+  EXPECT_EQ(decode_as<obs::LeaseFreed>(f.ready.recs(obs::kLeaseFreed)[0]).reason,
+            FreeReason::kExpired);
   EXPECT_EQ(f.c.server(0).table().slot(1).lease, kNoLease);
 }
 
@@ -620,7 +625,7 @@ TEST(LeaseFailover, WaitMaxTtlRefusesGrantsUntilMaxTtlPassed) {
   LeaseOptions o;
   o.failover = FailoverPolicy::kWaitMaxTtl;
   Failover f(o);
-  EXPECT_EQ(f.refreshed().f[2], as_field(Mono(f.c) + seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(f.refreshed()).expiry, Mono(f.c) + seconds(5));
   const Out refused = f.c.client(Acquire(kB, 2, 1));
   ASSERT_EQ(refused.count(MsgType::kDenied), 1u);
   // `blocked`, not `not_ready`: the leader is ready, the resource held back.
@@ -663,8 +668,8 @@ TEST(LeaseFailover, NewLeaderInThreeServersRefreshesTheOldLeadersLease) {
   ASSERT_TRUE(c.server(1).ready());
   const auto r = c.recs(obs::kLeaseRefreshed, 1);
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].f[1], lease);
-  EXPECT_EQ(r[0].f[2], as_field(Mono(c, 1) + seconds(5)));
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(r[0]).lease, lease);
+  EXPECT_EQ(decode_as<obs::LeaseRefreshed>(r[0]).expiry, Mono(c, 1) + seconds(5));
   // The holder's retried acquire is answered from the table.
   const Out dup = c.client(Acquire(kA, 1, 1, seconds(5), 1));
   ASSERT_EQ(dup.count(MsgType::kGranted), 1u);

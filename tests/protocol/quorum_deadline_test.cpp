@@ -84,8 +84,8 @@ TEST(QuorumDeadline, StepsDownExactlyElectionMinAfterTheLastMajorityContact) {
   EXPECT_EQ(refused.count(MsgType::kRenewed), 0u);
   EXPECT_EQ(refused.count(MsgType::kRedirect), 1u);
   ASSERT_EQ(refused.count_records(raft::StepDown::kKind), 1u);
-  EXPECT_EQ(refused.recs(raft::StepDown::kKind)[0].f[1],
-            static_cast<uint64_t>(raft::StepDownReason::kLostQuorum));
+  EXPECT_EQ(decode_as<raft::StepDown>(refused.recs(raft::StepDown::kKind)[0]).reason,
+            raft::StepDownReason::kLostQuorum);
   EXPECT_EQ(c.server(0).role(), Role::kFollower);
 }
 

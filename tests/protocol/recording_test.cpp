@@ -64,11 +64,11 @@ TEST(Recording, GrantCommittedThroughTheNextLeadersNoopIsRecorded) {
   const auto granted = t.c.recs(obs::kLeaseGranted);
   ASSERT_EQ(granted.size(), 1u);
   EXPECT_EQ(granted[0].node, 1u);
-  EXPECT_EQ(granted[0].f[0], kRes);
-  EXPECT_EQ(granted[0].f[1], 2u);  // lease
-  EXPECT_EQ(granted[0].f[2], kA);
-  EXPECT_EQ(granted[0].f[3], 2u);  // token
-  EXPECT_EQ(granted[0].f[5], 2u);  // index key
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).resource, kRes);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).lease, 2u);  // lease
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).holder, kA);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).token, 2u);  // token
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).index, 2u);  // index key
   // It is recorded before the new leader is ready, and refreshed at once.
   const auto ready = t.c.recs(obs::kLeaderReady, 1);
   ASSERT_EQ(ready.size(), 1u);
@@ -91,9 +91,10 @@ TEST(Recording, AGrantTheDeadLeaderRecordedIsRecordedAgainWithTheSameIndex) {
   EXPECT_EQ(granted[0].node, 0u);
   EXPECT_EQ(granted[1].node, 1u);
   // Same change, same key: observers keep the first.
-  EXPECT_EQ(granted[0].f[5], 2u);
-  EXPECT_EQ(granted[1].f[5], 2u);
-  EXPECT_EQ(granted[0].f[1], granted[1].f[1]);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).index, 2u);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[1]).index, 2u);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).lease,
+            decode_as<obs::LeaseGranted>(granted[1]).lease);
 }
 
 TEST(Recording, ReleaseAndExpiryCommittedThroughTheNextLeadersNoopAreRecorded) {
@@ -117,10 +118,11 @@ TEST(Recording, ReleaseAndExpiryCommittedThroughTheNextLeadersNoopAreRecorded) {
     const auto freed = t.c.recs(obs::kLeaseFreed);
     ASSERT_EQ(freed.size(), 1u) << to_string(op);
     EXPECT_EQ(freed[0].node, 1u);
-    EXPECT_EQ(freed[0].f[1], 2u);
-    EXPECT_EQ(freed[0].f[2], static_cast<uint64_t>(op == MsgType::kRelease ? FreeReason::kReleased
-                                                                           : FreeReason::kExpired));
-    EXPECT_EQ(freed[0].f[3], 3u);  // the release/expire entry, after the grant at 2
+    EXPECT_EQ(decode_as<obs::LeaseFreed>(freed[0]).lease, 2u);
+    EXPECT_EQ(decode_as<obs::LeaseFreed>(freed[0]).reason,
+              (op == MsgType::kRelease ? FreeReason::kReleased : FreeReason::kExpired));
+    EXPECT_EQ(decode_as<obs::LeaseFreed>(freed[0]).index,
+              3u);  // the release/expire entry, after the grant at 2
     EXPECT_EQ(t.c.server(1).table().slot(kRes).lease, kNoLease);
   }
 }
@@ -136,8 +138,8 @@ TEST(Recording, LoggedRenewalCommittedThroughTheNextLeadersNoopIsRecorded) {
   const auto renewed = t.c.recs(obs::kLeaseRenewed);
   ASSERT_EQ(renewed.size(), 1u);
   EXPECT_EQ(renewed[0].node, 1u);
-  EXPECT_EQ(renewed[0].f[1], 2u);
-  EXPECT_EQ(renewed[0].f[4], 3u);  // the renew entry's index
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(renewed[0]).lease, 2u);
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(renewed[0]).index, 3u);  // the renew entry's index
 }
 
 TEST(Recording, OwnTermChangesCarryTheirIndexAndUnloggedOnesZero) {
@@ -146,7 +148,7 @@ TEST(Recording, OwnTermChangesCarryTheirIndexAndUnloggedOnesZero) {
   t.c.deliver_all();
   const auto granted = t.c.recs(obs::kLeaseGranted);
   ASSERT_EQ(granted.size(), 1u);
-  EXPECT_EQ(granted[0].f[5], 2u);
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(granted[0]).index, 2u);
 
   LeaseOptions o;
   o.renewals = RenewalPath::kMemory;
@@ -160,9 +162,11 @@ TEST(Recording, OwnTermChangesCarryTheirIndexAndUnloggedOnesZero) {
   one.client(ClientMsg(MsgType::kAcquire, kA, 0, kRes, 7));
   one.client(ClientMsg(MsgType::kRenew, kA, 0, kRes, 8, 2));
   ASSERT_EQ(one.recs(obs::kLeaseGranted).size(), 1u);
-  EXPECT_EQ(one.recs(obs::kLeaseGranted)[0].f[5], 0u);  // a promise, not a commit
+  EXPECT_EQ(decode_as<obs::LeaseGranted>(one.recs(obs::kLeaseGranted)[0]).index,
+            0u);  // a promise, not a commit
   ASSERT_EQ(one.recs(obs::kLeaseRenewed).size(), 1u);
-  EXPECT_EQ(one.recs(obs::kLeaseRenewed)[0].f[4], 0u);  // not a log entry
+  EXPECT_EQ(decode_as<obs::LeaseRenewed>(one.recs(obs::kLeaseRenewed)[0]).index,
+            0u);  // not a log entry
 }
 
 }  // namespace

@@ -99,9 +99,10 @@ TEST(Replication, CommitsAtMajorityAndAppliesInOrder) {
   ASSERT_EQ(committed.size(), 3u);
   for (size_t k = 0; k < committed.size(); ++k) {
     const LogIndex index = 2 + k;
-    EXPECT_EQ(committed[k].f[0], index);
-    EXPECT_EQ(committed[k].f[1], 1u);
-    EXPECT_EQ(committed[k].f[2], entry_digest(c.server(0).log().at(index)));
+    EXPECT_EQ(decode_as<obs::Committed>(committed[k]).index, index);
+    EXPECT_EQ(decode_as<obs::Committed>(committed[k]).term, 1u);
+    EXPECT_EQ(decode_as<obs::Committed>(committed[k]).digest,
+              entry_digest(c.server(0).log().at(index)));
   }
   const auto granted = c.client_msgs(MsgType::kGranted);
   ASSERT_EQ(granted.size(), 3u);
@@ -143,8 +144,9 @@ TEST(Replication, CommitIndexReachesFollowersOnTheNextAppendEntries) {
     EXPECT_EQ(c.server(i).commit_index(), 2u);
     const auto committed = c.recs(obs::kCommitted, i);
     ASSERT_EQ(committed.size(), 1u) << i;
-    EXPECT_EQ(committed[0].f[0], 2u);
-    EXPECT_EQ(committed[0].f[2], entry_digest(c.server(0).log().at(2)));
+    EXPECT_EQ(decode_as<obs::Committed>(committed[0]).index, 2u);
+    EXPECT_EQ(decode_as<obs::Committed>(committed[0]).digest,
+              entry_digest(c.server(0).log().at(2)));
     ExpectSameTable(c.server(i).table(), c.server(0).table());
   }
   EXPECT_EQ(c.server(1).table().slot(1).lease, 2u);
@@ -309,10 +311,10 @@ TEST(Replication, EntriesOfAnEarlierTermCommitWithTheNewLeadersNoop) {
   EXPECT_EQ(c.server(0).table().slot(2).lease, 2u);
   const auto committed = c.recs(obs::kCommitted, 0);
   ASSERT_EQ(committed.size(), 3u);
-  EXPECT_EQ(committed[0].f[0], 1u);
-  EXPECT_EQ(committed[1].f[0], 2u);
-  EXPECT_EQ(committed[2].f[0], 3u);
-  EXPECT_EQ(committed[2].f[1], 2u);
+  EXPECT_EQ(decode_as<obs::Committed>(committed[0]).index, 1u);
+  EXPECT_EQ(decode_as<obs::Committed>(committed[1]).index, 2u);
+  EXPECT_EQ(decode_as<obs::Committed>(committed[2]).index, 3u);
+  EXPECT_EQ(decode_as<obs::Committed>(committed[2]).term, 2u);
 }
 
 TEST(Replication, LaggingFollowerReceivesASnapshot) {
@@ -348,8 +350,8 @@ TEST(Replication, LaggingFollowerReceivesASnapshot) {
   EXPECT_EQ(snaps[0].snapshot.size(), 3u);
   const auto installed = c.recs(obs::kSnapshot, 2);
   ASSERT_EQ(installed.size(), 1u);
-  EXPECT_EQ(installed[0].f[0], 4u);
-  EXPECT_EQ(installed[0].f[1], 1u);
+  EXPECT_EQ(decode_as<obs::SnapshotInstalled>(installed[0]).index, 4u);
+  EXPECT_EQ(decode_as<obs::SnapshotInstalled>(installed[0]).term, 1u);
   EXPECT_EQ(c.server(2).log().snapshot_index(), 4u);
   // The entries after the snapshot follow it; the next heartbeat commits them.
   EXPECT_EQ(c.server(2).log().last_index(), 6u);

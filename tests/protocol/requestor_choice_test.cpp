@@ -61,7 +61,7 @@ class Loop {
     const auto w = o.recs(obs::kWant);
     EXPECT_EQ(w.size(), 1u);
     if (!w.empty()) {
-      EXPECT_EQ(w[0].f[0], acquire_.resource) << "want and ACQUIRE agree";
+      EXPECT_EQ(decode_as<obs::Want>(w[0]).resource, acquire_.resource) << "want and ACQUIRE agree";
     }
     return acquire_.resource;
   }
@@ -71,7 +71,8 @@ class Loop {
     d_.advance(milliseconds(5));
     const Out g = d_.deliver(Answer(MsgType::kGranted, acquire_, ++lease_));
     EXPECT_EQ(g.count_records(obs::kBeliefBegin), 1u);
-    EXPECT_EQ(g.recs(obs::kBeliefBegin)[0].f[0], acquire_.resource);
+    EXPECT_EQ(decode_as<obs::BeliefBegin>(g.recs(obs::kBeliefBegin)[0]).resource,
+              acquire_.resource);
     if (expire) {
       const Out e = d_.fire(Requestor::kDeadlineTimer);
       EXPECT_EQ(e.count_records(obs::kBeliefEnd), 1u);

@@ -96,7 +96,7 @@ TEST(Requestor, StartSetsAWakeTimer) {
 
 TEST(Requestor, WakeWantsAndAcquires) {
   Harness h(Config());
-  EXPECT_EQ(Only(h.wake, obs::kWant).f[0], kRes);
+  EXPECT_EQ(decode_as<obs::Want>(Only(h.wake, obs::kWant)).resource, kRes);
   const Message& a = h.acquire;
   EXPECT_TRUE(a.is(MsgType::kAcquire));
   EXPECT_EQ(a.from, kSelf);
@@ -117,11 +117,11 @@ TEST(Requestor, GrantedAnchoredAtReceipt) {
   const Out g = h.grant(milliseconds(200));
   const Record b = Only(g, obs::kBeliefBegin);
   const TimePoint expect = h.sent_at + milliseconds(200) + seconds(5);
-  EXPECT_EQ(b.f[0], kRes);
-  EXPECT_EQ(b.f[1], kLease);
-  EXPECT_EQ(b.f[2], kLease);
-  EXPECT_EQ(b.f[3], as_field(expect));
-  EXPECT_EQ(b.f[4], static_cast<uint64_t>(ClockKind::kMonotonic));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(b).resource, kRes);
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(b).lease, kLease);
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(b).token, kLease);
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(b).deadline, expect);
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(b).clock, ClockKind::kMonotonic);
   EXPECT_TRUE(h.r.believes_holding());
   EXPECT_EQ(h.r.deadline(), expect);
   EXPECT_EQ(h.r.lease(), kLease);
@@ -140,7 +140,8 @@ TEST(Requestor, GrantedAnchoredAtSend) {
   o.anchor = ExpiryAnchor::kSend;
   Harness h(Config(o));
   const Out g = h.grant(milliseconds(200));
-  EXPECT_EQ(Only(g, obs::kBeliefBegin).f[3], as_field(h.sent_at + seconds(5)));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(Only(g, obs::kBeliefBegin)).deadline,
+            h.sent_at + seconds(5));
 }
 
 TEST(Requestor, SendAnchorIsTheFirstSendOfARetriedRequest) {
@@ -151,7 +152,8 @@ TEST(Requestor, SendAnchorIsTheFirstSendOfARetriedRequest) {
   const Message again = retry.sent(MsgType::kAcquire)[0];
   h.d.advance(milliseconds(100));
   const Out g = h.d.deliver(GrantFor(again));
-  EXPECT_EQ(Only(g, obs::kBeliefBegin).f[3], as_field(h.sent_at + seconds(5)));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(Only(g, obs::kBeliefBegin)).deadline,
+            h.sent_at + seconds(5));
 }
 
 TEST(Requestor, FixedMarginIsSubtracted) {
@@ -159,8 +161,8 @@ TEST(Requestor, FixedMarginIsSubtracted) {
   o.margin = HolderMargin{MarginKind::kFixed, milliseconds(300), 0};
   Harness h(Config(o));
   const Out g = h.grant(milliseconds(200));
-  EXPECT_EQ(Only(g, obs::kBeliefBegin).f[3],
-            as_field(h.sent_at + milliseconds(200) + seconds(5) - milliseconds(300)));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(Only(g, obs::kBeliefBegin)).deadline,
+            h.sent_at + milliseconds(200) + seconds(5) - milliseconds(300));
 }
 
 TEST(Requestor, DriftBoundMarginIsExact) {
@@ -170,8 +172,8 @@ TEST(Requestor, DriftBoundMarginIsExact) {
   Harness h(Config(o));
   const Out g = h.grant(milliseconds(200));
   // 5s * 2000ppm = 10ms, plus the fixed 1ms.
-  EXPECT_EQ(Only(g, obs::kBeliefBegin).f[3],
-            as_field(h.sent_at + seconds(5) - milliseconds(10) - milliseconds(1)));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(Only(g, obs::kBeliefBegin)).deadline,
+            h.sent_at + seconds(5) - milliseconds(10) - milliseconds(1));
 }
 
 TEST(Requestor, GrantTooLateToUseIsHandedBack) {
@@ -227,9 +229,9 @@ TEST(Requestor, RenewedExtendsTheDeadlineOnlyIfLater) {
   L(a2).ttl = seconds(5);
   const Out e2 = h.d.deliver(a2);
   const Record x = Only(e2, obs::kBeliefExtend);
-  EXPECT_EQ(x.f[0], kRes);
-  EXPECT_EQ(x.f[1], kLease);
-  EXPECT_EQ(x.f[2], as_field(r2_sent + seconds(5)));
+  EXPECT_EQ(decode_as<obs::BeliefExtend>(x).resource, kRes);
+  EXPECT_EQ(decode_as<obs::BeliefExtend>(x).lease, kLease);
+  EXPECT_EQ(decode_as<obs::BeliefExtend>(x).deadline, r2_sent + seconds(5));
   EXPECT_EQ(h.r.deadline(), r2_sent + seconds(5));
   // The older renewal's answer would move the deadline back: ignored.
   Message a1 = Reply(MsgType::kRenewed, r1);
@@ -319,9 +321,9 @@ TEST(Requestor, RenewalDeniedAsExpiredRevokesTheBelief) {
   L(d).error = ErrorCode::kExpired;
   const Out o = h.d.deliver(d);
   const Record e = Only(o, obs::kBeliefEnd);
-  EXPECT_EQ(e.f[0], kRes);
-  EXPECT_EQ(e.f[1], kLease);
-  EXPECT_EQ(e.f[2], static_cast<uint64_t>(BeliefEndReason::kRevoked));
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(e).resource, kRes);
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(e).lease, kLease);
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(e).reason, BeliefEndReason::kRevoked);
   EXPECT_FALSE(h.r.believes_holding());
   EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
   ASSERT_EQ(o.timers_of(Requestor::kWakeTimer).size(), 1u);
@@ -350,7 +352,7 @@ TEST(Requestor, DeadlinePassingEndsTheBelief) {
   const Out o = h.d.fire(Requestor::kDeadlineTimer);
   EXPECT_EQ(h.d.now.mono, deadline);
   const Record e = Only(o, obs::kBeliefEnd);
-  EXPECT_EQ(e.f[2], static_cast<uint64_t>(BeliefEndReason::kExpired));
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(e).reason, BeliefEndReason::kExpired);
   EXPECT_FALSE(h.r.believes_holding());
   EXPECT_TRUE(o.msgs.empty());
 }
@@ -376,7 +378,7 @@ TEST(Requestor, RenewTimerPastTheDeadlineEndsTheBelief) {
   h.grant();
   h.d.advance(seconds(6));
   const Out o = h.d.fire_now(Requestor::kRenewTimer);
-  EXPECT_EQ(Only(o, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kExpired));
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(o, obs::kBeliefEnd)).reason, BeliefEndReason::kExpired);
   EXPECT_EQ(o.count(MsgType::kRenew), 0u);
 }
 
@@ -397,7 +399,8 @@ TEST(Requestor, RenewedAfterTheDeadlineEndsTheBeliefInsteadOfExtendingIt) {
     L(a).ttl = seconds(5);
     const Out out = h.d.deliver(a);
     EXPECT_EQ(out.count_records(obs::kBeliefExtend), 0u);
-    EXPECT_EQ(Only(out, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kExpired));
+    EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(out, obs::kBeliefEnd)).reason,
+              BeliefEndReason::kExpired);
     EXPECT_FALSE(h.r.believes_holding());
   }
 }
@@ -409,7 +412,7 @@ TEST(Requestor, HoldEndEndsTheBeliefThenReleases) {
   // The belief ends in the same step that asks for the release: the
   // holder never acts as holder after sending RELEASE.
   const Record e = Only(o, obs::kBeliefEnd);
-  EXPECT_EQ(e.f[2], static_cast<uint64_t>(BeliefEndReason::kReleased));
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(e).reason, BeliefEndReason::kReleased);
   const auto rel = o.sent(MsgType::kRelease);
   ASSERT_EQ(rel.size(), 1u);
   EXPECT_EQ(rel[0].resource, kRes);
@@ -529,9 +532,9 @@ TEST(Requestor, WorkChecksThenWrites) {
   ASSERT_EQ(g.timers_of(Requestor::kWorkCheckTimer).size(), 1u);
   const Out check = h.d.fire(Requestor::kWorkCheckTimer);
   const Record w = Only(check, obs::kWorkCheck);
-  EXPECT_EQ(w.f[0], kRes);
-  EXPECT_EQ(w.f[1], kLease);
-  EXPECT_EQ(w.f[2], kLease);
+  EXPECT_EQ(decode_as<obs::WorkCheck>(w).resource, kRes);
+  EXPECT_EQ(decode_as<obs::WorkCheck>(w).lease, kLease);
+  EXPECT_EQ(decode_as<obs::WorkCheck>(w).token, kLease);
   EXPECT_TRUE(check.msgs.empty());
   ASSERT_EQ(check.timers_of(Requestor::kWorkWriteTimer).size(), 1u);
   EXPECT_EQ(check.timers_of(Requestor::kWorkWriteTimer)[0].deadline,
@@ -546,10 +549,10 @@ TEST(Requestor, WorkChecksThenWrites) {
   EXPECT_EQ(L(m[0]).lease, kLease);
   // The send is recorded with the write's id, for the write-latency metric.
   const Record sent = Only(write, obs::kWriteSent);
-  EXPECT_EQ(sent.f[0], kRes);
-  EXPECT_EQ(sent.f[1], kLease);
-  EXPECT_EQ(sent.f[2], kLease);
-  EXPECT_EQ(sent.f[3], L(m[0]).request_id);
+  EXPECT_EQ(decode_as<obs::WriteSent>(sent).resource, kRes);
+  EXPECT_EQ(decode_as<obs::WriteSent>(sent).lease, kLease);
+  EXPECT_EQ(decode_as<obs::WriteSent>(sent).token, kLease);
+  EXPECT_EQ(decode_as<obs::WriteSent>(sent).write, L(m[0]).request_id);
 }
 
 TEST(Requestor, WriteGoesOutEvenIfTheDeadlinePassedAfterTheCheck) {
@@ -597,7 +600,7 @@ TEST(Requestor, RejectedWriteFencesTheHolder) {
   L(r).success = false;
   L(r).error = ErrorCode::kStaleToken;
   const Out o = h.d.deliver(r);
-  EXPECT_EQ(Only(o, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kFenced));
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(o, obs::kBeliefEnd)).reason, BeliefEndReason::kFenced);
   EXPECT_FALSE(h.r.believes_holding());
 }
 
@@ -623,7 +626,8 @@ TEST(Requestor, WriteRejectedAsUnavailableKeepsTheLease) {
       EXPECT_TRUE(h.r.believes_holding());
     } else {
       // The core said the lease is not current: it is gone.
-      EXPECT_EQ(Only(o, obs::kBeliefEnd).f[2], static_cast<uint64_t>(BeliefEndReason::kFenced));
+      EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(o, obs::kBeliefEnd)).reason,
+                BeliefEndReason::kFenced);
       EXPECT_FALSE(h.r.believes_holding());
     }
   }
@@ -654,8 +658,9 @@ TEST(Requestor, WallHolderClockMeasuresOnTheWallClock) {
   EXPECT_EQ(s.timers_of(Requestor::kWakeTimer)[0].deadline, TimePoint(seconds(101).ns()));
   const Message a = d.fire(Requestor::kWakeTimer).sent(MsgType::kAcquire)[0];
   const Out g = d.deliver(GrantFor(a));
-  EXPECT_EQ(Only(g, obs::kBeliefBegin).f[3], as_field(TimePoint(seconds(106).ns())));
-  EXPECT_EQ(Only(g, obs::kBeliefBegin).f[4], static_cast<uint64_t>(ClockKind::kWall));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(Only(g, obs::kBeliefBegin)).deadline,
+            TimePoint(seconds(106).ns()));
+  EXPECT_EQ(decode_as<obs::BeliefBegin>(Only(g, obs::kBeliefBegin)).clock, ClockKind::kWall);
 }
 
 }  // namespace

@@ -86,7 +86,8 @@ TEST(StorageSequencer, AWriteWaitsForAValidAnswerAndIsThenAccepted) {
   f.d.advance(milliseconds(30));
   const Out o = f.d.deliver(Answer(v, true));
   ASSERT_EQ(o.count_records(obs::kWriteAccepted), 1u);
-  EXPECT_EQ(o.recs(obs::kWriteAccepted)[0].f[4], 1u);  // the write's id
+  EXPECT_EQ(decode_as<obs::WriteAccepted>(o.recs(obs::kWriteAccepted)[0]).write,
+            1u);  // the write's id
   ASSERT_EQ(o.count(MsgType::kWriteReply), 1u);
   EXPECT_TRUE(L(o.sent(MsgType::kWriteReply)[0]).success);
   EXPECT_EQ(o.sent(MsgType::kWriteReply)[0].to, kAlice);
@@ -135,7 +136,8 @@ TEST(StorageSequencer, AnAnswerAfterItsWindowStartsAFreshAttemptAndFinallyGivesU
       continue;
     }
     ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
-    EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kUnavailable));
+    EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).reason,
+              ErrorCode::kUnavailable);
     EXPECT_EQ(L(o.sent(MsgType::kWriteReply)[0]).error, ErrorCode::kUnavailable);
   }
   EXPECT_EQ(f.s.validations_in_flight(), 0u);
@@ -160,7 +162,8 @@ TEST(StorageSequencer, ANegativeAnswerRejectsTheWrite) {
   const Message v = f.write_asks(kAlice, 5, 1);
   const Out o = f.d.deliver(Answer(v, false));
   ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
-  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kUnknownLease));
+  EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).reason,
+            ErrorCode::kUnknownLease);
   EXPECT_EQ(L(o.sent(MsgType::kWriteReply)[0]).error, ErrorCode::kUnknownLease);
   EXPECT_EQ(f.disk.highest[kRes], 0u);
 }
@@ -176,7 +179,8 @@ TEST(StorageSequencer, WritesOfOneLeaseShareAValidationAndOthersGetTheirOwn) {
   EXPECT_EQ(f.d.deliver(Answer(v9, true)).count_records(obs::kWriteAccepted), 1u);
   const Out late = f.d.deliver(Answer(v5, true));
   EXPECT_EQ(late.count_records(obs::kWriteRejected), 2u);
-  EXPECT_EQ(late.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kStaleToken));
+  EXPECT_EQ(decode_as<obs::WriteRejected>(late.recs(obs::kWriteRejected)[0]).reason,
+            ErrorCode::kStaleToken);
 }
 
 TEST(StorageSequencer, AnOlderLeaseThanAValidatedOneIsRejectedWithoutAsking) {
@@ -193,7 +197,8 @@ TEST(StorageSequencer, AnOlderLeaseThanAValidatedOneIsRejectedWithoutAsking) {
   const Out o = d.deliver(Write(kAlice, 5, 2));
   EXPECT_EQ(o.count(MsgType::kValidate), 0u);
   ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
-  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kUnknownLease));
+  EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).reason,
+            ErrorCode::kUnknownLease);
 }
 
 TEST(StorageSequencer, FollowsRedirectsAndResendsToTheNextServer) {
@@ -242,7 +247,8 @@ TEST(StorageSequencer, FencingStillRejectsALowerTokenAtOnce) {
   const Out o = f.d.deliver(Write(kAlice, 5, 2));
   EXPECT_EQ(o.count(MsgType::kValidate), 0u);
   ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
-  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[5], static_cast<uint64_t>(ErrorCode::kStaleToken));
+  EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).reason,
+            ErrorCode::kStaleToken);
 }
 
 }  // namespace

@@ -42,10 +42,10 @@ TEST(Storage, FencingRejectsALowerToken) {
   const Out a = Send(s, Write(100, 0, 5, 1));
   ASSERT_EQ(a.count_records(obs::kWriteAccepted), 1u);
   const Record acc = a.recs(obs::kWriteAccepted)[0];
-  EXPECT_EQ(acc.f[0], 0u);
-  EXPECT_EQ(acc.f[1], 5u);
-  EXPECT_EQ(acc.f[2], 100u);
-  EXPECT_EQ(acc.f[3], 5u);
+  EXPECT_EQ(decode_as<obs::WriteAccepted>(acc).resource, 0u);
+  EXPECT_EQ(decode_as<obs::WriteAccepted>(acc).token, 5u);
+  EXPECT_EQ(decode_as<obs::WriteAccepted>(acc).writer, 100u);
+  EXPECT_EQ(decode_as<obs::WriteAccepted>(acc).lease, 5u);
   ASSERT_EQ(a.count(MsgType::kWriteReply), 1u);
   EXPECT_TRUE(L(a.sent(MsgType::kWriteReply)[0]).success);
   EXPECT_EQ(a.sent(MsgType::kWriteReply)[0].to, 100u);
@@ -55,11 +55,11 @@ TEST(Storage, FencingRejectsALowerToken) {
   ASSERT_EQ(r.count_records(obs::kWriteRejected), 1u);
   EXPECT_EQ(r.count_records(obs::kWriteAccepted), 0u);
   const Record rej = r.recs(obs::kWriteRejected)[0];
-  EXPECT_EQ(rej.f[0], 0u);
-  EXPECT_EQ(rej.f[1], 3u);
-  EXPECT_EQ(rej.f[2], 101u);
-  EXPECT_EQ(rej.f[3], 3u);
-  EXPECT_EQ(rej.f[4], 5u);  // the highest token seen
+  EXPECT_EQ(decode_as<obs::WriteRejected>(rej).resource, 0u);
+  EXPECT_EQ(decode_as<obs::WriteRejected>(rej).token, 3u);
+  EXPECT_EQ(decode_as<obs::WriteRejected>(rej).writer, 101u);
+  EXPECT_EQ(decode_as<obs::WriteRejected>(rej).lease, 3u);
+  EXPECT_EQ(decode_as<obs::WriteRejected>(rej).highest, 5u);  // the highest token seen
   const Message reply = r.sent(MsgType::kWriteReply)[0];
   EXPECT_FALSE(L(reply).success);
   EXPECT_EQ(L(reply).error, ErrorCode::kStaleToken);
@@ -103,7 +103,7 @@ TEST(Storage, HighestSurvivesARestart) {
   EXPECT_EQ(fx.message_count(), 0u);
   const Out o = Send(again, Write(101, 1, 7));
   ASSERT_EQ(o.count_records(obs::kWriteRejected), 1u);
-  EXPECT_EQ(o.recs(obs::kWriteRejected)[0].f[4], 8u);
+  EXPECT_EQ(decode_as<obs::WriteRejected>(o.recs(obs::kWriteRejected)[0]).highest, 8u);
 }
 
 TEST(Storage, IgnoresOtherMessagesAndUnknownResources) {

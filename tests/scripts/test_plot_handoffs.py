@@ -34,24 +34,61 @@ class PlotHandoffs(unittest.TestCase):
             rc = ph.main([str(a) for a in args])
         return rc, out.getvalue(), err.getvalue()
 
-    def test_traces(self):
+    def test_traces_of_different_settings_are_separate_series(self):
+        # INPUT... OUT, as every plot script takes its arguments.
         png = vs.tmpdir() / "handoffs.png"
-        rc, out, err = self.main(png, vs.default_run().trace, vs.violation_run().trace)
+        rc, out, err = self.main(vs.default_run().trace, vs.violation_run().trace, png)
         self.assertEqual(rc, 0, err)
+        self.assertEqual(err, "")
         self.assertTrue(png.read_bytes().startswith(b"\x89PNG"))
         self.assertGreater(png.stat().st_size, 10000)
-        # The printed summary counts what both reports counted.
-        m1 = vs.default_run().report["metrics"]
-        m2 = vs.violation_run().report["metrics"]
-        self.assertIn("n=%d" % (m1["handoff_gap"]["count"] + m2["handoff_gap"]["count"]), out)
-        self.assertIn("n=%d" % (m1["acquire_latency"]["count"] + m2["acquire_latency"]["count"]),
-                      out)
+        # Two scenarios: two series, labelled from the traces' headers, each
+        # counting what its own report counted (never pooled).
+        series = dict(ph.load_series([str(vs.default_run().trace),
+                                      str(vs.violation_run().trace)]))
+        r1, r2 = vs.default_run().report, vs.violation_run().report
+        label1 = "%s, raft-lease, preset %s (seed %d)" % (r1["scenario"], r1["preset"], r1["seed"])
+        self.assertIn(label1, series)
+        self.assertIn(label1, out)
+        self.assertEqual(len(series), 2, list(series))
+        (label2,) = [k for k in series if k != label1]
+        self.assertTrue(label2.startswith(r2["scenario"] + ", raft-lease, preset " + r2["preset"]),
+                        label2)
+        for label, report in ((label1, r1), (label2, r2)):
+            m = report["metrics"]
+            self.assertEqual(len(series[label]["handoff"]), m["handoff_gap"]["count"])
+            self.assertEqual(len(series[label]["acquire"]), m["acquire_latency"]["count"])
+
+    def test_seeds_of_one_setting_are_pooled(self):
+        seed2 = vs.run(vs.ROOT / "scenarios" / "default.json", "--seed", "2")
+        series = ph.load_series([str(vs.default_run().trace), str(seed2.trace)])
+        self.assertEqual(len(series), 1, series)
+        label, values = series[0]
+        self.assertEqual(label, "default, raft-lease, preset seed (2 seeds)")
+        m1, m2 = vs.default_run().report["metrics"], seed2.report["metrics"]
+        self.assertEqual(len(values["acquire"]),
+                         m1["acquire_latency"]["count"] + m2["acquire_latency"]["count"])
+
+    def test_the_old_argument_order_still_works_with_a_note(self):
+        png = vs.tmpdir() / "old-order.png"
+        rc, out, err = self.main(png, vs.default_run().trace)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("OUT first is the old argument order; write INPUT... OUT", err)
+        self.assertTrue(png.read_bytes().startswith(b"\x89PNG"))
+        # --out works too, and nothing but images can be the output.
+        png2 = vs.tmpdir() / "opt.png"
+        rc, out, err = self.main(vs.default_run().trace, "--out", png2)
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(png2.exists())
+        rc, out, err = self.main(vs.default_run().trace, vs.violation_run().trace)
+        self.assertEqual(rc, 2)
+        self.assertIn("the last argument must be the picture to write (.png, .svg or .pdf)", err)
 
     def test_results_and_log_axes(self):
         res = results_file(vs.tmpdir() / "results.jsonl",
                            [(20e6, 300e6, 170e6), (25e6, None, None), (30e6, 500e6, 150e6)])
         svg = vs.tmpdir() / "handoffs.svg"
-        rc, out, err = self.main(svg, res, vs.default_run().trace, "--log", "--title", "t")
+        rc, out, err = self.main(res, vs.default_run().trace, svg, "--log", "--title", "t")
         self.assertEqual(rc, 0, err)
         self.assertIn("per-seed p50, results.jsonl", out)
         self.assertGreater(svg.stat().st_size, 10000)
@@ -72,7 +109,7 @@ class PlotHandoffs(unittest.TestCase):
         for values in series.values():
             self.assertEqual(len(values["acquire"]), 4)
         png = vs.tmpdir() / "sweep.png"
-        rc, out, err = self.main(png, res)
+        rc, out, err = self.main(res, png)
         self.assertEqual(rc, 0, err)
         self.assertIn("lease.ttl=5s", out)
         self.assertTrue(png.read_bytes().startswith(b"\x89PNG"))
@@ -80,10 +117,10 @@ class PlotHandoffs(unittest.TestCase):
     def test_bad_input(self):
         bad = vs.tmpdir() / "not-a-trace.jsonl"
         bad.write_text('{"hello": 1}\n')
-        rc, out, err = self.main(vs.tmpdir() / "x.png", bad)
+        rc, out, err = self.main(bad, vs.tmpdir() / "x.png")
         self.assertEqual(rc, 2)
         self.assertIn("neither a leasesim trace nor an explore/sweep results file", err)
-        rc, out, err = self.main(vs.tmpdir() / "x.gif", vs.default_run().trace)
+        rc, out, err = self.main(vs.default_run().trace, "--out", vs.tmpdir() / "x.gif")
         self.assertEqual(rc, 2)
         self.assertIn(".png, .svg or .pdf", err)
 

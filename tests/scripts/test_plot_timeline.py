@@ -3,6 +3,7 @@ agrees with the checker's report for the same run, and the pictures are drawn.""
 
 import io
 import json
+import os
 import contextlib
 import subprocess
 import unittest
@@ -36,16 +37,28 @@ class CheckerAgreement(unittest.TestCase):
         # The trace ends no later than the run (exactly at its end if a belief was open).
         self.assertLessEqual(tr.end, rep["end_ns"])
         # Believed holdings per resource: count and total time = the report's.
+        # (one belief_interval per holding segment; a belief may have several)
         by_res = tr.intervals_by_resource()
         for res, m in rep["metrics"]["resources"].items():
             ivs = by_res.get(res, [])
-            self.assertEqual(len(ivs), m["holds"], res)
+            begins = sum(1 for b in tr.belief_begins if b[1] == res)
+            self.assertEqual(begins, m["holds"], res)
             self.assertEqual(sum(b - a for _, a, b in ivs), m["held_ns"], res)
             for holder, a, b in ivs:
                 self.assertLessEqual(a, b)
-        self.assertEqual(sum(len(v) for v in by_res.values()), rep["metrics"]["holds"])
-        # Violations: the same, in the same order.
+        self.assertEqual(len(tr.belief_begins), rep["metrics"]["holds"])
+        # The segments of one belief are disjoint and do not touch (a union).
+        for inst in tr.instances:
+            for x, y in zip(inst.segments, inst.segments[1:]):
+                self.assertLess(x.end, y.start, inst.segments)
+        # Violations: the same, in the same order, in the same words.
         self.assertEqual(trace_violations(tr), report_violations(rep))
+        self.assertEqual([v.summary for v in tr.violations],
+                         [v["summary"] for v in rep["violations"]])
+        for v in rep["violations"]:
+            if v["kind"] == "overlap":
+                self.assertEqual(v["overlap_ns"], v["to_ns"] - v["from_ns"])
+                self.assertTrue(v["first_belief"] and v["second_belief"], v)
         # Metric samples recomputed from the trace = the report's distributions.
         samples = lt.metric_samples(tr)
         for key, name in (("acquire", "acquire_latency"), ("handoff", "handoff_gap"),
@@ -94,6 +107,27 @@ class CheckerAgreement(unittest.TestCase):
         model = pt.Model(tr, pt.Options())
         rows, nrows = model.lanes_of_resource("db")
         self.assertGreaterEqual(nrows, 2)
+
+    def test_a_belief_that_lapses_and_resumes(self):
+        # scenarios/pause/paused-holder-wall-step-back.json: alice's wall clock
+        # is stepped back while she is paused past her deadline; her belief
+        # holds again from 15 s, and she acts on it when she wakes.
+        run = vs.run(vs.ROOT / "scenarios" / "pause" / "paused-holder-wall-step-back.json")
+        tr = self.check_run(run)
+        alice = [b for b in tr.beliefs if b.holder == "alice"]
+        self.assertEqual(len(alice), 2)
+        self.assertEqual(alice[1].start, 15 * lt.NS_PER_S)
+        overlap = [v for v in tr.violations if v.kind == "overlap"]
+        self.assertEqual(len(overlap), 1)
+        self.assertEqual({overlap[0].first, overlap[0].second}, {"alice", "bob"})
+        self.assertEqual(overlap[0].start, 15 * lt.NS_PER_S)
+        rep = [v for v in run.report["violations"] if v["kind"] == "overlap"][0]
+        self.assertEqual(rep["first_belief"],
+                         [[b.start, b.end] for b in alice])
+        # The picture writes it out in the report's words.
+        model = pt.Model(tr, pt.Options())
+        self.assertIn("[1] " + rep["summary"], model.violation_texts)
+        self.assertIn("alice (lease 2, believed 1.030023s..13.045242s, 15.0s..", rep["summary"])
 
     def test_window_clips_to_the_intervals_that_intersect_it(self):
         tr = lt.read_trace(vs.default_run().trace)
@@ -195,6 +229,47 @@ class Drawing(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("broken.jsonl:1:", err)
 
+    def test_titled_from_the_trace_header(self):
+        # The header record names scenario, seed, protocol, preset and the
+        # overridden knobs: the picture's title and subtitle say them.
+        run = vs.run(vs.ROOT / "scenarios" / "clocks" / "step-leader-wall-clock.json",
+                     "--seed", "5")
+        tr = lt.read_trace(run.trace)
+        self.assertEqual(tr.header["scenario"], run.report["scenario"])
+        self.assertEqual(tr.header["seed"], 5)
+        self.assertEqual(tr.header["version"], run.report["leasesim_version"])
+        self.assertEqual(tr.header["file"], run.report["file"])
+        self.assertEqual(len(tr.knobs), len(run.report["knobs"]))
+        self.assertEqual([n for n, _, o in tr.knobs if o], run.report["overrides"])
+        title, sub = pt.titles(tr, pt.Model(tr, pt.Options()), pt.Options())
+        self.assertEqual(title, "step-leader-wall-clock (seed 5)")
+        self.assertTrue(sub.startswith("raft-lease, preset seed, leader_clock=wall (override)   "),
+                        sub)
+        self.assertNotIn("trace.jsonl", title + sub)
+        # --title wins; a trace without a header (leasesim 0.1) keeps its file name.
+        self.assertEqual(pt.titles(tr, pt.Model(tr, pt.Options()), pt.Options(title="x"))[0], "x")
+        old = vs.tmpdir() / "no-header.jsonl"
+        old.write_text("".join(line for line in run.trace.read_text().splitlines(True)
+                               if '"k":"header"' not in line and '"k":"knob"' not in line))
+        tr0 = lt.read_trace(old)
+        self.assertIsNone(tr0.header)
+        self.assertEqual(pt.titles(tr0, pt.Model(tr0, pt.Options()), pt.Options())[0],
+                         "no-header.jsonl")
+
+    def test_arguments_in_the_wrong_order_are_a_clear_error(self):
+        trace = vs.default_run().trace
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = pt.main([str(vs.tmpdir() / "swapped.png"), str(trace)])
+        self.assertEqual(rc, 2)
+        self.assertIn("the picture goes last: INPUT... OUT", err.getvalue())
+        rc, out, e = self.plot(trace, "unused.png", "--out", str(vs.tmpdir() / "opt.svg"))
+        self.assertEqual(rc, 2)   # two pictures: unused.png taken as a second trace
+        with contextlib.redirect_stderr(err):
+            rc = pt.main([str(trace), "--out", str(vs.tmpdir() / "opt.svg")])
+        self.assertEqual(rc, 0)
+        self.assertTrue((vs.tmpdir() / "opt.svg").exists())
+
     def test_command_line(self):
         # As a script with Debian's python, the way `leasesim run --plot` calls it.
         out = vs.tmpdir() / "cli.svg"
@@ -232,6 +307,66 @@ class RunPlot(unittest.TestCase):
         self.assertEqual(proc.returncode, 1, proc.stderr)  # the violation, not the plot
         self.assertEqual(json.loads(proc.stdout)["safety"], "violated")
         self.assertGreater(out.stat().st_size, 10000)
+
+    def python_without_matplotlib(self):
+        """A real Python that cannot import matplotlib: Debian's with its
+        site-packages switched off."""
+        fake = vs.tmpdir() / "python-no-mpl"
+        fake.write_text("#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n")
+        fake.chmod(0o755)
+        return fake
+
+    def test_the_python_is_chosen_by_option_or_environment(self):
+        bare = self.python_without_matplotlib()
+        scenario = vs.ROOT / "scenarios" / "default.json"
+        for how, extra, env in (("--python", ["--python", bare], {}),
+                                ("LEASESIM_PYTHON", [], {"LEASESIM_PYTHON": str(bare)})):
+            with self.subTest(how=how):
+                proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot",
+                                       str(vs.tmpdir() / "nompl.png")] + [str(e) for e in extra],
+                                      capture_output=True, text=True, timeout=300,
+                                      env=dict(os.environ, **env))
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertEqual(proc.stdout, "")   # refused before the run
+                self.assertIn("%s (%s) cannot import" % (bare, how), proc.stderr)
+                # Both remedies.
+                self.assertIn("apt-get install python3-matplotlib", proc.stderr)
+                self.assertIn("point LEASESIM_PYTHON (or --python) at a Python that has "
+                              "matplotlib", proc.stderr)
+        # A Python given by name is looked up on PATH; one that has matplotlib draws.
+        good = vs.tmpdir() / "bin" / "mypython"
+        good.parent.mkdir(exist_ok=True)
+        good.write_text("#!/bin/sh\nexec /usr/bin/python3 \"$@\"\n")
+        good.chmod(0o755)
+        out = vs.tmpdir() / "mypython.png"
+        proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot", str(out)],
+                              capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, LEASESIM_PYTHON="mypython",
+                                       PATH=str(good.parent) + os.pathsep + os.environ["PATH"]))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
+        # --python wins over the environment.
+        proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot", str(out),
+                               "--python", "/usr/bin/python3"], capture_output=True, text=True,
+                              timeout=300, env=dict(os.environ, LEASESIM_PYTHON=str(bare)))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        proc = subprocess.run([vs.binary(), "run", str(scenario), "--plot", str(out)],
+                              capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, LEASESIM_PYTHON="/no/such/python"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("cannot run the Python /no/such/python (LEASESIM_PYTHON)", proc.stderr)
+
+    def test_scripts_say_both_remedies_without_matplotlib(self):
+        bare = self.python_without_matplotlib()
+        for script, args in (("plot_timeline.py", [vs.default_run().trace, "x.png"]),
+                             ("plot_handoffs.py", [vs.default_run().trace, "x.png"])):
+            with self.subTest(script=script):
+                proc = subprocess.run([str(bare), str(vs.SCRIPTS / script)]
+                                      + [str(a) for a in args], capture_output=True, text=True,
+                                      timeout=300, cwd=vs.tmpdir())
+                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertIn("apt-get install python3-matplotlib", proc.stderr)
+                self.assertIn("LEASESIM_PYTHON", proc.stderr)
 
     def test_bad_plot_file_is_a_usage_error(self):
         proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot",

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "leasesim/protocol/observations.hpp"
+#include "leasesim/report/run_report.hpp"
 #include "leasesim/world/records.hpp"
-#include "leasesim/world/report.hpp"
 #include "leasesim/world/world.hpp"
 #include "test_scenarios.hpp"
 
@@ -41,7 +41,7 @@ NodeId leader_at_fault_time() {
   for (const Record& r : sink.records) {
     if (r.time > TimePoint::origin() + kAt) break;
     if (r.kind != obs::kRole) continue;
-    if (static_cast<Role>(r.f[0]) == Role::kLeader)
+    if (decode_as<obs::RoleChanged>(r).role == Role::kLeader)
       leader = r.node;
     else if (r.node == leader)
       leader = kInvalidNode;
@@ -93,8 +93,8 @@ TEST(FaultSkip, CutFromTheLeaderToLeaderIsSkippedAsASelfLink) {
   ASSERT_EQ(skipped.size(), 1u);
   EXPECT_EQ(skipped[0].time, TimePoint::origin() + kAt);
   EXPECT_EQ(skipped[0].node, l);
-  EXPECT_EQ(skipped[0].f[0], 0u) << "fault number 0";
-  EXPECT_EQ(skipped[0].f[1], static_cast<uint64_t>(world_rec::SkipReason::kSelfLink));
+  EXPECT_EQ(decode_as<world_rec::FaultSkipped>(skipped[0]).fault, 0u) << "fault number 0";
+  EXPECT_EQ(decode_as<world_rec::FaultSkipped>(skipped[0]).why, world_rec::SkipReason::kSelfLink);
   const FaultStats& f = o.result.faults;
   EXPECT_EQ(f.scheduled, 2u);
   EXPECT_EQ(f.fired, 2u);
@@ -117,8 +117,8 @@ TEST(FaultSkip, CutFromAFollowerToLeaderStillCuts) {
   const Outcome o = run(s);
   const auto cuts = o.of(world_rec::kCut);
   ASSERT_EQ(cuts.size(), 1u);
-  EXPECT_EQ(cuts[0].f[0], follower);
-  EXPECT_EQ(cuts[0].f[1], l);
+  EXPECT_EQ(decode_as<world_rec::Cut>(cuts[0]).from, follower);
+  EXPECT_EQ(decode_as<world_rec::Cut>(cuts[0]).to, l);
   EXPECT_TRUE(o.of(world_rec::kFaultSkipped).empty());
   EXPECT_EQ(o.result.faults.applied(), 2u);
   EXPECT_EQ(o.result.faults.skipped_total(), 0u);
@@ -140,7 +140,7 @@ TEST(FaultSkip, PartitionWhoseSideResolvesEmptyIsSkipped) {
   EXPECT_TRUE(o.of(world_rec::kGroupMember).empty());
   const auto skipped = o.of(world_rec::kFaultSkipped);
   ASSERT_EQ(skipped.size(), 1u);
-  EXPECT_EQ(skipped[0].f[1], static_cast<uint64_t>(world_rec::SkipReason::kEmptyGroup));
+  EXPECT_EQ(decode_as<world_rec::FaultSkipped>(skipped[0]).why, world_rec::SkipReason::kEmptyGroup);
   EXPECT_EQ(o.result.faults.skipped[static_cast<size_t>(world_rec::SkipReason::kEmptyGroup)], 1u);
 
   // The same shape with a node that does not lead is a real split.

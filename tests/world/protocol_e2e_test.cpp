@@ -77,7 +77,7 @@ TEST(ProtocolEndToEnd, HolderCrashHandsOverAfterExpiry) {
     }
     if (rec.time > crash_at && rec.kind == obs::kLeaseFreed && freed_at == TimePoint::max()) {
       freed_at = rec.time;
-      EXPECT_EQ(rec.f[2], static_cast<uint64_t>(FreeReason::kExpired));
+      EXPECT_EQ(decode_as<obs::LeaseFreed>(rec).reason, FreeReason::kExpired);
     }
     if (rec.time > crash_at && rec.kind == obs::kBeliefBegin && next_begin == TimePoint::max()) {
       next_begin = rec.time;

@@ -73,25 +73,30 @@ TEST(RecordingEndToEnd, EveryCommittedChangeIsRecordedOnceOverManySeeds) {
       if (rec.kind == obs::kRole) ready[rec.node] = false;
       if (rec.kind == obs::kLeaderReady) ready[rec.node] = true;
       if (rec.kind == obs::kLeaseGranted || rec.kind == obs::kLeaseFreed) {
-        const uint64_t index = rec.kind == obs::kLeaseGranted ? rec.f[5] : rec.f[3];
+        const bool grant = rec.kind == obs::kLeaseGranted;
+        const obs::LeaseGranted g = grant ? decode_as<obs::LeaseGranted>(rec) : obs::LeaseGranted{};
+        const obs::LeaseFreed f = grant ? obs::LeaseFreed{} : decode_as<obs::LeaseFreed>(rec);
+        const uint64_t res = grant ? g.resource : f.resource;
+        const uint64_t index = grant ? g.index : f.index;
         ASSERT_NE(index, 0u) << "after-commit grants and logged frees carry their index";
-        uint64_t& last = last_index[rec.f[0]];
+        uint64_t& last = last_index[res];
         if (index <= last) {
           // A repeat is a repeat of a record seen before with this index.
-          EXPECT_TRUE(index_seen.count({rec.f[0], index})) << "seed " << seed;
+          EXPECT_TRUE(index_seen.count({res, index})) << "seed " << seed;
           ++repeats;
           continue;
         }
         last = index;
-        index_seen.insert({rec.f[0], index});
+        index_seen.insert({res, index});
         if (!ready[rec.node]) ++first_before_ready;
-        if (rec.kind == obs::kLeaseGranted) {
-          EXPECT_TRUE(granted.insert({rec.f[0], rec.f[1]}).second) << "seed " << seed;
+        if (grant) {
+          EXPECT_TRUE(granted.insert({res, g.lease}).second) << "seed " << seed;
         }
       }
       if (rec.kind == obs::kBeliefBegin) {
-        EXPECT_TRUE(granted.count({rec.f[0], rec.f[1]}))
-            << "seed " << seed << ": a holder of lease " << rec.f[1]
+        const auto b = decode_as<obs::BeliefBegin>(rec);
+        EXPECT_TRUE(granted.count({b.resource, b.lease}))
+            << "seed " << seed << ": a holder of lease " << b.lease
             << " with no core record before it began";
       }
     }

@@ -40,7 +40,8 @@ std::map<NodeId, std::vector<ResourceId>> holds_of(ResourceChoice choice, uint32
   EXPECT_EQ(res.failures, 0u);
   std::map<NodeId, std::vector<ResourceId>> holds;
   for (const Record& r : sink.records)
-    if (r.kind == obs::kBeliefBegin) holds[r.node].push_back(static_cast<ResourceId>(r.f[0]));
+    if (r.kind == obs::kBeliefBegin)
+      holds[r.node].push_back(decode_as<obs::BeliefBegin>(r).resource);
   return holds;
 }
 

@@ -66,7 +66,7 @@ TEST(WorldDeterminism, AddingARequestorDoesNotChangeTheNetworksOtherDraws) {
   run(b, &sb);
   auto first_leader = [](const CaptureSink& s) {
     for (const Record& r : s.records)
-      if (r.kind == obs::kRole && r.f[0] == static_cast<uint64_t>(Role::kLeader))
+      if (r.kind == obs::kRole && decode_as<obs::RoleChanged>(r).role == Role::kLeader)
         return std::make_pair(r.time, r.node);
     return std::make_pair(TimePoint::max(), kInvalidNode);
   };
@@ -84,7 +84,8 @@ TEST(WorldTimers, ReplacedAndCancelledTimersNeverFireInACalmRun) {
   ASSERT_GT(r.metrics.grants, 5u);
   std::map<std::pair<bool, uint64_t>, size_t> fired;  // (is server, kind) -> count
   for (const Record& rec : sink.records)
-    if (rec.kind == world_rec::kTimer) ++fired[{rec.node < 3, rec.f[0]}];
+    if (rec.kind == world_rec::kTimer)
+      ++fired[{rec.node < 3, decode_as<world_rec::Timer>(rec).timer}];
   EXPECT_EQ((fired[{false, Requestor::kRequestTimer}]), 0u);
   EXPECT_EQ((fired[{false, Requestor::kRetryTimer}]), 0u);
   // Followers never time out under a live leader; the first election is
@@ -106,10 +107,13 @@ TEST(WorldFaults, CrashDropsInFlightAndLaterDeliveriesUntilRestart) {
   std::map<uint64_t, TimePoint> probe_sent;
   Duration crash_time = seconds(5);
   for (const Record& r : probe.records) {
-    if (r.kind == world_rec::kSend && r.node != victim) probe_sent[r.f[2]] = r.time;
-    if (r.kind == world_rec::kDeliver && r.node == victim && r.time > TimePoint(seconds(5).ns()) &&
-        probe_sent.count(r.f[2]) && r.time - probe_sent[r.f[2]] > nanoseconds(2)) {
-      crash_time = (probe_sent[r.f[2]] - TimePoint::origin()) + nanoseconds(1);
+    if (r.kind == world_rec::kSend && r.node != victim)
+      probe_sent[decode_as<world_rec::Send>(r).id] = r.time;
+    if (r.kind != world_rec::kDeliver) continue;
+    const uint64_t id = decode_as<world_rec::Deliver>(r).id;
+    if (r.node == victim && r.time > TimePoint(seconds(5).ns()) && probe_sent.count(id) &&
+        r.time - probe_sent[id] > nanoseconds(2)) {
+      crash_time = (probe_sent[id] - TimePoint::origin()) + nanoseconds(1);
       break;
     }
   }
@@ -121,15 +125,17 @@ TEST(WorldFaults, CrashDropsInFlightAndLaterDeliveriesUntilRestart) {
   std::map<uint64_t, TimePoint> sent_at;  // message id -> send time
   size_t in_flight_dropped = 0, delivered_after_restart = 0;
   for (const Record& r : sink.records) {
-    if (r.kind == world_rec::kSend) sent_at[r.f[2]] = r.time;
+    if (r.kind == world_rec::kSend) sent_at[decode_as<world_rec::Send>(r).id] = r.time;
     if (r.kind == world_rec::kDeliver && r.node == victim) {
       EXPECT_FALSE(r.time >= crash_at && r.time < restart_at) << "delivered while crashed";
       if (r.time >= restart_at) ++delivered_after_restart;
     }
-    if (r.kind == world_rec::kDrop && r.f[0] == victim &&
-        r.f[3] == static_cast<uint64_t>(DropReason::kCrashed)) {
+    const auto drop =
+        r.kind == world_rec::kDrop ? decode_as<world_rec::Drop>(r) : world_rec::Drop{};
+    if (r.kind == world_rec::kDrop && drop.to == victim &&
+        drop.reason == static_cast<uint8_t>(DropReason::kCrashed)) {
       EXPECT_TRUE(r.time >= crash_at && r.time < restart_at);
-      if (sent_at.at(r.f[2]) < crash_at) {
+      if (sent_at.at(drop.id) < crash_at) {
         ++in_flight_dropped;
       }
     }
@@ -154,15 +160,16 @@ TEST(WorldFaults, PausedNodeHandlesNothingThenCatchesUpInOrderAtResume) {
   NodeId leader = kInvalidNode;
   size_t at_resume = 0;
   for (const Record& r : sink.records) {
-    if (r.kind == obs::kRole && r.f[0] == static_cast<uint64_t>(Role::kLeader)) leader = r.node;
+    if (r.kind == obs::kRole && decode_as<obs::RoleChanged>(r).role == Role::kLeader)
+      leader = r.node;
     const bool handled =
         (r.kind == world_rec::kDeliver || r.kind == world_rec::kTimer) && r.node == victim;
     if (!handled) continue;
     EXPECT_FALSE(r.time > from && r.time < to) << "handled an event while paused";
     if (r.time == to) {
       ++at_resume;
-      if (r.kind == world_rec::kDeliver && r.f[0] == leader)
-        caught_up_from_leader.push_back(r.f[2]);
+      if (r.kind == world_rec::kDeliver && decode_as<world_rec::Deliver>(r).from == leader)
+        caught_up_from_leader.push_back(decode_as<world_rec::Deliver>(r).id);
     }
   }
   EXPECT_GT(at_resume, 0u) << "what fell due during the pause runs at resume";
@@ -188,12 +195,14 @@ TEST(WorldFaults, AsymmetricCutBlocksOneDirectionOnly) {
   std::map<uint64_t, TimePoint> sent_at;
   for (const Record& r : sink.records) {
     if (r.kind == world_rec::kSend) {
-      sent_at[r.f[2]] = r.time;
-      if (r.node == 0 && r.f[0] == 1 && r.time >= at) ++forward_sent;
+      const auto send = decode_as<world_rec::Send>(r);
+      sent_at[send.id] = r.time;
+      if (r.node == 0 && send.to == 1 && r.time >= at) ++forward_sent;
     }
     if (r.kind == world_rec::kDeliver && r.time >= at) {
-      if (r.node == 1 && r.f[0] == 0) ++forward_delivered;
-      if (r.node == 0 && r.f[0] == 1 && sent_at.at(r.f[2]) >= at) ++backward_delivered;
+      const auto d = decode_as<world_rec::Deliver>(r);
+      if (r.node == 1 && d.from == 0) ++forward_delivered;
+      if (r.node == 0 && d.from == 1 && sent_at.at(d.id) >= at) ++backward_delivered;
     }
   }
   EXPECT_GT(forward_sent, 0u);
@@ -210,7 +219,7 @@ TEST(WorldFaults, LeaderTargetResolvesToTheCurrentLeader) {
   NodeId leader = kInvalidNode;
   bool checked = false;
   for (const Record& rec : sink.records) {
-    if (rec.kind == obs::kRole && rec.f[0] == static_cast<uint64_t>(Role::kLeader))
+    if (rec.kind == obs::kRole && decode_as<obs::RoleChanged>(rec).role == Role::kLeader)
       leader = rec.node;
     if (rec.kind == world_rec::kCrash) {
       EXPECT_EQ(rec.node, leader);
@@ -240,7 +249,7 @@ TEST(WorldFaults, DriftChangeRetimesPendingTimers) {
   std::vector<TimePoint> renews;
   for (const Record& r : sink.records)
     if (r.kind == world_rec::kSend && r.node == alice &&
-        r.f[1] == static_cast<uint64_t>(MsgType::kRenew))
+        decode_as<world_rec::Send>(r).type == static_cast<uint16_t>(MsgType::kRenew))
       renews.push_back(r.time);
   ASSERT_GT(renews.size(), 6u);
   const TimePoint change = TimePoint::origin() + seconds(10);

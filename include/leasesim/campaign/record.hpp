@@ -7,7 +7,8 @@
 //    "violations":{"overlap":2},"failures":2,"warnings":0,"end":"completed",
 //    "trace_hash":"…","events":12000,"faults":9,"grants":20,"elections":3,
 //    "availability":0.97…,"acquire_p50_ns":…,"acquire_p99_ns":…,
-//    "handoff_p50_ns":…,"handoff_p99_ns":…,"failover_p50_ns":…,"failover_p99_ns":…}
+//    "handoff_p50_ns":…,"handoff_p99_ns":…,"failover_p50_ns":…,"failover_p99_ns":…,
+//    "write_p50_ns":…,"write_p99_ns":…}
 //
 // Doubles are written in their shortest round-trip form, so parse(format())
 // gives back exactly the record: records computed in a run and records read
@@ -21,20 +22,10 @@
 #include <string_view>
 
 #include "leasesim/check/violation.hpp"
+#include "leasesim/report/verdict.hpp"
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
-
-enum class Verdict : uint8_t {
-  kHolds,       // ran to its end (or quiescence) without a failing violation
-  kViolation,   // a failing violation (wins over a run cut short: it is real)
-  kIncomplete,  // cut short by --max-events or --timeout, no failure found
-};
-const char* to_string(Verdict v);
-
-// The token results files use for an end reason ("completed", "quiescent",
-// "violation", "event_budget", "timeout"). The one place these names live.
-const char* end_name(EndReason r);
 
 inline constexpr size_t kViolationKinds = static_cast<size_t>(ViolationKind::kCount);
 
@@ -54,6 +45,9 @@ struct RunRecord {
   double availability = 1.0;
   std::optional<int64_t> acquire_p50, acquire_p99, handoff_p50, handoff_p99, failover_p50,
       failover_p99;
+  // Holder's write send -> storage's acceptance (absent from files written
+  // before the metric existed: read as no sample).
+  std::optional<int64_t> write_p50, write_p99;
 
   static RunRecord from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults);
   // Whether the run shows a failing violation of kind k.

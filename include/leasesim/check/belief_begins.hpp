@@ -9,10 +9,12 @@
 //
 // Per resource the begins are kept in begin order (records arrive in time
 // order, so appending keeps them sorted); a flat open-addressing index maps
-// (resource, holder, lease) to the position of its earliest begin. A query
-// is one index probe plus a scan over the begins after that position that
-// do not qualify (the writer's own later beliefs, or the same lease id): in
-// the common case, a write under the writer's latest lease, nothing.
+// (resource, holder, lease) to the position of its earliest begin. The
+// index is brought up to date lazily, by the first query on the resource
+// after new begins (a run without writes never hashes). A query is one
+// index probe plus a scan over the begins after that position that do not
+// qualify (the writer's own later beliefs, or the same lease id): in the
+// common case, a write under the writer's latest lease, nothing.
 //
 // Invariants: begins of one resource are in non-decreasing time order; the
 // index never holds a position of a later begin of the same key.
@@ -42,13 +44,12 @@ class BeliefBegins {
 
   // When `holder` first began a belief on `lease` on `res`;
   // TimePoint::min() (minus infinity) if never.
-  TimePoint lease_began(ResourceId res, NodeId holder, LeaseId lease) const;
+  TimePoint lease_began(ResourceId res, NodeId holder, LeaseId lease);
 
   // The earliest-begun belief on `res` by a requestor other than `writer`
   // with a lease other than `lease`, begun strictly after the writer's lease
   // began (lease_began) and at or before `until`; nullptr if none.
-  const Begin* first_other_since(ResourceId res, NodeId writer, LeaseId lease,
-                                 TimePoint until) const;
+  const Begin* first_other_since(ResourceId res, NodeId writer, LeaseId lease, TimePoint until);
 
  private:
   struct Slot {
@@ -59,9 +60,11 @@ class BeliefBegins {
   };
   size_t find_slot(ResourceId res, NodeId holder, LeaseId lease) const;
   void grow();
+  void index(ResourceId res);  // indexes the begins added since the last query
 
   std::vector<std::vector<Begin>> by_resource_;
-  std::vector<Slot> slots_;  // power-of-two size, at most half full
+  std::vector<uint32_t> indexed_;  // per resource: begins already in the index
+  std::vector<Slot> slots_;        // power-of-two size, at most half full
   size_t used_ = 0;
 };
 

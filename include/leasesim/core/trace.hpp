@@ -38,6 +38,9 @@ struct Record {
   uint32_t node = kNoNode;
   uint16_t kind = 0;
   std::array<uint64_t, kMaxFields> f{};  // meaning per kind; unused = 0
+  // Only a kind's codec reads or writes f by position (TypedRecord below).
+
+  friend constexpr bool operator==(const Record&, const Record&) = default;
 };
 
 // How a field is rendered. Values are stored as uint64; signed types are
@@ -108,6 +111,14 @@ T decode_as(const Record& r) {
   return T::decode(r);
 }
 
+// The generic codec: any record read through its kind's descriptor, for
+// readers that handle every kind alike (the trace text and JSON Lines
+// formatters). Calls f(field, value) for each described field, in order.
+template <typename F>
+void for_each_field(const KindDesc& desc, const Record& r, F&& f) {
+  for (size_t i = 0; i < static_cast<size_t>(desc.field_count); ++i) f(desc.fields[i], r.f[i]);
+}
+
 template <typename E>
 concept EnumType = std::is_enum_v<E>;
 
@@ -157,7 +168,8 @@ inline constexpr uint16_t kEnd = 0x0900;
 namespace name_table {
 inline constexpr uint8_t kNodes = 0;
 inline constexpr uint8_t kResources = 1;
-inline constexpr uint8_t kCount = 2;
+inline constexpr uint8_t kText = 2;  // free text of a run (its header: version, file, knobs)
+inline constexpr uint8_t kCount = 3;
 }  // namespace name_table
 
 // Constexpr builders of field descriptors, for the KindDesc of typed records.
@@ -182,6 +194,9 @@ constexpr FieldDesc node(const char* n) {
 }
 constexpr FieldDesc resource(const char* n) {
   return FieldDesc{n, FieldType::kName, name_table::kResources, nullptr, 0};
+}
+constexpr FieldDesc text(const char* n) {
+  return FieldDesc{n, FieldType::kName, name_table::kText, nullptr, 0};
 }
 constexpr FieldDesc enumeration(const char* n, const char* const* names, size_t count) {
   return FieldDesc{n, FieldType::kEnum, 0, names, static_cast<uint32_t>(count)};

@@ -11,10 +11,16 @@
 //   ClockInit   the node's clock as the run starts: wall - true and drift
 //               (mono reads 0 at time 0); one per node, at time 0, before
 //               anything else.
-//   BeliefInterval the checker closed a belief: the holder believed it held
-//               `lease` in true time [from, to). Emitted when the checker
-//               closes it (possibly later than `to`), run-wide (no node).
-//   ViolationFound run-wide (no node).
+//   Header      the run's provenance (text fields are indices into the text
+//               table): the first record of every run, at time 0, no node
+//               (run_header.hpp). One Knob record per effective protocol
+//               knob follows at once.
+//   ViolationFound a violation the checker settled (final interval),
+//               run-wide (no node); its ViolationDetail follows at once.
+//   BeliefInterval one segment of a belief's union: the holder believed it
+//               held `lease` in true time [from, to). Emitted when the
+//               checker finalises it (possibly later than `to`), run-wide
+//               (no node).
 //
 // The `type` field of Send/Deliver/Drop names the protocol's message type;
 // its names are the run's protocol's (kinds(message_names)).
@@ -307,7 +313,50 @@ struct ClockInit {
   static ClockInit decode(const Record& r) { return {field_duration(r.f[0]), field_int(r.f[1])}; }
 };
 
-// The checker found a violation (`kind` is a ViolationKind).
+// The run's provenance: version, scenario, file, protocol and preset are
+// indices into the text table (name_table::kText), `seed` the run's seed.
+struct Header {
+  static constexpr uint16_t kKind = kind_range::kWorld + 19;
+  static constexpr KindDesc kDesc{kKind,
+                                  "header",
+                                  6,
+                                  {fd::text("version"), fd::text("scenario"), fd::text("file"),
+                                   fd::uint("seed"), fd::text("protocol"), fd::text("preset")}};
+  uint64_t version = 0;
+  uint64_t scenario = 0;
+  uint64_t file = 0;
+  uint64_t seed = 0;
+  uint64_t protocol = 0;
+  uint64_t preset = 0;
+  void encode(Record& r) const {
+    r.f[0] = version;
+    r.f[1] = scenario;
+    r.f[2] = file;
+    r.f[3] = seed;
+    r.f[4] = protocol;
+    r.f[5] = preset;
+  }
+  static Header decode(const Record& r) { return {r.f[0], r.f[1], r.f[2], r.f[3], r.f[4], r.f[5]}; }
+};
+
+// One effective protocol knob: name and value are indices into the text
+// table; `overridden` if the scenario set it against its preset.
+struct Knob {
+  static constexpr uint16_t kKind = kind_range::kWorld + 20;
+  static constexpr KindDesc kDesc{
+      kKind, "knob", 3, {fd::text("name"), fd::text("value"), fd::flag("override")}};
+  uint64_t name = 0;
+  uint64_t value = 0;
+  bool overridden = false;
+  void encode(Record& r) const {
+    r.f[0] = name;
+    r.f[1] = value;
+    r.f[2] = field_of(overridden);
+  }
+  static Knob decode(const Record& r) { return {r.f[0], r.f[1], r.f[2] != 0}; }
+};
+
+// The checker settled a violation (`kind` is a ViolationKind).
 struct ViolationFound {
   static constexpr uint16_t kKind = kind_range::kCheck + 0;
   static constexpr KindDesc kDesc{
@@ -367,6 +416,36 @@ struct BeliefInterval {
   }
 };
 
+// What a settled violation's summary needs besides its ViolationFound:
+// its place in the report's list and the parties' leases, token and
+// whether each still believed at the end of the run.
+struct ViolationDetail {
+  static constexpr uint16_t kKind = kind_range::kCheck + 2;
+  static constexpr KindDesc kDesc{
+      kKind,
+      "violation_detail",
+      6,
+      {fd::uint("number"), fd::uint("first_lease"), fd::uint("second_lease"), fd::uint("token"),
+       fd::flag("first_at_end"), fd::flag("second_at_end")}};
+  uint64_t number = 0;
+  uint64_t first_lease = 0;
+  uint64_t second_lease = 0;
+  uint64_t token = 0;
+  bool first_at_end = false;
+  bool second_at_end = false;
+  void encode(Record& r) const {
+    r.f[0] = number;
+    r.f[1] = first_lease;
+    r.f[2] = second_lease;
+    r.f[3] = token;
+    r.f[4] = field_of(first_at_end);
+    r.f[5] = field_of(second_at_end);
+  }
+  static ViolationDetail decode(const Record& r) {
+    return {r.f[0], r.f[1], r.f[2], r.f[3], r.f[4] != 0, r.f[5] != 0};
+  }
+};
+
 // Kind numbers, for switches over a record's kind.
 inline constexpr uint16_t kSend = Send::kKind;
 inline constexpr uint16_t kDeliver = Deliver::kKind;
@@ -387,8 +466,11 @@ inline constexpr uint16_t kNetWindow = NetWindow::kKind;
 inline constexpr uint16_t kNetWindowEnd = NetWindowEnd::kKind;
 inline constexpr uint16_t kFaultSkipped = FaultSkipped::kKind;
 inline constexpr uint16_t kClockInit = ClockInit::kKind;
+inline constexpr uint16_t kHeader = Header::kKind;
+inline constexpr uint16_t kKnob = Knob::kKind;
 inline constexpr uint16_t kViolation = ViolationFound::kKind;
 inline constexpr uint16_t kBeliefInterval = BeliefInterval::kKind;
+inline constexpr uint16_t kViolationDetail = ViolationDetail::kKind;
 
 // Every kind, with the protocol's message type names (indexed by
 // Message::type) in Send/Deliver/Drop.

@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "leasesim/check/checker.hpp"
+#include "leasesim/check/metrics.hpp"
+#include "leasesim/check/violation.hpp"
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
 #include "leasesim/scenario/scenario.hpp"
@@ -26,11 +27,11 @@
 namespace leasesim {
 
 struct RunOptions {
-  std::optional<TimePoint> until;      // default: the scenario's duration
-  uint64_t max_events = UINT64_MAX;    // engine events handled at most
-  double max_wall_seconds = 0.0;       // 0: no limit
+  std::optional<TimePoint> until;    // default: the scenario's duration
+  uint64_t max_events = UINT64_MAX;  // engine events handled at most
+  double max_wall_seconds = 0.0;     // 0: no limit
   bool stop_on_first_violation = false;
-  TraceSink* trace = nullptr;          // not owned; nullptr: tracing off
+  TraceSink* trace = nullptr;  // not owned; nullptr: tracing off
 };
 
 struct NetStats {
@@ -58,21 +59,21 @@ struct FaultStats {
 };
 
 enum class EndReason : uint8_t {
-  kCompleted,      // reached the scenario's end (or --until)
-  kQuiescent,      // nothing left to happen before the end
-  kViolation,      // stopped at the first violation, as asked
-  kEventBudget,    // --max-events reached
-  kWallTimeout,    // --timeout reached
+  kCompleted,    // reached the scenario's end (or --until)
+  kQuiescent,    // nothing left to happen before the end
+  kViolation,    // stopped at the first violation, as asked
+  kEventBudget,  // --max-events reached
+  kWallTimeout,  // --timeout reached
 };
 const char* to_string(EndReason r);
 
 struct RunResult {
   std::string scenario;
   uint64_t seed = 0;
-  TimePoint end;               // virtual time reached
+  TimePoint end;  // virtual time reached
   EndReason reason = EndReason::kCompleted;
-  uint64_t events = 0;         // engine events handled
-  uint64_t records = 0;        // trace records emitted
+  uint64_t events = 0;   // engine events handled
+  uint64_t records = 0;  // trace records emitted
   uint64_t trace_hash = 0;
   double wall_seconds = 0.0;
   std::vector<Violation> violations;  // warnings included

@@ -47,20 +47,22 @@ std::vector<KnobInfo> knob_info() {
        "what a new leader does with the leases it finds in the log"},
       {"grant_reply", "after-commit, immediate",
        "GRANTED once the grant is committed, or as soon as it is appended"},
-      {"check_quorum", "off, tick, deadline",
-       "a leader steps down without a majority's replies: every minimum election timeout "
-       "(tick, etcd) or exactly at its last majority contact + that timeout (deadline); "
+      {"check_quorum", "off, tick, deadline (true = tick, false = off)",
+       "a leader steps down without a majority's replies (tick: checked every election_min, so "
+       "up to two of them late; deadline: exactly at last majority contact + election_min); "
        "followers ignore votes while a leader is live"},
       {"keying", "lease-id, resource",
        "renew and release name the lease by its id, or by the resource only"},
       {"fencing", "true, false", "storage rejects tokens lower than the highest it accepted"},
-      {"lock_delay", "a duration such as 5s; 0s is off",
-       "after an expiry (not a release) the core grants the resource to no one for this long"},
+      {"lock_delay", "a duration such as 5s (0s: off)",
+       "after a lease expires (not on release) the core grants the resource to no one for this "
+       "long; a new leader waits this long before any grant"},
       {"sequencer.check", "true, false",
-       "storage validates each write's lease with the core before accepting it"},
+       "storage validates each write's lease with the core (through the network) before "
+       "accepting it"},
       {"sequencer.window", "a duration such as 250ms",
-       "how long a positive validation stays valid (the core grants the resource to no one "
-       "for as long)"},
+       "how long a validated lease's writes are accepted without asking again; the core grants "
+       "the resource to no one until that window has passed"},
       {"leader_clock", "monotonic, wall", "the clock the leader measures expiry on"},
       {"holder_clock", "monotonic, wall", "the clock the holder measures its deadline on"},
   };
@@ -78,11 +80,11 @@ constexpr PresetText kPresetText[] = {
      "logged renewals, a new leader refreshes leases by the ttl, no fencing"},
     {"naive", "the unsafe choice of every knob, to show what each failure looks like"},
     {"etcd-like",
-     "etcd's lessor: in-memory renewals, ttl + election timeout on failover, CheckQuorum "
-     "(tick); clients count from receipt"},
+     "etcd's lessor: in-memory renewals, ttl + election timeout on failover, CheckQuorum; "
+     "clients count from receipt"},
     {"safe",
      "every safe choice: anchored at send with a drift-bound margin, logged renewals, ttl + "
-     "election timeout on failover, CheckQuorum (deadline), fencing and sequencer checking"},
+     "election timeout on failover, CheckQuorum by deadline, fencing, sequencer checking"},
 };
 
 std::string_view preset_description(std::string_view name) {

@@ -1,6 +1,6 @@
 // belief_interval records (what the checker judged, for plots) and the
 // Chrome Trace Event writer.
-#include "leasesim/world/chrome_trace.hpp"
+#include "leasesim/report/chrome_trace.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../world/test_scenarios.hpp"
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/world/records.hpp"
 #include "leasesim/world/world.hpp"
-#include "test_scenarios.hpp"
 
 namespace leasesim {
 namespace {
@@ -44,11 +44,11 @@ TEST(BeliefIntervalTest, OneRecordPerBeliefAddingUpToTheHeldTime) {
     if (rec.kind != world_rec::kBeliefInterval) continue;
     ++intervals;
     EXPECT_EQ(rec.node, kNoNode);
-    const auto from = static_cast<int64_t>(rec.f[4]), to = static_cast<int64_t>(rec.f[5]);
-    EXPECT_LE(from, to);
-    EXPECT_LE(to, rec.time.ns()) << "an interval is written once the checker closed it";
-    ASSERT_LT(rec.f[0], held.size());
-    held[rec.f[0]] += Duration(to - from);
+    const auto b = decode_as<world_rec::BeliefInterval>(rec);
+    EXPECT_LE(b.from, b.to);
+    EXPECT_LE(b.to, rec.time) << "an interval is written once the checker closed it";
+    ASSERT_LT(b.resource, held.size());
+    held[b.resource] += b.to - b.from;
   }
   EXPECT_GT(intervals, 3u);
   EXPECT_EQ(intervals, begins);

@@ -19,9 +19,15 @@
 // Slices are B/E pairs; the file lists events in timestamp order (E before B
 // at equal times), so every track is properly nested and monotonic.
 //
+// The run's provenance (the header and knob records: version, scenario,
+// seed, protocol, preset, every knob) goes into the file's otherData.
+//
 // Unlike the JSONL writer this sink keeps what it will write in memory
 // (bounded by the caps below) and writes the file in finish(), whole or not
 // at all; a viewer could not open a multi-gigabyte JSON file anyway.
+//
+// Sources: chrome_trace.cpp (what each record adds), chrome_faults.cpp
+// (fault tracks), chrome_output.cpp (layout and the file).
 #pragma once
 
 #include <cstddef>
@@ -30,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "leasesim/check/first_records.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/trace.hpp"
 
@@ -102,6 +109,9 @@ class ChromeTraceWriter final : public TraceSink {
   void clock_sample(const Record& r, bool force);
   void message(const Record& r);
   void fault(const Record& r);
+  // An async span on a node's track until the next heal (cut, isolation).
+  void healable(int64_t ts, uint32_t owner, std::string name);
+  void provenance(const Record& r);
   std::string node(uint64_t id) const;
   std::string resource(uint64_t id) const;
   std::string enum_field(uint16_t kind, int field, uint64_t value) const;
@@ -114,10 +124,7 @@ class ChromeTraceWriter final : public TraceSink {
   std::vector<Interval> beliefs_, core_;
   std::vector<PendingViolation> violations_;
   std::vector<CoreOpen> core_open_;
-  // Per resource: highest log index of a lease record drawn; a record at or
-  // below it repeats a committed change (protocol/observations.hpp).
-  std::vector<uint64_t> last_change_;
-  bool repeated_change(uint64_t resource, uint64_t index);
+  FirstRecords core_changes_;         // lease records drawn once per committed change
   std::vector<Span> roles_;           // per node: current role or "crashed"
   std::vector<uint8_t> is_server_;    // per node
   std::vector<int64_t> offset_;       // per node: last offset written to the counter
@@ -142,6 +149,8 @@ class ChromeTraceWriter final : public TraceSink {
   uint64_t drops_ = 0, flows_ = 0, skipped_ = 0;
   uint64_t messages_ = 0;
   int64_t last_ts_ = 0;
+  // The run's header and knob records as otherData members (JSON text).
+  std::string header_, knobs_, overrides_;
   uint32_t seq_ = 0;
 };
 

@@ -1,4 +1,4 @@
-#include "leasesim/world/load_report.hpp"
+#include "leasesim/report/load_report.hpp"
 
 #include <cstdio>
 

@@ -1,6 +1,7 @@
 // Run reports: the summary `leasesim run` prints (violations first, then
-// metrics and the trace hash), as text for people and as JSON for tools.
-// Both render the same RunResult, so they cannot disagree.
+// metrics and the trace hash), as text for people (run_report_text.cpp)
+// and as JSON for tools (run_report_json.cpp). Both render the same
+// RunResult, so they cannot disagree; docs/cli.md shows both.
 #pragma once
 
 #include <string>

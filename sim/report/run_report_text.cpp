@@ -1,4 +1,5 @@
-#include "leasesim/world/report.hpp"
+// The text report `leasesim run` prints (run_report.hpp).
+#include "leasesim/report/run_report.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,7 +8,11 @@
 #include <vector>
 
 #include "leasesim/core/trace_text.hpp"
-#include "leasesim/world/load_report.hpp"
+#include "leasesim/core/version.hpp"
+#include "leasesim/protocol/presets.hpp"
+#include "leasesim/report/verdict.hpp"
+#include "leasesim/report/wrap.hpp"
+#include "leasesim/report/load_report.hpp"
 
 namespace leasesim {
 namespace {
@@ -62,47 +67,10 @@ void dist_row(Line& line, const char* name, const Distribution& d) {
   line(buf);
 }
 
-// Splits text into lines of at most `width` characters at spaces.
-std::vector<std::string> wrap(const std::string& text, size_t width) {
-  std::vector<std::string> out;
-  std::string cur;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t sp = text.find(' ', i);
-    const std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-    i = sp == std::string::npos ? text.size() : sp + 1;
-    if (word.empty()) continue;
-    if (!cur.empty() && cur.size() + 1 + word.size() > width) {
-      out.push_back(cur);
-      cur.clear();
-    }
-    cur += (cur.empty() ? "" : " ") + word;
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 std::string percent(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", v * 100.0);
   return buf;
-}
-
-nlohmann::json dist_json(const Distribution& d) {
-  return {{"count", d.count},      {"min_ns", d.min.ns()}, {"p50_ns", d.p50.ns()},
-          {"p90_ns", d.p90.ns()},  {"p99_ns", d.p99.ns()}, {"max_ns", d.max.ns()},
-          {"mean_ns", d.mean.ns()}};
-}
-
-std::string node_name(const TraceSchema& schema, NodeId n) {
-  const auto& names = schema.names(name_table::kNodes);
-  return n < names.size() ? names[n] : std::string("-");
-}
-
-// Stopped by a guard (--max-events, --timeout) before the end: the run
-// says nothing about the rest of the scenario.
-bool cut_short(const RunResult& r) {
-  return r.reason == EndReason::kEventBudget || r.reason == EndReason::kWallTimeout;
 }
 
 // "faults        applied 5 of 7   skipped 1 (self_link 1)   not reached 1"
@@ -121,15 +89,23 @@ std::string fault_line(const FaultStats& f) {
   return s;
 }
 
-nlohmann::json faults_json(const FaultStats& f) {
-  nlohmann::json why = nlohmann::json::object();
-  for (size_t k = 0; k < f.skipped.size(); ++k)
-    why[world_rec::to_string(static_cast<world_rec::SkipReason>(k))] = f.skipped[k];
-  return {{"scheduled", f.scheduled},
-          {"applied", f.applied()},
-          {"skipped", f.skipped_total()},
-          {"skipped_by_reason", why},
-          {"not_reached", f.scheduled - f.fired}};
+// "knobs      anchor=receipt, ..., check_quorum=false (override), ...":
+// every effective knob, packed into lines without splitting one.
+std::vector<std::string> knob_lines(const std::vector<KnobSetting>& knobs, size_t width) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (size_t i = 0; i < knobs.size(); ++i) {
+    std::string item =
+        knobs[i].knob.name + "=" + knobs[i].knob.value + (knobs[i].overridden ? " (override)" : "");
+    if (i + 1 < knobs.size()) item += ",";
+    if (!cur.empty() && cur.size() + 1 + item.size() > width) {
+      out.push_back(cur);
+      cur.clear();
+    }
+    cur += (cur.empty() ? "" : " ") + item;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
 }
 
 }  // namespace
@@ -140,16 +116,25 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     out += s;
     out += '\n';
   };
-  // Header: what ran and how far, in four lines plus the description.
-  line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) + "   " + sc.protocol +
-       ", preset " + sc.preset);
+  // Header: what ran (tool, scenario, protocol and every knob) and how far.
+  line(std::string("leasesim   ") + leasesim_version());
+  line("scenario   " + sc.name + "   seed " + std::to_string(r.seed) +
+       (sc.file.empty() ? std::string() : "   file " + sc.file));
   // The description, at most three lines of it (the scenario file has it all).
-  std::vector<std::string> about = wrap(sc.description, kWidth - 11);
+  std::vector<std::string> about = wrap_text(sc.description, kWidth - 11);
   if (about.size() > kDescriptionLines) {
     about.resize(kDescriptionLines);
     about.back() += " ...";
   }
   for (const std::string& l : about) line("           " + l);
+  const std::vector<KnobSetting> knobs = effective_knobs(sc.protocol, *sc.protocol_config);
+  size_t overrides = 0;
+  for (const KnobSetting& k : knobs) overrides += k.overridden ? 1 : 0;
+  line("protocol   " + sc.protocol + ", " + preset_summary(sc.preset, knobs) +
+       (overrides == 0 ? " (no overrides)" : ""));
+  const std::vector<std::string> knob_text = knob_lines(knobs, kWidth - 11);
+  for (size_t i = 0; i < knob_text.size(); ++i)
+    line((i == 0 ? "knobs      " : "           ") + knob_text[i]);
   char buf[256];
   std::snprintf(buf, sizeof buf, "virtual    %s (%s)", format_time(r.end).c_str(),
                 to_string(r.reason));
@@ -161,7 +146,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
   line("");
 
   size_t warnings = r.violations.size() - r.failures;
-  if (r.failures == 0 && cut_short(r)) {
+  if (r.failures == 0 && cut_short(r.reason)) {
     // --max-events / --timeout: no violation so far is not "holds".
     line("SAFETY     INCOMPLETE: no violation up to " + format_time(r.end) +
          ", but the run stopped (" + to_string(r.reason) + ") before the scenario's end at " +
@@ -216,7 +201,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     line("");
     line("  " + std::to_string(++number) + ". " + to_string(v.kind) +
          (is_warning(v.kind) ? " (warning)" : "") + "  " + interval(v));
-    for (const std::string& l : wrap(v.summary, kWidth - 5)) line("     " + l);
+    for (const std::string& l : wrap_text(v.summary, kWidth - 5)) line("     " + l);
     // The story's end is what led to the violation; --json has all of it.
     const size_t first = v.story.size() > kStoryLines ? v.story.size() - kStoryLines : 0;
     if (first > 0)
@@ -257,11 +242,15 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     std::snprintf(count, sizeof count, "%6zu x ", gr.count);
     line(count + std::string(to_string(gr.first->kind)) +
          (is_warning(gr.first->kind) ? " (warning)" : "") + "  " + when);
-    for (const std::string& l : wrap(gr.first->summary, kWidth - 10)) line("          " + l);
+    for (const std::string& l : wrap_text(gr.first->summary, kWidth - 10)) line("          " + l);
   }
-  if (groups.size() > kListed)
-    line("  ... and " + std::to_string(groups.size() - kListed) +
-         " more kinds of event (see --json or the trace)");
+  if (groups.size() > kListed) {
+    // Each summary states its own interval, so groups are mostly single
+    // violations: say how many are left unlisted, not how many groups.
+    size_t unlisted = 0;
+    for (size_t g = kListed; g < groups.size(); ++g) unlisted += groups[g].count;
+    line("  ... and " + std::to_string(unlisted) + " more (see --json or the trace)");
+  }
   line("");
 
   // Metrics: the latency distributions as a table, then counts.
@@ -289,77 +278,6 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
        with_commas(r.net.dropped_loss) + ", crashed " + with_commas(r.net.dropped_crashed) +
        ")   duplicated " + with_commas(r.net.duplicated));
   return out;
-}
-
-nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSchema& schema) {
-  nlohmann::json j;
-  j["scenario"] = sc.name;
-  j["file"] = sc.file;
-  j["protocol"] = sc.protocol;
-  j["preset"] = sc.preset;
-  j["seed"] = r.seed;
-  j["end_ns"] = r.end.ns();
-  j["end_reason"] = to_string(r.reason);
-  j["events"] = r.events;
-  j["records"] = r.records;
-  j["wall_seconds"] = r.wall_seconds;
-  j["trace_hash"] = format_hash(r.trace_hash);
-  j["safety"] = r.failures == 0 ? "holds" : "violated";
-  j["complete"] = !cut_short(r);  // false: "holds" only up to end_ns
-  j["failures"] = r.failures;
-  nlohmann::json vs = nlohmann::json::array();
-  const auto& resources = schema.names(name_table::kResources);
-  for (const Violation& v : r.violations) {
-    nlohmann::json story = nlohmann::json::array();
-    for (const Record& rec : v.story) story.push_back(describe_record(schema, rec));
-    vs.push_back(
-        {{"kind", to_string(v.kind)},
-         {"warning", is_warning(v.kind)},
-         {"detected_ns", v.detected.ns()},
-         {"from_ns", v.from.ns()},
-         {"to_ns", v.to.ns()},
-         {"resource", v.resource < resources.size() ? nlohmann::json(resources[v.resource])
-                                                    : nlohmann::json(nullptr)},
-         {"first", node_name(schema, v.first)},
-         {"second", v.second == kInvalidNode ? nlohmann::json(nullptr)
-                                             : nlohmann::json(node_name(schema, v.second))},
-         {"first_lease", v.first_lease},
-         {"second_lease", v.second_lease},
-         {"summary", v.summary},
-         {"story", story}});
-  }
-  j["violations"] = vs;
-  const Metrics& m = r.metrics;
-  nlohmann::json per_resource = nlohmann::json::object();
-  for (size_t i = 0; i < m.resources.size() && i < resources.size(); ++i) {
-    const ResourceMetrics& rm = m.resources[i];
-    per_resource[resources[i]] = {{"held_ns", rm.held.ns()},
-                                  {"wanted_free_ns", rm.wanted_free.ns()},
-                                  {"holds", rm.grants},
-                                  {"availability", rm.availability()}};
-  }
-  j["metrics"] = {{"grants", m.grants},
-                  {"holds", m.beliefs},
-                  {"elections", m.elections},
-                  {"leader_crashes", m.leader_crashes},
-                  {"availability", m.availability},
-                  {"writes_accepted", m.writes_accepted},
-                  {"writes_rejected", m.writes_rejected},
-                  {"stale_writes", m.stale_writes},
-                  {"acquire_latency", dist_json(m.acquire_latency)},
-                  {"handoff_gap", dist_json(m.handoff_gap)},
-                  {"failover", dist_json(m.failover)},
-                  {"write_latency", dist_json(m.write_latency)},
-                  {"resources", per_resource}};
-  j["faults"] = faults_json(r.faults);
-  j["messages"] = {{"sent", r.net.sent},
-                   {"delivered", r.net.delivered},
-                   {"duplicated", r.net.duplicated},
-                   {"dropped_partition", r.net.dropped_partition},
-                   {"dropped_loss", r.net.dropped_loss},
-                   {"dropped_crashed", r.net.dropped_crashed}};
-  j["load"] = load_json(sc, r.load);
-  return j;
 }
 
 }  // namespace leasesim

@@ -1,0 +1,57 @@
+#include "leasesim/report/verdict.hpp"
+
+#include <iterator>
+
+#include "leasesim/core/assert.hpp"
+
+namespace leasesim {
+namespace {
+
+constexpr EndReason kEndReasons[] = {EndReason::kCompleted, EndReason::kQuiescent,
+                                     EndReason::kViolation, EndReason::kEventBudget,
+                                     EndReason::kWallTimeout};
+// In EndReason's order (kEndReasons).
+constexpr const char* kEndNames[] = {"completed", "quiescent", "violation", "event_budget",
+                                     "timeout"};
+static_assert(std::size(kEndNames) == std::size(kEndReasons));
+constexpr Verdict kVerdicts[] = {Verdict::kHolds, Verdict::kViolation, Verdict::kIncomplete};
+constexpr const char* kVerdictNames[] = {"holds", "violation", "incomplete"};
+static_assert(std::size(kVerdictNames) == std::size(kVerdicts));
+
+}  // namespace
+
+const char* to_string(Verdict v) {
+  return kVerdictNames[static_cast<size_t>(v)];
+}
+
+bool parse_verdict(std::string_view name, Verdict* out) {
+  for (size_t i = 0; i < std::size(kVerdicts); ++i) {
+    if (name != kVerdictNames[i]) continue;
+    *out = kVerdicts[i];
+    return true;
+  }
+  return false;
+}
+
+Verdict verdict_of(uint64_t failures, EndReason end) {
+  if (failures > 0) return Verdict::kViolation;
+  if (cut_short(end)) return Verdict::kIncomplete;
+  return Verdict::kHolds;
+}
+
+const char* end_name(EndReason r) {
+  const size_t i = static_cast<size_t>(r);
+  LEASESIM_ASSERT(i < std::size(kEndNames) && kEndReasons[i] == r, "EndReason out of kEndReasons");
+  return kEndNames[i];
+}
+
+bool parse_end_name(std::string_view name, EndReason* out) {
+  for (size_t i = 0; i < std::size(kEndReasons); ++i) {
+    if (name != kEndNames[i]) continue;
+    *out = kEndReasons[i];
+    return true;
+  }
+  return false;
+}
+
+}  // namespace leasesim

@@ -1,0 +1,24 @@
+#include "leasesim/report/wrap.hpp"
+
+namespace leasesim {
+
+std::vector<std::string> wrap_text(const std::string& text, size_t width) {
+  std::vector<std::string> out;
+  std::string cur;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t sp = text.find(' ', i);
+    const std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+    i = sp == std::string::npos ? text.size() : sp + 1;
+    if (word.empty()) continue;
+    if (!cur.empty() && cur.size() + 1 + word.size() > width) {
+      out.push_back(cur);
+      cur.clear();
+    }
+    cur += (cur.empty() ? "" : " ") + word;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+}  // namespace leasesim

@@ -1,0 +1,59 @@
+// `leasesim run SCENARIO --bench [N]`: N repetitions with tracing off, each
+// reproducing the same run (same trace hash and events as a plain run), the
+// medians and peak memory printed; refused with outputs that need tracing.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_process.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::run_cli;
+
+const std::string kScenario =
+    std::string(LEASESIM_SOURCE_DIR) + "/scenarios/basics/steady-contention.json";
+
+TEST(BenchCli, RepeatsTheSameRunAndReportsItsRate) {
+  const testing::CliResult plain = run_cli({"run", kScenario, "--json"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const nlohmann::json p = nlohmann::json::parse(plain.out);
+  const testing::CliResult r = run_cli({"run", kScenario, "--bench", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json b = nlohmann::json::parse(r.out);
+  EXPECT_EQ(b["repetitions"], 3);
+  ASSERT_EQ(b["runs"].size(), 3u);
+  EXPECT_EQ(b["events"], p["events"]);
+  EXPECT_EQ(b["trace_hash"], p["trace_hash"]);
+  EXPECT_GT(b["events_per_second_median"].get<double>(), 0.0);
+  EXPECT_GT(b["run_seconds_median"].get<double>(), 0.0);
+  EXPECT_GT(b["peak_rss_mib"].get<double>(), 1.0);
+  // A number where the processor counts instructions, else null: never absent.
+  ASSERT_TRUE(b.contains("instructions_per_event_median"));
+  const auto& ipe = b["instructions_per_event_median"];
+  EXPECT_TRUE(ipe.is_null() || ipe.get<double>() > 10.0);
+}
+
+TEST(BenchCli, TextNamesTheMediansAndTheHash) {
+  const testing::CliResult r = run_cli({"run", kScenario, "--bench"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("5 repetition(s), tracing off"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("median: set-up"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("in every repetition"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("peak resident memory"), std::string::npos) << r.out;
+}
+
+TEST(BenchCli, RefusesZeroRepetitionsAndTracing) {
+  const testing::CliResult zero = run_cli({"run", kScenario, "--bench", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("--bench"), std::string::npos) << zero.err;
+  const testing::CliResult traced = run_cli({"run", kScenario, "--bench", "--trace", "t.jsonl"});
+  EXPECT_EQ(traced.exit_code, 2);
+  EXPECT_NE(traced.err.find("tracing off"), std::string::npos) << traced.err;
+}
+
+}  // namespace
+}  // namespace leasesim
