@@ -64,13 +64,19 @@ void Server::become_candidate(const LocalClocks& now, Effects& out) {
   leader_ = kInvalidNode;
   ready_ = false;
   precandidate_ = false;
-  votes_ = 1;
   std::fill(voted_for_me_.begin(), voted_for_me_.end(), 0);
-  voted_for_me_[self_index_] = 1;
   record_role(out);
-  if (votes_ >= majority()) {
-    become_leader(now, out);
-    return;
+  if (out.async_disk()) {
+    // Its own vote counts once durable (kVoteDurableTimer).
+    votes_ = 0;
+    candidacy_started_ = true;
+  } else {
+    votes_ = 1;
+    voted_for_me_[self_index_] = 1;
+    if (votes_ >= majority()) {
+      become_leader(now, out);
+      return;
+    }
   }
   for (size_t i = 0; i < cfg_.servers.size(); ++i) {
     if (i == self_index_) continue;
@@ -109,9 +115,9 @@ void Server::on_pre_vote(const Message& m, const LocalClocks& now, Effects& out)
   const Log& log = disk_.log();
   const bool up_to_date = req.log_term > log.last_term() ||
                           (req.log_term == log.last_term() && req.index >= log.last_index());
-  const bool heard_leader = role_ == Role::kLeader ||
-                            (leader_ != kInvalidNode &&
-                             now.mono - last_heard_leader_ < cfg_.election_min);
+  const bool heard_leader =
+      role_ == Role::kLeader ||
+      (leader_ != kInvalidNode && now.mono - last_heard_leader_ < cfg_.election_min);
   const bool granted = req.term > disk_.term() && up_to_date && !heard_leader;
   RaftMsg& r = send(MsgKind::kVoteReply, m.from, out).set<RaftMsg>();
   // A yes carries the asked-for term (so it is not mistaken for a newer

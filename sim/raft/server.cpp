@@ -63,9 +63,18 @@ void Server::finish_step(Effects& out) {
   const DiskWriter::Written w = disk_.take_written();
   if (!out.async_disk() || (!w.meta && !w.log)) return;
   PersistRequest p;
-  // A leader's appends go out in parallel with its own write; everything
-  // else a step sends vouches for what it wrote (a vote, an acknowledged
-  // entry, the candidate's own vote) and waits for it.
+  // A leader's appends and a new candidate's RequestVotes go out in
+  // parallel with their own write; everything else a step sends vouches for
+  // what it wrote (a vote, an acknowledged entry) and waits for it.
+  const bool candidacy = candidacy_started_;
+  candidacy_started_ = false;
+  if (candidacy && role_ == Role::kCandidate && !w.log) {
+    p.hold = false;
+    p.notify_kind = kVoteDurableTimer;
+    p.notify_arg = disk_.term();
+    out.persist(p);
+    return;
+  }
   p.hold = w.meta || role_ != Role::kLeader;
   if (role_ == Role::kLeader && w.log) {
     p.notify_kind = kDurableTimer;
@@ -137,6 +146,11 @@ void Server::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) 
       break;
     case kDurableTimer:
       on_durable(t.arg, now, out);
+      break;
+    case kVoteDurableTimer:
+      // The candidate's own vote is durable: now it counts.
+      if (role_ == Role::kCandidate && t.arg == disk_.term() && count_vote(cfg_.self))
+        become_leader(now, out);
       break;
     default:
       machine_.on_timer(t, now, out);

@@ -7,8 +7,8 @@ namespace leasesim {
 namespace {
 
 nlohmann::json dist(const Distribution& d) {
-  return {{"count", d.count},     {"min_ns", d.min.ns()}, {"p50_ns", d.p50.ns()},
-          {"p90_ns", d.p90.ns()}, {"p99_ns", d.p99.ns()}, {"max_ns", d.max.ns()},
+  return {{"count", d.count},      {"min_ns", d.min.ns()}, {"p50_ns", d.p50.ns()},
+          {"p90_ns", d.p90.ns()},  {"p99_ns", d.p99.ns()}, {"max_ns", d.max.ns()},
           {"mean_ns", d.mean.ns()}};
 }
 

@@ -7,8 +7,8 @@
 
 namespace leasesim::scenario_detail {
 
-std::optional<LatencyModel> Loader::read_dist(const json* obj, const Type* t,
-                                              std::string_view key, const std::string& path) {
+std::optional<LatencyModel> Loader::read_dist(const json* obj, const Type* t, std::string_view key,
+                                              const std::string& path) {
   const FieldValue v = field_value(obj, t, key);
   if (v.value == nullptr || !v.present) return std::nullopt;
   if (v.value->is_string()) return LatencyModel::constant(to_duration(*v.value));

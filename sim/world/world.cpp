@@ -115,8 +115,9 @@ void World::Impl::schedule_faults() {
   faults = sc.faults;
   Rng rng = Rng::for_stream(sc.seed, "faults");
   for (Fault& f : faults) {
-    if (f.at_max) f.at = TimePoint::origin() + uniform_duration(rng, f.at - TimePoint::origin(),
-                                                                *f.at_max - TimePoint::origin());
+    if (f.at_max)
+      f.at = TimePoint::origin() +
+             uniform_duration(rng, f.at - TimePoint::origin(), *f.at_max - TimePoint::origin());
     if (f.duration_max) f.duration = uniform_duration(rng, f.duration, *f.duration_max);
   }
   for (uint32_t i = 0; i < faults.size(); ++i) {
@@ -441,6 +442,8 @@ RunResult World::Impl::run() {
   res.net = stats;
   res.faults = fault_stats;
   res.load = load.finish(end);
+  res.load.timing_model = !timers.empty();
+  for (const char* n : protocol->message_names()) res.load.type_names.emplace_back(n);
   res.faults.scheduled = sc.faults.size();
   res.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -212,18 +212,39 @@ TEST(AsyncDisk, ARefusalThatWritesNothingIsNotHeld) {
   EXPECT_TRUE(fx.persists().empty());
 }
 
-TEST(AsyncDisk, ACandidatesRequestsWaitForItsTermAndVote) {
+TEST(AsyncDisk, ACandidatesRequestsGoOutWhileItsOwnVoteIsWritten) {
   One s;
   const Effects fx = s.fire_election(true);
   ASSERT_EQ(fx.persists().size(), 1u);
-  EXPECT_TRUE(fx.persists()[0].hold);
+  EXPECT_FALSE(fx.persists()[0].hold);
+  EXPECT_EQ(fx.persists()[0].notify_kind, Server::kVoteDurableTimer);
+  EXPECT_EQ(fx.persists()[0].notify_arg, 1u);
+  EXPECT_EQ(fx.message_count(), 2u);
+}
+
+TEST(AsyncDisk, ACandidatesOwnVoteCountsOnlyOnceDurable) {
+  One s;  // three servers: its own vote and one other make a majority
+  s.fire_election(true);
+  RaftMsg yes;
+  yes.term = 1;
+  yes.success = true;
+  s.step_msg(MsgKind::kVoteReply, 1, yes, true);
+  EXPECT_EQ(s.server->role(), Role::kCandidate);  // one vote of three so far
+  Effects fx;
+  fx.set_async_disk(true);
+  s.server->on_timer(TimerFire{Server::kVoteDurableTimer, 1}, s.now(), fx);
+  EXPECT_EQ(s.server->role(), Role::kLeader);
 }
 
 TEST(AsyncDisk, ALeaderCountsItsOwnEntryOnlyOnceDurable) {
   One s(1);  // alone, so the leader's own copy is the majority
+  Effects vote;
+  vote.set_async_disk(true);
+  s.server->on_timer(TimerFire{Server::kElectionTimer, 1}, s.now(), vote);
+  EXPECT_EQ(s.server->role(), Role::kCandidate);  // its own vote is not durable yet
   Effects fx;
   fx.set_async_disk(true);
-  s.server->on_timer(TimerFire{Server::kElectionTimer, 1}, s.now(), fx);
+  s.server->on_timer(TimerFire{Server::kVoteDurableTimer, 1}, s.now(), fx);
   ASSERT_EQ(s.server->role(), Role::kLeader);
   EXPECT_EQ(s.server->commit_index(), 0u);  // the no-op is written, not durable
   EXPECT_FALSE(s.server->ready());

@@ -28,7 +28,10 @@
 // acknowledgements, RequestVotes) leave only once the write is durable; a
 // leader sends AppendEntries at once (its own write runs in parallel, Raft
 // dissertation 10.2.1) and counts its own entries towards a commit only at
-// the write's completion input (kDurableTimer).
+// the write's completion input (kDurableTimer). Likewise a candidate sends
+// its RequestVotes while its new term and self-vote are written and counts
+// its own vote only at that write's completion (kVoteDurableTimer): no one
+// relies on the vote before it is durable.
 //
 // Election timer (Raft Figure 2): reset when granting a vote, on
 // AppendEntries/InstallSnapshot from the current leader, when starting an
@@ -76,6 +79,8 @@ class Server {
     // The completion input of a leader's durable log write (async disk
     // only); far above any machine's kinds.
     kDurableTimer = 0x7fff0000u,
+    // The completion input of a candidate's term-and-vote write (arg: term).
+    kVoteDurableTimer = 0x7fff0001u,
   };
 
   // --- For the machine and for tests ---------------------------------------
@@ -205,7 +210,8 @@ class Server {
   uint64_t election_gen_ = 0;
   size_t votes_ = 0;
   std::vector<uint8_t> voted_for_me_;
-  bool precandidate_ = false;  // a Pre-Vote round is running (role stays follower)
+  bool precandidate_ = false;       // a Pre-Vote round is running (role stays follower)
+  bool candidacy_started_ = false;  // this step began a candidacy (async disk)
 
   LogIndex commit_ = 0;
   LogIndex applied_ = 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "leasesim/check/metrics.hpp"
@@ -14,6 +15,13 @@
 namespace leasesim {
 
 struct LoadStats {
+  // Whether the run had a timing model or a leader crash: campaign run
+  // lines carry a `load` object only then (older files stay byte-equal).
+  bool worth_recording() const {
+    return timing_model || election.count > 0 || elections_unfinished > 0;
+  }
+  bool timing_model = false;
+  std::vector<std::string> type_names;  // the protocol's message names
   // Indexed by the protocol's message type (its module's message_names()).
   std::vector<uint64_t> sent_by_type;
   std::vector<uint64_t> handled_by_type;  // delivered and handled by the receiver
