@@ -142,7 +142,7 @@ def main():
             continue
         n = a.trials_150_150 if (lo, hi) == (150, 150) else a.trials
         if a.small:
-            n = 20 if (lo, hi) == (150, 150) else 60
+            n = 12 if (lo, hi) == (150, 150) else 60
         times, unfinished = sweep_elections(os.path.join(scen, f"fig16-{lo}-{hi}.json"), n,
                                             a.jobs, work)
         measured[label] = (times, unfinished, n)
