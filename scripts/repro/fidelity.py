@@ -52,7 +52,7 @@ def sweep_elections(path, seeds, jobs, work):
     cmd = [leasesim(), "sweep", path, "--param", "core.servers=5", "--no-random-faults",
            "--seeds", f"1..{seeds}", "--jobs", str(jobs), "-o", out, "--save", "none"]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    times, unfinished = [], 0
+    times, unfinished, skipped = [], 0, 0
     with open(out) as f:
         for line in f:
             r = json.loads(line)
@@ -60,12 +60,14 @@ def sweep_elections(path, seeds, jobs, work):
                 continue
             load = r.get("load") or {}
             t = load.get("election_heard_ns")
-            if t is None:
-                unfinished += 1
-            else:
+            if t is not None:
                 times.append(t / 1e6)
+            elif load.get("elections_unfinished", 0) > 0:
+                unfinished += 1  # the leader crashed and no new one was heard by the end
+            else:
+                skipped += 1  # no leader yet when the crash was due: not a trial
     times.sort()
-    return times, unfinished
+    return times, unfinished, skipped
 
 
 def published():
@@ -143,11 +145,11 @@ def main():
         n = a.trials_150_150 if (lo, hi) == (150, 150) else a.trials
         if a.small:
             n = 12 if (lo, hi) == (150, 150) else 60
-        times, unfinished = sweep_elections(os.path.join(scen, f"fig16-{lo}-{hi}.json"), n,
-                                            a.jobs, work)
-        measured[label] = (times, unfinished, n)
+        times, unfinished, skipped = sweep_elections(
+            os.path.join(scen, f"fig16-{lo}-{hi}.json"), n, a.jobs, work)
+        measured[label] = (times, unfinished, n - skipped)
         numbers["fig16"][label] = {
-            "trials": n, "unfinished": unfinished,
+            "trials": n - skipped, "unfinished": unfinished, "skipped": skipped,
             **{q: quantile(times, {"p10": .1, "p50": .5, "p90": .9, "max": 1.0}[q])
                for q in QUANTILES}}
 
@@ -209,7 +211,9 @@ def write_doc(a, numbers, measured, pub):
     w("counted) has received the new leader's first AppendEntries, the `election_heard`")
     w("metric. Published quantiles: digitized from the dissertation's figure")
     w("(`../shared/fidelity/raft-fig16-published.json`). Differences are leasesim's")
-    w("relative to the published value.")
+    w("relative to the published value. A seed whose cluster had not elected its first")
+    w("leader by the crash time (the crash is skipped, `no_leader`) is not a trial and is")
+    w("left out; `trials` counts the rest, `elected` those whose election ended in the run.")
     w("")
     for panel_key, panel_name in (("top", "top: randomness (min timeout 150 ms)"),
                                   ("bottom", "bottom: scale of the timeout")):
@@ -233,6 +237,36 @@ def write_doc(a, numbers, measured, pub):
         w("")
         w(f"![Figure 16 {panel_key}: CDFs, leasesim (steps) and published (dashed)](images/{os.path.basename(image)})")
         w("")
+    w("### Where the model falls short")
+    w("")
+    w("Rows outside the acceptance bounds (median within 20%, p90 within 35%) are")
+    w("listed here by the script, not hidden:")
+    w("")
+    miss = []
+    for panel_key, panel_name in (("top", "top: randomness (min timeout 150 ms)"),
+                                  ("bottom", "bottom: scale of the timeout")):
+        for lo, hi, _ in make_scenarios.FIG16[panel_key]:
+            label = f"{lo}-{hi} ms"
+            m, p = numbers["fig16"][label], pub[panel_name][label]
+            for q, bound in (("p50", 20), ("p90", 35)):
+                d = pct(m[q], p[q])
+                if abs(d) > bound and f"{label} {q}" not in [x[0] for x in miss]:
+                    miss.append((f"{label} {q}", d))
+    if miss:
+        for name, d in miss:
+            w(f"- {name}: {d:+.0f}%")
+    else:
+        w("- none")
+    w("")
+    w("The near-tie rows are the hard ones. Which server wins a split vote depends on")
+    w("how far apart the candidates' timers fire compared with how long a RequestVote")
+    w("takes to reach the others; with 150-150 only jitter and latency variance move")
+    w("them apart. The same latency tail that breaks 150-151's ties at the paper's pace")
+    w("also spreads the followers' last heartbeats, which makes a few 150-150 trials")
+    w("elect in the first round (its low p10) while the rest take minutes (its long")
+    w("tail). One set of values cannot put every near-tie curve inside the bounds;")
+    w("model.json is the compromise that puts the medians there.")
+    w("")
     w("## Gray & Cheriton (SOSP 1989): lease-extension load")
     w("")
     w("N clients each read at R = 1/s; a read after the lease term t_C has run out asks")
