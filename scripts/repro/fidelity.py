@@ -196,11 +196,14 @@ def write_doc(a, numbers, measured, pub):
     w(f"| fsync (group commit) | `{json.dumps(t['disk']['fsync'])}` | term, vote and log writes |")
     w(f"| start offsets | `{json.dumps(t['start'])}` | servers started by hand |")
     w("")
-    w("No row is tuned on its own. The command that made this page:")
+    w("No row is tuned on its own. The command that made this page, a few minutes on 2")
+    w(f"cores: `env LEASESIM=build/leasesim /usr/bin/python3 scripts/repro/fidelity.py "
+      f"--trials {a.trials} --trials-150-150 {a.trials_150_150} --jobs {a.jobs}`. Its quick")
+    w("version (a few trials per curve, two Gray & Cheriton points; numbers to stdout, no")
+    w("page; `tests/scripts/test_repro.py` checks its shape):")
     w("")
     w("```sh")
-    w(f"env LEASESIM=build/leasesim /usr/bin/python3 scripts/repro/fidelity.py --trials {a.trials} "
-      f"--trials-150-150 {a.trials_150_150} --jobs {a.jobs}")
+    w("/usr/bin/python3 scripts/repro/fidelity.py --small --jobs 2")
     w("```")
     w("")
     w("## Raft, Figure 16 (Ongaro & Ousterhout, USENIX ATC 2014)")
