@@ -1,5 +1,6 @@
 #include "leasesim/campaign/record.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iterator>
 #include <stdexcept>
@@ -68,6 +69,24 @@ RunRecord RunRecord::from_run(uint64_t cell, uint64_t seed, const RunResult& r, 
   int64_t held = 0;
   for (const ResourceMetrics& m : r.metrics.resources) held += m.held.ns();
   s.held_ns = held;
+  if (r.load.worth_recording()) {
+    const LoadStats& l = r.load;
+    Load o;
+    // One crash per run is the usual study; its times are the min (the
+    // first sample is not kept, and min = p50 = max for one sample).
+    if (l.election.count > 0) o.election = l.election.min.ns();
+    if (l.election_heard.count > 0) o.election_heard = l.election_heard.min.ns();
+    o.elections_unfinished = l.elections_unfinished;
+    o.leader_handled_per_s = l.leader_handled_per_s();
+    o.leader_sent_per_s = l.leader_sent_per_s();
+    o.leader_queue_p50 = sample(l.leader_queue, false);
+    o.leader_queue_p99 = sample(l.leader_queue, true);
+    for (size_t t = 0; t < l.sent_by_type.size() && t < l.type_names.size(); ++t)
+      if (l.sent_by_type[t] > 0) o.sent_by_type.emplace_back(l.type_names[t], l.sent_by_type[t]);
+    // By name, as a parsed line gives them back (JSON objects sort keys).
+    std::sort(o.sent_by_type.begin(), o.sent_by_type.end());
+    s.load = std::move(o);
+  }
   return s;
 }
 
@@ -104,7 +123,22 @@ std::string RunRecord::format() const {
        ",\"write_p99_ns\":" + opt_ns(write_p99);
   if (messages) s += ",\"messages\":" + std::to_string(*messages);
   if (held_ns) s += ",\"held_ns\":" + std::to_string(*held_ns);
-  return s + "}";
+  if (load) {
+    const Load& l = *load;
+    s += ",\"load\":{\"election_ns\":" + opt_ns(l.election) +
+         ",\"election_heard_ns\":" + opt_ns(l.election_heard) +
+         ",\"elections_unfinished\":" + std::to_string(l.elections_unfinished) +
+         ",\"leader_handled_per_s\":" + json(l.leader_handled_per_s).dump() +
+         ",\"leader_sent_per_s\":" + json(l.leader_sent_per_s).dump() +
+         ",\"leader_queue_p50_ns\":" + opt_ns(l.leader_queue_p50) +
+         ",\"leader_queue_p99_ns\":" + opt_ns(l.leader_queue_p99) + ",\"sent_by_type\":{";
+    for (size_t i = 0; i < l.sent_by_type.size(); ++i)
+      s += (i ? ",\"" : "\"") + l.sent_by_type[i].first +
+           "\":" + std::to_string(l.sent_by_type[i].second);
+    s += "}}";
+  }
+  s += "}";
+  return s;
 }
 
 bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error) {
@@ -152,6 +186,21 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
     if (j.contains("held_ns")) {
       r.held_ns = read_opt_ns(j, "held_ns");
       if (!r.held_ns || *r.held_ns < 0) throw std::runtime_error("held_ns is not a duration");
+    }
+    if (j.contains("load")) {
+      const json& lj = j.at("load");
+      Load l;
+      l.election = read_opt_ns(lj, "election_ns");
+      l.election_heard = read_opt_ns(lj, "election_heard_ns");
+      l.elections_unfinished = lj.at("elections_unfinished").get<uint64_t>();
+      l.leader_handled_per_s = lj.at("leader_handled_per_s").get<double>();
+      l.leader_sent_per_s = lj.at("leader_sent_per_s").get<double>();
+      l.leader_queue_p50 = read_opt_ns(lj, "leader_queue_p50_ns");
+      l.leader_queue_p99 = read_opt_ns(lj, "leader_queue_p99_ns");
+      // Written sorted by name, as nlohmann reads them.
+      for (const auto& [name, count] : lj.at("sent_by_type").items())
+        l.sent_by_type.emplace_back(name, count.get<uint64_t>());
+      r.load = std::move(l);
     }
   } catch (const std::exception& e) {
     *error = std::string("malformed run line: ") + e.what();

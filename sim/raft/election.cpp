@@ -37,12 +37,17 @@ bool Server::observe_term(const Message& m, const LocalClocks& now, Effects& out
 
 void Server::become_follower(Term term, NodeId leader, const LocalClocks& now, Effects& out) {
   const bool changed = role_ != Role::kFollower || term != disk_.term();
+  // Figure 2: only a leader (which has no election timer) arms one here. A
+  // follower or candidate keeps its deadline; granting a vote or hearing
+  // the current leader resets it (on_request_vote, on_append_entries).
+  const bool arm = role_ == Role::kLeader;
   if (term != disk_.term()) disk_.set_term(term);
   role_ = Role::kFollower;
   leader_ = leader;
   ready_ = false;
+  precandidate_ = false;
   if (changed) record_role(out);
-  reset_election_timer(now, out);
+  if (arm) reset_election_timer(now, out);
 }
 
 void Server::step_down(StepDownReason why, Term new_term, const LocalClocks& now, Effects& out) {
@@ -58,13 +63,20 @@ void Server::become_candidate(const LocalClocks& now, Effects& out) {
   role_ = Role::kCandidate;
   leader_ = kInvalidNode;
   ready_ = false;
-  votes_ = 1;
+  precandidate_ = false;
   std::fill(voted_for_me_.begin(), voted_for_me_.end(), 0);
-  voted_for_me_[self_index_] = 1;
   record_role(out);
-  if (votes_ >= majority()) {
-    become_leader(now, out);
-    return;
+  if (out.async_disk()) {
+    // Its own vote counts once durable (kVoteDurableTimer).
+    votes_ = 0;
+    candidacy_started_ = true;
+  } else {
+    votes_ = 1;
+    voted_for_me_[self_index_] = 1;
+    if (votes_ >= majority()) {
+      become_leader(now, out);
+      return;
+    }
   }
   for (size_t i = 0; i < cfg_.servers.size(); ++i) {
     if (i == self_index_) continue;
@@ -76,8 +88,70 @@ void Server::become_candidate(const LocalClocks& now, Effects& out) {
   reset_election_timer(now, out);
 }
 
+void Server::become_precandidate(const LocalClocks& now, Effects& out) {
+  precandidate_ = true;
+  leader_ = kInvalidNode;
+  votes_ = 1;
+  std::fill(voted_for_me_.begin(), voted_for_me_.end(), 0);
+  voted_for_me_[self_index_] = 1;
+  if (votes_ >= majority()) {
+    become_candidate(now, out);
+    return;
+  }
+  for (size_t i = 0; i < cfg_.servers.size(); ++i) {
+    if (i == self_index_) continue;
+    RaftMsg& p = send(MsgKind::kRequestVote, cfg_.servers[i], out).set<RaftMsg>();
+    p.term = disk_.term() + 1;
+    p.index = disk_.log().last_index();
+    p.log_term = disk_.log().last_term();
+    p.pre_vote = true;
+  }
+  reset_election_timer(now, out);
+}
+
+void Server::on_pre_vote(const Message& m, const LocalClocks& now, Effects& out) {
+  // Changes nothing here: no term adopted, no vote cast, no timer reset.
+  const RaftMsg& req = m.as<RaftMsg>();
+  const Log& log = disk_.log();
+  const bool up_to_date = req.log_term > log.last_term() ||
+                          (req.log_term == log.last_term() && req.index >= log.last_index());
+  const bool heard_leader =
+      role_ == Role::kLeader ||
+      (leader_ != kInvalidNode && now.mono - last_heard_leader_ < cfg_.election_min);
+  const bool granted = req.term > disk_.term() && up_to_date && !heard_leader;
+  RaftMsg& r = send(MsgKind::kVoteReply, m.from, out).set<RaftMsg>();
+  // A yes carries the asked-for term (so it is not mistaken for a newer
+  // term); a no carries ours, which may depose a stale pre-candidate.
+  r.term = granted ? req.term : disk_.term();
+  r.success = granted;
+  r.pre_vote = true;
+}
+
+void Server::on_pre_vote_reply(const Message& m, const LocalClocks& now, Effects& out) {
+  const RaftMsg& r = m.as<RaftMsg>();
+  if (!r.success) {
+    if (r.term > disk_.term()) observe_term(m, now, out);
+    return;
+  }
+  if (!precandidate_ || role_ == Role::kLeader || r.term != disk_.term() + 1) return;
+  if (count_vote(m.from)) become_candidate(now, out);
+}
+
+bool Server::count_vote(NodeId from) {
+  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), from);
+  if (it == cfg_.servers.end()) return false;
+  const size_t i = static_cast<size_t>(it - cfg_.servers.begin());
+  if (voted_for_me_[i]) return false;  // a duplicated reply counts once
+  voted_for_me_[i] = 1;
+  return ++votes_ >= majority();
+}
+
 void Server::on_request_vote(const Message& m, const LocalClocks& now, Effects& out) {
   const RaftMsg& req = m.as<RaftMsg>();
+  if (req.pre_vote) {
+    on_pre_vote(m, now, out);
+    return;
+  }
   // Leader stickiness (with CheckQuorum, as etcd): a server that heard from
   // a live leader recently ignores a disruptive candidate entirely, without
   // even adopting its term. `deadline` also counts a restart (of a server
@@ -110,18 +184,18 @@ void Server::on_request_vote(const Message& m, const LocalClocks& now, Effects& 
 }
 
 void Server::on_vote_reply(const Message& m, const LocalClocks& now, Effects& out) {
+  if (m.as<RaftMsg>().pre_vote) {
+    on_pre_vote_reply(m, now, out);
+    return;
+  }
   if (!observe_term(m, now, out)) return;
   if (role_ != Role::kCandidate || !m.as<RaftMsg>().success) return;
-  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
-  if (it == cfg_.servers.end()) return;
-  const size_t i = static_cast<size_t>(it - cfg_.servers.begin());
-  if (voted_for_me_[i]) return;  // a duplicated reply counts once
-  voted_for_me_[i] = 1;
-  if (++votes_ >= majority()) become_leader(now, out);
+  if (count_vote(m.from)) become_leader(now, out);
 }
 
 void Server::become_leader(const LocalClocks& now, Effects& out) {
   out.cancel_timer(kElectionTimer);  // a leader does not time out
+  precandidate_ = false;
   role_ = Role::kLeader;
   leader_ = cfg_.self;
   ready_ = false;

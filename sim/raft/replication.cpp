@@ -10,10 +10,16 @@ LogIndex Server::propose_entry(const LogEntry& e, const LocalClocks& now, Effect
   LEASESIM_ASSERT(role_ == Role::kLeader, "only a leader proposes");
   disk_.append(e);
   const LogIndex index = disk_.log().last_index();
-  peers_[self_index_].match = index;
-  if (cfg_.servers.size() == 1) {
-    advance_commit(now, out);
-    return index;
+  // With an asynchronous disk the leader's own copy counts once durable
+  // (on_durable); otherwise it is durable now.
+  if (out.async_disk()) {
+    if (cfg_.servers.size() == 1) return index;
+  } else {
+    peers_[self_index_].match = index;
+    if (cfg_.servers.size() == 1) {
+      advance_commit(now, out);
+      return index;
+    }
   }
   broadcast_append(now, out);
   return index;
@@ -84,10 +90,8 @@ void Server::on_append_entries(const Message& m, const LocalClocks& now, Effects
     r.index = disk_.log().last_index();
     return;
   }
-  if (role_ != Role::kFollower || leader_ != m.from)
-    become_follower(disk_.term(), m.from, now, out);
-  else
-    reset_election_timer(now, out);
+  if (role_ != Role::kFollower || leader_ != m.from) become_follower(disk_.term(), m.from, now, out);
+  reset_election_timer(now, out);  // AppendEntries from the current leader (Figure 2)
   last_heard_leader_ = now.mono;
   r.term = disk_.term();
 
@@ -145,10 +149,8 @@ void Server::on_install_snapshot(const Message& m, const LocalClocks& now, Effec
     r.index = disk_.log().last_index();
     return;
   }
-  if (role_ != Role::kFollower || leader_ != m.from)
-    become_follower(disk_.term(), m.from, now, out);
-  else
-    reset_election_timer(now, out);
+  if (role_ != Role::kFollower || leader_ != m.from) become_follower(disk_.term(), m.from, now, out);
+  reset_election_timer(now, out);
   last_heard_leader_ = now.mono;
   r.success = true;
   if (s.index <= commit_) {

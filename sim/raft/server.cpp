@@ -53,11 +53,54 @@ void Server::start(const LocalClocks& now, Effects& out) {
   // election_min. A server still in term 0 has never answered a leader.
   if (cfg_.check_quorum == QuorumCheck::kDeadline && disk_.term() > 0)
     last_heard_leader_ = now.mono;
+  precandidate_ = false;
   record_role(out);
   reset_election_timer(now, out);
+  finish_step(out);
+}
+
+void Server::finish_step(Effects& out) {
+  const DiskWriter::Written w = disk_.take_written();
+  if (!out.async_disk() || (!w.meta && !w.log)) return;
+  PersistRequest p;
+  // A leader's appends and a new candidate's RequestVotes go out in
+  // parallel with their own write; everything else a step sends vouches for
+  // what it wrote (a vote, an acknowledged entry) and waits for it.
+  const bool candidacy = candidacy_started_;
+  candidacy_started_ = false;
+  if (candidacy && role_ == Role::kCandidate && !w.log) {
+    p.hold = false;
+    p.notify_kind = kVoteDurableTimer;
+    p.notify_arg = disk_.term();
+    out.persist(p);
+    return;
+  }
+  p.hold = w.meta || role_ != Role::kLeader;
+  if (role_ == Role::kLeader && w.log) {
+    p.notify_kind = kDurableTimer;
+    // The leadership (epoch, 24 bits) and the last index now durable.
+    p.notify_arg = (epoch_ << 40) | (disk_.log().last_index() & ((uint64_t{1} << 40) - 1));
+  }
+  out.persist(p);
+}
+
+void Server::on_durable(uint64_t arg, const LocalClocks& now, Effects& out) {
+  const uint64_t epoch = arg >> 40;
+  const LogIndex index = arg & ((uint64_t{1} << 40) - 1);
+  if (role_ != Role::kLeader || epoch != (epoch_ & ((uint64_t{1} << 24) - 1))) return;
+  Peer& self = peers_[self_index_];
+  const LogIndex durable = std::min(index, disk_.log().last_index());
+  if (durable <= self.match) return;
+  self.match = durable;
+  advance_commit(now, out);
 }
 
 void Server::on_message(const Message& m, const LocalClocks& now, Effects& out) {
+  dispatch(m, now, out);
+  finish_step(out);
+}
+
+void Server::dispatch(const Message& m, const LocalClocks& now, Effects& out) {
   const auto kind = static_cast<uint16_t>(m.type - cfg_.msg_base);
   if (m.type < cfg_.msg_base || kind >= static_cast<uint16_t>(MsgKind::kCount)) {
     machine_.on_message(m, now, out);  // not the core's: a client's, or the protocol's own
@@ -88,18 +131,32 @@ void Server::on_message(const Message& m, const LocalClocks& now, Effects& out) 
 void Server::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) {
   switch (t.kind) {
     case kElectionTimer:
-      if (t.arg == election_gen_ && role_ != Role::kLeader) become_candidate(now, out);
-      return;
+      if (t.arg == election_gen_ && role_ != Role::kLeader) {
+        if (cfg_.pre_vote)
+          become_precandidate(now, out);
+        else
+          become_candidate(now, out);
+      }
+      break;
     case kHeartbeatTimer:
       if (role_ == Role::kLeader && t.arg == epoch_) on_heartbeat_timer(now, out);
-      return;
+      break;
     case kQuorumTimer:
       if (role_ == Role::kLeader && t.arg == epoch_) on_quorum_check(now, out);
-      return;
+      break;
+    case kDurableTimer:
+      on_durable(t.arg, now, out);
+      break;
+    case kVoteDurableTimer:
+      // The candidate's own vote is durable: now it counts.
+      if (role_ == Role::kCandidate && t.arg == disk_.term() && count_vote(cfg_.self))
+        become_leader(now, out);
+      break;
     default:
       machine_.on_timer(t, now, out);
-      return;
+      break;
   }
+  finish_step(out);
 }
 
 void Server::record_role(Effects& out) const {

@@ -5,6 +5,7 @@
 #include "leasesim/core/trace_text.hpp"
 #include "leasesim/core/version.hpp"
 #include "leasesim/protocol/presets.hpp"
+#include "leasesim/report/load_report.hpp"
 #include "leasesim/report/run_report.hpp"
 #include "leasesim/report/verdict.hpp"
 
@@ -135,6 +136,7 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
                    {"dropped_partition", r.net.dropped_partition},
                    {"dropped_loss", r.net.dropped_loss},
                    {"dropped_crashed", r.net.dropped_crashed}};
+  j["load"] = load_json(sc, r.load);
   return j;
 }
 

@@ -12,6 +12,7 @@
 #include "leasesim/protocol/presets.hpp"
 #include "leasesim/report/verdict.hpp"
 #include "leasesim/report/wrap.hpp"
+#include "leasesim/report/load_report.hpp"
 
 namespace leasesim {
 namespace {
@@ -269,6 +270,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     line("  writes        accepted " + with_commas(m.writes_accepted) + "   rejected " +
          with_commas(m.writes_rejected) + "   stale " + with_commas(m.stale_writes));
   if (r.faults.scheduled > 0) line(fault_line(r.faults));
+  for (const std::string& l : load_lines(r.load)) line(l);
   line("  messages      sent " + with_commas(r.net.sent) + "   delivered " +
        with_commas(r.net.delivered) + "   dropped " +
        with_commas(r.net.dropped_partition + r.net.dropped_loss + r.net.dropped_crashed) +

@@ -158,6 +158,47 @@ Format::Format() {
           {"nodes", clock_nodes, false, "Per-node clocks.", nullptr},
       });
 
+  // --- timing ----------------------------------------------------------
+  {
+    const Type* dist = b.one_of("a duration or a latency distribution", {d_nonneg, t.latency});
+    t.disk = b.object(
+        "Durable writes (Raft's term, vote and log; storage's writes).",
+        {
+            {"fsync", dist, true, "Latency of one durable write.", nullptr},
+            {"group_commit", boolean, false,
+             "Writes asked for while one is in flight share the next one (batched); false: "
+             "each waits its turn.",
+             true},
+        });
+    std::vector<Field> profile = {
+        {"processing", dist, false,
+         "Service time of each input; a node handles one at a time and the others queue.",
+         nullptr},
+        {"timer_jitter", dist, false, "How late a timer fires after its deadline.", nullptr},
+        {"disk", t.disk, false, "Durable-write latency.", nullptr},
+        {"start", dist, false, "When the node starts, from 0.", nullptr},
+    };
+    Type nt = *b.object("A node's timing model; keys left out inherit.", profile);
+    nt.def_name = "node_timing";
+    t.node_timing = b.add(nt);
+    Type node_map;
+    node_map.kind = Kind::kMap;
+    node_map.key_type = name;
+    node_map.element = t.node_timing;
+    node_map.expected = "an object";
+    node_map.description = "Per-node timing by node name.";
+    const Type* timing_nodes = b.add(node_map);
+    std::vector<Field> fields = profile;
+    fields.push_back({"servers", t.node_timing, false, "Overrides for every server.", nullptr});
+    fields.push_back(
+        {"requestors", t.node_timing, false, "Overrides for every requestor.", nullptr});
+    fields.push_back({"nodes", timing_nodes, false, "Overrides per node.", nullptr});
+    t.timing = b.object(
+        "The nodes' timing model (processing time, timer jitter, durable writes, start "
+        "offsets); default: none, every input takes no time.",
+        std::move(fields));
+  }
+
   // --- faults ----------------------------------------------------------
   {
     Type fault;
@@ -167,12 +208,22 @@ Format::Format() {
     fault.expected = "an object";
     fault.tag = "kind";
     const Type* group = b.array(target, "nodes", 1, UINT64_MAX, false, "an array of targets");
+    const Type* at_range = b.object(
+        "A range drawn uniformly per seed.",
+        {{"min", d_nonneg, true, "Earliest.", nullptr}, {"max", d_nonneg, true, "Latest.", nullptr}});
+    const Type* at_t = b.one_of("a duration or {\"min\", \"max\"}", {d_nonneg, at_range});
+    const Type* len_range = b.object(
+        "A range drawn uniformly per seed.",
+        {{"min", d_pos, true, "Shortest.", nullptr}, {"max", d_pos, true, "Longest.", nullptr}});
+    const Type* len_t = b.one_of("a duration or {\"min\", \"max\"}", {d_pos, len_range});
     const Type* groups = b.array(group, "groups", 2, UINT64_MAX, false, "an array of groups");
     auto variant = [&](FaultKind kind, std::string description, std::vector<Field> fields) {
       const char* tag = to_string(kind);
       fields.insert(fields.begin(),
                     {Field{"kind", b.enumeration({tag}), true, "The fault kind.", nullptr},
-                     Field{"at", d_nonneg, true, "When, from the start of the run; before the end.",
+                     Field{"at", at_t, true,
+                           "When, from the start of the run; before the end. A range "
+                           "{\"min\", \"max\"} is drawn per seed.",
                            nullptr}});
       Type v = *b.object(std::move(description), std::move(fields));
       v.def_name = std::string("fault_") + tag;
@@ -182,10 +233,10 @@ Format::Format() {
     };
     const Field tgt{"target", target, true, "Who.", nullptr};
     variant(FaultKind::kCrash, "The target crashes; with duration, it restarts after it.",
-            {tgt, {"duration", d_pos, false, "Restart after this long.", nullptr}});
+            {tgt, {"duration", len_t, false, "Restart after this long.", nullptr}});
     variant(FaultKind::kRestart, "The target restarts.", {tgt});
     variant(FaultKind::kPause, "The target pauses (a GC pause) for duration.",
-            {tgt, {"duration", d_pos, true, "How long.", nullptr}});
+            {tgt, {"duration", len_t, true, "How long.", nullptr}});
     variant(FaultKind::kPartition,
             "Split the named nodes into groups that cannot reach each other.",
             {{"groups", groups, true, "Two or more groups; no node twice.", nullptr}});
@@ -200,7 +251,7 @@ Format::Format() {
             {tgt, {"ppm", drift_ppm, true, "The new drift in ppm.", nullptr}});
     variant(FaultKind::kNetwork,
             "For duration: extra loss and duplication and/or a latency model on every link.",
-            {{"duration", d_pos, true, "How long the window lasts.", nullptr},
+            {{"duration", len_t, true, "How long the window lasts.", nullptr},
              {"loss", probability, false, "Extra loss probability.", nullptr},
              {"duplicate", probability, false, "Extra duplication probability.", nullptr},
              {"latency", t.latency, false, "Latency replacing every link's.", nullptr}});
@@ -306,6 +357,7 @@ Format::Format() {
           {"resources", resources, false, "The resources that can be leased.", json::array({"r1"})},
           {"network", t.network, false, "The network model.", nullptr},
           {"clocks", t.clocks, false, "Clock offsets and drift.", nullptr},
+          {"timing", t.timing, false, "The nodes' timing model.", nullptr},
           {"faults", faults, false, "The fault script.", nullptr},
           {"expect", t.expect, false, "Expected outcome.", nullptr},
           {"explore", t.explore, false,

@@ -31,6 +31,9 @@ struct Tables {
   const Type* link;
   const Type* clocks;
   const Type* clock;
+  const Type* timing;
+  const Type* node_timing;
+  const Type* disk;
   const Type* faults;  // the tagged fault type
   const Type* expect;
   const Type* explore;

@@ -20,6 +20,7 @@ std::optional<Scenario> Loader::run(const std::string& file) {
   number_nodes();
   read_network();
   read_clocks();
+  read_timing();
   read_faults();
   read_expect();
   read_explore();

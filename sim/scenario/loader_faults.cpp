@@ -9,6 +9,27 @@
 
 namespace leasesim::scenario_detail {
 
+bool Loader::get_range(const json* obj, const Type* t, std::string_view key,
+                       const std::string& path, Duration* lo, Duration* hi) {
+  const FieldValue v = field_value(obj, t, key);
+  if (v.value == nullptr) return false;
+  if (v.value->is_string()) {
+    *lo = *hi = to_duration(*v.value);
+    return true;
+  }
+  *lo = to_duration(v.value->at("min"));
+  *hi = to_duration(v.value->at("max"));
+  return check_order(path + "/" + std::string(key), *lo, *hi, std::string(key).c_str());
+}
+
+bool Loader::read_length(const json* f, const Type* vt, const std::string& path, Fault* fault) {
+  Duration lo, hi;
+  if (!get_range(f, vt, "duration", path, &lo, &hi)) return false;
+  fault->duration = lo;
+  if (hi != lo) fault->duration_max = hi;
+  return true;
+}
+
 bool Loader::resolve_node(const json* j, const std::string& path, NodeId* out) {
   if (j == nullptr || !j->is_string() || !is_node_name(j->get_ref<const std::string&>())) {
     return false;  // missing or malformed: reported by the structural check
@@ -72,9 +93,11 @@ void Loader::read_faults() {
     fault.origin = path;
     bool ok = true;
     Duration at;
-    if (get_duration(&f, vt, "at", &at)) {
+    Duration at_max;
+    if (get_range(&f, vt, "at", path, &at, &at_max)) {
       fault.at = TimePoint::origin() + at;
-      if (duration_known_ && at >= s_.duration) {
+      if (at_max != at) fault.at_max = TimePoint::origin() + at_max;
+      if (duration_known_ && at_max >= s_.duration) {
         error(path + "/at", "expected a time before the end of the run (duration " +
                                 render_found(doc_.at("duration")) + "), found " +
                                 render_found(f.at("at")));
@@ -89,7 +112,7 @@ void Loader::read_faults() {
     switch (fault.kind) {
       case FaultKind::kCrash:
         target("target", &fault.target);
-        get_duration(&f, vt, "duration", &fault.duration);
+        read_length(&f, vt, path, &fault);
         break;
       case FaultKind::kRestart:
       case FaultKind::kIsolate:
@@ -97,7 +120,7 @@ void Loader::read_faults() {
         break;
       case FaultKind::kPause:
         target("target", &fault.target);
-        ok = get_duration(&f, vt, "duration", &fault.duration) && ok;
+        ok = read_length(&f, vt, path, &fault) && ok;
         break;
       case FaultKind::kPartition: {
         const FieldValue groups = field_value(&f, vt, "groups");
@@ -154,7 +177,7 @@ void Loader::read_faults() {
         break;
       }
       case FaultKind::kNetwork: {
-        get_duration(&f, vt, "duration", &fault.duration);
+        read_length(&f, vt, path, &fault);
         get_double(&f, vt, "loss", &fault.loss);
         get_double(&f, vt, "duplicate", &fault.duplicate);
         if (const FieldValue l = field_value(&f, vt, "latency"); l.value != nullptr) {

@@ -50,8 +50,20 @@ class Loader {
   LatencyModel read_latency(const json& j, const std::string& pointer);
   void read_clocks();
 
+  // loader_timing.cpp
+  void read_timing();
+  // A duration (a constant) or a latency object, at obj[key], if present.
+  std::optional<LatencyModel> read_dist(const json* obj, const Type* t, std::string_view key,
+                                        const std::string& path);
+  void read_node_timing(const json* obj, const std::string& path, NodeTiming* out);
+
   // loader_faults.cpp
   void read_faults();
+  // A duration or a {"min", "max"} range at obj[key] (min == max for a
+  // plain duration); false if absent or invalid.
+  bool get_range(const json* obj, const Type* t, std::string_view key, const std::string& path,
+                 Duration* lo, Duration* hi);
+  bool read_length(const json* f, const Type* vt, const std::string& path, Fault* fault);
   bool resolve_target(const json* j, const std::string& path, FaultTarget* out);
   bool resolve_node(const json* j, const std::string& path, NodeId* out);
 

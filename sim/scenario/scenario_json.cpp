@@ -48,6 +48,24 @@ json latency_json(const LatencyModel& m) {
   return nullptr;
 }
 
+json node_timing_json(const NodeTiming& t) {
+  json o = json::object();
+  if (t.processing) o["processing"] = latency_json(*t.processing);
+  if (t.timer_jitter) o["timer_jitter"] = latency_json(*t.timer_jitter);
+  if (t.fsync) o["disk"] = {{"fsync", latency_json(*t.fsync)}, {"group_commit", t.group_commit}};
+  if (t.start) o["start"] = latency_json(*t.start);
+  return o;
+}
+
+// Every node spelled out: exact, if not the shortest form.
+json timing_json(const TimingSpec& t, const std::vector<std::string>& nodes) {
+  json per_node = json::object();
+  for (size_t i = 0; i < t.nodes.size() && i < nodes.size(); ++i) {
+    if (t.nodes[i].any()) per_node[nodes[i]] = node_timing_json(t.nodes[i]);
+  }
+  return {{"nodes", per_node}};
+}
+
 // If names are prefix1..prefixN (N >= 2), the prefix; else "".
 bool generated_names(const std::vector<std::string>& names, std::string* prefix) {
   if (names.size() < 2 || names[0].size() < 2 || names[0].back() != '1') return false;
@@ -112,13 +130,23 @@ json scenario_to_json(const Scenario& s) try {
   }
   j["clocks"] = {{"default", {{"offset", "0s"}, {"drift_ppm", 0}}}, {"nodes", clock_nodes}};
 
+  if (s.timing.any()) j["timing"] = timing_json(s.timing, nodes);
+
   json faults = json::array();
   for (const Fault& f : s.faults) {
     json o = {{"kind", to_string(f.kind)}, {"at", dur(f.at - TimePoint::origin())}};
+    if (f.at_max) {
+      o["at"] = {{"min", dur(f.at - TimePoint::origin())},
+                 {"max", dur(*f.at_max - TimePoint::origin())}};
+    }
+    auto length = [&f] {
+      return f.duration_max ? json{{"min", dur(f.duration)}, {"max", dur(*f.duration_max)}}
+                            : json(dur(f.duration));
+    };
     switch (f.kind) {
       case FaultKind::kCrash:
         o["target"] = target_json(s, nodes, f.target);
-        if (f.duration > Duration::zero()) o["duration"] = dur(f.duration);
+        if (f.duration > Duration::zero()) o["duration"] = length();
         break;
       case FaultKind::kRestart:
       case FaultKind::kIsolate:
@@ -126,7 +154,7 @@ json scenario_to_json(const Scenario& s) try {
         break;
       case FaultKind::kPause:
         o["target"] = target_json(s, nodes, f.target);
-        o["duration"] = dur(f.duration);
+        o["duration"] = length();
         break;
       case FaultKind::kPartition: {
         json groups_json = json::array();
@@ -153,7 +181,7 @@ json scenario_to_json(const Scenario& s) try {
         o["ppm"] = ppm(f.drift_ppb);
         break;
       case FaultKind::kNetwork:
-        o["duration"] = dur(f.duration);
+        o["duration"] = length();
         o["loss"] = f.loss;
         o["duplicate"] = f.duplicate;
         if (f.latency) o["latency"] = latency_json(*f.latency);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "leasesim/core/assert.hpp"
+#include "leasesim/core/distributions.hpp"
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/world/run_header.hpp"
 #include "world_impl.hpp"
@@ -50,6 +51,15 @@ std::vector<NodeClock> make_clocks(const Scenario& sc) {
   return clocks;
 }
 
+// The protocol's type for a Raft AppendEntries, by its name, for the
+// election-time end point (load_stats.hpp); -1 if it has none.
+int append_entries_type(const ProtocolModule& p) {
+  const auto names = p.message_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (std::string_view(names[i]) == "append_entries") return static_cast<int>(i);
+  return -1;
+}
+
 NetworkConfig network_config(const Scenario& sc) {
   NetworkConfig c = sc.network;
   c.node_count = sc.node_count();
@@ -65,7 +75,9 @@ World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
       schema(make_trace_schema(scenario)),
       net(network_config(scenario), Rng::for_stream(scenario.seed, "net")),
       clocks(make_clocks(scenario)),
-      observers(CheckSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}) {
+      observers(CheckSetup{static_cast<uint32_t>(scenario.resources.size()), clocks, &schema, 12}),
+      load(scenario.node_count(), static_cast<uint32_t>(scenario.servers.size()),
+           scenario.module().message_names().size(), append_entries_type(scenario.module())) {
   LEASESIM_ASSERT(scenario.protocol_config != nullptr, "scenario without a protocol config");
   build_nodes();
 }
@@ -80,6 +92,7 @@ void World::Impl::build_nodes() {
     h.name = names[id];
     h.disk = protocol->make_disk(*sc.protocol_config, id);
   }
+  setup_timing();
 }
 
 std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
@@ -97,11 +110,21 @@ std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
 }
 
 void World::Impl::schedule_faults() {
-  for (uint32_t i = 0; i < sc.faults.size(); ++i) {
+  // Ranges are drawn per seed, from their own stream (so a script without
+  // ranges draws nothing and one with ranges disturbs no other stream).
+  faults = sc.faults;
+  Rng rng = Rng::for_stream(sc.seed, "faults");
+  for (Fault& f : faults) {
+    if (f.at_max)
+      f.at = TimePoint::origin() +
+             uniform_duration(rng, f.at - TimePoint::origin(), *f.at_max - TimePoint::origin());
+    if (f.duration_max) f.duration = uniform_duration(rng, f.duration, *f.duration_max);
+  }
+  for (uint32_t i = 0; i < faults.size(); ++i) {
     Event ev;
     ev.type = Event::kFault;
     ev.ref = i;
-    sched.schedule_at(sc.faults[i].at, ev);
+    sched.schedule_at(faults[i].at, ev);
   }
 }
 
@@ -115,6 +138,7 @@ Record World::Impl::stamp(Record r, NodeId node) const {
 void World::Impl::emit(const Record& r) {
   hasher.add(r);
   observers.observe(r);
+  if (r.kind == obs::kRole) load.role(r.node, decode_as<obs::RoleChanged>(r), r.time);
   if (opts.trace) opts.trace->write(r);
 }
 
@@ -165,6 +189,7 @@ void World::Impl::free_message(uint32_t slot) {
 void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   const uint64_t id = next_msg_id++;
   ++stats.sent;
+  load.sent(from, static_cast<uint16_t>(m.type));
   emit_world(
       record_at(world_rec::Send{m.to, static_cast<uint16_t>(m.type), id, m.resource}, from, local));
   LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
@@ -219,7 +244,10 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.timer_kind = t.kind;
       ev.timer_arg = t.arg;
       ev.deadline = t.deadline;
-      const auto handle = sched.schedule_at(timer_due(id, t.clock, t.deadline), ev);
+      TimePoint due = timer_due(id, t.clock, t.deadline);
+      if (!timers.empty() && timers[id].spec->timer_jitter)
+        due = due + timers[id].spec->timer_jitter->sample(timers[id].jitter);
+      const auto handle = sched.schedule_at(due, ev);
       if (t.single) {
         Scheduler<Event>::Handle& slot = hosts[id].single[t.kind];
         sched.cancel(slot);
@@ -227,7 +255,11 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       }
     }
   }
-  for (size_t i = 0; i < effects.message_count(); ++i) send(id, local, effects.message(i));
+  if (timers.empty()) {
+    for (size_t i = 0; i < effects.message_count(); ++i) send(id, local, effects.message(i));
+  } else {
+    send_step_messages(id, local);
+  }
 }
 
 void World::Impl::start_node(NodeId id) {
@@ -235,6 +267,7 @@ void World::Impl::start_node(NodeId id) {
   h.node = make_node(id);
   hot[id].node = h.node.get();
   effects.clear();
+  if (!timers.empty()) effects.set_async_disk(timers[id].spec->fsync.has_value());
   const LocalClocks now = read_clock(id);
   h.node->start(now, effects);
   run_step(id, now.wall);
@@ -245,9 +278,9 @@ void World::Impl::deliver(const Event& ev) {
   Message& m = pool[ev.ref];
   const uint64_t id = ev.timer_arg;
   DropReason drop = DropReason::kNone;
-  if (!h.node)
-    drop = DropReason::kCrashed;
-  else if (!net.link_open(m.from, m.to))
+  if (!h.node || (ev.served && ev.incarnation != h.incarnation))
+    drop = DropReason::kCrashed;  // (a served message waited in a process that crashed)
+  else if (!ev.served && !net.link_open(m.from, m.to))
     drop = DropReason::kPartitioned;
   if (drop != DropReason::kNone) {
     if (drop == DropReason::kCrashed)
@@ -265,11 +298,14 @@ void World::Impl::deliver(const Event& ev) {
     hosts[ev.node].deferred.push_back(ev);
     return;
   }
+  if (has_processing && enqueue(ev)) return;
   ++stats.delivered;
   const LocalClocks now = read_clock(ev.node);
   emit_world(record_at(world_rec::Deliver{m.from, static_cast<uint16_t>(m.type), id, m.resource},
                        ev.node, now.wall));
+  load.handled(ev.node, m.from, static_cast<uint16_t>(m.type), sched.now());
   effects.clear();
+  if (!timers.empty()) effects.set_async_disk(timers[ev.node].spec->fsync.has_value());
   h.node->on_message(m, now, effects);
   free_message(ev.ref);
   run_step(ev.node, now.wall);
@@ -282,9 +318,11 @@ void World::Impl::fire_timer(const Event& ev) {
     hosts[ev.node].deferred.push_back(ev);
     return;
   }
+  if (has_processing && enqueue(ev)) return;
   const LocalClocks now = read_clock(ev.node);
   emit_world(record_at(world_rec::Timer{ev.timer_kind, ev.timer_arg}, ev.node, now.wall));
   effects.clear();
+  if (!timers.empty()) effects.set_async_disk(timers[ev.node].spec->fsync.has_value());
   h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, now, effects);
   run_step(ev.node, now.wall);
 }
@@ -299,7 +337,13 @@ void World::Impl::handle(const Event& ev) {
       break;
     case Event::kFault:
       ++fault_stats.fired;
-      apply_fault(sc.faults[ev.ref], ev.ref);
+      apply_fault(faults[ev.ref], ev.ref);
+      break;
+    case Event::kStart:
+      if (!hot[ev.node].node && hot[ev.node].incarnation == 0) start_node(ev.node);
+      break;
+    case Event::kRelease:
+      release(ev);
       break;
     case Event::kRestart:
       if (!hot[ev.node].node && hot[ev.node].incarnation == ev.incarnation) restart(ev.node);
@@ -336,7 +380,17 @@ RunResult World::Impl::run() {
     emit_world(record(
         world_rec::ClockInit{clocks[id].wall_offset(sched.now()), clocks[id].drift_ppb()}, id));
   }
-  for (NodeId id = 0; id < hosts.size(); ++id) start_node(id);
+  for (NodeId id = 0; id < hosts.size(); ++id) {
+    // A node with a start offset starts at its drawn time (world_timing.cpp).
+    if (!timers.empty() && timers[id].start_offset > Duration::zero()) {
+      Event ev;
+      ev.type = Event::kStart;
+      ev.node = id;
+      sched.schedule_at(TimePoint::origin() + timers[id].start_offset, ev);
+      continue;
+    }
+    start_node(id);
+  }
   if (observers.safety().violations().size() != violations_reported ||
       !observers.safety().closed().empty() || !observers.safety().settled().empty())
     report_new_violations();
@@ -387,6 +441,9 @@ RunResult World::Impl::run() {
   res.metrics = observers.metrics();
   res.net = stats;
   res.faults = fault_stats;
+  res.load = load.finish(end);
+  res.load.timing_model = !timers.empty();
+  for (const char* n : protocol->message_names()) res.load.type_names.emplace_back(n);
   res.faults.scheduled = sc.faults.size();
   res.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -53,6 +53,12 @@ void World::Impl::crash(NodeId id) {
   hot[id].node = nullptr;
   hot[id].paused = false;
   ++hot[id].incarnation;  // its pending timers die with it
+  load.crash(id, sched.now());
+  if (!timers.empty()) {
+    // Its queue and held messages die with it; the disk is idle on restart.
+    NodeTimer& t = timers[id];
+    t.busy_until = t.outbox_until = t.batch_start = t.batch_done = sched.now();
+  }
   const Record r = record(world_rec::Crash{}, id);
   emit(r);
   observers.note(r);

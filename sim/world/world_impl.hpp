@@ -16,6 +16,7 @@
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/world/records.hpp"
 #include "leasesim/world/world.hpp"
+#include "load_tracker.hpp"
 
 namespace leasesim {
 
@@ -29,6 +30,8 @@ struct Event {
     kRestart,    // automatic restart after a crash with a duration
     kResume,     // end of a pause (ref: pause generation)
     kWindowEnd,  // end of a network window (ref: window generation)
+    kStart,      // a node's first start, at its start offset (timing model)
+    kRelease,    // ref: a held message slot, sent now (its write is durable)
   };
   Type type = kDeliver;
   ClockKind clock = ClockKind::kMonotonic;
@@ -38,6 +41,21 @@ struct Event {
   uint32_t timer_kind = 0;
   uint64_t timer_arg = 0;
   TimePoint deadline;  // timers: on the node's `clock`
+  // With a processing model: the input has waited its turn and been served.
+  bool served = false;
+  TimePoint arrived;  // when a served input arrived (queueing delay)
+};
+
+// A node's timing model at run time (scenario/timing.hpp): its own random
+// streams and the state of its processor and disk.
+struct NodeTimer {
+  const NodeTiming* spec = nullptr;
+  Rng processing{0}, jitter{0}, disk{0};
+  TimePoint busy_until;    // the processor is taken until then
+  TimePoint batch_start;   // the latest disk write (batch): when it starts
+  TimePoint batch_done;    // and when it is durable
+  TimePoint outbox_until;  // held messages leave no earlier than this
+  Duration start_offset;   // drawn once per run
 };
 
 // What every event for a node reads, kept dense (32 bytes a node) so that
@@ -77,6 +95,16 @@ struct World::Impl {
   void deliver(const Event& ev);
   void fire_timer(const Event& ev);
   void start_node(NodeId id);
+  // Timing model (world_timing.cpp).
+  void setup_timing();
+  // With a processing model, queues an input arriving now: schedules it,
+  // served, at the end of its service; returns true. False: handle it now.
+  bool enqueue(const Event& ev);
+  // The time at which a durable write asked for now is durable.
+  TimePoint disk_write(NodeId id);
+  // Sends or holds the step's messages after its persist requests.
+  void send_step_messages(NodeId id, TimePoint local);
+  void release(const Event& ev);
   // The node's clocks now: the dense copy while the clock has no drift
   // (clock/linear_clock.hpp), else the clock model.
   LocalClocks read_clock(NodeId id) const {
@@ -146,6 +174,10 @@ struct World::Impl {
   FaultStats fault_stats;
   uint64_t next_msg_id = 1;
   uint32_t window_gen = 0;
+  std::vector<NodeTimer> timers;  // per node id; empty without a timing model
+  bool has_processing = false;
+  LoadTracker load;
+  std::vector<Fault> faults;  // the script, ranges drawn for this seed
 };
 
 }  // namespace leasesim

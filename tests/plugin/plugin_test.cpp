@@ -84,11 +84,12 @@ TEST_F(SoloLease, ItsErrorsReadLikeTheLoaders) {
             (std::vector<std::string>{"x.json: /solo/renew_every: expected a renewal interval "
                                       "shorter than the ttl (1s), found \"2s\""}));
   // raft-lease's keys are not solo-lease's.
-  EXPECT_EQ(errors_of(head + R"("core": {}})"),
-            (std::vector<std::string>{
-                R"(x.json: /core: unknown key "core" (known keys: $schema, name, description, )"
-                R"(seed, duration, protocol, solo, resources, network, clocks, faults, expect, )"
-                R"(explore))"}));
+  EXPECT_EQ(
+      errors_of(head + R"("core": {}})"),
+      (std::vector<std::string>{
+          R"(x.json: /core: unknown key "core" (known keys: $schema, name, description, )"
+          R"(seed, duration, protocol, solo, resources, network, clocks, timing, faults, expect, )"
+          R"(explore))"}));
   // An unknown protocol is named with the registered ones.
   EXPECT_EQ(errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "sol-lease"}})"),
             (std::vector<std::string>{

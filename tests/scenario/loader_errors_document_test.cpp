@@ -56,7 +56,7 @@ std::vector<BadCase> bad_document_cases() {
       {"UnknownRootKeyFar",
        doc(R"("zzz": 1)"),
        {"x.json: /zzz: unknown key \"zzz\" (known keys: $schema, name, description, seed, "
-        "duration, protocol, core, lease, resources, requestors, network, clocks, faults, "
+        "duration, protocol, core, lease, resources, requestors, network, clocks, timing, faults, "
         "expect, explore)"}},
       {"BadName",
        R"({"name": "Leader Failover", "duration": "60s"})",

@@ -208,9 +208,12 @@ class DocCommands(unittest.TestCase):
         d, _ = self.run_doc("docs/exploration.md")
         # What the page says the commands leave behind.
         for f in ("results.jsonl", "naive.failures/seed-1.json", "minimal.json",
-                  "presets.failures/cell-3-seed-3.json", "runs/seed-18.json", "heatmap.png",
+                  "presets.failures/cell-3-seed-9.json", "runs/seed-18.json", "heatmap.png",
                   "compare.csv"):
             self.assertTrue(os.path.exists(os.path.join(d, f)), f)
+
+    def test_fidelity(self):
+        self.run_doc("docs/fidelity.md")
 
     def test_performance(self):
         self.run_doc("docs/performance.md")

@@ -20,6 +20,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "leasesim/check/violation.hpp"
 #include "leasesim/report/verdict.hpp"
@@ -55,6 +57,17 @@ struct RunRecord {
   // without them.
   std::optional<uint64_t> messages;
   std::optional<int64_t> held_ns;
+  // The `load` object (docs/exploration.md, "Run lines"): written only for
+  // runs with a timing model or a leader crash (LoadStats::worth_recording).
+  struct Load {
+    std::optional<int64_t> election, election_heard;  // first leader crash's
+    uint64_t elections_unfinished = 0;
+    double leader_handled_per_s = 0, leader_sent_per_s = 0;
+    std::optional<int64_t> leader_queue_p50, leader_queue_p99;
+    std::vector<std::pair<std::string, uint64_t>> sent_by_type;  // types sent at least once
+    bool operator==(const Load&) const = default;
+  };
+  std::optional<Load> load;
 
   static RunRecord from_run(uint64_t cell, uint64_t seed, const RunResult& r, uint64_t faults);
   // Whether the run shows a failing violation of kind k.

@@ -44,6 +44,10 @@ const char* to_string(FaultKind k);
 
 struct Fault {
   TimePoint at;
+  // With a range (`"at": {"min", "max"}`), `at` is its min and the world
+  // draws the time per seed, uniformly in [at, at_max]; likewise duration.
+  std::optional<TimePoint> at_max;
+  std::optional<Duration> duration_max;
   FaultKind kind = FaultKind::kCrash;
   FaultTarget target;
   Duration duration = Duration::zero();  // pause, crash-restart, network window

@@ -8,7 +8,9 @@
 //
 // Durable state (what survives a crash) lives in a DurableState object the
 // host keeps across crashes; a node writes it synchronously, as if fsynced
-// before its messages leave. On restart the host builds a new node over
+// before its messages leave, unless the host models durable-write latency
+// (Effects::async_disk()): then the node says which steps wrote
+// (Effects::persist) and the host holds their messages until durable. On restart the host builds a new node over
 // the same DurableState; everything else is lost.
 #pragma once
 
@@ -50,6 +52,21 @@ struct TimerRequest {
 struct TimerFire {
   uint32_t kind = 0;
   uint64_t arg = 0;
+};
+
+// A durable write the node made in this step (Effects::persist), for hosts
+// that model durable-write latency (docs/scenario-format.md, `timing.disk`).
+// With `hold`, the host sends none of the step's messages (nor any later
+// message of the node) before the write is durable, as Raft requires of a
+// vote or an append acknowledgement. With `notify_kind` != 0 the host hands
+// TimerFire{notify_kind, notify_arg} to the node once the write is durable
+// (a completion input). The node's DurableState is updated at once either
+// way: a crash before completion models a write that became durable just
+// before the crash, never a lost acknowledged write.
+struct PersistRequest {
+  bool hold = true;
+  uint32_t notify_kind = 0;
+  uint64_t notify_arg = 0;
 };
 
 // The output of one step. The host clears it before each step and consumes
@@ -95,11 +112,21 @@ class Effects {
     v.encode(records_.back());
   }
 
+  // A durable write in this step. Only meaningful when async_disk() is
+  // true; a node asks nothing of the kind otherwise.
+  void persist(const PersistRequest& p) { persists_.push_back(p); }
+  // Set once by a host that models durable-write latency: writes then take
+  // time and a node asks for persist() instead of assuming its DurableState
+  // writes are durable before its messages leave. Kept across clear().
+  void set_async_disk(bool on) { async_disk_ = on; }
+  bool async_disk() const { return async_disk_; }
+
   void clear() {
     sent_ = 0;
     timers_.clear();
     cancels_.clear();
     records_.clear();
+    persists_.clear();
   }
 
   size_t message_count() const { return sent_; }
@@ -108,6 +135,7 @@ class Effects {
   const std::vector<TimerRequest>& timers() const { return timers_; }
   const std::vector<uint32_t>& cancels() const { return cancels_; }
   const std::vector<Record>& records() const { return records_; }
+  const std::vector<PersistRequest>& persists() const { return persists_; }
 
  private:
   std::vector<Message> messages_;
@@ -115,6 +143,8 @@ class Effects {
   std::vector<TimerRequest> timers_;
   std::vector<uint32_t> cancels_;  // single-timer kinds
   std::vector<Record> records_;
+  std::vector<PersistRequest> persists_;
+  bool async_disk_ = false;
 };
 
 // Base for what a node keeps on its simulated disk.

@@ -39,6 +39,13 @@ struct Config {
   uint32_t snapshot_threshold = 4096;  // applied entries between compactions; 0: never
   uint32_t max_append_entries = 64;    // entries per AppendEntries
   QuorumCheck check_quorum = QuorumCheck::kOff;
+  // Pre-Vote (Raft dissertation 9.6): a server whose election timer fires
+  // first asks whether it could win (RequestVote with pre_vote set, for
+  // term + 1, changing no one's term or vote) and starts a real election
+  // only with a majority of yeses. A server says yes if the candidate's
+  // log is up to date and it has not heard from a leader within
+  // election_min (a leader says no).
+  bool pre_vote = false;
   // Where the core's five message types sit in the protocol's numbering:
   // msg_base + MsgKind (messages.hpp). The protocol numbers its own around
   // them.

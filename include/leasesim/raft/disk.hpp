@@ -17,9 +17,11 @@ struct Disk final : DurableState {
 };
 
 // Every write of term, vote and log goes through here: the seam for a model
-// of durable writes (issue 13: fsync latency, group commit, replying only
-// once durable). Today a write is durable at once, as if fsynced before the
-// messages of the step leave.
+// of durable writes. The writer notes what a step wrote (term or vote;
+// log); the server turns that into an Effects::persist request when the
+// host models durable-write latency (docs/scenario-format.md,
+// `timing.disk`), else a write is durable at once, as if fsynced before
+// the messages of the step leave.
 class DiskWriter {
  public:
   explicit DiskWriter(Disk& disk) : d_(disk) {}
@@ -32,24 +34,51 @@ class DiskWriter {
   void set_term(Term t) {
     d_.term = t;
     d_.voted_for = kInvalidNode;
+    meta_dirty_ = true;
   }
   // A new term with a vote for `candidate` (a candidate's own vote).
   void set_term_and_vote(Term t, NodeId candidate) {
     d_.term = t;
     d_.voted_for = candidate;
+    meta_dirty_ = true;
   }
-  void set_vote(NodeId candidate) { d_.voted_for = candidate; }
-  void append(const LogEntry& e) { d_.log.append(e); }
-  void truncate_after(LogIndex i) { d_.log.truncate_after(i); }
+  void set_vote(NodeId candidate) {
+    d_.voted_for = candidate;
+    meta_dirty_ = true;
+  }
+  void append(const LogEntry& e) {
+    d_.log.append(e);
+    log_dirty_ = true;
+  }
+  void truncate_after(LogIndex i) {
+    d_.log.truncate_after(i);
+    log_dirty_ = true;
+  }
+  // Compaction rewrites what is already durable: no acknowledgement waits
+  // for it, so it does not count as a write here.
   void compact(LogIndex upto, std::vector<SnapshotItem> items) {
     d_.log.compact(upto, std::move(items));
   }
   void install(LogIndex index, Term term, std::vector<SnapshotItem> items) {
     d_.log.install(index, term, std::move(items));
+    log_dirty_ = true;
+  }
+
+  // What was written since the last call, and forget it.
+  struct Written {
+    bool meta = false;  // term or vote
+    bool log = false;   // entries appended, truncated or a snapshot installed
+  };
+  Written take_written() {
+    const Written w{meta_dirty_, log_dirty_};
+    meta_dirty_ = log_dirty_ = false;
+    return w;
   }
 
  private:
   Disk& d_;
+  bool meta_dirty_ = false;
+  bool log_dirty_ = false;
 };
 
 }  // namespace leasesim::raft

@@ -1,8 +1,9 @@
 // The Raft core's messages: five types at Config::msg_base.. in the
 // protocol's numbering, all with one payload (RaftMsg), as etcd/raft's
 // flat raftpb.Message. Field use by type:
-//   kRequestVote     term, index = last log index, log_term = last log term
-//   kVoteReply       term, success = granted
+//   kRequestVote     term, index = last log index, log_term = last log term,
+//                    pre_vote (a Pre-Vote: term is the one the sender would use)
+//   kVoteReply       term, success = granted, pre_vote (an answer to one)
 //   kAppendEntries   term, index = prev index, log_term = prev term, commit,
 //                    entries, stamp = the leader's monotonic clock at the send
 //   kAppendReply     term, success, index = match index (success) or hint
@@ -38,6 +39,7 @@ struct RaftMsg {
   LogIndex commit = 0;
   TimePoint stamp;
   bool success = false;
+  bool pre_vote = false;
 };
 
 }  // namespace leasesim::raft

@@ -22,7 +22,23 @@
 // follower behind the snapshot receives InstallSnapshot.
 //
 // Durability: every write of term, vote and log goes through one
-// DiskWriter (disk.hpp), the seam for durable-write latency.
+// DiskWriter (disk.hpp). When the host models durable-write latency
+// (Effects::async_disk()), a step that wrote asks for persist(): a
+// follower's or candidate's messages of that step (votes, append
+// acknowledgements, RequestVotes) leave only once the write is durable; a
+// leader sends AppendEntries at once (its own write runs in parallel, Raft
+// dissertation 10.2.1) and counts its own entries towards a commit only at
+// the write's completion input (kDurableTimer). Likewise a candidate sends
+// its RequestVotes while its new term and self-vote are written and counts
+// its own vote only at that write's completion (kVoteDurableTimer): no one
+// relies on the vote before it is durable.
+//
+// Election timer (Raft Figure 2): reset when granting a vote, on
+// AppendEntries/InstallSnapshot from the current leader, when starting an
+// election (or a Pre-Vote round), and when a leader steps down (it had no
+// timer). Adopting a higher term alone does not reset it: a server that
+// refuses a candidate with a stale log keeps its own deadline, so such a
+// candidate cannot hold off the elections that would depose it.
 //
 // Records: role changes, LeaderReady, Committed (per applied entry, with
 // the machine's digest), SnapshotInstalled (common observations), Vote and
@@ -60,6 +76,11 @@ class Server {
     kHeartbeatTimer,
     kQuorumTimer,
     kFirstMachineTimer,
+    // The completion input of a leader's durable log write (async disk
+    // only); far above any machine's kinds.
+    kDurableTimer = 0x7fff0000u,
+    // The completion input of a candidate's term-and-vote write (arg: term).
+    kVoteDurableTimer = 0x7fff0001u,
   };
 
   // --- For the machine and for tests ---------------------------------------
@@ -134,10 +155,20 @@ class Server {
     return m;
   }
 
+  // After every input: asks for persist() when the step wrote (async disk).
+  void finish_step(Effects& out);
+  void on_durable(uint64_t arg, const LocalClocks& now, Effects& out);
+  void dispatch(const Message& m, const LocalClocks& now, Effects& out);
+
   // Election (election.cpp).
   void reset_election_timer(const LocalClocks& now, Effects& out);
   void become_follower(Term term, NodeId leader, const LocalClocks& now, Effects& out);
   void become_candidate(const LocalClocks& now, Effects& out);
+  void become_precandidate(const LocalClocks& now, Effects& out);
+  void on_pre_vote(const Message& m, const LocalClocks& now, Effects& out);
+  void on_pre_vote_reply(const Message& m, const LocalClocks& now, Effects& out);
+  // Counts a (pre-)vote from m.from once; true if it made a majority.
+  bool count_vote(NodeId from);
   void become_leader(const LocalClocks& now, Effects& out);
   void step_down(StepDownReason why, Term new_term, const LocalClocks& now, Effects& out);
   void on_request_vote(const Message& m, const LocalClocks& now, Effects& out);
@@ -179,6 +210,8 @@ class Server {
   uint64_t election_gen_ = 0;
   size_t votes_ = 0;
   std::vector<uint8_t> voted_for_me_;
+  bool precandidate_ = false;       // a Pre-Vote round is running (role stays follower)
+  bool candidacy_started_ = false;  // this step began a candidacy (async disk)
 
   LogIndex commit_ = 0;
   LogIndex applied_ = 0;

@@ -24,6 +24,7 @@
 #include "leasesim/net/network.hpp"
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/protocol/types.hpp"
+#include "leasesim/scenario/timing.hpp"
 
 namespace leasesim {
 
@@ -64,6 +65,7 @@ struct Scenario {
   std::vector<std::string> resources;
   NetworkConfig network;          // node_count and fifo_nodes filled by the loader
   std::vector<ClockSpec> clocks;  // per node id
+  TimingSpec timing;              // the `timing` block (timing.hpp)
   std::vector<Fault> faults;      // sorted by `at`, stable
   Expectation expect;
   // The `explore` block: limits for random faults (leasesim explore); unset

@@ -21,6 +21,7 @@
 #include "leasesim/core/scheduler.hpp"
 #include "leasesim/core/trace.hpp"
 #include "leasesim/scenario/scenario.hpp"
+#include "leasesim/world/load_stats.hpp"
 #include "leasesim/world/records.hpp"
 
 namespace leasesim {
@@ -80,6 +81,7 @@ struct RunResult {
   Metrics metrics;
   NetStats net;
   FaultStats faults;
+  LoadStats load;
 };
 
 class World {

@@ -160,6 +160,10 @@ Built::Built() {
            "Applied entries between log compactions; 0 never compacts.", 4096},
           {"max_append_entries", b.integer(1, 65536, "an integer from 1 to 65536"), false,
            "Most entries in one AppendEntries message.", 64},
+          {"pre_vote", boolean, false,
+           "Pre-Vote (Raft dissertation 9.6): a server asks whether it could win before it "
+           "starts an election.",
+           false},
       });
 
   // --- lease -----------------------------------------------------------

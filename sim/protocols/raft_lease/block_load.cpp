@@ -215,6 +215,7 @@ void Reader::read_core() {
   get_duration(c, t_.core, "heartbeat", &c_->heartbeat);
   get_u32(c, t_.core, "snapshot_every", &c_->snapshot_threshold);
   get_u32(c, t_.core, "max_append_entries", &c_->max_append_entries);
+  get_bool(c, t_.core, "pre_vote", &c_->pre_vote);
 }
 
 void Reader::read_lease() {

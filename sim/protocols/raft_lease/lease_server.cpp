@@ -16,6 +16,7 @@ raft::Config raft_config(const ServerConfig& c) {
   r.snapshot_threshold = c.snapshot_threshold;
   r.max_append_entries = c.max_append_entries;
   r.check_quorum = c.options.check_quorum;
+  r.pre_vote = c.pre_vote;
   r.msg_base = kRaftMsgBase;
   return r;
 }

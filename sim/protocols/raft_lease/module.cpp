@@ -21,6 +21,7 @@ ServerConfig Config::server_config(NodeId id) const {
   c.max_ttl = max_ttl;
   c.snapshot_threshold = snapshot_threshold;
   c.max_append_entries = max_append_entries;
+  c.pre_vote = pre_vote;
   return c;
 }
 

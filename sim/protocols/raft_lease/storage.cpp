@@ -48,6 +48,8 @@ void Storage::accept(const PendingWrite& w, Effects& out) {
   uint64_t& highest = disk_.highest[w.resource];
   out.emit(obs::WriteAccepted{w.resource, w.token, w.writer, w.lease, w.request_id});
   if (w.token > highest) highest = w.token;
+  // The write is durable before the writer hears it was accepted.
+  if (out.async_disk()) out.persist(PersistRequest{});
   Message& r = out.send(MsgType::kWriteReply, cfg_.self, w.writer);
   LeaseMsg& a = r.set<LeaseMsg>();
   r.resource = w.resource;

@@ -48,6 +48,7 @@ struct ServerConfig {
   Duration max_ttl = seconds(10);      // largest ttl a requestor may ask for
   uint32_t snapshot_threshold = 4096;  // applied entries between compactions
   uint32_t max_append_entries = 64;    // entries per AppendEntries
+  bool pre_vote = false;               // raft::Config::pre_vote
 };
 
 // The Raft core's part of a ServerConfig.

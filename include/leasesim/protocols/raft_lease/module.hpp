@@ -30,6 +30,7 @@ struct Config final : ProtocolConfig {
   Duration heartbeat = milliseconds(50);
   uint32_t snapshot_threshold = 4096;
   uint32_t max_append_entries = 64;
+  bool pre_vote = false;
 
   // Leases.
   Duration ttl = seconds(5);

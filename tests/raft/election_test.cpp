@@ -1,0 +1,262 @@
+// The Raft core's election details that matter for timing fidelity (issue
+// 13): when the election timer is reset (Raft Figure 2), Pre-Vote (Raft
+// dissertation 9.6), and durable writes under a host that models their
+// latency (Effects::async_disk): what a step holds back until durable.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "leasesim/raft/server.hpp"
+
+namespace leasesim::raft {
+namespace {
+
+class Nothing final : public StateMachine {
+ public:
+  ApplyResult apply(LogIndex, const LogEntry&) override { return {}; }
+  uint64_t digest(const LogEntry& e) const override { return e.term; }
+  void snapshot(std::vector<SnapshotItem>* out) const override { out->clear(); }
+  void restore(std::span<const SnapshotItem>) override {}
+  void on_applied(LogIndex, const LogEntry&, ApplyResult, const LocalClocks&, Effects&) override {}
+  void on_leader_start(const LocalClocks&, Effects&) override {}
+  void on_ready(const LocalClocks&, Effects&) override { ++readies; }
+  void on_leader_end(const LocalClocks&, Effects&) override {}
+  void on_message(const Message&, const LocalClocks&, Effects&) override {}
+  void on_timer(const TimerFire&, const LocalClocks&, Effects&) override {}
+  int readies = 0;
+};
+
+// One server under test, fed messages by hand.
+struct One {
+  explicit One(size_t n = 3, bool pre_vote = false, NodeId self = 0) {
+    cfg.self = self;
+    for (size_t j = 0; j < n; ++j) cfg.servers.push_back(static_cast<NodeId>(j));
+    cfg.pre_vote = pre_vote;
+    server = std::make_unique<Server>(cfg, disk, Rng(7), machine);
+    Effects fx;
+    server->start(now(), fx);
+  }
+  LocalClocks now() const { return LocalClocks{t, t}; }
+  Effects step_msg(MsgKind kind, NodeId from, const RaftMsg& p, bool async = false) {
+    Message m;
+    m.reset(static_cast<uint16_t>(kind), from, cfg.self);
+    m.set<RaftMsg>() = p;
+    Effects fx;
+    fx.set_async_disk(async);
+    server->on_message(m, now(), fx);
+    return fx;
+  }
+  Effects fire_election(bool async = false) {
+    Effects fx;
+    fx.set_async_disk(async);
+    server->on_timer(TimerFire{Server::kElectionTimer, election_arg}, now(), fx);
+    return fx;
+  }
+  static bool resets_election_timer(const Effects& fx) {
+    for (const TimerRequest& r : fx.timers())
+      if (r.kind == Server::kElectionTimer) return true;
+    return false;
+  }
+  Config cfg;
+  Disk disk;
+  Nothing machine;
+  std::unique_ptr<Server> server;
+  TimePoint t = TimePoint(0);
+  uint64_t election_arg = 1;  // start() armed generation 1
+};
+
+RaftMsg vote_request(Term term, LogIndex index, Term log_term, bool pre = false) {
+  RaftMsg p;
+  p.term = term;
+  p.index = index;
+  p.log_term = log_term;
+  p.pre_vote = pre;
+  return p;
+}
+
+// Figure 2: "If election timeout elapses without receiving AppendEntries
+// RPC from current leader or granting vote to candidate: convert to
+// candidate." A refused vote request in a higher term is neither: before
+// issue 13 the server re-armed its timer whenever it adopted a higher term,
+// so a candidate with a stale log, timing out again and again, kept every
+// up-to-date server from ever standing.
+TEST(ElectionTimer, ARefusedHigherTermVoteRequestLeavesTheTimerAlone) {
+  One s;
+  // s has an entry of term 2 in its log; the candidate's log ends in term 1.
+  s.disk.term = 2;
+  LogEntry e;
+  e.term = 2;
+  s.disk.log.append(e);
+  s.t = TimePoint(milliseconds(40).ns());
+  const Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(5, 7, 1));
+  EXPECT_EQ(s.server->term(), 5u);  // the term is adopted
+  EXPECT_EQ(s.disk.voted_for, kInvalidNode);
+  EXPECT_FALSE(One::resets_election_timer(fx));
+}
+
+TEST(ElectionTimer, GrantingAVoteResetsIt) {
+  One s;
+  const Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(1, 0, 0));
+  EXPECT_EQ(s.disk.voted_for, 2u);
+  EXPECT_TRUE(One::resets_election_timer(fx));
+}
+
+TEST(ElectionTimer, AppendEntriesFromTheLeaderResetsIt) {
+  One s;
+  RaftMsg a;
+  a.term = 3;
+  const Effects fx = s.step_msg(MsgKind::kAppendEntries, 1, a);
+  EXPECT_EQ(s.server->leader(), 1u);
+  EXPECT_TRUE(One::resets_election_timer(fx));
+}
+
+TEST(ElectionTimer, AStaleAppendDoesNotResetIt) {
+  One s;
+  s.disk.term = 4;
+  RaftMsg a;
+  a.term = 3;
+  const Effects fx = s.step_msg(MsgKind::kAppendEntries, 1, a);
+  EXPECT_FALSE(One::resets_election_timer(fx));
+}
+
+TEST(ElectionTimer, ADeposedLeaderArmsOne) {
+  One s(1);  // a core of one elects itself at its first timeout
+  s.fire_election();
+  ASSERT_EQ(s.server->role(), Role::kLeader);
+  // A higher term (say the cluster grew): it steps down and needs a timer.
+  const Effects fx = s.step_msg(MsgKind::kVoteReply, 0, vote_request(9, 0, 0));
+  EXPECT_EQ(s.server->role(), Role::kFollower);
+  EXPECT_TRUE(One::resets_election_timer(fx));
+}
+
+TEST(PreVote, APreCandidateChangesNoTermAndAsksForTheNextOne) {
+  One s(3, true);
+  const Effects fx = s.fire_election();
+  EXPECT_EQ(s.server->term(), 0u);
+  EXPECT_EQ(s.server->role(), Role::kFollower);
+  EXPECT_EQ(s.disk.voted_for, kInvalidNode);
+  ASSERT_EQ(fx.message_count(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const RaftMsg& p = fx.message(i).as<RaftMsg>();
+    EXPECT_TRUE(p.pre_vote);
+    EXPECT_EQ(p.term, 1u);
+  }
+  EXPECT_TRUE(One::resets_election_timer(fx));  // it retries if the round fails
+}
+
+TEST(PreVote, AMajorityOfYesesStartsTheRealElection) {
+  One s(3, true);
+  s.fire_election();
+  RaftMsg yes;
+  yes.term = 1;
+  yes.success = true;
+  yes.pre_vote = true;
+  const Effects fx = s.step_msg(MsgKind::kVoteReply, 1, yes);
+  EXPECT_EQ(s.server->role(), Role::kCandidate);
+  EXPECT_EQ(s.server->term(), 1u);
+  ASSERT_EQ(fx.message_count(), 2u);
+  EXPECT_FALSE(fx.message(0).as<RaftMsg>().pre_vote);
+}
+
+TEST(PreVote, AVoterThatHeardALeaderRecentlySaysNoAndChangesNothing) {
+  One s(3, true, 1);
+  RaftMsg a;
+  a.term = 2;
+  s.step_msg(MsgKind::kAppendEntries, 0, a);
+  s.t = TimePoint(milliseconds(100).ns());  // within election_min (150 ms)
+  Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(3, 0, 0, true));
+  ASSERT_EQ(fx.message_count(), 1u);
+  EXPECT_FALSE(fx.message(0).as<RaftMsg>().success);
+  EXPECT_EQ(fx.message(0).as<RaftMsg>().term, 2u);
+  EXPECT_EQ(s.server->term(), 2u);
+  EXPECT_FALSE(One::resets_election_timer(fx));
+  // Later, with the leader silent, it says yes, still without adopting.
+  s.t = TimePoint(milliseconds(400).ns());
+  fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(3, 0, 0, true));
+  ASSERT_EQ(fx.message_count(), 1u);
+  EXPECT_TRUE(fx.message(0).as<RaftMsg>().success);
+  EXPECT_EQ(fx.message(0).as<RaftMsg>().term, 3u);
+  EXPECT_EQ(s.server->term(), 2u);
+  EXPECT_EQ(s.disk.voted_for, kInvalidNode);
+}
+
+TEST(PreVote, AStaleLogGetsNo) {
+  One s(3, true, 1);
+  s.disk.term = 2;
+  LogEntry e;
+  e.term = 2;
+  s.disk.log.append(e);
+  const Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(3, 5, 1, true));
+  EXPECT_FALSE(fx.message(0).as<RaftMsg>().success);
+}
+
+TEST(AsyncDisk, WithoutItNothingIsAskedFor) {
+  One s;
+  const Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(1, 0, 0));
+  EXPECT_TRUE(fx.persists().empty());
+}
+
+TEST(AsyncDisk, AVoteIsHeldUntilDurable) {
+  One s;
+  const Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(1, 0, 0), true);
+  ASSERT_EQ(fx.persists().size(), 1u);
+  EXPECT_TRUE(fx.persists()[0].hold);
+  EXPECT_EQ(fx.persists()[0].notify_kind, 0u);
+}
+
+TEST(AsyncDisk, ARefusalThatWritesNothingIsNotHeld) {
+  One s;
+  s.disk.term = 3;
+  const Effects fx = s.step_msg(MsgKind::kRequestVote, 2, vote_request(2, 0, 0), true);
+  EXPECT_TRUE(fx.persists().empty());
+}
+
+TEST(AsyncDisk, ACandidatesRequestsGoOutWhileItsOwnVoteIsWritten) {
+  One s;
+  const Effects fx = s.fire_election(true);
+  ASSERT_EQ(fx.persists().size(), 1u);
+  EXPECT_FALSE(fx.persists()[0].hold);
+  EXPECT_EQ(fx.persists()[0].notify_kind, Server::kVoteDurableTimer);
+  EXPECT_EQ(fx.persists()[0].notify_arg, 1u);
+  EXPECT_EQ(fx.message_count(), 2u);
+}
+
+TEST(AsyncDisk, ACandidatesOwnVoteCountsOnlyOnceDurable) {
+  One s;  // three servers: its own vote and one other make a majority
+  s.fire_election(true);
+  RaftMsg yes;
+  yes.term = 1;
+  yes.success = true;
+  s.step_msg(MsgKind::kVoteReply, 1, yes, true);
+  EXPECT_EQ(s.server->role(), Role::kCandidate);  // one vote of three so far
+  Effects fx;
+  fx.set_async_disk(true);
+  s.server->on_timer(TimerFire{Server::kVoteDurableTimer, 1}, s.now(), fx);
+  EXPECT_EQ(s.server->role(), Role::kLeader);
+}
+
+TEST(AsyncDisk, ALeaderCountsItsOwnEntryOnlyOnceDurable) {
+  One s(1);  // alone, so the leader's own copy is the majority
+  Effects vote;
+  vote.set_async_disk(true);
+  s.server->on_timer(TimerFire{Server::kElectionTimer, 1}, s.now(), vote);
+  EXPECT_EQ(s.server->role(), Role::kCandidate);  // its own vote is not durable yet
+  Effects fx;
+  fx.set_async_disk(true);
+  s.server->on_timer(TimerFire{Server::kVoteDurableTimer, 1}, s.now(), fx);
+  ASSERT_EQ(s.server->role(), Role::kLeader);
+  EXPECT_EQ(s.server->commit_index(), 0u);  // the no-op is written, not durable
+  EXPECT_FALSE(s.server->ready());
+  ASSERT_EQ(fx.persists().size(), 1u);
+  const PersistRequest p = fx.persists()[0];
+  EXPECT_EQ(p.notify_kind, Server::kDurableTimer);
+  Effects done;
+  done.set_async_disk(true);
+  s.server->on_timer(TimerFire{p.notify_kind, p.notify_arg}, s.now(), done);
+  EXPECT_EQ(s.server->commit_index(), 1u);
+  EXPECT_TRUE(s.server->ready());
+}
+
+}  // namespace
+}  // namespace leasesim::raft
