@@ -90,7 +90,8 @@ void Server::on_append_entries(const Message& m, const LocalClocks& now, Effects
     r.index = disk_.log().last_index();
     return;
   }
-  if (role_ != Role::kFollower || leader_ != m.from) become_follower(disk_.term(), m.from, now, out);
+  if (role_ != Role::kFollower || leader_ != m.from)
+    become_follower(disk_.term(), m.from, now, out);
   reset_election_timer(now, out);  // AppendEntries from the current leader (Figure 2)
   last_heard_leader_ = now.mono;
   r.term = disk_.term();
@@ -149,7 +150,8 @@ void Server::on_install_snapshot(const Message& m, const LocalClocks& now, Effec
     r.index = disk_.log().last_index();
     return;
   }
-  if (role_ != Role::kFollower || leader_ != m.from) become_follower(disk_.term(), m.from, now, out);
+  if (role_ != Role::kFollower || leader_ != m.from)
+    become_follower(disk_.term(), m.from, now, out);
   reset_election_timer(now, out);
   last_heard_leader_ = now.mono;
   r.success = true;

@@ -172,8 +172,7 @@ Format::Format() {
         });
     std::vector<Field> profile = {
         {"processing", dist, false,
-         "Service time of each input; a node handles one at a time and the others queue.",
-         nullptr},
+         "Service time of each input; a node handles one at a time and the others queue.", nullptr},
         {"timer_jitter", dist, false, "How late a timer fires after its deadline.", nullptr},
         {"disk", t.disk, false, "Durable-write latency.", nullptr},
         {"start", dist, false, "When the node starts, from 0.", nullptr},
@@ -208,9 +207,9 @@ Format::Format() {
     fault.expected = "an object";
     fault.tag = "kind";
     const Type* group = b.array(target, "nodes", 1, UINT64_MAX, false, "an array of targets");
-    const Type* at_range = b.object(
-        "A range drawn uniformly per seed.",
-        {{"min", d_nonneg, true, "Earliest.", nullptr}, {"max", d_nonneg, true, "Latest.", nullptr}});
+    const Type* at_range = b.object("A range drawn uniformly per seed.",
+                                    {{"min", d_nonneg, true, "Earliest.", nullptr},
+                                     {"max", d_nonneg, true, "Latest.", nullptr}});
     const Type* at_t = b.one_of("a duration or {\"min\", \"max\"}", {d_nonneg, at_range});
     const Type* len_range = b.object(
         "A range drawn uniformly per seed.",

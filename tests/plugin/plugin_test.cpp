@@ -91,10 +91,11 @@ TEST_F(SoloLease, ItsErrorsReadLikeTheLoaders) {
           R"(seed, duration, protocol, solo, resources, network, clocks, timing, faults, expect, )"
           R"(explore))"}));
   // An unknown protocol is named with the registered ones.
-  EXPECT_EQ(errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "sol-lease"}})"),
-            (std::vector<std::string>{
-                R"(x.json: /protocol/name: expected one of "raft-lease", "kv-lease", )"
-                R"("session-lease", "solo-lease", found "sol-lease" (did you mean "solo-lease"?))"}));
+  EXPECT_EQ(
+      errors_of(R"({"name": "x", "duration": "10s", "protocol": {"name": "sol-lease"}})"),
+      (std::vector<std::string>{
+          R"(x.json: /protocol/name: expected one of "raft-lease", "kv-lease", )"
+          R"("session-lease", "solo-lease", found "sol-lease" (did you mean "solo-lease"?))"}));
 }
 
 TEST_F(SoloLease, CanonicalJsonRoundTripsExactly) {

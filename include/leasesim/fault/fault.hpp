@@ -50,7 +50,7 @@ struct Fault {
   std::optional<Duration> duration_max;
   FaultKind kind = FaultKind::kCrash;
   FaultTarget target;
-  Duration duration = Duration::zero();  // pause, crash-restart, network window
+  Duration duration = Duration::zero();          // pause, crash-restart, network window
   std::vector<std::vector<FaultTarget>> groups;  // partition
   FaultTarget from, to;                          // cut
   Duration step = Duration::zero();              // clock step

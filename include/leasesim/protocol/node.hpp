@@ -10,8 +10,8 @@
 // host keeps across crashes; a node writes it synchronously, as if fsynced
 // before its messages leave, unless the host models durable-write latency
 // (Effects::async_disk()): then the node says which steps wrote
-// (Effects::persist) and the host holds their messages until durable. On restart the host builds a new node over
-// the same DurableState; everything else is lost.
+// (Effects::persist) and the host holds their messages until durable. On restart the host builds a
+// new node over the same DurableState; everything else is lost.
 #pragma once
 
 #include <cstdint>
