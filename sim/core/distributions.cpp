@@ -23,20 +23,6 @@ Duration round_ns(double ns) {
 
 }  // namespace
 
-Duration uniform_duration(Rng& rng, Duration lo, Duration hi) {
-  // One call to uniform_int: one raw draw, more only on Lemire's rare
-  // rejection path.
-  return Duration(rng.uniform_int(lo.ns(), hi.ns()));
-}
-
-bool bernoulli(Rng& rng, double p) {
-  // The certain cases consume nothing, so a scenario that sets a loss
-  // probability to 0 draws exactly as if the fault did not exist.
-  if (p <= 0) return false;
-  if (p >= 1) return true;
-  return rng.unit() < p;
-}
-
 Duration exponential_duration(Rng& rng, Duration mean) {
   LEASESIM_ASSERT(mean.ns() >= 0, "exponential_duration: negative mean");
   if (mean.ns() == 0) return Duration(0);

@@ -5,12 +5,11 @@
 
 namespace leasesim {
 
-Duration LatencyModel::sample(Rng& rng) const {
+Duration LatencyModel::sample_shaped(Rng& rng) const {
   switch (kind) {
     case Kind::kConstant:
-      return a;
     case Kind::kUniform:
-      return uniform_duration(rng, a, b);
+      return sample(rng);
     case Kind::kExponential:
       // The floor models the fixed propagation delay; only the queueing part
       // above it is random, so the mean is floor + a.

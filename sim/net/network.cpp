@@ -58,9 +58,11 @@ Network::Network(const NetworkConfig& config, Rng rng) : config_(config), rng_(r
   fifo_last_.assign(fifo * fifo, TimePoint::min());
   group_.assign(n, 0);
   isolated_.assign(n, 0);
+  plain_ = profiles_.size() == 1 && config_.default_profile.loss <= 0 &&
+           config_.default_profile.duplicate <= 0;
 }
 
-SendDecision Network::decide_send(TimePoint now, NodeId from, NodeId to) {
+SendDecision Network::decide_send_general(TimePoint now, NodeId from, NodeId to) {
   LEASESIM_ASSERT(from < config_.node_count && to < config_.node_count, "send to unknown node");
   SendDecision out;
   // Checked before any draw so that a partition does not shift the random
@@ -89,18 +91,8 @@ SendDecision Network::decide_send(TimePoint now, NodeId from, NodeId to) {
     return out;
   }
   out.copies = bernoulli(rng_, dup) ? 2 : 1;
-  const bool fifo = from < config_.fifo_nodes && to < config_.fifo_nodes;
-  for (uint8_t i = 0; i < out.copies; ++i) {
-    TimePoint at = now + latency->sample(rng_);
-    if (fifo) {
-      // A TCP-like connection holds back a fast segment until the slower
-      // earlier ones have arrived, so delivery never overtakes.
-      TimePoint& last = fifo_last_[static_cast<size_t>(from) * config_.fifo_nodes + to];
-      at = std::max(at, last);
-      last = at;
-    }
-    out.deliver_at[i] = at;
-  }
+  for (uint8_t i = 0; i < out.copies; ++i)
+    out.deliver_at[i] = fifo_hold(from, to, now + latency->sample(rng_));
   return out;
 }
 

@@ -23,12 +23,8 @@ LoadTracker::LoadTracker(uint32_t nodes, uint32_t servers, size_t types, int app
   s_.handled_by_node.assign(nodes, 0);
 }
 
-void LoadTracker::handled(NodeId to, NodeId from, uint16_t type, TimePoint now) {
-  if (type < s_.handled_by_type.size()) ++s_.handled_by_type[type];
-  ++s_.handled_by_node[to];
-  if (to == leader_) ++s_.leader_handled;
-  if (hearing_ && from == new_leader_ && static_cast<int>(type) == append_type_ && to < servers_ &&
-      to < 32) {
+void LoadTracker::heard(NodeId to, NodeId from, uint16_t type, TimePoint now) {
+  if (from == new_leader_ && static_cast<int>(type) == append_type_ && to < servers_ && to < 32) {
     heard_mask_ |= uint32_t{1} << to;
     if (static_cast<uint32_t>(std::popcount(heard_mask_)) >= servers_ / 2 + 1) {
       heard_.push_back((now - crashed_at_).ns());

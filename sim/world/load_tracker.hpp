@@ -25,7 +25,12 @@ class LoadTracker {
     ++s_.sent_by_node[from];
     if (from == leader_) ++s_.leader_sent;
   }
-  void handled(NodeId to, NodeId from, uint16_t type, TimePoint now);
+  void handled(NodeId to, NodeId from, uint16_t type, TimePoint now) {
+    if (type < s_.handled_by_type.size()) ++s_.handled_by_type[type];
+    ++s_.handled_by_node[to];
+    if (to == leader_) ++s_.leader_handled;
+    if (hearing_) heard(to, from, type, now);
+  }
   // An input reached node n while it was busy or not: it waits `delay`.
   void queued(NodeId n, Duration delay);
   void role(NodeId n, const obs::RoleChanged& r, TimePoint now);
@@ -34,6 +39,9 @@ class LoadTracker {
 
  private:
   void close_leadership(TimePoint now);
+  // After an election: `to` handled `type` from `from`; counts who has heard
+  // the new leader's first AppendEntries.
+  void heard(NodeId to, NodeId from, uint16_t type, TimePoint now);
 
   LoadStats s_;
   uint32_t servers_;

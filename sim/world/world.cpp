@@ -7,6 +7,7 @@
 #include "leasesim/core/distributions.hpp"
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/world/run_header.hpp"
+#include "leasesim/world/trace_hash.hpp"
 #include "world_impl.hpp"
 
 namespace leasesim {
@@ -142,11 +143,6 @@ void World::Impl::emit(const Record& r) {
   if (opts.trace) opts.trace->write(r);
 }
 
-void World::Impl::emit_world(const Record& r) {
-  hasher.add(r);
-  if (opts.trace) opts.trace->write(r);
-}
-
 void World::Impl::report_new_violations() {
   // Segments of beliefs the checker finalised, with the true-time interval
   // it judged, so plots draw what the checker judged (docs/trace-format.md).
@@ -190,8 +186,10 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
   const uint64_t id = next_msg_id++;
   ++stats.sent;
   load.sent(from, static_cast<uint16_t>(m.type));
-  emit_world(
-      record_at(world_rec::Send{m.to, static_cast<uint16_t>(m.type), id, m.resource}, from, local));
+  hash_send(hasher, sched.now(), from, m.to, static_cast<uint16_t>(m.type), m.resource);
+  if (opts.trace) [[unlikely]]
+    opts.trace->write(record_at(
+        world_rec::Send{m.to, static_cast<uint16_t>(m.type), id, m.resource}, from, local));
   LEASESIM_ASSERT(m.to < hosts.size(), "message to an unknown node");
   const SendDecision d = net.decide_send(sched.now(), from, m.to);
   if (d.drop != DropReason::kNone) {
@@ -241,7 +239,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.clock = t.clock;
       ev.node = id;
       ev.incarnation = incarnation;
-      ev.timer_kind = t.kind;
+      ev.ref = t.kind;
       ev.timer_arg = t.arg;
       ev.deadline = t.deadline;
       TimePoint due = timer_due(id, t.clock, t.deadline);
@@ -301,8 +299,11 @@ void World::Impl::deliver(const Event& ev) {
   if (has_processing && enqueue(ev)) return;
   ++stats.delivered;
   const LocalClocks now = read_clock(ev.node);
-  emit_world(record_at(world_rec::Deliver{m.from, static_cast<uint16_t>(m.type), id, m.resource},
-                       ev.node, now.wall));
+  hash_deliver(hasher, sched.now(), id);
+  if (opts.trace) [[unlikely]]
+    opts.trace->write(
+        record_at(world_rec::Deliver{m.from, static_cast<uint16_t>(m.type), id, m.resource},
+                  ev.node, now.wall));
   load.handled(ev.node, m.from, static_cast<uint16_t>(m.type), sched.now());
   effects.clear();
   if (!timers.empty()) effects.set_async_disk(timers[ev.node].spec->fsync.has_value());
@@ -320,10 +321,13 @@ void World::Impl::fire_timer(const Event& ev) {
   }
   if (has_processing && enqueue(ev)) return;
   const LocalClocks now = read_clock(ev.node);
-  emit_world(record_at(world_rec::Timer{ev.timer_kind, ev.timer_arg}, ev.node, now.wall));
+  hash_timer(hasher, sched.now(), ev.node, ev.timer_kind(), ev.timer_arg);
+  if (opts.trace) [[unlikely]]
+    opts.trace->write(
+        record_at(world_rec::Timer{ev.timer_kind(), ev.timer_arg}, ev.node, now.wall));
   effects.clear();
   if (!timers.empty()) effects.set_async_disk(timers[ev.node].spec->fsync.has_value());
-  h.node->on_timer(TimerFire{ev.timer_kind, ev.timer_arg}, now, effects);
+  h.node->on_timer(TimerFire{ev.timer_kind(), ev.timer_arg}, now, effects);
   run_step(ev.node, now.wall);
 }
 

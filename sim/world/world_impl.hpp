@@ -20,12 +20,12 @@
 
 namespace leasesim {
 
-// One engine event. Lives in the event queue's slot table (never moved
-// during heap operations), so its size matters little.
+// One engine event. Lives in the event queue's slot table and is copied in
+// at schedule and out at pop, so it is kept to 32 bytes (asserted below).
 struct Event {
   enum Type : uint8_t {
     kDeliver,    // ref: message slot
-    kTimer,      // a node's timer
+    kTimer,      // a node's timer (ref: the timer's kind)
     kFault,      // ref: index into scenario.faults
     kRestart,    // automatic restart after a crash with a duration
     kResume,     // end of a pause (ref: pause generation)
@@ -35,16 +35,17 @@ struct Event {
   };
   Type type = kDeliver;
   ClockKind clock = ClockKind::kMonotonic;
-  NodeId node = kInvalidNode;
-  uint32_t incarnation = 0;
-  uint32_t ref = 0;
-  uint32_t timer_kind = 0;
-  uint64_t timer_arg = 0;
-  TimePoint deadline;  // timers: on the node's `clock`
   // With a processing model: the input has waited its turn and been served.
   bool served = false;
-  TimePoint arrived;  // when a served input arrived (queueing delay)
+  NodeId node = kInvalidNode;
+  uint32_t incarnation = 0;
+  uint32_t ref = 0;        // by type, above
+  uint64_t timer_arg = 0;  // timers: the node's argument; deliveries: the message id
+  TimePoint deadline;      // timers: on the node's `clock`
+
+  uint32_t timer_kind() const { return ref; }
 };
+static_assert(sizeof(Event) == 32, "an event is copied at every schedule and pop");
 
 // A node's timing model at run time (scenario/timing.hpp): its own random
 // streams and the state of its processor and disk.
@@ -123,8 +124,13 @@ struct World::Impl {
   void run_step(NodeId id, TimePoint local);  // after the node filled effects_
   void emit(const Record& r);  // hash + checker + sink; time/local/node set by caller
   // A world record (send, deliver, drop, timer, checker verdicts): hash and
-  // sink only, as neither the checker nor role tracking reads them.
-  void emit_world(const Record& r);
+  // sink only, as neither the checker nor role tracking reads them. Inline:
+  // two or three per event, and the record is built right here.
+  void emit_world(const Record& r) {
+    hasher.add(r);
+    if (opts.trace) [[unlikely]]
+      opts.trace->write(r);
+  }
   // A typed world record, now, at `node` (its wall clock read now).
   template <TypedRecord T>
   Record record(const T& v, NodeId node) const {

@@ -41,7 +41,6 @@ bool World::Impl::enqueue(const Event& ev) {
   load.queued(ev.node, begin - now);
   Event served = ev;
   served.served = true;
-  served.arrived = now;
   served.incarnation = hot[ev.node].incarnation;
   sched.schedule_at(t.busy_until, served);
   return true;
@@ -75,7 +74,7 @@ void World::Impl::send_step_messages(NodeId id, TimePoint local) {
         ev.type = Event::kTimer;
         ev.node = id;
         ev.incarnation = hot[id].incarnation;
-        ev.timer_kind = p.notify_kind;
+        ev.ref = p.notify_kind;
         ev.timer_arg = p.notify_arg;
         sched.schedule_at(done, ev);
       }

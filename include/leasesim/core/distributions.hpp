@@ -12,12 +12,22 @@
 namespace leasesim {
 
 // Uniform duration in [lo, hi], inclusive, nanosecond resolution.
-// Precondition: lo <= hi.
-Duration uniform_duration(Rng& rng, Duration lo, Duration hi);
+// Precondition: lo <= hi. One call to uniform_int: one raw draw, more only
+// on Lemire's rare rejection path. (Inline, as the next one: the network
+// draws both for every message.)
+inline Duration uniform_duration(Rng& rng, Duration lo, Duration hi) {
+  return Duration(rng.uniform_int(lo.ns(), hi.ns()));
+}
 
 // True with probability p (p <= 0: never, consumes no draw; p >= 1: always,
-// consumes no draw; otherwise one draw).
-bool bernoulli(Rng& rng, double p);
+// consumes no draw; otherwise one draw). The certain cases consume nothing,
+// so a scenario that sets a loss probability to 0 draws exactly as if the
+// fault did not exist.
+inline bool bernoulli(Rng& rng, double p) {
+  if (p <= 0) return false;
+  if (p >= 1) return true;
+  return rng.unit() < p;
+}
 
 // Exponentially distributed duration with the given mean, rounded to the
 // nearest nanosecond. Precondition: mean >= 0.

@@ -15,6 +15,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "leasesim/core/assert.hpp"
+#include "leasesim/core/int128.hpp"
+
 namespace leasesim {
 
 // splitmix64: a tiny generator used to expand one 64-bit seed into a full
@@ -66,17 +69,39 @@ class Rng {
   }
 
   // Uniform integer in [0, bound) without modulo bias (Lemire's method with
-  // rejection). Precondition: bound > 0.
-  uint64_t below(uint64_t bound);
+  // rejection). Precondition: bound > 0. Inline: the network draws one per
+  // message, and the common path is a multiply and a compare.
+  uint64_t below(uint64_t bound) {
+    LEASESIM_ASSERT(bound > 0, "Rng::below(0)");
+    // Lemire, "Fast Random Integer Generation in an Interval" (2019): the
+    // high word of x * bound is uniform once the low words that would give
+    // some results one extra preimage are rejected. The rejection threshold
+    // (2^64 - bound) mod bound needs a division only on the rare path.
+    const uint128_t m = static_cast<uint128_t>(next_u64()) * bound;
+    if (static_cast<uint64_t>(m) < bound) [[unlikely]]
+      return below_slow(bound, m);
+    return static_cast<uint64_t>(m >> 64);
+  }
 
   // Uniform integer in [lo, hi], inclusive. Precondition: lo <= hi.
-  int64_t uniform_int(int64_t lo, int64_t hi);
+  int64_t uniform_int(int64_t lo, int64_t hi) {
+    LEASESIM_ASSERT(lo <= hi, "Rng::uniform_int: lo > hi");
+    // Width computed in unsigned arithmetic: hi - lo overflows int64 for
+    // wide ranges. A width of 2^64 wraps to 0 and means "any 64-bit value".
+    const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
+    const uint64_t offset = span == 0 ? next_u64() : below(span);
+    // Modular conversion back to int64 (well defined since C++20).
+    return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
+  }
 
   // Uniform double in [0, 1) with 53 random bits.
   double unit() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
  private:
   static constexpr uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // below()'s rejection loop, given the first product m (whose low word is
+  // below `bound`).
+  uint64_t below_slow(uint64_t bound, uint128_t m);
   uint64_t s_[4];
 };
 

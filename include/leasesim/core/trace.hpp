@@ -247,6 +247,20 @@ class TraceHasher {
     h_ = fold(a ^ c ^ e, b ^ d ^ kS[10]);
     ++count_;
   }
+  // Compact forms, for a record whose other fields follow from the records
+  // before it (the caller's rule says which: world/trace_hash.hpp): only the
+  // words given, salted by the record's kind, in one fold or two instead of
+  // six. Each still counts as one record. `kind` is a compile-time constant
+  // at every call, so the salt costs nothing.
+  void add_compact(uint16_t kind, uint64_t a, uint64_t b) {
+    h_ = fold(a ^ salt(kind), b ^ h_ ^ kS[9]);
+    ++count_;
+  }
+  void add_compact(uint16_t kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
+    const uint64_t x = fold(a ^ salt(kind), b ^ kS[3]);
+    h_ = fold(c ^ kS[5], d ^ x ^ h_ ^ kS[9]);
+    ++count_;
+  }
   uint64_t value() const { return finalize(h_ ^ count_); }
   uint64_t count() const { return count_; }
 
@@ -256,6 +270,10 @@ class TraceHasher {
     __extension__ using U128 = unsigned __int128;
     const U128 p = static_cast<U128>(a) * b;
     return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+  }
+  // A constant per kind, well spread (a Weyl step from kS[0]).
+  static constexpr uint64_t salt(uint16_t kind) {
+    return kS[0] ^ ((uint64_t{kind} + 1) * 0x9E3779B97F4A7C15ULL);
   }
   static uint64_t finalize(uint64_t x) {
     x ^= x >> 33;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "leasesim/core/distributions.hpp"
 #include "leasesim/core/rng.hpp"
 #include "leasesim/core/time.hpp"
 
@@ -22,7 +23,9 @@ struct LatencyModel {
   double sigma = 0.0;
 
   static LatencyModel constant(Duration d) { return {Kind::kConstant, d, d, Duration::zero(), 0}; }
-  static LatencyModel uniform(Duration lo, Duration hi) { return {Kind::kUniform, lo, hi, Duration::zero(), 0}; }
+  static LatencyModel uniform(Duration lo, Duration hi) {
+    return {Kind::kUniform, lo, hi, Duration::zero(), 0};
+  }
   static LatencyModel exponential(Duration mean, Duration floor) {
     return {Kind::kExponential, mean, Duration::zero(), floor, 0};
   }
@@ -31,8 +34,16 @@ struct LatencyModel {
   }
 
   // Draws one latency (>= 0). Constant draws nothing; the others draw from
-  // rng as their distribution function documents.
-  Duration sample(Rng& rng) const;
+  // rng as their distribution function documents. The two cheap kinds are
+  // inline: one draw per message is the network's hot path.
+  Duration sample(Rng& rng) const {
+    if (kind == Kind::kUniform) return uniform_duration(rng, a, b);
+    if (kind == Kind::kConstant) return a;
+    return sample_shaped(rng);
+  }
+
+ private:
+  Duration sample_shaped(Rng& rng) const;  // exponential and lognormal
 };
 
 const char* to_string(LatencyModel::Kind k);

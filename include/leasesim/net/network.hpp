@@ -60,9 +60,9 @@ struct NetworkConfig {
 
 enum class DropReason : uint8_t {
   kNone = 0,
-  kPartitioned,   // link blocked at send or at delivery
-  kLost,          // random loss
-  kCrashed,       // destination crashed at delivery (decided by the host)
+  kPartitioned,  // link blocked at send or at delivery
+  kLost,         // random loss
+  kCrashed,      // destination crashed at delivery (decided by the host)
   kCount,
 };
 const char* to_string(DropReason r);
@@ -79,7 +79,17 @@ class Network {
   Network(const NetworkConfig& config, Rng rng);
 
   // Decides what happens to a message sent now from `from` to `to`.
-  SendDecision decide_send(TimePoint now, NodeId from, NodeId to);
+  // Inline fast path for the common case (every link open, no window, one
+  // profile for all links, no loss, no duplication): one latency draw,
+  // exactly the draws the general path makes in that case.
+  SendDecision decide_send(TimePoint now, NodeId from, NodeId to) {
+    if (!plain_ || any_block_ || window_active_) return decide_send_general(now, from, to);
+    LEASESIM_ASSERT(from < config_.node_count && to < config_.node_count, "send to unknown node");
+    SendDecision out;
+    out.copies = 1;
+    out.deliver_at[0] = fifo_hold(from, to, now + profiles_[0].latency.sample(rng_));
+    return out;
+  }
 
   // True if a message on from->to may be delivered now.
   bool link_open(NodeId from, NodeId to) const {
@@ -93,7 +103,7 @@ class Network {
   void split(const std::vector<std::vector<NodeId>>& groups);
   void cut(NodeId from, NodeId to);  // one direction only
   void isolate(NodeId node);
-  void heal();                        // removes splits, cuts and isolation
+  void heal();  // removes splits, cuts and isolation
   bool has_partition() const { return any_block_; }
 
   // --- Windows: temporary changes to every link ------------------------
@@ -108,6 +118,17 @@ class Network {
 
  private:
   bool link_open_slow(NodeId from, NodeId to) const;
+  SendDecision decide_send_general(TimePoint now, NodeId from, NodeId to);
+  // A TCP-like connection holds back a fast segment until the slower
+  // earlier ones have arrived, so delivery never overtakes: the time a
+  // copy drawn to arrive at `at` arrives.
+  TimePoint fifo_hold(NodeId from, NodeId to, TimePoint at) {
+    if (from >= config_.fifo_nodes || to >= config_.fifo_nodes) return at;
+    TimePoint& last = fifo_last_[static_cast<size_t>(from) * config_.fifo_nodes + to];
+    if (last > at) at = last;
+    last = at;
+    return at;
+  }
   void refresh_block_flag();
   const LinkProfile& profile(NodeId from, NodeId to) const {
     return profiles_[class_matrix_[node_class_[from] * class_count_ + node_class_[to]]];
@@ -124,12 +145,14 @@ class Network {
   std::vector<TimePoint> fifo_last_;
   // Partitions.
   bool any_block_ = false;
-  std::vector<uint32_t> group_;     // 0 = not in the split
+  std::vector<uint32_t> group_;  // 0 = not in the split
   std::vector<uint8_t> isolated_;
   uint32_t isolated_count_ = 0;
   std::vector<std::pair<NodeId, NodeId>> cuts_;
   // Window.
   bool window_active_ = false;
+  // One profile for every link (no overrides), without loss or duplication.
+  bool plain_ = false;
   double window_loss_ = 0.0;
   double window_dup_ = 0.0;
   bool window_has_latency_ = false;
