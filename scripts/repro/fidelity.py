@@ -60,7 +60,10 @@ def sweep_elections(path, seeds, jobs, work):
                 continue
             load = r.get("load") or {}
             t = load.get("election_heard_ns")
-            if t is not None:
+            client = r.get("acquire_p50_ns")
+            if client is None or client > make_scenarios.CLIENT_OK_NS:
+                skipped += 1  # no leader answered the client: the premise was not set up
+            elif t is not None:
                 times.append(t / 1e6)
             elif load.get("elections_unfinished", 0) > 0:
                 unfinished += 1  # the leader crashed and no new one was heard by the end
