@@ -9,7 +9,9 @@ namespace leasesim::raft {
 
 void Server::reset_election_timer(const LocalClocks& now, Effects& out) {
   ++election_gen_;
-  const Duration timeout = uniform_duration(rng_, cfg_.election_min, cfg_.election_max);
+  Duration timeout = uniform_duration(rng_, cfg_.election_min, cfg_.election_max);
+  const int64_t g = cfg_.election_granularity.ns();
+  if (g > 0) timeout = Duration((timeout.ns() + g / 2) / g * g);
   // The single election timer (node.hpp): re-armed at every append from
   // the leader, so replacing it spares the run a stale firing per append.
   out.replace_timer(ClockKind::kMonotonic, now.mono + timeout, kElectionTimer, election_gen_);

@@ -32,6 +32,11 @@ Server::Server(const Config& config, Disk& disk, Rng rng, StateMachine& machine)
   const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), cfg_.self);
   LEASESIM_ASSERT(it != cfg_.servers.end(), "server config does not list the server itself");
   LEASESIM_ASSERT(cfg_.servers.size() <= kMaxServers, "too many servers");
+  LEASESIM_ASSERT(cfg_.election_granularity.ns() >= 0 &&
+                      (cfg_.election_granularity.ns() == 0 ||
+                       (cfg_.election_min.ns() % cfg_.election_granularity.ns() == 0 &&
+                        cfg_.election_max.ns() % cfg_.election_granularity.ns() == 0)),
+                  "election timeout bounds must be multiples of the granularity");
   LEASESIM_ASSERT(cfg_.election_min > Duration::zero() && cfg_.election_min <= cfg_.election_max,
                   "bad election timeout range");
   self_index_ = static_cast<size_t>(it - cfg_.servers.begin());

@@ -169,6 +169,11 @@ Format::Format() {
              "Writes asked for while one is in flight share the next one (batched); false: "
              "each waits its turn.",
              true},
+            {"send_while_writing", boolean, false,
+             "A Raft leader's AppendEntries and a new candidate's RequestVotes leave while the "
+             "sender's own write is in flight (Raft dissertation 10.2.1); false: a node sends "
+             "nothing from a step that wrote until the write is durable.",
+             true},
         });
     std::vector<Field> profile = {
         {"processing", dist, false,

@@ -25,6 +25,7 @@ void Loader::read_node_timing(const json* obj, const std::string& path, NodeTimi
   if (disk != nullptr && disk->is_object()) {
     if (auto d = read_dist(disk, t_.disk, "fsync", path + "/disk")) out->fsync = d;
     get_bool(disk, t_.disk, "group_commit", &out->group_commit);
+    get_bool(disk, t_.disk, "send_while_writing", &out->send_while_writing);
   }
 }
 
@@ -44,6 +45,7 @@ void Loader::read_timing() {
     if (disk != nullptr && disk->is_object()) {
       if (auto d = read_dist(disk, t_.disk, "fsync", "/timing/disk")) def.fsync = d;
       get_bool(disk, t_.disk, "group_commit", &def.group_commit);
+      get_bool(disk, t_.disk, "send_while_writing", &def.send_while_writing);
     }
   }
   const size_t servers = s_.servers.size();

@@ -52,7 +52,11 @@ json node_timing_json(const NodeTiming& t) {
   json o = json::object();
   if (t.processing) o["processing"] = latency_json(*t.processing);
   if (t.timer_jitter) o["timer_jitter"] = latency_json(*t.timer_jitter);
-  if (t.fsync) o["disk"] = {{"fsync", latency_json(*t.fsync)}, {"group_commit", t.group_commit}};
+  if (t.fsync) {
+    o["disk"] = {{"fsync", latency_json(*t.fsync)}, {"group_commit", t.group_commit}};
+    // Written only when off: files without the key stay as they were.
+    if (!t.send_while_writing) o["disk"]["send_while_writing"] = false;
+  }
   if (t.start) o["start"] = latency_json(*t.start);
   return o;
 }

@@ -68,7 +68,9 @@ void World::Impl::send_step_messages(NodeId id, TimePoint local) {
     // A step's writes are one write: durable together.
     const TimePoint done = disk_write(id);
     for (const PersistRequest& p : effects.persists()) {
-      if (p.hold) hold_until = std::max(hold_until, done);
+      // Without send_while_writing the node's own sends wait for its write
+      // even where the node would overlap them (a synchronous writer).
+      if (p.hold || !t.spec->send_while_writing) hold_until = std::max(hold_until, done);
       if (p.notify_kind != 0) {
         Event ev;
         ev.type = Event::kTimer;

@@ -1,7 +1,7 @@
 // The Raft core's election details that matter for timing fidelity (issue
-// 13): when the election timer is reset (Raft Figure 2), Pre-Vote (Raft
-// dissertation 9.6), and durable writes under a host that models their
-// latency (Effects::async_disk): what a step holds back until durable.
+// 13): when the election timer is reset (Raft Figure 2), the resolution of
+// the drawn timeout, Pre-Vote (Raft dissertation 9.6), and durable writes under a host that models
+// their latency (Effects::async_disk): what a step holds back until durable.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -29,10 +29,12 @@ class Nothing final : public StateMachine {
 
 // One server under test, fed messages by hand.
 struct One {
-  explicit One(size_t n = 3, bool pre_vote = false, NodeId self = 0) {
+  explicit One(size_t n = 3, bool pre_vote = false, NodeId self = 0,
+               void (*tune)(Config&) = nullptr) {
     cfg.self = self;
     for (size_t j = 0; j < n; ++j) cfg.servers.push_back(static_cast<NodeId>(j));
     cfg.pre_vote = pre_vote;
+    if (tune != nullptr) tune(cfg);
     server = std::make_unique<Server>(cfg, disk, Rng(7), machine);
     Effects fx;
     server->start(now(), fx);
@@ -128,6 +130,71 @@ TEST(ElectionTimer, ADeposedLeaderArmsOne) {
   const Effects fx = s.step_msg(MsgKind::kVoteReply, 0, vote_request(9, 0, 0));
   EXPECT_EQ(s.server->role(), Role::kFollower);
   EXPECT_TRUE(One::resets_election_timer(fx));
+}
+
+// The election timeouts a server arms over `rounds` candidacies (each
+// re-arms the timer), as offsets from the moment it armed them.
+std::vector<Duration> drawn_timeouts(void (*tune)(Config&), int rounds) {
+  One s(3, false, 0, tune);
+  std::vector<Duration> out;
+  for (int i = 0; i < rounds; ++i) {
+    const Effects fx = s.fire_election();
+    for (const TimerRequest& r : fx.timers())
+      if (r.kind == Server::kElectionTimer) out.push_back(r.deadline - s.t);
+    ++s.election_arg;
+  }
+  return out;
+}
+
+void range_150_151(Config& c) {
+  c.election_min = milliseconds(150);
+  c.election_max = milliseconds(151);
+}
+
+void range_150_151_whole_ms(Config& c) {
+  range_150_151(c);
+  c.election_granularity = milliseconds(1);
+}
+
+// LogCabin draws its timeout as a whole number of milliseconds: with a
+// 150-151 ms range a timeout is 150 or 151 ms, never in between, so two
+// servers' timers drift apart by 0 or 1 ms a round (a wider spread than a
+// continuous draw's, which is what breaks ties at the paper's pace).
+TEST(ElectionTimeout, AGranularityRoundsTheDrawToItsMultiples) {
+  const std::vector<Duration> ts = drawn_timeouts(range_150_151_whole_ms, 200);
+  ASSERT_EQ(ts.size(), 200u);
+  int low = 0;
+  for (const Duration d : ts) {
+    ASSERT_TRUE(d == milliseconds(150) || d == milliseconds(151)) << d.ns();
+    if (d == milliseconds(150)) ++low;
+  }
+  EXPECT_GT(low, 60) << "about half round down";
+  EXPECT_LT(low, 140) << "about half round up";
+}
+
+TEST(ElectionTimeout, WithoutAGranularityAnyNanosecondIsDrawn) {
+  const std::vector<Duration> ts = drawn_timeouts(range_150_151, 200);
+  ASSERT_EQ(ts.size(), 200u);
+  int whole = 0;
+  for (const Duration d : ts) {
+    EXPECT_GE(d, milliseconds(150));
+    EXPECT_LE(d, milliseconds(151));
+    if (d.ns() % milliseconds(1).ns() == 0) ++whole;
+  }
+  EXPECT_LT(whole, 5);
+}
+
+// Rounding consumes the same single draw, so turning it on moves no other
+// draw of the run: each rounded timeout is the nearest multiple of the
+// continuous one.
+TEST(ElectionTimeout, RoundingUsesTheSameDraw) {
+  const std::vector<Duration> fine = drawn_timeouts(range_150_151, 50);
+  const std::vector<Duration> whole = drawn_timeouts(range_150_151_whole_ms, 50);
+  ASSERT_EQ(fine.size(), whole.size());
+  for (size_t i = 0; i < fine.size(); ++i) {
+    const Duration expect = fine[i] < microseconds(150500) ? milliseconds(150) : milliseconds(151);
+    EXPECT_EQ(whole[i], expect) << i;
+  }
 }
 
 TEST(PreVote, APreCandidateChangesNoTermAndAsksForTheNextOne) {

@@ -169,6 +169,15 @@ std::vector<BadCase> bad_document_cases() {
        doc(R"("core": {"election_timeout": {"min": "400ms"}})"),
        {"x.json: /core/election_timeout: expected election_timeout min <= max, found min "
         "400ms > max 300ms"}},
+      {"ElectionBoundsNotMultiplesOfTheGranularity",
+       doc(R"("core": {"election_timeout": {"min": "150500us", "max": "300ms",)"
+           R"( "granularity": "1ms"}})"),
+       {"x.json: /core/election_timeout/min: expected a multiple of "
+        "election_timeout.granularity (1ms), found 150500us"}},
+      {"ElectionGranularityNegative",
+       doc(R"("core": {"election_timeout": {"granularity": "-1ms"}})"),
+       {"x.json: /core/election_timeout/granularity: expected a non-negative duration, found "
+        "\"-1ms\""}},
       {"MaxAppendZero",
        doc(R"("core": {"max_append_entries": 0})"),
        {"x.json: /core/max_append_entries: expected an integer from 1 to 65536, found 0"}},

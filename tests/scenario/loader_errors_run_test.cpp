@@ -26,6 +26,9 @@ std::vector<BadCase> bad_run_cases() {
       {"ResourcesDuplicate",
        doc(R"("resources": ["db", "db"])"),
        {"x.json: /resources/1: duplicate \"db\" (also at /resources/0)"}},
+      {"SendWhileWritingNotABoolean",
+       doc(R"("timing": {"disk": {"fsync": "2ms", "send_while_writing": "no"}})"),
+       {"x.json: /timing/disk/send_while_writing: expected true or false, found \"no\""}},
       // --- Requestors --------------------------------------------------------
       {"RequestorTwoNamings",
        doc(R"("requestors": [{"name": "a", "count": 2}])"),

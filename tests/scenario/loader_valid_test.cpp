@@ -402,5 +402,26 @@ TEST(LoaderRoundTrip, EveryFaultAndLatencyKind) {
       "expect": {"safety": "violation", "violations": ["overlap", "stale_write"]}})"));
 }
 
+// Figure 16's reproduction (docs/fidelity.md): whole-millisecond election
+// timeouts and servers that write before they send; both round-trip, and
+// both are left out of a written scenario when off (older files unchanged).
+TEST(LoaderValid, ElectionGranularityAndSendWhileWriting) {
+  const Scenario s = load_ok(R"({"name": "g", "duration": "10s",
+      "core": {"election_timeout": {"min": "150ms", "max": "151ms", "granularity": "1ms"}},
+      "timing": {"disk": {"fsync": "2ms", "send_while_writing": false},
+                 "nodes": {"n2": {"disk": {"fsync": "3ms", "send_while_writing": true}}}}})");
+  EXPECT_EQ(rl(s).election_granularity, milliseconds(1));
+  EXPECT_EQ(rl(s).server_config(0).election_granularity, milliseconds(1));
+  ASSERT_EQ(s.timing.nodes.size(), s.node_count());
+  EXPECT_FALSE(s.timing.nodes[0].send_while_writing);
+  EXPECT_TRUE(s.timing.nodes[1].send_while_writing);
+  EXPECT_FALSE(s.timing.nodes[2].send_while_writing);
+  expect_round_trip(s);
+  const Scenario d = load_ok(R"({"name": "d", "duration": "10s",
+      "timing": {"disk": {"fsync": "2ms"}}})");
+  EXPECT_EQ(rl(d).election_granularity, Duration::zero());
+  EXPECT_TRUE(d.timing.nodes[0].send_while_writing);
+}
+
 }  // namespace
 }  // namespace leasesim

@@ -70,6 +70,32 @@ TEST(SessionModule, ItsErrorsNameTheFileThePointerAndWhatWasExpected) {
                 "found the session timeout 3s scaled by drift_ppm 2000 minus margin 3s = -6ms"}));
 }
 
+// The Raft core's timeout resolution (docs/scenario-format.md, core), as in
+// raft-lease: checked against the bounds, handed to every server, written
+// back only when set.
+TEST(SessionModule, ElectionTimeoutGranularity) {
+  const std::string head =
+      R"({"name": "x", "duration": "10s", "protocol": {"name": "session-lease"}, )";
+  EXPECT_EQ(errors_of(head + R"("core": {"election_timeout": {"min": "150ms", )"
+                             R"("max": "300500us", "granularity": "1ms"}}})"),
+            (std::vector<std::string>{"x.json: /core/election_timeout/max: expected a multiple "
+                                      "of election_timeout.granularity (1ms), found 300500us"}));
+  const LoadResult r =
+      load_scenario_text(head + R"("core": {"election_timeout": {"min": "150ms", "max": "151ms", )"
+                                R"("granularity": "1ms"}}})",
+                         "x.json");
+  ASSERT_TRUE(r.ok());
+  const auto& c = session_lease::config_of(*r.scenario->protocol_config);
+  EXPECT_EQ(c.election_granularity, milliseconds(1));
+  EXPECT_EQ(c.server_config(0).election_granularity, milliseconds(1));
+  const json j = scenario_to_json(*r.scenario);
+  EXPECT_EQ(j["core"]["election_timeout"]["granularity"], "1ms");
+  const LoadResult plain = load_scenario_text(head + R"("core": {}})", "x.json");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(
+      scenario_to_json(*plain.scenario)["core"]["election_timeout"].contains("granularity"));
+}
+
 TEST(SessionModule, CanonicalJsonRoundTripsExactly) {
   for (const char* f :
        {"scenarios/explore-session.json", "scenarios/sessions/no-local-timeout.json",

@@ -35,6 +35,13 @@ struct Config {
   std::vector<NodeId> servers;  // every server of the core, self included, in order
   Duration election_min = milliseconds(150);
   Duration election_max = milliseconds(300);
+  // Resolution of a drawn election timeout: 0 draws any nanosecond in
+  // [election_min, election_max]; g > 0 rounds the draw to the nearest
+  // multiple of g, as an implementation that draws whole milliseconds does
+  // (LogCabin: lround of a uniform double, in ms). Both bounds are then
+  // multiples of g, so the result stays within them. Same single draw
+  // either way.
+  Duration election_granularity = Duration::zero();
   Duration heartbeat = milliseconds(50);
   uint32_t snapshot_threshold = 4096;  // applied entries between compactions; 0: never
   uint32_t max_append_entries = 64;    // entries per AppendEntries

@@ -22,6 +22,14 @@ struct NodeTiming {
   // while one is in flight share the next one; without, each waits its turn.
   std::optional<LatencyModel> fsync;
   bool group_commit = true;
+  // Whether a node's messages may leave while its own write of the same
+  // step is in flight, where the node allows it (a Raft leader's
+  // AppendEntries, a new candidate's RequestVotes: Raft dissertation
+  // 10.2.1). false: every message of a step that wrote waits until the
+  // write is durable, as in a server that writes synchronously before it
+  // sends (LogCabin's candidate writes its term and vote under its lock
+  // before its peer threads send RequestVote).
+  bool send_while_writing = true;
   // When the node starts (from 0).
   std::optional<LatencyModel> start;
 

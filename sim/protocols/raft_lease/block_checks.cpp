@@ -17,6 +17,7 @@ std::function<void(format::Sink&)> core_timing_checks(const json* core, const Co
   const FieldValue min = field_value(e, t.election, "min");
   const bool min_ok = min.valid;
   const bool max_ok = field_value(e, t.election, "max").valid;
+  const bool gran_ok = field_value(e, t.election, "granularity").valid;
   const FieldValue hb = field_value(core, t.core, "heartbeat");
   const bool hb_valid = hb.valid;
   const bool hb_present = hb.present;
@@ -24,9 +25,24 @@ std::function<void(format::Sink&)> core_timing_checks(const json* core, const Co
   const json min_value = min.value != nullptr ? *min.value : json();
   const Duration emin = c.election_min;
   const Duration emax = c.election_max;
+  const Duration gran = c.election_granularity;
   const Duration heartbeat = c.heartbeat;
   const size_t n = c.servers;
   return [=](format::Sink& diag) {
+    // A rounded draw stays within [min, max] only if both are multiples.
+    if (gran_ok && gran > Duration::zero()) {
+      struct Bound {
+        const char* key;
+        bool ok;
+        Duration value;
+      };
+      for (const Bound& b : {Bound{"min", min_ok, emin}, Bound{"max", max_ok, emax}}) {
+        if (b.ok && b.value.ns() % gran.ns() != 0)
+          diag.error(std::string("/core/election_timeout/") + b.key,
+                     "expected a multiple of election_timeout.granularity (" +
+                         format_duration(gran) + "), found " + format_duration(b.value));
+      }
+    }
     if (min_ok && max_ok && emin > emax) {
       diag.error("/core/election_timeout", "expected election_timeout min <= max, found min " +
                                                format_duration(emin) + " > max " +

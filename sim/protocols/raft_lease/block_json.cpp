@@ -98,6 +98,8 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
       {"snapshot_every", c.snapshot_threshold},
       {"max_append_entries", c.max_append_entries},
   };
+  if (c.election_granularity > Duration::zero())  // only when set, as pre_vote
+    j["core"]["election_timeout"]["granularity"] = dur(c.election_granularity);
   if (c.pre_vote)
     j["core"]["pre_vote"] = true;  // written only when on: older files stay as they were
   j["lease"] = {{"ttl", dur(c.ttl)}, {"max_ttl", dur(c.max_ttl)}};

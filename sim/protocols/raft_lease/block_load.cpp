@@ -212,6 +212,7 @@ void Reader::read_core() {
   const json* e = member(c, t_.core, "election_timeout");
   get_duration(e, t_.election, "min", &c_->election_min);
   get_duration(e, t_.election, "max", &c_->election_max);
+  get_duration(e, t_.election, "granularity", &c_->election_granularity);
   get_duration(c, t_.core, "heartbeat", &c_->heartbeat);
   get_u32(c, t_.core, "snapshot_every", &c_->snapshot_threshold);
   get_u32(c, t_.core, "max_append_entries", &c_->max_append_entries);

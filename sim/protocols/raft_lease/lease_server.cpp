@@ -12,6 +12,7 @@ raft::Config raft_config(const ServerConfig& c) {
   r.servers = c.servers;
   r.election_min = c.election_min;
   r.election_max = c.election_max;
+  r.election_granularity = c.election_granularity;
   r.heartbeat = c.heartbeat;
   r.snapshot_threshold = c.snapshot_threshold;
   r.max_append_entries = c.max_append_entries;

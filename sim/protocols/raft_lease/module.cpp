@@ -17,6 +17,7 @@ ServerConfig Config::server_config(NodeId id) const {
   c.options = options;
   c.election_min = election_min;
   c.election_max = election_max;
+  c.election_granularity = election_granularity;
   c.heartbeat = heartbeat;
   c.max_ttl = max_ttl;
   c.snapshot_threshold = snapshot_threshold;

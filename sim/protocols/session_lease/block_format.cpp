@@ -111,6 +111,10 @@ Built::Built() {
                {
                    {"min", d_interval, false, "Shortest election timeout.", "150ms"},
                    {"max", d_interval, false, "Longest election timeout (>= min).", "300ms"},
+                   {"granularity", d_nonneg, false,
+                    "Resolution of a drawn timeout: the draw is rounded to the nearest multiple "
+                    "(min and max must be multiples); 0s: any nanosecond.",
+                    "0s"},
                });
   const Type* server_count = b.integer(1, lim::kMaxServers, "a server count from 1 to 9");
   const Type* server_names =

@@ -80,6 +80,8 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
       {"snapshot_every", c.snapshot_threshold},
       {"max_append_entries", c.max_append_entries},
   };
+  if (c.election_granularity > Duration::zero())  // only when set: older files unchanged
+    j["core"]["election_timeout"]["granularity"] = dur(c.election_granularity);
   j["session"] = {{"timeout", dur(c.session_timeout)},
                   {"keepalive_every", dur(c.keepalive_every)},
                   {"request_timeout", dur(c.request_timeout)}};

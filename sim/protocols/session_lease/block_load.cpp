@@ -131,6 +131,7 @@ void Reader::read_core() {
   const json* e = member(c, t_.core, "election_timeout");
   get_duration(e, t_.election, "min", &c_->election_min);
   get_duration(e, t_.election, "max", &c_->election_max);
+  get_duration(e, t_.election, "granularity", &c_->election_granularity);
   get_duration(c, t_.core, "heartbeat", &c_->heartbeat);
   get_u32(c, t_.core, "snapshot_every", &c_->snapshot_threshold);
   get_u32(c, t_.core, "max_append_entries", &c_->max_append_entries);
@@ -262,6 +263,8 @@ std::function<void(format::Sink&)> Reader::late_checks() const {
   const json* e = member(core, t.core, "election_timeout");
   const bool min_ok = field_value(e, t.election, "min").valid;
   const bool max_ok = field_value(e, t.election, "max").valid;
+  const bool gran_ok = field_value(e, t.election, "granularity").valid;
+  const Duration gran = c_->election_granularity;
   const FieldValue hb = field_value(core, t.core, "heartbeat");
   const bool hb_ok = hb.valid;
   const bool hb_present = hb.present;
@@ -278,6 +281,17 @@ std::function<void(format::Sink&)> Reader::late_checks() const {
                  c_->session_timeout, c_->keepalive_every, c_->options};
   const bool servers_known = out_.servers_known;
   return [=](format::Sink& diag) {
+    // A rounded draw stays within [min, max] only if both are multiples.
+    if (gran_ok && gran > Duration::zero()) {
+      if (min_ok && c.election_min.ns() % gran.ns() != 0)
+        diag.error("/core/election_timeout/min",
+                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
+                       "), found " + format_duration(c.election_min));
+      if (max_ok && c.election_max.ns() % gran.ns() != 0)
+        diag.error("/core/election_timeout/max",
+                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
+                       "), found " + format_duration(c.election_max));
+    }
     if (min_ok && max_ok && c.election_min > c.election_max)
       diag.error("/core/election_timeout", "expected election_timeout min <= max, found min " +
                                                format_duration(c.election_min) + " > max " +

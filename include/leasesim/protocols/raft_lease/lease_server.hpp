@@ -44,6 +44,7 @@ struct ServerConfig {
   LeaseOptions options;
   Duration election_min = milliseconds(150);
   Duration election_max = milliseconds(300);
+  Duration election_granularity = Duration::zero();  // raft::Config::election_granularity
   Duration heartbeat = milliseconds(50);
   Duration max_ttl = seconds(10);      // largest ttl a requestor may ask for
   uint32_t snapshot_threshold = 4096;  // applied entries between compactions

@@ -55,6 +55,7 @@ struct ServerConfig {
   Duration session_timeout = seconds(3);
   Duration election_min = milliseconds(150);
   Duration election_max = milliseconds(300);
+  Duration election_granularity = Duration::zero();
   Duration heartbeat = milliseconds(50);
   uint32_t snapshot_threshold = 4096;
   uint32_t max_append_entries = 64;
