@@ -220,7 +220,8 @@ class TraceSchema {
   std::vector<const KindDesc*> all() const;
 
  private:
-  std::vector<KindDesc> by_kind_;  // indexed by kind; name == nullptr if unused
+  std::vector<KindDesc> descs_;     // in the order added
+  std::vector<uint16_t> position_;  // by kind: 1 + index into descs_; 0 if unused
   std::array<std::vector<std::string>, name_table::kCount> names_;
 };
 
