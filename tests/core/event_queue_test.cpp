@@ -94,6 +94,26 @@ TEST(EventQueue, EmptyQueue) {
   EXPECT_EQ(3, ev.id);
 }
 
+// next_hint() names the event the next pop will most likely return, once
+// the near heap holds it (after the first pop has settled the queue), and
+// nothing when nothing is near.
+TEST(EventQueue, NextHintIsTheNextPoppedEventOnceSettled) {
+  Queue q;
+  EXPECT_EQ(nullptr, q.next_hint());
+  for (int i = 0; i < 50; ++i) q.schedule(TimePoint(1000 + 7 * ((i * 13) % 50)), Ev{i});
+  TimePoint at;
+  Ev ev;
+  ASSERT_TRUE(q.pop(&at, &ev));
+  while (!q.empty()) {
+    const Ev* hint = q.next_hint();
+    ASSERT_NE(nullptr, hint);
+    const int expected = hint->id;
+    ASSERT_TRUE(q.pop(&at, &ev));
+    EXPECT_EQ(expected, ev.id);
+  }
+  EXPECT_EQ(nullptr, q.next_hint());
+}
+
 TEST(EventQueue, FifoAmongEqualTimes) {
   Queue q;
   for (int i = 0; i < 1000; ++i) q.schedule(TimePoint(42), Ev{i});

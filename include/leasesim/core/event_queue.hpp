@@ -272,6 +272,15 @@ class EventQueue {
   }
 
  public:
+  // The payload that will probably be popped next (near_'s top: it may be
+  // a cancelled event, or a later schedule may come first), or nullptr.
+  // A hint for prefetching what the next event will touch; never for
+  // deciding anything. Its slot was prefetched when the current event was
+  // popped, so reading it is usually a cache hit.
+  const Payload* next_hint() const {
+    return near_.empty() ? nullptr : &slots_[slot_of(near_.top())].payload;
+  }
+
   // Re-times pending events: for each live event, `fn(TimePoint at, const
   // Payload&)` returns its new time. Their sequence numbers are kept, so
   // events that end up at equal times keep their original relative order.
