@@ -87,6 +87,7 @@ void World::Impl::build_nodes() {
   const std::vector<std::string> names = sc.node_names();
   hosts.resize(sc.node_count());
   hot.resize(sc.node_count());
+  prefetch_next = sc.node_count() >= kPrefetchNodes;
   for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
   for (NodeId id = 0; id < hosts.size(); ++id) {
     Host& h = hosts[id];
@@ -335,7 +336,9 @@ void World::Impl::handle(const Event& ev) {
   // Start fetching what the next event will most likely touch, so that it
   // arrives while this one is handled: at C = 10,000 requestors and more,
   // the first touch of a node's state is a cache miss (docs/performance.md).
-  if (const Event* next = sched.queue().next_hint(); next != nullptr && next->node < hot.size()) {
+  // With few nodes their state stays cached and the hint is pure cost.
+  if (const Event* next = prefetch_next ? sched.queue().next_hint() : nullptr;
+      next != nullptr && next->node < hot.size()) {
     const NodeHot& h = hot[next->node];
     if (h.node != nullptr) {
       __builtin_prefetch(h.node);

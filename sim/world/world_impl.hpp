@@ -182,6 +182,10 @@ struct World::Impl {
   uint32_t window_gen = 0;
   std::vector<NodeTimer> timers;  // per node id; empty without a timing model
   bool has_processing = false;
+  // From this many nodes on, handle() prefetches the next event's node
+  // state (measured: W1 at C = 10,000 12% faster, at C = 1,000 no gain).
+  static constexpr uint32_t kPrefetchNodes = 4096;
+  bool prefetch_next = false;
   LoadTracker load;
   std::vector<Fault> faults;  // the script, ranges drawn for this seed
 };
