@@ -51,6 +51,7 @@ void World::Impl::crash(NodeId id) {
   h.deferred.clear();
   h.node.reset();
   hot[id].node = nullptr;
+  node_addr[id] = nullptr;
   hot[id].paused = false;
   ++hot[id].incarnation;  // its pending timers die with it
   load.crash(id, sched.now());
