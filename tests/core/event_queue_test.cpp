@@ -279,19 +279,21 @@ TEST(EventQueue, RetimeRandomMatchesResort) {
   EXPECT_EQ(model, drain(q));
 }
 
-TEST(EventQueue, RandomOperationsMatchReferenceModel) {
+// Random schedules (times up to `spread` ns ahead), pops and cancels,
+// checked against an ordered map at every step.
+void CheckAgainstReferenceModel(int64_t spread, uint64_t seed, int ops) {
   Queue q;
   // Reference: ordered by (time, sequence), with the handle kept to cancel.
   std::map<std::pair<int64_t, uint64_t>, std::pair<int, Queue::Handle>> model;
   std::vector<std::pair<std::pair<int64_t, uint64_t>, Queue::Handle>> issued;
-  Rng rng(77);
+  Rng rng(seed);
   int64_t now = 0;
   int next_id = 0;
   uint64_t seq = 0;
-  for (int op = 0; op < 100'000; ++op) {
+  for (int op = 0; op < ops; ++op) {
     const uint64_t r = rng.below(10);
     if (r < 5) {
-      const int64_t t = now + rng.uniform_int(0, 1000);
+      const int64_t t = now + rng.uniform_int(0, spread);
       const auto h = q.schedule(TimePoint(t), Ev{next_id});
       model.emplace(std::make_pair(t, seq), std::make_pair(next_id, h));
       issued.push_back({{t, seq}, h});
@@ -323,6 +325,17 @@ TEST(EventQueue, RandomOperationsMatchReferenceModel) {
   std::vector<int> got;
   for (const auto& p : drain(q)) got.push_back(p.second);
   EXPECT_EQ(rest, got);
+}
+
+TEST(EventQueue, RandomOperationsMatchReferenceModel) {
+  CheckAgainstReferenceModel(1000, 77, 100'000);
+}
+
+// Times spread over about 100 buckets, so buckets hold hundreds of keys
+// (some cancelled) when they move into the near heap: the refill path that
+// prefetches and discards cancelled keys in bulk.
+TEST(EventQueue, RandomOperationsAcrossFullBucketsMatchReferenceModel) {
+  CheckAgainstReferenceModel(int64_t{400'000'000}, 78, 200'000);
 }
 
 struct Payload32 {

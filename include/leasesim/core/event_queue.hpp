@@ -332,6 +332,7 @@ class EventQueue {
   // puts the timers of typical protocols (up to seconds) in the ring.
   static constexpr int kBucketShift = 22;
   static constexpr uint64_t kBuckets = 4096;
+  static constexpr size_t kPrefetchBucket = 64;  // keys; see refill()
   enum State : uint8_t { kFree, kPending, kCancelled };
 
   struct Slot {
@@ -386,6 +387,15 @@ class EventQueue {
       std::vector<Key>& bucket = ring_[cursor_ % kBuckets];
       if (!bucket.empty()) {
         in_ring_ -= bucket.size();
+        if (cancelled_ != 0 && bucket.size() >= kPrefetchBucket) {
+          // Each key's slot is checked for cancellation, and with many
+          // pending events the slots are scattered over memory: ask for
+          // all of them first, so their misses overlap instead of
+          // following one another. (A small bucket's slots are few and
+          // likely cached: there the extra pass only costs. Measured, W1:
+          // C = 10k 8% faster, C = 1k unchanged.)
+          for (const Key& k : bucket) __builtin_prefetch(&slots_[slot_of(k)].state);
+        }
         for (const Key& k : bucket) {
           const uint32_t slot = slot_of(k);
           if (cancelled_ != 0 && slots_[slot].state == kCancelled)
