@@ -80,6 +80,7 @@ World::Impl::Impl(const Scenario& scenario, const RunOptions& options)
       load(scenario.node_count(), static_cast<uint32_t>(scenario.servers.size()),
            scenario.module().message_names().size(), append_entries_type(scenario.module())) {
   LEASESIM_ASSERT(scenario.protocol_config != nullptr, "scenario without a protocol config");
+  factory = protocol->node_factory(*scenario.protocol_config);
   build_nodes();
 }
 
@@ -108,8 +109,7 @@ std::unique_ptr<Node> World::Impl::make_node(NodeId id) {
     stream += '/';
     stream += std::to_string(hot[id].incarnation);
   }
-  return protocol->make_node(*sc.protocol_config, id, h.disk.get(),
-                             Rng::for_stream(sc.seed, stream));
+  return factory->make_node(id, h.disk.get(), Rng::for_stream(sc.seed, stream));
 }
 
 void World::Impl::schedule_faults() {

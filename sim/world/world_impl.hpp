@@ -164,6 +164,7 @@ struct World::Impl {
   const Scenario& sc;
   RunOptions opts;
   const ProtocolModule* protocol = nullptr;
+  std::unique_ptr<NodeFactory> factory;  // this run's, from the protocol
   TraceSchema schema;
   Scheduler<Event> sched;
   Network net;

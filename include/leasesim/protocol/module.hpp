@@ -101,6 +101,15 @@ struct BlockOutput {
   std::function<void(format::Sink&)> late_checks;
 };
 
+// Makes the processes of one run (ProtocolModule::node_factory). Lives
+// as long as the run; what it hands its nodes it may share among them.
+class NodeFactory {
+ public:
+  virtual ~NodeFactory() = default;
+  // A fresh process for node `id` (first start, or a restart over `disk`).
+  virtual std::unique_ptr<Node> make_node(NodeId id, DurableState* disk, Rng rng) = 0;
+};
+
 class ProtocolModule {
  public:
   virtual ~ProtocolModule() = default;
@@ -149,6 +158,15 @@ class ProtocolModule {
   // A fresh process for node `id` (first start, or a restart over `disk`).
   virtual std::unique_ptr<Node> make_node(const ProtocolConfig& config, NodeId id,
                                           DurableState* disk, Rng rng) const = 0;
+  // The maker of one run's processes. The world asks for one per run,
+  // before the first node, and keeps it until the run ends; it calls its
+  // make_node where it would call the module's. A module overrides this to
+  // let the nodes of a run share read-only state (raft-lease: one
+  // configuration for each stretch of identically configured requestors,
+  // instead of a copy in every requestor). The default calls make_node
+  // above. Either way a node is the same process: sharing saves memory and
+  // cache misses, never changes behaviour.
+  virtual std::unique_ptr<NodeFactory> node_factory(const ProtocolConfig& config) const;
 
   // --- Trace vocabulary ---------------------------------------------------
   // Record kinds private to the protocol (numbered from

@@ -2,6 +2,7 @@
 // configurations it derives from a scenario's block.
 #include "leasesim/protocols/raft_lease/module.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "block.hpp"
@@ -58,6 +59,50 @@ namespace {
 constexpr std::array<KindDesc, 4> kKinds = {raft::Vote::kDesc, raft::StepDown::kDesc, Reject::kDesc,
                                             Validated::kDesc};
 
+// One run's nodes. Consecutive requestors with equal configurations (a
+// group of a scenario, unless a caller edited single requestors) share one
+// RequestorConfig: their ids differ, and the Requestor keeps its id apart.
+class Factory final : public NodeFactory {
+ public:
+  explicit Factory(const Config& c) : c_(c) {
+    for (size_t i = 0; i < c.requestors.size(); ++i) {
+      if (i > 0 && c.requestors[i] == c.requestors[i - 1]) continue;
+      RequestorConfig shared = c.requestor_config(i);
+      shared.self = kInvalidNode;  // per requestor, never read from here
+      stretches_.push_back({i, std::make_shared<const RequestorConfig>(std::move(shared))});
+    }
+  }
+
+  std::unique_ptr<Node> make_node(NodeId id, DurableState* disk, Rng rng) override;
+
+ private:
+  struct Stretch {
+    size_t first;  // index of its first requestor
+    std::shared_ptr<const RequestorConfig> config;
+  };
+  const Config& c_;
+  std::vector<Stretch> stretches_;  // by `first`, ascending
+};
+
+std::unique_ptr<Node> make_server_or_storage(const Config& c, NodeId id, DurableState* disk,
+                                             Rng rng) {
+  if (id < c.servers) {
+    return std::make_unique<LeaseServer>(c.server_config(id), static_cast<ServerDisk&>(*disk), rng);
+  }
+  LEASESIM_ASSERT(id == c.storage_id(), "not a server or the storage node");
+  return std::make_unique<Storage>(c.storage_config(), static_cast<raft_lease::StorageDisk&>(*disk),
+                                   rng);
+}
+
+std::unique_ptr<Node> Factory::make_node(NodeId id, DurableState* disk, Rng rng) {
+  if (id < c_.requestor_id(0)) return make_server_or_storage(c_, id, disk, rng);
+  LEASESIM_ASSERT(id < c_.node_count(), "node id outside the scenario");
+  const size_t i = id - c_.requestor_id(0);
+  const auto it = std::upper_bound(stretches_.begin(), stretches_.end(), i,
+                                   [](size_t v, const Stretch& s) { return v < s.first; });
+  return std::make_unique<Requestor>((it - 1)->config, id, rng);
+}
+
 class Module final : public ProtocolModule {
  public:
   std::string_view name() const override { return "raft-lease"; }
@@ -89,16 +134,12 @@ class Module final : public ProtocolModule {
   std::unique_ptr<Node> make_node(const ProtocolConfig& pc, NodeId id, DurableState* disk,
                                   Rng rng) const override {
     const Config& c = config_of(pc);
-    if (id < c.servers) {
-      return std::make_unique<LeaseServer>(c.server_config(id), static_cast<ServerDisk&>(*disk),
-                                           rng);
-    }
-    if (id == c.storage_id()) {
-      return std::make_unique<Storage>(c.storage_config(),
-                                       static_cast<raft_lease::StorageDisk&>(*disk), rng);
-    }
+    if (id < c.requestor_id(0)) return make_server_or_storage(c, id, disk, rng);
     LEASESIM_ASSERT(id < c.node_count(), "node id outside the scenario");
     return std::make_unique<Requestor>(c.requestor_config(id - c.requestor_id(0)), rng);
+  }
+  std::unique_ptr<NodeFactory> node_factory(const ProtocolConfig& pc) const override {
+    return std::make_unique<Factory>(config_of(pc));
   }
   std::span<const KindDesc> record_kinds() const override { return kKinds; }
   std::span<const char* const> message_names() const override { return kMsgTypeNames; }

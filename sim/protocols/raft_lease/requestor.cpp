@@ -6,11 +6,16 @@
 
 namespace leasesim::raft_lease {
 
-Requestor::Requestor(const RequestorConfig& config, Rng rng) : cfg_(config), rng_(rng) {
-  LEASESIM_ASSERT(!cfg_.servers.empty(), "requestor without servers");
-  LEASESIM_ASSERT(!cfg_.resources.empty() || cfg_.resource_range != 0,
+Requestor::Requestor(const RequestorConfig& config, Rng rng)
+    : Requestor(std::make_shared<const RequestorConfig>(config), config.self, rng) {}
+
+Requestor::Requestor(std::shared_ptr<const RequestorConfig> config, NodeId self, Rng rng)
+    : cfg_(std::move(config)), self_(self), rng_(rng) {
+  LEASESIM_ASSERT(cfg_ != nullptr, "requestor without a configuration");
+  LEASESIM_ASSERT(!cfg_->servers.empty(), "requestor without servers");
+  LEASESIM_ASSERT(!cfg_->resources.empty() || cfg_->resource_range != 0,
                   "requestor without resources");
-  LEASESIM_ASSERT(cfg_.renew_every > Duration::zero(), "renew interval must be positive");
+  LEASESIM_ASSERT(cfg_->renew_every > Duration::zero(), "renew interval must be positive");
 }
 
 void Requestor::set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
@@ -21,9 +26,9 @@ void Requestor::set_timer(const LocalClocks& now, Duration after, TimerKind kind
   // armed whatever happens after its check: that is the window a stale
   // write comes through.
   if (kind == kWorkWriteTimer)
-    out.set_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+    out.set_timer(cfg_->options.holder_clock, local(now) + after, kind, arg);
   else
-    out.replace_timer(cfg_.options.holder_clock, local(now) + after, kind, arg);
+    out.replace_timer(cfg_->options.holder_clock, local(now) + after, kind, arg);
 }
 
 void Requestor::cancel_request_timers(Effects& out) const {
@@ -34,15 +39,15 @@ void Requestor::cancel_request_timers(Effects& out) const {
 void Requestor::start(const LocalClocks& now, Effects& out) {
   // Which server to try first is the requestor's own draw, so requestors
   // spread over the core instead of all hitting the first server.
-  target_ = static_cast<size_t>(rng_.below(cfg_.servers.size()));
+  target_ = static_cast<size_t>(rng_.below(cfg_->servers.size()));
   // Request ids carry a random prefix per incarnation: after a crash the
   // counter starts over, and a reused id would make the core take a new
   // acquire for a retry of one it already granted (and answer with the
   // old lease, which the holder would then anchor afresh).
   next_request_ = (rng_.next_u64() & 0xFFFFFFFF00000000ULL) | 1;
   phase_ = Phase::kIdle;
-  const Duration think = uniform_duration(rng_, cfg_.think_min, cfg_.think_max);
-  set_timer(now, cfg_.start_after + think, kWakeTimer, 0, out);
+  const Duration think = uniform_duration(rng_, cfg_->think_min, cfg_->think_max);
+  set_timer(now, cfg_->start_after + think, kWakeTimer, 0, out);
 }
 
 void Requestor::wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out) {
@@ -52,11 +57,11 @@ void Requestor::wait_then_want(Duration lo, Duration hi, const LocalClocks& now,
 }
 
 void Requestor::want(const LocalClocks& now, Effects& out) {
-  if (cfg_.max_holds != 0 && holds_ >= cfg_.max_holds) {
+  if (cfg_->max_holds != 0 && holds_ >= cfg_->max_holds) {
     phase_ = Phase::kDone;
     return;
   }
-  switch (cfg_.choice) {
+  switch (cfg_->choice) {
     case ResourceChoice::kFixed:
       resource_ = resource_at(0);
       break;
@@ -75,23 +80,23 @@ void Requestor::want(const LocalClocks& now, Effects& out) {
 }
 
 void Requestor::send_acquire(const LocalClocks& now, Effects& out) {
-  Message& m = out.send(MsgType::kAcquire, cfg_.self, target());
+  Message& m = out.send(MsgType::kAcquire, self_, target());
   LeaseMsg& q = m.set<LeaseMsg>();
   m.resource = resource_;
-  q.ttl = cfg_.ttl;
+  q.ttl = cfg_->ttl;
   q.request_id = request_;
   out.cancel_timer(kRetryTimer);
-  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+  set_timer(now, cfg_->request_timeout, kRequestTimer, ++send_gen_, out);
 }
 
 void Requestor::send_release(const LocalClocks& now, Effects& out) {
-  Message& m = out.send(MsgType::kRelease, cfg_.self, target());
+  Message& m = out.send(MsgType::kRelease, self_, target());
   LeaseMsg& q = m.set<LeaseMsg>();
   m.resource = resource_;
   q.lease = lease_;
   q.request_id = request_;
   out.cancel_timer(kRetryTimer);
-  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+  set_timer(now, cfg_->request_timeout, kRequestTimer, ++send_gen_, out);
 }
 
 void Requestor::resend(const LocalClocks& now, Effects& out) {
@@ -129,14 +134,14 @@ void Requestor::on_message(const Message& m, const LocalClocks& now, Effects& ou
 void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
   if (phase_ != Phase::kAcquiring || p.request_id != request_) return;  // stale or duplicate
-  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
-  if (it != cfg_.servers.end()) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  const auto it = std::find(cfg_->servers.begin(), cfg_->servers.end(), m.from);
+  if (it != cfg_->servers.end()) target_ = static_cast<size_t>(it - cfg_->servers.begin());
   const TimePoint t = local(now);
-  const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
+  const TimePoint anchor = cfg_->options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
   lease_ = p.lease;
   token_ = p.token;
   ttl_ = p.ttl;
-  deadline_ = holder_deadline(cfg_.options.margin, anchor, p.ttl);
+  deadline_ = holder_deadline(cfg_->options.margin, anchor, p.ttl);
   ++hold_gen_;
   if (deadline_ <= t) {
     // Granted too late to be of use: hand it back and try again later.
@@ -151,18 +156,18 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
   work_allowed_ = true;
   std::fill(renew_ids_.begin(), renew_ids_.end(), 0);
   last_renew_answer_ = t;
-  out.emit(obs::BeliefBegin{resource_, lease_, token_, deadline_, cfg_.options.holder_clock});
+  out.emit(obs::BeliefBegin{resource_, lease_, token_, deadline_, cfg_->options.holder_clock});
   set_timer(now, deadline_ - t, kDeadlineTimer, hold_gen_, out);
-  set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
-  if (cfg_.hold_min != Duration::max()) {
-    const Duration hold = uniform_duration(rng_, cfg_.hold_min, cfg_.hold_max);
+  set_timer(now, cfg_->renew_every, kRenewTimer, hold_gen_, out);
+  if (cfg_->hold_min != Duration::max()) {
+    const Duration hold = uniform_duration(rng_, cfg_->hold_min, cfg_->hold_max);
     hold_until_ = t + hold;
     set_timer(now, hold, kHoldEndTimer, hold_gen_, out);
   } else {
     hold_until_ = TimePoint::max();
   }
-  if (cfg_.storage != kInvalidNode && cfg_.write_every > Duration::zero())
-    set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+  if (cfg_->storage != kInvalidNode && cfg_->write_every > Duration::zero())
+    set_timer(now, cfg_->write_every, kWorkCheckTimer, hold_gen_, out);
 }
 
 void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
@@ -176,17 +181,17 @@ void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out
   }
   if (p.request_id != request_) return;
   if (phase_ == Phase::kAcquiring) {
-    wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+    wait_then_want(cfg_->backoff_min, cfg_->backoff_max, now, out);
   } else if (phase_ == Phase::kReleasing) {
-    wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+    wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
   }
 }
 
 void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
-  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), p.leader_hint);
-  const bool known = it != cfg_.servers.end() && p.leader_hint != m.from;
-  if (known) target_ = static_cast<size_t>(it - cfg_.servers.begin());
+  const auto it = std::find(cfg_->servers.begin(), cfg_->servers.end(), p.leader_hint);
+  const bool known = it != cfg_->servers.end() && p.leader_hint != m.from;
+  if (known) target_ = static_cast<size_t>(it - cfg_->servers.begin());
   if (phase_ == Phase::kHolding) {
     const bool about_renewal =
         std::find(renew_ids_.begin(), renew_ids_.end(), p.request_id) != renew_ids_.end();
@@ -205,7 +210,7 @@ void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& o
     // little later rather than spinning.
     if (target() == m.from) next_server();
     out.cancel_timer(kRequestTimer);
-    set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
+    set_timer(now, cfg_->backoff_min, kRetryTimer, ++send_gen_, out);
   }
 }
 
@@ -215,7 +220,7 @@ void Requestor::send_renew(const LocalClocks& now, Effects& out) {
   const size_t slot = static_cast<size_t>(id % kRenewRing);
   renew_ids_[slot] = id;
   renew_sent_[slot] = t;
-  Message& m = out.send(MsgType::kRenew, cfg_.self, target());
+  Message& m = out.send(MsgType::kRenew, self_, target());
   LeaseMsg& q = m.set<LeaseMsg>();
   m.resource = resource_;
   q.lease = lease_;
@@ -236,8 +241,8 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
     return;
   }
   last_renew_answer_ = t;
-  const TimePoint anchor = cfg_.options.anchor == ExpiryAnchor::kSend ? renew_sent_[slot] : t;
-  const TimePoint d = holder_deadline(cfg_.options.margin, anchor, p.ttl);
+  const TimePoint anchor = cfg_->options.anchor == ExpiryAnchor::kSend ? renew_sent_[slot] : t;
+  const TimePoint d = holder_deadline(cfg_->options.margin, anchor, p.ttl);
   if (d > deadline_) {
     deadline_ = d;
     out.emit(obs::BeliefExtend{resource_, lease_, deadline_});
@@ -247,7 +252,7 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
 void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
   if (phase_ != Phase::kReleasing || p.request_id != request_) return;
-  wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+  wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
 }
 
 void Requestor::on_write_reply(const Message& m, const LocalClocks& now, Effects& out) {
@@ -279,7 +284,7 @@ void Requestor::lose_lease(BeliefEndReason why, const LocalClocks& now, Effects&
   end_belief(why, out);
   hold_over();
   // Still wanting the resource: back off and try again.
-  wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
+  wait_then_want(cfg_->backoff_min, cfg_->backoff_max, now, out);
 }
 
 void Requestor::finish_hold(const LocalClocks& now, Effects& out) {
@@ -307,7 +312,7 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       } else if (phase_ == Phase::kReleasing) {
         // The lease runs out anyway; do not retry forever.
         if (++release_attempts_ > 3) {
-          wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+          wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
           return;
         }
         next_server();
@@ -328,12 +333,12 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       // renew_every, so with renew_every > request_timeout even a prompt
       // answer is more than request_timeout old at the next tick: only an
       // answer older than both means a renewal went unanswered.
-      if (l - last_renew_answer_ > std::max(cfg_.request_timeout, cfg_.renew_every)) {
+      if (l - last_renew_answer_ > std::max(cfg_->request_timeout, cfg_->renew_every)) {
         next_server();
         last_renew_answer_ = l;
       }
       send_renew(now, out);
-      set_timer(now, cfg_.renew_every, kRenewTimer, hold_gen_, out);
+      set_timer(now, cfg_->renew_every, kRenewTimer, hold_gen_, out);
       return;
     case kDeadlineTimer:
       if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
@@ -349,15 +354,15 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       if (phase_ != Phase::kHolding || t.arg != hold_gen_) return;
       if (l < deadline_) {
         out.emit(obs::WorkCheck{resource_, lease_, token_});
-        set_timer(now, cfg_.check_to_write, kWorkWriteTimer, hold_gen_, out);
+        set_timer(now, cfg_->check_to_write, kWorkWriteTimer, hold_gen_, out);
       }
-      set_timer(now, cfg_.write_every, kWorkCheckTimer, hold_gen_, out);
+      set_timer(now, cfg_->write_every, kWorkCheckTimer, hold_gen_, out);
       return;
     case kWorkWriteTimer: {
       // The write goes out without looking at the lease again: whatever
       // happened since the check (a pause, an expiry) is not noticed.
       if (t.arg != hold_gen_ || !work_allowed_) return;
-      Message& m = out.send(MsgType::kWrite, cfg_.self, cfg_.storage);
+      Message& m = out.send(MsgType::kWrite, self_, cfg_->storage);
       LeaseMsg& q = m.set<LeaseMsg>();
       m.resource = resource_;
       q.token = token_;

@@ -69,12 +69,16 @@ using raft::QuorumCheck;
 struct SequencerOptions {
   bool check = false;
   Duration window = milliseconds(500);
+
+  bool operator==(const SequencerOptions&) const = default;
 };
 
 struct HolderMargin {
   MarginKind kind = MarginKind::kNone;
   Duration fixed = Duration::zero();
   int64_t drift_ppm = 0;  // rho in parts per million, for kDriftBound
+
+  bool operator==(const HolderMargin&) const = default;
 };
 
 struct LeaseOptions {
@@ -96,6 +100,8 @@ struct LeaseOptions {
   // belief on. The seed says the leader uses a monotonic clock.
   ClockKind leader_clock = ClockKind::kMonotonic;
   ClockKind holder_clock = ClockKind::kMonotonic;
+
+  bool operator==(const LeaseOptions&) const = default;
 };
 
 // The holder's deadline for a lease of `ttl` anchored at `anchor`.

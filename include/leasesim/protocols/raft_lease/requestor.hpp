@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "leasesim/core/rng.hpp"
@@ -63,11 +64,19 @@ struct RequestorConfig {
   Duration write_every = Duration::zero();  // zero: no work
   Duration check_to_write = milliseconds(1);
   uint32_t max_holds = 0;  // 0: unlimited
+
+  bool operator==(const RequestorConfig&) const = default;
 };
 
 class Requestor final : public Node {
  public:
+  // A requestor with its own copy of `config` (config.self is its id).
   Requestor(const RequestorConfig& config, Rng rng);
+  // A requestor `self` sharing `config` (whose `self` it ignores) with the
+  // other requestors of a run configured alike: a run of 100,000
+  // requestors then keeps one configuration, not 100,000 copies whose
+  // server lists each cost a cache miss to read (docs/performance.md).
+  Requestor(std::shared_ptr<const RequestorConfig> config, NodeId self, Rng rng);
 
   void start(const LocalClocks& now, Effects& out) override;
   void on_message(const Message& m, const LocalClocks& now, Effects& out) override;
@@ -79,6 +88,8 @@ class Requestor final : public Node {
   TimePoint deadline() const { return deadline_; }
   LeaseId lease() const { return lease_; }
   ResourceId resource() const { return resource_; }
+  NodeId self() const { return self_; }
+  const RequestorConfig& config() const { return *cfg_; }  // its `self` may not be self()
 
   enum TimerKind : uint32_t {
     kWakeTimer = 1,   // start / think / backoff over: want a resource
@@ -92,7 +103,7 @@ class Requestor final : public Node {
   };
 
  private:
-  TimePoint local(const LocalClocks& now) const { return now.read(cfg_.options.holder_clock); }
+  TimePoint local(const LocalClocks& now) const { return now.read(cfg_->options.holder_clock); }
   void set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
                  Effects& out) const;
   void cancel_request_timers(Effects& out) const;
@@ -112,16 +123,17 @@ class Requestor final : public Node {
   void lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out);
   void finish_hold(const LocalClocks& now, Effects& out);
   void hold_over();  // a hold ended: count it and move the cycle on
-  void next_server() { target_ = (target_ + 1) % cfg_.servers.size(); }
-  NodeId target() const { return cfg_.servers[target_]; }
+  void next_server() { target_ = (target_ + 1) % cfg_->servers.size(); }
+  NodeId target() const { return cfg_->servers[target_]; }
   size_t resource_count() const {
-    return cfg_.resource_range != 0 ? cfg_.resource_range : cfg_.resources.size();
+    return cfg_->resource_range != 0 ? cfg_->resource_range : cfg_->resources.size();
   }
   ResourceId resource_at(size_t i) const {
-    return cfg_.resource_range != 0 ? static_cast<ResourceId>(i) : cfg_.resources[i];
+    return cfg_->resource_range != 0 ? static_cast<ResourceId>(i) : cfg_->resources[i];
   }
 
-  RequestorConfig cfg_;
+  std::shared_ptr<const RequestorConfig> cfg_;  // never null; read-only, maybe shared
+  NodeId self_;
   Rng rng_;
   Phase phase_ = Phase::kIdle;
   size_t target_ = 0;  // index into cfg_.servers
