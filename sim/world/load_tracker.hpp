@@ -31,6 +31,11 @@ class LoadTracker {
     if (to == leader_) ++s_.leader_handled;
     if (hearing_) heard(to, from, type, now);
   }
+  // A hint: node n is about to send or handle (its counters: two lines).
+  void prefetch(NodeId n) const {
+    __builtin_prefetch(&s_.sent_by_node[n]);
+    __builtin_prefetch(&s_.handled_by_node[n]);
+  }
   // An input reached node n while it was busy or not: it waits `delay`.
   void queued(NodeId n, Duration delay);
   void role(NodeId n, const obs::RoleChanged& r, TimePoint now);

@@ -350,6 +350,8 @@ void World::Impl::handle(const Event& ev) {
       for (int line = 0; line < kPrefetchNodeLines; ++line) __builtin_prefetch(obj + 64 * line);
     }
     __builtin_prefetch(&hosts[next->node].single);
+    load.prefetch(next->node);
+    observers.prefetch(next->node);
     if (next->type == Event::kDeliver && next->ref < pool.size())
       __builtin_prefetch(&pool[next->ref]);
   }

@@ -186,7 +186,7 @@ struct World::Impl {
   // From this many nodes on, handle() prefetches the next event's node
   // state (measured: W1 at C = 10,000 12% faster, at C = 1,000 no gain).
   static constexpr uint32_t kPrefetchNodes = 4096;
-  static constexpr int kPrefetchNodeLines = 8;
+  static constexpr int kPrefetchNodeLines = 6;
   bool prefetch_next = false;
   std::vector<const char*> node_addr;  // == hot[id].node, for prefetching only
   LoadTracker load;

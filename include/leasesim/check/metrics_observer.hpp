@@ -53,6 +53,10 @@ class MetricsObserver final : public BeliefListener {
   void write_rejected() { ++metrics_.writes_rejected; }
   // Node n crashed at `now` (before the role view forgets its roles).
   void on_crash(NodeId n, TimePoint now);
+  // A hint: node n's records come soon, start fetching its state.
+  void prefetch(NodeId n) const {
+    if (n < wants_.size()) __builtin_prefetch(&wants_[n]);
+  }
 
   // BeliefListener.
   void holders_changing(ResourceId res, TimePoint now) override { account(res, now); }

@@ -35,6 +35,10 @@ class Observers {
   void note(const Record& r) { safety_.note(r); }
   // The host changed node n's clock at true time `now`.
   void on_clock_change(NodeId n, TimePoint now) { safety_.on_clock_change(n, now); }
+  // A hint from the host: node n is about to run, and the per-node state
+  // its records touch is likely out of cache at many nodes. No effect on
+  // what is observed.
+  void prefetch(NodeId n) const { metrics_.prefetch(n); }
   // Node n crashed at `now`: it believes nothing and holds no role any more.
   void on_crash(NodeId n, TimePoint now);
   // The run ended at `end`: closes every belief, settles every violation,
