@@ -25,7 +25,7 @@ fi
 bin="${LEASESIM:-build/leasesim}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+LEASESIM_HUGE_PAGES=0 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
   --toggle-collect='leasesim::World::run()' \
   "$bin" run "$@" --bench 1 --json >"$tmp/bench.json" 2>"$tmp/valgrind.log" || {
   cat "$tmp/valgrind.log" >&2

@@ -1,5 +1,7 @@
 #include "bench.hpp"
 
+#include "leasesim/cli/huge_pages.hpp"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "leasesim/cli/huge_pages.hpp"
 #include "leasesim/core/assert.hpp"
 
 #ifdef __linux__
@@ -153,6 +156,7 @@ int run_bench(const Scenario& sc, const RunOptions& options, uint64_t repetition
     j["instructions_per_event_median"] =
         ipe.empty() ? nlohmann::json(nullptr) : nlohmann::json(median(ipe));
     j["peak_rss_mib"] = rss;
+    j["huge_pages"] = huge_pages_status();
     nlohmann::json per = nlohmann::json::array();
     for (size_t i = 0; i < reps.size(); ++i)
       per.push_back(
@@ -180,6 +184,7 @@ int run_bench(const Scenario& sc, const RunOptions& options, uint64_t repetition
   if (!ipe.empty()) std::printf(", %.0f instructions/event", median(ipe));
   std::printf("\npeak resident memory %.1f MiB; trace hash %s in every repetition; ended: %s\n",
               rss, hash_text, to_string(last.reason));
+  std::printf("huge pages for the heap: %s\n", huge_pages_status().c_str());
   if (ipe.empty())
     std::printf(
         "instructions/event: n/a (no hardware instruction counter here; "

@@ -3,6 +3,8 @@
 // medians and peak memory printed; refused with outputs that need tracing.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +46,71 @@ TEST(BenchCli, TextNamesTheMediansAndTheHash) {
   EXPECT_NE(r.out.find("median: set-up"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("in every repetition"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("peak resident memory"), std::string::npos) << r.out;
+}
+
+// The kernel's transparent huge page mode ("" if unknown).
+std::string ThpMode() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string line;
+  std::getline(f, line);
+  const size_t open = line.find('[');
+  const size_t close = line.find(']');
+  return open == std::string::npos || close == std::string::npos
+             ? ""
+             : line.substr(open + 1, close - open - 1);
+}
+
+constexpr bool kSanitized =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    true;
+#else
+    false;
+#endif
+#else
+    false;
+#endif
+
+// Sets an environment variable for the processes this test starts.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (old_.empty())
+      unsetenv(name_);
+    else
+      setenv(name_, old_.c_str(), 1);
+  }
+
+ private:
+  const char* name_;
+  std::string old_;
+};
+
+TEST(BenchCli, HugePagesWhereTheKernelGivesThemOnRequest) {
+  if (ThpMode() != "madvise" || kSanitized)
+    GTEST_SKIP() << "needs transparent_hugepage=madvise and a build without sanitizers";
+  const testing::CliResult r = run_cli({"run", kScenario, "--bench", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["huge_pages"], "on") << r.out;
+}
+
+TEST(BenchCli, HugePagesOffOnRequestAndTheRunIsTheSame) {
+  const testing::CliResult on = run_cli({"run", kScenario, "--bench", "1", "--json"});
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  ScopedEnv off("LEASESIM_HUGE_PAGES", "0");
+  const testing::CliResult r = run_cli({"run", kScenario, "--bench", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json b = nlohmann::json::parse(r.out);
+  EXPECT_EQ(b["huge_pages"], "off: LEASESIM_HUGE_PAGES=0");
+  // Where memory comes from never changes the run.
+  EXPECT_EQ(b["trace_hash"], nlohmann::json::parse(on.out)["trace_hash"]);
+  EXPECT_EQ(b["events"], nlohmann::json::parse(on.out)["events"]);
 }
 
 TEST(BenchCli, RefusesZeroRepetitionsAndTracing) {
