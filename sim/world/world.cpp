@@ -89,6 +89,7 @@ void World::Impl::build_nodes() {
   hosts.resize(sc.node_count());
   hot.resize(sc.node_count());
   prefetch_next = sc.node_count() >= kPrefetchNodes;
+  sched.queue().set_lookahead(sc.node_count() >= kLookaheadNodes);
   node_addr.assign(sc.node_count(), nullptr);
   for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
   for (NodeId id = 0; id < hosts.size(); ++id) {
@@ -215,6 +216,7 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
     Event ev;
     ev.type = Event::kDeliver;
     ev.node = stored.to;
+    ev.object = node_addr[stored.to];
     ev.ref = slot;
     ev.timer_arg = id;  // the message id, for the deliver/drop records
     sched.schedule_at(d.deliver_at[c], ev);
@@ -244,6 +246,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.ref = t.kind;
       ev.timer_arg = t.arg;
       ev.deadline = t.deadline;
+      ev.object = node_addr[id];
       TimePoint due = timer_due(id, t.clock, t.deadline);
       if (!timers.empty() && timers[id].spec->timer_jitter)
         due = due + timers[id].spec->timer_jitter->sample(timers[id].jitter);
@@ -341,9 +344,9 @@ void World::Impl::handle(const Event& ev) {
   // With few nodes their state stays cached and the hint is pure cost.
   if (const Event* next = prefetch_next ? sched.queue().next_hint() : nullptr;
       next != nullptr && next->node < hot.size()) {
-    // From a dense array of object addresses (8 bytes a node, so it stays
-    // cached where NodeHot's 32 may not): no stall before the prefetches.
-    const char* obj = node_addr[next->node];
+    // The object's address travels in the event (the queue's look-ahead
+    // fetched the event's slot one pop ago): no stall before the prefetches.
+    const char* obj = next->object;
     __builtin_prefetch(&hot[next->node]);
     if (obj != nullptr) {
       // The node object's first lines: a requestor's hot fields.

@@ -281,8 +281,9 @@ TEST(EventQueue, RetimeRandomMatchesResort) {
 
 // Random schedules (times up to `spread` ns ahead), pops and cancels,
 // checked against an ordered map at every step.
-void CheckAgainstReferenceModel(int64_t spread, uint64_t seed, int ops) {
+void CheckAgainstReferenceModel(int64_t spread, uint64_t seed, int ops, bool lookahead = false) {
   Queue q;
+  q.set_lookahead(lookahead);
   // Reference: ordered by (time, sequence), with the handle kept to cancel.
   std::map<std::pair<int64_t, uint64_t>, std::pair<int, Queue::Handle>> model;
   std::vector<std::pair<std::pair<int64_t, uint64_t>, Queue::Handle>> issued;
@@ -336,6 +337,14 @@ TEST(EventQueue, RandomOperationsMatchReferenceModel) {
 // prefetches and discards cancelled keys in bulk.
 TEST(EventQueue, RandomOperationsAcrossFullBucketsMatchReferenceModel) {
   CheckAgainstReferenceModel(int64_t{400'000'000}, 78, 200'000);
+}
+
+// Look-ahead only prefetches: the same operations pop the same events, in
+// small heaps (one or two keys) and full ones alike.
+TEST(EventQueue, LookaheadPopsTheSameEvents) {
+  CheckAgainstReferenceModel(1000, 79, 100'000, true);
+  CheckAgainstReferenceModel(int64_t{400'000'000}, 80, 200'000, true);
+  CheckAgainstReferenceModel(3, 81, 20'000, true);
 }
 
 struct Payload32 {

@@ -269,6 +269,16 @@ class EventQueue {
     // The next event's payload is read at the next pop, after the caller
     // has handled this one: fetch it meanwhile.
     if (!near_.empty()) __builtin_prefetch(&slots_[slot_of(near_.top())]);
+    // With look-ahead, the one after it too (the earliest of the top's
+    // children, most likely): by the time it is next, its payload is
+    // cached and next_hint() reads it without a stall.
+    if (lookahead_ && near_.size() > 1) {
+      const size_t last = near_.size() - 1 < 4 ? near_.size() - 1 : 4;
+      size_t best = 1;
+      for (size_t i = 2; i <= last; ++i)
+        if (less(near_[i], near_[best])) best = i;
+      __builtin_prefetch(&slots_[slot_of(near_[best])]);
+    }
   }
 
  public:
@@ -280,6 +290,12 @@ class EventQueue {
   const Payload* next_hint() const {
     return near_.empty() ? nullptr : &slots_[slot_of(near_.top())].payload;
   }
+  // Look-ahead: each pop also prefetches the slot of the event likely to
+  // come after the next, so that next_hint() is a cache hit even when the
+  // pending events are spread over far more memory than the caches hold.
+  // A few instructions per pop; worth it only for large simulations. Off
+  // by default. Never changes what is popped.
+  void set_lookahead(bool on) { lookahead_ = on; }
 
   // Re-times pending events: for each live event, `fn(TimePoint at, const
   // Payload&)` returns its new time. Their sequence numbers are kept, so
@@ -468,6 +484,7 @@ class EventQueue {
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNone;
   uint64_t next_seq_ = 0;
+  bool lookahead_ = false;
 };
 
 }  // namespace leasesim
