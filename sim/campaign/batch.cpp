@@ -7,45 +7,20 @@
 #include <thread>
 #include <vector>
 
+#include "leasesim/core/allocator.hpp"
 #include "leasesim/core/assert.hpp"
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 namespace leasesim {
 
 BatchRunner::BatchRunner(unsigned threads)
     : threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
-namespace {
-
-// A worker builds and frees one world per seed. By default glibc gives the
-// top of a thread's heap back to the kernel whenever a free leaves more than
-// 128 KiB there (madvise), and the next seed then page-faults the same
-// memory in again: 660 madvise calls for 500 seeds of scenarios/explore.json,
-// and about 8% more CPU time. Keeping freed memory (up to 256 MiB at the top
-// of a heap; blocks under 32 MiB from the heap, not fresh mappings) lets
-// each seed reuse what the previous seed on its worker freed. Process-wide,
-// set once; other C libraries keep their own policy.
-void keep_freed_memory_for_the_next_run() {
-#if defined(__GLIBC__)
-  static const bool done = [] {
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    return true;
-  }();
-  (void)done;
-#endif
-}
-
-}  // namespace
-
 size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& make,
                         const RunOptions& options,
                         const std::function<bool(size_t, RunResult&&)>& on_result) {
   LEASESIM_ASSERT(options.trace == nullptr, "batch runs cannot share a trace sink");
-  keep_freed_memory_for_the_next_run();
+  // Each worker's next seed reuses what its previous seed freed.
+  keep_freed_memory();
   std::mutex mu;
   std::condition_variable ready;  // a result arrived
   std::condition_variable room;   // delivery caught up
