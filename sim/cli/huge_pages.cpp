@@ -10,6 +10,8 @@
 #include <gnu/libc-version.h>
 #endif
 
+#include "leasesim/core/sanitizers.hpp"
+
 namespace leasesim::cli {
 
 namespace {
@@ -17,31 +19,14 @@ namespace {
 constexpr const char* kTunable = "glibc.malloc.hugetlb";
 constexpr const char* kMarker = "LEASESIM_HUGE_PAGES_SET";
 
-bool sanitized_build() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
-    __has_feature(thread_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
-
 // glibc 2.35 or later (the first with the tunable); false for another C library.
 bool glibc_has_tunable() {
 #if defined(__GLIBC__)
-  int major = 0;
-  int minor = 0;
   const char* v = gnu_get_libc_version();
   if (v == nullptr) return false;
-  major = std::atoi(v);
+  const int major = std::atoi(v);
   const char* dot = std::strchr(v, '.');
-  if (dot != nullptr) minor = std::atoi(dot + 1);
+  const int minor = dot != nullptr ? std::atoi(dot + 1) : 0;
   return major > 2 || (major == 2 && minor >= 35);
 #else
   return false;
@@ -72,7 +57,7 @@ std::string reason_not_to() {
   const char* off = std::getenv("LEASESIM_HUGE_PAGES");
   if (off != nullptr && std::strcmp(off, "0") == 0) return "LEASESIM_HUGE_PAGES=0";
   if (tunable_set(std::getenv("GLIBC_TUNABLES"))) return "GLIBC_TUNABLES sets it";
-  if (sanitized_build()) return "sanitizer build";
+  if (kSanitizerBuild) return "sanitizer build";
   if (!glibc_has_tunable()) return "needs glibc 2.35 or later";
   if (under_valgrind()) return "under valgrind";
   const std::string mode = thp_mode();
@@ -103,7 +88,7 @@ void use_huge_pages(char** argv) {
 std::string huge_pages_status() {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (std::strstr(tunables != nullptr ? tunables : "", "glibc.malloc.hugetlb=1") != nullptr) {
-    if (sanitized_build()) return "off: sanitizer build";
+    if (kSanitizerBuild) return "off: sanitizer build";
     if (under_valgrind()) return "off: under valgrind";
     const std::string mode = thp_mode();
     if (mode == "madvise" || mode == "always") return "on";

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_process.hpp"
+#include "leasesim/core/sanitizers.hpp"
 
 namespace leasesim {
 namespace {
@@ -60,19 +61,6 @@ std::string ThpMode() {
              : line.substr(open + 1, close - open - 1);
 }
 
-constexpr bool kSanitized =
-#if defined(__SANITIZE_ADDRESS__)
-    true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    true;
-#else
-    false;
-#endif
-#else
-    false;
-#endif
-
 // Sets an environment variable for the processes this test starts.
 class ScopedEnv {
  public:
@@ -93,7 +81,7 @@ class ScopedEnv {
 };
 
 TEST(BenchCli, HugePagesWhereTheKernelGivesThemOnRequest) {
-  if (ThpMode() != "madvise" || kSanitized)
+  if (ThpMode() != "madvise" || kSanitizerBuild)
     GTEST_SKIP() << "needs transparent_hugepage=madvise and a build without sanitizers";
   const testing::CliResult r = run_cli({"run", kScenario, "--bench", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

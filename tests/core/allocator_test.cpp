@@ -11,25 +11,14 @@
 #include <malloc.h>
 #endif
 
+#include "leasesim/core/sanitizers.hpp"
+
 namespace leasesim {
 namespace {
 
-constexpr bool kSanitized =
-#if defined(__SANITIZE_ADDRESS__)
-    true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    true;
-#else
-    false;
-#endif
-#else
-    false;
-#endif
-
 TEST(Allocator, KeepFreedMemoryServesMiBBlocksFromTheHeap) {
 #if defined(__GLIBC__) && __GLIBC__ == 2 && __GLIBC_MINOR__ >= 33
-  if (kSanitized) GTEST_SKIP() << "the sanitizer's allocator replaces glibc's";
+  if (kSanitizerBuild) GTEST_SKIP() << "the sanitizer's allocator replaces glibc's";
   keep_freed_memory();
   const size_t mapped_before = mallinfo2().hblkhd;
   // 4 MiB: above glibc's default threshold (128 KiB, growing with frees up
