@@ -559,7 +559,7 @@ class EventQueue {
     free_head_ = slot;
   }
 
-  std::vector<Key> run_;  // sorted; run_[run_pos_ ..] are pending
+  std::vector<Key> run_;      // sorted; run_[run_pos_ ..] are pending
   std::vector<Key> scratch_;  // radix_sort()'s second buffer
   size_t run_pos_ = 0;
   KeyHeap near_;
