@@ -349,10 +349,11 @@ TEST(EventQueue, LookaheadPopsTheSameEvents) {
 
 // Times on a coarse grid, so that many events share a time, spread over
 // hundreds of buckets (the ring's 17 s and beyond: far keys too), with
-// large buckets (radix-sorted) and small ones (compared), cancellations,
-// and now and then a retime: events at equal times must still pop in the
-// order they were scheduled, whichever way their bucket was sorted and
-// however their keys reached it.
+// buckets of hundreds of keys, cancellations, and now and then a retime:
+// events at equal times must still pop in the order they were scheduled,
+// however their keys reached the heap that pops them (an exact total
+// order is what makes runs reproducible; a queue that sorts buckets by
+// time alone, as tried in round four of docs/performance.md, must keep it).
 void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t seed, int ops) {
   Queue q;
   // Reference: ordered by (time, sequence); live events' times by sequence.
@@ -455,12 +456,11 @@ TEST(EventQueue, SteadyStateDoesNotAllocate) {
 }
 
 // The same with pending events spread over many buckets of hundreds of
-// keys each (radix-sorted as they come due). Their sizes fluctuate, so a
-// bucket larger than every one before still grows a vector now and then
-// (and the sort's buffers with it), ever more rarely: a handful in a
-// million events after warm-up (the queue before runs were sorted showed
-// the same: 4, then 2, then 0 per million), never one per event or per
-// bucket (about 4,000 buckets drain per million events here).
+// keys each. Their sizes fluctuate, so a bucket larger than every one
+// before still grows a vector now and then, ever more rarely: a handful
+// in a million events after warm-up (measured: 4, then 2, then 0 per
+// million), never one per event or per bucket (about 4,000 buckets drain
+// per million events here).
 TEST(EventQueue, SteadyStateWithLargeBucketsAllocatesAlmostNothing) {
   EventQueue<Payload32> q;
   Rng rng(4);

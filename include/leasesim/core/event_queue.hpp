@@ -11,25 +11,20 @@
 // compare as one 128-bit integer (time, then sequence), without branches,
 // and payloads never move while keys are sorted.
 //
-// Keys live in one of four places, by the time bucket they fall in
+// Keys live in one of three places, by the time bucket they fall in
 // (bucket = time / kBucketWidth, about 4 ms):
-//   run_   the bucket being drained, sorted once as it came due: its keys
-//          pop from the front, one index step each;
-//   near_  a 4-ary min-heap for keys scheduled into a bucket that has
-//          already come due (the open window: events a few milliseconds
-//          ahead, scheduled after their bucket was sorted);
+//   near_  a 4-ary min-heap: every key whose bucket is before cursor_;
 //   ring_  kBuckets unsorted buckets: keys in buckets cursor_ ..
 //          cursor_ + kBuckets - 1 (about 17 s ahead), one vector each;
 //   far_   a second heap: everything later.
-// Every key in run_ and near_ is earlier than every key elsewhere, so the
-// smaller of run_'s front and near_'s top is the next event. When both run
-// dry, the next non-empty bucket is sorted into run_ (and far_ keys that
-// the advancing window now covers move into the ring). Most events are
-// appended to a bucket, sorted with their bucket's few dozen neighbours
-// and popped by a step along an array; only the few scheduled into the
-// open window pay for a heap, and that heap stays small. (A calendar
-// queue, made exact: order within and across buckets is still the (time,
-// sequence) key.)
+// Every key in near_ is earlier than every key elsewhere, so near_'s top is
+// the next event. When near_ runs dry, the next non-empty bucket moves into
+// it (and far_ keys that the advancing window now covers move into the
+// ring). So the heap that pops sort only holds the next few milliseconds
+// of events, however many are pending in all: a pop costs a few cache-
+// resident levels instead of log4(pending) levels spread over memory, and
+// most schedules are an append to a bucket. (A calendar queue, made exact:
+// order within and across buckets is still the (time, sequence) key.)
 //
 // Slots are recycled through a free list; heaps and buckets keep their
 // capacity, so in the steady state scheduling and popping allocate nothing.
@@ -38,13 +33,12 @@
 // pending at once, and 2^kSeqBits (about 1.1e12) events scheduled per queue.
 //
 // Cancellation is lazy: cancel() marks the slot, and the key is discarded
-// when it becomes the next event or moves out of its bucket. A Handle carries
+// when it reaches near_'s top or moves out of its bucket. A Handle carries
 // the slot's generation, so a stale handle (its event already ran or was
 // cancelled, and the slot reused) cancels nothing. A queue with no
 // cancelled events pending never looks at slot states to pop.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -241,7 +235,7 @@ class EventQueue {
   TimePoint next_time() {
     const bool any = settle();
     LEASESIM_ASSERT(any, "next_time on an empty queue");
-    return TimePoint(top_key().at);
+    return TimePoint(near_.top().at);
   }
 
   // Removes the next live event. Returns false if there is none.
@@ -256,7 +250,7 @@ class EventQueue {
   // event loop's peek-then-pop in one settle.
   PopResult pop_until(TimePoint until, TimePoint* at, Payload* payload) {
     if (!settle()) return PopResult::kEmpty;
-    if (top_key().at > until.ns()) return PopResult::kLater;
+    if (near_.top().at > until.ns()) return PopResult::kLater;
     take_top(at, payload);
     return PopResult::kPopped;
   }
@@ -264,11 +258,8 @@ class EventQueue {
  private:
   // Precondition: settle() returned true.
   void take_top(TimePoint* at, Payload* payload) {
-    const Key top = top_key();
-    if (top_in_run_)
-      ++run_pos_;
-    else
-      near_.pop();
+    const Key top = near_.top();
+    near_.pop();
     --count_;
     const uint32_t slot = slot_of(top);
     Slot& s = slots_[slot];
@@ -277,31 +268,27 @@ class EventQueue {
     release(slot);
     // The next event's payload is read at the next pop, after the caller
     // has handled this one: fetch it meanwhile.
-    if (const Key* next = likely_next()) __builtin_prefetch(&slots_[slot_of(*next)]);
-    // With look-ahead, the one after it too (the run's next key, most
-    // likely): by the time it is next, its payload is cached and
-    // next_hint() reads it without a stall.
-    if (lookahead_ && run_pos_ + 1 < run_.size())
-      __builtin_prefetch(&slots_[slot_of(run_[run_pos_ + 1])]);
-  }
-
-  // The next key as things stand (it may be cancelled; a later schedule
-  // may come first), or nullptr if run_ and near_ are empty.
-  const event_queue_detail::Key* likely_next() const {
-    if (run_pos_ == run_.size()) return near_.empty() ? nullptr : &near_.top();
-    if (near_.empty() || less(run_[run_pos_], near_.top())) return &run_[run_pos_];
-    return &near_.top();
+    if (!near_.empty()) __builtin_prefetch(&slots_[slot_of(near_.top())]);
+    // With look-ahead, the one after it too (the earliest of the top's
+    // children, most likely): by the time it is next, its payload is
+    // cached and next_hint() reads it without a stall.
+    if (lookahead_ && near_.size() > 1) {
+      const size_t last = near_.size() - 1 < 4 ? near_.size() - 1 : 4;
+      size_t best = 1;
+      for (size_t i = 2; i <= last; ++i)
+        if (less(near_[i], near_[best])) best = i;
+      __builtin_prefetch(&slots_[slot_of(near_[best])]);
+    }
   }
 
  public:
-  // The payload that will probably be popped next (it may be a cancelled
-  // event, or a later schedule may come first), or nullptr.
+  // The payload that will probably be popped next (near_'s top: it may be
+  // a cancelled event, or a later schedule may come first), or nullptr.
   // A hint for prefetching what the next event will touch; never for
   // deciding anything. Its slot was prefetched when the current event was
   // popped, so reading it is usually a cache hit.
   const Payload* next_hint() const {
-    const Key* next = likely_next();
-    return next == nullptr ? nullptr : &slots_[slot_of(*next)].payload;
+    return near_.empty() ? nullptr : &slots_[slot_of(near_.top())].payload;
   }
   // Look-ahead: each pop also prefetches the slot of the event likely to
   // come after the next, so that next_hint() is a cache hit even when the
@@ -318,9 +305,6 @@ class EventQueue {
   void retime(Fn&& fn) {
     std::vector<Key> all;
     all.reserve(count_);
-    all.insert(all.end(), run_.begin() + static_cast<std::ptrdiff_t>(run_pos_), run_.end());
-    run_.clear();
-    run_pos_ = 0;
     for (size_t i = 0; i < near_.size(); ++i) all.push_back(near_[i]);
     for (std::vector<Key>& b : ring_) {
       all.insert(all.end(), b.begin(), b.end());
@@ -330,14 +314,11 @@ class EventQueue {
     near_.clear();
     far_.clear();
     in_ring_ = 0;
-    // New times first, then placement in key order, so that every bucket
-    // again holds equal times in sequence order (radix_sort()).
-    for (Key& k : all) {
+    for (Key k : all) {
       const Slot& s = slots_[slot_of(k)];
       if (s.state == kPending) k.at = fn(TimePoint(k.at), s.payload).ns();
+      place(k);
     }
-    std::sort(all.begin(), all.end(), event_queue_detail::less);
-    for (const Key& k : all) place(k);
   }
 
   // Visits every live event (in no particular order) without changing it.
@@ -347,7 +328,6 @@ class EventQueue {
       const Slot& s = slots_[slot_of(k)];
       if (s.state == kPending) fn(TimePoint(k.at), s.payload);
     };
-    for (size_t i = run_pos_; i < run_.size(); ++i) visit(run_[i]);
     for (size_t i = 0; i < near_.size(); ++i) visit(near_[i]);
     for (const std::vector<Key>& b : ring_)
       for (const Key& k : b) visit(k);
@@ -363,16 +343,12 @@ class EventQueue {
   static constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
   static constexpr uint64_t kMaxSeq = uint64_t{1} << (64 - kSlotBits);
   // 2^22 ns (about 4.2 ms) per bucket, 4096 buckets: the ring reaches about
-  // 17 s ahead. Any width is correct; this one keeps a run to a few
+  // 17 s ahead. Any width is correct; this one keeps near_ to a few
   // milliseconds of events at the message latencies scenarios use, and
   // puts the timers of typical protocols (up to seconds) in the ring.
   static constexpr int kBucketShift = 22;
   static constexpr uint64_t kBuckets = 4096;
   static constexpr size_t kPrefetchBucket = 64;  // keys; see refill()
-  // Buckets at least this large are radix-sorted; smaller ones by
-  // comparison (an insertion sort, in effect), where a few keys cost less
-  // than the radix sort's fixed part (its 512 digit counters).
-  static constexpr size_t kRadixMin = 64;
   enum State : uint8_t { kFree, kPending, kCancelled };
 
   // One cache line per slot: a 48-byte slot straddled two lines half the
@@ -402,31 +378,23 @@ class EventQueue {
     }
   }
 
-  // Finds the next live event (top_key(), and top_in_run_ says where it
-  // is). Returns false if none is left.
+  // Makes near_.top() the next live event. Returns false if none is left.
   bool settle() {
     for (;;) {
-      const bool in_run = run_pos_ < run_.size();
-      if (!in_run && near_.empty()) {
+      if (near_.empty()) {
         if (in_ring_ == 0 && far_.empty()) return false;
         refill();
         continue;
       }
-      top_in_run_ = in_run && (near_.empty() || less(run_[run_pos_], near_.top()));
       if (cancelled_ == 0) return true;
-      const uint32_t slot = slot_of(top_key());
+      const uint32_t slot = slot_of(near_.top());
       if (slots_[slot].state != kCancelled) return true;
-      if (top_in_run_)
-        ++run_pos_;
-      else
-        near_.pop();
+      near_.pop();
       drop(slot);
     }
   }
-  // The next key. Precondition: settle() returned true.
-  const Key& top_key() const { return top_in_run_ ? run_[run_pos_] : near_.top(); }
 
-  // run_ and near_ are empty: sorts the next non-empty bucket into run_.
+  // near_ is empty: moves the next non-empty bucket into it.
   void refill() {
     for (;;) {
       if (in_ring_ == 0) {
@@ -438,88 +406,34 @@ class EventQueue {
       std::vector<Key>& bucket = ring_[cursor_ % kBuckets];
       if (!bucket.empty()) {
         in_ring_ -= bucket.size();
-        if (cancelled_ != 0) {
-          if (bucket.size() >= kPrefetchBucket) {
-            // Each key's slot is checked for cancellation, and with many
-            // pending events the slots are scattered over memory: ask for
-            // all of them first, so their misses overlap instead of
-            // following one another. (A small bucket's slots are few and
-            // likely cached: there the extra pass only costs. Measured,
-            // W1: C = 10k 8% faster, C = 1k unchanged.)
-            for (const Key& k : bucket) __builtin_prefetch(&slots_[slot_of(k)].state);
-          }
-          size_t kept = 0;
-          for (const Key& k : bucket) {
-            const uint32_t slot = slot_of(k);
-            if (slots_[slot].state == kCancelled)
-              drop(slot);
-            else
-              bucket[kept++] = k;
-          }
-          bucket.erase(bucket.begin() + static_cast<std::ptrdiff_t>(kept), bucket.end());
+        if (cancelled_ != 0 && bucket.size() >= kPrefetchBucket) {
+          // Each key's slot is checked for cancellation, and with many
+          // pending events the slots are scattered over memory: ask for
+          // all of them first, so their misses overlap instead of
+          // following one another. (A small bucket's slots are few and
+          // likely cached: there the extra pass only costs. Measured, W1:
+          // C = 10k 8% faster, C = 1k unchanged.)
+          for (const Key& k : bucket) __builtin_prefetch(&slots_[slot_of(k)].state);
         }
-        if (bucket.size() >= kRadixMin)
-          radix_sort(bucket);
-        else
-          std::sort(bucket.begin(), bucket.end(), event_queue_detail::less);
-        // The sorted bucket becomes the run; the drained run's storage
-        // goes to the spares below.
-        run_.clear();
-        run_.swap(bucket);
-        run_pos_ = 0;
+        for (const Key& k : bucket) {
+          const uint32_t slot = slot_of(k);
+          if (cancelled_ != 0 && slots_[slot].state == kCancelled)
+            drop(slot);
+          else
+            near_.push(k);
+        }
+        bucket.clear();
         // Buckets fill up and drain one after another: hand the storage on
         // to whichever bucket fills next, so the ring allocates nothing
         // once the busiest stretch of buckets has been seen.
-        if (bucket.capacity() != 0) {
-          spare_.emplace_back();
-          spare_.back().swap(bucket);
-        }
+        spare_.emplace_back();
+        spare_.back().swap(bucket);
       }
       ++cursor_;
       // The window now reaches one bucket further, into the ring entry
       // just emptied.
       if (!far_.empty()) pull_far();
-      if (run_pos_ < run_.size()) return;
-    }
-  }
-
-  // Sorts a large bucket's keys: a least-significant-digit radix sort on the
-  // key's time within its bucket (22 bits, three digits), which runs
-  // without a data-dependent branch. Radix sorting is stable, and equal
-  // times are already in sequence order in a bucket: a bucket receives
-  // first the far_ keys of its bucket, in (time, sequence) order, when it
-  // enters the window, then keys scheduled later, whose sequence numbers
-  // are all larger, in the order they were scheduled (retime() places
-  // keys in key order to keep this so). Asserted after the sort.
-  void radix_sort(std::vector<Key>& v) {
-    static_assert(kBucketShift == 22, "the digits below cover a 22-bit offset");
-    uint32_t c0[256] = {}, c1[128] = {}, c2[128] = {};
-    for (const Key& k : v) {
-      const uint32_t o = offset_in_bucket(k);
-      ++c0[o & 255];
-      ++c1[(o >> 8) & 127];
-      ++c2[o >> 15];
-    }
-    exclusive_prefix(c0, 256);
-    exclusive_prefix(c1, 128);
-    exclusive_prefix(c2, 128);
-    scratch_.resize(v.size());
-    for (const Key& k : v) scratch_[c0[offset_in_bucket(k) & 255]++] = k;
-    for (const Key& k : scratch_) v[c1[(offset_in_bucket(k) >> 8) & 127]++] = k;
-    for (const Key& k : v) scratch_[c2[offset_in_bucket(k) >> 15]++] = k;
-    v.swap(scratch_);
-    for (size_t i = 1; i < v.size(); ++i)
-      LEASESIM_ASSERT(event_queue_detail::less(v[i - 1], v[i]), "event queue: bucket out of order");
-  }
-  static uint32_t offset_in_bucket(const Key& k) {
-    return static_cast<uint32_t>(static_cast<uint64_t>(k.at) & ((uint64_t{1} << kBucketShift) - 1));
-  }
-  static void exclusive_prefix(uint32_t* c, size_t n) {
-    uint32_t sum = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t here = c[i];
-      c[i] = sum;
-      sum += here;
+      if (!near_.empty()) return;
     }
   }
 
@@ -559,14 +473,11 @@ class EventQueue {
     free_head_ = slot;
   }
 
-  std::vector<Key> run_;      // sorted; run_[run_pos_ ..] are pending
-  std::vector<Key> scratch_;  // radix_sort()'s second buffer
-  size_t run_pos_ = 0;
   KeyHeap near_;
   std::vector<std::vector<Key>> ring_;
   KeyHeap far_;
   std::vector<std::vector<Key>> spare_;  // empty vectors with capacity, for buckets
-  uint64_t cursor_ = bucket_of(0);       // first bucket not yet sorted into run_
+  uint64_t cursor_ = bucket_of(0);       // first bucket not yet moved into near_
   size_t in_ring_ = 0;                   // keys in ring_
   size_t count_ = 0;                     // keys anywhere, cancelled ones included
   size_t cancelled_ = 0;                 // cancelled keys not yet discarded
@@ -574,7 +485,6 @@ class EventQueue {
   uint32_t free_head_ = kNone;
   uint64_t next_seq_ = 0;
   bool lookahead_ = false;
-  bool top_in_run_ = false;  // set by settle(): where top_key() is
 };
 
 }  // namespace leasesim
