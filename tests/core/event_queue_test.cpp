@@ -387,6 +387,7 @@ void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t
         model.erase(it);
       }
     } else if (r < 99 || rng.below(20) != 0) {
+      // (A retime is rarer still, one op in 2,000: each costs O(n log n).)
       const auto& [s, h] = issued[rng.below(issued.size())];
       const auto live = time_of.find(s);
       ASSERT_EQ(live != time_of.end(), q.cancel(h));
@@ -417,10 +418,11 @@ void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t
 }
 
 TEST(EventQueue, EqualTimesInLargeBucketsPopInScheduleOrder) {
-  // 1 ms grain over 40 s: about four grid times per bucket, hundreds of
-  // keys in a bucket once thousands are pending, a quarter beyond the ring.
+  // 1 ms grain over 40 s: four grid times per bucket, and more than half
+  // of the keys beyond the ring's 17 s, so that buckets fill from far_.
   CheckEqualTimesAgainstReferenceModel(1'000'000, 40'000, 91, 100'000);
-  // 100 us grain over 0.2 s: dozens of ties per time, buckets of both sizes.
+  // 100 us grain over 0.2 s: about 50 buckets of hundreds of keys once
+  // thousands are pending, dozens of them at each grid time.
   CheckEqualTimesAgainstReferenceModel(100'000, 2'000, 92, 100'000);
 }
 
