@@ -279,83 +279,19 @@ TEST(EventQueue, RetimeRandomMatchesResort) {
   EXPECT_EQ(model, drain(q));
 }
 
-// Random schedules (times up to `spread` ns ahead), pops and cancels,
-// checked against an ordered map at every step.
-void CheckAgainstReferenceModel(int64_t spread, uint64_t seed, int ops, bool lookahead = false) {
+// What the random operations below draw.
+struct ModelRun {
+  int64_t grain = 1;  // times are multiples of this many ns ahead of now,
+  int64_t steps = 0;  // up to this many of them
+  bool lookahead = false;
+  bool retimes = false;  // now and then (1 op in 2,000) retime every event
+};
+
+// Random schedules, pops and cancels (and retimes, if asked), checked
+// against an ordered map at every step.
+void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
   Queue q;
-  q.set_lookahead(lookahead);
-  // Reference: ordered by (time, sequence), with the handle kept to cancel.
-  std::map<std::pair<int64_t, uint64_t>, std::pair<int, Queue::Handle>> model;
-  std::vector<std::pair<std::pair<int64_t, uint64_t>, Queue::Handle>> issued;
-  Rng rng(seed);
-  int64_t now = 0;
-  int next_id = 0;
-  uint64_t seq = 0;
-  for (int op = 0; op < ops; ++op) {
-    const uint64_t r = rng.below(10);
-    if (r < 5) {
-      const int64_t t = now + rng.uniform_int(0, spread);
-      const auto h = q.schedule(TimePoint(t), Ev{next_id});
-      model.emplace(std::make_pair(t, seq), std::make_pair(next_id, h));
-      issued.push_back({{t, seq}, h});
-      ++seq;
-      ++next_id;
-    } else if (r < 8) {
-      TimePoint at;
-      Ev ev;
-      const bool got = q.pop(&at, &ev);
-      ASSERT_EQ(!model.empty(), got);
-      if (got) {
-        const auto it = model.begin();
-        ASSERT_EQ(it->first.first, at.ns());
-        ASSERT_EQ(it->second.first, ev.id);
-        now = at.ns();
-        model.erase(it);
-      }
-    } else if (!issued.empty()) {
-      // Cancel a random handle ever issued: live, already run, or cancelled.
-      const auto& [key, h] = issued[rng.below(issued.size())];
-      const bool live = model.count(key) != 0;
-      ASSERT_EQ(live, q.cancel(h));
-      model.erase(key);
-    }
-    ASSERT_EQ(model.size(), q.size());
-  }
-  std::vector<int> rest;
-  for (const auto& kv : model) rest.push_back(kv.second.first);
-  std::vector<int> got;
-  for (const auto& p : drain(q)) got.push_back(p.second);
-  EXPECT_EQ(rest, got);
-}
-
-TEST(EventQueue, RandomOperationsMatchReferenceModel) {
-  CheckAgainstReferenceModel(1000, 77, 100'000);
-}
-
-// Times spread over about 100 buckets, so buckets hold hundreds of keys
-// (some cancelled) when they move into the near heap: the refill path that
-// prefetches and discards cancelled keys in bulk.
-TEST(EventQueue, RandomOperationsAcrossFullBucketsMatchReferenceModel) {
-  CheckAgainstReferenceModel(int64_t{400'000'000}, 78, 200'000);
-}
-
-// Look-ahead only prefetches: the same operations pop the same events, in
-// small heaps (one or two keys) and full ones alike.
-TEST(EventQueue, LookaheadPopsTheSameEvents) {
-  CheckAgainstReferenceModel(1000, 79, 100'000, true);
-  CheckAgainstReferenceModel(int64_t{400'000'000}, 80, 200'000, true);
-  CheckAgainstReferenceModel(3, 81, 20'000, true);
-}
-
-// Times on a coarse grid, so that many events share a time, spread over
-// hundreds of buckets (the ring's 17 s and beyond: far keys too), with
-// buckets of hundreds of keys, cancellations, and now and then a retime:
-// events at equal times must still pop in the order they were scheduled,
-// however their keys reached the heap that pops them (an exact total
-// order is what makes runs reproducible; a queue that sorts buckets by
-// time alone, as tried in round four of docs/performance.md, must keep it).
-void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t seed, int ops) {
-  Queue q;
+  q.set_lookahead(run.lookahead);
   // Reference: ordered by (time, sequence); live events' times by sequence.
   std::map<std::pair<int64_t, uint64_t>, int> model;
   std::map<uint64_t, int64_t> time_of;
@@ -365,15 +301,15 @@ void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t
   int next_id = 0;
   uint64_t seq = 0;
   for (int op = 0; op < ops; ++op) {
-    const uint64_t r = rng.below(100);
-    if (r < 55) {
-      const int64_t t = now + rng.uniform_int(0, steps) * grain;
+    const uint64_t r = rng.below(10);
+    if (r < 5) {
+      const int64_t t = now + rng.uniform_int(0, run.steps) * run.grain;
       issued.emplace_back(seq, q.schedule(TimePoint(t), Ev{next_id}));
       model.emplace(std::make_pair(t, seq), next_id);
       time_of.emplace(seq, t);
       ++seq;
       ++next_id;
-    } else if (r < 90) {
+    } else if (r < 8) {
       TimePoint at;
       Ev ev;
       const bool got = q.pop(&at, &ev);
@@ -386,18 +322,10 @@ void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t
         time_of.erase(it->first.second);
         model.erase(it);
       }
-    } else if (r < 99 || rng.below(20) != 0) {
-      // (A retime is rarer still, one op in 2,000: each costs O(n log n).)
-      const auto& [s, h] = issued[rng.below(issued.size())];
-      const auto live = time_of.find(s);
-      ASSERT_EQ(live != time_of.end(), q.cancel(h));
-      if (live != time_of.end()) {
-        model.erase({live->second, s});
-        time_of.erase(live);
-      }
-    } else {
+    } else if (run.retimes && rng.below(400) == 0) {
       // Every third event moves a grain later: new ties form, between
       // keys that came from different places.
+      const int64_t grain = run.grain;
       auto later = [grain](int64_t t, int id) { return id % 3 == 0 ? t + grain : t; };
       q.retime([&](TimePoint at, const Ev& e) { return TimePoint(later(at.ns(), e.id)); });
       std::map<std::pair<int64_t, uint64_t>, int> moved;
@@ -407,6 +335,15 @@ void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t
         time_of[key.second] = t;
       }
       model.swap(moved);
+    } else if (!issued.empty()) {
+      // Cancel a random handle ever issued: live, already run, or cancelled.
+      const auto& [s, h] = issued[rng.below(issued.size())];
+      const auto live = time_of.find(s);
+      ASSERT_EQ(live != time_of.end(), q.cancel(h));
+      if (live != time_of.end()) {
+        model.erase({live->second, s});
+        time_of.erase(live);
+      }
     }
     ASSERT_EQ(model.size(), q.size());
   }
@@ -417,13 +354,39 @@ void CheckEqualTimesAgainstReferenceModel(int64_t grain, int64_t steps, uint64_t
   EXPECT_EQ(rest, got);
 }
 
+TEST(EventQueue, RandomOperationsMatchReferenceModel) {
+  CheckAgainstReferenceModel({.steps = 1000}, 77, 100'000);
+}
+
+// Times spread over about 100 buckets, so buckets hold hundreds of keys
+// (some cancelled) when they move into the near heap: the refill path that
+// prefetches and discards cancelled keys in bulk.
+TEST(EventQueue, RandomOperationsAcrossFullBucketsMatchReferenceModel) {
+  CheckAgainstReferenceModel({.steps = 400'000'000}, 78, 200'000);
+}
+
+// Look-ahead only prefetches: the same operations pop the same events, in
+// small heaps (one or two keys) and full ones alike.
+TEST(EventQueue, LookaheadPopsTheSameEvents) {
+  CheckAgainstReferenceModel({.steps = 1000, .lookahead = true}, 79, 100'000);
+  CheckAgainstReferenceModel({.steps = 400'000'000, .lookahead = true}, 80, 200'000);
+  CheckAgainstReferenceModel({.steps = 3, .lookahead = true}, 81, 20'000);
+}
+
+// Times on a coarse grid, so that many events share a time, spread over
+// hundreds of buckets (the ring's 17 s and beyond: far keys too), with
+// buckets of hundreds of keys, cancellations, and now and then a retime:
+// events at equal times must still pop in the order they were scheduled,
+// however their keys reached the heap that pops them (an exact total
+// order is what makes runs reproducible; a queue that sorts buckets by
+// time alone, as tried in round four of docs/performance.md, must keep it).
 TEST(EventQueue, EqualTimesInLargeBucketsPopInScheduleOrder) {
   // 1 ms grain over 40 s: four grid times per bucket, and more than half
   // of the keys beyond the ring's 17 s, so that buckets fill from far_.
-  CheckEqualTimesAgainstReferenceModel(1'000'000, 40'000, 91, 100'000);
+  CheckAgainstReferenceModel({.grain = 1'000'000, .steps = 40'000, .retimes = true}, 91, 100'000);
   // 100 us grain over 0.2 s: about 50 buckets of hundreds of keys once
-  // thousands are pending, dozens of them at each grid time.
-  CheckEqualTimesAgainstReferenceModel(100'000, 2'000, 92, 100'000);
+  // thousands are pending, several of them at each grid time.
+  CheckAgainstReferenceModel({.grain = 100'000, .steps = 2'000, .retimes = true}, 92, 100'000);
 }
 
 struct Payload32 {
