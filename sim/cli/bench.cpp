@@ -157,6 +157,7 @@ int run_bench(const Scenario& sc, const RunOptions& options, uint64_t repetition
         ipe.empty() ? nlohmann::json(nullptr) : nlohmann::json(median(ipe));
     j["peak_rss_mib"] = rss;
     j["huge_pages"] = huge_pages_status();
+    j["event_queue"] = to_string(World::event_queue_for(sc, ro));
     nlohmann::json per = nlohmann::json::array();
     for (size_t i = 0; i < reps.size(); ++i)
       per.push_back(
@@ -184,7 +185,8 @@ int run_bench(const Scenario& sc, const RunOptions& options, uint64_t repetition
   if (!ipe.empty()) std::printf(", %.0f instructions/event", median(ipe));
   std::printf("\npeak resident memory %.1f MiB; trace hash %s in every repetition; ended: %s\n",
               rss, hash_text, to_string(last.reason));
-  std::printf("huge pages for the heap: %s\n", huge_pages_status().c_str());
+  std::printf("huge pages for the heap: %s; event queue: %s\n", huge_pages_status().c_str(),
+              to_string(World::event_queue_for(sc, ro)));
   if (ipe.empty())
     std::printf(
         "instructions/event: n/a (no hardware instruction counter here; "

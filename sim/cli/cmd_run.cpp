@@ -27,7 +27,7 @@ int cmd_run(const std::vector<std::string>& args) {
       "Simulates SCENARIO and prints a report: violations first, then metrics and the\n"
       "trace hash. Exit 1 if safety was violated, 2 on bad input.\n\noptions");
   std::string scenario_path, trace_path, out_dir, seed_text, max_events_text, python;
-  std::string until, timeout, bench_text;
+  std::string until, timeout, bench_text, event_queue = "auto";
   std::string trace_format = "jsonl", plot_path;
   opts.add_options()("help,h", "show this help")(
       "seed", po::value<std::string>(&seed_text)->value_name("N"),
@@ -56,7 +56,10 @@ int cmd_run(const std::vector<std::string>& args) {
       "bench", po::value<std::string>(&bench_text)->value_name("N")->implicit_value("5"),
       "benchmark: run N times (default 5) with tracing off and print set-up and run times, "
       "events/s, instructions/event where the processor counts them, and peak memory "
-      "(docs/performance.md)");
+      "(docs/performance.md)")(
+      "event-queue", po::value<std::string>(&event_queue)->value_name("DRAIN"),
+      "auto (default: by the number of nodes), heap or sorted-runs: how the event queue "
+      "drains due events. Changes speed only, never the run (docs/performance.md)");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(&scenario_path));
   po::variables_map vm;
@@ -87,6 +90,14 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (vm.count("max-events")) ro.max_events = parse_count_arg("max-events", max_events_text, 1);
   ro.stop_on_first_violation = vm.count("stop-on-first") > 0;
+  if (event_queue == "heap") {
+    ro.event_queue = Drain::kHeap;
+  } else if (event_queue == "sorted-runs") {
+    ro.event_queue = Drain::kSortedRuns;
+  } else if (event_queue != "auto") {
+    throw UsageError{"--event-queue: expected auto, heap or sorted-runs, found \"" + event_queue +
+                     "\""};
+  }
 
   const bool bench = vm.count("bench") > 0;
   const uint64_t bench_runs = bench ? parse_count_arg("bench", bench_text, 1) : 0;

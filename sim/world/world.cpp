@@ -90,6 +90,7 @@ void World::Impl::build_nodes() {
   hot.resize(sc.node_count());
   prefetch_next = sc.node_count() >= kPrefetchNodes;
   sched.queue().set_lookahead(sc.node_count() >= kLookaheadNodes);
+  sched.queue().set_drain(World::event_queue_for(sc, opts));
   node_addr.assign(sc.node_count(), nullptr);
   for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
   for (NodeId id = 0; id < hosts.size(); ++id) {
@@ -428,12 +429,14 @@ RunResult World::Impl::run() {
   RunResult res;
   res.reason = EndReason::kCompleted;
   auto handler = [this](const Event& ev) { handle(ev); };
+  const bool sorted_runs = sched.queue().drain() == Drain::kSortedRuns;
   // Run in chunks so a wall-clock limit can be checked without reading the
   // clock on every event.
   constexpr uint64_t kChunk = 1 << 16;
   for (;;) {
     const uint64_t budget = std::min(opts.max_events, sched.events_handled() + kChunk);
-    const StopReason why = sched.run_until(until, handler, budget);
+    const StopReason why = sorted_runs ? run_sorted_runs(until, budget)
+                                       : sched.run_until_as<Drain::kHeap>(until, handler, budget);
     if (why == StopReason::kReachedTime) break;
     if (why == StopReason::kQuiescent) {
       res.reason = EndReason::kQuiescent;
@@ -488,6 +491,10 @@ RunResult World::run() {
 }
 const TraceSchema& World::schema() const {
   return impl_->schema;
+}
+Drain World::event_queue_for(const Scenario& scenario, const RunOptions& options) {
+  if (options.event_queue) return *options.event_queue;
+  return scenario.node_count() >= kSortedRunsNodes ? Drain::kSortedRuns : Drain::kHeap;
 }
 
 }  // namespace leasesim

@@ -99,6 +99,10 @@ struct World::Impl {
 
   // Running.
   RunResult run();
+  // The event loop for a queue drained by sorted runs, to `until` and at
+  // most `budget` events handled in all (world_sorted.cpp: apart from
+  // run()'s heap loop, so neither changes how the other is compiled).
+  StopReason run_sorted_runs(TimePoint until, uint64_t budget);
   void handle(const Event& ev);
   void deliver(const Event& ev);
   void fire_timer(const Event& ev);

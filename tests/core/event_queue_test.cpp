@@ -75,6 +75,10 @@ struct Ev {
 
 using Queue = EventQueue<Ev>;
 
+// Every behaviour below holds for both drains: they pop the same events in
+// the same order and differ only in cost.
+class EventQueueByDrain : public ::testing::TestWithParam<Drain> {};
+
 std::vector<std::pair<int64_t, int>> drain(Queue& q) {
   std::vector<std::pair<int64_t, int>> out;
   TimePoint at;
@@ -83,8 +87,9 @@ std::vector<std::pair<int64_t, int>> drain(Queue& q) {
   return out;
 }
 
-TEST(EventQueue, EmptyQueue) {
+TEST_P(EventQueueByDrain, EmptyQueue) {
   Queue q;
+  q.set_drain(GetParam());
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(0u, q.size());
   TimePoint at(5);
@@ -97,8 +102,9 @@ TEST(EventQueue, EmptyQueue) {
 // next_hint() names the event the next pop will most likely return, once
 // the near heap holds it (after the first pop has settled the queue), and
 // nothing when nothing is near.
-TEST(EventQueue, NextHintIsTheNextPoppedEventOnceSettled) {
+TEST_P(EventQueueByDrain, NextHintIsTheNextPoppedEventOnceSettled) {
   Queue q;
+  q.set_drain(GetParam());
   EXPECT_EQ(nullptr, q.next_hint());
   for (int i = 0; i < 50; ++i) q.schedule(TimePoint(1000 + 7 * ((i * 13) % 50)), Ev{i});
   TimePoint at;
@@ -114,8 +120,9 @@ TEST(EventQueue, NextHintIsTheNextPoppedEventOnceSettled) {
   EXPECT_EQ(nullptr, q.next_hint());
 }
 
-TEST(EventQueue, FifoAmongEqualTimes) {
+TEST_P(EventQueueByDrain, FifoAmongEqualTimes) {
   Queue q;
+  q.set_drain(GetParam());
   for (int i = 0; i < 1000; ++i) q.schedule(TimePoint(42), Ev{i});
   EXPECT_EQ(1000u, q.size());
   EXPECT_EQ(1000u, q.scheduled_count());
@@ -127,8 +134,9 @@ TEST(EventQueue, FifoAmongEqualTimes) {
   }
 }
 
-TEST(EventQueue, TotalOrderMatchesStableSort) {
+TEST_P(EventQueueByDrain, TotalOrderMatchesStableSort) {
   Queue q;
+  q.set_drain(GetParam());
   Rng rng(1);
   std::vector<std::pair<int64_t, int>> expected;
   for (int i = 0; i < 20000; ++i) {
@@ -142,8 +150,9 @@ TEST(EventQueue, TotalOrderMatchesStableSort) {
   EXPECT_EQ(expected, drain(q));
 }
 
-TEST(EventQueue, NextTime) {
+TEST_P(EventQueueByDrain, NextTime) {
   Queue q;
+  q.set_drain(GetParam());
   q.schedule(TimePoint(30), Ev{0});
   const auto h = q.schedule(TimePoint(10), Ev{1});
   q.schedule(TimePoint(20), Ev{2});
@@ -152,9 +161,10 @@ TEST(EventQueue, NextTime) {
   EXPECT_EQ(TimePoint(20), q.next_time());
 }
 
-TEST(EventQueue, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
+TEST_P(EventQueueByDrain, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
   using R = Queue::PopResult;
   Queue q;
+  q.set_drain(GetParam());
   TimePoint at;
   Ev ev{};
   EXPECT_EQ(R::kEmpty, q.pop_until(TimePoint(100), &at, &ev));
@@ -172,8 +182,9 @@ TEST(EventQueue, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
   EXPECT_TRUE(q.empty());
 }
 
-TEST(EventQueue, Cancel) {
+TEST_P(EventQueueByDrain, Cancel) {
   Queue q;
+  q.set_drain(GetParam());
   const auto a = q.schedule(TimePoint(10), Ev{1});
   const auto b = q.schedule(TimePoint(20), Ev{2});
   const auto c = q.schedule(TimePoint(30), Ev{3});
@@ -200,8 +211,9 @@ TEST(EventQueue, Cancel) {
   EXPECT_FALSE(q.cancel(Queue::Handle{12345, 0})) << "slot out of range";
 }
 
-TEST(EventQueue, StaleHandleAfterSlotReuse) {
+TEST_P(EventQueueByDrain, StaleHandleAfterSlotReuse) {
   Queue q;
+  q.set_drain(GetParam());
   const auto old = q.schedule(TimePoint(1), Ev{1});
   TimePoint at;
   Ev ev;
@@ -224,8 +236,9 @@ TEST(EventQueue, StaleHandleAfterSlotReuse) {
   EXPECT_EQ(3, ev.id);
 }
 
-TEST(EventQueue, SizeCountsLiveEventsOnly) {
+TEST_P(EventQueueByDrain, SizeCountsLiveEventsOnly) {
   Queue q;
+  q.set_drain(GetParam());
   std::vector<Queue::Handle> hs;
   for (int i = 0; i < 100; ++i) hs.push_back(q.schedule(TimePoint(i), Ev{i}));
   for (int i = 0; i < 100; i += 2) EXPECT_TRUE(q.cancel(hs[static_cast<size_t>(i)]));
@@ -241,8 +254,9 @@ TEST(EventQueue, SizeCountsLiveEventsOnly) {
   for (const auto& [t, id] : out) EXPECT_EQ(1, id % 2);
 }
 
-TEST(EventQueue, Retime) {
+TEST_P(EventQueueByDrain, Retime) {
   Queue q;
+  q.set_drain(GetParam());
   for (int i = 0; i < 10; ++i) q.schedule(TimePoint(i * 10), Ev{i});
   const auto cancelled = q.schedule(TimePoint(55), Ev{99});
   q.cancel(cancelled);
@@ -261,8 +275,9 @@ TEST(EventQueue, Retime) {
   EXPECT_EQ(expected, drain(q));
 }
 
-TEST(EventQueue, RetimeRandomMatchesResort) {
+TEST_P(EventQueueByDrain, RetimeRandomMatchesResort) {
   Queue q;
+  q.set_drain(GetParam());
   Rng rng(5);
   std::vector<std::pair<int64_t, int>> model;
   for (int i = 0; i < 5000; ++i) {
@@ -285,12 +300,14 @@ struct ModelRun {
   int64_t steps = 0;  // up to this many of them
   bool lookahead = false;
   bool retimes = false;  // now and then (1 op in 2,000) retime every event
+  Drain drain = Drain::kHeap;
 };
 
 // Random schedules, pops and cancels (and retimes, if asked), checked
 // against an ordered map at every step.
 void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
   Queue q;
+  q.set_drain(run.drain);
   q.set_lookahead(run.lookahead);
   // Reference: ordered by (time, sequence); live events' times by sequence.
   std::map<std::pair<int64_t, uint64_t>, int> model;
@@ -354,23 +371,24 @@ void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
   EXPECT_EQ(rest, got);
 }
 
-TEST(EventQueue, RandomOperationsMatchReferenceModel) {
-  CheckAgainstReferenceModel({.steps = 1000}, 77, 100'000);
+TEST_P(EventQueueByDrain, RandomOperationsMatchReferenceModel) {
+  CheckAgainstReferenceModel({.steps = 1000, .drain = GetParam()}, 77, 100'000);
 }
 
 // Times spread over about 100 buckets, so buckets hold hundreds of keys
 // (some cancelled) when they move into the near heap: the refill path that
 // prefetches and discards cancelled keys in bulk.
-TEST(EventQueue, RandomOperationsAcrossFullBucketsMatchReferenceModel) {
-  CheckAgainstReferenceModel({.steps = 400'000'000}, 78, 200'000);
+TEST_P(EventQueueByDrain, RandomOperationsAcrossFullBucketsMatchReferenceModel) {
+  CheckAgainstReferenceModel({.steps = 400'000'000, .drain = GetParam()}, 78, 200'000);
 }
 
 // Look-ahead only prefetches: the same operations pop the same events, in
 // small heaps (one or two keys) and full ones alike.
-TEST(EventQueue, LookaheadPopsTheSameEvents) {
-  CheckAgainstReferenceModel({.steps = 1000, .lookahead = true}, 79, 100'000);
-  CheckAgainstReferenceModel({.steps = 400'000'000, .lookahead = true}, 80, 200'000);
-  CheckAgainstReferenceModel({.steps = 3, .lookahead = true}, 81, 20'000);
+TEST_P(EventQueueByDrain, LookaheadPopsTheSameEvents) {
+  CheckAgainstReferenceModel({.steps = 1000, .lookahead = true, .drain = GetParam()}, 79, 100'000);
+  CheckAgainstReferenceModel({.steps = 400'000'000, .lookahead = true, .drain = GetParam()}, 80,
+                             200'000);
+  CheckAgainstReferenceModel({.steps = 3, .lookahead = true, .drain = GetParam()}, 81, 20'000);
 }
 
 // Times on a coarse grid, so that many events share a time, spread over
@@ -378,23 +396,27 @@ TEST(EventQueue, LookaheadPopsTheSameEvents) {
 // buckets of hundreds of keys, cancellations, and now and then a retime:
 // events at equal times must still pop in the order they were scheduled,
 // however their keys reached the heap that pops them (an exact total
-// order is what makes runs reproducible; a queue that sorts buckets by
-// time alone, as tried in round four of docs/performance.md, must keep it).
-TEST(EventQueue, EqualTimesInLargeBucketsPopInScheduleOrder) {
+// order is what makes runs reproducible; Drain::kSortedRuns radix-sorts a
+// bucket by time alone and relies on equal times already being in
+// sequence order in the bucket, retimes included).
+TEST_P(EventQueueByDrain, EqualTimesInLargeBucketsPopInScheduleOrder) {
   // 1 ms grain over 40 s: four grid times per bucket, and more than half
   // of the keys beyond the ring's 17 s, so that buckets fill from far_.
-  CheckAgainstReferenceModel({.grain = 1'000'000, .steps = 40'000, .retimes = true}, 91, 100'000);
+  CheckAgainstReferenceModel(
+      {.grain = 1'000'000, .steps = 40'000, .retimes = true, .drain = GetParam()}, 91, 100'000);
   // 100 us grain over 0.2 s: about 50 buckets of hundreds of keys once
   // thousands are pending, several of them at each grid time.
-  CheckAgainstReferenceModel({.grain = 100'000, .steps = 2'000, .retimes = true}, 92, 100'000);
+  CheckAgainstReferenceModel(
+      {.grain = 100'000, .steps = 2'000, .retimes = true, .drain = GetParam()}, 92, 100'000);
 }
 
 struct Payload32 {
   uint64_t a = 0, b = 0, c = 0, d = 0;
 };
 
-TEST(EventQueue, SteadyStateDoesNotAllocate) {
+TEST_P(EventQueueByDrain, SteadyStateDoesNotAllocate) {
   EventQueue<Payload32> q;
+  q.set_drain(GetParam());
   Rng rng(3);
   for (int i = 0; i < 10000; ++i) {
     q.schedule(TimePoint(rng.uniform_int(0, 1'000'000)), Payload32{});
@@ -426,8 +448,9 @@ TEST(EventQueue, SteadyStateDoesNotAllocate) {
 // in a million events after warm-up (measured: 4, then 2, then 0 per
 // million), never one per event or per bucket (about 4,000 buckets drain
 // per million events here).
-TEST(EventQueue, SteadyStateWithLargeBucketsAllocatesAlmostNothing) {
+TEST_P(EventQueueByDrain, SteadyStateWithLargeBucketsAllocatesAlmostNothing) {
   EventQueue<Payload32> q;
+  q.set_drain(GetParam());
   Rng rng(4);
   constexpr int64_t kSpread = 1'000'000'000;  // 1 s: about 240 buckets
   for (int i = 0; i < 100'000; ++i) q.schedule(TimePoint(rng.uniform_int(0, kSpread)), Payload32{});
@@ -449,7 +472,26 @@ TEST(EventQueue, SteadyStateWithLargeBucketsAllocatesAlmostNothing) {
   EXPECT_EQ(100'000u, q.size());
 }
 
-TEST(EventQueue, AllocationCounterWorks) {
+// The drain is fixed before the first event: keys placed for one drain are
+// never popped by the other.
+TEST(EventQueueDrain, ChosenBeforeSchedulingOnly) {
+  Queue q;
+  EXPECT_EQ(Drain::kHeap, q.drain());
+  q.set_drain(Drain::kSortedRuns);
+  EXPECT_EQ(Drain::kSortedRuns, q.drain());
+  q.schedule(TimePoint(1), Ev{1});
+  EXPECT_DEATH(q.set_drain(Drain::kHeap), "drain chosen after scheduling");
+  EXPECT_STREQ("heap", to_string(Drain::kHeap));
+  EXPECT_STREQ("sorted-runs", to_string(Drain::kSortedRuns));
+}
+
+INSTANTIATE_TEST_SUITE_P(Drains, EventQueueByDrain,
+                         ::testing::Values(Drain::kHeap, Drain::kSortedRuns),
+                         [](const ::testing::TestParamInfo<Drain>& drain_info) {
+                           return drain_info.param == Drain::kHeap ? "Heap" : "SortedRuns";
+                         });
+
+TEST(EventQueueAllocations, CounterWorks) {
   // Guards the test above against a counter that never counts.
   const uint64_t before = g_allocations.load();
   std::vector<int> v(100);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "leasesim/core/rng.hpp"
+
 namespace leasesim {
 namespace {
 
@@ -122,6 +124,49 @@ TEST(Scheduler, SameTimeEventsRunInScheduleOrder) {
     }
   });
   EXPECT_EQ((std::vector<int>{0, 2, 3}), seen);
+}
+
+// A small self-driving simulation: every event schedules follow-ups (some
+// at the same time, some into the bucket being drained, some seconds
+// ahead, beyond the ring) and cancels an earlier one now and then, run in
+// chunks. Returns what ran, in order.
+std::vector<std::pair<int64_t, int>> SelfDrivingRun(Drain drain) {
+  Scheduler<Ev> s;
+  s.queue().set_drain(drain);
+  Rng rng(17);
+  std::vector<Scheduler<Ev>::Handle> handles;
+  int next_id = 0;
+  for (int i = 0; i < 500; ++i)
+    handles.push_back(s.schedule_at(TimePoint(rng.uniform_int(0, 50'000'000)), Ev{next_id++}));
+  std::vector<std::pair<int64_t, int>> seen;
+  auto handler = [&](const Ev& e) {
+    seen.emplace_back(s.now().ns(), e.id);
+    if (next_id >= 200'000) return;
+    const int64_t delays[] = {0, rng.uniform_int(0, 4'000'000), rng.uniform_int(0, 200'000'000),
+                              rng.uniform_int(0, 30'000'000'000)};
+    const int follow_ups = static_cast<int>(rng.below(3));
+    for (int i = 0; i < follow_ups; ++i)
+      handles.push_back(s.schedule_after(Duration(delays[rng.below(4)]), Ev{next_id++}));
+    if (rng.below(5) == 0) s.cancel(handles[rng.below(handles.size())]);
+  };
+  while (s.run_until(TimePoint::max(), handler, s.events_handled() + 1000) ==
+         StopReason::kEventBudget) {
+  }
+  return seen;
+}
+
+TEST(Scheduler, BothDrainsRunTheSameEvents) {
+  const auto heap = SelfDrivingRun(Drain::kHeap);
+  EXPECT_GT(heap.size(), 100'000u);
+  EXPECT_EQ(heap, SelfDrivingRun(Drain::kSortedRuns));
+}
+
+TEST(SchedulerDeathTest, LoopForAnotherDrainAsserts) {
+  Scheduler<Ev> s;
+  s.queue().set_drain(Drain::kSortedRuns);
+  s.schedule_at(TimePoint(1), Ev{});
+  EXPECT_DEATH(s.run_until_as<Drain::kHeap>(TimePoint::max(), [](const Ev&) {}),
+               "event loop compiled for another drain");
 }
 
 TEST(SchedulerDeathTest, SchedulingInThePastAsserts) {

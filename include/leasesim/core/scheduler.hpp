@@ -48,12 +48,26 @@ class Scheduler {
   // with now() set to the event's time. At most max_events are handled.
   template <class Handler>
   StopReason run_until(TimePoint until, Handler&& handler, uint64_t max_events = UINT64_MAX) {
+    // The queue's drain is fixed while it holds events: choose the loop
+    // compiled for it once, not per event.
+    if (queue_.drain() == Drain::kSortedRuns)
+      return run_until_as<Drain::kSortedRuns>(until, handler, max_events);
+    return run_until_as<Drain::kHeap>(until, handler, max_events);
+  }
+
+  // run_until() compiled for one drain only. A caller that instantiates
+  // both loops in one translation unit changes what the compiler inlines
+  // in all of it (the world keeps them apart: sim/world/world_sorted.cpp).
+  // Precondition: D == queue().drain().
+  template <Drain D, class Handler>
+  StopReason run_until_as(TimePoint until, Handler&& handler, uint64_t max_events = UINT64_MAX) {
+    LEASESIM_ASSERT(queue_.drain() == D, "event loop compiled for another drain");
     stop_requested_ = false;
     TimePoint at;
     Payload payload;
     for (;;) {
       if (handled_ >= max_events) return StopReason::kEventBudget;
-      const auto popped = queue_.pop_until(until, &at, &payload);
+      const auto popped = queue_.template pop_until_as<D>(until, &at, &payload);
       if (popped == EventQueue<Payload>::PopResult::kEmpty) return StopReason::kQuiescent;
       if (popped == EventQueue<Payload>::PopResult::kLater) {
         if (until > now_) now_ = until;

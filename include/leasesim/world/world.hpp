@@ -32,6 +32,10 @@ struct RunOptions {
   double max_wall_seconds = 0.0;     // 0: no limit
   bool stop_on_first_violation = false;
   TraceSink* trace = nullptr;  // not owned; nullptr: tracing off
+  // How the event queue drains due buckets (core/event_queue.hpp); only
+  // speed differs, never what runs. Unset: chosen by the world's size
+  // (World::kSortedRunsNodes).
+  std::optional<Drain> event_queue;
 };
 
 struct NetStats {
@@ -94,6 +98,15 @@ class World {
   RunResult run();
   // The schema of this run's records (kinds and node/resource names).
   const TraceSchema& schema() const;
+
+  // Worlds with at least this many nodes drain their event queue by sorted
+  // runs, smaller ones by the heap, unless RunOptions::event_queue says
+  // otherwise. Measured (docs/performance.md, round five): with a few
+  // nodes a bucket holds a handful of events and the heap is cheaper
+  // (scenarios/explore.json 3.4% slower by sorted runs); from hundreds of
+  // nodes buckets hold hundreds and sorting them once wins.
+  static constexpr uint32_t kSortedRunsNodes = 512;
+  static Drain event_queue_for(const Scenario& scenario, const RunOptions& options);
 
  private:
   struct Impl;
