@@ -558,8 +558,9 @@ class EventQueue {
         }
         // Buckets fill up and drain one after another: hand the storage on
         // to whichever bucket fills next, so the ring allocates nothing
-        // once the busiest stretch of buckets has been seen.
-        if (bucket.capacity() != 0) {
+        // once the busiest stretch of buckets has been seen. (With sorted
+        // runs, the storage is the drained run's, which may have none.)
+        if (D == Drain::kHeap || bucket.capacity() != 0) {
           spare_.emplace_back();
           spare_.back().swap(bucket);
         }
@@ -653,9 +654,6 @@ class EventQueue {
   }
 
   KeyHeap near_;
-  std::vector<Key> run_;      // Drain::kSortedRuns: sorted; run_[run_pos_ ..] pending
-  std::vector<Key> scratch_;  // radix_sort()'s second buffer
-  size_t run_pos_ = 0;
   std::vector<std::vector<Key>> ring_;
   KeyHeap far_;
   std::vector<std::vector<Key>> spare_;  // empty vectors with capacity, for buckets
@@ -669,6 +667,11 @@ class EventQueue {
   bool lookahead_ = false;
   Drain drain_ = Drain::kHeap;
   bool top_in_run_ = false;  // Drain::kSortedRuns: set by settle(), where top_key() is
+  // Drain::kSortedRuns only, so last: the members above keep the offsets
+  // (and cache lines) the heap drain had alone.
+  std::vector<Key> run_;      // sorted; run_[run_pos_ ..] are pending
+  size_t run_pos_ = 0;
+  std::vector<Key> scratch_;  // radix_sort()'s second buffer
 };
 
 }  // namespace leasesim
