@@ -669,7 +669,7 @@ class EventQueue {
   bool top_in_run_ = false;  // Drain::kSortedRuns: set by settle(), where top_key() is
   // Drain::kSortedRuns only, so last: the members above keep the offsets
   // (and cache lines) the heap drain had alone.
-  std::vector<Key> run_;      // sorted; run_[run_pos_ ..] are pending
+  std::vector<Key> run_;  // sorted; run_[run_pos_ ..] are pending
   size_t run_pos_ = 0;
   std::vector<Key> scratch_;  // radix_sort()'s second buffer
 };
