@@ -103,6 +103,32 @@ TEST(BenchCli, HugePagesOffOnRequestAndTheRunIsTheSame) {
   EXPECT_EQ(b["events"], nlohmann::json::parse(on.out)["events"]);
 }
 
+// --event-queue picks the queue's drain: the run is the same either way,
+// --bench says which ran, and the default follows the world's size.
+TEST(BenchCli, EventQueueChoiceNamedAndTheRunIsTheSame) {
+  nlohmann::json hashes = nlohmann::json::array();
+  for (const char* q : {"heap", "sorted-runs"}) {
+    const testing::CliResult r =
+        run_cli({"run", kScenario, "--bench", "1", "--json", "--event-queue", q});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json b = nlohmann::json::parse(r.out);
+    EXPECT_EQ(b["event_queue"], q);
+    hashes.push_back(b["trace_hash"]);
+  }
+  EXPECT_EQ(hashes[0], hashes[1]);
+  const testing::CliResult plain = run_cli({"run", kScenario, "--json", "--event-queue", "auto"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(plain.out)["trace_hash"], hashes[0]);
+  // steady-contention has a handful of nodes: the heap by default.
+  const testing::CliResult text = run_cli({"run", kScenario, "--bench", "1"});
+  EXPECT_NE(text.out.find("event queue: heap"), std::string::npos) << text.out;
+  const testing::CliResult bad = run_cli({"run", kScenario, "--event-queue", "calendar"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--event-queue: expected auto, heap or sorted-runs, found \"calendar\""),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST(BenchCli, RefusesZeroRepetitionsAndTracing) {
   const testing::CliResult zero = run_cli({"run", kScenario, "--bench", "0"});
   EXPECT_EQ(zero.exit_code, 2);
