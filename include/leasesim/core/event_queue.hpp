@@ -50,7 +50,7 @@
 // pending at once, and 2^kSeqBits (about 1.1e12) events scheduled per queue.
 //
 // Cancellation is lazy: cancel() marks the slot, and the key is discarded
-// when it reaches near_'s top or moves out of its bucket. A Handle carries
+// when it would be the next event or moves out of its bucket. A Handle carries
 // the slot's generation, so a stale handle (its event already ran or was
 // cancelled, and the slot reused) cancels nothing. A queue with no
 // cancelled events pending never looks at slot states to pop.
