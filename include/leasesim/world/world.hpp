@@ -101,12 +101,12 @@ class World {
 
   // Worlds with at least this many nodes drain their event queue by sorted
   // runs, smaller ones by the heap, unless RunOptions::event_queue says
-  // otherwise. Measured (docs/performance.md, round five): with a few
-  // nodes a bucket holds a handful of events and the heap is cheaper
-  // (scenarios/explore.json 3.4% slower by sorted runs); from hundreds of
-  // nodes buckets hold hundreds and sorting them once wins. W1's shape
+  // otherwise. Measured (docs/performance.md, rounds four and five): with
+  // a few nodes a bucket holds a handful of events and the heap is cheaper
+  // (scenarios/explore.json was 3.4% slower by sorted runs); from hundreds
+  // of nodes buckets hold hundreds and sorting them once wins. W1's shape
   // breaks even at about 100 requestors (instructions, sorted runs vs
-  // heap: 20 +1.4%, 100 +0.1%, 150 -0.7%, 300 -2.4%, 1,000 -5.6%).
+  // heap: 20 +1.4%, 100 +0.1%, 150 -0.7%, 300 -2.4%, 1,000 -4.3%).
   static constexpr uint32_t kSortedRunsNodes = 256;
   static Drain event_queue_for(const Scenario& scenario, const RunOptions& options);
 
