@@ -90,13 +90,12 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (vm.count("max-events")) ro.max_events = parse_count_arg("max-events", max_events_text, 1);
   ro.stop_on_first_violation = vm.count("stop-on-first") > 0;
-  if (event_queue == "heap") {
-    ro.event_queue = Drain::kHeap;
-  } else if (event_queue == "sorted-runs") {
-    ro.event_queue = Drain::kSortedRuns;
-  } else if (event_queue != "auto") {
-    throw UsageError{"--event-queue: expected auto, heap or sorted-runs, found \"" + event_queue +
-                     "\""};
+  if (event_queue != "auto") {
+    for (const Drain d : {Drain::kHeap, Drain::kSortedRuns})
+      if (event_queue == to_string(d)) ro.event_queue = d;
+    if (!ro.event_queue)
+      throw UsageError{"--event-queue: expected auto, heap or sorted-runs, found \"" + event_queue +
+                       "\""};
   }
 
   const bool bench = vm.count("bench") > 0;

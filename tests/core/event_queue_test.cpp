@@ -474,7 +474,7 @@ TEST_P(EventQueueByDrain, SteadyStateWithLargeBucketsAllocatesAlmostNothing) {
 
 // The drain is fixed before the first event: keys placed for one drain are
 // never popped by the other.
-TEST(EventQueueDrain, ChosenBeforeSchedulingOnly) {
+TEST(EventQueueDeathTest, DrainIsChosenBeforeSchedulingOnly) {
   Queue q;
   EXPECT_EQ(Drain::kHeap, q.drain());
   q.set_drain(Drain::kSortedRuns);
