@@ -1,8 +1,8 @@
 // Leader election: terms, randomized timeouts, votes, CheckQuorum.
 #include <algorithm>
-#include <functional>
 
 #include "leasesim/core/distributions.hpp"
+#include "leasesim/raft/quorum.hpp"
 #include "leasesim/raft/server.hpp"
 
 namespace leasesim::raft {
@@ -235,8 +235,7 @@ TimePoint Server::majority_contact() const {
   size_t n = 0;
   for (size_t i = 0; i < peers_.size(); ++i)
     if (i != self_index_) stamps[n++] = peers_[i].acked_stamp;
-  std::nth_element(stamps, stamps + (need - 1), stamps + n, std::greater<TimePoint>());
-  return stamps[need - 1];
+  return kth_largest(stamps, n, need);
 }
 
 TimePoint Server::quorum_deadline() const {

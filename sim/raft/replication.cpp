@@ -1,7 +1,7 @@
 // Log replication: AppendEntries, commit, apply, snapshots, read barriers.
 #include <algorithm>
-#include <functional>
 
+#include "leasesim/raft/quorum.hpp"
 #include "leasesim/raft/server.hpp"
 
 namespace leasesim::raft {
@@ -208,11 +208,19 @@ void Server::on_append_reply(const Message& m, const LocalClocks& now, Effects& 
 
 void Server::advance_commit(const LocalClocks& now, Effects& out) {
   // The highest index a majority holds: the majority()-th largest match.
+  // It is above commit_ exactly when a majority's matches are, so count
+  // first: most calls (an acknowledgement of an entry already committed, or
+  // the first of a new one) change nothing, and counting is cheaper than
+  // sorting.
   LogIndex matches[kMaxServers];
   const size_t n = peers_.size();
-  for (size_t i = 0; i < n; ++i) matches[i] = peers_[i].match;
-  std::sort(matches, matches + n, std::greater<LogIndex>());
-  const LogIndex candidate = matches[majority() - 1];
+  size_t above = 0;
+  for (size_t i = 0; i < n; ++i) {
+    matches[i] = peers_[i].match;
+    above += matches[i] > commit_ ? 1 : 0;
+  }
+  if (above < majority()) return;
+  const LogIndex candidate = kth_largest(matches, n, majority());
   // Only entries of the current term commit by counting (Raft 5.4.2).
   if (candidate > commit_ && disk_.log().term_at(candidate) == disk_.term()) {
     commit_ = candidate;
