@@ -226,7 +226,7 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
 
 void World::Impl::run_step(NodeId id, TimePoint local) {
   // Records first (they describe the step), then timers, then messages.
-  for (Record r : effects.records()) {
+  for (Record& r : effects.records()) {
     r.time = sched.now();
     r.local = local;
     r.node = id;

@@ -135,6 +135,9 @@ class Effects {
   const std::vector<TimerRequest>& timers() const { return timers_; }
   const std::vector<uint32_t>& cancels() const { return cancels_; }
   const std::vector<Record>& records() const { return records_; }
+  // For the host, which stamps each record (time, local time, node) where
+  // it lies instead of copying it out first.
+  std::vector<Record>& records() { return records_; }
   const std::vector<PersistRequest>& persists() const { return persists_; }
 
  private:
