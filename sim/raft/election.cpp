@@ -17,9 +17,7 @@ void Server::reset_election_timer(const LocalClocks& now, Effects& out) {
   out.replace_timer(ClockKind::kMonotonic, now.mono + timeout, kElectionTimer, election_gen_);
 }
 
-bool Server::observe_term(const Message& m, const LocalClocks& now, Effects& out) {
-  // Returns false if the message is from an older term and must be
-  // answered (or dropped) without further effect.
+bool Server::observe_other_term(const Message& m, const LocalClocks& now, Effects& out) {
   const Term t = m.as<RaftMsg>().term;
   if (t > disk_.term()) {
     const uint16_t kind = static_cast<uint16_t>(m.type - cfg_.msg_base);
@@ -140,9 +138,8 @@ void Server::on_pre_vote_reply(const Message& m, const LocalClocks& now, Effects
 }
 
 bool Server::count_vote(NodeId from) {
-  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), from);
-  if (it == cfg_.servers.end()) return false;
-  const size_t i = static_cast<size_t>(it - cfg_.servers.begin());
+  const size_t i = server_index(from);
+  if (i == kNotAServer) return false;
   if (voted_for_me_[i]) return false;  // a duplicated reply counts once
   voted_for_me_[i] = 1;
   return ++votes_ >= majority();

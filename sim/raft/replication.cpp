@@ -171,10 +171,9 @@ void Server::on_install_snapshot(const Message& m, const LocalClocks& now, Effec
 
 void Server::on_append_reply(const Message& m, const LocalClocks& now, Effects& out) {
   if (!observe_term(m, now, out) || role_ != Role::kLeader) return;
-  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), m.from);
-  if (it == cfg_.servers.end()) return;
+  const size_t i = server_index(m.from);
+  if (i == kNotAServer) return;
   const RaftMsg& a = m.as<RaftMsg>();
-  const size_t i = static_cast<size_t>(it - cfg_.servers.begin());
   Peer& p = peers_[i];
   p.heard = true;
   // The follower heard from this leadership by the time it answered; the

@@ -40,6 +40,13 @@ Server::Server(const Config& config, Disk& disk, Rng rng, StateMachine& machine)
   LEASESIM_ASSERT(cfg_.election_min > Duration::zero() && cfg_.election_min <= cfg_.election_max,
                   "bad election timeout range");
   self_index_ = static_cast<size_t>(it - cfg_.servers.begin());
+  const NodeId largest = *std::max_element(cfg_.servers.begin(), cfg_.servers.end());
+  server_index_.assign(static_cast<size_t>(largest) + 1, kNoIndex);
+  for (size_t i = 0; i < cfg_.servers.size(); ++i) {
+    // The first listing wins, as std::find's did (kMaxServers < kNoIndex).
+    if (server_index_[cfg_.servers[i]] == kNoIndex)
+      server_index_[cfg_.servers[i]] = static_cast<uint8_t>(i);
+  }
   peers_.resize(cfg_.servers.size());
   voted_for_me_.resize(cfg_.servers.size());
 }

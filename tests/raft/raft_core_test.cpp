@@ -174,6 +174,34 @@ TEST(RaftCore, ProposalsAreAppliedOnceInOrderOnEveryServer) {
   EXPECT_EQ(c.machines[0]->results[2].detail, 13u);
 }
 
+// A leader counts an acknowledgement toward the commit index only from a
+// server of its configuration: a reply that claims to come from any other
+// node (beyond the servers' ids, or no node at all) changes nothing.
+TEST(RaftCore, OnlyServersAcknowledgementsCommit) {
+  Cluster c(3);
+  c.elect(0);
+  ASSERT_EQ(c.servers[0]->role(), Role::kLeader);
+  const LogIndex committed = c.servers[0]->commit_index();
+  c.cut = {1, 2};
+  c.propose(0, 5);
+  c.deliver_all();  // the appends are lost
+  auto reply_from = [&](NodeId from) {
+    Message m;
+    m.reset(kBase + static_cast<uint16_t>(MsgKind::kAppendReply), from, 0);
+    RaftMsg& r = m.set<RaftMsg>();
+    r.term = c.servers[0]->term();
+    r.success = true;
+    r.index = committed + 1;
+    c.step(0, [&](Effects& fx) { c.servers[0]->on_message(m, c.now(), fx); });
+  };
+  for (const NodeId stranger : {NodeId{3}, NodeId{100}, kInvalidNode}) reply_from(stranger);
+  EXPECT_EQ(c.servers[0]->commit_index(), committed);
+  EXPECT_EQ(c.machines[0]->sum, 0);
+  reply_from(1);  // a server: with the leader's own copy, a majority of three
+  EXPECT_EQ(c.servers[0]->commit_index(), committed + 1);
+  EXPECT_EQ(c.machines[0]->sum, 5);
+}
+
 TEST(RaftCore, HooksRunWhenDocumented) {
   Cluster c(3);
   c.elect(0);
