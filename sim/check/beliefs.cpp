@@ -204,6 +204,7 @@ void SafetyChecker::end_segment(uint32_t id, TimePoint at) {
   ResourceState& rs = resources_[b.resource];
   if (listener_ != nullptr) listener_->segment_final(b.resource, b.seg_from, b.seg_to);
   closed_.push_back(ClosedBelief{b.resource, b.lease, b.holder, b.token, b.seg_from, b.seg_to});
+  ++news_;
   if (b.seg_to >= rs.last_end) {
     rs.last_end = b.seg_to;
     rs.last_holder = b.holder;

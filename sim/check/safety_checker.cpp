@@ -64,6 +64,7 @@ void SafetyChecker::report(Violation v, ResourceId res, bool settled) {
   if (!is_warning(v.kind)) ++failures_;
   if (settled) settled_.push_back(violations_.size());
   violations_.push_back(std::move(v));
+  ++news_;
 }
 
 void SafetyChecker::role_changed(const Record& r, const obs::RoleChanged& c) {

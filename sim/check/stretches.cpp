@@ -107,6 +107,7 @@ void SafetyChecker::settle(size_t i) {
                                                 : summary::latent_overlap(v, setup_.schema);
   v.settled = true;
   settled_.push_back(index);
+  ++news_;
 }
 
 }  // namespace leasesim

@@ -169,7 +169,7 @@ void World::Impl::report_new_violations() {
         kNoNode));
   }
   observers.safety().clear_settled();
-  violations_reported = vs.size();
+  checker_news_seen = observers.safety().news();
 }
 
 uint32_t World::Impl::alloc_message() {
@@ -389,8 +389,7 @@ void World::Impl::handle(const Event& ev) {
       }
       break;
   }
-  if (observers.safety().violations().size() != violations_reported ||
-      !observers.safety().closed().empty() || !observers.safety().settled().empty()) {
+  if (observers.safety().news() != checker_news_seen) {
     report_new_violations();
     if (opts.stop_on_first_violation && observers.safety().failure_count() > 0)
       sched.request_stop();
@@ -422,9 +421,7 @@ RunResult World::Impl::run() {
     }
     start_node(id);
   }
-  if (observers.safety().violations().size() != violations_reported ||
-      !observers.safety().closed().empty() || !observers.safety().settled().empty())
-    report_new_violations();
+  if (observers.safety().news() != checker_news_seen) report_new_violations();
 
   RunResult res;
   res.reason = EndReason::kCompleted;

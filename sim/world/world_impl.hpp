@@ -186,8 +186,8 @@ struct World::Impl {
   std::vector<uint32_t> pool_free;
   Effects effects;
   TraceHasher hasher;
-  Observers observers;  // the role view, the safety checker, the metrics
-  size_t violations_reported = 0;
+  Observers observers;             // the role view, the safety checker, the metrics
+  uint64_t checker_news_seen = 0;  // SafetyChecker::news() when last reported
   NetStats stats;
   FaultStats fault_stats;
   uint64_t next_msg_id = 1;

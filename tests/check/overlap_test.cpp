@@ -36,6 +36,29 @@ TEST(Overlap, TwoHoldersOverlapOnTheExactInterval) {
   EXPECT_FALSE(v.story.empty());
 }
 
+// news() is how the host learns, after every event, whether the checker
+// has anything to report: it must grow with every violation, every
+// settlement and every closed segment. Nothing is drained here, so it
+// equals the three lists' lengths at every step.
+TEST(Overlap, NewsCountsEveryViolationSettlementAndClosedSegment) {
+  History h;
+  auto listed = [&] {
+    return h.violations().size() + h.checker().settled().size() + h.checker().closed().size();
+  };
+  EXPECT_EQ(h.checker().news(), 0u);
+  h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
+  EXPECT_EQ(h.checker().news(), listed());
+  h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  ASSERT_EQ(h.violations().size(), 1u);
+  EXPECT_EQ(h.checker().news(), listed());
+  const uint64_t before_end = h.checker().news();
+  h.finish(seconds(10));
+  EXPECT_EQ(h.checker().news(), listed());
+  EXPECT_FALSE(h.checker().settled().empty());
+  EXPECT_FALSE(h.checker().closed().empty());
+  EXPECT_GT(h.checker().news(), before_end);
+}
+
 TEST(Overlap, LaterHolderEndingFirstBoundsTheInterval) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 1, seconds(9));

@@ -146,6 +146,10 @@ class SafetyChecker {
   // host drains them after every step (they accumulate otherwise).
   const std::vector<ClosedBelief>& closed() const { return closed_; }
   void clear_closed() { closed_.clear(); }
+  // Bumped whenever violations(), settled() or closed() grows, so a host
+  // learns whether there is anything to report by comparing one number
+  // with the value it saw last (after every event), not three vectors.
+  uint64_t news() const { return news_; }
 
   // The belief model as of the last record, for the metrics observer.
   struct Holding {
@@ -287,6 +291,7 @@ class SafetyChecker {
   TimePoint end_ = TimePoint::max();  // the run's end, once finished
   size_t failures_ = 0;
   uint64_t stale_writes_ = 0;
+  uint64_t news_ = 0;  // see news()
 };
 
 }  // namespace leasesim
