@@ -12,13 +12,14 @@
 // and payloads never move while keys are sorted.
 //
 // Keys live in one of four places, by the time bucket they fall in
-// (bucket = time / kBucketWidth, about 4 ms):
+// (bucket = time / width; about 4 ms with sorted runs, 67 ms with the heap:
+// bucket_shift()):
 //   near_  a 4-ary min-heap: every key whose bucket is before cursor_
 //          (with Drain::kSortedRuns, only those not in run_);
 //   run_   with Drain::kSortedRuns only: the bucket being drained, sorted
 //          once as it came due; its keys pop from the front;
 //   ring_  kBuckets unsorted buckets: keys in buckets cursor_ ..
-//          cursor_ + kBuckets - 1 (about 17 s ahead), one vector each;
+//          cursor_ + kBuckets - 1 (17 s or 275 s ahead), one vector each;
 //   far_   a second heap: everything later.
 // Every key in near_ (and run_) is earlier than every key elsewhere, so
 // near_'s top (or the smaller of it and run_'s front) is the next event.
@@ -217,7 +218,17 @@ class EventQueue {
   void set_drain(Drain d) {
     LEASESIM_ASSERT(next_seq_ == 0, "event queue: drain chosen after scheduling");
     drain_ = d;
+    bucket_shift_ = bucket_shift(d);
+    cursor_ = bucket_at(0, bucket_shift_);
   }
+  // A bucket spans 2^bucket_shift(d) ns under drain d: 2^22 (about 4.2 ms)
+  // for sorted runs, whose radix sort covers a 22-bit offset; 2^26 (about
+  // 67 ms) for the heap. The heap drain serves small worlds, whose events
+  // are milliseconds apart: with 4.2 ms buckets it stepped through about
+  // one bucket per event, and a wider bucket moves a few dozen keys into
+  // the heap at once instead (explore.json: 15% less time; 2^24 gave 10%,
+  // 2^28 was slower again; docs/performance.md).
+  static constexpr int bucket_shift(Drain d) { return d == Drain::kHeap ? 26 : 22; }
 
   void reserve(size_t n) {
     near_.reserve(n);
@@ -422,11 +433,11 @@ class EventQueue {
   static constexpr int kSlotBits = 24;
   static constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
   static constexpr uint64_t kMaxSeq = uint64_t{1} << (64 - kSlotBits);
-  // 2^22 ns (about 4.2 ms) per bucket, 4096 buckets: the ring reaches about
-  // 17 s ahead. Any width is correct; this one keeps near_ to a few
-  // milliseconds of events at the message latencies scenarios use, and
-  // puts the timers of typical protocols (up to seconds) in the ring.
-  static constexpr int kBucketShift = 22;
+  // 4096 buckets of bucket_shift(drain) each: the ring reaches about 17 s
+  // ahead with sorted runs and about 275 s with the heap. Any width is
+  // correct (the order is the key's); the width only decides how many keys
+  // near_ or run_ hold at once and how often refill() runs.
+  static constexpr int kRunBucketShift = bucket_shift(Drain::kSortedRuns);
   static constexpr uint64_t kBuckets = 4096;
   static constexpr size_t kPrefetchBucket = 64;  // keys; see refill()
   // With Drain::kSortedRuns, buckets at least this large are radix-sorted;
@@ -447,8 +458,9 @@ class EventQueue {
 
   static uint32_t slot_of(const Key& k) { return static_cast<uint32_t>(k.order & kSlotMask); }
   // Monotone in `at`, negative times included.
-  static uint64_t bucket_of(int64_t at) {
-    return (static_cast<uint64_t>(at) ^ (uint64_t{1} << 63)) >> kBucketShift;
+  uint64_t bucket_of(int64_t at) const { return bucket_at(at, bucket_shift_); }
+  static uint64_t bucket_at(int64_t at, int shift) {
+    return (static_cast<uint64_t>(at) ^ (uint64_t{1} << 63)) >> shift;
   }
 
   void place(const Key& k) {
@@ -586,7 +598,7 @@ class EventQueue {
   // are all larger, in the order they were scheduled (retime() places
   // keys in key order to keep this so). Asserted after the sort.
   void radix_sort(std::vector<Key>& v) {
-    static_assert(kBucketShift == 22, "the digits below cover a 22-bit offset");
+    static_assert(kRunBucketShift == 22, "the digits below cover a 22-bit offset");
     uint32_t c0[256] = {}, c1[128] = {}, c2[128] = {};
     for (const Key& k : v) {
       const uint32_t o = offset_in_bucket(k);
@@ -606,7 +618,7 @@ class EventQueue {
       LEASESIM_ASSERT(event_queue_detail::less(v[i - 1], v[i]), "event queue: bucket out of order");
   }
   static uint32_t offset_in_bucket(const Key& k) {
-    return static_cast<uint32_t>(static_cast<uint64_t>(k.at) & ((uint64_t{1} << kBucketShift) - 1));
+    return static_cast<uint32_t>(static_cast<uint64_t>(k.at) & ((uint64_t{1} << kRunBucketShift) - 1));
   }
   static void exclusive_prefix(uint32_t* c, size_t n) {
     uint32_t sum = 0;
@@ -657,7 +669,8 @@ class EventQueue {
   std::vector<std::vector<Key>> ring_;
   KeyHeap far_;
   std::vector<std::vector<Key>> spare_;  // empty vectors with capacity, for buckets
-  uint64_t cursor_ = bucket_of(0);       // first bucket not yet moved into near_ / run_
+  // First bucket not yet moved into near_ / run_ (set again by set_drain).
+  uint64_t cursor_ = bucket_at(0, bucket_shift(Drain::kHeap));
   size_t in_ring_ = 0;                   // keys in ring_
   size_t count_ = 0;                     // keys anywhere, cancelled ones included
   size_t cancelled_ = 0;                 // cancelled keys not yet discarded
@@ -666,6 +679,7 @@ class EventQueue {
   uint64_t next_seq_ = 0;
   bool lookahead_ = false;
   Drain drain_ = Drain::kHeap;
+  uint8_t bucket_shift_ = bucket_shift(Drain::kHeap);  // of drain_
   bool top_in_run_ = false;  // Drain::kSortedRuns: set by settle(), where top_key() is
   // Drain::kSortedRuns only, so last: the members above keep the offsets
   // (and cache lines) the heap drain had alone.
