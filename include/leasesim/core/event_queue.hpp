@@ -618,7 +618,8 @@ class EventQueue {
       LEASESIM_ASSERT(event_queue_detail::less(v[i - 1], v[i]), "event queue: bucket out of order");
   }
   static uint32_t offset_in_bucket(const Key& k) {
-    return static_cast<uint32_t>(static_cast<uint64_t>(k.at) & ((uint64_t{1} << kRunBucketShift) - 1));
+    return static_cast<uint32_t>(static_cast<uint64_t>(k.at) &
+                                 ((uint64_t{1} << kRunBucketShift) - 1));
   }
   static void exclusive_prefix(uint32_t* c, size_t n) {
     uint32_t sum = 0;
@@ -671,9 +672,9 @@ class EventQueue {
   std::vector<std::vector<Key>> spare_;  // empty vectors with capacity, for buckets
   // First bucket not yet moved into near_ / run_ (set again by set_drain).
   uint64_t cursor_ = bucket_at(0, bucket_shift(Drain::kHeap));
-  size_t in_ring_ = 0;                   // keys in ring_
-  size_t count_ = 0;                     // keys anywhere, cancelled ones included
-  size_t cancelled_ = 0;                 // cancelled keys not yet discarded
+  size_t in_ring_ = 0;    // keys in ring_
+  size_t count_ = 0;      // keys anywhere, cancelled ones included
+  size_t cancelled_ = 0;  // cancelled keys not yet discarded
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNone;
   uint64_t next_seq_ = 0;
