@@ -25,7 +25,7 @@
 // near_'s top (or the smaller of it and run_'s front) is the next event.
 // When they run dry, the next non-empty bucket moves in (and far_ keys
 // that the advancing window now covers move into the ring). So what pops
-// sort only holds the next few milliseconds of events, however many are
+// sort only holds the next bucket's events, however many are
 // pending in all, and most schedules are an append to a bucket. (A
 // calendar queue, made exact: order within and across buckets is still
 // the (time, sequence) key.)
@@ -34,7 +34,8 @@
 // events. Both give the same order (the key order); they differ in cost:
 //   kHeap        the bucket's keys are pushed into near_ and popped from
 //                it: a few cache-resident heap levels per event; cheapest
-//                when buckets hold a handful of keys (small worlds);
+//                when buckets hold a few dozen keys (small worlds, with
+//                the heap's wider buckets: bucket_shift());
 //   kSortedRuns  the bucket is sorted once (a radix sort from kRadixMin
 //                keys) and pops step along the array; near_ keeps only
 //                keys scheduled into a bucket that had already come due
