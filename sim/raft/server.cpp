@@ -29,8 +29,7 @@ std::span<const KindDesc> record_kinds() {
 
 Server::Server(const Config& config, Disk& disk, Rng rng, StateMachine& machine)
     : cfg_(config), disk_(disk), rng_(rng), machine_(machine) {
-  const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), cfg_.self);
-  LEASESIM_ASSERT(it != cfg_.servers.end(), "server config does not list the server itself");
+  LEASESIM_ASSERT(!cfg_.servers.empty(), "server config lists no servers");
   LEASESIM_ASSERT(cfg_.servers.size() <= kMaxServers, "too many servers");
   LEASESIM_ASSERT(cfg_.election_granularity.ns() >= 0 &&
                       (cfg_.election_granularity.ns() == 0 ||
@@ -39,14 +38,16 @@ Server::Server(const Config& config, Disk& disk, Rng rng, StateMachine& machine)
                   "election timeout bounds must be multiples of the granularity");
   LEASESIM_ASSERT(cfg_.election_min > Duration::zero() && cfg_.election_min <= cfg_.election_max,
                   "bad election timeout range");
-  self_index_ = static_cast<size_t>(it - cfg_.servers.begin());
   const NodeId largest = *std::max_element(cfg_.servers.begin(), cfg_.servers.end());
   server_index_.assign(static_cast<size_t>(largest) + 1, kNoIndex);
   for (size_t i = 0; i < cfg_.servers.size(); ++i) {
-    // The first listing wins, as std::find's did (kMaxServers < kNoIndex).
+    // A server listed twice keeps its first position (every position fits:
+    // kMaxServers < kNoIndex).
     if (server_index_[cfg_.servers[i]] == kNoIndex)
       server_index_[cfg_.servers[i]] = static_cast<uint8_t>(i);
   }
+  self_index_ = server_index(cfg_.self);
+  LEASESIM_ASSERT(self_index_ != kNotAServer, "server config does not list the server itself");
   peers_.resize(cfg_.servers.size());
   voted_for_me_.resize(cfg_.servers.size());
 }

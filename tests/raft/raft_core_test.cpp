@@ -202,6 +202,20 @@ TEST(RaftCore, OnlyServersAcknowledgementsCommit) {
   EXPECT_EQ(c.machines[0]->sum, 5);
 }
 
+// The server finds its own position through the same table it uses for
+// followers; a configuration that does not list it is a programmer error.
+TEST(RaftCoreDeathTest, ConfigMustListTheServerItself) {
+  Config c;
+  c.self = 9;
+  c.servers = {0, 1, 2};
+  c.msg_base = kBase;
+  Disk disk;
+  Counter machine;
+  EXPECT_DEATH(Server(c, disk, Rng(1), machine), "does not list the server itself");
+  c.servers.clear();
+  EXPECT_DEATH(Server(c, disk, Rng(1), machine), "lists no servers");
+}
+
 TEST(RaftCore, HooksRunWhenDocumented) {
   Cluster c(3);
   c.elect(0);
