@@ -234,7 +234,10 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
   }
   if (!effects.cancels().empty()) {
     Host& h = hosts[id];
-    for (const uint32_t kind : effects.cancels()) sched.cancel(h.single[kind]);
+    for (const uint32_t kind : effects.cancels()) {
+      sched.cancel(h.single[kind]);
+      h.single[kind] = {};
+    }
   }
   if (!effects.timers().empty()) {
     const uint32_t incarnation = hot[id].incarnation;
@@ -247,6 +250,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.ref = t.kind;
       ev.timer_arg = t.arg;
       ev.deadline = t.deadline;
+      ev.single = t.single;
       ev.object = node_addr[id];
       TimePoint due = timer_due(id, t.clock, t.deadline);
       if (!timers.empty() && timers[id].spec->timer_jitter)
@@ -322,8 +326,12 @@ void World::Impl::deliver(const Event& ev) {
 void World::Impl::fire_timer(const Event& ev) {
   NodeHot& h = hot[ev.node];
   if (!h.node || ev.incarnation != h.incarnation) return;  // the process that set it is gone
+  // A single timer that pops was its process's pending one of its kind (a
+  // replace or cancel would have cancelled it): its handle is spent.
+  if (ev.single) hosts[ev.node].single[ev.timer_kind()] = {};
   if (h.paused) {
     hosts[ev.node].deferred.push_back(ev);
+    hosts[ev.node].deferred.back().single = false;  // a copy: see Event::single
     return;
   }
   if (has_processing && enqueue(ev)) return;

@@ -37,6 +37,12 @@ struct Event {
   ClockKind clock = ClockKind::kMonotonic;
   // With a processing model: the input has waited its turn and been served.
   bool served = false;
+  // A timer scheduled as the node's single timer of its kind (node.hpp),
+  // the scheduled original: while it is pending, Host::single holds its
+  // handle. Copies made after it popped (a paused node's deferred inputs,
+  // a processing model's served ones) carry false: by then the handle is
+  // spent and may have been replaced.
+  bool single = false;
   NodeId node = kInvalidNode;
   uint32_t incarnation = 0;
   uint32_t ref = 0;        // by type, above
@@ -84,8 +90,12 @@ struct Host {
   std::string name;
   std::unique_ptr<DurableState> disk;
   std::vector<Event> deferred;  // events that fell due while paused, in order
-  // The process's pending single timers (node.hpp), by kind; stale handles
-  // are harmless (EventQueue::cancel checks the generation).
+  // The process's pending single timers (node.hpp), by kind. A handle is
+  // cleared when its timer is cancelled or pops, so cancelling or replacing
+  // a kind whose timer is gone touches no event-queue slot (at 100,000
+  // requestors that slot, last touched seconds ago, was a cache miss).
+  // A handle left stale otherwise (a crashed process's) is harmless:
+  // EventQueue::cancel checks the generation.
   std::array<Scheduler<Event>::Handle, TimerRequest::kMaxSingleKinds> single{};
 };
 

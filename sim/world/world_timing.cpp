@@ -41,6 +41,7 @@ bool World::Impl::enqueue(const Event& ev) {
   load.queued(ev.node, begin - now);
   Event served = ev;
   served.served = true;
+  served.single = false;  // a copy: see Event::single
   served.incarnation = hot[ev.node].incarnation;
   sched.schedule_at(t.busy_until, served);
   return true;

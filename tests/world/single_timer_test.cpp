@@ -1,0 +1,86 @@
+// A node's single timers (protocol/node.hpp) where a timer that pops is not
+// handled at once: a processing model serves it later (a copy scheduled at
+// the end of its service), a paused node handles it at resume (a copy kept
+// until then). Meanwhile the node may replace that kind with a newer
+// timer, and the host must keep the newer timer's handle: else a later
+// replace leaves the newer timer pending and it fires stale, an extra
+// engine event and a different trace.
+//
+// The host clears a single timer's handle when the timer pops, so that a
+// later cancel or replace touches no event-queue slot (docs/performance.md,
+// round seven), and marks the copies so that they clear nothing. These runs
+// pin the events and trace hashes the host gave before it cleared handles
+// (c6db5b1): each test fails when its kind of copy clears the handle.
+#include <gtest/gtest.h>
+
+#include "leasesim/world/world.hpp"
+#include "test_scenarios.hpp"
+
+namespace leasesim {
+namespace {
+
+using testing::basic_scenario;
+using testing::make_fault;
+using testing::node_target;
+
+struct Outcome {
+  uint64_t events;
+  uint64_t trace_hash;
+};
+
+Outcome run(const Scenario& s) {
+  const RunResult r = World(s, RunOptions{}).run();
+  return {r.events, r.trace_hash};
+}
+
+// Three servers whose every input takes 10-40 ms to serve: heartbeats,
+// appends, votes and acknowledgements queue behind each other, so election
+// timers pop while appends wait, and the appends then re-arm them.
+Scenario busy_servers(uint64_t seed) {
+  Scenario s = basic_scenario(3, 6, 2, "seed", seed);
+  s.duration = seconds(20);
+  NodeTiming busy;
+  busy.processing = LatencyModel::uniform(milliseconds(10), milliseconds(40));
+  s.timing.nodes.assign(s.node_count(), NodeTiming{});
+  for (NodeId server = 0; server < 3; ++server) s.timing.nodes[server] = busy;
+  return s;
+}
+
+// Every node in turn paused for 700 ms, one pause every 900 ms: timers
+// that fall due in a pause run at resume, after messages that arrived
+// during it and re-armed the same kinds.
+Scenario pauses(uint64_t seed) {
+  Scenario s = basic_scenario(3, 4, 2, "seed", seed);
+  s.duration = seconds(20);
+  for (int i = 0; i < 20; ++i) {
+    const NodeId victim = static_cast<NodeId>(i % s.node_count());
+    s.faults.push_back(make_fault(FaultKind::kPause, milliseconds(500 + 900 * i),
+                                  node_target(victim), milliseconds(700)));
+  }
+  return s;
+}
+
+TEST(SingleTimers, ServedCopiesLeaveTheNewerTimersHandle) {
+  const Outcome expected[] = {
+      {2391, 0xda52c49f1f4aea9eULL}, {2367, 0xc6216c27711c01a2ULL}, {2383, 0xfbbefbbdf09c5579ULL}};
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE(seed);
+    const Outcome got = run(busy_servers(seed));
+    EXPECT_EQ(got.events, expected[seed - 1].events);
+    EXPECT_EQ(got.trace_hash, expected[seed - 1].trace_hash);
+  }
+}
+
+TEST(SingleTimers, DeferredCopiesLeaveTheNewerTimersHandle) {
+  const Outcome expected[] = {
+      {2436, 0x40414b4421b2bf65ULL}, {2356, 0x3a5cd15c4fb467aaULL}, {2390, 0xf5e9e891753bec0dULL}};
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE(seed);
+    const Outcome got = run(pauses(seed));
+    EXPECT_EQ(got.events, expected[seed - 1].events);
+    EXPECT_EQ(got.trace_hash, expected[seed - 1].trace_hash);
+  }
+}
+
+}  // namespace
+}  // namespace leasesim
