@@ -6,11 +6,14 @@
 // replace leaves the newer timer pending and it fires stale, an extra
 // engine event and a different trace.
 //
-// The host clears a single timer's handle when the timer pops, so that a
-// later cancel or replace touches no event-queue slot (docs/performance.md,
-// round seven), and marks the copies so that they clear nothing. These runs
-// pin the events and trace hashes the host gave before it cleared handles
-// (c6db5b1): each test fails when its kind of copy clears the handle.
+// The host clears a single timer's handle when the timer is cancelled or
+// pops, so that a later cancel or replace of its kind touches no event-queue
+// slot (docs/performance.md, round seven), and marks the copies made after a
+// pop so that they clear nothing. A crashed process's pending timers keep
+// their handles, so that its successor's first replace or cancel of a kind
+// cancels its predecessor's timer as it would its own. These runs pin the
+// events and trace hashes the host gave before it cleared handles (c6db5b1):
+// each test fails when its case is handled wrongly.
 #include <gtest/gtest.h>
 
 #include "leasesim/world/world.hpp"
@@ -60,6 +63,21 @@ Scenario pauses(uint64_t seed) {
   return s;
 }
 
+// Every node in turn crashed for 300 ms, one crash every 700 ms: a crashed
+// process's pending single timers die with it, and its successor's first
+// replace or cancel of a kind cancels its predecessor's timer, which may
+// have popped meanwhile.
+Scenario crashes(uint64_t seed) {
+  Scenario s = basic_scenario(3, 4, 2, "seed", seed);
+  s.duration = seconds(20);
+  for (int i = 0; i < 25; ++i) {
+    const NodeId victim = static_cast<NodeId>((i * 3) % s.node_count());
+    s.faults.push_back(make_fault(FaultKind::kCrash, milliseconds(400 + 700 * i),
+                                  node_target(victim), milliseconds(300)));
+  }
+  return s;
+}
+
 TEST(SingleTimers, ServedCopiesLeaveTheNewerTimersHandle) {
   const Outcome expected[] = {
       {2391, 0xda52c49f1f4aea9eULL}, {2367, 0xc6216c27711c01a2ULL}, {2383, 0xfbbefbbdf09c5579ULL}};
@@ -77,6 +95,17 @@ TEST(SingleTimers, DeferredCopiesLeaveTheNewerTimersHandle) {
   for (uint64_t seed = 1; seed <= 3; ++seed) {
     SCOPED_TRACE(seed);
     const Outcome got = run(pauses(seed));
+    EXPECT_EQ(got.events, expected[seed - 1].events);
+    EXPECT_EQ(got.trace_hash, expected[seed - 1].trace_hash);
+  }
+}
+
+TEST(SingleTimers, ASuccessorCancelsItsCrashedPredecessorsTimers) {
+  const Outcome expected[] = {
+      {2198, 0x661fcf3aedfabad0ULL}, {2216, 0x9f9c866570479ad3ULL}, {2211, 0xa7e69fc237fb7441ULL}};
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    SCOPED_TRACE(seed);
+    const Outcome got = run(crashes(seed));
     EXPECT_EQ(got.events, expected[seed - 1].events);
     EXPECT_EQ(got.trace_hash, expected[seed - 1].trace_hash);
   }
