@@ -14,6 +14,12 @@
 // cancels its predecessor's timer as it would its own. These runs pin the
 // events and trace hashes the host gave before it cleared handles (c6db5b1):
 // each test fails when its case is handled wrongly.
+//
+// Like golden traces, the pins move only on purpose: a deliberate change to
+// the protocol, the world or the trace hash input moves them together with
+// the library's golden outputs. Then take the new numbers from the build
+// with that change, in the same commit, and say why in its message; never
+// to make a test pass that this change of handles broke.
 #include <gtest/gtest.h>
 
 #include "leasesim/world/world.hpp"
