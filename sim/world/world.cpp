@@ -217,7 +217,9 @@ void World::Impl::send(NodeId from, TimePoint local, Message& m) {
     Event ev;
     ev.type = Event::kDeliver;
     ev.node = stored.to;
-    ev.object = node_addr[stored.to];
+    // Read only where handle() prefetches: with few nodes it is a line
+    // the event would not otherwise touch.
+    ev.object = prefetch_next ? node_addr[stored.to] : nullptr;
     ev.ref = slot;
     ev.timer_arg = id;  // the message id, for the deliver/drop records
     sched.schedule_at(d.deliver_at[c], ev);
@@ -240,7 +242,10 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
     }
   }
   if (!effects.timers().empty()) {
+    // The node's hot line was read for this step, so both come from cache;
+    // node_addr[id] holds the same address but is a line of its own.
     const uint32_t incarnation = hot[id].incarnation;
+    const char* const object = reinterpret_cast<const char*>(hot[id].node);
     for (const TimerRequest& t : effects.timers()) {
       Event ev;
       ev.type = Event::kTimer;
@@ -251,7 +256,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.timer_arg = t.arg;
       ev.deadline = t.deadline;
       ev.single = t.single;
-      ev.object = node_addr[id];
+      ev.object = object;
       TimePoint due = timer_due(id, t.clock, t.deadline);
       if (!timers.empty() && timers[id].spec->timer_jitter)
         due = due + timers[id].spec->timer_jitter->sample(timers[id].jitter);
