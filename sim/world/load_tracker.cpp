@@ -19,8 +19,7 @@ LoadTracker::LoadTracker(uint32_t nodes, uint32_t servers, size_t types, int app
     : servers_(servers), append_type_(append_type) {
   s_.sent_by_type.assign(types, 0);
   s_.handled_by_type.assign(types, 0);
-  s_.sent_by_node.assign(nodes, 0);
-  s_.handled_by_node.assign(nodes, 0);
+  by_node_.assign(nodes, NodeCounts{});
 }
 
 void LoadTracker::heard(NodeId to, NodeId from, uint16_t type, TimePoint now) {
@@ -89,6 +88,12 @@ LoadStats LoadTracker::finish(TimePoint end) {
   s_.queue = Distribution::of(std::move(queue_));
   s_.election = Distribution::of(std::move(election_));
   s_.election_heard = Distribution::of(std::move(heard_));
+  s_.sent_by_node.clear();
+  s_.handled_by_node.clear();
+  for (const NodeCounts& c : by_node_) {
+    s_.sent_by_node.push_back(c.sent);
+    s_.handled_by_node.push_back(c.handled);
+  }
   return std::move(s_);
 }
 
