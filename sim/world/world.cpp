@@ -235,10 +235,10 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
     emit(r);
   }
   if (!effects.cancels().empty()) {
+    Host& h = hosts[id];
     for (const uint32_t kind : effects.cancels()) {
-      Scheduler<Event>::Handle& h = single_handle(id, kind);
-      sched.cancel(h);
-      h = {};
+      sched.cancel(h.single[kind]);
+      h.single[kind] = {};
     }
   }
   if (!effects.timers().empty()) {
@@ -262,7 +262,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
         due = due + timers[id].spec->timer_jitter->sample(timers[id].jitter);
       const auto handle = sched.schedule_at(due, ev);
       if (t.single) {
-        Scheduler<Event>::Handle& slot = single_handle(id, t.kind);
+        Scheduler<Event>::Handle& slot = hosts[id].single[t.kind];
         sched.cancel(slot);
         slot = handle;
       }
@@ -333,7 +333,7 @@ void World::Impl::fire_timer(const Event& ev) {
   if (!h.node || ev.incarnation != h.incarnation) return;  // the process that set it is gone
   // A single timer that pops was its process's pending one of its kind (a
   // replace or cancel would have cancelled it): its handle is spent.
-  if (ev.single) single_handle(ev.node, ev.timer_kind()) = {};
+  if (ev.single) hosts[ev.node].single[ev.timer_kind()] = {};
   if (h.paused) {
     hosts[ev.node].deferred.push_back(ev);
     hosts[ev.node].deferred.back().single = false;  // a copy: see Event::single
@@ -366,7 +366,7 @@ void World::Impl::handle(const Event& ev) {
       // The node object's first lines: a requestor's hot fields.
       for (int line = 0; line < kPrefetchNodeLines; ++line) __builtin_prefetch(obj + 64 * line);
     }
-    __builtin_prefetch(&hosts[next->node].single[NodeHot::kHotKinds]);
+    __builtin_prefetch(&hosts[next->node].single);
     load.prefetch(next->node);
     observers.prefetch(next->node);
     if (next->type == Event::kDeliver && next->ref < pool.size())

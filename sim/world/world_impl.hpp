@@ -72,27 +72,17 @@ struct NodeTimer {
   Duration start_offset;   // drawn once per run
 };
 
-// What every event for a node reads, kept dense (one cache line a node) so
-// that an event's process, clock and most used timer handles cost one
-// line, not three.
-struct alignas(64) NodeHot {
-  // Single-timer kinds below this keep their handles here, the rest in
-  // Host::single: the kinds a node re-arms or cancels at most of its steps
-  // (a requestor's wake, request and retry timers, a Raft server's election
-  // timer) then share the line the step reads anyway.
-  static constexpr uint32_t kHotKinds = 4;
-
+// What every event for a node reads, kept dense (32 bytes a node) so that
+// an event's process and clock cost one cache line, not three.
+struct NodeHot {
   Node* node = nullptr;  // == Host::node.get(): nullptr while crashed
   // The fast path of clocks[id], refreshed on every change. Its tail
   // padding holds the two fields after it.
   [[no_unique_address]] LinearClock clock;
   bool paused = false;
   uint32_t incarnation = 0;  // bumped by a crash: the old process's timers die
-  // Pending single timers of kinds 0 .. kHotKinds-1 (Host::single says how
-  // handles are kept).
-  std::array<Scheduler<Event>::Handle, kHotKinds> single{};
 };
-static_assert(sizeof(NodeHot) == 64, "one node per cache line");
+static_assert(sizeof(NodeHot) == 32, "two nodes per cache line");
 
 struct Host {
   std::unique_ptr<Node> node;  // nullptr while crashed (NodeHot::node mirrors it)
@@ -110,7 +100,6 @@ struct Host {
   // stale otherwise (a crashed process's timers keep theirs, so that the
   // next process's first replace cancels them) is harmless:
   // EventQueue::cancel checks the generation.
-  // Kinds below NodeHot::kHotKinds keep theirs in NodeHot instead.
   std::array<Scheduler<Event>::Handle, TimerRequest::kMaxSingleKinds> single{};
 };
 
@@ -153,12 +142,6 @@ struct World::Impl {
     const LinearClock& c = hot[id].clock;
     return c.linear() ? c.true_time_when(kind, deadline, sched.now())
                       : clocks[id].true_time_when(kind, deadline, sched.now());
-  }
-
-  // The handle of node id's pending single timer of `kind` (NodeHot::single
-  // or Host::single).
-  Scheduler<Event>::Handle& single_handle(NodeId id, uint32_t kind) {
-    return kind < NodeHot::kHotKinds ? hot[id].single[kind] : hosts[id].single[kind];
   }
 
   // Effects of a node step. `local` is the node's wall clock now: every
