@@ -418,6 +418,50 @@ TEST_P(EventQueueByDrain, EqualTimesInLargeBucketsPopInScheduleOrder) {
       {.grain = 100'000, .steps = 2'000, .retimes = true, .drain = GetParam()}, 92, 100'000);
 }
 
+// A due bucket of the sorted-runs drain is sorted by rank below 64 keys
+// (EventQueue::rank_sort) and by radix from 64: every size from 1 to 80
+// keys, with four distinct times a bucket (so most keys tie), cancelled
+// keys among them, and the first half of each bucket's keys arriving from
+// far_ (scheduled beyond the ring's window) before the second half is
+// scheduled straight into it. Equal times must pop in schedule order.
+TEST_P(EventQueueByDrain, EqualTimesInBucketsOfEverySizePopInScheduleOrder) {
+  Queue q;
+  q.set_drain(GetParam());
+  Rng rng(93);
+  const int64_t width = int64_t{1} << Queue::bucket_shift(GetParam());
+  int64_t now = 0;
+  int next_id = 0;
+  for (int n = 1; n <= 80; ++n) {
+    // Far beyond the ring (4,096 buckets): when the queue runs dry, the
+    // ring restarts at `step`'s bucket and pulls the bucket at `at` in.
+    const int64_t step = now + width * 5000;
+    const int64_t at = step + width * 100;
+    std::vector<std::pair<int64_t, int>> expected;
+    auto schedule_some = [&](int count) {
+      for (int i = 0; i < count; ++i) {
+        const int64_t t = at + (width / 4) * static_cast<int64_t>(rng.below(4));
+        const auto h = q.schedule(TimePoint(t), Ev{next_id});
+        if (rng.below(8) == 0)
+          ASSERT_TRUE(q.cancel(h));
+        else
+          expected.emplace_back(t, next_id);
+        ++next_id;
+      }
+    };
+    q.schedule(TimePoint(step), Ev{-1});
+    schedule_some(n / 2);  // into far_
+    TimePoint popped;
+    Ev ev;
+    ASSERT_TRUE(q.pop(&popped, &ev));
+    ASSERT_EQ(-1, ev.id);
+    schedule_some(n - n / 2);  // straight into the bucket, now in the window
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    ASSERT_EQ(expected, drain(q)) << "bucket of " << n << " keys";
+    now = at + width;
+  }
+}
+
 struct Payload32 {
   uint64_t a = 0, b = 0, c = 0, d = 0;
 };
