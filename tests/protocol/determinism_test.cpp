@@ -104,7 +104,7 @@ TEST(Determinism, TheSeedDrivesTheElectionTimeouts) {
     LeaseServer s(testing::BaseServerConfig(3), disk, Rng(seed));
     Effects fx;
     s.start(LocalClocks{}, fx);
-    return fx.timers().at(0).deadline;
+    return fx.timers()[0].deadline;
   };
   EXPECT_EQ(first_timeout(3), first_timeout(3));
   EXPECT_NE(first_timeout(3), first_timeout(4));

@@ -85,8 +85,8 @@ struct Out {
 inline Out Capture(const Effects& fx) {
   Out o;
   for (size_t i = 0; i < fx.message_count(); ++i) o.msgs.push_back(fx.message(i));
-  o.timers = fx.timers();
-  o.records = fx.records();
+  o.timers.assign(fx.timers().begin(), fx.timers().end());
+  o.records.assign(fx.records().begin(), fx.records().end());
   return o;
 }
 

@@ -16,10 +16,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <type_traits>
 #include <vector>
 
 #include "leasesim/core/assert.hpp"
+#include "leasesim/core/reuse_vector.hpp"
 #include "leasesim/core/time.hpp"
 #include "leasesim/core/trace.hpp"
 #include "leasesim/protocol/message.hpp"
@@ -100,16 +102,16 @@ class Effects {
   // its timers, so cancel-then-replace in one step arms the new one.
   void cancel_timer(uint32_t kind) {
     LEASESIM_ASSERT(kind < TimerRequest::kMaxSingleKinds, "single timer kind out of range");
-    std::erase_if(timers_, [kind](const TimerRequest& t) { return t.single && t.kind == kind; });
+    timers_.erase_if([kind](const TimerRequest& t) { return t.single && t.kind == kind; });
     cancels_.push_back(kind);
   }
   // A typed record (observations.hpp, or a protocol's own kinds). The host
   // fills in time, local time and node.
   template <TypedRecord T>
   void emit(const T& v) {
-    records_.emplace_back();
-    records_.back().kind = T::kKind;
-    v.encode(records_.back());
+    Record& r = records_.push();
+    r.kind = T::kKind;
+    v.encode(r);
   }
 
   // A durable write in this step. Only meaningful when async_disk() is
@@ -132,21 +134,22 @@ class Effects {
   size_t message_count() const { return sent_; }
   Message& message(size_t i) { return messages_[i]; }
   const Message& message(size_t i) const { return messages_[i]; }
-  const std::vector<TimerRequest>& timers() const { return timers_; }
-  const std::vector<uint32_t>& cancels() const { return cancels_; }
-  const std::vector<Record>& records() const { return records_; }
+  std::span<const TimerRequest> timers() const { return timers_.span(); }
+  std::span<const uint32_t> cancels() const { return cancels_.span(); }
+  std::span<const Record> records() const { return records_.span(); }
   // For the host, which stamps each record (time, local time, node) where
   // it lies instead of copying it out first.
-  std::vector<Record>& records() { return records_; }
-  const std::vector<PersistRequest>& persists() const { return persists_; }
+  std::span<Record> records() { return records_.span(); }
+  std::span<const PersistRequest> persists() const { return persists_.span(); }
 
  private:
   std::vector<Message> messages_;
   size_t sent_ = 0;
-  std::vector<TimerRequest> timers_;
-  std::vector<uint32_t> cancels_;  // single-timer kinds
-  std::vector<Record> records_;
-  std::vector<PersistRequest> persists_;
+  // Cleared before every step without a branch (core/reuse_vector.hpp).
+  ReuseVector<TimerRequest> timers_;
+  ReuseVector<uint32_t> cancels_;  // single-timer kinds
+  ReuseVector<Record> records_;
+  ReuseVector<PersistRequest> persists_;
   bool async_disk_ = false;
 };
 
