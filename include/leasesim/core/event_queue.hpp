@@ -626,8 +626,11 @@ class EventQueue {
   // 32-bit number per key: 22 bits of offset above 6 bits of position, all
   // distinct. The counting is a fixed number of comparisons with no
   // data-dependent branch (the compiler vectorises them), where the
-  // comparison sort it replaces mispredicted about one branch per key
-  // (W1 C = 1k, about 15 keys a bucket: 3% of the run's time in that sort).
+  // comparison sort it replaced mispredicted about one branch per key. At
+  // W1 C = 1k (about 15 keys a bucket) that sort held 3% of the profile's
+  // samples, and replacing it took 8% off the run's time: a mispredicted
+  // branch also discards the loads issued after it (docs/performance.md,
+  // round nine).
   void rank_sort(std::vector<Key>& v) {
     static_assert(kRadixMin <= 64 && kRunBucketShift + 6 < 32,
                   "the packed order needs 6 bits of position and must fit in an int32");
