@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds leasesim with profile-guided optimisation (GCC) into build-pgo/ (or
+# the folder given), for long explorations and benchmarks:
+#
+#   scripts/build-pgo.sh [BUILD_DIR]       # then BUILD_DIR/leasesim
+#
+# Two builds of the same tree with a training run between them:
+#   1. compile instrumented (-DLEASESIM_PGO=generate) and run the training
+#      workload: W1 at 1,000 and 10,000 requestors, 1,000 seeds of
+#      scenarios/explore.json, and the scenario library (`check`);
+#   2. compile again with the profile (-DLEASESIM_PGO=use).
+# The profile only steers the compiler's choices (which branch falls
+# through, what is inlined, how code is laid out); it cannot change what a
+# run computes, and this script checks that: every library scenario and
+# four more runs must give the same verdicts and trace hashes from both
+# builds, or it fails (exit 1). Takes about 6 minutes on 2 cores;
+# docs/performance.md (round ten) has what it gains.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir="${1:-build-pgo}"
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+profile="$dir/pgo-profile"
+
+configure() {
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEASESIM_TESTS=OFF \
+    -DLEASESIM_PGO="$1" -DLEASESIM_PGO_DIR="$profile" >/dev/null
+}
+# The compiler's output goes to a log, shown only if the build fails.
+build() {
+  if ! cmake --build "$dir" --target leasesim --parallel "$(nproc)" >"$dir/pgo-build.log" 2>&1; then
+    cat "$dir/pgo-build.log" >&2
+    exit 1
+  fi
+}
+
+# What both builds must agree on: the library's verdicts and trace hashes
+# (check's timing column dropped), and the trace hashes of W1 and of three
+# explore.json seeds.
+fingerprint() {
+  local bin="$1"
+  "$bin" check scenarios/ | awk '$1 == "PASS" || $1 == "FAIL" { print $1, $2, $4, $6, $7 }'
+  for run in "scenarios/bench/w1-c1k.json" "scenarios/explore.json --seed 1" \
+    "scenarios/explore.json --seed 2" "scenarios/explore.json --seed 3"; do
+    # shellcheck disable=SC2086  # $run is a file and its options
+    echo "$run $("$bin" run $run --json | grep -o '"trace_hash": *"[0-9a-f]*"')"
+  done
+}
+
+echo "build-pgo: 1/3 instrumented build in $dir"
+configure generate
+rm -rf "$profile"
+build
+
+echo "build-pgo: 2/3 training"
+bin="$dir/leasesim"
+"$bin" run scenarios/bench/w1-c1k.json >/dev/null
+"$bin" run scenarios/bench/w1-c10k.json >/dev/null
+"$bin" explore scenarios/explore.json --seeds 1..1000 --jobs 1 >/dev/null 2>&1
+fingerprint "$bin" >"$dir/pgo-fingerprint.txt"
+
+echo "build-pgo: 3/3 optimised build"
+configure use
+build
+if ! fingerprint "$bin" | diff -u "$dir/pgo-fingerprint.txt" - >"$dir/pgo-fingerprint.diff"; then
+  echo "build-pgo: the optimised build computes differently from the instrumented one:" >&2
+  cat "$dir/pgo-fingerprint.diff" >&2
+  exit 1
+fi
+echo "build-pgo: $bin (same verdicts and trace hashes as the instrumented build on" \
+  "$(wc -l <"$dir/pgo-fingerprint.txt") runs)"
