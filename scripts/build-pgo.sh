@@ -2,7 +2,7 @@
 # Builds leasesim with profile-guided optimisation (GCC) into build-pgo/ (or
 # the folder given), for long explorations and benchmarks:
 #
-#   scripts/build-pgo.sh [BUILD_DIR]       # then BUILD_DIR/leasesim
+#   scripts/build-pgo.sh [BUILD_DIR [CMAKE_OPTION...]]   # then BUILD_DIR/leasesim
 #
 # Two builds of the same tree with a training run between them:
 #   1. compile instrumented (-DLEASESIM_PGO=generate) and run the training
@@ -18,13 +18,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-build-pgo}"
+shift || true
+extra=("$@")  # more options for cmake's configure step
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 profile="$dir/pgo-profile"
 
 configure() {
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEASESIM_TESTS=OFF \
-    -DLEASESIM_PGO="$1" -DLEASESIM_PGO_DIR="$profile" >/dev/null
+    -DLEASESIM_PGO="$1" -DLEASESIM_PGO_DIR="$profile" "${extra[@]}" >/dev/null
 }
 # The compiler's output goes to a log, shown only if the build fails.
 build() {
