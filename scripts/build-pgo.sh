@@ -36,16 +36,33 @@ build() {
   fi
 }
 
+# Runs leasesim quietly. Exit 1 (a violation or an unmet expectation) is a
+# result, which the fingerprint below compares; anything else stops the
+# script with the command that failed.
+quiet() {
+  local status=0
+  "$@" >/dev/null 2>&1 || status=$?
+  if ((status > 1)); then
+    echo "build-pgo: exit $status from: $*" >&2
+    exit 1
+  fi
+}
+
 # What both builds must agree on: the library's verdicts and trace hashes
 # (check's timing column dropped), and the trace hashes of W1 and of three
-# explore.json seeds.
+# explore.json seeds. Written to file $2.
 fingerprint() {
-  local bin="$1"
-  "$bin" check scenarios/ | awk '$1 == "PASS" || $1 == "FAIL" { print $1, $2, $4, $6, $7 }'
+  local bin="$1" out="$2" status=0 runs
+  runs=$("$bin" check scenarios/) || status=$?
+  if ((status > 1)); then
+    echo "build-pgo: exit $status from: $bin check scenarios/" >&2
+    exit 1
+  fi
+  awk '$1 == "PASS" || $1 == "FAIL" { print $1, $2, $4, $6, $7 }' <<<"$runs" >"$out"
   for run in "scenarios/bench/w1-c1k.json" "scenarios/explore.json --seed 1" \
     "scenarios/explore.json --seed 2" "scenarios/explore.json --seed 3"; do
     # shellcheck disable=SC2086  # $run is a file and its options
-    echo "$run $("$bin" run $run --json | grep -o '"trace_hash": *"[0-9a-f]*"')"
+    echo "$run $("$bin" run $run --json | grep -o '"trace_hash": *"[0-9a-f]*"')" >>"$out"
   done
 }
 
@@ -56,15 +73,17 @@ build
 
 echo "build-pgo: 2/3 training"
 bin="$dir/leasesim"
-"$bin" run scenarios/bench/w1-c1k.json >/dev/null
-"$bin" run scenarios/bench/w1-c10k.json >/dev/null
-"$bin" explore scenarios/explore.json --seeds 1..1000 --jobs 1 >/dev/null 2>&1
-fingerprint "$bin" >"$dir/pgo-fingerprint.txt"
+quiet "$bin" run scenarios/bench/w1-c1k.json
+quiet "$bin" run scenarios/bench/w1-c10k.json
+quiet "$bin" explore scenarios/explore.json --seeds 1..1000 --jobs 1
+fingerprint "$bin" "$dir/pgo-fingerprint.txt"
 
 echo "build-pgo: 3/3 optimised build"
 configure use
 build
-if ! fingerprint "$bin" | diff -u "$dir/pgo-fingerprint.txt" - >"$dir/pgo-fingerprint.diff"; then
+fingerprint "$bin" "$dir/pgo-fingerprint-optimised.txt"
+if ! diff -u "$dir/pgo-fingerprint.txt" "$dir/pgo-fingerprint-optimised.txt" \
+  >"$dir/pgo-fingerprint.diff"; then
   echo "build-pgo: the optimised build computes differently from the instrumented one:" >&2
   cat "$dir/pgo-fingerprint.diff" >&2
   exit 1
