@@ -74,17 +74,26 @@ namespace leasesim {
 
 namespace event_queue_detail {
 
+// A time as an unsigned number in the same order: the sign bit flipped.
+// Keys hold their time this way, so that comparing two keys and finding a
+// key's bucket need no conversion (the flip leaves the low bits, a time's
+// offset within its bucket, as they were).
+inline uint64_t biased(int64_t at) {
+  return static_cast<uint64_t>(at) ^ (uint64_t{1} << 63);
+}
+inline int64_t unbiased(uint64_t b) {
+  return static_cast<int64_t>(b ^ (uint64_t{1} << 63));
+}
+
 struct Key {
-  int64_t at;
+  uint64_t at;     // the event's time, biased()
   uint64_t order;  // sequence << kSlotBits | slot
 };
 static_assert(sizeof(Key) == 16, "four keys must fill one cache line");
 
-// (at, order) as one unsigned 128-bit number: flipping the sign bit of `at`
-// maps signed order onto unsigned order.
+// (at, order) as one unsigned 128-bit number.
 inline uint128_t rank(const Key& k) {
-  return (static_cast<uint128_t>(static_cast<uint64_t>(k.at) ^ (uint64_t{1} << 63)) << 64) |
-         k.order;
+  return (static_cast<uint128_t>(k.at) << 64) | k.order;
 }
 inline bool less(const Key& a, const Key& b) {
   return rank(a) < rank(b);
@@ -145,7 +154,7 @@ class KeyHeap {
   static constexpr size_t kOffset = 3;
   static constexpr size_t kPad = 3;
   static constexpr size_t kAlign = 64;
-  static constexpr Key kSentinel{INT64_MAX, UINT64_MAX};
+  static constexpr Key kSentinel{UINT64_MAX, UINT64_MAX};
 
   void pad(size_t from) {
     for (size_t i = from; i < from + kPad; ++i) key(i) = kSentinel;
@@ -252,7 +261,7 @@ class EventQueue {
     Slot& s = slots_[slot];
     s.payload = payload;
     s.state = kPending;
-    place(Key{at.ns(), (next_seq_++ << kSlotBits) | slot});
+    place(Key{event_queue_detail::biased(at.ns()), (next_seq_++ << kSlotBits) | slot});
     ++count_;
     return Handle{slot, s.generation};
   }
@@ -278,7 +287,8 @@ class EventQueue {
   TimePoint next_time() {
     const bool any = drain_ == Drain::kHeap ? settle<Drain::kHeap>() : settle<Drain::kSortedRuns>();
     LEASESIM_ASSERT(any, "next_time on an empty queue");
-    return TimePoint(drain_ == Drain::kHeap ? near_.top().at : top_key().at);
+    return TimePoint(
+        event_queue_detail::unbiased(drain_ == Drain::kHeap ? near_.top().at : top_key().at));
   }
 
   // Removes the next live event. Returns false if there is none.
@@ -306,7 +316,8 @@ class EventQueue {
   template <Drain D>
   PopResult pop_until_as(TimePoint until, TimePoint* at, Payload* payload) {
     if (!settle<D>()) return PopResult::kEmpty;
-    if ((D == Drain::kHeap ? near_.top() : top_key()).at > until.ns()) return PopResult::kLater;
+    if ((D == Drain::kHeap ? near_.top() : top_key()).at > event_queue_detail::biased(until.ns()))
+      return PopResult::kLater;
     take_top<D>(at, payload);
     return PopResult::kPopped;
   }
@@ -329,7 +340,7 @@ class EventQueue {
     --count_;
     const uint32_t slot = slot_of(top);
     Slot& s = slots_[slot];
-    *at = TimePoint(top.at);
+    *at = TimePoint(event_queue_detail::unbiased(top.at));
     *payload = std::move(s.payload);
     release(slot);
     if constexpr (D == Drain::kHeap) {
@@ -407,7 +418,9 @@ class EventQueue {
     // again holds equal times in sequence order (radix_sort() relies on it).
     for (Key& k : all) {
       const Slot& s = slots_[slot_of(k)];
-      if (s.state == kPending) k.at = fn(TimePoint(k.at), s.payload).ns();
+      if (s.state == kPending)
+        k.at = event_queue_detail::biased(
+            fn(TimePoint(event_queue_detail::unbiased(k.at)), s.payload).ns());
     }
     std::sort(all.begin(), all.end(), event_queue_detail::less);
     for (const Key& k : all) place(k);
@@ -418,7 +431,7 @@ class EventQueue {
   void for_each(Fn&& fn) const {
     auto visit = [&](const Key& k) {
       const Slot& s = slots_[slot_of(k)];
-      if (s.state == kPending) fn(TimePoint(k.at), s.payload);
+      if (s.state == kPending) fn(TimePoint(event_queue_detail::unbiased(k.at)), s.payload);
     };
     for (size_t i = run_pos_; i < run_.size(); ++i) visit(run_[i]);
     for (size_t i = 0; i < near_.size(); ++i) visit(near_[i]);
@@ -460,9 +473,10 @@ class EventQueue {
 
   static uint32_t slot_of(const Key& k) { return static_cast<uint32_t>(k.order & kSlotMask); }
   // Monotone in `at`, negative times included.
-  uint64_t bucket_of(int64_t at) const { return bucket_at(at, bucket_shift_); }
+  // `at` as a key holds it (biased()).
+  uint64_t bucket_of(uint64_t at) const { return at >> bucket_shift_; }
   static uint64_t bucket_at(int64_t at, int shift) {
-    return (static_cast<uint64_t>(at) ^ (uint64_t{1} << 63)) >> shift;
+    return event_queue_detail::biased(at) >> shift;
   }
 
   void place(const Key& k) {
@@ -651,8 +665,7 @@ class EventQueue {
       LEASESIM_ASSERT(event_queue_detail::less(v[i - 1], v[i]), "event queue: bucket out of order");
   }
   static uint32_t offset_in_bucket(const Key& k) {
-    return static_cast<uint32_t>(static_cast<uint64_t>(k.at) &
-                                 ((uint64_t{1} << kRunBucketShift) - 1));
+    return static_cast<uint32_t>(k.at & ((uint64_t{1} << kRunBucketShift) - 1));
   }
   static void exclusive_prefix(uint32_t* c, size_t n) {
     uint32_t sum = 0;
