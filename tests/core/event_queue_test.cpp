@@ -543,6 +543,51 @@ INSTANTIATE_TEST_SUITE_P(Drains, EventQueueByDrain,
                            return drain_info.param == Drain::kHeap ? "Heap" : "SortedRuns";
                          });
 
+// The key heap compares whole groups of four children, relying on every
+// position after its last key to hold a sentinel. A cleared heap that kept
+// its old keys beyond the new last one would pop them again: here the
+// stale keys 7 and 8 sit where the second level's children are compared.
+TEST(KeyHeap, ClearForgetsEveryKey) {
+  using event_queue_detail::Key;
+  using event_queue_detail::KeyHeap;
+  KeyHeap heap;
+  for (uint64_t t = 0; t < 20; ++t) heap.push(Key{t, t});
+  heap.clear();
+  EXPECT_TRUE(heap.empty());
+  for (uint64_t t = 100; t < 107; ++t) heap.push(Key{t, t});
+  std::vector<uint64_t> popped;
+  while (!heap.empty()) {
+    popped.push_back(heap.top().at);
+    heap.pop();
+  }
+  EXPECT_EQ((std::vector<uint64_t>{100, 101, 102, 103, 104, 105, 106}), popped);
+}
+
+// Popping down to empty and growing again keeps the order (the positions
+// freed by pops hold sentinels again).
+TEST(KeyHeap, RefillAfterEmptyingPopsInOrder) {
+  using event_queue_detail::Key;
+  using event_queue_detail::KeyHeap;
+  KeyHeap heap;
+  Rng rng(11);
+  for (int round = 0; round < 5; ++round) {
+    std::vector<uint64_t> times;
+    const int n = 1 + static_cast<int>(rng.below(300));
+    for (int i = 0; i < n; ++i) {
+      const uint64_t t = rng.below(1000);
+      times.push_back(t);
+      heap.push(Key{t, static_cast<uint64_t>(round * 1000 + i)});
+    }
+    std::sort(times.begin(), times.end());
+    std::vector<uint64_t> popped;
+    while (!heap.empty()) {
+      popped.push_back(heap.top().at);
+      heap.pop();
+    }
+    EXPECT_EQ(times, popped);
+  }
+}
+
 TEST(EventQueueAllocations, CounterWorks) {
   // Guards the test above against a counter that never counts.
   const uint64_t before = g_allocations.load();

@@ -101,9 +101,11 @@ inline bool less(const Key& a, const Key& b) {
 
 // A 4-ary min-heap of keys. The array is 64-byte aligned and logical index
 // i lives at i + kOffset, so the four children 4i+1 .. 4i+4 of any node
-// share one cache line. The kPad slots after the last key hold a sentinel
-// that ranks after every real key, so every child group can be compared as
-// a full group of four (no branch on how full the last group is).
+// share one cache line. Every position after the last key (kPad beyond the
+// capacity included) holds a sentinel that ranks after every real key, so
+// every child group can be compared as a full group of four (no branch on
+// how full the last group is). A pop writes the sentinel back where the
+// last key was, so a push has none to write.
 class KeyHeap {
  public:
   KeyHeap() = default;
@@ -117,8 +119,8 @@ class KeyHeap {
   const Key& operator[](size_t i) const { return key(i); }
   Key& operator[](size_t i) { return key(i); }
   void clear() {
+    for (size_t i = 0; i < n_; ++i) key(i) = kSentinel;
     n_ = 0;
-    if (keys_ != nullptr) pad(0);
   }
   void reserve(size_t n) {
     if (n > cap_) grow(n);
@@ -127,7 +129,6 @@ class KeyHeap {
   void push(Key k) {
     if (n_ == cap_) grow(cap_ < 64 ? 64 : cap_ * 2);
     size_t i = n_++;
-    key(n_ + kPad - 1) = kSentinel;
     while (i > 0) {
       const size_t parent = (i - 1) >> 2;
       if (!less(k, key(parent))) break;
@@ -155,10 +156,6 @@ class KeyHeap {
   static constexpr size_t kPad = 3;
   static constexpr size_t kAlign = 64;
   static constexpr Key kSentinel{UINT64_MAX, UINT64_MAX};
-
-  void pad(size_t from) {
-    for (size_t i = from; i < from + kPad; ++i) key(i) = kSentinel;
-  }
 
   Key& key(size_t i) { return keys_[i + kOffset]; }
   const Key& key(size_t i) const { return keys_[i + kOffset]; }
@@ -189,10 +186,10 @@ class KeyHeap {
     Key* fresh = static_cast<Key*>(
         ::operator new ((cap + kOffset + kPad) * sizeof(Key), std::align_val_t{kAlign}));
     for (size_t i = 0; i < n_; ++i) fresh[i + kOffset] = key(i);
+    for (size_t i = n_; i < cap + kPad; ++i) fresh[i + kOffset] = kSentinel;
     free_keys();
     keys_ = fresh;
     cap_ = cap;
-    pad(n_);
   }
 
   void free_keys() {
