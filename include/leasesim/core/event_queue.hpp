@@ -7,8 +7,10 @@
 //
 // Layout. An event is a 16-byte key {time, order} plus a payload in a slot
 // table; `order` packs the insertion sequence (high kSeqBits bits) above the
-// slot index (low kSlotBits bits). Sequence numbers are unique, so keys
-// compare as one 128-bit integer (time, then sequence), without branches,
+// slot index (low kSlotBits bits). The time is kept with its sign bit
+// flipped (biased()), so that unsigned order is time order, negative times
+// included. Sequence numbers are unique, so keys compare as one unsigned
+// 128-bit integer (time, then sequence), without branches or conversion,
 // and payloads never move while keys are sorted.
 //
 // Keys live in one of four places, by the time bucket they fall in
