@@ -638,7 +638,10 @@ class EventQueue {
   // the bucket, which is sequence order for equal times), packed into one
   // 32-bit number per key: 22 bits of offset above 6 bits of position, all
   // distinct. The counting is a fixed number of comparisons with no
-  // data-dependent branch (the compiler vectorises them), where the
+  // data-dependent branch, four at a time (GCC's and Clang's vector
+  // extension: left to itself, the compiler unrolled the plain loop into a
+  // chain of tests of the size and finished the remainder one key at a
+  // time; round eleven, 1.1% fewer instructions at W1 C = 1k), where the
   // comparison sort it replaced mispredicted about one branch per key. At
   // W1 C = 1k (about 15 keys a bucket) that sort held 3% of the profile's
   // samples, and replacing it took 8% off the run's time: a mispredicted
@@ -649,14 +652,25 @@ class EventQueue {
                   "the packed order needs 6 bits of position and must fit in an int32");
     const size_t n = v.size();
     LEASESIM_ASSERT(n < kRadixMin, "rank_sort: bucket too large");
-    int32_t order[kRadixMin];
+    alignas(16) int32_t order[kRadixMin];
     for (size_t i = 0; i < n; ++i)
       order[i] = static_cast<int32_t>((offset_in_bucket(v[i]) << 6) | static_cast<uint32_t>(i));
+    // Padded to whole groups of four with a value no key's is above, so
+    // the count runs in groups with no remainder to finish one by one.
+    const size_t padded = (n + 3) & ~size_t{3};
+    for (size_t i = n; i < padded; ++i) order[i] = INT32_MAX;
     scratch_.resize(n);
+    using V4 = int32_t __attribute__((vector_size(16)));
     for (size_t i = 0; i < n; ++i) {
       const int32_t mine = order[i];
-      int32_t rank = 0;
-      for (size_t j = 0; j < n; ++j) rank += order[j] < mine ? 1 : 0;
+      const V4 mine4 = {mine, mine, mine, mine};
+      V4 below = {0, 0, 0, 0};
+      for (size_t j = 0; j < padded; j += 4) {
+        V4 group;
+        __builtin_memcpy(&group, &order[j], sizeof group);
+        below -= group < mine4;  // -1 in each lane that is below
+      }
+      const int32_t rank = below[0] + below[1] + below[2] + below[3];
       scratch_[static_cast<size_t>(rank)] = v[i];
     }
     v.swap(scratch_);
