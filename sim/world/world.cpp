@@ -187,6 +187,11 @@ void World::Impl::free_message(uint32_t slot) {
 }
 
 void World::Impl::send(NodeId from, TimePoint local, Message& m) {
+  send_inline(from, local, m);
+}
+
+[[gnu::always_inline]] inline void World::Impl::send_inline(NodeId from, TimePoint local,
+                                                            Message& m) {
   const uint64_t id = next_msg_id++;
   ++stats.sent;
   load.sent(from, static_cast<uint16_t>(m.type));
@@ -269,7 +274,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
     }
   }
   if (timers.empty()) {
-    for (size_t i = 0; i < effects.message_count(); ++i) send(id, local, effects.message(i));
+    for (size_t i = 0; i < effects.message_count(); ++i) send_inline(id, local, effects.message(i));
   } else {
     send_step_messages(id, local);
   }

@@ -171,7 +171,14 @@ struct World::Impl {
     r.node = node;
     return r;
   }
+  // Sends one message of a step: id, trace hash, the network's decision,
+  // the message pool, the event queue. send() is the out-of-line entry (the
+  // timing model's paths); run_step(), which sends about one message per
+  // event, uses send_inline(), forced inline: as a call it cost about 15
+  // instructions a message in register saves and restores (round twelve,
+  // docs/performance.md).
   void send(NodeId from, TimePoint local, Message& m);
+  void send_inline(NodeId from, TimePoint local, Message& m);
   uint32_t alloc_message();
   void free_message(uint32_t slot);
 
