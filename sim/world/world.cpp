@@ -265,12 +265,17 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       TimePoint due = timer_due(id, t.clock, t.deadline);
       if (!timers.empty() && timers[id].spec->timer_jitter)
         due = due + timers[id].spec->timer_jitter->sample(timers[id].jitter);
-      const auto handle = sched.schedule_at(due, ev);
-      if (t.single) {
-        Scheduler<Event>::Handle& slot = hosts[id].single[t.kind];
-        sched.cancel(slot);
-        slot = handle;
+      if (!t.single) {
+        sched.schedule_at(due, ev);
+        continue;
       }
+      // The kind's pending timer, if any, is replaced: the new one scheduled,
+      // then the old one cancelled, or both in one where the queue can.
+      Scheduler<Event>::Handle& slot = hosts[id].single[t.kind];
+      if (sched.replace_in_place(slot, due, ev)) continue;
+      const auto handle = sched.schedule_at(due, ev);
+      sched.cancel(slot);
+      slot = handle;
     }
   }
   if (timers.empty()) {

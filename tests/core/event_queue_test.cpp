@@ -307,12 +307,14 @@ struct ModelRun {
   int64_t grain = 1;  // times are multiples of this many ns ahead of now,
   int64_t steps = 0;  // up to this many of them
   bool lookahead = false;
-  bool retimes = false;  // now and then (1 op in 2,000) retime every event
+  bool retimes = false;   // now and then (1 op in 2,000) retime every event
+  bool replaces = false;  // half the cancels are replace() instead
   Drain drain = Drain::kHeap;
 };
 
-// Random schedules, pops and cancels (and retimes, if asked), checked
-// against an ordered map at every step.
+// Random schedules, pops and cancels (and retimes and replaces, if asked),
+// checked against an ordered map at every step. The model knows replace()
+// only as its definition: a schedule, then a cancel of the old handle.
 void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
   Queue q;
   q.set_drain(run.drain);
@@ -360,6 +362,29 @@ void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
         time_of[key.second] = t;
       }
       model.swap(moved);
+    } else if (run.replaces && !issued.empty() && rng.below(2) == 0) {
+      // Replace a handle: one of the last few issued (most often live, as
+      // a re-armed timer's is) or any ever issued. The new time is most
+      // often at or after the old one's (the in-place case), sometimes
+      // before it (the fallback), sometimes equal to other events' times.
+      const size_t pick = rng.below(2) == 0
+                              ? issued.size() - 1 - rng.below(std::min<size_t>(issued.size(), 4))
+                              : rng.below(issued.size());
+      const auto [s, h] = issued[pick];
+      const auto old = time_of.find(s);
+      const int64_t base = old != time_of.end() && rng.below(4) != 0 ? old->second : now;
+      const int64_t t = base + rng.uniform_int(0, run.steps) * run.grain * BucketScale(run.drain);
+      const Queue::Handle fresh = q.replace(h, TimePoint(t), Ev{next_id});
+      issued[pick] = {seq, fresh};
+      issued.emplace_back(s, h);  // the old handle, kept to try cancelling it later
+      model.emplace(std::make_pair(t, seq), next_id);
+      time_of.emplace(seq, t);
+      if (old != time_of.end()) {
+        model.erase({old->second, s});
+        time_of.erase(old);
+      }
+      ++seq;
+      ++next_id;
     } else if (!issued.empty()) {
       // Cancel a random handle ever issued: live, already run, or cancelled.
       const auto& [s, h] = issued[rng.below(issued.size())];
@@ -381,6 +406,86 @@ void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
 
 TEST_P(EventQueueByDrain, RandomOperationsMatchReferenceModel) {
   CheckAgainstReferenceModel({.steps = 1000, .drain = GetParam()}, 77, 100'000);
+}
+
+// replace() as the model defines it (a schedule, then a cancel), in small
+// heaps, full buckets, far keys, on a coarse grid of equal times, and with
+// retimes among the moved slots.
+TEST_P(EventQueueByDrain, RandomReplacesMatchReferenceModel) {
+  CheckAgainstReferenceModel({.steps = 1000, .replaces = true, .drain = GetParam()}, 82, 100'000);
+  CheckAgainstReferenceModel({.steps = 400'000'000, .replaces = true, .drain = GetParam()}, 83,
+                             100'000);
+  CheckAgainstReferenceModel({.steps = 3, .lookahead = true, .replaces = true, .drain = GetParam()},
+                             84, 20'000);
+  CheckAgainstReferenceModel(
+      {.grain = 1'000'000, .steps = 40'000, .retimes = true, .replaces = true, .drain = GetParam()},
+      85, 100'000);
+  CheckAgainstReferenceModel(
+      {.grain = 100'000, .steps = 2'000, .retimes = true, .replaces = true, .drain = GetParam()},
+      86, 100'000);
+}
+
+// A timer re-armed again and again before it fires, as a Raft follower's
+// election timer is at every AppendEntries: each replace() draws the new
+// event's sequence number when it is called, so of the events at one time
+// it pops after those scheduled before the replace and before those
+// scheduled after it, wherever its key was kept meanwhile.
+TEST_P(EventQueueByDrain, ReplacedEventTakesItsPlaceAmongEqualTimes) {
+  Queue q;
+  q.set_drain(GetParam());
+  const int64_t width = int64_t{1} << Queue::bucket_shift(GetParam());
+  auto h = q.schedule(TimePoint(10), Ev{0});
+  q.schedule(TimePoint(3 * width), Ev{1});
+  for (int i = 0; i < 5; ++i) h = q.replace(h, TimePoint(10 + width / 2 * i), Ev{10 + i});
+  h = q.replace(h, TimePoint(3 * width), Ev{2});
+  q.schedule(TimePoint(3 * width), Ev{3});
+  EXPECT_EQ(3u, q.size());
+  const std::vector<std::pair<int64_t, int>> expected = {
+      {3 * width, 1}, {3 * width, 2}, {3 * width, 3}};
+  EXPECT_EQ(expected, drain(q));
+}
+
+TEST_P(EventQueueByDrain, ReplaceLeavesTheOldHandleCancellingNothing) {
+  Queue q;
+  q.set_drain(GetParam());
+  const auto old = q.schedule(TimePoint(10), Ev{1});
+  const auto fresh = q.replace(old, TimePoint(20), Ev{2});
+  EXPECT_EQ(1u, q.size());
+  EXPECT_FALSE(q.cancel(old)) << "the replaced event is gone";
+  EXPECT_EQ(1u, q.size());
+  int seen = 0;
+  q.for_each([&](TimePoint at, const Ev& e) {
+    EXPECT_EQ(TimePoint(20), at);
+    EXPECT_EQ(2, e.id);
+    ++seen;
+  });
+  EXPECT_EQ(1, seen);
+  EXPECT_TRUE(q.cancel(fresh));
+  EXPECT_TRUE(q.empty());
+  TimePoint at;
+  Ev ev;
+  EXPECT_FALSE(q.pop(&at, &ev));
+  // A handle that names nothing pending: replace() is a plain schedule.
+  const auto third = q.replace(fresh, TimePoint(30), Ev{3});
+  EXPECT_FALSE(q.cancel(fresh));
+  EXPECT_EQ(1u, q.size());
+  // Earlier than the event it replaces (not in place on either drain).
+  const auto fourth = q.replace(third, TimePoint(25), Ev{4});
+  EXPECT_FALSE(q.cancel(third));
+  EXPECT_EQ((std::vector<std::pair<int64_t, int>>{{25, 4}}), drain(q));
+  EXPECT_FALSE(q.cancel(fourth));
+}
+
+// retime() moves a replaced event by its new time, not by the time of the
+// event it replaced.
+TEST_P(EventQueueByDrain, RetimeSeesReplacedEventsAtTheirNewTimes) {
+  Queue q;
+  q.set_drain(GetParam());
+  const auto a = q.schedule(TimePoint(10), Ev{1});
+  q.schedule(TimePoint(50), Ev{2});
+  q.replace(a, TimePoint(100), Ev{3});
+  q.retime([](TimePoint at, const Ev& e) { return e.id == 3 ? at - Duration(60) : at; });
+  EXPECT_EQ((std::vector<std::pair<int64_t, int>>{{40, 3}, {50, 2}}), drain(q));
 }
 
 // Times spread over about 100 buckets, so buckets hold hundreds of keys

@@ -59,6 +59,13 @@
 // the slot's generation, so a stale handle (its event already ran or was
 // cancelled, and the slot reused) cancels nothing. A queue with no
 // cancelled events pending never looks at slot states to pop.
+//
+// Replacing is lazy too, where it can be (replace_in_place(), heap drain
+// only): a pending event replaced by one at the same time or later keeps
+// its key where it is, and the slot takes the new payload, time and
+// sequence number; when the old key comes up, the new key is placed. The
+// order is exactly schedule-then-cancel's: the sequence number is drawn at
+// the replace, and the old key comes up before the new one can be due.
 #pragma once
 
 #include <algorithm>
@@ -252,17 +259,55 @@ class EventQueue {
       slot = free_head_;
       free_head_ = slots_[slot].next_free;
     } else {
-      LEASESIM_ASSERT(slots_.size() < kSlotMask, "event queue: too many pending events");
-      slot = static_cast<uint32_t>(slots_.size());
-      slots_.emplace_back();
+      slot = new_slot();
     }
     LEASESIM_ASSERT(next_seq_ < kMaxSeq, "event queue: sequence numbers exhausted");
     Slot& s = slots_[slot];
     s.payload = payload;
     s.state = kPending;
-    place(Key{event_queue_detail::biased(at.ns()), (next_seq_++ << kSlotBits) | slot});
+    s.at = event_queue_detail::biased(at.ns());
+    place(Key{s.at, (next_seq_++ << kSlotBits) | slot});
     ++count_;
     return Handle{slot, s.generation};
+  }
+
+  // Schedules `payload` at `at` in place of the event `old`: in everything
+  // that can be observed (what pops, when, in which order; size(); which
+  // handles still cancel something) the same as
+  //   const Handle h = schedule(at, payload); cancel(old); return h;
+  Handle replace(Handle old, TimePoint at, const Payload& payload) {
+    if (replace_in_place(old, at, payload)) return old;
+    const Handle h = schedule(at, payload);
+    cancel(old);
+    return h;
+  }
+
+  // replace()'s cheap case, which it tries first: with the heap drain, when
+  // `old` is pending and `at` is not before it, the new event takes over
+  // old's slot and draws its sequence number now (as schedule() would), and
+  // its key is placed only when old's key comes up, which is never later
+  // than the new key could be due. `old` becomes the new event's handle
+  // (the old one cancels nothing, as after cancel()). Returns false, and
+  // changes nothing, otherwise. A timer re-armed again and again before it
+  // fires (a Raft follower's election timer, at every AppendEntries) costs
+  // one write to its slot instead of a slot, a key, a cancel and a discard.
+  // Sorted runs need each bucket's equal times in sequence order, which a
+  // key placed late would break: there it always returns false.
+  // (A caller that schedules when this fails keeps one copy of schedule()
+  // in its loop; replace() in a hot loop would inline a second one.)
+  bool replace_in_place(Handle& old, TimePoint at, const Payload& payload) {
+    if (drain_ != Drain::kHeap || old.slot >= slots_.size()) return false;
+    Slot& s = slots_[old.slot];
+    const uint64_t biased_at = event_queue_detail::biased(at.ns());
+    if (s.generation != old.generation || !live(s.state) || biased_at < s.at) return false;
+    LEASESIM_ASSERT(next_seq_ < kMaxSeq, "event queue: sequence numbers exhausted");
+    s.payload = payload;
+    flagged_ += s.state == kPending;
+    s.state = kMoved;
+    s.at = biased_at;
+    s.live_order = (next_seq_++ << kSlotBits) | old.slot;
+    old.generation = ++s.generation;
+    return true;
   }
 
   // Cancels a pending event. Returns false if it already ran, was already
@@ -270,7 +315,9 @@ class EventQueue {
   bool cancel(Handle h) {
     if (h.slot >= slots_.size()) return false;
     Slot& s = slots_[h.slot];
-    if (s.generation != h.generation || s.state != kPending) return false;
+    if (s.generation != h.generation || !live(s.state)) return false;
+    // A moved slot's key is flagged already.
+    flagged_ += s.state == kPending;
     s.state = kCancelled;
     ++cancelled_;
     return true;
@@ -416,10 +463,14 @@ class EventQueue {
     // New times first, then placement in key order, so that every bucket
     // again holds equal times in sequence order (radix_sort() relies on it).
     for (Key& k : all) {
-      const Slot& s = slots_[slot_of(k)];
-      if (s.state == kPending)
-        k.at = event_queue_detail::biased(
+      const uint32_t slot = slot_of(k);
+      if (slots_[slot].state == kMoved) k = surface(slot);  // the new key replaces the old
+      Slot& s = slots_[slot];
+      if (s.state == kPending) {
+        s.at = event_queue_detail::biased(
             fn(TimePoint(event_queue_detail::unbiased(k.at)), s.payload).ns());
+        k.at = s.at;
+      }
     }
     std::sort(all.begin(), all.end(), event_queue_detail::less);
     for (const Key& k : all) place(k);
@@ -430,7 +481,8 @@ class EventQueue {
   void for_each(Fn&& fn) const {
     auto visit = [&](const Key& k) {
       const Slot& s = slots_[slot_of(k)];
-      if (s.state == kPending) fn(TimePoint(event_queue_detail::unbiased(k.at)), s.payload);
+      // A moved slot's event is the new one, at the new time.
+      if (live(s.state)) fn(TimePoint(event_queue_detail::unbiased(s.at)), s.payload);
     };
     for (size_t i = run_pos_; i < run_.size(); ++i) visit(run_[i]);
     for (size_t i = 0; i < near_.size(); ++i) visit(near_[i]);
@@ -458,7 +510,14 @@ class EventQueue {
   // smaller ones by rank (rank_sort), where a few keys cost less than the
   // radix sort's fixed part (512 digit counters).
   static constexpr size_t kRadixMin = 64;
-  enum State : uint8_t { kFree, kPending, kCancelled };
+  // kPending: the slot's key is in the containers, at `at`. kMoved (the
+  // heap drain only): replace() gave the slot a new event, whose key
+  // {at, live_order} is placed when the slot's old key comes up (the old
+  // key's time is never after `at`). kCancelled: its key is discarded when
+  // it comes up. Each slot in use has exactly one key in the containers.
+  // The two live states are the two largest, so live() is one comparison.
+  enum State : uint8_t { kFree, kCancelled, kPending, kMoved };
+  static bool live(State s) { return s >= kPending; }
 
   // One cache line per slot: a 48-byte slot straddled two lines half the
   // time, so the refill's look at its state and the pop's read of its
@@ -466,8 +525,12 @@ class EventQueue {
   struct alignas(64) Slot {
     Payload payload{};
     uint32_t generation = 0;
-    uint32_t next_free = kNone;
     State state = kFree;
+    uint64_t at = 0;  // pending: its key's time; moved: the new key's (biased())
+    union {
+      uint32_t next_free = kNone;  // free
+      uint64_t live_order;         // moved: the new key's order
+    };
   };
 
   static uint32_t slot_of(const Key& k) { return static_cast<uint32_t>(k.order & kSlotMask); }
@@ -501,11 +564,15 @@ class EventQueue {
           refill<D>();
           continue;
         }
-        if (cancelled_ == 0) return true;
+        if (flagged_ == 0) return true;
         const uint32_t slot = slot_of(near_.top());
-        if (slots_[slot].state != kCancelled) return true;
+        const State state = slots_[slot].state;
+        if (state == kPending) return true;
         near_.pop();
-        drop(slot);
+        if (state == kCancelled)
+          drop(slot);
+        else
+          place(surface(slot));  // the new key, where schedule() would have put it
       } else {
         const bool in_run = run_pos_ < run_.size();
         if (!in_run && near_.empty()) {
@@ -514,7 +581,9 @@ class EventQueue {
           continue;
         }
         top_in_run_ = in_run && (near_.empty() || less(run_[run_pos_], near_.top()));
-        if (cancelled_ == 0) return true;
+        // (No slot is ever moved here: replace() does not move them with
+        // sorted runs, so every flagged key is a cancelled one.)
+        if (flagged_ == 0) return true;
         const uint32_t slot = slot_of(top_key());
         if (slots_[slot].state != kCancelled) return true;
         if (top_in_run_)
@@ -543,7 +612,7 @@ class EventQueue {
       std::vector<Key>& bucket = ring_[cursor_ % kBuckets];
       if (!bucket.empty()) {
         in_ring_ -= bucket.size();
-        if (cancelled_ != 0 && bucket.size() >= kPrefetchBucket) {
+        if (flagged_ != 0 && bucket.size() >= kPrefetchBucket) {
           // Each key's slot is checked for cancellation, and with many
           // pending events the slots are scattered over memory: ask for
           // all of them first, so their misses overlap instead of
@@ -555,14 +624,26 @@ class EventQueue {
         if constexpr (D == Drain::kHeap) {
           for (const Key& k : bucket) {
             const uint32_t slot = slot_of(k);
-            if (cancelled_ != 0 && slots_[slot].state == kCancelled)
-              drop(slot);
-            else
+            if (flagged_ != 0 && slots_[slot].state != kPending) {
+              if (slots_[slot].state == kCancelled) {
+                drop(slot);
+              } else {
+                // The new key goes where a schedule() would have put it,
+                // except that this bucket is on its way into near_ (and
+                // is not to be appended to while it is read).
+                const Key fresh = surface(slot);
+                if (bucket_of(fresh.at) <= cursor_)
+                  near_.push(fresh);
+                else
+                  place(fresh);
+              }
+            } else {
               near_.push(k);
+            }
           }
           bucket.clear();
         } else {
-          if (cancelled_ != 0) {
+          if (flagged_ != 0) {
             size_t kept = 0;
             for (const Key& k : bucket) {
               const uint32_t slot = slot_of(k);
@@ -710,11 +791,30 @@ class EventQueue {
     ++in_ring_;
   }
 
+  // A slot at the end of the table, for when none is free: rare once the
+  // table has grown to the most events pending at once, so out of line
+  // (it keeps schedule() small enough for the compiler to inline it).
+  [[gnu::noinline]] uint32_t new_slot() {
+    LEASESIM_ASSERT(slots_.size() < kSlotMask, "event queue: too many pending events");
+    slots_.emplace_back();
+    return static_cast<uint32_t>(slots_.size() - 1);
+  }
+
   // Discards a cancelled key that has left the containers.
   void drop(uint32_t slot) {
     release(slot);
     --cancelled_;
+    --flagged_;
     --count_;
+  }
+
+  // A moved slot's old key has left the containers: the slot is pending
+  // again, and the new key (returned) is to be placed.
+  Key surface(uint32_t slot) {
+    Slot& s = slots_[slot];
+    s.state = kPending;
+    --flagged_;
+    return Key{s.at, s.live_order};
   }
 
   void release(uint32_t slot) {
@@ -734,6 +834,9 @@ class EventQueue {
   size_t in_ring_ = 0;    // keys in ring_
   size_t count_ = 0;      // keys anywhere, cancelled ones included
   size_t cancelled_ = 0;  // cancelled keys not yet discarded
+  // Keys whose slot is not simply pending (cancelled or moved): while there
+  // are none, popping never looks at a slot's state.
+  size_t flagged_ = 0;
   std::vector<Slot> slots_;
   uint32_t free_head_ = kNone;
   uint64_t next_seq_ = 0;

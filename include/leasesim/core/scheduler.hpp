@@ -40,6 +40,12 @@ class Scheduler {
   }
   Handle schedule_after(Duration d, const Payload& p) { return schedule_at(now_ + d, p); }
   bool cancel(Handle h) { return queue_.cancel(h); }
+  // schedule_at(at, p) then cancel(old), done in place if the queue can
+  // (EventQueue::replace_in_place; `old` is then the new event's handle).
+  bool replace_in_place(Handle& old, TimePoint at, const Payload& p) {
+    LEASESIM_ASSERT(at >= now_, "scheduling in the past");
+    return queue_.replace_in_place(old, at, p);
+  }
 
   // Asks the running loop to stop after the current event.
   void request_stop() { stop_requested_ = true; }
