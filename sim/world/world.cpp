@@ -297,7 +297,7 @@ void World::Impl::start_node(NodeId id) {
   run_step(id, now.wall);
 }
 
-void World::Impl::deliver(const Event& ev) {
+[[gnu::always_inline]] inline void World::Impl::deliver(const Event& ev) {
   NodeHot& h = hot[ev.node];
   Message& m = pool[ev.ref];
   const uint64_t id = ev.timer_arg;
@@ -338,7 +338,7 @@ void World::Impl::deliver(const Event& ev) {
   run_step(ev.node, now.wall);
 }
 
-void World::Impl::fire_timer(const Event& ev) {
+[[gnu::always_inline]] inline void World::Impl::fire_timer(const Event& ev) {
   NodeHot& h = hot[ev.node];
   if (!h.node || ev.incarnation != h.incarnation) return;  // the process that set it is gone
   // A single timer that pops was its process's pending one of its kind (a
