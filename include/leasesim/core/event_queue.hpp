@@ -58,7 +58,8 @@
 // when it would be the next event or moves out of its bucket. A Handle carries
 // the slot's generation, so a stale handle (its event already ran or was
 // cancelled, and the slot reused) cancels nothing. A queue with no
-// cancelled events pending never looks at slot states to pop.
+// cancelled or moved (below) events pending never looks at slot states to
+// pop.
 //
 // Replacing is lazy too, where it can be (replace_in_place(), heap drain
 // only): a pending event replaced by one at the same time or later keeps
