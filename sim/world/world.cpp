@@ -91,6 +91,9 @@ void World::Impl::build_nodes() {
   prefetch_next = sc.node_count() >= kPrefetchNodes;
   sched.queue().set_lookahead(sc.node_count() >= kLookaheadNodes);
   sched.queue().set_drain(World::event_queue_for(sc, opts));
+  if (sched.queue().drain() == Drain::kSortedRuns)
+    sched.queue().set_staging(
+        sc.node_count() >= World::kStagingNodes ? EventQueue<Event>::kStageBuckets : 0);
   node_addr.assign(sc.node_count(), nullptr);
   for (NodeId id = 0; id < hot.size(); ++id) hot[id].clock.refresh(clocks[id], sched.now());
   for (NodeId id = 0; id < hosts.size(); ++id) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 #include <new>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -75,9 +76,24 @@ struct Ev {
 
 using Queue = EventQueue<Ev>;
 
-// Every behaviour below holds for both drains: they pop the same events in
-// the same order and differ only in cost.
-class EventQueueByDrain : public ::testing::TestWithParam<Drain> {};
+// A queue's configuration: its drain and, for sorted runs, how far ahead
+// keys are staged (EventQueue::set_staging; 0: not at all). Converts to
+// its drain, for the tests that need only that.
+struct QueueKind {
+  Drain drain = Drain::kHeap;
+  uint32_t stage_ahead = 0;
+  operator Drain() const { return drain; }  // NOLINT(google-explicit-constructor)
+};
+
+template <class P>
+void Configure(EventQueue<P>& q, QueueKind kind) {
+  q.set_drain(kind.drain);
+  q.set_staging(kind.stage_ahead);
+}
+
+// Every behaviour below holds for both drains, with and without staging:
+// they pop the same events in the same order and differ only in cost.
+class EventQueueByDrain : public ::testing::TestWithParam<QueueKind> {};
 
 std::vector<std::pair<int64_t, int>> drain(Queue& q) {
   std::vector<std::pair<int64_t, int>> out;
@@ -89,7 +105,7 @@ std::vector<std::pair<int64_t, int>> drain(Queue& q) {
 
 TEST_P(EventQueueByDrain, EmptyQueue) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(0u, q.size());
   TimePoint at(5);
@@ -104,7 +120,7 @@ TEST_P(EventQueueByDrain, EmptyQueue) {
 // nothing when nothing is near.
 TEST_P(EventQueueByDrain, NextHintIsTheNextPoppedEventOnceSettled) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   EXPECT_EQ(nullptr, q.next_hint());
   for (int i = 0; i < 50; ++i) q.schedule(TimePoint(1000 + 7 * ((i * 13) % 50)), Ev{i});
   TimePoint at;
@@ -122,7 +138,7 @@ TEST_P(EventQueueByDrain, NextHintIsTheNextPoppedEventOnceSettled) {
 
 TEST_P(EventQueueByDrain, FifoAmongEqualTimes) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   for (int i = 0; i < 1000; ++i) q.schedule(TimePoint(42), Ev{i});
   EXPECT_EQ(1000u, q.size());
   EXPECT_EQ(1000u, q.scheduled_count());
@@ -136,7 +152,7 @@ TEST_P(EventQueueByDrain, FifoAmongEqualTimes) {
 
 TEST_P(EventQueueByDrain, TotalOrderMatchesStableSort) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   Rng rng(1);
   std::vector<std::pair<int64_t, int>> expected;
   for (int i = 0; i < 20000; ++i) {
@@ -152,7 +168,7 @@ TEST_P(EventQueueByDrain, TotalOrderMatchesStableSort) {
 
 TEST_P(EventQueueByDrain, NextTime) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   q.schedule(TimePoint(30), Ev{0});
   const auto h = q.schedule(TimePoint(10), Ev{1});
   q.schedule(TimePoint(20), Ev{2});
@@ -164,7 +180,7 @@ TEST_P(EventQueueByDrain, NextTime) {
 TEST_P(EventQueueByDrain, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
   using R = Queue::PopResult;
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   TimePoint at;
   Ev ev{};
   EXPECT_EQ(R::kEmpty, q.pop_until(TimePoint(100), &at, &ev));
@@ -184,7 +200,7 @@ TEST_P(EventQueueByDrain, PopUntilPopsOnlyWhatIsDueAndSkipsCancelled) {
 
 TEST_P(EventQueueByDrain, Cancel) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   const auto a = q.schedule(TimePoint(10), Ev{1});
   const auto b = q.schedule(TimePoint(20), Ev{2});
   const auto c = q.schedule(TimePoint(30), Ev{3});
@@ -213,7 +229,7 @@ TEST_P(EventQueueByDrain, Cancel) {
 
 TEST_P(EventQueueByDrain, StaleHandleAfterSlotReuse) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   const auto old = q.schedule(TimePoint(1), Ev{1});
   TimePoint at;
   Ev ev;
@@ -238,7 +254,7 @@ TEST_P(EventQueueByDrain, StaleHandleAfterSlotReuse) {
 
 TEST_P(EventQueueByDrain, SizeCountsLiveEventsOnly) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   std::vector<Queue::Handle> hs;
   for (int i = 0; i < 100; ++i) hs.push_back(q.schedule(TimePoint(i), Ev{i}));
   for (int i = 0; i < 100; i += 2) EXPECT_TRUE(q.cancel(hs[static_cast<size_t>(i)]));
@@ -256,7 +272,7 @@ TEST_P(EventQueueByDrain, SizeCountsLiveEventsOnly) {
 
 TEST_P(EventQueueByDrain, Retime) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   for (int i = 0; i < 10; ++i) q.schedule(TimePoint(i * 10), Ev{i});
   const auto cancelled = q.schedule(TimePoint(55), Ev{99});
   q.cancel(cancelled);
@@ -277,7 +293,7 @@ TEST_P(EventQueueByDrain, Retime) {
 
 TEST_P(EventQueueByDrain, RetimeRandomMatchesResort) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   Rng rng(5);
   std::vector<std::pair<int64_t, int>> model;
   for (int i = 0; i < 5000; ++i) {
@@ -309,7 +325,7 @@ struct ModelRun {
   bool lookahead = false;
   bool retimes = false;   // now and then (1 op in 2,000) retime every event
   bool replaces = false;  // half the cancels are replace() instead
-  Drain drain = Drain::kHeap;
+  QueueKind drain;
 };
 
 // Random schedules, pops and cancels (and retimes and replaces, if asked),
@@ -317,7 +333,7 @@ struct ModelRun {
 // only as its definition: a schedule, then a cancel of the old handle.
 void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
   Queue q;
-  q.set_drain(run.drain);
+  Configure(q, run.drain);
   q.set_lookahead(run.lookahead);
   // Reference: ordered by (time, sequence); live events' times by sequence.
   std::map<std::pair<int64_t, uint64_t>, int> model;
@@ -432,7 +448,7 @@ TEST_P(EventQueueByDrain, RandomReplacesMatchReferenceModel) {
 // scheduled after it, wherever its key was kept meanwhile.
 TEST_P(EventQueueByDrain, ReplacedEventTakesItsPlaceAmongEqualTimes) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   const int64_t width = int64_t{1} << Queue::bucket_shift(GetParam());
   auto h = q.schedule(TimePoint(10), Ev{0});
   q.schedule(TimePoint(3 * width), Ev{1});
@@ -447,7 +463,7 @@ TEST_P(EventQueueByDrain, ReplacedEventTakesItsPlaceAmongEqualTimes) {
 
 TEST_P(EventQueueByDrain, ReplaceLeavesTheOldHandleCancellingNothing) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   const auto old = q.schedule(TimePoint(10), Ev{1});
   const auto fresh = q.replace(old, TimePoint(20), Ev{2});
   EXPECT_EQ(1u, q.size());
@@ -480,7 +496,7 @@ TEST_P(EventQueueByDrain, ReplaceLeavesTheOldHandleCancellingNothing) {
 // event it replaced.
 TEST_P(EventQueueByDrain, RetimeSeesReplacedEventsAtTheirNewTimes) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   const auto a = q.schedule(TimePoint(10), Ev{1});
   q.schedule(TimePoint(50), Ev{2});
   q.replace(a, TimePoint(100), Ev{3});
@@ -521,6 +537,37 @@ TEST_P(EventQueueByDrain, EqualTimesInLargeBucketsPopInScheduleOrder) {
   // thousands are pending, several of them at each grid time.
   CheckAgainstReferenceModel(
       {.grain = 100'000, .steps = 2'000, .retimes = true, .drain = GetParam()}, 92, 100'000);
+  // 10 ms grain over 5 s: keys a second and more ahead (staged at the
+  // world's staging distance), ties at every grid time, replaces too.
+  CheckAgainstReferenceModel(
+      {.grain = 10'000'000, .steps = 500, .retimes = true, .replaces = true, .drain = GetParam()},
+      94, 100'000);
+}
+
+// Staging's one ordering hazard: a bucket that receives staged keys and,
+// after they were moved in, keys scheduled straight into it. Events at one
+// time scheduled before and after the move must pop in schedule order.
+TEST_P(EventQueueByDrain, EqualTimesStagedAndNotPopInScheduleOrder) {
+  Queue q;
+  Configure(q, GetParam());
+  const int64_t width = int64_t{1} << Queue::bucket_shift(GetParam());
+  const int64_t at = width * 300 + width / 2;  // past the world's staging distance
+  std::vector<std::pair<int64_t, int>> expected;
+  int next_id = 0;
+  for (int64_t step = 0; step < 300; ++step) {
+    // A clock event per bucket walks the cursor towards `at`; after each,
+    // one more event at `at` (staged while it is far enough ahead, then
+    // scheduled straight into its bucket) and a cancelled one.
+    q.schedule(TimePoint(step * width), Ev{-1});
+    TimePoint popped;
+    Ev ev;
+    ASSERT_TRUE(q.pop(&popped, &ev));
+    ASSERT_EQ(-1, ev.id);
+    q.schedule(TimePoint(at), Ev{next_id});
+    expected.emplace_back(at, next_id++);
+    q.cancel(q.schedule(TimePoint(at), Ev{next_id++}));
+  }
+  EXPECT_EQ(expected, drain(q));
 }
 
 // A due bucket of the sorted-runs drain is sorted by rank below 64 keys
@@ -531,7 +578,7 @@ TEST_P(EventQueueByDrain, EqualTimesInLargeBucketsPopInScheduleOrder) {
 // scheduled straight into it. Equal times must pop in schedule order.
 TEST_P(EventQueueByDrain, EqualTimesInBucketsOfEverySizePopInScheduleOrder) {
   Queue q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   Rng rng(93);
   const int64_t width = int64_t{1} << Queue::bucket_shift(GetParam());
   int64_t now = 0;
@@ -573,7 +620,7 @@ struct Payload32 {
 
 TEST_P(EventQueueByDrain, SteadyStateDoesNotAllocate) {
   EventQueue<Payload32> q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   Rng rng(3);
   for (int i = 0; i < 10000; ++i) {
     q.schedule(TimePoint(rng.uniform_int(0, 1'000'000)), Payload32{});
@@ -590,8 +637,11 @@ TEST_P(EventQueueByDrain, SteadyStateDoesNotAllocate) {
     }
   };
   // Warm-up: cancelled entries linger in the heap, so capacity can still
-  // grow a little until their number has stabilised.
-  for (int i = 0; i < 200'000; ++i) step();
+  // grow a little until their number has stabilised. Time moves about
+  // 0.1 us a step, a bucket every 40,000 steps: 400,000 steps take staging
+  // (one and four buckets ahead) through a few batches, so that its array
+  // has grown to the most keys it holds.
+  for (int i = 0; i < 400'000; ++i) step();
   const uint64_t before = g_allocations.load();
   for (int i = 0; i < 200'000; ++i) step();
   const uint64_t after = g_allocations.load();
@@ -607,7 +657,7 @@ TEST_P(EventQueueByDrain, SteadyStateDoesNotAllocate) {
 // per million events here).
 TEST_P(EventQueueByDrain, SteadyStateWithLargeBucketsAllocatesAlmostNothing) {
   EventQueue<Payload32> q;
-  q.set_drain(GetParam());
+  Configure(q, GetParam());
   Rng rng(4);
   const int64_t kSpread = 1'000'000'000 * BucketScale(GetParam());  // about 240 buckets
   for (int i = 0; i < 100'000; ++i) q.schedule(TimePoint(rng.uniform_int(0, kSpread)), Payload32{});
@@ -642,10 +692,32 @@ TEST(EventQueueDeathTest, DrainIsChosenBeforeSchedulingOnly) {
   EXPECT_STREQ("sorted-runs", to_string(Drain::kSortedRuns));
 }
 
+// Staging one bucket ahead stages nearly every key for the ring and moves
+// them at nearly every refill; four buckets ahead, batches of several
+// buckets' keys; the world's distance (about a second) matters only to the
+// tests whose times spread over seconds.
+// Staging is for sorted runs, chosen before the first event, as the drain is.
+TEST(EventQueueDeathTest, StagingNeedsSortedRunsAndIsChosenBeforeScheduling) {
+  Queue heap;
+  heap.set_staging(0);
+  EXPECT_DEATH(heap.set_staging(4), "staging needs sorted runs");
+  Queue runs;
+  runs.set_drain(Drain::kSortedRuns);
+  runs.set_staging(4);
+  runs.schedule(TimePoint(1), Ev{1});
+  EXPECT_DEATH(runs.set_staging(0), "staging chosen after scheduling");
+}
+
 INSTANTIATE_TEST_SUITE_P(Drains, EventQueueByDrain,
-                         ::testing::Values(Drain::kHeap, Drain::kSortedRuns),
-                         [](const ::testing::TestParamInfo<Drain>& drain_info) {
-                           return drain_info.param == Drain::kHeap ? "Heap" : "SortedRuns";
+                         ::testing::Values(QueueKind{Drain::kHeap, 0},
+                                           QueueKind{Drain::kSortedRuns, 0},
+                                           QueueKind{Drain::kSortedRuns, 1},
+                                           QueueKind{Drain::kSortedRuns, 4},
+                                           QueueKind{Drain::kSortedRuns, Queue::kStageBuckets}),
+                         [](const ::testing::TestParamInfo<QueueKind>& kind_info) {
+                           if (kind_info.param.drain == Drain::kHeap) return std::string("Heap");
+                           if (kind_info.param.stage_ahead == 0) return std::string("SortedRuns");
+                           return "SortedRunsStaged" + std::to_string(kind_info.param.stage_ahead);
                          });
 
 // The key heap compares whole groups of four children, relying on every
