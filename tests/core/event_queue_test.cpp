@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <map>
 #include <new>
+#include <ostream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,6 +86,11 @@ struct QueueKind {
   uint32_t stage_ahead = 0;
   operator Drain() const { return drain; }  // NOLINT(google-explicit-constructor)
 };
+
+// How gtest names a failing configuration.
+void PrintTo(const QueueKind& kind, std::ostream* os) {
+  *os << to_string(kind.drain) << ", staged " << kind.stage_ahead << " buckets ahead";
+}
 
 template <class P>
 void Configure(EventQueue<P>& q, QueueKind kind) {
@@ -418,6 +425,42 @@ void CheckAgainstReferenceModel(const ModelRun& run, uint64_t seed, int ops) {
   std::vector<int> got;
   for (const auto& p : drain(q)) got.push_back(p.second);
   EXPECT_EQ(rest, got);
+}
+
+// for_each visits every live event once, at its time, wherever its key
+// waits: the near heap, a ring bucket, the staging array or far_ (times
+// over 40 s of sorted-run buckets, so each place holds some).
+TEST_P(EventQueueByDrain, ForEachSeesEveryLiveEventWhereverItWaits) {
+  Queue q;
+  Configure(q, GetParam());
+  Rng rng(6);
+  const int64_t span = int64_t{40'000'000'000} * BucketScale(GetParam());
+  std::multiset<std::pair<int64_t, int>> expected;
+  int next_id = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 0; i < 200; ++i) {
+      const int64_t t = rng.uniform_int(span / 20 * round, span);
+      const auto h = q.schedule(TimePoint(t), Ev{next_id});
+      if (rng.below(5) == 0)
+        q.cancel(h);
+      else
+        expected.emplace(t, next_id);
+      ++next_id;
+    }
+    auto check = [&](const char* when) {
+      std::multiset<std::pair<int64_t, int>> seen;
+      q.for_each([&](TimePoint t, const Ev& e) { seen.emplace(t.ns(), e.id); });
+      ASSERT_EQ(expected, seen) << when << " round " << round;
+    };
+    check("scheduled");  // with staging, the new far keys are staged
+    // Pop up to the next twentieth of the span: the cursor moves, and
+    // staged keys are moved into the ring along the way.
+    TimePoint at;
+    Ev ev;
+    while (q.pop_until(TimePoint(span / 20 * (round + 1)), &at, &ev) == Queue::PopResult::kPopped)
+      ASSERT_EQ(1u, expected.erase({at.ns(), ev.id}));
+    check("popped");
+  }
 }
 
 TEST_P(EventQueueByDrain, RandomOperationsMatchReferenceModel) {
