@@ -617,6 +617,7 @@ class EventQueue {
 
   [[gnu::noinline]] void flush_staged() {
     const size_t n = staged_n_;
+    in_ring_ -= n;  // counted when staged; add_to_bucket() counts them again
     // Each append writes the end of a bucket last written long ago: ask
     // for it a few keys ahead, so the misses overlap.
     constexpr size_t kAhead = 8;
@@ -625,12 +626,7 @@ class EventQueue {
         const std::vector<Key>& ahead = ring_[bucket_of(staged_[i + kAhead].at) % kBuckets];
         __builtin_prefetch(ahead.data() + ahead.size(), 1);
       }
-      std::vector<Key>& bucket = ring_[bucket_of(staged_[i].at) % kBuckets];
-      if (bucket.capacity() == 0 && !spare_.empty()) {
-        bucket.swap(spare_.back());
-        spare_.pop_back();
-      }
-      bucket.push_back(staged_[i]);
+      add_to_bucket(bucket_of(staged_[i].at), staged_[i]);
     }
     staged_n_ = 0;
     restart_staging();
