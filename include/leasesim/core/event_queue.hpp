@@ -577,26 +577,34 @@ class EventQueue {
     return event_queue_detail::biased(at) >> shift;
   }
 
-  void place(const Key& k) {
+  // A key is passed on as its two words and written with one 8-byte store
+  // each. Passed by reference (or as a struct, which GCC spills), a key
+  // just built on the stack with two 8-byte stores was read back with one
+  // 16-byte load, which the store buffer cannot forward: the load waited
+  // for both stores to reach the cache (docs/performance.md, round
+  // fourteen).
+  void place(Key k) {
     const uint64_t b = bucket_of(k.at);
     if (b < cursor_) {
       near_.push(k);
     } else if (b < stage_from_) {
       add_to_bucket(b, k);
     } else {
-      place_beyond(b, k);
+      place_beyond(b, k.at, k.order);
     }
   }
   // Out of line, so that schedule() stays small enough to be inlined: far
   // keys are rare, and a staged key's copy is cheap next to the miss it
   // saves.
-  [[gnu::noinline]] void place_beyond(uint64_t b, const Key& k) {
+  [[gnu::noinline]] void place_beyond(uint64_t b, uint64_t at, uint64_t order) {
     if (b - cursor_ < kBuckets) {  // only with staging
       if (staged_n_ == staged_.size()) grow_staged();
-      staged_[staged_n_++] = k;
+      Key& staged = staged_[staged_n_++];
+      staged.at = at;
+      staged.order = order;
       ++in_ring_;
     } else {
-      far_.push(k);
+      far_.push(Key{at, order});
     }
   }
 
@@ -870,13 +878,13 @@ class EventQueue {
     }
   }
 
-  void add_to_bucket(uint64_t b, const Key& k) {
+  void add_to_bucket(uint64_t b, Key k) {
     std::vector<Key>& bucket = ring_[b % kBuckets];
     if (bucket.capacity() == 0 && !spare_.empty()) {
       bucket.swap(spare_.back());
       spare_.pop_back();
     }
-    bucket.push_back(k);
+    bucket.emplace_back(k.at, k.order);  // two 8-byte stores from registers
     ++in_ring_;
   }
 
