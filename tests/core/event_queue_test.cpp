@@ -613,6 +613,37 @@ TEST_P(EventQueueByDrain, EqualTimesStagedAndNotPopInScheduleOrder) {
   EXPECT_EQ(expected, drain(q));
 }
 
+// Staged keys stay in the staging array until their bucket is within one
+// staging distance of the cursor: only that stretch of the ring holds keys
+// (and the storage a bucket takes from drained runs), however far ahead the
+// events are. Keys over about 3,000 buckets, then popped; every event pops,
+// in order.
+TEST(EventQueueStaging, OnlyTheStretchBeforeTheStagingLineHoldsKeys) {
+  for (const uint32_t ahead : {1u, 4u, 64u}) {
+    Queue q;
+    q.set_drain(Drain::kSortedRuns);
+    q.set_staging(ahead);
+    Rng rng(ahead);
+    const int64_t width = int64_t{1} << Queue::bucket_shift(Drain::kSortedRuns);
+    constexpr int kEvents = 20'000;
+    for (int i = 0; i < kEvents; ++i)
+      q.schedule(TimePoint(static_cast<int64_t>(rng.below(uint64_t{3000} * width))), Ev{i});
+    EXPECT_LE(q.buckets_holding_keys(), ahead);
+    TimePoint at;
+    TimePoint last;
+    Ev ev;
+    int popped = 0;
+    while (q.pop(&at, &ev)) {
+      ASSERT_LE(last, at);
+      last = at;
+      if (++popped % 50 == 0) {
+        ASSERT_LE(q.buckets_holding_keys(), ahead) << "after " << popped;
+      }
+    }
+    EXPECT_EQ(kEvents, popped);
+  }
+}
+
 // A due bucket of the sorted-runs drain is sorted by rank below 64 keys
 // (EventQueue::rank_sort) and by radix from 64: every size from 1 to 80
 // keys, with four distinct times a bucket (so most keys tie), cancelled

@@ -246,15 +246,19 @@ class EventQueue {
   // Staging (sorted runs only, off by default): keys for buckets
   // `buckets_ahead` or more past the cursor (kStageBuckets: about a second)
   // are not appended to their buckets when scheduled but collected in one
-  // array (staged_, in schedule order) and moved into their buckets in a
-  // batch before the cursor gets to them. An append to a distant bucket
+  // array (staged_, in schedule order) and moved into their buckets in
+  // batches, a staging distance at a time, before the cursor gets to them
+  // (the keys further ahead stay staged). An append to a distant bucket
   // writes a line last touched long ago; with tens of thousands of pending
   // events that is a cache miss per schedule, and in a batch the misses
   // overlap (prefetched a few keys ahead) instead of each holding up the
-  // event that scheduled it. Never changes what pops or when; costs a copy
-  // per staged key, so worth it only for large worlds (W1 at C = 10k:
-  // about 7% less time; at C = 1k, 3% more instructions for no gain;
-  // docs/performance.md, round thirteen). 0 turns it off. Precondition:
+  // event that scheduled it; and only the buckets before the staging line
+  // hold keys and storage, not the whole ring. Never changes what pops or
+  // when; costs a copy per staged key and a pass over the staged keys per
+  // batch, so worth it only for large worlds (W1 at C = 10k: about 7% less
+  // time, and 5% more from moving a distance at a time; at C = 1k, 3% more
+  // instructions for no gain; docs/performance.md, rounds thirteen and
+  // fourteen). 0 turns it off. Precondition:
   // nothing scheduled yet, and drain() == Drain::kSortedRuns unless 0.
   void set_staging(uint32_t buckets_ahead) {
     LEASESIM_ASSERT(next_seq_ == 0, "event queue: staging chosen after scheduling");
@@ -359,6 +363,14 @@ class EventQueue {
   bool empty() const { return count_ == cancelled_; }
   // Events scheduled so far (the next insertion sequence number).
   uint64_t scheduled_count() const { return next_seq_; }
+  // How many of the ring's buckets hold keys (live or not): with staging,
+  // at most the staging distance (flush_staged()). For tests and
+  // diagnostics; reads every bucket.
+  size_t buckets_holding_keys() const {
+    size_t n = 0;
+    for (const std::vector<Key>& b : ring_) n += !b.empty();
+    return n;
+  }
 
   // Time of the next live event. Precondition: !empty().
   TimePoint next_time() {
@@ -615,29 +627,48 @@ class EventQueue {
   // stage_from_, and no key was appended to a bucket at or after
   // stage_from_ since the last flush (place() stages exactly those).
   // flush_staged() runs before the cursor reaches stage_from_ (refill()),
-  // so a staged key's bucket has not come due, and it appends the staged
-  // keys in schedule order before any later key can go to their buckets
-  // directly: each bucket still holds equal times in sequence order, as
-  // the sorts need. (Cancelled keys are moved too and dropped at the
+  // so a staged key's bucket has not come due; it appends, in schedule
+  // order, the staged keys for buckets before the new line (the cursor
+  // plus the staging distance), keeps the others staged, and moves the line
+  // there, all before any later key can go to those buckets directly: each
+  // bucket still holds equal times in sequence order, as the sorts need.
+  // (Cancelled keys are moved too and dropped at the
   // refill, as unstaged ones are: looking at their slots here would read
   // lines that the pops need only much later.)
   void restart_staging() { stage_from_ = cursor_ + (stage_ahead_ != 0 ? stage_ahead_ : kBuckets); }
 
   [[gnu::noinline]] void flush_staged() {
+    // Only the keys due before the next staging line go to their buckets;
+    // the rest stay staged (in schedule order) for a later move. So only
+    // about 2 x stage_ahead_ buckets ahead of the cursor hold keys and
+    // storage at any time, instead of the whole ring: a bucket's storage
+    // is recycled from drained runs at their full size, and with keys in
+    // every bucket of the ring that was most of the queue's memory.
+    const uint64_t line = cursor_ + stage_ahead_;
     const size_t n = staged_n_;
-    in_ring_ -= n;  // counted when staged; add_to_bucket() counts them again
+    in_ring_ -= n;  // counted when staged; add_to_bucket() and the kept count add them back
+    size_t kept = 0;
     // Each append writes the end of a bucket last written long ago: ask
     // for it a few keys ahead, so the misses overlap.
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
-        const std::vector<Key>& ahead = ring_[bucket_of(staged_[i + kAhead].at) % kBuckets];
-        __builtin_prefetch(ahead.data() + ahead.size(), 1);
+        const uint64_t ahead_b = bucket_of(staged_[i + kAhead].at);
+        if (ahead_b < line) {
+          const std::vector<Key>& ahead = ring_[ahead_b % kBuckets];
+          __builtin_prefetch(ahead.data() + ahead.size(), 1);
+        }
       }
-      add_to_bucket(bucket_of(staged_[i].at), staged_[i]);
+      const Key k = staged_[i];
+      const uint64_t b = bucket_of(k.at);
+      if (b < line)
+        add_to_bucket(b, k);
+      else
+        staged_[kept++] = k;
     }
-    staged_n_ = 0;
-    restart_staging();
+    staged_n_ = kept;
+    in_ring_ += kept;
+    stage_from_ = line;  // restart_staging()
   }
   // Out of line: schedule() must stay small enough to be inlined.
   [[gnu::noinline]] void grow_staged() {
