@@ -74,22 +74,22 @@ void Server::start(const LocalClocks& now, Effects& out) {
 
 void Server::finish_step(Effects& out) {
   const DiskWriter::Written w = disk_.take_written();
-  if (!out.async_disk() || (!w.meta && !w.log)) return;
+  if (!out.async_disk() || !w.any()) return;
   PersistRequest p;
   // A leader's appends and a new candidate's RequestVotes go out in
   // parallel with their own write; everything else a step sends vouches for
   // what it wrote (a vote, an acknowledged entry) and waits for it.
   const bool candidacy = candidacy_started_;
   candidacy_started_ = false;
-  if (candidacy && role_ == Role::kCandidate && !w.log) {
+  if (candidacy && role_ == Role::kCandidate && !w.log()) {
     p.hold = false;
     p.notify_kind = kVoteDurableTimer;
     p.notify_arg = disk_.term();
     out.persist(p);
     return;
   }
-  p.hold = w.meta || role_ != Role::kLeader;
-  if (role_ == Role::kLeader && w.log) {
+  p.hold = w.meta() || role_ != Role::kLeader;
+  if (role_ == Role::kLeader && w.log()) {
     p.notify_kind = kDurableTimer;
     // The leadership (epoch, 24 bits) and the last index now durable.
     p.notify_arg = (epoch_ << 40) | (disk_.log().last_index() & ((uint64_t{1} << 40) - 1));

@@ -66,14 +66,23 @@ class DiskWriter {
   }
 
   // What was written since the last call, and forget it.
-  struct Written {
-    bool meta = false;  // term or vote
-    bool log = false;   // entries appended, truncated or a snapshot installed
+  class Written {
+   public:
+    // Term or vote.
+    bool meta() const { return (bits_ & kWroteMeta) != 0; }
+    // Entries appended or truncated, or a snapshot installed.
+    bool log() const { return (bits_ & kWroteLog) != 0; }
+    bool any() const { return bits_ != 0; }
+
+   private:
+    friend class DiskWriter;
+    explicit Written(uint8_t bits) : bits_(bits) {}
+    uint8_t bits_;
   };
   Written take_written() {
-    const uint8_t w = written_;
+    const Written w(written_);
     written_ = 0;
-    return Written{(w & kWroteMeta) != 0, (w & kWroteLog) != 0};
+    return w;
   }
 
  private:
@@ -83,8 +92,8 @@ class DiskWriter {
   // bools were read back as one two-byte load, which the store buffer
   // cannot forward from a one-byte store (the load waited for the store to
   // reach the cache: 2.6% of W1 C = 1k; docs/performance.md, round fourteen).
-  static constexpr uint8_t kWroteMeta = 1;  // term or vote
-  static constexpr uint8_t kWroteLog = 2;   // entries appended, truncated or installed
+  static constexpr uint8_t kWroteMeta = 1;
+  static constexpr uint8_t kWroteLog = 2;
   uint8_t written_ = 0;
 };
 
