@@ -256,7 +256,7 @@ class EventQueue {
   // hold keys and storage, not the whole ring. Never changes what pops or
   // when; costs a copy per staged key and a pass over the staged keys per
   // batch, so worth it only for large worlds (W1 at C = 10k: about 7% less
-  // time, and 5% more from moving a distance at a time; at C = 1k, 3% more
+  // time, and 5-7% less again from moving a distance at a time; at C = 1k, 3% more
   // instructions for no gain; docs/performance.md, rounds thirteen and
   // fourteen). 0 turns it off. Precondition:
   // nothing scheduled yet, and drain() == Drain::kSortedRuns unless 0.
