@@ -256,10 +256,10 @@ class EventQueue {
   // hold keys and storage, not the whole ring. Never changes what pops or
   // when; costs a copy per staged key and a pass over the staged keys per
   // batch, so worth it only for large worlds (W1 at C = 10k: about 7% less
-  // time, and 5-7% less again from moving a distance at a time; at C = 1k, 3% more
-  // instructions for no gain; docs/performance.md, rounds thirteen and
-  // fourteen). 0 turns it off. Precondition:
-  // nothing scheduled yet, and drain() == Drain::kSortedRuns unless 0.
+  // time, and 5-7% less again from moving a distance at a time; at C = 1k,
+  // 3% more instructions for no gain; docs/performance.md, rounds thirteen
+  // and fourteen). 0 turns it off. Precondition: nothing scheduled yet,
+  // and drain() == Drain::kSortedRuns unless 0.
   void set_staging(uint32_t buckets_ahead) {
     LEASESIM_ASSERT(next_seq_ == 0, "event queue: staging chosen after scheduling");
     LEASESIM_ASSERT(buckets_ahead == 0 || drain_ == Drain::kSortedRuns,
@@ -639,11 +639,11 @@ class EventQueue {
 
   [[gnu::noinline]] void flush_staged() {
     // Only the keys due before the next staging line go to their buckets;
-    // the rest stay staged (in schedule order) for a later move. So only
-    // about 2 x stage_ahead_ buckets ahead of the cursor hold keys and
-    // storage at any time, instead of the whole ring: a bucket's storage
-    // is recycled from drained runs at their full size, and with keys in
-    // every bucket of the ring that was most of the queue's memory.
+    // the rest stay staged (in schedule order) for a later move. So at most
+    // the stage_ahead_ buckets before the line hold keys and storage,
+    // instead of the whole ring: a bucket's storage is recycled from
+    // drained runs at their full size, and with keys in every bucket of
+    // the ring that was most of the queue's memory.
     const uint64_t line = cursor_ + stage_ahead_;
     const size_t n = staged_n_;
     in_ring_ -= n;  // counted when staged; add_to_bucket() and the kept count add them back

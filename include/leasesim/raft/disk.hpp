@@ -91,7 +91,8 @@ class DiskWriter {
   // one-byte store just before take_written() reads them, and two adjacent
   // bools were read back as one two-byte load, which the store buffer
   // cannot forward from a one-byte store (the load waited for the store to
-  // reach the cache: 2.6% of W1 C = 1k; docs/performance.md, round fourteen).
+  // reach the cache: 2.6% of W1 C = 1k's profile samples; docs/performance.md,
+  // round fourteen).
   static constexpr uint8_t kWroteMeta = 1;
   static constexpr uint8_t kWroteLog = 2;
   uint8_t written_ = 0;
