@@ -100,6 +100,11 @@ inline int64_t unbiased(uint64_t b) {
 struct Key {
   uint64_t at;     // the event's time, biased()
   uint64_t order;  // sequence << kSlotBits | slot
+
+  Key() = default;
+  // For emplace_back(at, order): clang 14 has no parenthesised aggregate
+  // initialisation.
+  constexpr Key(uint64_t time, uint64_t sequence_and_slot) : at(time), order(sequence_and_slot) {}
 };
 static_assert(sizeof(Key) == 16, "four keys must fill one cache line");
 
