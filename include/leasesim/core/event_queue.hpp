@@ -594,12 +594,13 @@ class EventQueue {
     return event_queue_detail::biased(at) >> shift;
   }
 
-  // A key is passed on as its two words and written with one 8-byte store
-  // each. Passed by reference (or as a struct, which GCC spills), a key
-  // just built on the stack with two 8-byte stores was read back with one
-  // 16-byte load, which the store buffer cannot forward: the load waited
-  // for both stores to reach the cache (docs/performance.md, round
-  // fourteen).
+  // Keys are passed by value (place() and add_to_bucket() are inlined, so
+  // a key stays in registers), to the out-of-line place_beyond() as its two
+  // words, and written with one 8-byte store each. Passed by reference (or
+  // as a struct to a call, which GCC spills), a key just built on the
+  // stack with two 8-byte stores was read back with one 16-byte load, which
+  // the store buffer cannot forward: the load waited for both stores to
+  // reach the cache (docs/performance.md, round fourteen).
   void place(Key k) {
     const uint64_t b = bucket_of(k.at);
     if (b < cursor_) {
@@ -649,7 +650,8 @@ class EventQueue {
     // instead of the whole ring: a bucket's storage is recycled from
     // drained runs at their full size, and with keys in every bucket of
     // the ring that was most of the queue's memory.
-    const uint64_t line = cursor_ + stage_ahead_;
+    restart_staging();  // the new line: the cursor plus the staging distance
+    const uint64_t line = stage_from_;
     const size_t n = staged_n_;
     in_ring_ -= n;  // counted when staged; add_to_bucket() and the kept count add them back
     size_t kept = 0;
@@ -673,7 +675,6 @@ class EventQueue {
     }
     staged_n_ = kept;
     in_ring_ += kept;
-    stage_from_ = line;  // restart_staging()
   }
   // Out of line: schedule() must stay small enough to be inlined.
   [[gnu::noinline]] void grow_staged() {
