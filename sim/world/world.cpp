@@ -322,7 +322,7 @@ void World::Impl::start_node(NodeId id) {
   }
   if (h.paused) {
     // It arrived; the process will read it when it runs again.
-    hosts[ev.node].deferred.push_back(ev);
+    hosts[ev.node].deferred.push_back({ev, sched.now()});
     return;
   }
   if (has_processing && enqueue(ev)) return;
@@ -348,8 +348,8 @@ void World::Impl::start_node(NodeId id) {
   // replace or cancel would have cancelled it): its handle is spent.
   if (ev.single) hosts[ev.node].single[ev.timer_kind()] = {};
   if (h.paused) {
-    hosts[ev.node].deferred.push_back(ev);
-    hosts[ev.node].deferred.back().single = false;  // a copy: see Event::single
+    hosts[ev.node].deferred.push_back({ev, sched.now()});
+    hosts[ev.node].deferred.back().event.single = false;  // a copy: see Event::single
     return;
   }
   if (has_processing && enqueue(ev)) return;
@@ -390,6 +390,7 @@ void World::Impl::handle(const Event& ev) {
       deliver(ev);
       break;
     case Event::kTimer:
+    case Event::kDurable:
       fire_timer(ev);
       break;
     case Event::kFault:

@@ -38,7 +38,8 @@ NodeId World::Impl::resolve(const FaultTarget& t, uint32_t index) {
 void World::Impl::crash(NodeId id) {
   Host& h = hosts[id];
   // Messages that had reached the paused process are lost with it.
-  for (const Event& ev : h.deferred) {
+  for (const Host::Deferred& d : h.deferred) {
+    const Event& ev = d.event;
     if (ev.type != Event::kDeliver) continue;
     ++stats.dropped_crashed;
     const Record r =
@@ -75,6 +76,7 @@ void World::Impl::restart(NodeId id) {
 
 void World::Impl::pause(NodeId id, Duration d) {
   Host& h = hosts[id];
+  if (!hot[id].paused && !timers.empty()) timers[id].paused_since = sched.now();
   hot[id].paused = true;
   const uint32_t gen = ++h.pause_gen;
   const Record r = record(world_rec::Pause{d}, id);
@@ -94,19 +96,47 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
   const Record r = record(world_rec::Resume{}, id);
   emit(r);
   observers.note(r);
-  // What fell due during the pause runs now, in the order it fell due.
-  std::vector<Event> due;
+  const TimePoint now = sched.now();
+  // The processor stopped with the process: what it was serving, or had
+  // queued, when the pause began finishes as much later as the pause
+  // lasted (an input that fell due at t runs at t + paused). Not yet
+  // finished: retimed in the queue; finished during the pause: deferred,
+  // with when. Everything else that fell due (messages that arrived, timers
+  // that fired) starts now, in the order it fell due: with a processing
+  // model, it queues behind the backlog.
+  Duration paused = Duration::zero();  // the processor's, if the node has one
+  if (!timers.empty() && timers[id].spec->processing) {
+    NodeTimer& t = timers[id];
+    paused = now - t.paused_since;
+    if (t.busy_until >= now) {
+      const uint32_t incarnation = hot[id].incarnation;
+      sched.queue().retime([&](TimePoint at, const Event& ev) {
+        return ev.served && ev.node == id && ev.incarnation == incarnation ? at + paused : at;
+      });
+    }
+    if (t.busy_until > t.paused_since) t.busy_until = t.busy_until + paused;
+  }
+  std::vector<Host::Deferred> due;
   due.swap(h.deferred);
-  for (const Event& ev : due) sched.schedule_at(sched.now(), ev);
+  for (const Host::Deferred& d : due)
+    sched.schedule_at(d.event.served ? d.due + paused : now, d.event);
 }
 
-void World::Impl::clock_changed(NodeId id) {
+void World::Impl::clock_changed(NodeId id, const NodeClock& before) {
   const TimePoint now = sched.now();
   hot[id].clock.refresh(clocks[id], now);
-  const NodeClock& c = clocks[id];
+  const NodeClock& after = clocks[id];
   sched.queue().retime([&](TimePoint at, const Event& ev) {
-    if (ev.type != Event::kTimer || ev.node != id) return at;
-    return c.true_time_when(ev.clock, ev.deadline, now);
+    // Only the node's timers that wait for their deadline run on its clock.
+    // A served copy (the timer fired; the processor is serving it) and a
+    // write's durable notice (Event::kDurable) are in true time.
+    if (ev.type != Event::kTimer || ev.node != id || ev.served) return at;
+    // The timer keeps its jitter: it fires as late after its deadline, in
+    // true time, as it would have. (at >= the old target: the jitter is
+    // never negative, and a deadline already passed targets now.)
+    const Duration late = at - before.true_time_when(ev.clock, ev.deadline, now);
+    LEASESIM_ASSERT(late >= Duration::zero(), "a pending timer is due before its deadline");
+    return after.true_time_when(ev.clock, ev.deadline, now) + late;
   });
   observers.on_clock_change(id, now);
 }
@@ -220,23 +250,25 @@ void World::Impl::apply_fault(const Fault& f, uint32_t index) {
     case FaultKind::kClockStep: {
       const NodeId id = resolve(f.target, index);
       if (id == kInvalidNode) return;
+      const NodeClock before = clocks[id];
       clocks[id].step_wall(f.step);
       const Record r =
           record(world_rec::ClockStep{f.step, clocks[id].wall_offset(sched.now())}, id);
       emit(r);
       observers.note(r);
-      clock_changed(id);
+      clock_changed(id, before);
       return;
     }
     case FaultKind::kDrift: {
       const NodeId id = resolve(f.target, index);
       if (id == kInvalidNode) return;
+      const NodeClock before = clocks[id];
       clocks[id].set_drift(sched.now(), f.drift_ppb);
       const Record r =
           record(world_rec::Drift{f.drift_ppb, clocks[id].wall_offset(sched.now())}, id);
       emit(r);
       observers.note(r);
-      clock_changed(id);
+      clock_changed(id, before);
       return;
     }
     case FaultKind::kNetwork: {

@@ -32,6 +32,8 @@ struct Event {
     kWindowEnd,  // end of a network window (ref: window generation)
     kStart,      // a node's first start, at its start offset (timing model)
     kRelease,    // ref: a held message slot, sent now (its write is durable)
+    kDurable,    // a node's write is durable: TimerFire{ref, timer_arg} to it (disk
+                 // time, not the node's clock: a clock change leaves it)
   };
   Type type = kDeliver;
   ClockKind clock = ClockKind::kMonotonic;
@@ -69,6 +71,8 @@ struct NodeTimer {
   TimePoint batch_start;   // the latest disk write (batch): when it starts
   TimePoint batch_done;    // and when it is durable
   TimePoint outbox_until;  // held messages leave no earlier than this
+  TimePoint paused_since;  // the processor stopped with its paused process (a
+                           // pause within a pause keeps the first one's start)
   Duration start_offset;   // drawn once per run
 };
 
@@ -89,7 +93,13 @@ struct Host {
   uint32_t pause_gen = 0;
   std::string name;
   std::unique_ptr<DurableState> disk;
-  std::vector<Event> deferred;  // events that fell due while paused, in order
+  // Inputs that fell due while the process was paused, in order, with when
+  // they fell due.
+  struct Deferred {
+    Event event;
+    TimePoint due;
+  };
+  std::vector<Deferred> deferred;
   // The process's pending single timers (node.hpp), by kind. A handle is
   // cleared when its timer is cancelled or pops, so cancelling or replacing
   // a kind whose timer is gone touches no event-queue slot. (A requestor
@@ -193,7 +203,7 @@ struct World::Impl {
   void restart(NodeId id);
   void pause(NodeId id, Duration d);
   void resume(NodeId id, uint32_t gen);
-  void clock_changed(NodeId id);
+  void clock_changed(NodeId id, const NodeClock& before);
   void skip(uint32_t index, world_rec::SkipReason why, NodeId node);
   void report_new_violations();
 

@@ -74,7 +74,7 @@ void World::Impl::send_step_messages(NodeId id, TimePoint local) {
       if (p.hold || !t.spec->send_while_writing) hold_until = std::max(hold_until, done);
       if (p.notify_kind != 0) {
         Event ev;
-        ev.type = Event::kTimer;
+        ev.type = Event::kDurable;
         ev.node = id;
         ev.incarnation = hot[id].incarnation;
         ev.ref = p.notify_kind;

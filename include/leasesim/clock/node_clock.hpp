@@ -18,7 +18,9 @@
 // timers with this function:
 //   - a monotonic timer moves only when drift changes;
 //   - a wall timer also moves on a step: stepping forward past its
-//     deadline makes it fire at once; stepping backward delays it.
+//     deadline makes it fire at once (or, with timer jitter, its jitter
+//     later: the host keeps each timer's lateness); stepping backward
+//     delays it.
 //
 // Invariants: drift_ppb is within +-kMaxDriftPpb, so the clock always runs
 // forward; the monotonic reading never decreases.
