@@ -37,9 +37,14 @@ NodeId World::Impl::resolve(const FaultTarget& t, uint32_t index) {
 
 void World::Impl::crash(NodeId id) {
   Host& h = hosts[id];
-  // Messages that had reached the paused process are lost with it.
+  // Messages that had reached the paused process are lost with it, and so
+  // are those it had yet to send (held by a write: unsent, as in release()).
   for (const Host::Deferred& d : h.deferred) {
     const Event& ev = d.event;
+    if (ev.type == Event::kRelease) {
+      free_message(ev.ref);
+      continue;
+    }
     if (ev.type != Event::kDeliver) continue;
     ++stats.dropped_crashed;
     const Record r =
@@ -118,8 +123,13 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
   }
   std::vector<Host::Deferred> due;
   due.swap(h.deferred);
+  // Messages whose writes became durable during the pause leave first: a
+  // node's later messages never overtake held ones.
   for (const Host::Deferred& d : due)
-    sched.schedule_at(d.event.served ? d.due + paused : now, d.event);
+    if (d.event.type == Event::kRelease) release(d.event);
+  for (const Host::Deferred& d : due)
+    if (d.event.type != Event::kRelease)
+      sched.schedule_at(d.event.served ? d.due + paused : now, d.event);
 }
 
 void World::Impl::clock_changed(NodeId id, const NodeClock& before) {

@@ -109,6 +109,12 @@ void World::Impl::release(const Event& ev) {
     free_message(ev.ref);
     return;
   }
+  if (hot[ev.node].paused) {
+    // The process sends it once its write returns, and the process is
+    // paused: it leaves at the resume, ahead of what the process does then.
+    hosts[ev.node].deferred.push_back({ev, sched.now()});
+    return;
+  }
   // Out of the pool first: send() allocates slots, which may move it.
   Message m;
   m.take(pool[ev.ref]);

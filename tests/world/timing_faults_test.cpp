@@ -1,11 +1,13 @@
-// The timing model under faults (docs/scenario-format.md, `timing`; docs
-// faults): a pause stops the node's processor with its process, and a clock
-// change re-targets only what runs on the node's clock.
+// The timing model under faults (docs/scenario-format.md, `timing` and
+// `faults`): a pause stops the node's processor with its process, and a
+// clock change re-targets only what runs on the node's clock.
 //
 // - A node with a constant service time P runs its inputs at least P of
 //   running time apart: an input is served while the node runs, never
 //   while it is paused, so what was in service or queued when the pause
 //   began finishes after the resume, as late as the pause was long.
+// - A paused node sends nothing, not even the messages its durable writes
+//   held: the write completes, the process sends them at the resume.
 // - A clock change moves the node's own timers (set on its clock) and
 //   nothing else: not an input in service (a timer that fired and waits
 //   for, or is in, the processor), not a durable write's completion (disk
@@ -14,7 +16,6 @@
 //   already has) changes nothing in the run.
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,7 @@ Scenario paused_processors(uint64_t seed) {
 }
 
 // Checks, for every node of a run whose inputs each take `service`, that no
-// input ran while its node was paused and that consecutive inputs ran at
+// input ran and nothing was sent while its node was paused, and that consecutive inputs ran at
 // least `service` of running time apart (pauses in between do not count).
 // Returns how many pairs of consecutive inputs had a pause between them.
 uint64_t expect_served_while_running(const std::vector<Record>& records, uint32_t node_count,
@@ -89,6 +90,10 @@ uint64_t expect_served_while_running(const std::vector<Record>& records, uint32_
       v.paused = false;
     } else if (r.kind == world_rec::Crash::kKind) {
       v.paused = false;  // a crash ends a pause (no resume follows)
+    } else if (r.kind == world_rec::Send::kKind) {
+      // Not even what a durable write held: the process sends it.
+      EXPECT_FALSE(v.paused) << "seed " << seed << ": node " << r.node << " sent while paused, at "
+                             << r.time.ns();
     } else if (is_input(r)) {
       EXPECT_FALSE(v.paused) << "seed " << seed << ": node " << r.node
                              << " ran an input while paused, at " << r.time.ns();
@@ -118,6 +123,28 @@ TEST(TimingFaults, APausedNodesProcessorServesNothing) {
     inputs_across_a_pause += expect_served_while_running(run(s), s.node_count(), kService, seed);
   }
   EXPECT_GT(inputs_across_a_pause, 40u);  // the pauses fell between inputs
+}
+
+// A durable write's held messages (a follower's append acknowledgement, a
+// vote) are sent by the process once the write is durable: if the process
+// is paused by then, they leave at the resume.
+TEST(TimingFaults, APausedNodeSendsNothingItsWriteHeld) {
+  uint64_t pauses = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    Scenario s = basic_scenario(3, 4, 2, "seed", seed);
+    NodeTiming t;
+    t.fsync = LatencyModel::constant(milliseconds(30));
+    s.timing.nodes.assign(s.node_count(), t);
+    for (int k = 0; k < 40; ++k) {
+      const Duration at = seconds(1) + milliseconds(700) * k + microseconds(911 * (k + 1));
+      s.faults.push_back(make_fault(FaultKind::kPause, at, node_target(static_cast<NodeId>(k % 3)),
+                                    milliseconds(100 + 20 * (k % 4))));
+    }
+    const std::vector<Record> records = run(s);
+    expect_served_while_running(records, s.node_count(), Duration::zero(), seed);
+    for (const Record& r : records) pauses += r.kind == world_rec::Pause::kKind;
+  }
+  EXPECT_EQ(pauses, 200u);
 }
 
 // The same under exploration's random pauses, crashes, clock steps and
