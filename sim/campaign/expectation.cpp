@@ -35,6 +35,9 @@ std::vector<std::string> unmet_expectations(const Expectation& expect, const Run
   if (expect.min_grants && r.metrics.grants < *expect.min_grants)
     out.push_back("grants " + std::to_string(r.metrics.grants) + " below the expected minimum " +
                   std::to_string(*expect.min_grants));
+  if (expect.min_elections && r.metrics.elections < *expect.min_elections)
+    out.push_back("elections " + std::to_string(r.metrics.elections) +
+                  " below the expected minimum " + std::to_string(*expect.min_elections));
   if (expect.max_elections && r.metrics.elections > *expect.max_elections)
     out.push_back("elections " + std::to_string(r.metrics.elections) +
                   " above the expected maximum " + std::to_string(*expect.max_elections));

@@ -65,6 +65,7 @@ std::string expect_summary(const Expectation& e) {
     s += buf;
   }
   if (e.min_grants) s += ", grants >= " + std::to_string(*e.min_grants);
+  if (e.min_elections) s += ", elections >= " + std::to_string(*e.min_elections);
   if (e.max_elections) s += ", elections <= " + std::to_string(*e.max_elections);
   return s;
 }

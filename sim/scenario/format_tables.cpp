@@ -286,6 +286,8 @@ Format::Format() {
           {"min_availability", b.number(0, 1, "a fraction from 0 to 1"), false,
            "Least fraction of wanted time a lease was held.", nullptr},
           {"min_grants", u64, false, "Least number of grants.", nullptr},
+          {"min_elections", u64, false, "Least number of elections (times a server became leader).",
+           nullptr},
           {"max_elections", u64, false, "Most elections.", nullptr},
       });
 

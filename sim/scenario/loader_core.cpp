@@ -116,7 +116,14 @@ void Loader::read_expect() {
   }
   uint64_t n = 0;
   if (get_uint(e, et, "min_grants", &n)) s_.expect.min_grants = n;
+  if (get_uint(e, et, "min_elections", &n)) s_.expect.min_elections = n;
   if (get_uint(e, et, "max_elections", &n)) s_.expect.max_elections = n;
+  if (s_.expect.min_elections && s_.expect.max_elections &&
+      *s_.expect.min_elections > *s_.expect.max_elections) {
+    error("/expect/min_elections", "expected min_elections <= max_elections, found " +
+                                       std::to_string(*s_.expect.min_elections) + " > " +
+                                       std::to_string(*s_.expect.max_elections));
+  }
 }
 
 bool Loader::check_order(const std::string& pointer, Duration lo, Duration hi, const char* what) {

@@ -204,6 +204,7 @@ json scenario_to_json(const Scenario& s) try {
   if (!s.expect.violation_kinds.empty()) expect["violations"] = s.expect.violation_kinds;
   if (s.expect.min_availability) expect["min_availability"] = *s.expect.min_availability;
   if (s.expect.min_grants) expect["min_grants"] = *s.expect.min_grants;
+  if (s.expect.min_elections) expect["min_elections"] = *s.expect.min_elections;
   if (s.expect.max_elections) expect["max_elections"] = *s.expect.max_elections;
   j["expect"] = expect;
 

@@ -104,17 +104,55 @@ void leaves(const nlohmann::json& j, const std::string& at,
   }
 }
 
-// "One knob apart": the two halves of a pair differ in exactly one setting.
+// The partner a description names after `marker` ("(pair: OTHER; ..."), or "".
+std::string partner(const std::string& description, const std::string& marker) {
+  const size_t at = description.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t from = at + marker.size();
+  return description.substr(from, description.find_first_of(";)", from) - from);
+}
+
+// A description that says "(liveness pair: OTHER; ...)" names a partner that
+// differs in liveness, not safety: both hold, and the election bounds of
+// their expectations exclude each other (one's min_elections is above the
+// other's max_elections), so `check` tells the two runs apart.
+TEST(Library, LivenessPairsBothHoldAndDifferInElections) {
+  std::map<std::string, nlohmann::json> by_name;
+  for (const fs::path& f : library_files()) by_name[f.stem().string()] = load(f);
+  size_t pairs = 0;
+  for (const auto& [name, j] : by_name) {
+    const std::string other = partner(j.value("description", ""), "(liveness pair: ");
+    if (other.empty()) continue;
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(by_name.count(other)) << "partner " << other << " missing";
+    const nlohmann::json& o = by_name[other];
+    EXPECT_EQ(partner(o.value("description", ""), "(liveness pair: "), name)
+        << other << " does not name " << name << " back";
+    EXPECT_EQ(j["expect"].value("safety", ""), "holds");
+    EXPECT_EQ(o["expect"].value("safety", ""), "holds");
+    const bool this_more = j["expect"].contains("min_elections") &&
+                           o["expect"].contains("max_elections") &&
+                           j["expect"]["min_elections"] > o["expect"]["max_elections"];
+    const bool other_more = o["expect"].contains("min_elections") &&
+                            j["expect"].contains("max_elections") &&
+                            o["expect"]["min_elections"] > j["expect"]["max_elections"];
+    EXPECT_TRUE(this_more != other_more) << "the election bounds should tell the two apart";
+    ++pairs;
+  }
+  EXPECT_GE(pairs, 2u);  // rejoin-without-pre-vote / rejoin-with-pre-vote, both ways
+}
+
+// "One knob apart": the two halves of a pair (safety or liveness) differ in
+// exactly one setting.
 TEST(Library, PairsDifferInExactlyOneSetting) {
   std::map<std::string, nlohmann::json> by_name;
   for (const fs::path& f : library_files()) by_name[f.stem().string()] = load(f);
+  size_t compared = 0;
   for (const auto& [name, j] : by_name) {
     const std::string d = j.value("description", "");
-    const size_t at = d.find("(pair: ");
-    if (at == std::string::npos) continue;
-    const size_t from = at + 7;
-    const std::string other = d.substr(from, d.find_first_of(";)", from) - from);
-    if (other < name || !by_name.count(other)) continue;  // each pair once
+    std::string other = partner(d, "(pair: ");
+    if (other.empty()) other = partner(d, "(liveness pair: ");
+    if (other.empty() || other < name || !by_name.count(other)) continue;  // each pair once
     SCOPED_TRACE(name + " / " + other);
     std::map<std::string, nlohmann::json> a, b;
     leaves(j, "", &a);
@@ -125,7 +163,9 @@ TEST(Library, PairsDifferInExactlyOneSetting) {
     for (const auto& [path, v] : b)
       if (!a.count(path)) differ.push_back(path);
     EXPECT_EQ(differ.size(), 1u) << "settings that differ: " << nlohmann::json(differ).dump();
+    ++compared;
   }
+  EXPECT_GE(compared, 15u);  // fourteen safety pairs and one liveness pair
 }
 
 TEST(Library, CatalogueListsEveryScenario) {
@@ -188,6 +228,19 @@ TEST(CheckExit, UnmetMetricBoundIsOne) {
   const CliResult r = run_cli({"check", dir.path().string()});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("below the expected minimum 1000"), std::string::npos) << r.out;
+}
+
+TEST(CheckExit, ElectionBoundsBothWays) {
+  TempDir dir("check-elections");
+  // kHolds elects one leader and keeps it.
+  write_text(dir / "few.json", with_expect(kHolds, {{"safety", "holds"}, {"min_elections", 2}}));
+  write_text(
+      dir / "ok.json",
+      with_expect(kHolds, {{"safety", "holds"}, {"min_elections", 1}, {"max_elections", 1}}));
+  const CliResult r = run_cli({"check", dir.path().string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("elections 1 below the expected minimum 2"), std::string::npos) << r.out;
 }
 
 TEST(CheckExit, InvalidScenarioIsTwoAndTheOthersStillRun) {

@@ -209,6 +209,12 @@ std::vector<BadCase> bad_run_cases() {
       {"AvailabilityAboveOne",
        doc(R"("expect": {"min_availability": 2})"),
        {"x.json: /expect/min_availability: expected a fraction from 0 to 1, found 2"}},
+      {"MinElectionsAboveMax",
+       doc(R"("expect": {"min_elections": 3, "max_elections": 2})"),
+       {"x.json: /expect/min_elections: expected min_elections <= max_elections, found 3 > 2"}},
+      {"MinElectionsNegative",
+       doc(R"("expect": {"min_elections": -1})"),
+       {"x.json: /expect/min_elections: expected a non-negative integer, found -1"}},
       // --- Size of the run -------------------------------------------------
       {"EventBudget",
        R"({"name": "t", "duration": "720h", "core": {"heartbeat": "1us", "election_timeout":

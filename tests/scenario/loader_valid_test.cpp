@@ -234,6 +234,7 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
   EXPECT_EQ(s.expect.safety, Expectation::Safety::kHolds);
   EXPECT_EQ(s.expect.min_availability, 0.5);
   EXPECT_EQ(s.expect.min_grants, 1u);
+  EXPECT_EQ(s.expect.min_elections, 1u);
   EXPECT_EQ(s.expect.max_elections, 10u);
 }
 

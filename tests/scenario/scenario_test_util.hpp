@@ -124,7 +124,8 @@ inline const char* kFullExample = R"({
     {"at": "46s", "kind": "isolate", "target": "storage"},
     {"at": "50s", "kind": "restart", "target": "n1"}
   ],
-  "expect": {"safety": "holds", "min_availability": 0.5, "min_grants": 1, "max_elections": 10}
+  "expect": {"safety": "holds", "min_availability": 0.5, "min_grants": 1, "min_elections": 1,
+             "max_elections": 10}
 }
 )";
 

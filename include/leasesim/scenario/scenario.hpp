@@ -41,6 +41,7 @@ struct Expectation {
   std::vector<std::string> violation_kinds;  // with kViolation: each must occur
   std::optional<double> min_availability;    // fraction of wanted time held, per run
   std::optional<uint64_t> min_grants;
+  std::optional<uint64_t> min_elections;  // times a server became leader
   std::optional<uint64_t> max_elections;
 };
 
