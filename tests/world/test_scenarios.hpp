@@ -51,6 +51,7 @@ inline Scenario basic_scenario(uint32_t servers, uint32_t requestors, uint32_t r
 #include <vector>
 
 #include "leasesim/core/trace.hpp"
+#include "leasesim/world/world.hpp"
 
 namespace leasesim::testing {
 
@@ -61,6 +62,15 @@ class CaptureSink final : public TraceSink {
   bool finish(std::string*) override { return true; }
   std::vector<Record> records;
 };
+
+// Every record of a run of `s`, in order.
+inline std::vector<Record> run_records(const Scenario& s) {
+  CaptureSink sink;
+  RunOptions o;
+  o.trace = &sink;
+  World(s, o).run();
+  return std::move(sink.records);
+}
 
 inline FaultTarget node_target(NodeId n) {
   FaultTarget t;

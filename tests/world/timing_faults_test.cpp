@@ -32,14 +32,7 @@ using testing::basic_scenario;
 using testing::CaptureSink;
 using testing::make_fault;
 using testing::node_target;
-
-std::vector<Record> run(const Scenario& s) {
-  CaptureSink sink;
-  RunOptions o;
-  o.trace = &sink;
-  World(s, o).run();
-  return std::move(sink.records);
-}
+using testing::run_records;
 
 bool is_input(const Record& r) {
   return r.kind == world_rec::Deliver::kKind || r.kind == world_rec::Timer::kKind;
@@ -120,7 +113,8 @@ TEST(TimingFaults, APausedNodesProcessorServesNothing) {
   uint64_t inputs_across_a_pause = 0;
   for (uint64_t seed = 1; seed <= 5; ++seed) {
     const Scenario s = paused_processors(seed);
-    inputs_across_a_pause += expect_served_while_running(run(s), s.node_count(), kService, seed);
+    inputs_across_a_pause +=
+        expect_served_while_running(run_records(s), s.node_count(), kService, seed);
   }
   EXPECT_GT(inputs_across_a_pause, 40u);  // the pauses fell between inputs
 }
@@ -140,7 +134,7 @@ TEST(TimingFaults, APausedNodeSendsNothingItsWriteHeld) {
       s.faults.push_back(make_fault(FaultKind::kPause, at, node_target(static_cast<NodeId>(k % 3)),
                                     milliseconds(100 + 20 * (k % 4))));
     }
-    const std::vector<Record> records = run(s);
+    const std::vector<Record> records = run_records(s);
     expect_served_while_running(records, s.node_count(), Duration::zero(), seed);
     for (const Record& r : records) pauses += r.kind == world_rec::Pause::kKind;
   }
@@ -198,7 +192,7 @@ TEST(TimingFaults, TheInputInServiceFinishesAPauseLater) {
   // time when its processor is busy, the first input after the resume runs
   // later than the resume by what was left of its service.
   const Scenario s = paused_processors(1);
-  const std::vector<Record> records = run(s);
+  const std::vector<Record> records = run_records(s);
   uint64_t resumes = 0, resumes_with_backlog = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i].kind != world_rec::Resume::kKind) continue;
@@ -275,8 +269,8 @@ TEST_P(ClockChangeTest, AChangeThatMovesNoReadingChangesNothing) {
     const Scenario plain = with_model(GetParam(), seed);
     Scenario drifted = plain;
     add_null_drifts(drifted);
-    const std::vector<Record> a = run(plain);
-    const std::vector<Record> b = without_drift_records(run(drifted));
+    const std::vector<Record> a = run_records(plain);
+    const std::vector<Record> b = without_drift_records(run_records(drifted));
     ASSERT_GT(a.size(), 1000u);
     size_t i = 0;
     while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
@@ -312,8 +306,8 @@ TEST(TimingFaults, AWallStepLeavesMonotonicTimersAndTheirJitter) {
         out.emplace_back(r.time.ns(), decode_as<world_rec::Timer>(r).timer);
     return out;
   };
-  const auto a = server_timers(run(plain));
-  const auto b = server_timers(run(stepped));
+  const auto a = server_timers(run_records(plain));
+  const auto b = server_timers(run_records(stepped));
   ASSERT_GT(a.size(), 100u);
   EXPECT_EQ(a, b);
 }

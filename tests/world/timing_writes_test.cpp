@@ -19,7 +19,7 @@ namespace leasesim {
 namespace {
 
 using testing::basic_scenario;
-using testing::CaptureSink;
+using testing::run_records;
 
 constexpr Duration kFsync = milliseconds(5);
 
@@ -31,14 +31,6 @@ Scenario with_disk(std::optional<bool> send_while_writing) {
   if (send_while_writing) t.send_while_writing = *send_while_writing;
   s.timing.nodes.assign(s.node_count(), t);
   return s;
-}
-
-std::vector<Record> run(const Scenario& s) {
-  CaptureSink sink;
-  RunOptions o;
-  o.trace = &sink;
-  World(s, o).run();
-  return std::move(sink.records);
 }
 
 // From the first server that takes `role`: the time it took it and the
@@ -66,26 +58,29 @@ Step first(const std::vector<Record>& records, Role role, raft_lease::MsgType ty
 }
 
 TEST(SendWhileWriting, ByDefaultACandidatesRequestsLeaveAtOnce) {
-  const Step s =
-      first(run(with_disk(std::nullopt)), Role::kCandidate, raft_lease::MsgType::kRequestVote);
+  const Step s = first(run_records(with_disk(std::nullopt)), Role::kCandidate,
+                       raft_lease::MsgType::kRequestVote);
   ASSERT_NE(s.sent, TimePoint::max());
   EXPECT_EQ(s.sent, s.became);
 }
 
 TEST(SendWhileWriting, OffACandidatesRequestsWaitForItsTermAndVote) {
-  const Step s = first(run(with_disk(false)), Role::kCandidate, raft_lease::MsgType::kRequestVote);
+  const Step s =
+      first(run_records(with_disk(false)), Role::kCandidate, raft_lease::MsgType::kRequestVote);
   ASSERT_NE(s.sent, TimePoint::max());
   EXPECT_EQ(s.sent, s.became + kFsync);
 }
 
 TEST(SendWhileWriting, ByDefaultANewLeadersAppendsLeaveAtOnce) {
-  const Step s = first(run(with_disk(true)), Role::kLeader, raft_lease::MsgType::kAppendEntries);
+  const Step s =
+      first(run_records(with_disk(true)), Role::kLeader, raft_lease::MsgType::kAppendEntries);
   ASSERT_NE(s.sent, TimePoint::max());
   EXPECT_EQ(s.sent, s.became);
 }
 
 TEST(SendWhileWriting, OffANewLeadersAppendsWaitForItsNoOp) {
-  const Step s = first(run(with_disk(false)), Role::kLeader, raft_lease::MsgType::kAppendEntries);
+  const Step s =
+      first(run_records(with_disk(false)), Role::kLeader, raft_lease::MsgType::kAppendEntries);
   ASSERT_NE(s.sent, TimePoint::max());
   EXPECT_EQ(s.sent, s.became + kFsync);
 }
