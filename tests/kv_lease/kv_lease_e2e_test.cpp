@@ -102,6 +102,59 @@ TEST(KvLease, BlockErrorsNameThePointerAndWhatWasExpected) {
   EXPECT_TRUE(has(e, "/electors/0/resources/0"));
   e = errors_of(head + R"(}, "kv": {"servrs": 3}})");
   EXPECT_TRUE(has(e, "/kv/servrs"));
+  e = errors_of(head + R"(}, "kv": {"election_timeout": {"min": "150ms", "max": "300ms",
+      "granularity": "7ms"}}})");
+  EXPECT_TRUE(has(e,
+                  "x.json: /kv/election_timeout/min: expected a multiple of "
+                  "election_timeout.granularity (7ms), found 150ms"));
+  EXPECT_TRUE(has(e, "/kv/election_timeout/max"));
+  e = errors_of(head + R"(}, "kv": {"pre_vote": "yes"}})");
+  EXPECT_TRUE(has(e, "/kv/pre_vote"));
+}
+
+// The store's Raft options beyond the basics: election timeout granularity
+// and Pre-Vote. A follower cut off for 3 s starts elections alone; at the
+// heal its higher term deposes the leader, unless Pre-Vote kept its term.
+Scenario rejoin(bool pre_vote) {
+  const std::string text = std::string(R"({"name": "kv-rejoin", "duration": "12s",
+      "protocol": {"name": "kv-lease"},
+      "kv": {"servers": 3, "election_timeout": {"min": "300ms", "max": "310ms",
+             "granularity": "1ms"}, "heartbeat": "50ms", "pre_vote": )") +
+                           (pre_vote ? "true" : "false") + R"(},
+      "election": {"lease_duration": "3s", "renew_deadline": "2s", "retry_period": "400ms"},
+      "resources": ["db"], "electors": [{"name": "alice"}],
+      "network": {"latency": {"dist": "constant", "value": "2ms"}},
+      "clocks": {"nodes": {"n1": {"drift_ppm": 100000}}},
+      "faults": [{"at": "1s", "kind": "drift", "target": "n1", "ppm": 0},
+                 {"at": "3s", "kind": "isolate", "target": "n3"}, {"at": "6s", "kind": "heal"}]})";
+  LoadResult r = load_scenario_text(text, "kv-rejoin.json");
+  for (const Diagnostic& d : r.errors) ADD_FAILURE() << d.format();
+  return r.scenario ? *r.scenario : Scenario{};
+}
+
+TEST(KvLease, StorePreVoteKeepsARejoiningServerFromDeposingTheLeader) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    Scenario without = rejoin(false), with = rejoin(true);
+    without.seed = with.seed = seed;
+    const RunResult a = World(without, RunOptions{}).run();
+    const RunResult b = World(with, RunOptions{}).run();
+    EXPECT_EQ(a.failures + b.failures, 0u);
+    EXPECT_EQ(a.metrics.elections, 2u) << "seed " << seed;
+    EXPECT_EQ(b.metrics.elections, 1u) << "seed " << seed;
+  }
+  // Both keys are written back in the canonical form, and read again.
+  const Scenario s = rejoin(true);
+  const nlohmann::json j = scenario_to_json(s);
+  EXPECT_EQ(j["kv"]["pre_vote"], true);
+  EXPECT_EQ(j["kv"]["election_timeout"]["granularity"], "1ms");
+  LoadResult again = load_scenario_text(j.dump(2), "canonical.json");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(World(*again.scenario, RunOptions{}).run().trace_hash,
+            World(s, RunOptions{}).run().trace_hash);
+  // Left out, neither is written: older canonical files stay as they were.
+  const nlohmann::json plain = scenario_to_json(load(kScenarios / "explore-kv-lease.json"));
+  EXPECT_FALSE(plain["kv"].contains("pre_vote"));
+  EXPECT_FALSE(plain["kv"]["election_timeout"].contains("granularity"));
 }
 
 Summary explore(const fs::path& scenario, const std::string& preset, uint64_t seeds) {

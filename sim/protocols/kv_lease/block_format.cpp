@@ -79,6 +79,10 @@ Built::Built() {
                {
                    {"min", c.d_interval, false, "Shortest election timeout.", "150ms"},
                    {"max", c.d_interval, false, "Longest election timeout (>= min).", "300ms"},
+                   {"granularity", c.d_nonneg, false,
+                    "Resolution of a drawn timeout: the draw is rounded to the nearest multiple "
+                    "(min and max must be multiples); 0s: any nanosecond.",
+                    "0s"},
                });
   const Type* server_count = b.integer(1, lim::kMaxServers, "a server count from 1 to 9");
   const Type* server_names =
@@ -95,6 +99,10 @@ Built::Built() {
            "The leader's heartbeat interval; must be shorter than election_timeout.min.", "50ms"},
           {"check_quorum", b.enumeration({"off", "tick", "deadline"}), false,
            "How a store leader steps down without a majority (raft-lease's check_quorum).", "tick"},
+          {"pre_vote", c.boolean, false,
+           "Pre-Vote (Raft dissertation 9.6; etcd's --pre-vote): a server whose election timer "
+           "fires first asks whether it could win and starts an election only with a majority.",
+           false},
           {"snapshot_every", c.u32, false,
            "Applied entries between log compactions; 0 never compacts.", 4096},
       });

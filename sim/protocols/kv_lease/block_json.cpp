@@ -75,6 +75,10 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
       {"check_quorum", raft::to_string(c.check_quorum)},
       {"snapshot_every", c.snapshot_threshold},
   };
+  // Only when set: files written before the two keys existed stay as they were.
+  if (c.election_granularity > Duration::zero())
+    j["kv"]["election_timeout"]["granularity"] = dur(c.election_granularity);
+  if (c.pre_vote) j["kv"]["pre_vote"] = true;
   j["election"] = {
       {"lease_duration", dur(c.lease_duration)},   {"renew_deadline", dur(c.renew_deadline)},
       {"retry_period", dur(c.retry_period)},       {"jitter", dur(c.jitter)},

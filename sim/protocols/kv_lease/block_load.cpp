@@ -122,7 +122,9 @@ void Reader::read_kv() {
   const json* e = member(kv, t_.kv, "election_timeout");
   get_duration(e, t_.election_timeout, "min", &c_->election_min);
   get_duration(e, t_.election_timeout, "max", &c_->election_max);
+  get_duration(e, t_.election_timeout, "granularity", &c_->election_granularity);
   get_duration(kv, t_.kv, "heartbeat", &c_->heartbeat);
+  get_bool(kv, t_.kv, "pre_vote", &c_->pre_vote);
   std::string cq;
   if (get_string(kv, t_.kv, "check_quorum", &cq)) {
     for (const raft::QuorumCheck q :
@@ -240,11 +242,12 @@ std::function<void(format::Sink&)> Reader::timing_checks() const {
                   field_value(e, t_.election, "retry_period").valid;
   const json* kv = top("kv");
   const json* et = member(kv, t_.kv, "election_timeout");
-  const bool core_ok = field_value(et, t_.election_timeout, "min").valid &&
-                       field_value(et, t_.election_timeout, "max").valid &&
-                       field_value(kv, t_.kv, "heartbeat").valid;
+  const bool min_ok = field_value(et, t_.election_timeout, "min").valid;
+  const bool max_ok = field_value(et, t_.election_timeout, "max").valid;
+  const bool gran_ok = field_value(et, t_.election_timeout, "granularity").valid;
+  const bool core_ok = min_ok && max_ok && field_value(kv, t_.kv, "heartbeat").valid;
   const bool servers_known = out_.servers_known;
-  return [c, ok, core_ok, servers_known](format::Sink& diag) {
+  return [c, ok, core_ok, min_ok, max_ok, gran_ok, servers_known](format::Sink& diag) {
     const std::string ld = format_duration(c.lease_duration);
     const std::string rd = format_duration(c.renew_deadline);
     const std::string rp = format_duration(c.retry_period);
@@ -270,6 +273,18 @@ std::function<void(format::Sink&)> Reader::timing_checks() const {
             "expected a renew_deadline longer than 1.2 x retry_period (" + format_duration(min_rd) +
                 "), found \"" + rd +
                 "\" (client-go: renewDeadline must be greater than retryPeriod*JitterFactor)");
+    }
+    // A rounded draw stays within [min, max] only if both are multiples.
+    const Duration gran = c.election_granularity;
+    if (gran_ok && gran > Duration::zero()) {
+      if (min_ok && c.election_min.ns() % gran.ns() != 0)
+        diag.error("/kv/election_timeout/min",
+                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
+                       "), found " + format_duration(c.election_min));
+      if (max_ok && c.election_max.ns() % gran.ns() != 0)
+        diag.error("/kv/election_timeout/max",
+                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
+                       "), found " + format_duration(c.election_max));
     }
     if (core_ok && c.election_min > c.election_max)
       diag.error("/kv/election_timeout", "expected election_timeout min <= max, found min " +

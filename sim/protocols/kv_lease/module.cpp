@@ -17,8 +17,10 @@ ServerConfig Config::server_config(NodeId id) const {
   c.knobs = knobs;
   c.election_min = election_min;
   c.election_max = election_max;
+  c.election_granularity = election_granularity;
   c.heartbeat = heartbeat;
   c.check_quorum = check_quorum;
+  c.pre_vote = pre_vote;
   c.snapshot_threshold = snapshot_threshold;
   return c;
 }

@@ -44,8 +44,10 @@ struct ServerConfig {
   Knobs knobs;
   Duration election_min = milliseconds(150);
   Duration election_max = milliseconds(300);
+  Duration election_granularity = Duration::zero();
   Duration heartbeat = milliseconds(50);
   raft::QuorumCheck check_quorum = raft::QuorumCheck::kTick;
+  bool pre_vote = false;
   uint32_t snapshot_threshold = 4096;
   uint32_t max_append_entries = 64;
 };
