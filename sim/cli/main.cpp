@@ -113,7 +113,8 @@ static int dispatch(int argc, char** argv) {
     args = {"--help"};
   }
   if (command == "--version" || command == "version") {
-    std::printf("leasesim %s\n", leasesim::leasesim_version());
+    std::printf("leasesim %s (git %s)\n", leasesim::leasesim_version(),
+                leasesim::leasesim_build_id());
     return kExitOk;
   }
   const Command* cmd = find_command(command);

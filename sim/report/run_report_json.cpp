@@ -45,6 +45,7 @@ nlohmann::json knob_json(const KnobValue& k) {
 nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSchema& schema) {
   nlohmann::json j;
   j["leasesim_version"] = leasesim_version();
+  j["leasesim_build"] = leasesim_build_id();
   j["scenario"] = sc.name;
   j["file"] = sc.file;
   j["protocol"] = sc.protocol;

@@ -28,6 +28,22 @@ const fs::path kSource = LEASESIM_SOURCE_DIR;
 const std::vector<std::string> kCommands = {"run",     "check", "validate", "schema", "presets",
                                             "explore", "merge", "shrink",   "sweep",  "results"};
 
+// The version names the release and the exact source: the git commit the
+// program was built from (this test runs in a git checkout), with "-dirty"
+// when it had uncommitted changes; the JSON run report carries the same.
+TEST(Version, NamesTheReleaseAndTheCommit) {
+  const CliResult r = run_cli({"--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(
+      r.out, m, std::regex(R"(leasesim \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)\n)")))
+      << r.out;
+  const CliResult run =
+      run_cli({"run", "scenarios/basics/steady-contention.json", "--json"}, kSource);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["leasesim_build"], m[1].str());
+}
+
 TEST(Help, HelpCommandPrintsTheCommandsOwnHelp) {
   for (const std::string& c : kCommands) {
     SCOPED_TRACE(c);

@@ -55,7 +55,7 @@ class Install(unittest.TestCase):
             self.assertEqual(r.stdout.strip(), path)
         r = self.sh("leasesim --version")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stdout, r"^leasesim \d+\.\d+\.\d+\n$")
+        self.assertRegex(r.stdout, r"^leasesim \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)\n$")
 
     def test_printed_replay_commands_work_as_printed(self):
         r = self.sh("leasesim explore canary.json --seeds 1..6 --jobs 1 --progress none "
