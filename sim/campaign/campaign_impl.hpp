@@ -43,7 +43,7 @@ struct Campaign::Impl {
 
   bool build_cells(std::vector<std::string>* warnings, std::vector<std::string>* errors);
   void build_settings();
-  bool read_previous(std::vector<std::string>* errors);
+  bool read_previous(std::vector<std::string>* warnings, std::vector<std::string>* errors);
   // The scenario job `job` runs, and the number of random faults it adds.
   Scenario job_scenario(uint64_t job) const;
   uint64_t added_faults(uint64_t cell, uint64_t seed) const;

@@ -6,6 +6,7 @@
 #include "campaign_impl.hpp"
 #include "leasesim/campaign/explore.hpp"
 #include "leasesim/campaign/results.hpp"
+#include "leasesim/core/version.hpp"
 #include "leasesim/scenario/loader.hpp"
 
 namespace leasesim {
@@ -113,7 +114,8 @@ void Campaign::Impl::build_settings() {
   }
 }
 
-bool Campaign::Impl::read_previous(std::vector<std::string>* errors) {
+bool Campaign::Impl::read_previous(std::vector<std::string>* warnings,
+                                   std::vector<std::string>* errors) {
   if (!config.resume || !std::filesystem::exists(config.out_path)) return true;
   ResultsFile prev;
   std::string error;
@@ -129,6 +131,11 @@ bool Campaign::Impl::read_previous(std::vector<std::string>* errors) {
                       prev.plan.format() + "\n  now:  " + plan.format());
     return false;
   }
+  if (prev.plan.tool_differs(plan))
+    warnings->push_back("warning: " + config.out_path + " was started by " + prev.plan.tool_text() +
+                        "; this is " + plan.tool_text() +
+                        ": its runs are kept and the rest run here, and runs of two builds may "
+                        "differ");
   std::vector<std::string> discard;
   for (const RunRecord& r : prev.records) {
     emitter.add(r, &discard);
@@ -153,6 +160,8 @@ bool Campaign::prepare(std::vector<std::string>* warnings, std::vector<std::stri
   p.shard = c.shard;
   p.shards = c.shards;
   p.stop_on_first = c.stop_on_first;
+  p.tool_version = leasesim_version();
+  p.tool_build = leasesim_build_id();
   if (c.max_events) {
     m.run_options.max_events = *c.max_events;
     p.options["max_events"] = *c.max_events;
@@ -164,7 +173,7 @@ bool Campaign::prepare(std::vector<std::string>* warnings, std::vector<std::stri
   if (!c.random_faults) p.options["random_faults"] = false;
   if (!m.build_cells(warnings, errors)) return false;
   m.build_settings();
-  return m.read_previous(errors);
+  return m.read_previous(warnings, errors);
 }
 
 }  // namespace leasesim

@@ -142,9 +142,19 @@ Plan Plan::unsharded() const {
 
 bool Plan::same_run_as(const Plan& o) const {
   Plan a = unsharded(), b = o.unsharded();
+  a.tool_version = b.tool_version = a.tool_build = b.tool_build = "";
   if (a.scenarios.size() == b.scenarios.size())
     for (size_t i = 0; i < a.scenarios.size(); ++i) b.scenarios[i].file = a.scenarios[i].file;
   return shards == o.shards && a.format() == b.format();
+}
+
+bool Plan::tool_differs(const Plan& o) const {
+  return tool_build.empty() || tool_build != o.tool_build || tool_version != o.tool_version;
+}
+
+std::string Plan::tool_text() const {
+  if (tool_build.empty()) return "a leasesim that recorded no build";
+  return "leasesim " + tool_version + " (git " + tool_build + ")";
 }
 
 std::string Plan::format() const {
@@ -170,8 +180,12 @@ std::string Plan::format() const {
        ",\"shard\":" + (shards == 1 ? std::string("null") : quoted(shard_text())) +
        ",\"stop_on_first\":" + (stop_on_first ? "true" : "false") +
        ",\"options\":" + options.dump() + ",\"settings\":" + json(settings).dump() +
-       ",\"cell_settings\":" + json(cell_settings).dump() + "}";
-  return s;
+       ",\"cell_settings\":" + json(cell_settings).dump();
+  // Version 2 files stay version 2 when resumed: no key they did not have.
+  if (version >= 3 && !tool_build.empty())
+    s += ",\"leasesim\":{\"version\":" + quoted(tool_version) + ",\"build\":" + quoted(tool_build) +
+         "}";
+  return s + "}";
 }
 
 bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
@@ -214,6 +228,10 @@ bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
     p.options = j.at("options");
     p.settings = j.at("settings").get<std::vector<json>>();
     p.cell_settings = j.at("cell_settings").get<std::vector<uint32_t>>();
+    if (j.contains("leasesim")) {
+      p.tool_version = j.at("leasesim").at("version").get<std::string>();
+      p.tool_build = j.at("leasesim").at("build").get<std::string>();
+    }
     const uint64_t cells = p.cells();
     if (cells == 0 || p.seeds_per_cell() > UINT64_MAX / cells)
       throw std::runtime_error("the grid times the seeds does not fit in 64 bits");

@@ -1,5 +1,6 @@
 // leasesim merge FILE...: the shards of one explore or sweep run combined
 // into exactly the file one unsharded run would have written.
+#include <algorithm>
 #include <cstdio>
 
 #include <boost/program_options.hpp>
@@ -38,6 +39,20 @@ int cmd_merge(const std::vector<std::string>& args) {
       std::fprintf(stderr, "leasesim merge: %s\n", error.c_str());
       return kExitBadInput;
     }
+  }
+  // Shards of one run written by different builds merge (the plan is the
+  // same), but say so: runs of two builds may differ.
+  std::vector<std::string> tools;
+  for (const ResultsFile& f : files)
+    if (std::find(tools.begin(), tools.end(), f.plan.tool_text()) == tools.end())
+      tools.push_back(f.plan.tool_text());
+  if (tools.size() > 1) {
+    std::string list;
+    for (const std::string& t : tools) list += (list.empty() ? "" : "; ") + t;
+    std::fprintf(stderr,
+                 "leasesim merge: warning: the shards were written by different builds (%s): "
+                 "runs of two builds may differ; the merged header names shard 1's\n",
+                 list.c_str());
   }
   std::string text;
   if (!merge_results(files, &text, &error)) {

@@ -169,6 +169,40 @@ TEST(Plan, HeaderRoundTripsWithAVersion) {
   EXPECT_TRUE(moved.same_run_as(back));  // the path's spelling and the shard do not count
 }
 
+// The header names the leasesim that started the run; two builds' files are
+// still shards of the same run (merge and resume warn instead), and a
+// version-2 plan never gains the key.
+TEST(Plan, HeaderNamesTheLeasesimThatStartedTheRun) {
+  Plan p = sweep_plan(1, 2);
+  p.tool_version = "0.1.0";
+  p.tool_build = "0123456789ab";
+  const std::string line = p.format();
+  EXPECT_NE(line.find(R"(,"leasesim":{"version":"0.1.0","build":"0123456789ab"}})"),
+            std::string::npos)
+      << line;
+  Plan back;
+  std::string e;
+  ASSERT_TRUE(Plan::parse(line, &back, &e)) << e;
+  EXPECT_EQ(back.tool_build, "0123456789ab");
+  EXPECT_EQ(back.format(), line);
+  EXPECT_EQ(back.tool_text(), "leasesim 0.1.0 (git 0123456789ab)");
+  Plan other = sweep_plan(2, 2);
+  other.tool_version = "0.1.0";
+  other.tool_build = "ba9876543210-dirty";
+  EXPECT_TRUE(other.same_run_as(back));
+  EXPECT_TRUE(other.tool_differs(back));
+  other.tool_build = back.tool_build;
+  EXPECT_FALSE(other.tool_differs(back));
+  // A file of an earlier leasesim says nothing: parsed, and unknown.
+  Plan old = sweep_plan();
+  ASSERT_TRUE(Plan::parse(old.format(), &back, &e)) << e;
+  EXPECT_TRUE(back.tool_build.empty());
+  EXPECT_EQ(back.tool_text(), "a leasesim that recorded no build");
+  EXPECT_TRUE(back.tool_differs(p));
+  p.version = 2;
+  EXPECT_EQ(p.format().find("\"leasesim\""), std::string::npos);
+}
+
 // leasesim 0.1 wrote explore and sweep results in two formats (version 1):
 // refused with the version found and the one expected.
 TEST(Plan, OlderFormatsAreRefusedNamingBothVersions) {

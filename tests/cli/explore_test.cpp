@@ -122,6 +122,44 @@ TEST_F(ExploreCli, MergedShardsAreByteIdenticalToTheUnshardedRun) {
   }
 }
 
+// A results file names the leasesim that started it (header "leasesim":
+// the version and the build `--version` prints). Resuming with another
+// build, or merging shards of two builds, works and warns.
+TEST_F(ExploreCli, ResultsNameTheirBuildAndMixingBuildsWarns) {
+  const Outcome v = leasesim("--version");
+  const std::string build =
+      v.out.substr(v.out.find("(git ") + 5, v.out.find(')') - v.out.find("(git ") - 5);
+  const std::string a = path("a.jsonl"), b = path("b.jsonl");
+  ASSERT_NE(leasesim("explore " + kSafe + " --seeds 1..6 -q --shard 1/2 --out " + a).code, 2);
+  ASSERT_NE(leasesim("explore " + kSafe + " --seeds 1..6 -q --shard 2/2 --out " + b).code, 2);
+  const std::string a_text = slurp(a);
+  const nlohmann::json header = nlohmann::json::parse(a_text.substr(0, a_text.find('\n')));
+  EXPECT_EQ(header["leasesim"]["build"], build);
+  Outcome m = leasesim("merge " + a + " " + b + " --out " + path("m.jsonl"));
+  EXPECT_EQ(m.code, 0) << m.err;
+  EXPECT_EQ(m.err.find("warning"), std::string::npos) << m.err;
+  // Shard 2 as another build wrote it.
+  const std::string b_text = slurp(b);
+  const size_t at = b_text.find(build);
+  ASSERT_NE(at, std::string::npos);
+  std::ofstream(b, std::ios::binary)
+      << b_text.substr(0, at) + "0123456789ab" + b_text.substr(at + build.size());
+  m = leasesim("merge " + a + " " + b + " --out " + path("m2.jsonl"));
+  EXPECT_EQ(m.code, 0) << m.err;
+  EXPECT_NE(m.err.find("warning: the shards were written by different builds (leasesim "),
+            std::string::npos)
+      << m.err;
+  EXPECT_NE(m.err.find("(git 0123456789ab)"), std::string::npos) << m.err;
+  EXPECT_EQ(slurp(path("m2.jsonl")), slurp(path("m.jsonl")));  // shard 1's header
+  // Resuming it: the runs are kept, the header too, and this build says so.
+  const Outcome r =
+      leasesim("explore " + kSafe + " --seeds 1..6 -q --shard 2/2 --out " + b + " --resume");
+  EXPECT_NE(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("warning: " + b + " was started by leasesim "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(git 0123456789ab); this is leasesim "), std::string::npos) << r.err;
+  EXPECT_NE(slurp(b).find("0123456789ab"), std::string::npos);
+}
+
 TEST_F(ExploreCli, MergeRefusesAnIncompleteSetOfShards) {
   leasesim("explore " + kSafe + " --seeds 1..10 -q --shard 1/2 --out " + path("a.jsonl"));
   const Outcome m = leasesim("merge " + path("a.jsonl"));

@@ -56,6 +56,12 @@ struct Plan {
   // distinct objects in first-use order, and per cell an index into them.
   std::vector<nlohmann::json> settings;
   std::vector<uint32_t> cell_settings;
+  // The leasesim that started the run: its version and build
+  // (core/version.hpp), the header's "leasesim" object. Empty when unknown
+  // (files of earlier leasesims, version-2 files). Not part of what makes
+  // two plans the same run: resuming or merging across builds is allowed,
+  // with a warning (tool_differs), since runs of two builds may differ.
+  std::string tool_version, tool_build;
 
   // Where cell c is: its scenario's index and its index in that grid.
   struct CellAt {
@@ -88,8 +94,15 @@ struct Plan {
   // The same plan unsharded (what merge writes).
   Plan unsharded() const;
   // Whether `o` is a shard of the same run, or the same run (everything
-  // equal but the shard and the spelling of the scenarios' paths).
+  // equal but the shard, the spelling of the scenarios' paths and the
+  // leasesim that wrote it).
   bool same_run_as(const Plan& o) const;
+  // Whether `o` was started by another leasesim build than this plan (or
+  // either does not say which).
+  bool tool_differs(const Plan& o) const;
+  // "leasesim 0.1.0 (git 068ceae9bfee)", or "a leasesim that recorded no
+  // build" (a file of an earlier leasesim).
+  std::string tool_text() const;
 
   std::string format() const;  // one line, no newline
   // Refuses other formats and versions with a message naming the version
