@@ -148,6 +148,7 @@ std::string results_summary(const ResultsFile& f, bool markdown) {
   out += headline(plan, s) + "\n  " + random_faults_text(plan) + "\n";
   for (const PlanScenario& sc : plan.scenarios)
     out += "  scenario: " + sc.file + " (digest " + sc.digest + ")\n";
+  out += "  written by: " + plan.tool_text() + "\n";
   if (plan.shards > 1)
     out += "  one shard of " + std::to_string(plan.shards) +
            ": `leasesim merge` the shards for the whole plan\n";

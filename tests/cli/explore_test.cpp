@@ -135,6 +135,10 @@ TEST_F(ExploreCli, ResultsNameTheirBuildAndMixingBuildsWarns) {
   const std::string a_text = slurp(a);
   const nlohmann::json header = nlohmann::json::parse(a_text.substr(0, a_text.find('\n')));
   EXPECT_EQ(header["leasesim"]["build"], build);
+  // `results` says which leasesim wrote the file, as --version does.
+  const std::string version_line = v.out.substr(0, v.out.find('\n'));
+  EXPECT_NE(leasesim("results " + a).out.find("  written by: " + version_line + "\n"),
+            std::string::npos);
   Outcome m = leasesim("merge " + a + " " + b + " --out " + path("m.jsonl"));
   EXPECT_EQ(m.code, 0) << m.err;
   EXPECT_EQ(m.err.find("warning"), std::string::npos) << m.err;
