@@ -68,6 +68,10 @@ TEST(SessionModule, ItsErrorsNameTheFileThePointerAndWhatWasExpected) {
             (std::vector<std::string>{
                 "x.json: /protocol/knobs: expected a conservative local timeout above zero, "
                 "found the session timeout 3s scaled by drift_ppm 2000 minus margin 3s = -6ms"}));
+  EXPECT_EQ(errors_of(head + R"("core": {"election_timeout": {"min": "150ms", "max": "305ms",)"
+                             R"( "granularity": "10ms"}}})"),
+            (std::vector<std::string>{"x.json: /core/election_timeout/max: expected a multiple of "
+                                      "election_timeout.granularity (10ms), found 305ms"}));
 }
 
 // The Raft core's timeout resolution (docs/scenario-format.md, core), as in

@@ -274,18 +274,8 @@ std::function<void(format::Sink&)> Reader::timing_checks() const {
                 "), found \"" + rd +
                 "\" (client-go: renewDeadline must be greater than retryPeriod*JitterFactor)");
     }
-    // A rounded draw stays within [min, max] only if both are multiples.
-    const Duration gran = c.election_granularity;
-    if (gran_ok && gran > Duration::zero()) {
-      if (min_ok && c.election_min.ns() % gran.ns() != 0)
-        diag.error("/kv/election_timeout/min",
-                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
-                       "), found " + format_duration(c.election_min));
-      if (max_ok && c.election_max.ns() % gran.ns() != 0)
-        diag.error("/kv/election_timeout/max",
-                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
-                       "), found " + format_duration(c.election_max));
-    }
+    format::check_granularity_multiples(diag, "/kv/election_timeout", c.election_min, min_ok,
+                                        c.election_max, max_ok, c.election_granularity, gran_ok);
     if (core_ok && c.election_min > c.election_max)
       diag.error("/kv/election_timeout", "expected election_timeout min <= max, found min " +
                                              format_duration(c.election_min) + " > max " +

@@ -29,20 +29,8 @@ std::function<void(format::Sink&)> core_timing_checks(const json* core, const Co
   const Duration heartbeat = c.heartbeat;
   const size_t n = c.servers;
   return [=](format::Sink& diag) {
-    // A rounded draw stays within [min, max] only if both are multiples.
-    if (gran_ok && gran > Duration::zero()) {
-      struct Bound {
-        const char* key;
-        bool ok;
-        Duration value;
-      };
-      for (const Bound& b : {Bound{"min", min_ok, emin}, Bound{"max", max_ok, emax}}) {
-        if (b.ok && b.value.ns() % gran.ns() != 0)
-          diag.error(std::string("/core/election_timeout/") + b.key,
-                     "expected a multiple of election_timeout.granularity (" +
-                         format_duration(gran) + "), found " + format_duration(b.value));
-      }
-    }
+    format::check_granularity_multiples(diag, "/core/election_timeout", emin, min_ok, emax, max_ok,
+                                        gran, gran_ok);
     if (min_ok && max_ok && emin > emax) {
       diag.error("/core/election_timeout", "expected election_timeout min <= max, found min " +
                                                format_duration(emin) + " > max " +

@@ -281,17 +281,8 @@ std::function<void(format::Sink&)> Reader::late_checks() const {
                  c_->session_timeout, c_->keepalive_every, c_->options};
   const bool servers_known = out_.servers_known;
   return [=](format::Sink& diag) {
-    // A rounded draw stays within [min, max] only if both are multiples.
-    if (gran_ok && gran > Duration::zero()) {
-      if (min_ok && c.election_min.ns() % gran.ns() != 0)
-        diag.error("/core/election_timeout/min",
-                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
-                       "), found " + format_duration(c.election_min));
-      if (max_ok && c.election_max.ns() % gran.ns() != 0)
-        diag.error("/core/election_timeout/max",
-                   "expected a multiple of election_timeout.granularity (" + format_duration(gran) +
-                       "), found " + format_duration(c.election_max));
-    }
+    format::check_granularity_multiples(diag, "/core/election_timeout", c.election_min, min_ok,
+                                        c.election_max, max_ok, gran, gran_ok);
     if (min_ok && max_ok && c.election_min > c.election_max)
       diag.error("/core/election_timeout", "expected election_timeout min <= max, found min " +
                                                format_duration(c.election_min) + " > max " +
