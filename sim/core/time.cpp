@@ -248,4 +248,8 @@ std::string format_time(TimePoint t) {
   return s;
 }
 
+const char* to_string(ClockKind v) {
+  return v == ClockKind::kWall ? "wall" : "monotonic";
+}
+
 }  // namespace leasesim

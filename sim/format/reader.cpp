@@ -450,18 +450,4 @@ bool get_string(const json* obj, const Type* t, std::string_view key, std::strin
   return true;
 }
 
-void check_granularity_multiples(Sink& diag, const std::string& timeout_pointer, Duration min,
-                                 bool min_ok, Duration max, bool max_ok, Duration granularity,
-                                 bool granularity_ok) {
-  if (!granularity_ok || granularity <= Duration::zero()) return;
-  const auto check = [&](const char* key, bool ok, Duration value) {
-    if (ok && value.ns() % granularity.ns() != 0)
-      diag.error(timeout_pointer + "/" + key,
-                 "expected a multiple of election_timeout.granularity (" +
-                     format_duration(granularity) + "), found " + format_duration(value));
-  };
-  check("min", min_ok, min);
-  check("max", max_ok, max);
-}
-
 }  // namespace leasesim::format

@@ -69,7 +69,7 @@ void ExpectSameOut(const Out& a, const Out& b) {
 Out ScriptedCoreRun(uint64_t seed) {
   ServerConfig base = testing::BaseServerConfig(3);
   base.options.check_quorum = QuorumCheck::kTick;
-  base.snapshot_threshold = 3;
+  base.core.snapshot_threshold = 3;
   Cluster c(3, base, seed);
   Out all;
   for (size_t i = 0; i < 3; ++i) all.append(c.start(i));

@@ -249,7 +249,7 @@ TEST(Replication, LaggingFollowerIsBackedOffAndCaughtUp) {
 
 TEST(Replication, ProbeRespectsMaxAppendEntries) {
   ServerConfig base = BaseServerConfig(3);
-  base.max_append_entries = 2;
+  base.core.max_append_entries = 2;
   Cluster c(3, base);
   c.start_all();
   c.elect(0);
@@ -319,7 +319,7 @@ TEST(Replication, EntriesOfAnEarlierTermCommitWithTheNewLeadersNoop) {
 
 TEST(Replication, LaggingFollowerReceivesASnapshot) {
   ServerConfig base = BaseServerConfig(3);
-  base.snapshot_threshold = 4;
+  base.core.snapshot_threshold = 4;
   Cluster c(3, base);
   c.start_all();
   c.elect(0);
@@ -420,7 +420,7 @@ TEST(Replication, StaleInstallSnapshotIsAnsweredWithTheCommitIndex) {
 
 TEST(Replication, LeaderCompactsAndStillServes) {
   ServerConfig base = BaseServerConfig(1);
-  base.snapshot_threshold = 2;
+  base.core.snapshot_threshold = 2;
   Cluster c(1, base);
   c.start_all();
   c.elect(0);

@@ -43,11 +43,11 @@ TEST(LoaderValid, MinimalScenarioGetsEveryDefault) {
   EXPECT_EQ(rl(s).options.anchor, seed.anchor);
   EXPECT_EQ(rl(s).options.renewals, seed.renewals);
   EXPECT_EQ(s.servers, (std::vector<std::string>{"n1", "n2", "n3"}));
-  EXPECT_EQ(rl(s).election_min, milliseconds(150));
-  EXPECT_EQ(rl(s).election_max, milliseconds(300));
-  EXPECT_EQ(rl(s).heartbeat, milliseconds(50));
-  EXPECT_EQ(rl(s).snapshot_threshold, 4096u);
-  EXPECT_EQ(rl(s).max_append_entries, 64u);
+  EXPECT_EQ(rl(s).core.election_min, milliseconds(150));
+  EXPECT_EQ(rl(s).core.election_max, milliseconds(300));
+  EXPECT_EQ(rl(s).core.heartbeat, milliseconds(50));
+  EXPECT_EQ(rl(s).core.snapshot_threshold, 4096u);
+  EXPECT_EQ(rl(s).core.max_append_entries, 64u);
   EXPECT_EQ(rl(s).ttl, seconds(5));
   EXPECT_EQ(rl(s).max_ttl, seconds(5));
   EXPECT_EQ(s.resources, (std::vector<std::string>{"r1"}));
@@ -120,8 +120,8 @@ TEST(LoaderValid, FullExampleFillsEveryField) {
   EXPECT_EQ(rl(s).options.holder_clock, want.holder_clock);
 
   EXPECT_EQ(s.servers, (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5"}));
-  EXPECT_EQ(rl(s).snapshot_threshold, 1000u);
-  EXPECT_EQ(rl(s).max_append_entries, 32u);
+  EXPECT_EQ(rl(s).core.snapshot_threshold, 1000u);
+  EXPECT_EQ(rl(s).core.max_append_entries, 32u);
   EXPECT_EQ(rl(s).ttl, seconds(5));
   EXPECT_EQ(rl(s).max_ttl, seconds(10));  // bob and carol ask for 10s
   EXPECT_EQ(s.resources, (std::vector<std::string>{"db", "queue"}));
@@ -411,8 +411,8 @@ TEST(LoaderValid, ElectionGranularityAndSendWhileWriting) {
       "core": {"election_timeout": {"min": "150ms", "max": "151ms", "granularity": "1ms"}},
       "timing": {"disk": {"fsync": "2ms", "send_while_writing": false},
                  "nodes": {"n2": {"disk": {"fsync": "3ms", "send_while_writing": true}}}}})");
-  EXPECT_EQ(rl(s).election_granularity, milliseconds(1));
-  EXPECT_EQ(rl(s).server_config(0).election_granularity, milliseconds(1));
+  EXPECT_EQ(rl(s).core.election_granularity, milliseconds(1));
+  EXPECT_EQ(rl(s).server_config(0).core.election_granularity, milliseconds(1));
   ASSERT_EQ(s.timing.nodes.size(), s.node_count());
   EXPECT_FALSE(s.timing.nodes[0].send_while_writing);
   EXPECT_TRUE(s.timing.nodes[1].send_while_writing);
@@ -420,7 +420,7 @@ TEST(LoaderValid, ElectionGranularityAndSendWhileWriting) {
   expect_round_trip(s);
   const Scenario d = load_ok(R"({"name": "d", "duration": "10s",
       "timing": {"disk": {"fsync": "2ms"}}})");
-  EXPECT_EQ(rl(d).election_granularity, Duration::zero());
+  EXPECT_EQ(rl(d).core.election_granularity, Duration::zero());
   EXPECT_TRUE(d.timing.nodes[0].send_while_writing);
 }
 

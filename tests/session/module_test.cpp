@@ -90,8 +90,8 @@ TEST(SessionModule, ElectionTimeoutGranularity) {
                          "x.json");
   ASSERT_TRUE(r.ok());
   const auto& c = session_lease::config_of(*r.scenario->protocol_config);
-  EXPECT_EQ(c.election_granularity, milliseconds(1));
-  EXPECT_EQ(c.server_config(0).election_granularity, milliseconds(1));
+  EXPECT_EQ(c.core.election_granularity, milliseconds(1));
+  EXPECT_EQ(c.server_config(0).core.election_granularity, milliseconds(1));
   const json j = scenario_to_json(*r.scenario);
   EXPECT_EQ(j["core"]["election_timeout"]["granularity"], "1ms");
   const LoadResult plain = load_scenario_text(head + R"("core": {}})", "x.json");

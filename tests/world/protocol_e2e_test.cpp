@@ -97,7 +97,7 @@ TEST(ProtocolProperty, ElectionSafetyAndLogMatchingOverManySeeds) {
   for (uint64_t seed = 1; seed <= 120; ++seed) {
     Scenario s = basic_scenario(5, 4, 2, seed % 2 ? "seed" : "etcd-like", seed);
     s.duration = seconds(20);
-    edit(s).snapshot_threshold = 64;  // exercise snapshots too
+    edit(s).core.snapshot_threshold = 64;  // exercise snapshots too
     Rng rng = Rng::for_stream(seed, "test-faults");
     for (int i = 0; i < 12; ++i) {
       const Duration at = uniform_duration(rng, milliseconds(500), seconds(19));

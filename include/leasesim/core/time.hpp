@@ -35,8 +35,14 @@ class Duration {
   constexpr Duration operator*(int64_t k) const { return Duration(ns_ * k); }
   constexpr Duration operator/(int64_t k) const { return Duration(ns_ / k); }
   constexpr int64_t operator/(Duration o) const { return ns_ / o.ns_; }
-  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
-  constexpr Duration& operator-=(Duration o) { ns_ -= o.ns_; return *this; }
+  constexpr Duration& operator+=(Duration o) {
+    ns_ += o.ns_;
+    return *this;
+  }
+  constexpr Duration& operator-=(Duration o) {
+    ns_ -= o.ns_;
+    return *this;
+  }
 
  private:
   int64_t ns_ = 0;
@@ -56,24 +62,40 @@ class TimePoint {
   constexpr TimePoint operator+(Duration d) const { return TimePoint(ns_ + d.ns()); }
   constexpr TimePoint operator-(Duration d) const { return TimePoint(ns_ - d.ns()); }
   constexpr Duration operator-(TimePoint o) const { return Duration(ns_ - o.ns_); }
-  constexpr TimePoint& operator+=(Duration d) { ns_ += d.ns(); return *this; }
+  constexpr TimePoint& operator+=(Duration d) {
+    ns_ += d.ns();
+    return *this;
+  }
 
  private:
   int64_t ns_ = 0;
 };
 
-constexpr Duration nanoseconds(int64_t n) { return Duration(n); }
-constexpr Duration microseconds(int64_t n) { return Duration(n * 1'000); }
-constexpr Duration milliseconds(int64_t n) { return Duration(n * 1'000'000); }
-constexpr Duration seconds(int64_t n) { return Duration(n * 1'000'000'000); }
-constexpr Duration minutes(int64_t n) { return seconds(n * 60); }
-constexpr Duration hours(int64_t n) { return seconds(n * 3600); }
+constexpr Duration nanoseconds(int64_t n) {
+  return Duration(n);
+}
+constexpr Duration microseconds(int64_t n) {
+  return Duration(n * 1'000);
+}
+constexpr Duration milliseconds(int64_t n) {
+  return Duration(n * 1'000'000);
+}
+constexpr Duration seconds(int64_t n) {
+  return Duration(n * 1'000'000'000);
+}
+constexpr Duration minutes(int64_t n) {
+  return seconds(n * 60);
+}
+constexpr Duration hours(int64_t n) {
+  return seconds(n * 3600);
+}
 
 // Which of a node's two local clocks a reading or a timer refers to.
 //   kWall:      the settable time-of-day clock. Drifts, and jumps when stepped.
 //   kMonotonic: never goes backward. Drifts like the wall clock (same
 //               oscillator) but ignores steps.
 enum class ClockKind : uint8_t { kWall = 0, kMonotonic = 1 };
+const char* to_string(ClockKind v);  // "wall", "monotonic"
 
 // What a node sees when it looks at its clocks. Protocol nodes receive this
 // with every input; they never see true time.

@@ -69,14 +69,4 @@ bool get_double(const json* obj, const Type* t, std::string_view key, double* ou
 bool get_bool(const json* obj, const Type* t, std::string_view key, bool* out);
 bool get_string(const json* obj, const Type* t, std::string_view key, std::string* out);
 
-// A cross-field check every Raft core's block makes (raft-lease's and
-// session-lease's `core`, kv-lease's `kv`): an election timeout drawn and
-// rounded to `granularity` stays within [min, max] only if both bounds are
-// multiples of it. Reports each bound that is not, at `timeout_pointer` +
-// "/min" or "/max". A bound or granularity whose own value was invalid
-// (`*_ok` false, already reported) is not checked; granularity 0 means none.
-void check_granularity_multiples(Sink& diag, const std::string& timeout_pointer, Duration min,
-                                 bool min_ok, Duration max, bool max_ok, Duration granularity,
-                                 bool granularity_ok);
-
 }  // namespace leasesim::format

@@ -30,9 +30,10 @@ enum class QuorumCheck : uint8_t {
 };
 const char* to_string(QuorumCheck v);
 
-struct Config {
-  NodeId self = kInvalidNode;
-  std::vector<NodeId> servers;  // every server of the core, self included, in order
+// What a scenario sets for a whole core, the same for every server in it:
+// its timing, its limits and Pre-Vote. Every lease family that runs on a
+// Raft core keeps one (read from its `core` or `kv` block, raft/core_block.hpp).
+struct CoreSettings {
   Duration election_min = milliseconds(150);
   Duration election_max = milliseconds(300);
   // Resolution of a drawn election timeout: 0 draws any nanosecond in
@@ -45,7 +46,6 @@ struct Config {
   Duration heartbeat = milliseconds(50);
   uint32_t snapshot_threshold = 4096;  // applied entries between compactions; 0: never
   uint32_t max_append_entries = 64;    // entries per AppendEntries
-  QuorumCheck check_quorum = QuorumCheck::kOff;
   // Pre-Vote (Raft dissertation 9.6): a server whose election timer fires
   // first asks whether it could win (RequestVote with pre_vote set, for
   // term + 1, changing no one's term or vote) and starts a real election
@@ -53,10 +53,21 @@ struct Config {
   // log is up to date and it has not heard from a leader within
   // election_min (a leader says no).
   bool pre_vote = false;
+};
+
+// One server's configuration: the core's settings, who it is, and how the
+// protocol runs the core.
+struct Config : CoreSettings {
+  NodeId self = kInvalidNode;
+  std::vector<NodeId> servers;  // every server of the core, self included, in order
+  QuorumCheck check_quorum = QuorumCheck::kOff;
   // Where the core's five message types sit in the protocol's numbering:
   // msg_base + MsgKind (messages.hpp). The protocol numbers its own around
   // them.
   uint16_t msg_base = 0;
+
+  CoreSettings& settings() { return *this; }
+  const CoreSettings& settings() const { return *this; }
 };
 
 }  // namespace leasesim::raft

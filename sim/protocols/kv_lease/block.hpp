@@ -9,6 +9,7 @@
 #include "leasesim/format/types.hpp"
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/protocols/kv_lease/module.hpp"
+#include "leasesim/raft/core_block.hpp"
 
 namespace leasesim::kv_lease::block {
 
@@ -19,8 +20,7 @@ struct Tables {
   ProtocolModule::Format format;
   const Type* protocol;
   const Type* knobs;
-  const Type* kv;
-  const Type* election_timeout;
+  raft::CoreBlockTypes kv;
   const Type* election;
   const Type* elector;
   const Type* range;

@@ -3,12 +3,14 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
 
 namespace leasesim::kv_lease::block {
 
 namespace lim = scenario_limits;
 using format::Builder;
+using format::enum_names;
 using format::Field;
 
 namespace {
@@ -74,38 +76,19 @@ Built::Built() {
   }
 
   // --- kv ----------------------------------------------------------------
-  t.election_timeout =
-      b.object("The randomized election timeout range.",
-               {
-                   {"min", c.d_interval, false, "Shortest election timeout.", "150ms"},
-                   {"max", c.d_interval, false, "Longest election timeout (>= min).", "300ms"},
-                   {"granularity", c.d_nonneg, false,
-                    "Resolution of a drawn timeout: the draw is rounded to the nearest multiple "
-                    "(min and max must be multiples); 0s: any nanosecond.",
-                    "0s"},
-               });
-  const Type* server_count = b.integer(1, lim::kMaxServers, "a server count from 1 to 9");
-  const Type* server_names =
-      b.array(c.name, "servers", 1, lim::kMaxServers, true, "an array of server names");
-  t.kv = b.object(
-      "The key-value store (Raft servers) that keeps one Lease record per resource.",
-      {
-          {"servers",
-           b.one_of("a server count from 1 to 9 or an array of server names",
-                    {server_count, server_names}),
-           false, "How many servers (named n1..nN), or their names, in node-id order. 1 to 9.", 3},
-          {"election_timeout", t.election_timeout, false, "The election timeout range.", nullptr},
-          {"heartbeat", c.d_interval, false,
-           "The leader's heartbeat interval; must be shorter than election_timeout.min.", "50ms"},
-          {"check_quorum", b.enumeration({"off", "tick", "deadline"}), false,
-           "How a store leader steps down without a majority (raft-lease's check_quorum).", "tick"},
-          {"pre_vote", c.boolean, false,
-           "Pre-Vote (Raft dissertation 9.6; etcd's --pre-vote): a server whose election timer "
-           "fires first asks whether it could win and starts an election only with a majority.",
-           false},
-          {"snapshot_every", c.u32, false,
-           "Applied entries between log compactions; 0 never compacts.", 4096},
-      });
+  t.kv = raft::build_core_block(
+      b, {.key = "kv",
+          .description =
+              "The key-value store (Raft servers) that keeps one Lease record per resource.",
+          .max_append_entries = false,
+          .pre_vote = true,
+          .extra = {{"check_quorum",
+                     b.enumeration(enum_names({raft::QuorumCheck::kOff, raft::QuorumCheck::kTick,
+                                               raft::QuorumCheck::kDeadline})),
+                     false,
+                     "How a store leader steps down without a majority (raft-lease's "
+                     "check_quorum).",
+                     "tick"}}});
 
   // --- election -----------------------------------------------------------
   t.election = b.object(
@@ -180,7 +163,7 @@ Built::Built() {
       b.array(t.elector, "elector groups", 1, 10000, false, "an array of elector groups");
 
   t.format.top_keys = {
-      {{"kv", t.kv, false, "The key-value store.", nullptr}, "protocol"},
+      {{"kv", t.kv.block, false, "The key-value store.", nullptr}, "protocol"},
       {{"election", t.election, false, "The election timings.", nullptr}, "kv"},
       {{"electors", electors, false,
         "The electors. Default: two electors, \"alice\" and \"bob\", with every default.", nullptr},

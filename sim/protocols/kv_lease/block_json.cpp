@@ -3,6 +3,7 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::kv_lease::block {
 
@@ -10,11 +11,6 @@ namespace {
 
 std::string dur(Duration d) {
   return format_duration(d);
-}
-
-json range_json(Duration lo, Duration hi) {
-  if (lo == hi) return lo == Duration::max() ? json("forever") : json(dur(lo));
-  return {{"min", dur(lo)}, {"max", dur(hi)}};
 }
 
 json knobs_json(const Knobs& k) {
@@ -68,17 +64,8 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
   json& j = *doc;
   j["protocol"]["preset"] = c.preset;
   j["protocol"]["knobs"] = knobs_json(c.knobs);
-  j["kv"] = {
-      {"servers", std::vector<std::string>(names.servers.begin(), names.servers.end())},
-      {"election_timeout", {{"min", dur(c.election_min)}, {"max", dur(c.election_max)}}},
-      {"heartbeat", dur(c.heartbeat)},
-      {"check_quorum", raft::to_string(c.check_quorum)},
-      {"snapshot_every", c.snapshot_threshold},
-  };
-  // Only when set: files written before the two keys existed stay as they were.
-  if (c.election_granularity > Duration::zero())
-    j["kv"]["election_timeout"]["granularity"] = dur(c.election_granularity);
-  if (c.pre_vote) j["kv"]["pre_vote"] = true;
+  j["kv"] = raft::core_block_json(tables().kv, c.core, names.servers);
+  j["kv"]["check_quorum"] = raft::to_string(c.check_quorum);
   j["election"] = {
       {"lease_duration", dur(c.lease_duration)},   {"renew_deadline", dur(c.renew_deadline)},
       {"retry_period", dur(c.retry_period)},       {"jitter", dur(c.jitter)},
@@ -97,8 +84,8 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
       e["resources"] = rs;
     }
     e["start"] = dur(g.start);
-    e["hold"] = range_json(g.hold_min, g.hold_max);
-    e["rejoin"] = range_json(g.rejoin_min, g.rejoin_max);
+    e["hold"] = format::range_to_json(g.hold_min, g.hold_max);
+    e["rejoin"] = format::range_to_json(g.rejoin_min, g.rejoin_max);
     groups.push_back(std::move(e));
   }
   j["electors"] = groups;

@@ -4,39 +4,25 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
+#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::kv_lease::block {
 
+using format::check_range_order;
 using format::field_value;
 using format::FieldValue;
 using format::get_bool;
 using format::get_duration;
+using format::get_enum;
 using format::get_string;
 using format::get_u32;
 using format::member;
-using format::to_duration;
+using format::read_range;
 using format::to_uint;
 
 namespace {
-
-template <typename E>
-void knob(const json* obj, const Type* t, std::string_view key, std::initializer_list<E> values,
-          E* out) {
-  std::string s;
-  if (!get_string(obj, t, key, &s)) return;
-  for (const E v : values)
-    if (s == to_string(v)) *out = v;
-}
-
-void read_range(const json& v, const Type* range_type, Duration* lo, Duration* hi) {
-  if (v.is_string()) {
-    *lo = *hi = v.get_ref<const std::string&>() == "forever" ? Duration::max() : to_duration(v);
-    return;
-  }
-  get_duration(&v, range_type, "min", lo);
-  get_duration(&v, range_type, "max", hi);
-}
 
 class Reader {
  public:
@@ -63,6 +49,7 @@ class Reader {
   std::shared_ptr<Config> c_ = std::make_shared<Config>();
   BlockOutput out_;
   bool servers_listed_ = false;
+  std::function<void(format::Sink&)> core_checks_;
   std::vector<std::string> origins_;  // per elector, where its name is given
 };
 
@@ -75,8 +62,9 @@ BlockOutput Reader::run() {
   const uint32_t servers = c_->servers;
   const bool listed = servers_listed_;
   auto origins = std::make_shared<std::vector<std::string>>(std::move(origins_));
-  out_.origin = [servers, listed, origins](NodeId id) -> std::string {
-    if (id < servers) return listed ? "/kv/servers/" + std::to_string(id) : "/kv/servers";
+  const raft::CoreBlockTypes* core = &t_.kv;
+  out_.origin = [servers, listed, origins, core](NodeId id) -> std::string {
+    if (id < servers) return raft::server_origin(*core, listed, id);
     const size_t i = id - servers;
     return i < origins->size() ? (*origins)[i] : "the electors";
   };
@@ -93,45 +81,26 @@ void Reader::read_protocol() {
   if (!preset_knobs(c_->preset, &k)) k = Knobs{};
   const json* o = member(p, t_.protocol, "knobs");
   const Type* kt = t_.knobs;
-  knob(o, kt, "expiry_basis", {ExpiryBasis::kObserved, ExpiryBasis::kRecord}, &k.expiry_basis);
-  knob(o, kt, "timing_check", {TimingCheck::kStrict, TimingCheck::kClientGo, TimingCheck::kOff},
-       &k.timing_check);
-  knob(o, kt, "release", {Release::kNone, Release::kOnCancel, Release::kAfterStop}, &k.release);
+  get_enum(o, kt, "expiry_basis", {ExpiryBasis::kObserved, ExpiryBasis::kRecord}, &k.expiry_basis);
+  get_enum(o, kt, "timing_check", {TimingCheck::kStrict, TimingCheck::kClientGo, TimingCheck::kOff},
+           &k.timing_check);
+  get_enum(o, kt, "release", {Release::kNone, Release::kOnCancel, Release::kAfterStop}, &k.release);
   get_duration(o, kt, "stop_latency", &k.stop_latency);
-  knob(o, kt, "deadline", {Deadline::kSuccess, Deadline::kRound}, &k.deadline);
-  knob(o, kt, "reads", {Reads::kBarrier, Reads::kLeader, Reads::kAny}, &k.reads);
-  knob(o, kt, "update", {Update::kCas, Update::kBlind}, &k.update);
+  get_enum(o, kt, "deadline", {Deadline::kSuccess, Deadline::kRound}, &k.deadline);
+  get_enum(o, kt, "reads", {Reads::kBarrier, Reads::kLeader, Reads::kAny}, &k.reads);
+  get_enum(o, kt, "update", {Update::kCas, Update::kBlind}, &k.update);
   c_->knobs = k;
 }
 
 void Reader::read_kv() {
-  const json* kv = top("kv");
-  std::vector<std::string>& names = out_.nodes.servers;
-  const FieldValue servers = field_value(kv, t_.kv, "servers");
-  if (servers.value == nullptr) {
-    out_.servers_known = false;
-    for (int i = 1; i <= 3; ++i) names.push_back("n" + std::to_string(i));
-  } else if (servers.value->is_array()) {
-    servers_listed_ = true;
-    for (const json& n : *servers.value) names.push_back(n.get<std::string>());
-  } else {
-    for (uint64_t i = 1; i <= to_uint(*servers.value); ++i)
-      names.push_back("n" + std::to_string(i));
-  }
-  c_->servers = static_cast<uint32_t>(names.size());
-  const json* e = member(kv, t_.kv, "election_timeout");
-  get_duration(e, t_.election_timeout, "min", &c_->election_min);
-  get_duration(e, t_.election_timeout, "max", &c_->election_max);
-  get_duration(e, t_.election_timeout, "granularity", &c_->election_granularity);
-  get_duration(kv, t_.kv, "heartbeat", &c_->heartbeat);
-  get_bool(kv, t_.kv, "pre_vote", &c_->pre_vote);
-  std::string cq;
-  if (get_string(kv, t_.kv, "check_quorum", &cq)) {
-    for (const raft::QuorumCheck q :
-         {raft::QuorumCheck::kOff, raft::QuorumCheck::kTick, raft::QuorumCheck::kDeadline})
-      if (cq == raft::to_string(q)) c_->check_quorum = q;
-  }
-  get_u32(kv, t_.kv, "snapshot_every", &c_->snapshot_threshold);
+  raft::CoreBlock core = raft::read_core_block(top("kv"), t_.kv, &out_);
+  c_->servers = core.servers;
+  c_->core = core.settings;
+  servers_listed_ = core.servers_listed;
+  core_checks_ = std::move(core.checks);
+  get_enum(top("kv"), t_.kv.block, "check_quorum",
+           {raft::QuorumCheck::kOff, raft::QuorumCheck::kTick, raft::QuorumCheck::kDeadline},
+           &c_->check_quorum);
 }
 
 void Reader::read_election() {
@@ -186,14 +155,8 @@ bool Reader::read_group(const json* g, const std::string& path, std::vector<std:
     read_range(*v.value, t_.range, &out->hold_min, &out->hold_max);
   if (const FieldValue v = field_value(g, et, "rejoin"); v.value != nullptr)
     read_range(*v.value, t_.range, &out->rejoin_min, &out->rejoin_max);
-  for (const char* key : {"hold", "rejoin"}) {
-    const bool hold = key[0] == 'h';
-    const Duration lo = hold ? out->hold_min : out->rejoin_min;
-    const Duration hi = hold ? out->hold_max : out->rejoin_max;
-    if (lo > hi)
-      diag_.error(path + "/" + key, std::string("expected ") + key + " min <= max, found min " +
-                                        format_duration(lo) + " > max " + format_duration(hi));
-  }
+  check_range_order(diag_, path + "/hold", out->hold_min, out->hold_max, "hold");
+  check_range_order(diag_, path + "/rejoin", out->rejoin_min, out->rejoin_max, "rejoin");
   return ok;
 }
 
@@ -240,14 +203,8 @@ std::function<void(format::Sink&)> Reader::timing_checks() const {
   const bool ok = field_value(e, t_.election, "lease_duration").valid &&
                   field_value(e, t_.election, "renew_deadline").valid &&
                   field_value(e, t_.election, "retry_period").valid;
-  const json* kv = top("kv");
-  const json* et = member(kv, t_.kv, "election_timeout");
-  const bool min_ok = field_value(et, t_.election_timeout, "min").valid;
-  const bool max_ok = field_value(et, t_.election_timeout, "max").valid;
-  const bool gran_ok = field_value(et, t_.election_timeout, "granularity").valid;
-  const bool core_ok = min_ok && max_ok && field_value(kv, t_.kv, "heartbeat").valid;
-  const bool servers_known = out_.servers_known;
-  return [c, ok, core_ok, min_ok, max_ok, gran_ok, servers_known](format::Sink& diag) {
+  const std::function<void(format::Sink&)> core_checks = core_checks_;
+  return [c, ok, core_checks](format::Sink& diag) {
     const std::string ld = format_duration(c.lease_duration);
     const std::string rd = format_duration(c.renew_deadline);
     const std::string rp = format_duration(c.retry_period);
@@ -274,21 +231,7 @@ std::function<void(format::Sink&)> Reader::timing_checks() const {
                 "), found \"" + rd +
                 "\" (client-go: renewDeadline must be greater than retryPeriod*JitterFactor)");
     }
-    format::check_granularity_multiples(diag, "/kv/election_timeout", c.election_min, min_ok,
-                                        c.election_max, max_ok, c.election_granularity, gran_ok);
-    if (core_ok && c.election_min > c.election_max)
-      diag.error("/kv/election_timeout", "expected election_timeout min <= max, found min " +
-                                             format_duration(c.election_min) + " > max " +
-                                             format_duration(c.election_max));
-    if (core_ok && c.heartbeat >= c.election_min)
-      diag.error("/kv/heartbeat", "expected a heartbeat shorter than election_timeout.min (" +
-                                      format_duration(c.election_min) + "), found \"" +
-                                      format_duration(c.heartbeat) + "\"");
-    if (servers_known && c.servers % 2 == 0)
-      diag.warning("/kv/servers",
-                   "an even number of servers tolerates no more failures than one fewer (" +
-                       std::to_string(c.servers) + " and " + std::to_string(c.servers - 1) +
-                       " servers both tolerate " + std::to_string((c.servers - 1) / 2) + ")");
+    core_checks(diag);
   };
 }
 

@@ -8,16 +8,10 @@ namespace leasesim::kv_lease {
 
 raft::Config raft_config(const ServerConfig& c) {
   raft::Config r;
+  r.settings() = c.core;
   r.self = c.self;
   r.servers = c.servers;
-  r.election_min = c.election_min;
-  r.election_max = c.election_max;
-  r.election_granularity = c.election_granularity;
-  r.heartbeat = c.heartbeat;
-  r.snapshot_threshold = c.snapshot_threshold;
-  r.max_append_entries = c.max_append_entries;
   r.check_quorum = c.check_quorum;
-  r.pre_vote = c.pre_vote;
   r.msg_base = kRaftMsgBase;
   return r;
 }

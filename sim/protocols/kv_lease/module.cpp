@@ -15,13 +15,8 @@ ServerConfig Config::server_config(NodeId id) const {
   for (uint32_t i = 0; i < servers; ++i) c.servers.push_back(i);
   c.resources = resources;
   c.knobs = knobs;
-  c.election_min = election_min;
-  c.election_max = election_max;
-  c.election_granularity = election_granularity;
-  c.heartbeat = heartbeat;
+  c.core = core;
   c.check_quorum = check_quorum;
-  c.pre_vote = pre_vote;
-  c.snapshot_threshold = snapshot_threshold;
   return c;
 }
 
@@ -75,7 +70,7 @@ class Module final : public ProtocolModule {
     // retry period a Get or Update and its reply, replicated.
     const Config& c = config_of(pc);
     const double second = static_cast<double>(seconds(1).ns());
-    double rate = 2.0 * second / static_cast<double>(c.heartbeat.ns()) * c.servers;
+    double rate = 2.0 * second / static_cast<double>(c.core.heartbeat.ns()) * c.servers;
     for (size_t i = 0; i < c.electors.size(); ++i) {
       const size_t n =
           c.electors[i].resources.empty() ? c.resources : c.electors[i].resources.size();

@@ -14,6 +14,7 @@
 #include "leasesim/format/types.hpp"
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/protocols/raft_lease/module.hpp"
+#include "leasesim/raft/core_block.hpp"
 
 namespace leasesim::raft_lease::block {
 
@@ -27,8 +28,7 @@ struct Tables {
   const Type* knobs;
   const Type* margin;
   const Type* sequencer;
-  const Type* core;
-  const Type* election;
+  raft::CoreBlockTypes core;
   const Type* lease;
   const Type* requestor;
   const Type* hold_range;
@@ -39,8 +39,6 @@ const Tables& tables();
 // Reading (block_load.cpp); the rules checked after the generic sections
 // (block_checks.cpp).
 BlockOutput load(const BlockInput& in, format::Sink& diag);
-std::function<void(format::Sink&)> core_timing_checks(const json* core, const Config& c,
-                                                      bool servers_known);
 struct GroupTiming {
   std::string path;  // "" for the default requestor
   bool ttl_set = false;

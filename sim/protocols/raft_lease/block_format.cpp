@@ -6,23 +6,18 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
 
 namespace leasesim::raft_lease::block {
 
 namespace lim = scenario_limits;
 using format::Builder;
+using format::enum_names;
 using format::Field;
 using format::Kind;
 
 namespace {
-
-template <typename E>
-std::vector<std::string> enum_names(std::initializer_list<E> values) {
-  std::vector<std::string> out;
-  for (const E v : values) out.emplace_back(to_string(v));
-  return out;
-}
 
 struct Built {
   Builder b;
@@ -137,38 +132,11 @@ Built::Built() {
   }
 
   // --- core ------------------------------------------------------------
-  t.election =
-      b.object("The randomized election timeout range.",
-               {
-                   {"min", d_interval, false, "Shortest election timeout.", "150ms"},
-                   {"max", d_interval, false, "Longest election timeout (>= min).", "300ms"},
-                   {"granularity", d_nonneg, false,
-                    "Resolution of a drawn timeout: the draw is rounded to the nearest multiple "
-                    "(min and max must be multiples); 0s: any nanosecond.",
-                    "0s"},
-               });
-  const Type* server_count = b.integer(1, lim::kMaxServers, "a server count from 1 to 9");
-  const Type* server_names =
-      b.array(name, "servers", 1, lim::kMaxServers, true, "an array of server names");
-  t.core = b.object(
-      "The consistent core (the Raft servers).",
-      {
-          {"servers",
-           b.one_of("a server count from 1 to 9 or an array of server names",
-                    {server_count, server_names}),
-           false, "How many servers (named n1..nN), or their names, in node-id order. 1 to 9.", 3},
-          {"election_timeout", t.election, false, "The election timeout range.", nullptr},
-          {"heartbeat", d_interval, false,
-           "The leader's heartbeat interval; must be shorter than election_timeout.min.", "50ms"},
-          {"snapshot_every", u32, false,
-           "Applied entries between log compactions; 0 never compacts.", 4096},
-          {"max_append_entries", b.integer(1, 65536, "an integer from 1 to 65536"), false,
-           "Most entries in one AppendEntries message.", 64},
-          {"pre_vote", boolean, false,
-           "Pre-Vote (Raft dissertation 9.6): a server asks whether it could win before it "
-           "starts an election.",
-           false},
-      });
+  t.core = raft::build_core_block(b, {.key = "core",
+                                      .description = "The consistent core (the Raft servers).",
+                                      .max_append_entries = true,
+                                      .pre_vote = true,
+                                      .extra = {}});
 
   // --- lease -----------------------------------------------------------
   t.lease = b.object(
@@ -244,7 +212,7 @@ Built::Built() {
                                    "an array of requestor groups");
 
   t.format.top_keys = {
-      {{"core", t.core, false, "The consistent core.", nullptr}, "protocol"},
+      {{"core", t.core.block, false, "The consistent core.", nullptr}, "protocol"},
       {{"lease", t.lease, false, "Lease defaults.", nullptr}, "core"},
       {{"requestors", requestors, false,
         "The requestors. Default: one requestor \"alice\" with every default.", nullptr},

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "block.hpp"
+#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::raft_lease::block {
 
@@ -19,11 +20,6 @@ std::string dur(Duration d) {
 const std::string& name_at(std::span<const std::string> names, size_t i) {
   static const std::string kNone;
   return i < names.size() ? names[i] : kNone;
-}
-
-json range_json(Duration lo, Duration hi) {
-  if (lo == hi) return lo == Duration::max() ? json("forever") : json(dur(lo));
-  return {{"min", dur(lo)}, {"max", dur(hi)}};
 }
 
 json requestor_config_json(std::span<const std::string> resources, const RequestorConfig& c) {
@@ -42,9 +38,9 @@ json requestor_config_json(std::span<const std::string> resources, const Request
                 : c.choice == ResourceChoice::kCycle ? "cycle"
                                                      : "random";
   r["start"] = dur(c.start_after);
-  r["hold"] = range_json(c.hold_min, c.hold_max);
-  r["think"] = range_json(c.think_min, c.think_max);
-  r["backoff"] = range_json(c.backoff_min, c.backoff_max);
+  r["hold"] = format::range_to_json(c.hold_min, c.hold_max);
+  r["think"] = format::range_to_json(c.think_min, c.think_max);
+  r["backoff"] = format::range_to_json(c.backoff_min, c.backoff_max);
   r["ttl"] = dur(c.ttl);
   r["renew_every"] = dur(c.renew_every);
   r["request_timeout"] = dur(c.request_timeout);
@@ -91,17 +87,7 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
   json& j = *doc;
   j["protocol"]["preset"] = c.preset;
   j["protocol"]["knobs"] = knobs_json(c.options);
-  j["core"] = {
-      {"servers", std::vector<std::string>(names.servers.begin(), names.servers.end())},
-      {"election_timeout", {{"min", dur(c.election_min)}, {"max", dur(c.election_max)}}},
-      {"heartbeat", dur(c.heartbeat)},
-      {"snapshot_every", c.snapshot_threshold},
-      {"max_append_entries", c.max_append_entries},
-  };
-  if (c.election_granularity > Duration::zero())  // only when set, as pre_vote
-    j["core"]["election_timeout"]["granularity"] = dur(c.election_granularity);
-  if (c.pre_vote)
-    j["core"]["pre_vote"] = true;  // written only when on: older files stay as they were
+  j["core"] = raft::core_block_json(tables().core, c.core, names.servers);
   j["lease"] = {{"ttl", dur(c.ttl)}, {"max_ttl", dur(c.max_ttl)}};
 
   json groups = json::array();

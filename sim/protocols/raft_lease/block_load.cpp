@@ -4,20 +4,24 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
+#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::raft_lease::block {
 
 namespace lim = scenario_limits;
+using format::check_range_order;
 using format::field_value;
 using format::FieldValue;
 using format::get_bool;
 using format::get_duration;
+using format::get_enum;
 using format::get_string;
 using format::get_u32;
 using format::get_uint;
 using format::member;
-using format::to_duration;
+using format::read_range;
 using format::to_uint;
 
 namespace {
@@ -35,39 +39,6 @@ struct RequestorGroup {
   bool renew_set = false;  // renew_every given in the group
   RequestorConfig config;  // the shared configuration
 };
-
-// Reads a knob: a string field whose values are to_string() of E.
-template <typename E>
-void knob(const json* obj, const Type* t, std::string_view key, std::initializer_list<E> values,
-          E* out) {
-  std::string s;
-  if (!get_string(obj, t, key, &s)) return;
-  for (const E v : values) {
-    if (s == to_string(v)) *out = v;
-  }
-}
-
-// A range or single duration read from a union value that passed check().
-void read_range(const json& v, const Type* range_type, Duration* lo, Duration* hi) {
-  if (v.is_string()) {
-    if (v.get_ref<const std::string&>() == "forever") {
-      *lo = *hi = Duration::max();
-    } else {
-      *lo = *hi = to_duration(v);
-    }
-    return;
-  }
-  get_duration(&v, range_type, "min", lo);
-  get_duration(&v, range_type, "max", hi);
-}
-
-bool check_order(format::Sink& diag, const std::string& pointer, Duration lo, Duration hi,
-                 const char* what) {
-  if (lo <= hi) return true;
-  diag.error(pointer, std::string("expected ") + what + " min <= max, found min " +
-                          format_duration(lo) + " > max " + format_duration(hi));
-  return false;
-}
 
 class Reader {
  public:
@@ -95,6 +66,7 @@ class Reader {
   std::shared_ptr<Config> c_ = std::make_shared<Config>();
   BlockOutput out_;
   bool servers_listed_ = false;
+  std::function<void(format::Sink&)> core_checks_;
   Duration lease_ttl_ = seconds(5);
   Duration lease_renew_ = Duration(seconds(5).ns() / 3);
   std::optional<Duration> max_ttl_;
@@ -120,8 +92,9 @@ BlockOutput Reader::run() {
   const bool listed = servers_listed_;
   const size_t first_requestor = c_->requestor_id(0);
   auto groups = groups_;
-  out_.origin = [servers, listed, first_requestor, groups](NodeId id) -> std::string {
-    if (id < servers) return listed ? "/core/servers/" + std::to_string(id) : "/core/servers";
+  const raft::CoreBlockTypes* core = &t_.core;
+  out_.origin = [servers, listed, first_requestor, groups, core](NodeId id) -> std::string {
+    if (id < servers) return raft::server_origin(*core, listed, id);
     if (id < first_requestor) return "the storage node";
     const size_t r = id - first_requestor;
     const auto it = std::upper_bound(groups->begin(), groups->end(), r,
@@ -142,7 +115,7 @@ BlockOutput Reader::run() {
   std::vector<GroupTiming> timing;
   for (const RequestorGroup& g : *groups_)
     timing.push_back({g.path, g.ttl_set, g.renew_set, g.config.ttl, g.config.renew_every});
-  auto core_checks = core_timing_checks(top("core"), *c_, out_.servers_known);
+  auto core_checks = std::move(core_checks_);
   auto requestor_checks = requestor_timing_checks(std::move(timing));
   out_.late_checks = [core_checks, requestor_checks](format::Sink& diag) {
     core_checks(diag);
@@ -160,19 +133,20 @@ void Reader::read_protocol() {
   if (!preset_options(c_->preset, &o)) o = LeaseOptions{};
   const json* k = member(p, t_.protocol, "knobs");
   const Type* kt = t_.knobs;
-  knob(k, kt, "anchor", {ExpiryAnchor::kSend, ExpiryAnchor::kReceipt}, &o.anchor);
+  get_enum(k, kt, "anchor", {ExpiryAnchor::kSend, ExpiryAnchor::kReceipt}, &o.anchor);
   const json* m = member(k, kt, "margin");
-  knob(m, t_.margin, "kind", {MarginKind::kNone, MarginKind::kFixed, MarginKind::kDriftBound},
-       &o.margin.kind);
+  get_enum(m, t_.margin, "kind", {MarginKind::kNone, MarginKind::kFixed, MarginKind::kDriftBound},
+           &o.margin.kind);
   get_duration(m, t_.margin, "fixed", &o.margin.fixed);
   uint64_t ppm = 0;
   if (get_uint(m, t_.margin, "drift_ppm", &ppm)) o.margin.drift_ppm = static_cast<int64_t>(ppm);
-  knob(k, kt, "renewals", {RenewalPath::kLogged, RenewalPath::kMemory}, &o.renewals);
-  knob(k, kt, "failover",
-       {FailoverPolicy::kExtendTtl, FailoverPolicy::kExtendTtlPlusElection,
-        FailoverPolicy::kWaitMaxTtl, FailoverPolicy::kTrustLog},
-       &o.failover);
-  knob(k, kt, "grant_reply", {GrantReply::kAfterCommit, GrantReply::kImmediate}, &o.grant_reply);
+  get_enum(k, kt, "renewals", {RenewalPath::kLogged, RenewalPath::kMemory}, &o.renewals);
+  get_enum(k, kt, "failover",
+           {FailoverPolicy::kExtendTtl, FailoverPolicy::kExtendTtlPlusElection,
+            FailoverPolicy::kWaitMaxTtl, FailoverPolicy::kTrustLog},
+           &o.failover);
+  get_enum(k, kt, "grant_reply", {GrantReply::kAfterCommit, GrantReply::kImmediate},
+           &o.grant_reply);
   if (const FieldValue cq = field_value(k, kt, "check_quorum"); cq.value != nullptr) {
     // Booleans are the original spelling: true is etcd's tick.
     if (cq.value->is_boolean()) {
@@ -183,40 +157,23 @@ void Reader::read_protocol() {
         if (v == to_string(q)) o.check_quorum = q;
     }
   }
-  knob(k, kt, "keying", {LeaseKeying::kLeaseId, LeaseKeying::kResource}, &o.keying);
+  get_enum(k, kt, "keying", {LeaseKeying::kLeaseId, LeaseKeying::kResource}, &o.keying);
   get_bool(k, kt, "fencing", &o.fencing);
   get_duration(k, kt, "lock_delay", &o.lock_delay);
   const json* sq = member(k, kt, "sequencer");
   get_bool(sq, t_.sequencer, "check", &o.sequencer.check);
   get_duration(sq, t_.sequencer, "window", &o.sequencer.window);
-  knob(k, kt, "leader_clock", {ClockKind::kMonotonic, ClockKind::kWall}, &o.leader_clock);
-  knob(k, kt, "holder_clock", {ClockKind::kMonotonic, ClockKind::kWall}, &o.holder_clock);
+  get_enum(k, kt, "leader_clock", {ClockKind::kMonotonic, ClockKind::kWall}, &o.leader_clock);
+  get_enum(k, kt, "holder_clock", {ClockKind::kMonotonic, ClockKind::kWall}, &o.holder_clock);
   c_->options = o;
 }
 
 void Reader::read_core() {
-  const json* c = top("core");
-  std::vector<std::string>& names = out_.nodes.servers;
-  const FieldValue servers = field_value(c, t_.core, "servers");
-  if (servers.value == nullptr) {
-    out_.servers_known = false;
-    for (int i = 1; i <= 3; ++i) names.push_back("n" + std::to_string(i));
-  } else if (servers.value->is_array()) {
-    servers_listed_ = true;
-    for (const json& n : *servers.value) names.push_back(n.get<std::string>());
-  } else {
-    const uint64_t n = to_uint(*servers.value);
-    for (uint64_t i = 1; i <= n; ++i) names.push_back("n" + std::to_string(i));
-  }
-  c_->servers = static_cast<uint32_t>(names.size());
-  const json* e = member(c, t_.core, "election_timeout");
-  get_duration(e, t_.election, "min", &c_->election_min);
-  get_duration(e, t_.election, "max", &c_->election_max);
-  get_duration(e, t_.election, "granularity", &c_->election_granularity);
-  get_duration(c, t_.core, "heartbeat", &c_->heartbeat);
-  get_u32(c, t_.core, "snapshot_every", &c_->snapshot_threshold);
-  get_u32(c, t_.core, "max_append_entries", &c_->max_append_entries);
-  get_bool(c, t_.core, "pre_vote", &c_->pre_vote);
+  raft::CoreBlock core = raft::read_core_block(top("core"), t_.core, &out_);
+  c_->servers = core.servers;
+  c_->core = core.settings;
+  servers_listed_ = core.servers_listed;
+  core_checks_ = std::move(core.checks);
 }
 
 void Reader::read_lease() {
@@ -290,15 +247,15 @@ bool Reader::read_group(const json* g, const std::string& path, RequestorGroup* 
   get_duration(g, rt, "start", &c.start_after);
   if (const FieldValue v = field_value(g, rt, "hold"); v.value != nullptr) {
     read_range(*v.value, t_.hold_range, &c.hold_min, &c.hold_max);
-    check_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
+    check_range_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
   }
   if (const FieldValue v = field_value(g, rt, "think"); v.value != nullptr) {
     read_range(*v.value, t_.range, &c.think_min, &c.think_max);
-    check_order(diag_, path + "/think", c.think_min, c.think_max, "think");
+    check_range_order(diag_, path + "/think", c.think_min, c.think_max, "think");
   }
   if (const FieldValue v = field_value(g, rt, "backoff"); v.value != nullptr) {
     read_range(*v.value, t_.range, &c.backoff_min, &c.backoff_max);
-    check_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
+    check_range_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
   }
   c.ttl = lease_ttl_;
   out->ttl_set = get_duration(g, rt, "ttl", &c.ttl);

@@ -8,16 +8,10 @@ namespace leasesim::raft_lease {
 
 raft::Config raft_config(const ServerConfig& c) {
   raft::Config r;
+  r.settings() = c.core;
   r.self = c.self;
   r.servers = c.servers;
-  r.election_min = c.election_min;
-  r.election_max = c.election_max;
-  r.election_granularity = c.election_granularity;
-  r.heartbeat = c.heartbeat;
-  r.snapshot_threshold = c.snapshot_threshold;
-  r.max_append_entries = c.max_append_entries;
   r.check_quorum = c.options.check_quorum;
-  r.pre_vote = c.pre_vote;
   r.msg_base = kRaftMsgBase;
   return r;
 }
@@ -191,7 +185,7 @@ void LeaseMachine::on_ready(const LocalClocks& now, Effects& out) {
         l.expiry = t + slot.ttl;
         break;
       case FailoverPolicy::kExtendTtlPlusElection:
-        l.expiry = t + slot.ttl + cfg_.election_max;
+        l.expiry = t + slot.ttl + cfg_.core.election_max;
         break;
       case FailoverPolicy::kTrustLog:
         // The old leader's wall-clock expiry, read on our wall clock and

@@ -16,14 +16,8 @@ ServerConfig Config::server_config(NodeId id) const {
   for (uint32_t i = 0; i < servers; ++i) c.servers.push_back(i);
   c.resources = resources;
   c.options = options;
-  c.election_min = election_min;
-  c.election_max = election_max;
-  c.election_granularity = election_granularity;
-  c.heartbeat = heartbeat;
+  c.core = core;
   c.max_ttl = max_ttl;
-  c.snapshot_threshold = snapshot_threshold;
-  c.max_append_entries = max_append_entries;
-  c.pre_vote = pre_vote;
   return c;
 }
 

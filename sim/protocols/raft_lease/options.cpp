@@ -125,7 +125,4 @@ const char* to_string(GrantReply v) {
 const char* to_string(LeaseKeying v) {
   return v == LeaseKeying::kLeaseId ? "lease-id" : "resource";
 }
-const char* to_string(ClockKind v) {
-  return v == ClockKind::kWall ? "wall" : "monotonic";
-}
 }  // namespace leasesim::raft_lease

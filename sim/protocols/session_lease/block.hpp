@@ -9,6 +9,7 @@
 #include "leasesim/format/types.hpp"
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/protocols/session_lease/module.hpp"
+#include "leasesim/raft/core_block.hpp"
 
 namespace leasesim::session_lease::block {
 
@@ -20,8 +21,7 @@ struct Tables {
   const Type* protocol;
   const Type* knobs;
   const Type* sequencer;
-  const Type* core;
-  const Type* election;
+  raft::CoreBlockTypes core;
   const Type* session;
   const Type* requestor;
   const Type* hold_range;

@@ -4,22 +4,17 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
 
 namespace leasesim::session_lease::block {
 
 namespace lim = scenario_limits;
 using format::Builder;
+using format::enum_names;
 using format::Field;
 
 namespace {
-
-template <typename E>
-std::vector<std::string> enum_names(std::initializer_list<E> values) {
-  std::vector<std::string> out;
-  for (const E v : values) out.emplace_back(to_string(v));
-  return out;
-}
 
 struct Built {
   Builder b;
@@ -106,34 +101,12 @@ Built::Built() {
     t.protocol = b.object("The protocol and its variant.", std::move(fields));
   }
 
-  t.election =
-      b.object("The randomized election timeout range.",
-               {
-                   {"min", d_interval, false, "Shortest election timeout.", "150ms"},
-                   {"max", d_interval, false, "Longest election timeout (>= min).", "300ms"},
-                   {"granularity", d_nonneg, false,
-                    "Resolution of a drawn timeout: the draw is rounded to the nearest multiple "
-                    "(min and max must be multiples); 0s: any nanosecond.",
-                    "0s"},
-               });
-  const Type* server_count = b.integer(1, lim::kMaxServers, "a server count from 1 to 9");
-  const Type* server_names =
-      b.array(name, "servers", 1, lim::kMaxServers, true, "an array of server names");
-  t.core = b.object(
-      "The consistent core (Chubby's master and replicas, as Raft servers).",
-      {
-          {"servers",
-           b.one_of("a server count from 1 to 9 or an array of server names",
-                    {server_count, server_names}),
-           false, "How many servers (named n1..nN), or their names, in node-id order. 1 to 9.", 3},
-          {"election_timeout", t.election, false, "The election timeout range.", nullptr},
-          {"heartbeat", d_interval, false,
-           "The leader's heartbeat interval; must be shorter than election_timeout.min.", "50ms"},
-          {"snapshot_every", u32, false,
-           "Applied entries between log compactions; 0 never compacts.", 4096},
-          {"max_append_entries", b.integer(1, 65536, "an integer from 1 to 65536"), false,
-           "Most entries in one AppendEntries message.", 64},
-      });
+  t.core = raft::build_core_block(
+      b, {.key = "core",
+          .description = "The consistent core (Chubby's master and replicas, as Raft servers).",
+          .max_append_entries = true,
+          .pre_vote = false,
+          .extra = {}});
 
   t.session = b.object(
       "Sessions: their timeout at the server and how clients keep them alive.",
@@ -204,7 +177,7 @@ Built::Built() {
                                    "an array of client groups");
 
   t.format.top_keys = {
-      {{"core", t.core, false, "The consistent core.", nullptr}, "protocol"},
+      {{"core", t.core.block, false, "The consistent core.", nullptr}, "protocol"},
       {{"session", t.session, false, "Session timing.", nullptr}, "core"},
       {{"requestors", requestors, false,
         "The clients. Default: one client \"alice\" with every default.", nullptr},

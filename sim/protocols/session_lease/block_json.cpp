@@ -4,6 +4,7 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::session_lease::block {
 
@@ -18,11 +19,6 @@ const std::string& name_at(std::span<const std::string> names, size_t i) {
   return i < names.size() ? names[i] : kNone;
 }
 
-json range_json(Duration lo, Duration hi) {
-  if (lo == hi) return lo == Duration::max() ? json("forever") : json(dur(lo));
-  return {{"min", dur(lo)}, {"max", dur(hi)}};
-}
-
 json client_json(std::span<const std::string> resources, const ClientConfig& c) {
   json r;
   if (c.resources.empty() && c.resource_range == resources.size()) {
@@ -34,9 +30,9 @@ json client_json(std::span<const std::string> resources, const ClientConfig& c) 
   }
   r["choice"] = c.choice == ResourceChoice::kFixed ? "fixed" : "random";
   r["start"] = dur(c.start_after);
-  r["hold"] = range_json(c.hold_min, c.hold_max);
-  r["think"] = range_json(c.think_min, c.think_max);
-  r["backoff"] = range_json(c.backoff_min, c.backoff_max);
+  r["hold"] = format::range_to_json(c.hold_min, c.hold_max);
+  r["think"] = format::range_to_json(c.think_min, c.think_max);
+  r["backoff"] = format::range_to_json(c.backoff_min, c.backoff_max);
   r["write_every"] = dur(c.write_every);
   r["check_to_write"] = dur(c.check_to_write);
   r["max_holds"] = c.max_holds;
@@ -73,15 +69,7 @@ void to_json(const Config& c, const ScenarioNames& names, json* doc) {
   json& j = *doc;
   j["protocol"]["preset"] = c.preset;
   j["protocol"]["knobs"] = knobs_json(c.options);
-  j["core"] = {
-      {"servers", std::vector<std::string>(names.servers.begin(), names.servers.end())},
-      {"election_timeout", {{"min", dur(c.election_min)}, {"max", dur(c.election_max)}}},
-      {"heartbeat", dur(c.heartbeat)},
-      {"snapshot_every", c.snapshot_threshold},
-      {"max_append_entries", c.max_append_entries},
-  };
-  if (c.election_granularity > Duration::zero())  // only when set: older files unchanged
-    j["core"]["election_timeout"]["granularity"] = dur(c.election_granularity);
+  j["core"] = raft::core_block_json(tables().core, c.core, names.servers);
   j["session"] = {{"timeout", dur(c.session_timeout)},
                   {"keepalive_every", dur(c.keepalive_every)},
                   {"request_timeout", dur(c.request_timeout)}};

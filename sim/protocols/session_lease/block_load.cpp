@@ -5,20 +5,24 @@
 #include <string>
 
 #include "block.hpp"
+#include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
+#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::session_lease::block {
 
 namespace lim = scenario_limits;
+using format::check_range_order;
 using format::field_value;
 using format::FieldValue;
 using format::get_bool;
 using format::get_duration;
+using format::get_enum;
 using format::get_string;
 using format::get_u32;
 using format::get_uint;
 using format::member;
-using format::to_duration;
+using format::read_range;
 using format::to_uint;
 
 namespace {
@@ -33,31 +37,6 @@ struct Group {
   size_t count = 0;
   ClientConfig config;
 };
-
-template <typename E>
-void knob(const json* obj, const Type* t, std::string_view key, std::initializer_list<E> values,
-          E* out) {
-  std::string s;
-  if (!get_string(obj, t, key, &s)) return;
-  for (const E v : values)
-    if (s == to_string(v)) *out = v;
-}
-
-void read_range(const json& v, const Type* range_type, Duration* lo, Duration* hi) {
-  if (v.is_string()) {
-    *lo = *hi = v.get_ref<const std::string&>() == "forever" ? Duration::max() : to_duration(v);
-    return;
-  }
-  get_duration(&v, range_type, "min", lo);
-  get_duration(&v, range_type, "max", hi);
-}
-
-void check_order(format::Sink& diag, const std::string& pointer, Duration lo, Duration hi,
-                 const char* what) {
-  if (lo <= hi) return;
-  diag.error(pointer, std::string("expected ") + what + " min <= max, found min " +
-                          format_duration(lo) + " > max " + format_duration(hi));
-}
 
 class Reader {
  public:
@@ -83,6 +62,7 @@ class Reader {
   std::shared_ptr<Config> c_ = std::make_shared<Config>();
   BlockOutput out_;
   bool servers_listed_ = false;
+  std::function<void(format::Sink&)> core_checks_;
   bool keepalive_set_ = false;
   std::shared_ptr<std::vector<Group>> groups_ = std::make_shared<std::vector<Group>>();
 };
@@ -94,47 +74,31 @@ void Reader::read_protocol() {
   if (!preset_options(c_->preset, &o)) o = Options{};
   const json* k = member(p, t_.protocol, "knobs");
   const Type* kt = t_.knobs;
-  knob(k, kt, "local_timeout",
-       {LocalTimeout::kConservative, LocalTimeout::kReceipt, LocalTimeout::kNone},
-       &o.local_timeout);
+  get_enum(k, kt, "local_timeout",
+           {LocalTimeout::kConservative, LocalTimeout::kReceipt, LocalTimeout::kNone},
+           &o.local_timeout);
   uint64_t ppm = 0;
   if (get_uint(k, kt, "drift_ppm", &ppm)) o.drift_ppm = static_cast<int64_t>(ppm);
   get_duration(k, kt, "margin", &o.margin);
-  knob(k, kt, "jeopardy", {Jeopardy::kStop, Jeopardy::kHold}, &o.jeopardy);
+  get_enum(k, kt, "jeopardy", {Jeopardy::kStop, Jeopardy::kHold}, &o.jeopardy);
   get_duration(k, kt, "grace", &o.grace);
-  knob(k, kt, "expiry", {ExpiryJudge::kClient, ExpiryJudge::kServer}, &o.expiry);
+  get_enum(k, kt, "expiry", {ExpiryJudge::kClient, ExpiryJudge::kServer}, &o.expiry);
   get_duration(k, kt, "lock_delay", &o.lock_delay);
   const json* sq = member(k, kt, "sequencer");
   get_bool(sq, t_.sequencer, "check", &o.sequencer.check);
   get_duration(sq, t_.sequencer, "window", &o.sequencer.window);
   get_bool(k, kt, "fencing", &o.fencing);
-  knob(k, kt, "check_quorum", {QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline},
-       &o.check_quorum);
+  get_enum(k, kt, "check_quorum", {QuorumCheck::kOff, QuorumCheck::kTick, QuorumCheck::kDeadline},
+           &o.check_quorum);
   c_->options = o;
 }
 
 void Reader::read_core() {
-  const json* c = top("core");
-  std::vector<std::string>& names = out_.nodes.servers;
-  const FieldValue servers = field_value(c, t_.core, "servers");
-  if (servers.value == nullptr) {
-    out_.servers_known = false;
-    for (int i = 1; i <= 3; ++i) names.push_back("n" + std::to_string(i));
-  } else if (servers.value->is_array()) {
-    servers_listed_ = true;
-    for (const json& n : *servers.value) names.push_back(n.get<std::string>());
-  } else {
-    const uint64_t n = to_uint(*servers.value);
-    for (uint64_t i = 1; i <= n; ++i) names.push_back("n" + std::to_string(i));
-  }
-  c_->servers = static_cast<uint32_t>(names.size());
-  const json* e = member(c, t_.core, "election_timeout");
-  get_duration(e, t_.election, "min", &c_->election_min);
-  get_duration(e, t_.election, "max", &c_->election_max);
-  get_duration(e, t_.election, "granularity", &c_->election_granularity);
-  get_duration(c, t_.core, "heartbeat", &c_->heartbeat);
-  get_u32(c, t_.core, "snapshot_every", &c_->snapshot_threshold);
-  get_u32(c, t_.core, "max_append_entries", &c_->max_append_entries);
+  raft::CoreBlock core = raft::read_core_block(top("core"), t_.core, &out_);
+  c_->servers = core.servers;
+  c_->core = core.settings;
+  servers_listed_ = core.servers_listed;
+  core_checks_ = std::move(core.checks);
 }
 
 void Reader::read_session() {
@@ -198,15 +162,15 @@ bool Reader::read_group(const json* g, const std::string& path, Group* out) {
   get_duration(g, rt, "start", &c.start_after);
   if (const FieldValue v = field_value(g, rt, "hold"); v.value != nullptr) {
     read_range(*v.value, t_.hold_range, &c.hold_min, &c.hold_max);
-    check_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
+    check_range_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
   }
   if (const FieldValue v = field_value(g, rt, "think"); v.value != nullptr) {
     read_range(*v.value, t_.range, &c.think_min, &c.think_max);
-    check_order(diag_, path + "/think", c.think_min, c.think_max, "think");
+    check_range_order(diag_, path + "/think", c.think_min, c.think_max, "think");
   }
   if (const FieldValue v = field_value(g, rt, "backoff"); v.value != nullptr) {
     read_range(*v.value, t_.range, &c.backoff_min, &c.backoff_max);
-    check_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
+    check_range_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
   }
   get_duration(g, rt, "write_every", &c.write_every);
   get_duration(g, rt, "check_to_write", &c.check_to_write);
@@ -259,43 +223,18 @@ void Reader::read_requestors() {
 
 std::function<void(format::Sink&)> Reader::late_checks() const {
   const Tables& t = t_;
-  const json* core = top("core");
-  const json* e = member(core, t.core, "election_timeout");
-  const bool min_ok = field_value(e, t.election, "min").valid;
-  const bool max_ok = field_value(e, t.election, "max").valid;
-  const bool gran_ok = field_value(e, t.election, "granularity").valid;
-  const Duration gran = c_->election_granularity;
-  const FieldValue hb = field_value(core, t.core, "heartbeat");
-  const bool hb_ok = hb.valid;
-  const bool hb_present = hb.present;
   const json* s = top("session");
   const bool timeout_ok = field_value(s, t.session, "timeout").valid;
   const bool ka_ok = field_value(s, t.session, "keepalive_every").valid;
   const bool keepalive_set = keepalive_set_;
   struct Timing {
-    uint32_t servers;
-    Duration election_min, election_max, heartbeat, session_timeout, keepalive_every;
+    Duration session_timeout, keepalive_every;
     Options options;
   };
-  const Timing c{c_->servers,         c_->election_min,    c_->election_max, c_->heartbeat,
-                 c_->session_timeout, c_->keepalive_every, c_->options};
-  const bool servers_known = out_.servers_known;
+  const Timing c{c_->session_timeout, c_->keepalive_every, c_->options};
+  const std::function<void(format::Sink&)> core_checks = core_checks_;
   return [=](format::Sink& diag) {
-    format::check_granularity_multiples(diag, "/core/election_timeout", c.election_min, min_ok,
-                                        c.election_max, max_ok, gran, gran_ok);
-    if (min_ok && max_ok && c.election_min > c.election_max)
-      diag.error("/core/election_timeout", "expected election_timeout min <= max, found min " +
-                                               format_duration(c.election_min) + " > max " +
-                                               format_duration(c.election_max));
-    if (min_ok && hb_ok && c.heartbeat >= c.election_min)
-      diag.error(hb_present ? "/core/heartbeat" : "/core/election_timeout/min",
-                 "expected a heartbeat shorter than election_timeout.min, found heartbeat " +
-                     format_duration(c.heartbeat) + " >= " + format_duration(c.election_min));
-    if (servers_known && c.servers % 2 == 0)
-      diag.warning("/core/servers",
-                   "an even number of servers tolerates no more failures than one fewer (" +
-                       std::to_string(c.servers) + " and " + std::to_string(c.servers - 1) +
-                       " servers both tolerate " + std::to_string((c.servers - 1) / 2) + ")");
+    core_checks(diag);
     if (!timeout_ok || !ka_ok) return;
     if (c.keepalive_every >= c.session_timeout) {
       diag.error(keepalive_set ? "/session/keepalive_every" : "/session/timeout",
@@ -336,8 +275,9 @@ BlockOutput Reader::run() {
   const bool listed = servers_listed_;
   const size_t first = c_->client_id(0);
   auto groups = groups_;
-  out_.origin = [servers, listed, first, groups](NodeId id) -> std::string {
-    if (id < servers) return listed ? "/core/servers/" + std::to_string(id) : "/core/servers";
+  const raft::CoreBlockTypes* core = &t_.core;
+  out_.origin = [servers, listed, first, groups, core](NodeId id) -> std::string {
+    if (id < servers) return raft::server_origin(*core, listed, id);
     if (id < first) return "the storage node";
     const size_t r = id - first;
     const auto it = std::upper_bound(groups->begin(), groups->end(), r,
@@ -370,7 +310,7 @@ BlockOutput load(const BlockInput& in, format::Sink& diag) {
 
 double events_per_second(const Config& c) {
   const double second = static_cast<double>(seconds(1).ns());
-  double rate = second / static_cast<double>(c.heartbeat.ns()) * c.servers;
+  double rate = second / static_cast<double>(c.core.heartbeat.ns()) * c.servers;
   for (const ClientConfig& r : c.clients) {
     // A KeepAlive, its read barrier's round and the answer.
     rate += (2.0 + 2.0 * c.servers) * second / static_cast<double>(c.keepalive_every.ns());

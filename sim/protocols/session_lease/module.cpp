@@ -16,12 +16,7 @@ ServerConfig Config::server_config(NodeId id) const {
   c.resources = resources;
   c.options = options;
   c.session_timeout = session_timeout;
-  c.election_min = election_min;
-  c.election_max = election_max;
-  c.election_granularity = election_granularity;
-  c.heartbeat = heartbeat;
-  c.snapshot_threshold = snapshot_threshold;
-  c.max_append_entries = max_append_entries;
+  c.core = core;
   return c;
 }
 

@@ -42,14 +42,8 @@ struct ServerConfig {
   std::vector<NodeId> servers;  // every server of the store, self included
   uint32_t resources = 0;
   Knobs knobs;
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration election_granularity = Duration::zero();
-  Duration heartbeat = milliseconds(50);
+  raft::CoreSettings core{};
   raft::QuorumCheck check_quorum = raft::QuorumCheck::kTick;
-  bool pre_vote = false;
-  uint32_t snapshot_threshold = 4096;
-  uint32_t max_append_entries = 64;
 };
 
 raft::Config raft_config(const ServerConfig& c);

@@ -33,13 +33,8 @@ struct Config final : ProtocolConfig {
 
   // The store.
   uint32_t servers = 3;
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration election_granularity = Duration::zero();  // raft::Config::election_granularity
-  Duration heartbeat = milliseconds(50);
+  raft::CoreSettings core{};  // pre_vote: etcd's --pre-vote
   raft::QuorumCheck check_quorum = raft::QuorumCheck::kTick;
-  bool pre_vote = false;  // raft::Config::pre_vote (etcd's --pre-vote)
-  uint32_t snapshot_threshold = 4096;
 
   // The election (every elector's, as one deployment configures them).
   Duration lease_duration = seconds(15);

@@ -42,14 +42,8 @@ struct ServerConfig {
   std::vector<NodeId> servers;  // every server of the core, self included
   uint32_t resources = 0;
   LeaseOptions options;
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration election_granularity = Duration::zero();  // raft::Config::election_granularity
-  Duration heartbeat = milliseconds(50);
-  Duration max_ttl = seconds(10);      // largest ttl a requestor may ask for
-  uint32_t snapshot_threshold = 4096;  // applied entries between compactions
-  uint32_t max_append_entries = 64;    // entries per AppendEntries
-  bool pre_vote = false;               // raft::Config::pre_vote
+  raft::CoreSettings core{};
+  Duration max_ttl = seconds(10);  // largest ttl a requestor may ask for
 };
 
 // The Raft core's part of a ServerConfig.

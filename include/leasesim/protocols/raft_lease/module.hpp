@@ -25,13 +25,7 @@ struct Config final : ProtocolConfig {
 
   // The core.
   uint32_t servers = 3;
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration election_granularity = Duration::zero();
-  Duration heartbeat = milliseconds(50);
-  uint32_t snapshot_threshold = 4096;
-  uint32_t max_append_entries = 64;
-  bool pre_vote = false;
+  raft::CoreSettings core{};
 
   // Leases.
   Duration ttl = seconds(5);

@@ -119,7 +119,6 @@ const char* to_string(RenewalPath v);
 const char* to_string(FailoverPolicy v);
 const char* to_string(GrantReply v);
 const char* to_string(LeaseKeying v);
-const char* to_string(ClockKind v);
 using raft::to_string;
 
 }  // namespace leasesim::raft_lease

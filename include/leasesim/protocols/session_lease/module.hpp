@@ -25,12 +25,7 @@ struct Config final : ProtocolConfig {
 
   // The core.
   uint32_t servers = 3;
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration election_granularity = Duration::zero();  // raft::Config::election_granularity
-  Duration heartbeat = milliseconds(50);
-  uint32_t snapshot_threshold = 4096;
-  uint32_t max_append_entries = 64;
+  raft::CoreSettings core{};
 
   // Sessions.
   Duration session_timeout = seconds(3);

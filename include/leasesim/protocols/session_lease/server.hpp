@@ -53,12 +53,7 @@ struct ServerConfig {
   uint32_t resources = 0;
   Options options;
   Duration session_timeout = seconds(3);
-  Duration election_min = milliseconds(150);
-  Duration election_max = milliseconds(300);
-  Duration election_granularity = Duration::zero();
-  Duration heartbeat = milliseconds(50);
-  uint32_t snapshot_threshold = 4096;
-  uint32_t max_append_entries = 64;
+  raft::CoreSettings core{};
 };
 
 raft::Config raft_config(const ServerConfig& c);
