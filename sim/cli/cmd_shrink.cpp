@@ -46,8 +46,8 @@ int cmd_shrink(const std::vector<std::string>& args) {
       "same kind of violation: removes faults, requestors, resources and servers,\n"
       "cuts the duration, makes clocks perfect and the network simple, and shortens\n"
       "faults, until nothing more can go. Prints each step and the final size and\n"
-      "writes the result as a normal scenario file (with an expect block claiming the\n"
-      "violation). Exit 0 when a reproducer was written, 1 if the input does not\n"
+      "writes the result as a normal scenario file (with an expect block claiming what\n"
+      "its run shows). Exit 0 when a reproducer was written, 1 if the input does not\n"
       "violate (nothing to shrink), 2 on bad input.\n\noptions");
   std::string in_path, out_path, timeout, seed_text, max_runs_text, max_events_text, reseeds_text;
   std::vector<std::string> kinds;

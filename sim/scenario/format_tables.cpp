@@ -274,22 +274,26 @@ Format::Format() {
   for (size_t k = 0; k < static_cast<size_t>(ViolationKind::kCount); ++k) {
     violation_kinds.emplace_back(to_string(static_cast<ViolationKind>(k)));
   }
-  t.expect = b.object(
-      "What the scenario claims about its own outcome (checked by `leasesim check`).",
-      {
-          {"safety", b.enumeration({"holds", "violation"}), false,
-           "Whether the run is expected to stay safe.", nullptr},
-          {"violations",
-           b.array(b.enumeration(violation_kinds), "violation kinds", 1, UINT64_MAX, true,
-                   "an array of violation kinds"),
-           false, "Violation kinds that must each occur; only with safety \"violation\".", nullptr},
-          {"min_availability", b.number(0, 1, "a fraction from 0 to 1"), false,
-           "Least fraction of wanted time a lease was held.", nullptr},
-          {"min_grants", u64, false, "Least number of grants.", nullptr},
-          {"min_elections", u64, false, "Least number of elections (times a server became leader).",
-           nullptr},
-          {"max_elections", u64, false, "Most elections.", nullptr},
-      });
+  t.expect =
+      b.object("What the scenario claims about its own outcome (checked by `leasesim check`).",
+               {
+                   {"safety", b.enumeration({"holds", "violation"}), false,
+                    "Whether the run is expected to stay safe.", nullptr},
+                   {"violations",
+                    b.array(b.enumeration(violation_kinds), "violation kinds", 1, UINT64_MAX, true,
+                            "an array of violation kinds"),
+                    false,
+                    "Kinds that must each occur. With safety \"violation\" any kinds (a violation "
+                    "must still "
+                    "occur: a warning is not one); with \"holds\" only warnings (latent_overlap).",
+                    nullptr},
+                   {"min_availability", b.number(0, 1, "a fraction from 0 to 1"), false,
+                    "Least fraction of wanted time a lease was held.", nullptr},
+                   {"min_grants", u64, false, "Least number of grants.", nullptr},
+                   {"min_elections", u64, false,
+                    "Least number of elections (times a server became leader).", nullptr},
+                   {"max_elections", u64, false, "Most elections.", nullptr},
+               });
 
   // --- explore ---------------------------------------------------------
   {

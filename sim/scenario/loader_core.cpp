@@ -101,14 +101,22 @@ void Loader::read_expect() {
   if (v.value != nullptr) {
     for (const json& k : *v.value) s_.expect.violation_kinds.push_back(k.get<std::string>());
   }
-  if (v.present && has_safety && s_.expect.safety != Expectation::Safety::kViolation) {
+  if (v.present && member(e, et, "safety") == nullptr) {
     error("/expect/violations",
-          "\"violations\" is only allowed with \"safety\": \"violation\", "
-          "found \"safety\": " +
-              jquote(safety));
-  } else if (v.present && member(e, et, "safety") == nullptr) {
-    error("/expect/violations",
-          "\"violations\" is only allowed with \"safety\": \"violation\", found no \"safety\"");
+          "\"violations\" needs \"safety\" (\"violation\", or \"holds\" with warning kinds "
+          "only), found no \"safety\"");
+  } else if (v.value != nullptr && has_safety && s_.expect.safety == Expectation::Safety::kHolds) {
+    // "holds" with a violation kind contradicts itself; with a warning kind
+    // it demands the warning (a latent overlap that stays latent).
+    for (size_t i = 0; i < v.value->size(); ++i) {
+      ViolationKind kind;
+      const std::string& name = (*v.value)[i].get_ref<const std::string&>();
+      if (parse_violation_kind(name, &kind) && !is_warning(kind)) {
+        error("/expect/violations/" + std::to_string(i),
+              "expected a warning kind (\"latent_overlap\") with \"safety\": \"holds\", found " +
+                  jquote(name));
+      }
+    }
   }
   double availability = 0;
   if (get_double(e, et, "min_availability", &availability)) {

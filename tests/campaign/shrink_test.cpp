@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "leasesim/campaign/expectation.hpp"
 #include "leasesim/campaign/explore.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "leasesim/world/world.hpp"
@@ -78,7 +79,35 @@ TEST(ShrinkCanary, NaiveViolationShrinksToAHandfulOfFaultsAndStillReproduces) {
   EXPECT_TRUE(same_kind);
   // It claims what it shows, so `leasesim check` passes on it.
   EXPECT_EQ(back.scenario->expect.safety, Expectation::Safety::kViolation);
+  EXPECT_EQ(unmet_expectations(back.scenario->expect, rerun), std::vector<std::string>{});
   EXPECT_FALSE(back.scenario->explore.has_value());
+}
+
+// Shrinking a warning (latent_overlap: a holder believed past the core's
+// record, without an overlap) keeps the warning; the file claims exactly
+// what its run shows, so `leasesim check` passes on it: "holds" with the
+// warning when the minimal run has no violation.
+TEST(Shrink, AWarningShrinksToAFileWhoseExpectationHolds) {
+  const Scenario base = load(kNaive);
+  const ExploreLayout layout = explore_layout(base);
+  std::optional<Scenario> warned;
+  for (uint64_t seed = 1; seed <= 200 && !warned; ++seed) {
+    Scenario s = explore_replay_scenario(base, layout, seed);
+    if (shows(World(s, RunOptions{}).run(), ViolationKind::kLatentOverlap)) warned = s;
+  }
+  ASSERT_TRUE(warned) << "no seed in 1..200 shows a latent overlap under the naive preset";
+  ShrinkOptions so;
+  so.kinds = {ViolationKind::kLatentOverlap};
+  const ShrinkResult r = shrink_scenario(*warned, so);
+  ASSERT_NE(r.status, ShrinkResult::Status::kNoViolation);
+  LoadResult back = load_scenario_json(r.minimal_json, "minimal.json");
+  ASSERT_TRUE(back.ok()) << back.errors[0].format();
+  const RunResult rerun = World(*back.scenario, RunOptions{}).run();
+  EXPECT_TRUE(shows(rerun, ViolationKind::kLatentOverlap));
+  EXPECT_EQ(unmet_expectations(back.scenario->expect, rerun), std::vector<std::string>{});
+  EXPECT_EQ(back.scenario->expect.safety,
+            rerun.failures > 0 ? Expectation::Safety::kViolation : Expectation::Safety::kHolds);
+  EXPECT_EQ(back.scenario->expect.violation_kinds, std::vector<std::string>{"latent_overlap"});
 }
 
 TEST(Shrink, IsDeterministic) {

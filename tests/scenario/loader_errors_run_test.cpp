@@ -193,14 +193,15 @@ std::vector<BadCase> bad_run_cases() {
        many_faults(100001),
        {"x.json: /faults: expected at most 100000 faults, found 100001"}},
       // --- Expect ------------------------------------------------------------
+      // With "holds", "violations" may only demand warnings.
       {"ViolationsWithHolds",
-       doc(R"("expect": {"safety": "holds", "violations": ["overlap"]})"),
-       {"x.json: /expect/violations: \"violations\" is only allowed with \"safety\": "
-        "\"violation\", found \"safety\": \"holds\""}},
+       doc(R"("expect": {"safety": "holds", "violations": ["latent_overlap", "overlap"]})"),
+       {"x.json: /expect/violations/1: expected a warning kind (\"latent_overlap\") with "
+        "\"safety\": \"holds\", found \"overlap\""}},
       {"ViolationsWithoutSafety",
        doc(R"("expect": {"violations": ["overlap"]})"),
-       {"x.json: /expect/violations: \"violations\" is only allowed with \"safety\": "
-        "\"violation\", found no \"safety\""}},
+       {"x.json: /expect/violations: \"violations\" needs \"safety\" (\"violation\", or "
+        "\"holds\" with warning kinds only), found no \"safety\""}},
       {"ViolationKindTypo",
        doc(R"("expect": {"safety": "violation", "violations": ["overlaps"]})"),
        {"x.json: /expect/violations/0: expected one of \"overlap\", \"stale_write\", "

@@ -424,5 +424,14 @@ TEST(LoaderValid, ElectionGranularityAndSendWhileWriting) {
   EXPECT_TRUE(d.timing.nodes[0].send_while_writing);
 }
 
+// "holds" may demand warnings: safety holds, and each listed warning occurs.
+TEST(LoaderValid, HoldsWithWarningKinds) {
+  const Scenario s = load_ok(R"({"name": "w", "duration": "1s",
+      "expect": {"safety": "holds", "violations": ["latent_overlap"]}})");
+  EXPECT_EQ(s.expect.safety, Expectation::Safety::kHolds);
+  EXPECT_EQ(s.expect.violation_kinds, std::vector<std::string>{"latent_overlap"});
+  expect_round_trip(s);
+}
+
 }  // namespace
 }  // namespace leasesim
