@@ -42,19 +42,24 @@ TimePoint NodeClock::true_time_when(ClockKind kind, TimePoint deadline, TimePoin
   // The wall clock is the monotonic clock shifted by wall_delta_, so a wall
   // deadline is a monotonic deadline shifted back by the same amount. This
   // is what makes steps re-target wall timers and leave monotonic ones.
-  const TimePoint mono_deadline = kind == ClockKind::kWall ? deadline - wall_delta_ : deadline;
-  if (mono(true_now) >= mono_deadline) return true_now;
+  // TimePoint::max() is "never" on every clock; in 128 bits, a deadline near
+  // it must not wrap into an instant that comes either.
+  if (deadline == TimePoint::max()) return TimePoint::max();
+  const Int128 mono_deadline =
+      Int128(deadline.ns()) - (kind == ClockKind::kWall ? Int128(wall_delta_.ns()) : Int128(0));
+  if (Int128(mono(true_now).ns()) >= mono_deadline) return true_now;
   // mono(t) >= D  <=>  floor(x * r / 1e9) >= d  <=>  x * r / 1e9 >= d (d is
   // an integer)  <=>  x >= ceil(d * 1e9 / r), with x = t - anchor_true,
   // d = D - anchor_mono and r = 1e9 + ppb > 0. So the ceiling is the exact
   // earliest instant, not an approximation that a later +-1 would fix.
   // d > 0 here: mono(true_now) >= anchor_mono_ and it is still below D.
-  if (drift_ppb_ == 0) return anchor_true_ + (mono_deadline - anchor_mono_);
-  const Int128 d = (mono_deadline - anchor_mono_).ns();
+  const Int128 d = mono_deadline - anchor_mono_.ns();
   const Int128 rate = kBillion + drift_ppb_;
-  const Int128 x = (d * kBillion + rate - 1) / rate;
-  const TimePoint t = anchor_true_ + Duration(static_cast<int64_t>(x));
-  return t > true_now ? t : true_now;
+  const Int128 x = drift_ppb_ == 0 ? d : (d * kBillion + rate - 1) / rate;
+  const Int128 t = Int128(anchor_true_.ns()) + x;
+  // Beyond the last representable instant: the clock never gets there.
+  if (t >= Int128(TimePoint::max().ns())) return TimePoint::max();
+  return t > true_now.ns() ? TimePoint(static_cast<int64_t>(t)) : true_now;
 }
 
 void NodeClock::set_drift(TimePoint true_now, int64_t drift_ppb) {

@@ -267,7 +267,7 @@ void World::Impl::run_step(NodeId id, TimePoint local) {
       ev.object = object;
       TimePoint due = timer_due(id, t.clock, t.deadline);
       if (!timers.empty() && timers[id].spec->timer_jitter)
-        due = due + timers[id].spec->timer_jitter->sample(timers[id].jitter);
+        due = later_or_never(due, timers[id].spec->timer_jitter->sample(timers[id].jitter));
       if (!t.single) {
         sched.schedule_at(due, ev);
         continue;

@@ -129,7 +129,7 @@ void World::Impl::resume(NodeId id, uint32_t gen) {
     if (d.event.type == Event::kRelease) release(d.event);
   for (const Host::Deferred& d : due)
     if (d.event.type != Event::kRelease)
-      sched.schedule_at(d.event.served ? d.due + paused : now, d.event);
+      sched.schedule_at(d.event.served ? later_or_never(d.due, paused) : now, d.event);
 }
 
 void World::Impl::clock_changed(NodeId id, const NodeClock& before) {
@@ -144,9 +144,11 @@ void World::Impl::clock_changed(NodeId id, const NodeClock& before) {
     // The timer keeps its jitter: it fires as late after its deadline, in
     // true time, as it would have. (at >= the old target: the jitter is
     // never negative, and a deadline already passed targets now.)
-    const Duration late = at - before.true_time_when(ev.clock, ev.deadline, now);
+    const TimePoint target = before.true_time_when(ev.clock, ev.deadline, now);
+    // A timer for "never" (TimePoint::max()) stays never, with no jitter.
+    const Duration late = target == TimePoint::max() ? Duration::zero() : at - target;
     LEASESIM_ASSERT(late >= Duration::zero(), "a pending timer is due before its deadline");
-    return after.true_time_when(ev.clock, ev.deadline, now) + late;
+    return later_or_never(after.true_time_when(ev.clock, ev.deadline, now), late);
   });
   observers.on_clock_change(id, now);
 }

@@ -44,6 +44,7 @@ TEST(LinearClock, AgreesWithTheNodeClockThroughStepsAndDriftChanges) {
       const TimePoint deadline =
           c.read(now).mono + Duration(rng.uniform_int(-seconds(1).ns(), seconds(10).ns()));
       ExpectSame(fast, c, now, deadline);
+      ExpectSame(fast, c, now, TimePoint::max());  // "never"
       switch (rng.below(4)) {
         case 0:
           c.step_wall(Duration(rng.uniform_int(-seconds(1).ns(), seconds(1).ns())));

@@ -238,6 +238,23 @@ TEST(NodeClock, EpochCountsEveryChange) {
   EXPECT_EQ(c.epoch(), 3u);
 }
 
+// A deadline at the end of time means "never" on every clock: it must not
+// wrap around into an instant that comes (a slow clock, a wall clock behind
+// true time, a deadline a little below the end).
+TEST(NodeClock, NeverStaysNever) {
+  const TimePoint now = TimePoint::origin() + seconds(3);
+  for (const int64_t drift : {int64_t{-500'000}, int64_t{-1}, int64_t{0}, int64_t{500'000}}) {
+    for (const Duration offset : {seconds(-5), Duration::zero(), seconds(5)}) {
+      NodeClock c(offset, drift);
+      for (const ClockKind k : {ClockKind::kWall, ClockKind::kMonotonic}) {
+        EXPECT_EQ(c.true_time_when(k, TimePoint::max(), now), TimePoint::max())
+            << drift << " " << offset.ns();
+        EXPECT_GE(c.true_time_when(k, TimePoint::max() - seconds(10), now), now);
+      }
+    }
+  }
+}
+
 TEST(NodeClockDeathTest, DriftBeyondBoundIsAProgrammerError) {
   EXPECT_DEATH(NodeClock(Duration::zero(), NodeClock::kMaxDriftPpb + 1), "");
   NodeClock c;

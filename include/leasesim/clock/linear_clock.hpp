@@ -23,6 +23,7 @@
 #include <cstdint>
 
 #include "leasesim/clock/node_clock.hpp"
+#include "leasesim/core/int128.hpp"
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
@@ -48,9 +49,14 @@ class LinearClock {
   }
   // NodeClock::true_time_when: the earliest true time >= now at which
   // clock `kind` reads >= deadline (a timer's due time).
+  // TimePoint::max() is "never"; in 128 bits, saturating at it as
+  // NodeClock's does, so a deadline near it does not wrap either.
   TimePoint true_time_when(ClockKind kind, TimePoint deadline, TimePoint now) const {
-    const int64_t mono = kind == ClockKind::kWall ? deadline.ns() - wall_offset_ : deadline.ns();
-    return std::max(now, TimePoint(mono - mono_offset_));
+    if (deadline == TimePoint::max()) return TimePoint::max();
+    const int128_t t =
+        int128_t(deadline.ns()) - (kind == ClockKind::kWall ? wall_offset_ : 0) - mono_offset_;
+    if (t >= int128_t(TimePoint::max().ns())) return TimePoint::max();
+    return TimePoint(static_cast<int64_t>(std::max(t, int128_t(now.ns()))));
   }
 
  private:

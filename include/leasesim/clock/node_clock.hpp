@@ -48,7 +48,9 @@ class NodeClock {
     return LocalClocks{m + wall_delta_, m};
   }
 
-  // Earliest true time >= true_now at which clock `kind` reads >= deadline.
+  // Earliest true time >= true_now at which clock `kind` reads >= deadline;
+  // TimePoint::max() for a deadline of TimePoint::max() ("never") or one the
+  // clock reaches only past the last representable instant.
   TimePoint true_time_when(ClockKind kind, TimePoint deadline, TimePoint true_now) const;
 
   // Changes the drift from true_now on. Precondition: |ppb| <= kMaxDriftPpb.

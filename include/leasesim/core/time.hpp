@@ -71,6 +71,12 @@ class TimePoint {
   int64_t ns_ = 0;
 };
 
+// t + d for d >= 0, or TimePoint::max() where that would pass it: a time
+// that means "never" (a timer armed at TimePoint::max()) stays never.
+constexpr TimePoint later_or_never(TimePoint t, Duration d) {
+  return d.ns() > TimePoint::max().ns() - t.ns() ? TimePoint::max() : t + d;
+}
+
 constexpr Duration nanoseconds(int64_t n) {
   return Duration(n);
 }
