@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +12,19 @@ namespace leasesim {
 namespace {
 
 bool slurp(const std::string& path, std::string* text, std::string* error) {
+  // Only a regular file: a device (/dev/zero) or a pipe would be read
+  // without end, or block.
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::directory) {
+    *error = path + ": is a directory, not a results file";
+    return false;
+  }
+  if (!ec && status.type() != std::filesystem::file_type::regular &&
+      status.type() != std::filesystem::file_type::not_found) {
+    *error = path + ": is not a regular file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *error = path + ": cannot read the file: " + std::strerror(errno);

@@ -106,6 +106,20 @@ ResultsFile read(const std::string& path) {
   return f;
 }
 
+// A results file is a regular file: a device or a pipe is refused at once
+// (reading /dev/zero never ended and grew without bound).
+TEST(ResultsFile, OnlyARegularFileIsRead) {
+  ResultsFile f;
+  std::string error;
+  EXPECT_FALSE(read_results("/dev/zero", &f, &error));
+  EXPECT_EQ(error, "/dev/zero: is not a regular file");
+  const std::string dir = ::testing::TempDir();
+  EXPECT_FALSE(read_results(dir, &f, &error));
+  EXPECT_EQ(error, dir + ": is a directory, not a results file");
+  EXPECT_FALSE(read_results(dir + "/no-such-results.jsonl", &f, &error));
+  EXPECT_NE(error.find("cannot read the file"), std::string::npos) << error;
+}
+
 TEST(Plan, ShardsCoverEveryJobOnce) {
   for (const bool with_params : {false, true}) {
     for (uint32_t n : {1u, 2u, 3u, 7u, 20u}) {
