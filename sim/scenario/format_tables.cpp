@@ -323,7 +323,8 @@ Format::Format() {
              "The fault kinds exploration may choose; each seed switches on a random subset. "
              "Default: all.",
              json(kinds)},
-            {"min_faults", fault_count, false, "Fewest generated faults per seed.", 1},
+            {"min_faults", fault_count, false,
+             "Fewest generated faults per seed. Default: 1, or max_faults when that is 0.", 1},
             {"max_faults", fault_count, false,
              "Most generated faults per seed (a partition, cut or isolation and its heal "
              "count as one).",

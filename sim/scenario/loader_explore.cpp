@@ -28,6 +28,11 @@ void Loader::read_explore() {
   uint64_t n = 0;
   if (get_uint(e, et, "min_faults", &n)) spec.min_faults = static_cast<uint32_t>(n);
   if (get_uint(e, et, "max_faults", &n)) spec.max_faults = static_cast<uint32_t>(n);
+  // min_faults left out follows a smaller max_faults: "max_faults": 0 is a
+  // baseline without faults (a sweep cell), not a contradiction of a
+  // default the file never wrote.
+  if (!field_value(e, et, "min_faults").present && spec.min_faults > spec.max_faults)
+    spec.min_faults = spec.max_faults;
   if (field_value(e, et, "min_faults").valid && field_value(e, et, "max_faults").valid &&
       spec.min_faults > spec.max_faults) {
     error("/explore/min_faults", "expected min_faults <= max_faults (" +

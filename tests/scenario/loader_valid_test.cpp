@@ -433,5 +433,19 @@ TEST(LoaderValid, HoldsWithWarningKinds) {
   expect_round_trip(s);
 }
 
+// "max_faults": 0 alone is a baseline without faults: min_faults, left
+// out, follows it down (it was an error at /explore/min_faults, a key the
+// file never wrote).
+TEST(LoaderValid, MaxFaultsZeroAloneMeansNoGeneratedFaults) {
+  const Scenario s = load_ok(R"({"name": "b", "duration": "10s", "explore": {"max_faults": 0}})");
+  ASSERT_TRUE(s.explore.has_value());
+  EXPECT_EQ(s.explore->min_faults, 0u);
+  EXPECT_EQ(s.explore->max_faults, 0u);
+  const Scenario d = load_ok(R"({"name": "d", "duration": "10s", "explore": {}})");
+  EXPECT_EQ(d.explore->min_faults, 1u);
+  EXPECT_EQ(d.explore->max_faults, 8u);
+  expect_round_trip(s);
+}
+
 }  // namespace
 }  // namespace leasesim
