@@ -1,6 +1,7 @@
 #include "leasesim/campaign/expectation.hpp"
 
 #include <cstdio>
+#include <string_view>
 
 #include "leasesim/core/assert.hpp"
 #include "leasesim/report/verdict.hpp"
@@ -24,9 +25,10 @@ std::vector<std::string> unmet_expectations(const Expectation& expect, const Run
     lists_a_failure_kind = lists_a_failure_kind || !warning;
     bool found = false;
     for (const Violation& v : r.violations) found = found || v.kind == kind;
+    const bool vowel = std::string_view("aeiou").find(name[0]) != std::string_view::npos;
     if (!found)
-      missing.push_back("expected a " + name + (warning ? " warning" : " violation") +
-                        ", found none");
+      missing.push_back(std::string("expected ") + (vowel ? "an " : "a ") + name +
+                        (warning ? " warning" : " violation") + ", found none");
   }
   if (want_violation && r.failures == 0 && !lists_a_failure_kind)
     out.push_back("expected a violation, but safety held");

@@ -74,6 +74,11 @@ TEST(Expectation, HoldsWithAListedWarning) {
             std::vector<std::string>{"expected safety to hold, found 1 violation(s): overlap"});
 }
 
+TEST(Expectation, MissingKindsAreNamedWithTheirArticle) {
+  EXPECT_EQ(unmet_expectations(expect(kViolation, {"overlap"}), run_with({})),
+            std::vector<std::string>{"expected an overlap violation, found none"});
+}
+
 TEST(Expectation, HoldsIgnoresUnlistedWarnings) {
   EXPECT_TRUE(
       unmet_expectations(expect(kHolds), run_with({ViolationKind::kLatentOverlap})).empty());

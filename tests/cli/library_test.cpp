@@ -219,7 +219,7 @@ TEST(CheckExit, FailedExpectationIsOne) {
   EXPECT_NE(r.out.find("expected safety to hold, found 1 violation(s): stale_write"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("expected a overlap violation, found none"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected an overlap violation, found none"), std::string::npos) << r.out;
 }
 
 TEST(CheckExit, UnmetMetricBoundIsOne) {
