@@ -1,7 +1,10 @@
 #include "campaign_cli.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "batch_support.hpp"
@@ -13,6 +16,31 @@ namespace po = boost::program_options;
 namespace leasesim::cli {
 
 namespace {
+
+// Whether `dir` is a writable folder or could be made as one: its nearest
+// existing ancestor is a writable folder. *why says what is in the way.
+bool folder_can_be_made(const std::string& dir, std::string* why) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(dir), ec);
+  if (ec) {
+    *why = ec.message();
+    return false;
+  }
+  while (!fs::exists(p, ec)) {
+    if (!p.has_parent_path() || p.parent_path() == p) break;
+    p = p.parent_path();
+  }
+  if (!fs::is_directory(p, ec)) {
+    *why = "\"" + p.string() + "\" is not a folder";
+    return false;
+  }
+  if (access(p.c_str(), W_OK) != 0) {
+    *why = "\"" + p.string() + "\" is not writable";
+    return false;
+  }
+  return true;
+}
 
 constexpr uint64_t kMaxJobs = 1024;
 
@@ -109,6 +137,10 @@ bool parse_campaign_command(const std::vector<std::string>& args,
   if (c->save == SaveWhich::kAll && c->save_dir.empty())
     throw UsageError{"--save all needs --save-dir DIR (or --out FILE)"};
   if (c->save == SaveWhich::kNone) c->save_dir.clear();
+  // The folder is made at the first save; find now, not after the runs,
+  // that it cannot be (a file in the way, no write permission).
+  if (std::string why; !c->save_dir.empty() && !folder_can_be_made(c->save_dir, &why))
+    throw UsageError{"cannot save runs into \"" + c->save_dir + "\": " + why};
   c->max_saved = c->save == SaveWhich::kAll ? UINT64_MAX : 100;
   if (vm.count("max-saved")) c->max_saved = parse_count_arg("max-saved", a.max_saved, 0);
   return true;

@@ -311,6 +311,20 @@ TEST_F(ExploreCli, BadInputExitsTwoWithAMessage) {
   EXPECT_NE(o.err.find("/explore: expected start_after + quiet_after"), std::string::npos) << o.err;
 }
 
+// A folder for saved runs that cannot be made is refused before any run,
+// not found at the first failing seed (exit 1, the message lost with -q).
+TEST_F(ExploreCli, AnUnusableSaveFolderIsRefusedBeforeTheRuns) {
+  const std::string file = path("in-the-way");
+  std::ofstream(file) << "x";
+  for (const std::string& flag : {"--save-dir " + file, "--save-failures " + file + "/sub"}) {
+    const Outcome o = leasesim("explore " + kNaive + " --seeds 1..3 -q " + flag);
+    EXPECT_EQ(o.code, 2) << flag << "\n" << o.err;
+    EXPECT_NE(o.err.find("cannot save runs into"), std::string::npos) << o.err;
+    EXPECT_NE(o.err.find("is not a folder"), std::string::npos) << o.err;
+    EXPECT_EQ(o.out, "") << flag;
+  }
+}
+
 TEST_F(ExploreCli, LimitsEachRunWithMaxEvents) {
   const Outcome o =
       leasesim("explore " + kSafe + " --seeds 3 --max-events 500 -q --out " + path("budget.jsonl"));
