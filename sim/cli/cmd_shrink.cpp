@@ -1,6 +1,9 @@
 // leasesim shrink FAILING.json: delta debugging down to a small scenario
 // that still shows the same kind of violation (campaign/shrink.hpp).
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -74,6 +77,24 @@ int cmd_shrink(const std::vector<std::string>& args) {
   if (in_path.empty()) throw UsageError{"missing FAILING.json (a scenario whose run violates)"};
   if (out_path.empty()) out_path = default_out(in_path);
   const bool quiet = vm.count("quiet") > 0;
+  // Find before the shrink (thousands of runs), not after it, that the
+  // result cannot be written.
+  {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path dir = fs::absolute(fs::path(out_path), ec).parent_path();
+    if (fs::is_directory(out_path, ec)) {
+      std::fprintf(stderr, "leasesim shrink: --out \"%s\" is a directory\n", out_path.c_str());
+      return kExitBadInput;
+    }
+    if (!fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0) {
+      std::fprintf(stderr,
+                   "leasesim shrink: --out \"%s\": cannot write into \"%s\" (no such directory, "
+                   "or not writable)\n",
+                   out_path.c_str(), dir.string().c_str());
+      return kExitBadInput;
+    }
+  }
 
   ShrinkOptions so;
   if (vm.count("max-runs")) so.max_runs = parse_count_arg("max-runs", max_runs_text, 1);

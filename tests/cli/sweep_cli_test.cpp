@@ -198,6 +198,14 @@ TEST(ShrinkCli, NothingToShrinkAndBadInput) {
   r = run_cli({"shrink", safe, "--kind", "overlapp"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown violation kind"), std::string::npos) << r.err;
+  // An output that cannot be written is found before the shrink runs.
+  r = run_cli({"shrink", safe, "--out", (dir / "no-such-dir" / "m.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot write into"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  r = run_cli({"shrink", safe, "--out", dir.path().string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
 }
 
 }  // namespace
