@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "campaign_impl.hpp"
 #include "leasesim/campaign/explore.hpp"
 #include "leasesim/campaign/results.hpp"
@@ -15,6 +17,33 @@ namespace {
 
 constexpr uint64_t kMaxCells = 100'000;
 constexpr size_t kShownErrors = 20;
+
+// What differs between two results headers, key by key ("seeds: 1..300 in
+// the file, 1..200 now"), so a refused --resume says what to change; long
+// values are named, not shown. The build that wrote them ("leasesim") is
+// not part of the match and not listed.
+std::string header_differences(const std::string& file, const std::string& now) {
+  const nlohmann::json a = nlohmann::json::parse(file, nullptr, false);
+  const nlohmann::json b = nlohmann::json::parse(now, nullptr, false);
+  if (!a.is_object() || !b.is_object()) return "";
+  std::map<std::string, bool> keys;  // sorted: the message does not depend on order
+  for (const auto& [k, v] : a.items()) keys[k] = true;
+  for (const auto& [k, v] : b.items()) keys[k] = true;
+  std::string out;
+  for (const auto& [k, unused] : keys) {
+    if (k == "leasesim") continue;
+    const nlohmann::json va = a.contains(k) ? a[k] : nlohmann::json();
+    const nlohmann::json vb = b.contains(k) ? b[k] : nlohmann::json();
+    if (va == vb) continue;
+    const std::string sa = va.dump(), sb = vb.dump();
+    out += "\n  " + k;
+    if (sa.size() <= 60 && sb.size() <= 60)
+      out += ": " + sa + " in the file, " + sb + " now";
+    else
+      out += " differs";
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -126,9 +155,13 @@ bool Campaign::Impl::read_previous(std::vector<std::string>* warnings,
   // A version-2 file (one scenario) is continued in its own version.
   if (prev.plan.version < plan.version && !plan.several()) plan.version = prev.plan.version;
   if (!prev.plan.same_run_as(plan) || prev.plan.shard != plan.shard) {
-    errors->push_back(config.out_path + " was written by a different run (command, scenario, " +
-                      "parameters, seeds, shard or options differ):\n  file: " +
-                      prev.plan.format() + "\n  now:  " + plan.format());
+    const std::string file = prev.plan.format(), now = plan.format();
+    const std::string diff = header_differences(file, now);
+    errors->push_back(config.out_path + " was written by a different run" +
+                      (diff.empty() ? " (command, scenario, parameters, seeds, shard or options "
+                                      "differ)"
+                                    : ":" + diff) +
+                      "\n  file: " + file + "\n  now:  " + now);
     return false;
   }
   if (prev.plan.tool_differs(plan))

@@ -249,7 +249,14 @@ bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
 }
 
 bool parse_seed_range(std::string_view text, uint64_t* first, uint64_t* last, std::string* error) {
-  if (text.find('-') != std::string_view::npos) {
+  const size_t dash = text.find('-');
+  if (dash != std::string_view::npos && dash > 0 && text.find("..") == std::string_view::npos) {
+    // "1-3": a range written with a dash, not a negative seed.
+    *error = "expected A..B (two dots) with 0 <= A <= B, or N for 1..N, found \"" +
+             std::string(text) + "\"";
+    return false;
+  }
+  if (dash != std::string_view::npos) {
     *error = "seeds cannot be negative (found \"" + std::string(text) +
              "\"); expected A..B with 0 <= A <= B, or N for 1..N";
     return false;

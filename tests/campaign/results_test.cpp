@@ -155,6 +155,9 @@ TEST(Plan, ParsesRangesAndShardsAndSaysWhatIsWrong) {
     EXPECT_FALSE(parse_seed_range(bad, &a, &b, &e)) << bad;
     EXPECT_NE(e.find("expected seeds as A..B"), std::string::npos) << e;
   }
+  // A range written with a dash is named as such, not as a negative seed.
+  EXPECT_FALSE(parse_seed_range("1-3", &a, &b, &e));
+  EXPECT_EQ(e, "expected A..B (two dots) with 0 <= A <= B, or N for 1..N, found \"1-3\"");
   for (const char* negative : {"-1", "-1..4", "3..-2"}) {
     EXPECT_FALSE(parse_seed_range(negative, &a, &b, &e)) << negative;
     EXPECT_NE(e.find("seeds cannot be negative"), std::string::npos) << e;

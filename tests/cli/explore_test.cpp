@@ -247,6 +247,9 @@ TEST_F(ExploreCli, ResumeAfterAHardKillWritesTheSameFile) {
       leasesim("explore " + kNaive + " --seeds 1..41 -q --out " + partial + " --resume");
   EXPECT_EQ(other.code, 2);
   EXPECT_NE(other.err.find("different run"), std::string::npos) << other.err;
+  // It names what differs, so the user need not diff two header lines.
+  EXPECT_NE(other.err.find("seeds: \"1..40\" in the file, \"1..41\" now"), std::string::npos)
+      << other.err;
 }
 
 TEST_F(ExploreCli, SigintKeepsFinishedSeedsAndSaysHowToResume) {
