@@ -112,6 +112,14 @@ int cmd_run(const std::vector<std::string>& args) {
     // The report's faults line counts them with the scripted ones.
     sc = explore_scenario(*sc, explore_layout(*sc), sc->seed);
   }
+  // A run ends at the scenario's duration whatever --until says: say so,
+  // rather than let "completed" read as reaching the later time.
+  if (ro.until && *ro.until > TimePoint::origin() + sc->duration)
+    std::fprintf(
+        stderr,
+        "warning: --until %s is past the scenario's end (duration %s): the run stops at %s\n",
+        until.c_str(), format_duration(sc->duration).c_str(),
+        format_duration(sc->duration).c_str());
   if (bench) return run_bench(*sc, ro, bench_runs, vm.count("json") > 0);
 
   if (!out_dir.empty()) {

@@ -254,6 +254,18 @@ TEST(Guards, ExploreRunsCutShortAreIncomplete) {
   }
 }
 
+// --until past the scenario's end cannot extend the run: it says so.
+TEST(Guards, UntilPastTheEndWarns) {
+  const CliResult past = run_cli({"run", kScenario, "--until", "100s"});
+  EXPECT_EQ(past.exit_code, 0);
+  EXPECT_EQ(
+      past.err,
+      "warning: --until 100s is past the scenario's end (duration 1m): the run stops at 1m\n");
+  const CliResult within = run_cli({"run", kScenario, "--until", "10s"});
+  EXPECT_EQ(within.exit_code, 0);
+  EXPECT_EQ(within.err, "");
+}
+
 TEST(Guards, BadGuardValuesAreUsageErrors) {
   for (const char* option : {"--timeout", "--until"}) {
     for (const char* value : {"-1s", "0s"}) {
