@@ -2,7 +2,7 @@
 # The README's first command: install what is missing (the main profile of
 # scripts/setup.sh: compiler, CMake, Boost, nlohmann-json, matplotlib; no
 # test tools), build (Release), install `leasesim` and the plot commands
-# (leasesim-plot-timeline, -handoffs, -sweep) on PATH, and run the default
+# (leasesim-plot-timeline, -handoffs, -sweep, -compare) on PATH, and run the default
 # scenario with the installed leasesim. The report is printed and, with the
 # trace and a timeline picture (timeline.png), is written to out/default/.
 #
@@ -18,7 +18,7 @@ sudo=""
 mkdir -p "$prefix" 2>/dev/null || true
 if [ ! -w "$prefix" ] && [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 $sudo cmake --install build --prefix "$prefix" >/dev/null
-echo "quickstart: installed leasesim and leasesim-plot-{timeline,handoffs,sweep} into $prefix/bin" >&2
+echo "quickstart: installed leasesim and leasesim-plot-{timeline,handoffs,sweep,compare} into $prefix/bin" >&2
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;
   *) echo "quickstart: $prefix/bin is not on your PATH; add it (export PATH=\"$prefix/bin:\$PATH\")" >&2 ;;
