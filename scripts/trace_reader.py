@@ -46,6 +46,23 @@ def _name(v):
     return v if isinstance(v, str) else None
 
 
+def _check_first_record(path, lineno, line):
+    """The first record decides whether this is a trace at all: a report,
+    a results file, a Chrome trace or a scenario is refused here, by what it
+    is, instead of failing later on a sampled line or an empty window."""
+    try:
+        r = json.loads(line)
+    except ValueError:
+        r = None
+    if not isinstance(r, dict) or "t" not in r or "k" not in r:
+        shown = line.strip()
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        raise ValueError("%s:%d: not a leasesim trace (expected JSON Lines from `leasesim run "
+                         "--trace`, each record an object with \"t\" and \"k\"; found %s)"
+                         % (path, lineno, shown))
+
+
 def _kind(line):
     i = line.find('"k":"')
     if i < 0:
@@ -102,6 +119,8 @@ def read_trace(path):
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
+            if tr.records == 0:
+                _check_first_record(path, lineno, line)
             tr.records += 1
             k = _kind(line)
             if k not in _PARSED:
@@ -116,7 +135,8 @@ def read_trace(path):
                     try:
                         t, lt, n = _prefix(line)
                     except ValueError:
-                        raise ValueError("%s:%d: not a leasesim trace record" % (path, lineno))
+                        raise ValueError("%s:%d: not a leasesim trace record (expected a JSON object "
+                                         "starting {\"t\":...,\"lt\":...,\"n\":...)" % (path, lineno))
                     if n is not None:
                         tr.clock[n].append((t, lt))
                     if t > tr.end:

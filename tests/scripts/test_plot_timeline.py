@@ -228,6 +228,18 @@ class Drawing(unittest.TestCase):
         rc, out, err = self.plot(broken, "b.png")
         self.assertEqual(rc, 2)
         self.assertIn("broken.jsonl:1:", err)
+        # Not a trace at all: said at line 1, by what was expected (it was
+        # "line 16" for a results file, and an empty time window for text).
+        for name, text in [("words.txt", "garbage\nmore\n"),
+                           ("results.jsonl", '{"format":"leasesim-results","version":3}\n'
+                                             + '{"type":"run"}\n' * 40),
+                           ("report.json", '{\n  "seed": 1\n}\n')]:
+            with self.subTest(file=name):
+                wrong = vs.tmpdir() / name
+                wrong.write_text(text)
+                rc, out, err = self.plot(wrong, "w.png")
+                self.assertEqual(rc, 2)
+                self.assertIn(name + ":1: not a leasesim trace (expected JSON Lines", err)
 
     def test_titled_from_the_trace_header(self):
         # The header record names scenario, seed, protocol, preset and the
