@@ -23,7 +23,6 @@
 #include <cstdint>
 
 #include "leasesim/clock/node_clock.hpp"
-#include "leasesim/core/int128.hpp"
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
@@ -49,14 +48,18 @@ class LinearClock {
   }
   // NodeClock::true_time_when: the earliest true time >= now at which
   // clock `kind` reads >= deadline (a timer's due time).
-  // TimePoint::max() is "never"; in 128 bits, saturating at it as
-  // NodeClock's does, so a deadline near it does not wrap either.
+  // TimePoint::max() is "never", and a deadline near it saturates there as
+  // NodeClock's does rather than wrap (a subtraction that overflows upward
+  // is past the end of time, downward long gone). Per timer, so int64 with
+  // overflow checks rather than 128-bit arithmetic.
   TimePoint true_time_when(ClockKind kind, TimePoint deadline, TimePoint now) const {
     if (deadline == TimePoint::max()) return TimePoint::max();
-    const int128_t t =
-        int128_t(deadline.ns()) - (kind == ClockKind::kWall ? wall_offset_ : 0) - mono_offset_;
-    if (t >= int128_t(TimePoint::max().ns())) return TimePoint::max();
-    return TimePoint(static_cast<int64_t>(std::max(t, int128_t(now.ns()))));
+    int64_t t = deadline.ns();
+    if (kind == ClockKind::kWall && __builtin_sub_overflow(t, wall_offset_, &t))
+      return wall_offset_ < 0 ? TimePoint::max() : now;
+    if (__builtin_sub_overflow(t, mono_offset_, &t))
+      return mono_offset_ < 0 ? TimePoint::max() : now;
+    return std::max(now, TimePoint(t));
   }
 
  private:
