@@ -17,7 +17,7 @@ int cmd_validate(const std::vector<std::string>& args) {
       "usage: leasesim validate PATH...\n\n"
       "Loads and validates scenario files (folders: every *.json inside) without\n"
       "running them. Prints every error with its file and JSON path.\n"
-      "Exit 2 if any file is invalid.\n\noptions");
+      "Exit 2 if any file is invalid or no scenario file is found.\n\noptions");
   std::vector<std::string> paths;
   opts.add_options()("help,h", "show this help");
   po::options_description hidden;
@@ -28,6 +28,14 @@ int cmd_validate(const std::vector<std::string>& args) {
   std::string error;
   const std::vector<std::string> files = expand_paths(paths, &error);
   if (!error.empty()) throw UsageError{error};
+  // A folder without scenarios is most likely a wrong path in a CI step; it
+  // must not pass as "0 valid".
+  if (files.empty()) {
+    std::fprintf(stderr,
+                 "leasesim validate: nothing to validate: no scenario files (*.json) under %s\n",
+                 join(paths, ", ").c_str());
+    return kExitBadInput;
+  }
   size_t bad = 0;
   for (const std::string& file : files) {
     if (load_or_report(file))

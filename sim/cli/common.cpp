@@ -26,6 +26,12 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std
   for (const std::string& p : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(p, ec);
+    // A dangling symlink is "not found" without an error code; other errors
+    // (a symlink loop, a path through a file) are named as they are.
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      *error = "\"" + p + "\": " + ec.message();
+      return {};
+    }
     if (ec || !fs::exists(st)) {
       *error = "\"" + p + "\": no such file or directory";
       return {};

@@ -294,6 +294,26 @@ TEST(BadInputSpecial, SymlinkLoop) {
   fs::create_symlink("a.json", dir / "b.json");
   expect_refused(dir, {{"run", "a.json"},
                        "a.json: cannot read the file: Too many levels of symbolic links\n"});
+  // validate and check name the loop too, not "no such file".
+  expect_refused(dir, {{"validate", "a.json"},
+                       "leasesim validate: \"a.json\": Too many levels of symbolic links\n"
+                       "(see leasesim validate --help)\n"});
+  expect_refused(dir, {{"check", "a.json"},
+                       "leasesim check: \"a.json\": Too many levels of symbolic links\n"
+                       "(see leasesim check --help)\n"});
+}
+
+// A folder without scenario files is a mistaken path in a CI step: it must
+// not pass as "0 valid".
+TEST(BadInputSpecial, FolderWithoutScenarios) {
+  TempDir dir("bad");
+  fs::create_directory(dir / "empty");
+  write_text(dir / "empty" / "notes.txt", "not a scenario");
+  expect_refused(dir, {{"validate", "empty"},
+                       "leasesim validate: nothing to validate: no scenario files (*.json) "
+                       "under empty\n"});
+  expect_refused(dir, {{"check", "empty"},
+                       "leasesim check: nothing to run: no scenario files (*.json) under empty\n"});
 }
 
 // Permission bits do not stop root, so as root a read error is made with
