@@ -181,6 +181,19 @@ int cmd_run(const std::vector<std::string>& args) {
       sinks.add(chrome_writer.get());
     }
   }
+  // --out's reports are opened before the run too: every file it writes is
+  // known to be creatable (no folder in the way, no unwritable directory)
+  // before any of them is published, so a refused run leaves none behind.
+  AtomicFile report_text_file, report_json_file;
+  if (!out_dir.empty()) {
+    const std::filesystem::path dir(out_dir);
+    std::string error;
+    if (!report_text_file.open((dir / "report.txt").string(), &error) ||
+        !report_json_file.open((dir / "report.json").string(), &error)) {
+      std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+  }
   ro.trace = sinks.empty() ? nullptr : &sinks;
   World world(*sc, ro);
   const RunResult result = world.run();
@@ -199,9 +212,9 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cout << text;
   if (!out_dir.empty()) {
     std::string error;
-    const std::filesystem::path dir(out_dir);
-    if (!write_file_atomically((dir / "report.txt").string(), text, &error) ||
-        !write_file_atomically((dir / "report.json").string(), json.dump(2) + "\n", &error)) {
+    report_text_file.write(text);
+    report_json_file.write(json.dump(2) + "\n");
+    if (!report_text_file.commit(&error) || !report_json_file.commit(&error)) {
       std::fprintf(stderr, "leasesim run: %s\n", error.c_str());
       return kExitBadInput;
     }

@@ -166,6 +166,27 @@ TEST(Output, OutWritesExactlyTheThreeFilesWhole) {
   EXPECT_EQ(entries(dir / "o").size(), 3u);
 }
 
+// Every file --out writes is opened before the run: a folder in the way of
+// any of them is refused up front, and no file of the run is left beside it.
+TEST(Output, OutWithAFolderInTheWayWritesNothing) {
+  for (const std::string name : {"trace.jsonl", "trace.chrome.json", "report.txt", "report.json"}) {
+    SCOPED_TRACE(name);
+    TempDir dir("out");
+    fs::create_directories(dir / "o" / name);
+    const std::string earlier = name == "report.txt" ? "trace.jsonl" : "report.txt";
+    write_text(dir / "o" / earlier, "earlier\n");
+    const CliResult r =
+        run_cli({"run", kScenario, "--out", "o", "--trace-format", "chrome"}, dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "leasesim run: cannot create \"o/" + name + "\": Is a directory\n");
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(slurp(dir / "o" / earlier), "earlier\n");
+    std::vector<std::string> expected = {earlier, name};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(entries(dir / "o"), expected) << "files of the refused run left behind";
+  }
+}
+
 TEST(Output, BadScenarioLeavesEarlierOutputsAlone) {
   TempDir dir("out");
   fs::create_directory(dir / "o");
