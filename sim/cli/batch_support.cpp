@@ -1,6 +1,9 @@
 #include "batch_support.hpp"
 
+#include <time.h>
+
 #include <atomic>
+#include <cstdint>
 
 namespace leasesim::cli {
 
@@ -8,14 +11,34 @@ namespace {
 
 std::atomic<BatchRunner*> g_runner{nullptr};
 volatile std::sig_atomic_t g_signals = 0;
+// When the first stop signal arrived (CLOCK_MONOTONIC, ns); lock-free, so
+// safe to touch from the handler.
+std::atomic<int64_t> g_first_signal_ns{0};
+static_assert(std::atomic<int64_t>::is_always_lock_free);
+
+// A signal this soon after the first is the same request delivered twice,
+// not a user asking to be killed: `timeout` signals the command and then its
+// process group, so the command receives two SIGTERMs microseconds apart.
+constexpr int64_t kEchoWindowNs = 250'000'000;
+
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);  // async-signal-safe (POSIX)
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 extern "C" void on_stop_signal(int sig) {
-  g_signals = g_signals + 1;
-  if (g_signals >= 2) {
+  const int64_t now = monotonic_ns();
+  if (g_signals == 0) {
+    g_first_signal_ns.store(now);
+  } else if (now - g_first_signal_ns.load() < kEchoWindowNs) {
+    return;  // the echo of the first: already stopping
+  } else {
     std::signal(sig, SIG_DFL);
     std::raise(sig);
     return;
   }
+  g_signals = 1;
   // request_stop() only stores an atomic flag: safe in a signal handler.
   if (BatchRunner* r = g_runner.load()) r->request_stop();
 }

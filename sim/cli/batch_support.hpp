@@ -10,7 +10,9 @@ namespace leasesim::cli {
 // While alive, SIGINT and SIGTERM ask `runner` to stop: runs finished so far
 // are kept (in order) and the command writes them out and says how to
 // resume. A second signal kills the process the default way, for a user who
-// does not want to wait. One instance at a time (process-wide handlers).
+// does not want to wait, unless it comes within 250 ms of the first: that is
+// the first delivered twice (`timeout` signals the command and its process
+// group), and is ignored. One instance at a time (process-wide handlers).
 class StopSignals {
  public:
   explicit StopSignals(BatchRunner* runner);

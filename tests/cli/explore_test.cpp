@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_process.hpp"
 #include "leasesim/campaign/results.hpp"
 
 namespace leasesim {
@@ -283,6 +284,28 @@ TEST_F(ExploreCli, SigintKeepsFinishedSeedsAndSaysHowToResume) {
   EXPECT_EQ(summary(out)["runs"], f.records.size());
   const std::string printed = slurp(log);
   EXPECT_NE(printed.find("--out " + out + " --resume"), std::string::npos) << printed;
+}
+
+// `timeout` sends its SIGTERM to the command and then to its own process
+// group, so the command gets two at once. That pair is one request to stop,
+// not a user's second "kill me now": the summary and the resume command must
+// survive it (before, about half of such runs died with 143 and no summary).
+TEST_F(ExploreCli, TheDoubleSigtermOfTimeoutStillWritesTheSummary) {
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    SCOPED_TRACE(attempt);
+    const std::string out = path("timeout-" + std::to_string(attempt) + ".jsonl");
+    const testing::CliResult r =
+        testing::run_with({"--preserve-status", "1", kBinary, "explore", kSafe, "--seeds",
+                           "1..100000000", "--jobs", "2", "--out", out},
+                          testing::CliProcess::Options{{}, "/usr/bin/timeout", {}});
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_NE(r.out.find("--out " + out + " --resume"), std::string::npos) << r.out;
+    const ResultsFile f = results(out);
+    EXPECT_FALSE(f.partial_tail);
+    ASSERT_TRUE(f.has_summary);
+    EXPECT_EQ(f.status, "interrupted");
+  }
 }
 
 TEST_F(ExploreCli, BadInputExitsTwoWithAMessage) {
