@@ -13,7 +13,9 @@ namespace leasesim {
 namespace shrink_detail {
 
 bool Shrinker::budget_left() {
-  if (runs_ >= opts_.max_runs) return false;
+  // One run stays reserved for the final confirming run (run()), so the
+  // whole shrink keeps to max_runs.
+  if (runs_ + 1 >= opts_.max_runs) return false;
   if (opts_.max_wall_seconds > 0) {
     const double spent =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -83,6 +85,7 @@ bool Shrinker::accept(const json& doc, const std::string& what, bool reseed) {
   cur_ = chosen;
   cur_sc_ = std::move(cand_sc_);
   cur_run_ = std::move(cand_run_);
+  changed_ = true;
   if (!what.empty()) record(what + note);
   return true;
 }
@@ -177,7 +180,11 @@ ShrinkResult Shrinker::run() {
     target_.insert(opts_.kinds.begin(), opts_.kinds.end());
   }
   res.target.assign(target_.begin(), target_.end());
+  res.input_end = cur_run_.end;
+  const bool cut_short =
+      cur_run_.reason == EndReason::kEventBudget || cur_run_.reason == EndReason::kWallTimeout;
   if (target_.empty() || !shows_target(cur_run_)) {
+    if (cut_short) res.status = ShrinkResult::Status::kInputIncomplete;
     res.runs = runs_;
     res.after = res.before;
     res.wall_seconds =
@@ -201,14 +208,18 @@ ShrinkResult Shrinker::run() {
   // The result in canonical form, claiming what it shows.
   json out = scenario_to_json(cur_sc_);
   out.erase("explore");
-  // One more run to the end: which target kinds the final scenario shows.
+  // One more run to the end: which target kinds the final scenario shows
+  // (an accepted candidate's run stopped at its first violation). Nothing
+  // accepted: the input's own run to the end says it.
   RunResult final_run;
-  {
+  if (changed_) {
     RunOptions ro;
     ro.max_events = opts_.max_events;
     World world(cur_sc_, ro);
     final_run = world.run();
     ++runs_;
+  } else {
+    final_run = cur_run_;
   }
   std::set<ViolationKind> shown;
   for (const Violation& v : final_run.violations) {

@@ -96,6 +96,7 @@ class Shrinker {
   std::vector<std::string> steps_;
   uint64_t runs_ = 0, candidates_ = 0;
   bool exhausted_ = false;
+  bool changed_ = false;  // a candidate was accepted: cur_sc_ is not the input
   std::string label_;
 };
 

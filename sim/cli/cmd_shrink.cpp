@@ -139,6 +139,14 @@ int cmd_shrink(const std::vector<std::string>& args) {
   std::string target;
   for (const ViolationKind k : r.target)
     target += (target.empty() ? "" : ", ") + std::string(to_string(k));
+  if (r.status == ShrinkResult::Status::kInputIncomplete) {
+    std::printf(
+        "%s: the input's run was cut short by --max-events %s at %s (virtual) before any "
+        "%sviolation: nothing to shrink; raise --max-events\n",
+        in_path.c_str(), max_events_text.c_str(), format_time(r.input_end).c_str(),
+        so.kinds.empty() ? "" : (target + " ").c_str());
+    return kExitFailed;
+  }
   if (r.status == ShrinkResult::Status::kNoViolation) {
     if (so.kinds.empty())
       std::printf("%s does not violate safety: nothing to shrink\n", in_path.c_str());

@@ -148,10 +148,42 @@ TEST(Shrink, BudgetIsRespectedAndTheBestSoFarKept) {
   so.max_runs = 4;
   const ShrinkResult r = shrink_scenario(*failing, so);
   EXPECT_TRUE(r.budget_exhausted);
-  EXPECT_LE(r.runs, 5u);  // the budget, plus the final confirming run
+  EXPECT_LE(r.runs, 4u);  // the final confirming run included
   LoadResult back = load_scenario_json(r.minimal_json, "minimal.json");
   ASSERT_TRUE(back.ok());
   EXPECT_GT(World(*back.scenario, RunOptions{}).run().failures, 0u);
+}
+
+// --max-runs counts every run, the input's and the final one included.
+TEST(Shrink, TheSmallestBudgetsAreKept) {
+  const Scenario base = load(kNaive);
+  const std::optional<Scenario> failing = first_failing(base);
+  ASSERT_TRUE(failing);
+  for (const uint64_t budget : {1u, 2u, 3u}) {
+    SCOPED_TRACE(budget);
+    ShrinkOptions so;
+    so.max_runs = budget;
+    const ShrinkResult r = shrink_scenario(*failing, so);
+    EXPECT_LE(r.runs, budget);
+    EXPECT_TRUE(r.budget_exhausted);
+    EXPECT_NE(r.status, ShrinkResult::Status::kNoViolation);
+    EXPECT_FALSE(r.violation.empty());
+  }
+}
+
+// A run cut short by --max-events before its violation is not evidence of
+// safety: the result says the input's run was incomplete.
+TEST(Shrink, AnInputCutShortIsNotCalledSafe) {
+  const Scenario base = load(kNaive);
+  const std::optional<Scenario> failing = first_failing(base);
+  ASSERT_TRUE(failing);
+  ShrinkOptions so;
+  so.max_events = 1;
+  const ShrinkResult r = shrink_scenario(*failing, so);
+  EXPECT_EQ(r.status, ShrinkResult::Status::kInputIncomplete);
+  EXPECT_EQ(r.runs, 1u);
+  const ShrinkResult calm = shrink_scenario(load(R"({"name": "calm", "duration": "5s"})"), so);
+  EXPECT_EQ(calm.status, ShrinkResult::Status::kInputIncomplete);
 }
 
 TEST(Shrink, RemovesUninvolvedRequestorsServersAndNoise) {

@@ -183,6 +183,22 @@ TEST(ShrinkCli, ShrinksAnExploreFailureToARunnableReproducer) {
   std::string min = failing;
   min.replace(min.size() - 5, 5, ".min.json");
   EXPECT_EQ(slurp(min), slurp(out));
+
+  // A per-run event limit that cuts the input's run short before its
+  // violation is named as such, not as "does not violate".
+  const CliResult cut = run_cli({"shrink", failing, "--max-events", "1", "--out", out});
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_EQ(cut.out.find("does not violate"), std::string::npos) << cut.out;
+  EXPECT_NE(cut.out.find("the input's run was cut short by --max-events 1 at 0.0"),
+            std::string::npos)
+      << cut.out;
+  EXPECT_NE(cut.out.find("s (virtual) before any violation: nothing to shrink; raise --max-events"),
+            std::string::npos)
+      << cut.out;
+  // --max-runs counts every run.
+  const CliResult one = run_cli({"shrink", failing, "--max-runs", "1", "--out", out});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("0 step(s) accepted, 1 run(s)"), std::string::npos) << one.out;
 }
 
 TEST(ShrinkCli, NothingToShrinkAndBadInput) {

@@ -41,7 +41,7 @@ namespace leasesim {
 
 struct ShrinkOptions {
   std::vector<ViolationKind> kinds;  // the target; empty: the input's failing kinds
-  uint64_t max_runs = 2000;          // simulation runs at most (the input's included)
+  uint64_t max_runs = 2000;          // simulation runs at most (the input's and final included)
   double max_wall_seconds = 0.0;     // whole shrink; 0: no limit
   uint64_t max_events = UINT64_MAX;  // per run
   // Removing a requestor, resource or server reshuffles the run's random
@@ -65,6 +65,9 @@ struct ShrinkResult {
     kShrunk,       // a smaller reproducer was found
     kMinimal,      // the input reproduces but nothing could be removed
     kNoViolation,  // the input's run shows no target violation
+    // The input's run was cut short (ShrinkOptions::max_events) before any
+    // target violation: not evidence that it holds; nothing to shrink.
+    kInputIncomplete,
   };
   Status status = Status::kNoViolation;
   std::vector<ViolationKind> target;
@@ -73,6 +76,7 @@ struct ShrinkResult {
   std::string violation;           // summary of the first target violation in the final run
   std::vector<std::string> steps;  // accepted steps, in order
   ScenarioSize before, after;
+  TimePoint input_end;  // virtual time the input's run reached
   uint64_t runs = 0;
   uint64_t candidates = 0;  // candidates tried (invalid ones are not run)
   double wall_seconds = 0.0;
