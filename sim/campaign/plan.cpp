@@ -2,12 +2,20 @@
 
 #include <charconv>
 
+#include "json_fields.hpp"
 #include "leasesim/core/assert.hpp"
 #include "leasesim/core/rng.hpp"
 #include "leasesim/core/trace.hpp"
 
 namespace leasesim {
 
+using json_fields::array_at;
+using json_fields::bad_field;
+using json_fields::bool_at;
+using json_fields::member;
+using json_fields::object_at;
+using json_fields::string_at;
+using json_fields::whole;
 using nlohmann::json;
 
 namespace {
@@ -52,14 +60,18 @@ std::string params_json(const std::vector<SweepParam>& params) {
   return s + "]";
 }
 
-std::vector<SweepParam> read_params(const json& list, uint64_t cells_before) {
+// `base`: the JSON path of the object holding "params".
+std::vector<SweepParam> read_params(const json& holder, const std::string& base,
+                                    uint64_t cells_before) {
   std::vector<SweepParam> out;
   uint64_t cells = 1;
-  for (const json& x : list) {
+  const json& list = array_at(holder, "params", base);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string at = base + "/params/" + std::to_string(i);
     SweepParam sp;
-    sp.name = x.at("name").get<std::string>();
-    sp.path = x.at("path").get<std::string>();
-    sp.values = x.at("values").get<std::vector<json>>();
+    sp.name = string_at(list[i], "name", at);
+    sp.path = string_at(list[i], "path", at);
+    sp.values = array_at(list[i], "values", at).get<std::vector<json>>();
     if (sp.values.empty()) throw std::runtime_error("parameter " + sp.name + " has no values");
     if (cells > UINT64_MAX / sp.values.size())
       throw std::runtime_error("the grid has more than 2^64 cells");
@@ -199,38 +211,46 @@ bool Plan::parse(std::string_view line, Plan* out, std::string* error) {
   }
   Plan p;
   try {
-    p.command = j.at("command").get<std::string>();
+    p.command = string_at(j, "command");
     if (p.command != "explore" && p.command != "sweep")
       throw std::runtime_error("unknown command \"" + p.command + "\"");
     p.version = j["version"].get<int>();
     p.scenarios.clear();
     if (p.version >= 3 && j.contains("scenarios")) {
       uint64_t cells = 0;
-      for (const json& x : j.at("scenarios")) {
-        PlanScenario sc{x.at("scenario").get<std::string>(),
-                        x.at("scenario_file").get<std::string>(), x.at("digest").get<std::string>(),
-                        read_params(x.at("params"), cells)};
+      const json& list = array_at(j, "scenarios");
+      for (size_t i = 0; i < list.size(); ++i) {
+        const std::string at = "/scenarios/" + std::to_string(i);
+        const json& x = list[i];
+        PlanScenario sc{string_at(x, "scenario", at), string_at(x, "scenario_file", at),
+                        string_at(x, "digest", at), read_params(x, at, cells)};
         cells += sweep_cell_count(sc.params);
         p.scenarios.push_back(std::move(sc));
       }
       if (p.scenarios.size() < 2) throw std::runtime_error("\"scenarios\" lists fewer than two");
     } else {
-      p.scenarios.push_back(PlanScenario{
-          j.at("scenario").get<std::string>(), j.at("scenario_file").get<std::string>(),
-          j.at("digest").get<std::string>(), read_params(j.at("params"), 0)});
+      p.scenarios.push_back(PlanScenario{string_at(j, "scenario"), string_at(j, "scenario_file"),
+                                         string_at(j, "digest"), read_params(j, "", 0)});
     }
-    if (!parse_seed_range(j.at("seeds").get<std::string>(), &p.first_seed, &p.last_seed, error))
+    if (!parse_seed_range(string_at(j, "seeds"), &p.first_seed, &p.last_seed, error)) return false;
+    if (!member(j, "shard", "").is_null() &&
+        !parse_shard(string_at(j, "shard"), &p.shard, &p.shards, error))
       return false;
-    if (!j.at("shard").is_null() &&
-        !parse_shard(j.at("shard").get<std::string>(), &p.shard, &p.shards, error))
-      return false;
-    p.stop_on_first = j.at("stop_on_first").get<bool>();
-    p.options = j.at("options");
-    p.settings = j.at("settings").get<std::vector<json>>();
-    p.cell_settings = j.at("cell_settings").get<std::vector<uint32_t>>();
+    p.stop_on_first = bool_at(j, "stop_on_first");
+    p.options = object_at(j, "options");
+    p.settings = array_at(j, "settings").get<std::vector<json>>();
+    const json& cell_settings = array_at(j, "cell_settings");
+    p.cell_settings.clear();
+    for (size_t i = 0; i < cell_settings.size(); ++i) {
+      const std::string at = "/cell_settings/" + std::to_string(i);
+      const uint64_t v = whole(cell_settings[i], at);
+      if (v > UINT32_MAX) bad_field(at, "expected at most 4294967295, found " + std::to_string(v));
+      p.cell_settings.push_back(static_cast<uint32_t>(v));
+    }
     if (j.contains("leasesim")) {
-      p.tool_version = j.at("leasesim").at("version").get<std::string>();
-      p.tool_build = j.at("leasesim").at("build").get<std::string>();
+      const json& tool = object_at(j, "leasesim");
+      p.tool_version = string_at(tool, "version", "/leasesim");
+      p.tool_build = string_at(tool, "build", "/leasesim");
     }
     const uint64_t cells = p.cells();
     if (cells == 0 || p.seeds_per_cell() > UINT64_MAX / cells)

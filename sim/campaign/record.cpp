@@ -7,8 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_fields.hpp"
+
 namespace leasesim {
 
+using json_fields::number_at;
+using json_fields::object_at;
+using json_fields::opt_ns_at;
+using json_fields::string_at;
+using json_fields::whole;
+using json_fields::whole_at;
 using nlohmann::json;
 
 namespace {
@@ -30,13 +38,6 @@ T by_name(const std::string& text, Parse parse, const char* what) {
   if (!parse(text, &v))
     throw std::runtime_error(std::string("unknown ") + what + " \"" + text + "\"");
   return v;
-}
-
-std::optional<int64_t> read_opt_ns(const json& j, const char* key) {
-  const json& v = j.at(key);
-  if (v.is_null()) return std::nullopt;
-  if (!v.is_number_integer()) throw std::runtime_error(std::string(key) + " is not an integer");
-  return v.get<int64_t>();
 }
 
 }  // namespace
@@ -149,57 +150,56 @@ bool RunRecord::parse(std::string_view line, RunRecord* out, std::string* error)
   }
   RunRecord r;
   try {
-    r.cell = j.at("cell_index").get<uint64_t>();
-    r.seed = j.at("seed").get<uint64_t>();
-    r.verdict = by_name<Verdict>(j.at("verdict").get<std::string>(), parse_verdict, "verdict");
-    for (const auto& [name, count] : j.at("violations").items()) {
+    r.cell = whole_at(j, "cell_index");
+    r.seed = whole_at(j, "seed");
+    r.verdict = by_name<Verdict>(string_at(j, "verdict"), parse_verdict, "verdict");
+    for (const auto& [name, count] : object_at(j, "violations").items()) {
       ViolationKind k;
       if (!parse_violation_kind(name, &k))
         throw std::runtime_error("unknown violation kind \"" + name + "\"");
-      r.kinds[static_cast<size_t>(k)] = count.get<uint64_t>();
+      r.kinds[static_cast<size_t>(k)] = whole(count, "/violations/" + name);
       (is_warning(k) ? r.warnings : r.failures) += r.kinds[static_cast<size_t>(k)];
     }
-    if (r.failures != j.at("failures").get<uint64_t>() ||
-        r.warnings != j.at("warnings").get<uint64_t>())
+    if (r.failures != whole_at(j, "failures") || r.warnings != whole_at(j, "warnings"))
       throw std::runtime_error("failures and warnings do not add up to the violations");
-    r.end = by_name<EndReason>(j.at("end").get<std::string>(), parse_end_name, "end");
+    r.end = by_name<EndReason>(string_at(j, "end"), parse_end_name, "end");
     if (r.verdict != verdict_of(r.failures, r.end))
       throw std::runtime_error("the verdict does not follow from the violations and the end");
-    const std::string hash = j.at("trace_hash").get<std::string>();
+    const std::string hash = string_at(j, "trace_hash");
     const auto [p, ec] = std::from_chars(hash.data(), hash.data() + hash.size(), r.trace_hash, 16);
     if (hash.size() != 16 || ec != std::errc() || p != hash.data() + hash.size())
       throw std::runtime_error("trace_hash is not 16 hex digits");
-    r.events = j.at("events").get<uint64_t>();
-    r.faults = j.at("faults").get<uint64_t>();
-    r.grants = j.at("grants").get<uint64_t>();
-    r.elections = j.at("elections").get<uint64_t>();
-    r.availability = j.at("availability").get<double>();
-    r.acquire_p50 = read_opt_ns(j, "acquire_p50_ns");
-    r.acquire_p99 = read_opt_ns(j, "acquire_p99_ns");
-    r.handoff_p50 = read_opt_ns(j, "handoff_p50_ns");
-    r.handoff_p99 = read_opt_ns(j, "handoff_p99_ns");
-    r.failover_p50 = read_opt_ns(j, "failover_p50_ns");
-    r.failover_p99 = read_opt_ns(j, "failover_p99_ns");
-    if (j.contains("write_p50_ns")) r.write_p50 = read_opt_ns(j, "write_p50_ns");
-    if (j.contains("write_p99_ns")) r.write_p99 = read_opt_ns(j, "write_p99_ns");
-    if (j.contains("messages")) r.messages = j.at("messages").get<uint64_t>();
+    r.events = whole_at(j, "events");
+    r.faults = whole_at(j, "faults");
+    r.grants = whole_at(j, "grants");
+    r.elections = whole_at(j, "elections");
+    r.availability = number_at(j, "availability");
+    r.acquire_p50 = opt_ns_at(j, "acquire_p50_ns");
+    r.acquire_p99 = opt_ns_at(j, "acquire_p99_ns");
+    r.handoff_p50 = opt_ns_at(j, "handoff_p50_ns");
+    r.handoff_p99 = opt_ns_at(j, "handoff_p99_ns");
+    r.failover_p50 = opt_ns_at(j, "failover_p50_ns");
+    r.failover_p99 = opt_ns_at(j, "failover_p99_ns");
+    if (j.contains("write_p50_ns")) r.write_p50 = opt_ns_at(j, "write_p50_ns");
+    if (j.contains("write_p99_ns")) r.write_p99 = opt_ns_at(j, "write_p99_ns");
+    if (j.contains("messages")) r.messages = whole_at(j, "messages");
     if (j.contains("held_ns")) {
-      r.held_ns = read_opt_ns(j, "held_ns");
+      r.held_ns = opt_ns_at(j, "held_ns");
       if (!r.held_ns || *r.held_ns < 0) throw std::runtime_error("held_ns is not a duration");
     }
     if (j.contains("load")) {
-      const json& lj = j.at("load");
+      const json& lj = object_at(j, "load");
       Load l;
-      l.election = read_opt_ns(lj, "election_ns");
-      l.election_heard = read_opt_ns(lj, "election_heard_ns");
-      l.elections_unfinished = lj.at("elections_unfinished").get<uint64_t>();
-      l.leader_handled_per_s = lj.at("leader_handled_per_s").get<double>();
-      l.leader_sent_per_s = lj.at("leader_sent_per_s").get<double>();
-      l.leader_queue_p50 = read_opt_ns(lj, "leader_queue_p50_ns");
-      l.leader_queue_p99 = read_opt_ns(lj, "leader_queue_p99_ns");
+      l.election = opt_ns_at(lj, "election_ns", "/load");
+      l.election_heard = opt_ns_at(lj, "election_heard_ns", "/load");
+      l.elections_unfinished = whole_at(lj, "elections_unfinished", "/load");
+      l.leader_handled_per_s = number_at(lj, "leader_handled_per_s", "/load");
+      l.leader_sent_per_s = number_at(lj, "leader_sent_per_s", "/load");
+      l.leader_queue_p50 = opt_ns_at(lj, "leader_queue_p50_ns", "/load");
+      l.leader_queue_p99 = opt_ns_at(lj, "leader_queue_p99_ns", "/load");
       // Written sorted by name, as nlohmann reads them.
-      for (const auto& [name, count] : lj.at("sent_by_type").items())
-        l.sent_by_type.emplace_back(name, count.get<uint64_t>());
+      for (const auto& [name, count] : object_at(lj, "sent_by_type", "/load").items())
+        l.sent_by_type.emplace_back(name, whole(count, "/load/sent_by_type/" + name));
       r.load = std::move(l);
     }
   } catch (const std::exception& e) {

@@ -186,6 +186,30 @@ TEST(Plan, HeaderRoundTripsWithAVersion) {
   EXPECT_TRUE(moved.same_run_as(back));  // the path's spelling and the shard do not count
 }
 
+// A damaged header field is named by its JSON path, as a run line's is.
+TEST(Plan, ADamagedHeaderFieldIsNamedWithWhatWasExpected) {
+  const auto parse_error = [](const std::string& from, const std::string& to) {
+    std::string line = sweep_plan(2, 3).format();
+    const size_t at = line.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    line.replace(at, from.size(), to);
+    Plan back;
+    std::string e;
+    EXPECT_FALSE(Plan::parse(line, &back, &e)) << line;
+    return e;
+  };
+  EXPECT_EQ(parse_error("\"command\":\"sweep\"", "\"command\":7"),
+            "malformed results header: /command: expected a string, found 7");
+  EXPECT_EQ(parse_error("\"stop_on_first\":false", "\"stop_on_first\":\"no\""),
+            "malformed results header: /stop_on_first: expected true or false, found a string");
+  EXPECT_EQ(parse_error("\"seeds\":", "\"seeds\":5,\"_\":"),
+            "malformed results header: /seeds: expected a string, found 5");
+  EXPECT_EQ(parse_error("\"cell_settings\":[", "\"cell_settings\":[-1,"),
+            "malformed results header: /cell_settings/0: expected a whole number, found -1");
+  EXPECT_EQ(parse_error("\"name\":\"lease.ttl\"", "\"name\":null"),
+            "malformed results header: /params/1/name: expected a string, found null");
+}
+
 // The header names the leasesim that started the run; two builds' files are
 // still shards of the same run (merge and resume warn instead), and a
 // version-2 plan never gains the key.
@@ -279,6 +303,37 @@ TEST(RunRecord, FormatParsesBackToTheSameRecord) {
   line.replace(line.find("\"overlap\""), 9, "\"meteor\"");
   EXPECT_FALSE(RunRecord::parse(line, &back, &e));
   EXPECT_NE(e.find("unknown violation kind \"meteor\""), std::string::npos) << e;
+}
+
+// A damaged field is named by its JSON path with what was expected and what
+// was found, never by the JSON library's own text ("[json.exception...]").
+TEST(RunRecord, ADamagedFieldIsNamedWithWhatWasExpected) {
+  const auto parse_error = [](const std::string& line) {
+    RunRecord back;
+    std::string e;
+    EXPECT_FALSE(RunRecord::parse(line, &back, &e)) << line;
+    return e;
+  };
+  const auto edit = [](const std::string& from, const std::string& to) {
+    std::string line = fake(0, 7).format();
+    const size_t at = line.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return line.replace(at, from.size(), to);
+  };
+  EXPECT_EQ(parse_error(edit("\"seed\":7", "\"seed\":\"7\"")),
+            "malformed run line: /seed: expected a whole number, found a string");
+  EXPECT_EQ(parse_error(edit("\"seed\":7", "\"seed\":-7")),
+            "malformed run line: /seed: expected a whole number, found -7");
+  EXPECT_EQ(parse_error(edit("\"seed\":7,", "")), "malformed run line: /seed: missing");
+  EXPECT_EQ(parse_error(edit("\"overlap\":2", "\"overlap\":2.5")),
+            "malformed run line: /violations/overlap: expected a whole number, found 2.5");
+  EXPECT_EQ(parse_error(edit("\"verdict\":\"violation\"", "\"verdict\":1")),
+            "malformed run line: /verdict: expected a string, found 1");
+  EXPECT_EQ(parse_error(edit("\"acquire_p50_ns\":", "\"acquire_p50_ns\":\"x\",\"_\":")),
+            "malformed run line: /acquire_p50_ns: expected nanoseconds (an integer) or null, "
+            "found a string");
+  EXPECT_EQ(parse_error(edit("\"availability\":", "\"availability\":null,\"_\":")),
+            "malformed run line: /availability: expected a number, found null");
 }
 
 TEST(ResultsFile, CellLinesFollowTheirLastRunAndSplitKinds) {
