@@ -98,9 +98,13 @@ void Loader::read_faults() {
       fault.at = TimePoint::origin() + at;
       if (at_max != at) fault.at_max = TimePoint::origin() + at_max;
       if (duration_known_ && at_max >= s_.duration) {
-        error(path + "/at", "expected a time before the end of the run (duration " +
-                                render_found(doc_.at("duration")) + "), found " +
-                                render_found(f.at("at")));
+        // A range is past the end by its upper bound: name that, not the object.
+        const json& at_json = f.at("at");
+        const bool range = at_json.is_object() && at_json.contains("max");
+        error(path + (range ? "/at/max" : "/at"),
+              "expected a time before the end of the run (duration " +
+                  render_found(doc_.at("duration")) + "), found " +
+                  render_found(range ? at_json.at("max") : at_json));
         ok = false;
       }
     } else {

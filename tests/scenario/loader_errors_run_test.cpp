@@ -136,6 +136,11 @@ std::vector<BadCase> bad_run_cases() {
        doc(R"("faults": [{"at": "60s", "kind": "crash", "target": "n1"}])"),
        {"x.json: /faults/0/at: expected a time before the end of the run (duration \"60s\"), found "
         "\"60s\""}},
+      // A range past the end names its bound, not the whole object.
+      {"FaultAtRangeEnd",
+       doc(R"("faults": [{"at": {"min": "1s", "max": "75s"}, "kind": "crash", "target": "n1"}])"),
+       {"x.json: /faults/0/at/max: expected a time before the end of the run (duration \"60s\"), "
+        "found \"75s\""}},
       {"FaultUnknownTarget",
        doc(R"("requestors": [{"names": ["alice", "bob"]}], "faults": [
                 {"at": "1s", "kind": "crash", "target": "n1"},
