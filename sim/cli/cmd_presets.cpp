@@ -115,11 +115,13 @@ void print_preset(const ProtocolCatalog& c, const PresetInfo& p) {
 
 int cmd_presets(const std::vector<std::string>& args) {
   po::options_description opts(
-      "usage: leasesim presets [PRESET] [--json]\n\n"
+      "usage: leasesim presets [PRESET | PROTOCOL] [--json]\n\n"
       "Lists every protocol's presets and the value of each knob in them (a row per\n"
       "knob, a column per preset); with PRESET, that preset's knobs with what each\n"
-      "decides. A scenario names a preset (\"protocol\": {\"preset\": \"safe\"}) and may\n"
-      "override knobs (\"knobs\": {\"fencing\": false}); docs/protocol.md explains them.\n\n"
+      "decides (of every protocol that has a preset of that name); with PROTOCOL (a\n"
+      "protocol's name, like kv-lease), that protocol's table alone. A scenario names\n"
+      "a preset (\"protocol\": {\"preset\": \"safe\"}) and may override knobs\n"
+      "(\"knobs\": {\"fencing\": false}); docs/protocol.md explains them.\n\n"
       "options");
   std::string only;
   opts.add_options()("help,h", "show this help")(
@@ -130,29 +132,47 @@ int cmd_presets(const std::vector<std::string>& args) {
   if (parse_command_line(args, opts, hidden, "preset", 1, &vm)) return kExitOk;
 
   std::vector<ProtocolCatalog> catalog = protocol_catalog();
-  if (!only.empty()) {
+  // A protocol's name: its table alone.
+  const auto family = std::find_if(catalog.begin(), catalog.end(),
+                                   [&](const ProtocolCatalog& c) { return c.protocol == only; });
+  const bool one_protocol = family != catalog.end();
+  if (one_protocol) {
+    catalog = {*family};
+  } else if (!only.empty()) {
+    // A preset's name: that preset of every protocol that has one (two
+    // protocols may share a name, like "safe").
     std::vector<ProtocolCatalog> found;
-    std::vector<std::string> known;
+    std::vector<std::string> names, by_protocol, protocols;
     for (ProtocolCatalog c : catalog) {
-      for (const PresetInfo& p : c.presets) known.push_back(p.name);
+      std::vector<std::string> own;
+      for (const PresetInfo& p : c.presets) {
+        own.push_back(p.name);
+        if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
+      }
+      by_protocol.push_back(c.protocol + ": " + join(own, ", "));
+      protocols.push_back(c.protocol);
       std::erase_if(c.presets, [&](const PresetInfo& p) { return p.name != only; });
       if (!c.presets.empty()) found.push_back(std::move(c));
     }
-    if (found.empty())
-      throw UsageError{"unknown preset \"" + only + "\"" + did_you_mean(only, known) +
-                       " (known: " + join(known, ", ") + ")"};
+    if (found.empty()) {
+      std::vector<std::string> candidates = names;
+      candidates.insert(candidates.end(), protocols.begin(), protocols.end());
+      throw UsageError{"unknown preset \"" + only + "\"" + did_you_mean(only, candidates) + " (" +
+                       join(by_protocol, "; ") + "; or a protocol: " + join(protocols, ", ") + ")"};
+    }
     catalog = std::move(found);
   }
+  const bool one_preset = !only.empty() && !one_protocol;
   if (vm.count("json")) {
     std::cout << catalog_json(catalog).dump(2) << "\n";
     return kExitOk;
   }
   for (size_t i = 0; i < catalog.size(); ++i) {
     if (i) std::printf("\n");
-    if (only.empty())
-      print_table(catalog[i]);
-    else
+    if (one_preset)
       print_preset(catalog[i], catalog[i].presets[0]);
+    else
+      print_table(catalog[i]);
   }
   return kExitOk;
 }

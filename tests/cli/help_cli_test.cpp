@@ -191,6 +191,26 @@ TEST(Presets, ListEveryPresetsKnobValues) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("unknown preset \"etcd\"; did you mean \"etcd-like\"?"), std::string::npos)
       << bad.err;
+  // The known presets, by protocol: a name two protocols share is not a
+  // repetition, and a protocol's name is accepted too.
+  EXPECT_NE(bad.err.find("(raft-lease: seed, naive, etcd-like, safe; kv-lease: safe, client-go"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_NE(bad.err.find("; or a protocol: raft-lease, kv-lease, session-lease)"),
+            std::string::npos)
+      << bad.err;
+  const CliResult family = run_cli({"presets", "kv-lease"});
+  EXPECT_EQ(family.exit_code, 0) << family.err;
+  EXPECT_EQ(family.out.rfind("kv-lease: ", 0), 0u) << family.out;
+  EXPECT_EQ(family.out.find("raft-lease:"), std::string::npos) << family.out;
+  EXPECT_TRUE(std::regex_search(family.out, std::regex(R"(
+knob +safe +client-go)")))
+      << family.out;
+  const CliResult shared = run_cli({"presets", "safe"});
+  EXPECT_NE(shared.out.find("safe (protocol raft-lease)\n"), std::string::npos) << shared.out;
+  EXPECT_NE(shared.out.find("safe (protocol kv-lease)\n"), std::string::npos) << shared.out;
+  const CliResult family_json = run_cli({"presets", "session-lease", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(family_json.out)["protocols"].size(), 1u);
 }
 
 // A run of a scenario naming a preset reports exactly the preset's knobs.
