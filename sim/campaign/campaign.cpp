@@ -100,7 +100,10 @@ bool Campaign::run(const CampaignHooks& hooks, std::string* error) {
     m.emitter.add(rec, &lines);
     for (const std::string& l : lines)
       if (writer.is_open() && !write_failed && !writer.write_line(l, error)) write_failed = true;
-    if (!save_error.empty() && hooks.message) hooks.message(save_error);
+    if (!save_error.empty()) {
+      ++m.unsaved;
+      if (hooks.save_error) hooks.save_error(save_error);
+    }
     const bool violating = rec.verdict == Verdict::kViolation;
     if (violating && !saved.empty() && m.emitter.summary().violations() == 1) m.first_saved = saved;
     if (hooks.message && ((violating && m.reported < kReported) || one_run)) {
@@ -152,6 +155,10 @@ uint64_t Campaign::done() const {
 const Summary& Campaign::summary() const {
   return impl_->emitter.summary();
 }
+uint64_t Campaign::unsaved() const {
+  return impl_->unsaved;
+}
+
 bool Campaign::interrupted() const {
   return impl_->stopped && summary().status(impl_->plan) == "interrupted";
 }

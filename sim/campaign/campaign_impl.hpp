@@ -37,6 +37,7 @@ struct Campaign::Impl {
   uint64_t ran = 0;
   double seconds = 0.0;
   uint64_t saved = 0;
+  uint64_t unsaved = 0;     // runs to be saved whose file could not be written
   uint64_t reported = 0;    // failing runs described to the message hook
   std::string first_saved;  // the saved scenario of the first failing run, if saved now
   bool stopped = false;     // a stop request ended the run

@@ -168,6 +168,8 @@ int run_campaign(const CampaignConfig& config, const po::variables_map& vm,
   CampaignHooks hooks;
   hooks.progress = [&](uint64_t done, uint64_t violations) { progress.update(done, violations); };
   if (!quiet) hooks.message = [&](const std::string& line) { progress.message(line); };
+  // A lost save is shown even with --quiet: the exit code will say 2.
+  hooks.save_error = [&](const std::string& line) { progress.message(line); };
   std::string error;
   bool ok;
   {
@@ -180,6 +182,16 @@ int run_campaign(const CampaignConfig& config, const po::variables_map& vm,
     return kExitBadInput;
   }
   std::cout << campaign.report(!quiet, markdown) << std::flush;
+  if (campaign.unsaved() > 0) {
+    // An output that could not be written is exit 2, whatever else the
+    // runs found; the results file still names every run.
+    std::fprintf(stderr,
+                 "leasesim %s: %llu run(s) could not be saved into %s (above); the results and "
+                 "the reproduce commands still replay them\n",
+                 config.command.c_str(), static_cast<unsigned long long>(campaign.unsaved()),
+                 config.save_dir.c_str());
+    return kExitBadInput;
+  }
   if (campaign.interrupted()) return 130;
   // A sweep reports rates: its violations are data, not a failure.
   return config.command == "explore" && campaign.summary().violations() > 0 ? kExitFailed : kExitOk;

@@ -351,6 +351,30 @@ TEST_F(ExploreCli, AnUnusableSaveFolderIsRefusedBeforeTheRuns) {
   }
 }
 
+// A failing run whose scenario cannot be saved (here a folder stands where
+// its file goes) is an output lost: named on stderr even with -q, the
+// other runs still saved and the results file still whole, and exit 2, not
+// the 1 of "violations found" (before: silent with -q, exit 1).
+TEST_F(ExploreCli, ASaveThatFailsMidRunIsAnErrorEvenWhenQuiet) {
+  const std::string dir = path("saves");
+  fs::create_directories(dir + "/seed-1.json");  // seed 1 of the naive canary fails
+  const std::string out = path("saves.jsonl");
+  const Outcome o =
+      leasesim("explore " + kNaive + " --seeds 1..40 -q --save-failures " + dir + " --out " + out);
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("leasesim explore: cannot save seed 1: "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("1 run(s) could not be saved into " + dir), std::string::npos) << o.err;
+  const ResultsFile f = results(out);
+  ASSERT_TRUE(f.has_summary);
+  EXPECT_EQ(f.records.size(), 40u);
+  size_t violating = 0;
+  for (const RunRecord& r : f.records) violating += r.verdict == Verdict::kViolation;
+  ASSERT_GT(violating, 1u);
+  size_t saved = 0;
+  for (const auto& e : fs::directory_iterator(dir)) saved += e.is_regular_file();
+  EXPECT_EQ(saved, violating - 1);
+}
+
 TEST_F(ExploreCli, LimitsEachRunWithMaxEvents) {
   const Outcome o =
       leasesim("explore " + kSafe + " --seeds 3 --max-events 500 -q --out " + path("budget.jsonl"));

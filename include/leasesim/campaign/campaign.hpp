@@ -60,8 +60,11 @@ struct CampaignHooks {
   // and violating runs so far.
   std::function<void(uint64_t done, uint64_t violations)> progress;
   // A line for people: a failing run and how to reproduce it (the first
-  // ten), the only run of a one-run plan, or a run that could not be saved.
+  // ten), or the only run of a one-run plan.
   std::function<void(const std::string&)> message;
+  // A run whose scenario could not be saved: an output lost, which the
+  // caller shows even when it shows no messages (see Campaign::unsaved()).
+  std::function<void(const std::string&)> save_error;
 };
 
 class Campaign {
@@ -87,6 +90,8 @@ class Campaign {
   const Summary& summary() const;
   // True when a stop request ended the run before the plan did.
   bool interrupted() const;
+  // Runs of this session that were to be saved and could not be.
+  uint64_t unsaved() const;
 
   // What to print at the end: the per-cell tables (with parameters), the
   // headline, the random-fault limits, this session's throughput, the
