@@ -9,6 +9,7 @@
 #include "leasesim/campaign/explore.hpp"
 #include "leasesim/campaign/results.hpp"
 #include "leasesim/core/version.hpp"
+#include "leasesim/format/diagnostics.hpp"
 #include "leasesim/scenario/loader.hpp"
 
 namespace leasesim {
@@ -126,6 +127,15 @@ bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
     errors->push_back(cell_errors[i]);
   if (cell_errors.size() > kShownErrors)
     errors->push_back("... and " + std::to_string(cell_errors.size() - kShownErrors) + " more");
+  if (!cell_errors.empty() && plan.several()) {
+    // The likely mistake: a parameter meant for one of the files.
+    std::vector<std::string> names;
+    for (const PlanScenario& ps : plan.scenarios) names.push_back(ps.name);
+    errors->push_back(
+        "(with several files a --param applies to each; NAME:PATH=... applies it to the "
+        "scenario named NAME only: " +
+        format::join_plain(names, names.size()) + ")");
+  }
   if (!cell_errors.empty()) return false;
   if (config.random_faults)
     for (const Scenario& sc : cells) layouts.push_back(explore_layout(sc));

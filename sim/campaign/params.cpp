@@ -213,7 +213,9 @@ std::optional<Scenario> sweep_cell_scenario(const json& base_doc, const std::str
   for (size_t i = 0; i < params.size(); ++i) {
     std::string err;
     if (!set_json_path(&doc, params[i].path, params[i].values[coords[i]], &err)) {
-      errors->push_back(label + ": --param " + params[i].name + ": " + err);
+      // Named with the file, as the loader's errors are: with several
+      // files the same parameter may fit one and not another.
+      errors->push_back(file_label + ": " + label + ": --param " + params[i].name + ": " + err);
       ok = false;
     }
   }

@@ -204,6 +204,19 @@ TEST(CompareCli, BadScopesAndDuplicateNamesExit2) {
                "none"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("wall-clock"), std::string::npos) << r.err;
+  // ... and says how to scope it to one file.
+  const std::string hint =
+      "(with several files a --param applies to each; NAME:PATH=... applies it to the scenario "
+      "named NAME only: compare-raft-lease, compare-kv-lease)";
+  EXPECT_NE(r.err.find(hint), std::string::npos) << r.err;
+  // A path that one file lacks names that file.
+  r = run_cli({"sweep", kRaft, kKv, "--param", "requestors.9.hold=1s", "--seeds", "2", "--progress",
+               "none"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(kRaft + ": cell requestors.9.hold=1s: --param requestors.9.hold: "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(hint), std::string::npos) << r.err;
   r = run_cli({"sweep", kRaft, kKv, "--param", "protocol=safe", "--param",
                "compare-kv-lease:protocol=wall-clock", "--seeds", "2", "--progress", "none"});
   EXPECT_EQ(r.exit_code, 2);
