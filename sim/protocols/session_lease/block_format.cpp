@@ -105,7 +105,7 @@ Built::Built() {
       b, {.key = "core",
           .description = "The consistent core (Chubby's master and replicas, as Raft servers).",
           .max_append_entries = true,
-          .pre_vote = false,
+          .pre_vote = true,
           .extra = {}});
 
   t.session = b.object(
