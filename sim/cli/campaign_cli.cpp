@@ -1,14 +1,12 @@
 #include "campaign_cli.hpp"
 
-#include <unistd.h>
-
 #include <charconv>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
 #include "batch_support.hpp"
 #include "cli.hpp"
+#include "output_paths.hpp"
 #include "progress.hpp"
 
 namespace po = boost::program_options;
@@ -16,31 +14,6 @@ namespace po = boost::program_options;
 namespace leasesim::cli {
 
 namespace {
-
-// Whether `dir` is a writable folder or could be made as one: its nearest
-// existing ancestor is a writable folder. *why says what is in the way.
-bool folder_can_be_made(const std::string& dir, std::string* why) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path p = fs::absolute(fs::path(dir), ec);
-  if (ec) {
-    *why = ec.message();
-    return false;
-  }
-  while (!fs::exists(p, ec)) {
-    if (!p.has_parent_path() || p.parent_path() == p) break;
-    p = p.parent_path();
-  }
-  if (!fs::is_directory(p, ec)) {
-    *why = "\"" + p.string() + "\" is not a folder";
-    return false;
-  }
-  if (access(p.c_str(), W_OK) != 0) {
-    *why = "\"" + p.string() + "\" is not writable";
-    return false;
-  }
-  return true;
-}
 
 constexpr uint64_t kMaxJobs = 1024;
 

@@ -1,9 +1,7 @@
 // leasesim shrink FAILING.json: delta debugging down to a small scenario
 // that still shows the same kind of violation (campaign/shrink.hpp).
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -13,6 +11,7 @@
 #include "leasesim/campaign/shrink.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/scenario/loader.hpp"
+#include "output_paths.hpp"
 
 namespace po = boost::program_options;
 
@@ -79,21 +78,9 @@ int cmd_shrink(const std::vector<std::string>& args) {
   const bool quiet = vm.count("quiet") > 0;
   // Find before the shrink (thousands of runs), not after it, that the
   // result cannot be written.
-  {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path dir = fs::absolute(fs::path(out_path), ec).parent_path();
-    if (fs::is_directory(out_path, ec)) {
-      std::fprintf(stderr, "leasesim shrink: --out \"%s\" is a directory\n", out_path.c_str());
-      return kExitBadInput;
-    }
-    if (!fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0) {
-      std::fprintf(stderr,
-                   "leasesim shrink: --out \"%s\": cannot write into \"%s\" (no such directory, "
-                   "or not writable)\n",
-                   out_path.c_str(), dir.string().c_str());
-      return kExitBadInput;
-    }
+  if (std::string why; !file_can_be_written(out_path, &why)) {
+    std::fprintf(stderr, "leasesim shrink: --out \"%s\": %s\n", out_path.c_str(), why.c_str());
+    return kExitBadInput;
   }
 
   ShrinkOptions so;

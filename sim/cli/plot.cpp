@@ -1,5 +1,7 @@
 #include "plot.hpp"
 
+#include "output_paths.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -88,11 +90,8 @@ bool plot_ready(const std::string& out_file, const PlotPython& python, std::stri
     return false;
   }
   // Fail before the run, not after it, if the picture cannot be written.
-  std::error_code ec;
-  const fs::path dir = fs::absolute(fs::path(out_file), ec).parent_path();
-  if (ec || !fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0) {
-    *error = "--plot \"" + out_file + "\": cannot write into \"" + dir.string() +
-             "\" (no such directory, or not writable)";
+  if (std::string why; !file_can_be_written(out_file, &why)) {
+    *error = "--plot \"" + out_file + "\": " + why;
     return false;
   }
   *script = find_script("plot_timeline.py");

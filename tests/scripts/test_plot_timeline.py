@@ -392,6 +392,13 @@ class RunPlot(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("cannot write into", proc.stderr)
         self.assertEqual(proc.stdout, "")
+        # A folder where the picture goes is refused before the run too.
+        folder = vs.tmpdir() / "folder.png"
+        folder.mkdir()
+        proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot", folder)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(f'--plot "{folder}": is a directory', proc.stderr)
+        self.assertEqual(proc.stdout, "")
 
 
 if __name__ == "__main__":
