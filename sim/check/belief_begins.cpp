@@ -83,9 +83,12 @@ const BeliefBegins::Begin* BeliefBegins::first_other_since(ResourceId res, NodeI
     i = s.pos + 1;
     while (i < begins.size() && begins[i].at == began) ++i;
   }
+  // Any other requestor's begin, whatever its lease number: numbers can be
+  // reused across grants (an uncommitted grant's number given again by the
+  // next leader), so only the holder tells another tenure apart.
   for (; i < begins.size() && begins[i].at <= until; ++i) {
     const Begin& b = begins[i];
-    if (b.holder != writer && b.lease != lease) return &b;
+    if (b.holder != writer) return &b;
   }
   return nullptr;
 }

@@ -25,6 +25,9 @@ void Observers::check_resource(ResourceId res) const {
 // the checker finalised the segments that ended earlier), and the
 // checker's repeated-record filter decides what is counted.
 void Observers::observe(const Record& r) {
+  // Any record at a later time ends the instant of the checker's pending
+  // stretches (safety_checker.hpp), whether or not the checker reads it.
+  safety_.advance_to(r.time);
   switch (r.kind) {
     case obs::kBeliefBegin: {
       const auto b = decode_as<obs::BeliefBegin>(r);

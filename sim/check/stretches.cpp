@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "leasesim/check/safety_checker.hpp"
+#include "leasesim/core/assert.hpp"
 #include "summary.hpp"
 
 namespace leasesim {
@@ -31,12 +32,46 @@ void SafetyChecker::started_holding(uint32_t id, TimePoint now) {
     const bool other_first =
         other.first_held < b.first_held || (other.first_held == b.first_held && other.seq < b.seq);
     if (other_first)
-      open_stretch(o, id, ViolationKind::kOverlap, now);
+      stretch_begins(o, id, ViolationKind::kOverlap, now);
     else
-      open_stretch(id, o, ViolationKind::kOverlap, now);
+      stretch_begins(id, o, ViolationKind::kOverlap, now);
   }
   if (b.freed <= now && !continues(kNone))
-    open_stretch(id, kNone, ViolationKind::kLatentOverlap, now);
+    stretch_begins(id, kNone, ViolationKind::kLatentOverlap, now);
+}
+
+void SafetyChecker::stretch_begins(uint32_t first, uint32_t second, ViolationKind kind,
+                                   TimePoint now) {
+  LEASESIM_ASSERT(pending_.empty() || pending_at_ == now, "a pending stretch outlived its instant");
+  pending_at_ = now;
+  pending_.push_back(PendingStretch{first, second, beliefs_[first].seq,
+                                    second == kNone ? 0 : beliefs_[second].seq, kind});
+}
+
+void SafetyChecker::open_pending() {
+  const TimePoint at = pending_at_;
+  scratch_pending_.swap(pending_);
+  for (const PendingStretch& p : scratch_pending_) {
+    // Both beliefs must still be the ones that began it, and still hold at
+    // its instant after everything the instant brought: one that ended,
+    // lapsed or crashed at `at` only touched the other.
+    const Belief& a = beliefs_[p.first];
+    if (a.seq != p.first_seq || !holds(a, at)) continue;
+    if (p.second != kNone) {
+      const Belief& b = beliefs_[p.second];
+      if (b.seq != p.second_seq || !holds(b, at)) continue;
+    } else if (a.freed > at) {
+      continue;
+    }
+    // Begun twice within the instant (a segment that stopped and resumed):
+    // one stretch.
+    bool open = false;
+    for (const Tracked& t : tracked_)
+      open = open || (t.stretching && ((t.first == p.first && t.second == p.second) ||
+                                       (t.first == p.second && t.second == p.first)));
+    if (!open) open_stretch(p.first, p.second, p.kind, at);
+  }
+  scratch_pending_.clear();
 }
 
 void SafetyChecker::open_stretch(uint32_t first, uint32_t second, ViolationKind kind,

@@ -105,6 +105,9 @@ class History {
     observers_.on_clock_change(n, At(t));
   }
   void finish(Duration t) { observers_.finish(At(t)); }
+  // Time reaches t with no record: what began at an earlier instant is judged
+  // (a stretch is judged once its instant is over, safety_checker.hpp).
+  void at(Duration t) { observers_.safety().advance_to(At(t)); }
 
   size_t count(ViolationKind k) const {
     size_t n = 0;

@@ -98,6 +98,7 @@ TEST(LatentOverlap, CoreFreeingABelievedLeaseIsAWarningNotAFailure) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 1, seconds(10));
   h.freed(seconds(6), kN1, kDb, 1);
+  h.at(seconds(6) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   const Violation& v = h.violations()[0];
   EXPECT_EQ(v.kind, ViolationKind::kLatentOverlap);
@@ -180,6 +181,7 @@ TEST(Story, OverlapStoryHoldsBothBeliefsOldestFirst) {
   h.leader(milliseconds(100), kN1, 1);
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   const std::vector<Record>& s = h.violations()[0].story;
   ASSERT_EQ(s.size(), 3u);
@@ -195,6 +197,7 @@ TEST(Story, KeepsOnlyTheLastRecords) {
   for (int i = 0; i < 30; ++i) h.write_accepted(milliseconds(500 + i), kDb, 0, testing::kCarol, 0);
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.count(ViolationKind::kOverlap), 1u);
   const Violation& v = h.violations().back();
   EXPECT_EQ(v.story.size(), 12u);  // story_length

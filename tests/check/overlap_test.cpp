@@ -21,6 +21,11 @@ TEST(Overlap, TwoHoldersOverlapOnTheExactInterval) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  // Judged once the instant is over: a record later in the same instant
+  // could still end alice's belief at 3 s (then the two only touch).
+  EXPECT_TRUE(h.violations().empty());
+  EXPECT_EQ(h.checker().failure_count(), 0u);
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   const Violation& v = h.violations()[0];
   EXPECT_EQ(v.kind, ViolationKind::kOverlap);
@@ -49,6 +54,7 @@ TEST(Overlap, NewsCountsEveryViolationSettlementAndClosedSegment) {
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   EXPECT_EQ(h.checker().news(), listed());
   h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.checker().news(), listed());
   const uint64_t before_end = h.checker().news();
@@ -63,6 +69,7 @@ TEST(Overlap, LaterHolderEndingFirstBoundsTheInterval) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 1, seconds(9));
   h.begin(seconds(3), kBob, kDb, 2, seconds(4));
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].to, At(seconds(4)));
 }
@@ -86,10 +93,62 @@ TEST(Overlap, TouchingIntervalsAreNotAnOverlap_EndedByDeadline) {
   EXPECT_TRUE(h.violations().empty());
 }
 
+// Touching at one instant, whatever order the instant's records come in:
+// the later holder's begin can be processed before the earlier one's end
+// at the same true time (a grant and a release timer due together). Before
+// the fix the begin opened an overlap that the end then cut to [T, T], and
+// a 0 s "overlap" failed the run (found by a checker audit).
+TEST(Overlap, TouchingIntervalsAreNotAnOverlap_EndRecordedAfterTheBegin) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
+  h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  h.end(seconds(3), kAlice, kDb, 1, BeliefEndReason::kReleased);
+  h.want(seconds(4), kCarol, kDb);  // the instant is over
+  EXPECT_EQ(h.checker().failure_count(), 0u);
+  h.finish(seconds(10));
+  EXPECT_TRUE(h.violations().empty());
+}
+
+TEST(Overlap, TouchingIntervalsAreNotAnOverlap_CrashRecordedAfterTheBegin) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
+  h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  h.crash(seconds(3), kAlice);
+  h.finish(seconds(10));
+  EXPECT_TRUE(h.violations().empty());
+}
+
+// The same, for a latent overlap: the core frees bob's lease at the instant
+// bob lets go.
+TEST(Overlap, TouchingAFreeIsNotALatentOverlap) {
+  History h;
+  h.begin(seconds(1), kBob, kDb, 2, seconds(8));
+  h.freed(seconds(3), testing::kN1, kDb, 2);
+  h.end(seconds(3), kBob, kDb, 2, BeliefEndReason::kReleased);
+  h.finish(seconds(10));
+  EXPECT_TRUE(h.violations().empty());
+}
+
+// A stretch that does hold past its instant is an overlap, found once the
+// instant is over, with the instant it began as its start.
+TEST(Overlap, AnOverlapIsFoundWhenItsInstantIsOver) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
+  h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  h.end(seconds(3) + nanoseconds(1), kAlice, kDb, 1, BeliefEndReason::kReleased);
+  h.finish(seconds(10));
+  ASSERT_EQ(h.violations().size(), 1u);
+  EXPECT_EQ(h.violations()[0].detected, At(seconds(3)));
+  EXPECT_EQ(h.violations()[0].from, At(seconds(3)));
+  EXPECT_EQ(h.violations()[0].to, At(seconds(3) + nanoseconds(1)));
+  EXPECT_EQ(h.checker().failure_count(), 1u);
+}
+
 TEST(Overlap, OneNanosecondIsAnOverlap) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   h.begin(seconds(5) - nanoseconds(1), kBob, kDb, 2, seconds(8));
+  h.at(seconds(5));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].from, At(seconds(5) - nanoseconds(1)));
   EXPECT_EQ(h.violations()[0].to, At(seconds(5)));
@@ -116,6 +175,7 @@ TEST(Overlap, EveryOtherBelieverIsReported) {
   h.begin(seconds(1), kAlice, kDb, 1, seconds(9));
   h.begin(seconds(2), kBob, kDb, 2, seconds(9));
   h.begin(seconds(3), kCarol, kDb, 3, seconds(9));
+  h.at(seconds(3) + nanoseconds(1));     // the instant is over
   ASSERT_EQ(h.violations().size(), 3u);  // bob-alice, carol-alice, carol-bob
   EXPECT_EQ(h.violations()[1].first, kAlice);
   EXPECT_EQ(h.violations()[1].second, kCarol);
@@ -132,6 +192,7 @@ TEST(Overlap, DeadlineOnADriftingClockEndsAtTheProjectedTrueTime) {
     h.clock(kAlice) = NodeClock(Duration::zero(), -30'000'000);  // -3%
     h.begin(Duration::zero(), kAlice, kDb, 1, seconds(5));
     h.begin(nanoseconds(kEnd - 1), kBob, kDb, 2, seconds(9));
+    h.at(nanoseconds(kEnd - 1) + nanoseconds(1));  // the instant is over
     ASSERT_EQ(h.violations().size(), 1u);
     EXPECT_EQ(h.violations()[0].from, TimePoint(kEnd - 1));
     EXPECT_EQ(h.violations()[0].to, TimePoint(kEnd));
@@ -175,6 +236,7 @@ TEST(Overlap, ExtendedBeliefOverlapsAHolderThatBeganAfterTheOldDeadline) {
   h.begin(seconds(1), kAlice, kDb, 1, seconds(4));
   h.extend(seconds(3), kAlice, kDb, 1, seconds(7));
   h.begin(seconds(5), kBob, kDb, 2, seconds(9));
+  h.at(seconds(5) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].from, At(seconds(5)));
   EXPECT_EQ(h.violations()[0].to, At(seconds(7)));
@@ -186,6 +248,7 @@ TEST(Overlap, IntervalFollowsRenewalAndRevocationAfterDetection) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   h.begin(seconds(3), kBob, kDb, 2, seconds(9));
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].to, At(seconds(5)));
   h.extend(seconds(4), kAlice, kDb, 1, seconds(8));
@@ -225,6 +288,7 @@ TEST(Overlap, DriftChangeReprojectsAnOpenBelief) {
   h.set_drift(seconds(2), kAlice, -100'000'000);
   const TimePoint end = At(seconds(2) + nanoseconds(8'888'888'889));
   h.begin(seconds(10), kBob, kDb, 2, seconds(20));
+  h.at(seconds(10) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].to, end);
 }
@@ -236,6 +300,7 @@ TEST(Overlap, WallStepReprojectsOnlyWallClockBeliefs) {
   h.step_wall(seconds(2), kAlice, seconds(5));        // wall clock jumps ahead: reads 10 s at 5 s
   h.begin(seconds(6), kBob, kDb, 3, seconds(20));     // after the wall belief ended
   h.begin(seconds(6), kBob, kCache, 4, seconds(20));  // while the monotonic one holds
+  h.at(seconds(6) + nanoseconds(1));                  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].resource, kCache);
   EXPECT_EQ(h.violations()[0].to, At(seconds(10)));
@@ -246,6 +311,7 @@ TEST(Overlap, BackwardWallStepLengthensAWallClockBelief) {
   h.begin(Duration::zero(), kAlice, kDb, 1, seconds(10), ClockKind::kWall);
   h.step_wall(seconds(2), kAlice, -seconds(3));  // reads 10 s only at 13 s
   h.begin(seconds(12), kBob, kDb, 2, seconds(20));
+  h.at(seconds(12) + nanoseconds(1));  // the instant is over
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].to, At(seconds(13)));
 }
@@ -275,6 +341,7 @@ TEST(Overlap, ServerRecordsDoNotEndBeliefs) {
   h.begin(seconds(1), kAlice, kDb, 1, seconds(10));
   h.end(seconds(2), kN1, kDb, 1);  // not alice's record: no effect
   h.begin(seconds(3), kBob, kDb, 2, seconds(20));
+  h.at(seconds(3) + nanoseconds(1));  // the instant is over
   EXPECT_EQ(h.count(ViolationKind::kOverlap), 1u);
 }
 

@@ -47,6 +47,7 @@ void LapseThenResume(History& h) {
 TEST(Segments, LapseThenResumeAfterAWallStepBackIsAnOverlap) {
   History h;
   LapseThenResume(h);
+  h.at(seconds(8) + nanoseconds(1));  // the instant is over
   auto overlaps = Of(h, ViolationKind::kOverlap);
   ASSERT_EQ(overlaps.size(), 1u);
   const Violation& v = *overlaps[0];
@@ -99,6 +100,7 @@ TEST(Segments, ExtendAfterLapseResumes) {
   h.begin(Duration::zero(), kAlice, kDb, 2, seconds(5));
   h.begin(seconds(6), kBob, kDb, 5, seconds(20));
   h.extend(seconds(7), kAlice, kDb, 2, seconds(10));
+  h.at(seconds(7) + nanoseconds(1));  // the instant is over
   auto overlaps = Of(h, ViolationKind::kOverlap);
   ASSERT_EQ(overlaps.size(), 1u);
   EXPECT_EQ(overlaps[0]->from, At(seconds(7)));
@@ -132,6 +134,7 @@ TEST(Segments, TouchingThenContinuedAtTheSameInstantOverlaps) {
   h.begin(seconds(5), kBob, kDb, 5, seconds(20));
   EXPECT_TRUE(h.violations().empty());
   h.extend(seconds(5), kAlice, kDb, 2, seconds(9));
+  h.at(seconds(5) + nanoseconds(1));  // the instant is over
   auto overlaps = Of(h, ViolationKind::kOverlap);
   ASSERT_EQ(overlaps.size(), 1u);
   EXPECT_EQ(overlaps[0]->first, kAlice);
@@ -210,14 +213,15 @@ TEST(Segments, TwoDisjointStretchesOfThePairAreTwoViolations) {
   EXPECT_EQ(h.checker().failure_count(), 2u);
 }
 
-// A run stopped at its first violation ends at the detection: the stretch
-// is cut to nothing, and the text says it was still going on.
-TEST(Segments, StopAtFirstViolationClipsTheStretch) {
+// A run cut at the very instant a stretch began (`run --until` there)
+// judges it at the run's end: cut to nothing, and the text says it was
+// still going on.
+TEST(Segments, ARunCutAtTheInstantOfAStretchReportsItForAtLeastZero) {
   History h;
   h.begin(seconds(1), kAlice, kDb, 2, seconds(11));
   h.begin(milliseconds(10200), kBob, kDb, 5, seconds(20));
-  ASSERT_EQ(h.checker().failure_count(), 1u);
   h.finish(milliseconds(10200));
+  ASSERT_EQ(h.checker().failure_count(), 1u);
   const Violation& v = h.violations()[0];
   EXPECT_EQ(v.from, At(milliseconds(10200)));
   EXPECT_EQ(v.to, At(milliseconds(10200)));
@@ -229,6 +233,27 @@ TEST(Segments, StopAtFirstViolationClipsTheStretch) {
   EXPECT_EQ(v.summary,
             "node4 (lease 2, believed 1.0s..) and node5 (lease 5, believed 10.2s..) overlapped on "
             "resource0 for at least 0s: 10.2s.. (the run ended at 10.2s)");
+}
+
+// A run stopped at its first violation stops once the checker knows of it:
+// at the first record after the instant the stretch began (before it, a
+// record of the same instant could still have ended one belief there). The
+// stretch is cut at that stop.
+TEST(Segments, StopAtFirstViolationClipsTheStretchWhereTheRunStopped) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 2, seconds(11));
+  h.begin(milliseconds(10200), kBob, kDb, 5, seconds(20));
+  EXPECT_EQ(h.checker().failure_count(), 0u);
+  h.want(milliseconds(10300), kCarol, kDb);
+  ASSERT_EQ(h.checker().failure_count(), 1u);
+  h.finish(milliseconds(10300));
+  const Violation& v = h.violations()[0];
+  EXPECT_EQ(v.from, At(milliseconds(10200)));
+  EXPECT_EQ(v.to, At(milliseconds(10300)));
+  EXPECT_TRUE(v.cut_by_run_end);
+  EXPECT_EQ(v.summary,
+            "node4 (lease 2, believed 1.0s..) and node5 (lease 5, believed 10.2s..) overlapped on "
+            "resource0 for at least 100ms: 10.2s.. (the run ended at 10.3s)");
 }
 
 // The example, as the report words it.
@@ -253,6 +278,7 @@ TEST(Segments, LatentOverlapWhenALapsedBeliefResumesAfterTheFree) {
   h.freed(seconds(6), kN1, kDb, 2);
   EXPECT_TRUE(h.violations().empty());
   h.step_wall(seconds(8), kAlice, -seconds(4));
+  h.at(seconds(8) + nanoseconds(1));  // the instant is over
   auto latent = Of(h, ViolationKind::kLatentOverlap);
   ASSERT_EQ(latent.size(), 1u);
   EXPECT_EQ(latent[0]->from, At(seconds(8)));
@@ -285,6 +311,7 @@ TEST(Segments, ABeliefBegunLapsedHoldsNothingUntilItResumes) {
   h.begin(seconds(4), kAlice, kDb, 2, seconds(2), ClockKind::kWall);
   EXPECT_TRUE(h.violations().empty());
   h.step_wall(seconds(6), kAlice, -seconds(5));  // reads 1 s: holds until true 7 s
+  h.at(seconds(6) + nanoseconds(1));             // the instant is over
   auto overlaps = Of(h, ViolationKind::kOverlap);
   ASSERT_EQ(overlaps.size(), 1u);
   EXPECT_EQ(overlaps[0]->first, kBob);  // bob held first

@@ -1,8 +1,11 @@
 // Every belief begun on each resource, for the stale-write judgement.
 //
 // A write accepted at t under lease L by writer W is stale when another
-// requestor with another lease began a belief on the resource after L began
-// (W's earliest belief_begin for L on that resource) and at or before t.
+// requestor began a belief on the resource after L began (W's earliest
+// belief_begin for L on that resource) and at or before t, whatever that
+// belief's lease number: numbers name grants only while no grant reuses
+// one, and an uncommitted grant's number can be given again by the next
+// leader (grant_reply=immediate).
 // Answering that needs every begin, not only the latest holder's: in the
 // A-B-A case (A writes under lease 2, B holds lease 5, A re-acquires lease
 // 9, then A's lease-2 write lands) the latest holder is A again.
@@ -13,8 +16,8 @@
 // index is brought up to date lazily, by the first query on the resource
 // after new begins (a run without writes never hashes). A query is one
 // index probe plus a scan over the begins after that position that do not
-// qualify (the writer's own later beliefs, or the same lease id): in the
-// common case, a write under the writer's latest lease, nothing.
+// qualify (the writer's own later beliefs): in the common case, a write
+// under the writer's latest lease, nothing.
 //
 // Invariants: begins of one resource are in non-decreasing time order; the
 // index never holds a position of a later begin of the same key.
@@ -47,8 +50,8 @@ class BeliefBegins {
   TimePoint lease_began(ResourceId res, NodeId holder, LeaseId lease);
 
   // The earliest-begun belief on `res` by a requestor other than `writer`
-  // with a lease other than `lease`, begun strictly after the writer's lease
-  // began (lease_began) and at or before `until`; nullptr if none.
+  // (with any lease number), begun strictly after the writer's lease began
+  // (lease_began) and at or before `until`; nullptr if none.
   const Begin* first_other_since(ResourceId res, NodeId writer, LeaseId lease, TimePoint until);
 
  private:

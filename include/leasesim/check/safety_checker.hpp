@@ -20,11 +20,16 @@
 // Judged, always on:
 //   overlap          two different requestors' beliefs on one resource hold
 //                    at the same instant. One violation per maximal
-//                    contiguous stretch in which both hold; it is detected
-//                    when a segment starts while the other belief holds.
+//                    contiguous stretch in which both hold; it begins
+//                    when a segment starts while the other belief holds,
+//                    and is judged once that instant is over (every record
+//                    of the instant in: one later in the instant may still
+//                    end the other belief there, and touching is not
+//                    overlapping), so failure_count() counts it from the
+//                    first record at a later time (or finish()).
 //   stale_write      storage accepted, at t, a write under lease L from writer
-//                    W when another requestor with another lease began a
-//                    belief on the resource after L began (W's earliest
+//                    W when another requestor (whatever its lease number)
+//                    began a belief on the resource after L began (W's earliest
 //                    belief_begin for L; minus infinity if W was never seen
 //                    believing L) and at or before t (belief_begins.hpp);
 //                    or accepted a token below one it accepted before.
@@ -122,6 +127,11 @@ class SafetyChecker {
   void remember(ResourceId res, const Record& r);
   // A fault, a leader change or another run-wide event worth telling in stories.
   void note(const Record& r);
+
+  // Time has reached `now`: every record of an earlier instant is in, so
+  // the stretches begun then are judged (every record does this for its
+  // own time; a host or test that wants them judged sooner calls it).
+  void advance_to(TimePoint now) { advance(now); }
 
   // Host events: node n's clock changed at `now`; node n crashed (it
   // believes nothing any more).
@@ -224,6 +234,13 @@ class SafetyChecker {
     uint32_t first, second;
     bool stretching;
   };
+  // A stretch begun at pending_at_, not judged yet. The seqs tell whether
+  // the ids still name the same beliefs (a closed belief's id is reused).
+  struct PendingStretch {
+    uint32_t first, second;  // second: kNone for a latent overlap
+    uint64_t first_seq, second_seq;
+    ViolationKind kind;
+  };
 
   // Beliefs as unions of segments (beliefs.cpp).
   // Re-projects belief `id` at `now` after its deadline or clock changed
@@ -250,6 +267,17 @@ class SafetyChecker {
   // Overlaps and latent overlaps: stretches of holding (stretches.cpp).
   // Belief id started holding at `now`.
   void started_holding(uint32_t id, TimePoint now);
+  // A stretch that begins at `now` is judged once the instant is over
+  // (open_pending): a record later in the same instant can still end one of
+  // its beliefs at `now` (the end of a holder recorded after the next
+  // holder's begin), and then the two only touched.
+  void stretch_begins(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
+  void open_pending();
+  // Every entry point calls this first: a record at a later time ends the
+  // instant of the pending stretches.
+  void advance(TimePoint now) {
+    if (!pending_.empty() && now > pending_at_) open_pending();
+  }
   void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
   void update_stretches(uint32_t id);
   // Hands a closing belief's union to the violations naming it, settling
@@ -285,6 +313,9 @@ class SafetyChecker {
   size_t global_next_ = 0;
   std::vector<Violation> violations_;
   std::vector<Tracked> tracked_;
+  std::vector<PendingStretch> pending_;          // all begun at pending_at_
+  std::vector<PendingStretch> scratch_pending_;  // open_pending's copy (no allocation)
+  TimePoint pending_at_ = TimePoint::min();
   std::vector<size_t> settled_;
   std::vector<ClosedBelief> closed_;
   std::vector<uint32_t> scratch_;     // reused id lists (no allocation per record)
