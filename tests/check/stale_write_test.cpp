@@ -77,7 +77,7 @@ TEST(StaleWriteDefinition, WriteFromALeaseThatNeverPassedOnIsNotStale) {
 // Bob's belief began after alice's lease did, so alice's write landing
 // during bob's tenure is stale whatever the numbers. (The checker required
 // "another lease" and missed it; found by a checker audit, the trace of
-// scenarios/fencing/lease-id-reuse.json shows it in a run.)
+// tests/world/lease-id-reuse.json shows it in a run.)
 TEST(StaleWriteDefinition, AnotherRequestorsBeliefCountsWhateverItsLeaseNumber) {
   History h;
   h.begin_token(seconds(1), kAlice, kDb, 3, 3, seconds(2));
