@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -157,6 +158,29 @@ bool parse_command_line(const std::vector<std::string>& args,
     for (const auto& o : visible.options())
       if (!o->long_name().empty()) names.push_back("--" + o->long_name());
     throw UsageError{std::string(e.what()) + did_you_mean(e.get_option_name(), names)};
+  }
+  // An empty value is what a script passes for an unset variable
+  // (`--junit "$JUNIT"`); taken as "not given" it silently dropped an output
+  // or a setting. No option or argument of leasesim means anything empty.
+  for (const auto& [name, value] : *vm) {
+    if (value.defaulted()) continue;
+    // A switch (--help, --json) takes no value; Boost stores it as "".
+    const po::option_description* d = all.find_nothrow(name, false);
+    if (d != nullptr && d->semantic()->max_tokens() == 0) continue;
+    bool empty = false;
+    if (const auto* s = boost::any_cast<std::string>(&value.value())) empty = s->empty();
+    if (const auto* l = boost::any_cast<std::vector<std::string>>(&value.value()))
+      empty = std::any_of(l->begin(), l->end(), [](const std::string& x) { return x.empty(); });
+    if (!empty) continue;
+    if (name == positional) {
+      std::string what = name;
+      for (char& c : what) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const bool vowel = std::string("AEIOU").find(what[0]) != std::string::npos;
+      throw UsageError{std::string("expected ") + (vowel ? "an " : "a ") + what +
+                       ", found an empty argument"};
+    }
+    throw UsageError{(name.size() == 1 ? "-" : "--") + name +
+                     ": expected a value, found an empty one"};
   }
   po::notify(*vm);
   if (vm->count("help") == 0) return false;

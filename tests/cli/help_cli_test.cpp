@@ -146,6 +146,34 @@ TEST(Help, SeedsAndCountsAreNeverNegative) {
   EXPECT_EQ(nlohmann::json::parse(slurp(dir / "m.json"))["seed"], 3);
 }
 
+// An empty value is what a CI step passes when a variable is unset
+// (`--junit "$JUNIT"`): refused, never taken as "option not given", which
+// silently wrote no report and exited 0.
+TEST(Help, AnEmptyValueIsRefusedNotIgnored) {
+  TempDir dir("help-empty");
+  const std::string s = (kSource / "scenarios" / "default.json").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"check", s, "--junit", ""}, "leasesim check: --junit: expected a value, found an empty one"},
+      {{"run", s, "--out", ""}, "leasesim run: --out: expected a value, found an empty one"},
+      {{"run", s, "--trace", ""}, "leasesim run: --trace: expected a value, found an empty one"},
+      {{"run", s, "--plot", ""}, "leasesim run: --plot: expected a value, found an empty one"},
+      {{"run", s, "--until", ""}, "leasesim run: --until: expected a value, found an empty one"},
+      {{"explore", s, "--seeds", "2", "--out", ""},
+       "leasesim explore: --out: expected a value, found an empty one"},
+      {{"sweep", s, "--seeds", "2", "--compare", ""},
+       "leasesim sweep: --compare: expected a value, found an empty one"},
+      {{"presets", ""}, "leasesim presets: expected a PRESET, found an empty argument"},
+      {{"validate", s, ""}, "leasesim validate: expected a PATH, found an empty argument"},
+  };
+  for (const auto& [args, message] : cases) {
+    SCOPED_TRACE(::testing::PrintToString(args));
+    const CliResult r = run_cli(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.rfind(message, 0), 0u) << r.err;
+  }
+}
+
 // Keys in the order printed (the catalog's).
 nlohmann::ordered_json presets_json() {
   const CliResult r = run_cli({"presets", "--json"});
