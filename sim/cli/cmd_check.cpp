@@ -15,6 +15,7 @@
 #include "leasesim/campaign/batch.hpp"
 #include "leasesim/campaign/expectation.hpp"
 #include "leasesim/campaign/plan.hpp"
+#include "leasesim/campaign/text.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/core/version.hpp"
 #include "leasesim/report/run_summary.hpp"
@@ -101,7 +102,7 @@ std::vector<std::string> failures_of(const RunResult& r, const Scenario& sc, con
 }
 
 std::string replay_command(const std::string& file, uint64_t seed) {
-  return "leasesim run " + file + " --seed " + std::to_string(seed);
+  return "leasesim run " + shell_quote(file) + " --seed " + std::to_string(seed);
 }
 
 // The failure text of a JUnit case: what was unmet, the violations, how to

@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "leasesim/campaign/shrink.hpp"
+#include "leasesim/campaign/text.hpp"
 #include "leasesim/core/atomic_file.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "output_paths.hpp"
@@ -155,7 +156,8 @@ int cmd_shrink(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(r.runs), r.wall_seconds,
               r.budget_exhausted ? " (budget exhausted: the result may shrink further)" : "");
   if (!r.violation.empty()) std::printf("violation: %s\n", r.violation.c_str());
-  std::printf("wrote %s (leasesim run %s reproduces it)\n", out_path.c_str(), out_path.c_str());
+  std::printf("wrote %s (leasesim run %s reproduces it)\n", out_path.c_str(),
+              shell_quote(out_path).c_str());
   return kExitOk;
 }
 

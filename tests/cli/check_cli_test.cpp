@@ -243,6 +243,20 @@ TEST(CheckGuards, ARunCutShortIsAFailureSayingWhy) {
   }
 }
 
+// The replay command is pasted into a shell: a path with a space, a quote
+// or a `$(...)` is quoted, as explore's commands are (before: printed raw,
+// so pasting broke or ran `$(x)`).
+TEST(CheckOutput, ReplayCommandsAreShellQuoted) {
+  TempDir dir{"check-quote"};
+  const fs::path odd = dir / "sp ace" / "it's $(x).json";
+  fs::create_directories(odd.parent_path());
+  write_text(odd, with_expect(kViolates, {{"safety", "holds"}}));
+  const CliResult r = run_cli({"check", odd.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string quoted = "'" + (dir / "sp ace").string() + "/it'\\''s $(x).json'";
+  EXPECT_NE(r.out.find("replay: leasesim run " + quoted + " --seed 1"), std::string::npos) << r.out;
+}
+
 std::string without_times(const std::string& out) {
   return std::regex_replace(out, std::regex(R"( +\d+\.\d\ds)"), " T");
 }

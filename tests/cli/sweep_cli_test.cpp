@@ -195,6 +195,14 @@ TEST(ShrinkCli, ShrinksAnExploreFailureToARunnableReproducer) {
   EXPECT_NE(cut.out.find("s (virtual) before any violation: nothing to shrink; raise --max-events"),
             std::string::npos)
       << cut.out;
+  // The reproduce command is shell-quoted.
+  const std::string odd = (dir / "it's here.json").string();
+  const CliResult q = run_cli({"shrink", failing, "--out", odd, "--quiet"});
+  EXPECT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_NE(
+      q.out.find("(leasesim run '" + (dir / "it'\\''s here.json").string() + "' reproduces it)"),
+      std::string::npos)
+      << q.out;
   // --max-runs counts every run.
   const CliResult one = run_cli({"shrink", failing, "--max-runs", "1", "--out", out});
   EXPECT_EQ(one.exit_code, 0) << one.err;
