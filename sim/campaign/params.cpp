@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "leasesim/format/json_depth.hpp"
+#include "leasesim/format/limits.hpp"
 #include "leasesim/scenario/loader.hpp"
 
 namespace leasesim {
@@ -75,6 +77,11 @@ bool parse_sweep_param(std::string_view arg, SweepParam* out, std::string* error
   for (const std::string& text : split_values(list)) {
     if (text.empty()) {
       *error = p.name + ": empty value in \"" + std::string(list) + "\"";
+      return false;
+    }
+    if (format::json_too_deep_at(text) != std::string_view::npos) {
+      *error = p.name + ": a value nested deeper than " +
+               std::to_string(scenario_limits::kMaxJsonDepth) + " levels";
       return false;
     }
     json v = json::parse(text, nullptr, /*allow_exceptions=*/false);

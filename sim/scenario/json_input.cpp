@@ -5,6 +5,7 @@
 // nlohmann would silently collapse to the last one).
 #include "json_input.hpp"
 
+#include "leasesim/format/json_depth.hpp"
 #include "leasesim/format/limits.hpp"
 
 #include <cerrno>
@@ -68,32 +69,6 @@ size_t first_invalid_utf8(std::string_view s) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
     }
     i += len;
-  }
-  return std::string_view::npos;
-}
-
-// Position of the bracket that opens nesting level kMaxJsonDepth + 1, or
-// npos. Brackets inside strings do not count.
-size_t too_deep_at(std::string_view s) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > scenario_limits::kMaxJsonDepth) return i;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
   }
   return std::string_view::npos;
 }
@@ -290,7 +265,7 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Sink* sink) {
     sink->text_error(where(text, nul), "NUL byte (0x00); scenario files must be JSON text");
     return false;
   }
-  const size_t deep = too_deep_at(text);
+  const size_t deep = format::json_too_deep_at(text);
   if (deep != std::string_view::npos) {
     sink->text_error(
         where(text, deep),

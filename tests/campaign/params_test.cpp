@@ -58,6 +58,21 @@ TEST(SweepParam, AliasesAndErrors) {
   EXPECT_NE(err.find("--seeds"), std::string::npos) << err;
 }
 
+// A value nested deeper than a scenario file may be is refused, as in a
+// file (before: 60,000 levels overflowed the stack: a segfault).
+TEST(SweepParam, ValuesNestNoDeeperThanAScenarioFile) {
+  SweepParam p;
+  std::string err;
+  const auto nested = [](size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+  EXPECT_TRUE(parse_sweep_param("description=" + nested(64), &p, &err)) << err;
+  EXPECT_FALSE(parse_sweep_param("description=" + nested(65), &p, &err));
+  EXPECT_EQ(err, "description: a value nested deeper than 64 levels");
+  EXPECT_FALSE(parse_sweep_param("description=" + nested(60000), &p, &err));
+  EXPECT_EQ(err, "description: a value nested deeper than 64 levels");
+  // Brackets inside a string do not nest.
+  EXPECT_TRUE(parse_sweep_param("description=\"" + nested(100) + "\"", &p, &err)) << err;
+}
+
 TEST(SweepPath, CreatesObjectsIndexesArraysAndNamesBadPaths) {
   json doc = {{"name", "x"}, {"requestors", json::array({{{"name", "a"}}})}, {"lease", "oops"}};
   std::string err;
