@@ -43,6 +43,12 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std
     }
     std::vector<std::string> found;
     for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+      // Hidden folders (.git, .vscode) hold tools' files, not scenarios.
+      const std::string name = it->path().filename().string();
+      if (it->is_directory() && !name.empty() && name[0] == '.') {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (it->is_regular_file() && it->path().extension() == ".json")
         found.push_back(it->path().string());
     }

@@ -303,6 +303,24 @@ TEST(BadInputSpecial, SymlinkLoop) {
                        "(see leasesim check --help)\n"});
 }
 
+// Hidden folders (.git, .vscode, .cache) hold editor and tool files, not
+// scenarios: a folder's walk skips them (`leasesim check .` in a project's
+// root failed on .vscode/settings.json). Named, a hidden path is read.
+TEST(BadInputSpecial, HiddenFoldersAreNotWalked) {
+  TempDir dir("bad");
+  fs::create_directories(dir / "lib" / ".vscode");
+  write_text(dir / "lib" / ".vscode" / "settings.json", "{\"editor.tabSize\": 2}");
+  write_text(dir / "lib" / "ok.json", "{\"name\": \"ok\", \"duration\": \"1s\"}");
+  const CliResult v = run_cli({"validate", "lib"}, dir.path());
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.out, "ok     lib/ok.json\n1 valid, 0 invalid\n");
+  const CliResult c = run_cli({"check", "lib"}, dir.path());
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  const CliResult named = run_cli({"validate", "lib/.vscode"}, dir.path());
+  EXPECT_EQ(named.exit_code, 2);
+  EXPECT_NE(named.err.find("settings.json"), std::string::npos) << named.err;
+}
+
 // A folder without scenario files is a mistaken path in a CI step: it must
 // not pass as "0 valid".
 TEST(BadInputSpecial, FolderWithoutScenarios) {
