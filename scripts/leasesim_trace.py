@@ -39,8 +39,9 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.append(_HERE)
 
-from plot_io import (IMAGE_EXTENSIONS, inputs_and_output, is_image,  # noqa: E402
-                     matplotlib_missing, read_jsonl_rows, save_atomically)
+from plot_io import (IMAGE_EXTENSIONS, bounded_number, check_writable,  # noqa: E402
+                     inputs_and_output, is_image, matplotlib_missing, read_jsonl_rows,
+                     save_atomically)
 from trace_beliefs import BeliefInstance  # noqa: E402
 from trace_metrics import metric_samples, percentile  # noqa: E402
 from trace_reader import read_trace  # noqa: E402

@@ -169,6 +169,7 @@ def main(argv=None):
         inputs, out, _ = plot_io.inputs_and_output(args.paths, args.out)
         if len(inputs) != 1:
             raise InputError("expected one results file, found %d" % len(inputs))
+        plot_io.check_writable(out)
         header, cells = read_cells(inputs[0])
     except (InputError, ValueError) as e:
         print("plot_compare.py: %s" % e, file=sys.stderr)
@@ -182,7 +183,11 @@ def main(argv=None):
     runs = cells[0]["runs"]
     title = args.title or ("%d cell(s) x %d seed(s), seeds %s, the same random faults in every "
                            "cell" % (len(cells), runs, header.get("seeds", "?")))
-    plot(cells, out, title)
+    try:
+        plot(cells, out, title)
+    except OSError as e:
+        print("plot_compare.py: cannot write %s: %s" % (out, e), file=sys.stderr)
+        return 2
     print("wrote %s (%d cell(s))" % (out, len(cells)))
     return 0
 

@@ -40,6 +40,36 @@ def inputs_and_output(paths, out=None, old_out_first=False):
                      "found %s" % paths[-1])
 
 
+def check_writable(path):
+    """Raises ValueError, before any drawing, when the picture could not be
+    written: `path` is a folder, or its folder is missing or not writable."""
+    import os
+    if os.path.isdir(path):
+        raise ValueError("%s: is a directory" % path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise ValueError("%s: cannot write into \"%s\" (no such folder, or not writable)"
+                         % (path, folder))
+
+
+def bounded_number(kind, low, high, what):
+    """An argparse `type` for a number in (low, high] (a float, or an int
+    with kind=int), saying what was expected instead of failing later inside
+    matplotlib (a zero width made a singular matrix)."""
+    import argparse
+    import math
+
+    def parse(text):
+        try:
+            v = kind(text)
+        except ValueError:
+            v = None
+        if v is None or (kind is float and not math.isfinite(v)) or not low < v <= high:
+            raise argparse.ArgumentTypeError("expected %s, found %s" % (what, text))
+        return v
+    return parse
+
+
 def matplotlib_missing(prog):
     """The message when matplotlib cannot be imported: both remedies."""
     import sys

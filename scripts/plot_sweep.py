@@ -272,7 +272,7 @@ def draw(header, cells, args):
             summary += " (error bars: 95% Wilson CI)"
     ax.set_title(title)
     fig.tight_layout()
-    fig.savefig(args.out)
+    lt.save_atomically(fig, args.out)
     plt.close(fig)
     return summary
 
@@ -305,6 +305,10 @@ def main(argv=None):
         args.sweep = inputs[0]
         if os.path.splitext(args.out)[1].lower() not in (".png", ".svg", ".pdf"):
             raise InputError("%s: the output must end in .png, .svg or .pdf" % args.out)
+        try:
+            lt.check_writable(args.out)
+        except ValueError as e:
+            raise InputError(str(e))
         header, cells = read_sweep(args.sweep)
         names = [p["name"] for p in header.get("params", [])]
         where = parse_where(args.where, names)
@@ -323,6 +327,9 @@ def main(argv=None):
         summary = draw(header, cells, args)
     except InputError as e:
         print("plot_sweep.py: %s" % e, file=sys.stderr)
+        return 2
+    except OSError as e:
+        print("plot_sweep.py: cannot write %s: %s" % (args.out, e), file=sys.stderr)
         return 2
     print("wrote %s (%s, %d cell(s))" % (args.out, summary, len(cells)))
     return 0

@@ -86,9 +86,12 @@ def main(argv=None):
     ap.add_argument("--title", help="figure title")
     ap.add_argument("--clock", metavar="NODE",
                     help="draw against NODE's wall clock instead of true time (shows drift)")
-    ap.add_argument("--max-lanes", type=int, default=20,
+    ap.add_argument("--max-lanes", default=20,
+                    type=lt.bounded_number(int, 0, 100000, "a whole number of lanes, 1 or more"),
                     help="most resource lanes to draw (default 20)")
-    ap.add_argument("--width", type=float, default=14.0, help="figure width in inches")
+    ap.add_argument("--width", default=14.0,
+                    type=lt.bounded_number(float, 0, 200, "a width in inches above 0, at most 200"),
+                    help="figure width in inches (default 14)")
     args = ap.parse_args(argv)
     try:
         inputs, args.out, _ = lt.inputs_and_output(args.paths, args.out_opt)
@@ -113,6 +116,7 @@ def main(argv=None):
     opts = Options(start, end, split_list(args.resources), split_list(args.nodes), args.title,
                    args.clock, args.max_lanes, args.width)
     try:
+        lt.check_writable(args.out)
         tr = lt.read_trace(args.trace)
     except (OSError, ValueError) as e:
         print("plot_timeline.py: %s" % e, file=sys.stderr)

@@ -121,12 +121,23 @@ def read_trace(path):
                 continue
             if tr.records == 0:
                 _check_first_record(path, lineno, line)
-            tr.records += 1
+            # Every record is one whole JSON object on its line: a trace cut
+            # short mid-record or a damaged line is refused there, not drawn
+            # from what came before it. (Cheap: most lines are not parsed.)
             k = _kind(line)
+            if k is None or not line.startswith('{"t":') or not line.rstrip("\r\n").endswith("}"):
+                raise ValueError("%s:%d: not a whole leasesim trace record (the file may be cut "
+                                 "short or damaged; expected one JSON object per line)"
+                                 % (path, lineno))
+            tr.records += 1
             if k not in _PARSED:
                 tr.kinds[k] += 1
                 if k == "send" or k == "drop":
-                    t = int(line[5:line.index(",", 5)])
+                    try:
+                        t = int(line[5:line.index(",", 5)])
+                    except ValueError:
+                        raise ValueError("%s:%d: not a leasesim trace record (\"t\" is not "
+                                         "nanoseconds)" % (path, lineno))
                     (tr.sends if k == "send" else tr.drops).append(t)
                     if t > tr.end:
                         tr.end = t
@@ -148,6 +159,9 @@ def read_trace(path):
                 n = r["n"]
             except (ValueError, KeyError, TypeError) as e:
                 raise ValueError("%s:%d: not a leasesim trace record (%s)" % (path, lineno, e))
+            if type(t) is not int:
+                raise ValueError("%s:%d: not a leasesim trace record (\"t\" is %r, expected "
+                                 "nanoseconds)" % (path, lineno, t))
             tr.kinds[k] += 1
             if t > tr.end:
                 tr.end = t

@@ -56,6 +56,12 @@ class PlotCompare(unittest.TestCase):
         rc, _, err = self.main(self.results)
         self.assertEqual(rc, 2)
         self.assertIn("expected INPUT... OUT", err)
+        # A picture that cannot be written: a clear error before drawing,
+        # not a Python traceback (exit 1).
+        rc, _, err = self.main(self.results, vs.tmpdir() / "no-such-dir" / "x.png")
+        self.assertEqual(rc, 2, err)
+        self.assertIn("cannot write into", err)
+        self.assertNotIn("Traceback", err)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,11 @@ class PlotSweep(unittest.TestCase):
         rc, out, err = self.main(three, vs.tmpdir() / "x.gif")
         self.assertEqual(rc, 2)
         self.assertIn(".png, .svg or .pdf", err)
+        # A picture that cannot be written: a clear error, not a traceback.
+        rc, out, err = self.main(three, vs.tmpdir() / "no-such-dir" / "x.png", "--where", "c=y")
+        self.assertEqual(rc, 2, err)
+        self.assertIn("cannot write into", err)
+        self.assertNotIn("Traceback", err)
 
     def test_a_real_sweep(self):
         out = vs.tmpdir() / "real.jsonl"

@@ -215,6 +215,20 @@ class Drawing(unittest.TestCase):
                 rc, out, err = self.plot(trace, "bad.png", *args)
                 self.assertEqual(rc, 2)
                 self.assertIn(message, err)
+        # Sizes that matplotlib cannot draw are refused by name, not with
+        # its traceback (Singular matrix, figure size must be positive).
+        for args, message in [(["--width", "0"], "--width: expected"),
+                              (["--width", "-1"], "--width: expected"),
+                              (["--width", "nan"], "--width: expected"),
+                              (["--width", "1e6"], "--width: expected"),
+                              (["--max-lanes", "0"], "--max-lanes: expected"),
+                              (["--max-lanes", "-3"], "--max-lanes: expected")]:
+            with self.subTest(args=args):
+                with contextlib.redirect_stderr(io.StringIO()) as e:
+                    with self.assertRaises(SystemExit) as cm:
+                        pt.main([str(trace), str(vs.tmpdir() / "s.png")] + args)
+                self.assertEqual(cm.exception.code, 2)
+                self.assertIn(message, e.getvalue())
         rc, out, err = self.plot(trace, "bad.txt")
         self.assertEqual(rc, 2)
         self.assertIn(".png, .svg or .pdf", err)
@@ -228,6 +242,24 @@ class Drawing(unittest.TestCase):
         rc, out, err = self.plot(broken, "b.png")
         self.assertEqual(rc, 2)
         self.assertIn("broken.jsonl:1:", err)
+        # A trace damaged after line 1 is refused at the damaged line, not
+        # drawn from what came before it (it drew, and exited 0): cut short
+        # mid-record, a line of garbage, a time that is not a number.
+        whole = trace.read_text().splitlines(True)
+        granted = next(i for i, l in enumerate(whole) if '"k":"lease_granted"' in l)
+        for name, lines, line_no in [
+                ("cut.jsonl", whole[:granted] + [whole[granted][:40]], granted + 1),
+                ("garbage.jsonl", whole[:20] + ["garbage line\n"] + whole[20:], 21),
+                ("bad-t.jsonl", whole[:granted]
+                 + [whole[granted].replace(whole[granted][5:whole[granted].index(",")],
+                                           '"abc"', 1)] + whole[granted + 1:], granted + 1)]:
+            with self.subTest(file=name):
+                damaged = vs.tmpdir() / name
+                damaged.write_text("".join(lines))
+                rc, out, err = self.plot(damaged, "d.png")
+                self.assertEqual(rc, 2, err)
+                self.assertIn("%s:%d: " % (name, line_no), err)
+                self.assertFalse(out.exists())
         # Not a trace at all: said at line 1, by what was expected (it was
         # "line 16" for a results file, and an empty time window for text).
         for name, text in [("words.txt", "garbage\nmore\n"),
