@@ -165,7 +165,7 @@ int run_campaign(const CampaignConfig& config, const po::variables_map& vm,
                  config.save_dir.c_str());
     return kExitBadInput;
   }
-  if (campaign.interrupted()) return 130;
+  if (campaign.interrupted()) return kExitInterrupted;
   // A sweep reports rates: its violations are data, not a failure.
   return config.command == "explore" && campaign.summary().violations() > 0 ? kExitFailed : kExitOk;
 }

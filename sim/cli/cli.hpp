@@ -2,6 +2,8 @@
 //   0  ok / everything as expected
 //   1  a safety violation or an unmet expectation
 //   2  bad input or usage (the message says what and where)
+//   130 interrupted by SIGINT/SIGTERM (explore, sweep, check: what finished
+//       is written)
 #pragma once
 
 #include <optional>
@@ -18,6 +20,7 @@ namespace leasesim::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM: what finished is written
 
 // Thrown by commands for a usage error; main prints it and exits 2.
 struct UsageError {

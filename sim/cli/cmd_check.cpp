@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "batch_support.hpp"
 #include "check_select.hpp"
 #include "cli.hpp"
 #include "junit.hpp"
@@ -317,15 +318,36 @@ int cmd_check(const std::vector<std::string>& args) {
     return true;
   };
   BatchRunner runner(c.jobs);
-  runner.run(
-      jobs.size(),
-      [&](size_t i) {
-        Scenario sc = *sel.files[jobs[i].file].scenario;
-        sc.seed = jobs[i].seed;
-        return sc;
-      },
-      c.run, on_result);
-  report_invalid_before(sel.files.size());
+  size_t ran = 0;
+  {
+    // SIGINT/SIGTERM (a CI step's time limit) stops after the runs in
+    // progress; what finished is still reported, in the JUnit file too.
+    StopSignals signals(&runner);
+    ran = runner.run(
+        jobs.size(),
+        [&](size_t i) {
+          Scenario sc = *sel.files[jobs[i].file].scenario;
+          sc.seed = jobs[i].seed;
+          return sc;
+        },
+        c.run, on_result);
+  }
+  const bool interrupted = runner.stop_requested() && ran < jobs.size();
+  report_invalid_before(interrupted ? next_file : sel.files.size());
+  if (interrupted) {
+    const std::string what = "the check was interrupted after " + std::to_string(ran) + " of " +
+                             std::to_string(jobs.size()) +
+                             " run(s); the runs not done have no verdict";
+    std::printf("interrupted after %zu of %zu run(s)\n", ran, jobs.size());
+    JunitCase jc;
+    jc.classname = "leasesim.check";
+    jc.name = "interrupted";
+    jc.outcome = JunitCase::Outcome::kError;
+    jc.type = "interrupted";
+    jc.message = what;
+    jc.text = what + "\n";
+    cases.push_back(std::move(jc));
+  }
 
   for (const SkippedFolder& s : sel.skipped) {
     std::printf("%s\n", skipped_line(s).c_str());
@@ -361,6 +383,7 @@ int cmd_check(const std::vector<std::string>& args) {
     }
     if (!c.quiet) std::printf("wrote %s\n", junit_path.c_str());
   }
+  if (interrupted) return kExitInterrupted;
   if (bad) return kExitBadInput;
   return failed ? kExitFailed : kExitOk;
 }

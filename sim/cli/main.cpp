@@ -62,7 +62,8 @@ std::string usage() {
        "  leasesim help <command>     options of a command (or: leasesim <command> --help)\n"
        "  leasesim --version          version\n"
        "\n"
-       "exit codes: 0 ok, 1 violation or unmet expectation, 2 bad input or usage\n"
+       "exit codes: 0 ok, 1 violation or unmet expectation, 2 bad input or usage,\n"
+       "130 interrupted (explore, sweep, check: what finished is written)\n"
        "docs: docs/cli.md\n";
   return s;
 }

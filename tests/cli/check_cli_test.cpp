@@ -293,4 +293,30 @@ TEST(CheckJunit, WrittenWholeAlsoWhenRunsFailAndRefusedEarlyWhenUnwritable) {
   EXPECT_NE(bad.err.find("leasesim check: --junit: "), std::string::npos) << bad.err;
 }
 
+// A CI step that hits its time limit (SIGTERM, here from `timeout`, which
+// sends it twice) keeps the verdicts of the runs that finished: the JUnit
+// report is written with them and an error case saying the check was
+// interrupted, no temporary file is left, and the exit code is 130. (Before:
+// killed at once, exit 143, no report, a report.xml.tmp-PID left behind.)
+TEST(CheckJunit, AnInterruptedCheckWritesTheRunsThatFinished) {
+  TempDir dir{"check-interrupt"};
+  const std::string xml = (dir / "report.xml").string();
+  const CliResult r = leasesim::testing::run_with(
+      {"--preserve-status", "1.5", LEASESIM_BINARY, "check",
+       (kScenarios / "bench" / "w1-c1k.json").string(), "--seeds", "1..1000", "--jobs", "1",
+       "--junit", xml},
+      leasesim::testing::CliProcess::Options{{}, "/usr/bin/timeout", {}});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_NE(r.out.find("interrupted after "), std::string::npos) << r.out;
+  const std::string text = slurp(xml);
+  EXPECT_NE(text.find("</testsuites>\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("type=\"interrupted\""), std::string::npos) << text;
+  EXPECT_NE(text.find("w1-c1k (seed 1)"), std::string::npos) << text;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"report.xml"});
+}
+
 }  // namespace
