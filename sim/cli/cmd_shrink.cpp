@@ -147,7 +147,11 @@ int cmd_shrink(const std::vector<std::string>& args) {
     std::fprintf(stderr, "leasesim shrink: %s\n", error.c_str());
     return kExitBadInput;
   }
-  if (r.status == ShrinkResult::Status::kMinimal)
+  if (r.status == ShrinkResult::Status::kMinimal && r.budget_exhausted)
+    std::printf(
+        "nothing was removed within the budget (--max-runs, --timeout): the input may "
+        "still shrink\n");
+  else if (r.status == ShrinkResult::Status::kMinimal)
     std::printf("nothing could be removed: the input is already minimal for %s\n", target.c_str());
   std::printf("target: %s\n", target.c_str());
   std::printf("before: %s\n", r.before.format().c_str());

@@ -207,6 +207,9 @@ TEST(ShrinkCli, ShrinksAnExploreFailureToARunnableReproducer) {
   const CliResult one = run_cli({"shrink", failing, "--max-runs", "1", "--out", out});
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.out.find("0 step(s) accepted, 1 run(s)"), std::string::npos) << one.out;
+  // A budget that allowed no step does not call the input minimal.
+  EXPECT_EQ(one.out.find("already minimal"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("nothing was removed within the budget"), std::string::npos) << one.out;
 }
 
 TEST(ShrinkCli, NothingToShrinkAndBadInput) {
