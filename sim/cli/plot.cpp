@@ -4,9 +4,11 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -84,7 +86,8 @@ PlotPython choose_python(const std::string& option) {
 
 bool plot_ready(const std::string& out_file, const PlotPython& python, std::string* script,
                 std::string* error) {
-  const std::string ext = fs::path(out_file).extension().string();
+  std::string ext = fs::path(out_file).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (ext != ".png" && ext != ".svg" && ext != ".pdf") {
     *error = "--plot \"" + out_file + "\": expected a file ending in .png, .svg or .pdf";
     return false;
@@ -120,9 +123,22 @@ bool plot_ready(const std::string& out_file, const PlotPython& python, std::stri
 
 bool run_plot(const PlotPython& python, const std::string& script, const std::string& trace,
               const std::string& out, std::string* error) {
+  // The picture must be new after the script: a Python that exits 0
+  // without drawing is not taken at its word.
+  struct stat before {};
+  const bool existed = ::stat(out.c_str(), &before) == 0;
   std::string why;
   const int rc = run({python.path, script, trace, out}, false, &why);
-  if (rc == 0) return true;
+  if (rc == 0) {
+    struct stat after {};
+    const bool changed =
+        ::stat(out.c_str(), &after) == 0 && (!existed || after.st_ino != before.st_ino ||
+                                             after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+                                             after.st_mtim.tv_nsec != before.st_mtim.tv_nsec);
+    if (changed) return true;
+    *error = script + " exited 0 with " + python.path + " but wrote no picture at " + out;
+    return false;
+  }
   *error = rc < 0 ? "could not run " + script + " with " + python.path + ": " + why
                   : script + " failed (exit code " + std::to_string(rc) + ")";
   return false;

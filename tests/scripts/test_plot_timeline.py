@@ -424,6 +424,18 @@ class RunPlot(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("cannot write into", proc.stderr)
         self.assertEqual(proc.stdout, "")
+        # A Python that exits 0 without drawing (here /bin/true) is not
+        # taken at its word: no picture, no "wrote" (it said "wrote", exit 0).
+        proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot",
+                           vs.tmpdir() / "never.png", "--python", "/bin/true")
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("wrote no picture", proc.stderr)
+        self.assertNotIn("wrote " + str(vs.tmpdir() / "never.png"), proc.stdout)
+        # The extension's case does not matter, as for the plot scripts.
+        proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot",
+                           vs.tmpdir() / "upper.PNG")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue((vs.tmpdir() / "upper.PNG").read_bytes().startswith(b"\x89PNG"))
         # A folder where the picture goes is refused before the run too.
         folder = vs.tmpdir() / "folder.png"
         folder.mkdir()
