@@ -71,8 +71,13 @@ bool accepts(const Type& t, const json& j) {
   return false;
 }
 
-// An integral JSON number as int128 (floats only when integral and in
-// int64/uint64 range, as JSON Schema's "integer" accepts 5.0).
+// Below 2^53 every whole number is exactly a double; from there on a
+// decimal in the file may have lost digits on its way to one.
+constexpr double kExactDoubleLimit = 9007199254740992.0;
+
+// An integral JSON number as int128 (floats only when integral and below
+// 2^53 in magnitude, as JSON Schema's "integer" accepts 5.0; a larger one
+// may not be the number the file wrote: 9007199254740993.0 reads as ...992).
 bool integer_of(const json& j, int128_t* out) {
   if (j.is_number_unsigned()) {
     *out = j.get<uint64_t>();
@@ -85,7 +90,7 @@ bool integer_of(const json& j, int128_t* out) {
   if (j.is_number_float()) {
     const double d = j.get<double>();
     if (!std::isfinite(d) || std::trunc(d) != d) return false;
-    if (d < -9223372036854775808.0 || d >= 18446744073709551616.0) return false;
+    if (std::fabs(d) >= kExactDoubleLimit) return false;
     *out = d < 0 ? static_cast<int128_t>(static_cast<int64_t>(d))
                  : static_cast<int128_t>(static_cast<uint64_t>(d));
     return true;
@@ -292,10 +297,24 @@ bool check(const Type& t, const json& j, const Path& p, Sink* sink) {
     }
     case Kind::kInteger: {
       int128_t v = 0;
-      if (!integer_of(j, &v) || v < t.int_min || v > static_cast<int128_t>(t.int_max)) {
-        return type_error(t, j, p, sink);
+      if (integer_of(j, &v) && v >= t.int_min && v <= static_cast<int128_t>(t.int_max)) return true;
+      // A whole number the JSON parser could only read as a double: past
+      // the 64-bit range, or written as a decimal past 2^53. Say which.
+      std::string why;
+      if (j.is_number_float()) {
+        const double d = j.get<double>();
+        if (std::isfinite(d) && std::trunc(d) == d) {
+          if (d >= 18446744073709551616.0)
+            why = " (above the largest, " + std::to_string(t.int_max) + ")";
+          else if (d < -9223372036854775808.0)
+            why = " (below the smallest, " + std::to_string(t.int_min) + ")";
+          else if (std::fabs(d) >= kExactDoubleLimit)
+            why =
+                " (a decimal this large has lost digits: write the whole number without a "
+                "point or exponent)";
+        }
       }
-      return true;
+      return fail(sink, p, "expected " + expected_of(t) + ", found " + render_found(j) + why);
     }
     case Kind::kNumber: {
       if (!j.is_number()) return type_error(t, j, p, sink);

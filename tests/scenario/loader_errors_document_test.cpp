@@ -71,6 +71,19 @@ std::vector<BadCase> bad_document_cases() {
       {"SeedFraction",
        doc(R"("seed": 1.5)"),
        {"x.json: /seed: expected a non-negative integer, found 1.5"}},
+      // Past 2^64 - 1 the number is read as a float: say it is too large,
+      // not only what it became.
+      {"SeedTooLarge",
+       doc(R"("seed": 18446744073709551616)"),
+       {"x.json: /seed: expected a non-negative integer, found 1.8446744073709552e+19 (above "
+        "the largest, 18446744073709551615)"}},
+      // A whole number written as a decimal past 2^53 has lost digits: the
+      // run would use another seed than the file shows (9007199254740993.0
+      // ran as ...992).
+      {"SeedDecimalPastTwoToThe53",
+       doc(R"("seed": 9007199254740993.0)"),
+       {"x.json: /seed: expected a non-negative integer, found 9.007199254740992e+15 (a decimal "
+        "this large has lost digits: write the whole number without a point or exponent)"}},
       {"DurationSyntax",
        R"({"name": "t", "duration": "abc"})",
        {"x.json: /duration: expected a duration like \"150ms\", found \"abc\""}},
