@@ -289,7 +289,11 @@ bool parse_seed_range(std::string_view text, uint64_t* first, uint64_t* last, st
   } else {
     ok = parse_u64(text.substr(0, dots), &a) && parse_u64(text.substr(dots + 2), &b) && a <= b;
   }
-  if (ok && a == 0 && b == UINT64_MAX) ok = false;  // 2^64 seeds do not fit a count
+  if (ok && a == 0 && b == UINT64_MAX) {
+    *error = std::string(text) +
+             " is 2^64 seeds, one more than a count can hold: start at 1 or end one lower";
+    return false;
+  }
   if (!ok) {
     *error = "expected seeds as A..B (inclusive, A <= B) or N (meaning 1..N), found \"" +
              std::string(text) + "\"";

@@ -162,6 +162,13 @@ TEST(Plan, ParsesRangesAndShardsAndSaysWhatIsWrong) {
     EXPECT_FALSE(parse_seed_range(negative, &a, &b, &e)) << negative;
     EXPECT_NE(e.find("seeds cannot be negative"), std::string::npos) << e;
   }
+  // Every seed at once is one more than a count holds: said so, not
+  // "expected A <= B" (which holds).
+  EXPECT_FALSE(parse_seed_range("0..18446744073709551615", &a, &b, &e));
+  EXPECT_EQ(e,
+            "0..18446744073709551615 is 2^64 seeds, one more than a count can hold: start at 1 "
+            "or end one lower");
+  ASSERT_TRUE(parse_seed_range("1..18446744073709551615", &a, &b, &e)) << e;
   uint32_t k = 0, n = 0;
   ASSERT_TRUE(parse_shard("3/8", &k, &n, &e));
   EXPECT_EQ(k, 3u);
