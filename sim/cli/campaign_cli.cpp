@@ -99,6 +99,8 @@ bool parse_campaign_command(const std::vector<std::string>& args,
   else
     throw UsageError{"--save: expected failures, all or none, found \"" + a.save + "\""};
   c->save_dir = a.save_dir;
+  if (c->save == SaveWhich::kNone && !a.save_dir.empty())
+    throw UsageError{"--save-dir: nothing is saved with --save none; give one or the other"};
   if (!a.save_failures.empty()) {
     if (c->save != SaveWhich::kFailures || !a.save_dir.empty())
       throw UsageError{

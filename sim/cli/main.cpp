@@ -114,6 +114,11 @@ static int dispatch(int argc, char** argv) {
     args = {"--help"};
   }
   if (command == "--version" || command == "version") {
+    if (!args.empty()) {
+      std::fprintf(stderr, "leasesim: %s takes no arguments, found \"%s\"\n(see leasesim --help)\n",
+                   command.c_str(), args[0].c_str());
+      return kExitBadInput;
+    }
     std::printf("leasesim %s (git %s)\n", leasesim::leasesim_version(),
                 leasesim::leasesim_build_id());
     return kExitOk;

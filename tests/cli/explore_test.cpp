@@ -319,6 +319,11 @@ TEST_F(ExploreCli, BadInputExitsTwoWithAMessage) {
   EXPECT_EQ(o.code, 2);
   o = leasesim("explore " + kSafe + " --seeds 3 --resume");
   EXPECT_EQ(o.code, 2);
+  // A folder given for runs that are not saved is a contradiction, not ignored.
+  o = leasesim("explore " + kSafe + " --seeds 3 --save none --save-dir " + path("sd"));
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--save-dir: nothing is saved with --save none"), std::string::npos)
+      << o.err;
 
   const std::string bad = path("bad.json");
   std::ofstream(bad) << R"({"name": "x", "duration": "10s",

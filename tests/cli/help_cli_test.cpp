@@ -31,6 +31,14 @@ const std::vector<std::string> kCommands = {"run",     "check", "validate", "sch
 // The version names the release and the exact source: the git commit the
 // program was built from (this test runs in a git checkout), with "-dirty"
 // when it had uncommitted changes; the JSON run report carries the same.
+TEST(Version, TakesNoArguments) {
+  const CliResult r = run_cli({"--version", "extra"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("--version takes no arguments, found \"extra\""), std::string::npos)
+      << r.err;
+}
+
 TEST(Version, NamesTheReleaseAndTheCommit) {
   const CliResult r = run_cli({"--version"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -153,7 +161,8 @@ TEST(Help, AnEmptyValueIsRefusedNotIgnored) {
   TempDir dir("help-empty");
   const std::string s = (kSource / "scenarios" / "default.json").string();
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"check", s, "--junit", ""}, "leasesim check: --junit: expected a value, found an empty one"},
+      {{"check", s, "--junit", ""},
+       "leasesim check: --junit: expected a value, found an empty one"},
       {{"run", s, "--out", ""}, "leasesim run: --out: expected a value, found an empty one"},
       {{"run", s, "--trace", ""}, "leasesim run: --trace: expected a value, found an empty one"},
       {{"run", s, "--plot", ""}, "leasesim run: --plot: expected a value, found an empty one"},
