@@ -177,9 +177,10 @@ std::string Campaign::report(bool tables, bool markdown) const {
   const std::string unit = plan.has_params() ? "run(s)" : "seed(s)";
   out += headline(plan, s) + "\n  " + random_faults_text(plan) + "\n";
   char buf[160];
-  std::snprintf(buf, sizeof buf, "  %llu %s this session in %.2fs: %.0f/s on %u job(s)\n",
+  const double rate = m.seconds > 0 ? static_cast<double>(m.ran) / m.seconds : 0.0;
+  std::snprintf(buf, sizeof buf, "  %llu %s this session in %.2fs: %s/s on %u job(s)\n",
                 static_cast<unsigned long long>(m.ran), unit.c_str(), m.seconds,
-                m.seconds > 0 ? static_cast<double>(m.ran) / m.seconds : 0.0, m.runner.threads());
+                format_rate(rate).c_str(), m.runner.threads());
   out += buf;
   if (const auto first = s.first_violation()) {
     // Saved in this session, or by the session a resumed file came from (a

@@ -5,6 +5,12 @@
 
 namespace leasesim {
 
+std::string format_rate(double r) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", r >= 10 || r <= 0 ? 0 : r >= 1 ? 1 : r >= 0.01 ? 2 : 4, r);
+  return buf;
+}
+
 std::string shell_quote(const std::string& s) {
   bool plain = !s.empty();
   for (const char c : s) {

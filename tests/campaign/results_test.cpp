@@ -2,6 +2,7 @@
 // reader, resume prefixes and merges, for explore (no parameters) and
 // sweep plans alike.
 #include "leasesim/campaign/results.hpp"
+#include "leasesim/campaign/text.hpp"
 
 #include "campaign_test_util.hpp"
 
@@ -139,6 +140,16 @@ TEST(Plan, ShardsCoverEveryJobOnce) {
   const Plan p = plan({}, 5, 23, 2, 3);
   EXPECT_EQ(p.seed_of(p.job(0)), 6u);
   EXPECT_EQ(p.seed_of(p.job(1)), 9u);
+}
+
+// A campaign of slow runs said "0/s": the rate keeps the digits it needs.
+TEST(Text, RatesAreNeverPrintedAsZero) {
+  EXPECT_EQ(format_rate(2274.4), "2274");
+  EXPECT_EQ(format_rate(12.0), "12");
+  EXPECT_EQ(format_rate(4.56), "4.6");
+  EXPECT_EQ(format_rate(0.33), "0.33");
+  EXPECT_EQ(format_rate(0.0037), "0.0037");
+  EXPECT_EQ(format_rate(0.0), "0");
 }
 
 TEST(Plan, ParsesRangesAndShardsAndSaysWhatIsWrong) {

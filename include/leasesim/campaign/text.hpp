@@ -17,6 +17,10 @@ namespace leasesim {
 // _-./:=+, pass as they are).
 std::string shell_quote(const std::string& s);
 
+// Runs per second for people: "2274", "4.5", "0.33", never "0" for a
+// rate above zero (a W1 workload runs at under one a second).
+std::string format_rate(double per_second);
+
 // "seed 7" without parameters, else "cell 1 (protocol=naive) seed 7".
 std::string run_label(const Plan& plan, uint64_t cell, uint64_t seed);
 // The file name a saved run gets: "seed-7.json" or "cell-1-seed-7.json".
