@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "cli.hpp"
 
@@ -28,6 +29,7 @@ CheckSelection select_check_files(const std::vector<std::string>& paths,
   namespace fs = std::filesystem;
   CheckSelection sel;
   std::map<std::string, size_t> skipped_index;
+  std::set<std::string> seen;  // canonical paths: a file named twice runs once
   for (const std::string& p : paths) {
     std::string error;
     const std::vector<std::string> found = expand_paths({p}, &error);
@@ -35,6 +37,8 @@ CheckSelection select_check_files(const std::vector<std::string>& paths,
     std::error_code ec;
     const bool folder = fs::is_directory(p, ec);
     for (const std::string& f : found) {
+      const fs::path canonical = fs::weakly_canonical(fs::path(f), ec);
+      if (!seen.insert(ec ? f : canonical.string()).second) continue;
       // Benchmark workloads (scenarios/bench/: minutes of simulated churn
       // with up to 100,000 requestors) are not checks: a folder search
       // skips every subfolder named bench; naming it runs it.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <system_error>
 
 #include "cli.hpp"
@@ -59,7 +60,16 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
   }
-  return out;
+  // A file named twice (itself and by its folder, or spelled two ways) is
+  // one scenario: keep its first appearance.
+  std::vector<std::string> unique;
+  std::set<std::string> seen;
+  for (std::string& f : out) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(fs::path(f), ec);
+    if (seen.insert(ec ? f : canonical.string()).second) unique.push_back(std::move(f));
+  }
+  return unique;
 }
 
 Duration parse_duration_arg(const std::string& option, const std::string& text) {

@@ -321,6 +321,20 @@ TEST(BadInputSpecial, HiddenFoldersAreNotWalked) {
   EXPECT_NE(named.err.find("settings.json"), std::string::npos) << named.err;
 }
 
+// A scenario named twice (or by its folder and itself) runs once: check's
+// JUnit report had two test cases of the same name.
+TEST(BadInputSpecial, AFileNamedTwiceIsReadOnce) {
+  TempDir dir("bad");
+  fs::create_directories(dir / "lib");
+  write_text(dir / "lib" / "ok.json", "{\"name\": \"ok\", \"duration\": \"1s\"}");
+  const CliResult v = run_cli({"validate", "lib/ok.json", "lib", "./lib/ok.json"}, dir.path());
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.out, "ok     lib/ok.json\n1 valid, 0 invalid\n");
+  const CliResult c = run_cli({"check", "lib/ok.json", "lib", "./lib/ok.json"}, dir.path());
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("1 passed, 0 failed (1 run(s)"), std::string::npos) << c.out;
+}
+
 // A folder without scenario files is a mistaken path in a CI step: it must
 // not pass as "0 valid".
 TEST(BadInputSpecial, FolderWithoutScenarios) {
