@@ -78,6 +78,8 @@ bool parse_campaign_command(const std::vector<std::string>& args,
     c->jobs = static_cast<unsigned>(jobs);
   }
   c->out_path = a.out;
+  if (const std::string in = input_overwritten_by(c->out_path, c->scenario_paths); !in.empty())
+    throw UsageError{overwrites_input_message("--out", c->out_path, in)};
   c->resume = vm.count("resume") > 0;
   if (c->resume && c->out_path.empty())
     throw UsageError{"--resume needs --out FILE (the results to continue)"};

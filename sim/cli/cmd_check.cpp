@@ -22,6 +22,7 @@
 #include "leasesim/report/run_summary.hpp"
 #include "leasesim/report/verdict.hpp"
 #include "leasesim/world/world.hpp"
+#include "output_paths.hpp"
 
 namespace po = boost::program_options;
 
@@ -235,6 +236,15 @@ int cmd_check(const std::vector<std::string>& args) {
   // the runs, and written whole at the end.
   AtomicFile junit;
   if (!junit_path.empty()) {
+    std::vector<std::string> inputs;
+    for (const CheckFile& f : sel.files) inputs.push_back(f.path);
+    for (const SkippedFolder& s : sel.skipped)
+      inputs.insert(inputs.end(), s.files.begin(), s.files.end());
+    if (const std::string in = input_overwritten_by(junit_path, inputs); !in.empty()) {
+      std::fprintf(stderr, "leasesim check: %s\n",
+                   overwrites_input_message("--junit", junit_path, in).c_str());
+      return kExitBadInput;
+    }
     std::string error;
     if (!junit.open(junit_path, &error)) {
       std::fprintf(stderr, "leasesim check: --junit: %s\n", error.c_str());

@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "leasesim/campaign/results.hpp"
 #include "leasesim/core/atomic_file.hpp"
+#include "output_paths.hpp"
 
 namespace po = boost::program_options;
 
@@ -31,6 +32,8 @@ int cmd_merge(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (parse_command_line(args, opts, hidden, "input", -1, &vm)) return kExitOk;
   if (inputs.empty()) throw UsageError{"missing FILE... (results files of the shards)"};
+  if (const std::string in = input_overwritten_by(out_path, inputs); !in.empty())
+    throw UsageError{overwrites_input_message("--out", out_path, in)};
 
   std::vector<ResultsFile> files(inputs.size());
   std::string error;

@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "leasesim/campaign/results_view.hpp"
 #include "leasesim/core/atomic_file.hpp"
+#include "output_paths.hpp"
 
 namespace po = boost::program_options;
 
@@ -35,6 +36,8 @@ int cmd_results(const std::vector<std::string>& args) {
   if (path.empty()) throw UsageError{"missing FILE (a results file of explore or sweep)"};
   if (table != "text" && table != "markdown")
     throw UsageError{"--table: expected text or markdown, found \"" + table + "\""};
+  if (!out_path.empty() && !input_overwritten_by(out_path, {path}).empty())
+    throw UsageError{overwrites_input_message("--out", out_path, path)};
   ResultsFile f;
   std::string error;
   if (!read_results(path, &f, &error)) {

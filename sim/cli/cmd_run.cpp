@@ -15,6 +15,7 @@
 #include "leasesim/report/chrome_trace.hpp"
 #include "leasesim/report/run_report.hpp"
 #include "leasesim/world/world.hpp"
+#include "output_paths.hpp"
 #include "plot.hpp"
 
 namespace po = boost::program_options;
@@ -72,6 +73,16 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("python") && python.empty()) throw UsageError{"--python: expected a path"};
   if (!trace_path.empty() && !out_dir.empty())
     throw UsageError{"--trace and --out both name the trace; use one"};
+  // Outputs that would replace the scenario, or each other.
+  for (const auto& [option, out] :
+       {std::pair<const char*, const std::string*>{"--trace", &trace_path}, {"--plot", &plot_path}})
+    if (!out->empty() && !input_overwritten_by(*out, {scenario_path}).empty())
+      throw UsageError{overwrites_input_message(option, *out, scenario_path)};
+  if (!plot_path.empty() && !trace_path.empty() &&
+      (plot_path == trace_path || !input_overwritten_by(plot_path, {trace_path}).empty()))
+    throw UsageError{"--plot \"" + plot_path +
+                     "\" is also --trace: the picture would replace "
+                     "the trace"};
   if (trace_format != "jsonl" && trace_format != "chrome")
     throw UsageError{"--trace-format: expected jsonl or chrome, found \"" + trace_format + "\""};
   const bool chrome = trace_format == "chrome";

@@ -76,6 +76,8 @@ int cmd_shrink(const std::vector<std::string>& args) {
   if (parse_command_line(args, opts, hidden, "input", 1, &vm)) return kExitOk;
   if (in_path.empty()) throw UsageError{"missing FAILING.json (a scenario whose run violates)"};
   if (out_path.empty()) out_path = default_out(in_path);
+  if (!input_overwritten_by(out_path, {in_path}).empty())
+    throw UsageError{overwrites_input_message("--out", out_path, in_path)};
   const bool quiet = vm.count("quiet") > 0;
   // Find before the shrink (thousands of runs), not after it, that the
   // result cannot be written.

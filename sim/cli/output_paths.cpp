@@ -23,6 +23,20 @@ bool file_can_be_written(const std::string& path, std::string* why) {
   return true;
 }
 
+std::string input_overwritten_by(const std::string& out, const std::vector<std::string>& inputs) {
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (fs::equivalent(out, in, ec) && !ec) return in;
+  }
+  return "";
+}
+
+std::string overwrites_input_message(const std::string& option, const std::string& out,
+                                     const std::string& input) {
+  return option + " \"" + out + "\" is also an input (" + input +
+         "): writing it would destroy that input";
+}
+
 bool folder_can_be_made(const std::string& dir, std::string* why) {
   std::error_code ec;
   fs::path p = fs::absolute(fs::path(dir), ec);

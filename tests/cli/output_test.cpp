@@ -187,6 +187,43 @@ TEST(Output, OutWithAFolderInTheWayWritesNothing) {
   }
 }
 
+// An output that is also an input would destroy it (a tab-completion slip
+// turned a hand-written scenario into a results file, a results file into
+// CSV that no longer resumes): refused up front, exit 2, the input intact.
+TEST(Output, AnOutputThatIsAnInputIsRefused) {
+  TempDir dir("out");
+  const std::string scenario = slurp(kScenario);
+  write_text(dir / "x.json", scenario);
+  ASSERT_EQ(run_cli({"explore", "x.json", "--seeds", "2", "-q", "--out", "r.jsonl"}, dir.path())
+                .exit_code,
+            0);
+  const std::string results = slurp(dir / "r.jsonl");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"explore", "x.json", "--seeds", "2", "-q", "--out", "x.json"}, "--out"},
+      {{"sweep", "x.json", "--seeds", "2", "-q", "--compare", "seed,naive", "--out", "./x.json"},
+       "--out"},
+      {{"results", "r.jsonl", "--csv", "-o", "r.jsonl"}, "--out"},
+      {{"merge", "r.jsonl", "--out", "r.jsonl"}, "--out"},
+      {{"check", "x.json", "--junit", "x.json"}, "--junit"},
+      {{"run", "x.json", "--trace", "x.json"}, "--trace"},
+      {{"shrink", "x.json", "-o", "x.json"}, "--out"},
+  };
+  for (const auto& [args, option] : cases) {
+    SCOPED_TRACE(::testing::PrintToString(args));
+    const CliResult r = run_cli(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(option + " \""), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is also an input"), std::string::npos) << r.err;
+    EXPECT_EQ(slurp(dir / "x.json"), scenario);
+    EXPECT_EQ(slurp(dir / "r.jsonl"), results);
+  }
+  // Two outputs on one file: the trace would be replaced by the picture.
+  const CliResult both =
+      run_cli({"run", "x.json", "--trace", "same.png", "--plot", "same.png"}, dir.path());
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--plot \"same.png\" is also --trace"), std::string::npos) << both.err;
+}
+
 TEST(Output, BadScenarioLeavesEarlierOutputsAlone) {
   TempDir dir("out");
   fs::create_directory(dir / "o");
