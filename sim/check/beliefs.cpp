@@ -60,13 +60,11 @@ SafetyChecker::Holding SafetyChecker::holding(ResourceId res, TimePoint now) con
 }
 
 void SafetyChecker::touch(ResourceId res, const Record& r) {
-  advance(r.time);
   remember(res, r);
   close_due(res, r.time);
 }
 
 void SafetyChecker::belief_begin(const Record& r, const obs::BeliefBegin& bb) {
-  advance(r.time);
   const ResourceId res = bb.resource;
   const TimePoint now = r.time;
   ResourceState& rs = resources_[res];
@@ -149,7 +147,6 @@ void SafetyChecker::on_crash(NodeId n, TimePoint now) {
 }
 
 void SafetyChecker::lease_freed(const Record& r, const obs::LeaseFreed& f) {
-  advance(r.time);
   const ResourceId res = f.resource;
   remember(res, r);
   close_due(res, r.time);

@@ -26,7 +26,6 @@ SafetyChecker::SafetyChecker(const CheckSetup& setup, BeliefListener* listener)
       open_by_node_(setup.clocks.size()) {}
 
 void SafetyChecker::remember(ResourceId res, const Record& r) {
-  advance(r.time);
   if (setup_.story_length == 0) return;
   ResourceState& rs = resources_[res];
   if (rs.story.size() < setup_.story_length) {
@@ -38,7 +37,6 @@ void SafetyChecker::remember(ResourceId res, const Record& r) {
 }
 
 void SafetyChecker::note(const Record& r) {
-  advance(r.time);
   if (setup_.story_length == 0) return;
   if (global_story_.size() < setup_.story_length) {
     global_story_.push_back(r);
@@ -70,7 +68,6 @@ void SafetyChecker::report(Violation v, ResourceId res, bool settled) {
 }
 
 void SafetyChecker::role_changed(const Record& r, const obs::RoleChanged& c) {
-  advance(r.time);
   note(r);
   if (c.role != Role::kLeader) return;
   auto [it, inserted] = leader_of_term_.emplace(c.term, r.node);
@@ -88,7 +85,6 @@ void SafetyChecker::role_changed(const Record& r, const obs::RoleChanged& c) {
 }
 
 void SafetyChecker::committed(const Record& r, const obs::Committed& c) {
-  advance(r.time);
   const uint64_t digest = c.digest == kUnknownDigest ? 1 : c.digest;
   if (c.index >= committed_.size())
     committed_.resize(std::max<size_t>(c.index + 1, committed_.size() * 2), kUnknownDigest);

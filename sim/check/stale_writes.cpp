@@ -9,7 +9,6 @@
 namespace leasesim {
 
 void SafetyChecker::write_accepted(const Record& r, const obs::WriteAccepted& a) {
-  advance(r.time);
   const ResourceId res = a.resource;
   remember(res, r);
   ResourceState& rs = resources_[res];

@@ -103,7 +103,7 @@ TEST(Overlap, TouchingIntervalsAreNotAnOverlap_EndRecordedAfterTheBegin) {
   h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
   h.begin(seconds(3), kBob, kDb, 2, seconds(8));
   h.end(seconds(3), kAlice, kDb, 1, BeliefEndReason::kReleased);
-  h.want(seconds(4), kCarol, kDb);  // the instant is over
+  h.at(seconds(4));  // the instant is over
   EXPECT_EQ(h.checker().failure_count(), 0u);
   h.finish(seconds(10));
   EXPECT_TRUE(h.violations().empty());

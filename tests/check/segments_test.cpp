@@ -244,7 +244,7 @@ TEST(Segments, StopAtFirstViolationClipsTheStretchWhereTheRunStopped) {
   h.begin(seconds(1), kAlice, kDb, 2, seconds(11));
   h.begin(milliseconds(10200), kBob, kDb, 5, seconds(20));
   EXPECT_EQ(h.checker().failure_count(), 0u);
-  h.want(milliseconds(10300), kCarol, kDb);
+  h.extend(milliseconds(10300), kAlice, kDb, 2, seconds(11));  // a record the checker reads
   ASSERT_EQ(h.checker().failure_count(), 1u);
   h.finish(milliseconds(10300));
   const Violation& v = h.violations()[0];

@@ -106,7 +106,8 @@ class SafetyChecker {
 
   // Records, typed (observers.cpp dispatches by kind). `r` is the whole
   // record, kept in stories. Preconditions (asserted by the caller):
-  // resources and nodes in range.
+  // resources and nodes in range, and advance_to(r.time) called first
+  // (Observers::observe does, once per record).
   //
   // A belief_begin is two steps, so that what is measured of the
   // resource as it was comes between: touch() (tells the story, finalises
@@ -129,9 +130,13 @@ class SafetyChecker {
   void note(const Record& r);
 
   // Time has reached `now`: every record of an earlier instant is in, so
-  // the stretches begun then are judged (every record does this for its
-  // own time; a host or test that wants them judged sooner calls it).
-  void advance_to(TimePoint now) { advance(now); }
+  // the stretches begun then are judged. Called before each record (by
+  // Observers::observe) and by the host events and finish() themselves; a
+  // host or test that wants them judged sooner calls it too. One compare
+  // when nothing is pending (pending_at_ is then TimePoint::max()).
+  void advance_to(TimePoint now) {
+    if (now > pending_at_) open_pending();
+  }
 
   // Host events: node n's clock changed at `now`; node n crashed (it
   // believes nothing any more).
@@ -273,11 +278,7 @@ class SafetyChecker {
   // holder's begin), and then the two only touched.
   void stretch_begins(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
   void open_pending();
-  // Every entry point calls this first: a record at a later time ends the
-  // instant of the pending stretches.
-  void advance(TimePoint now) {
-    if (!pending_.empty() && now > pending_at_) open_pending();
-  }
+  void advance(TimePoint now) { advance_to(now); }
   void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
   void update_stretches(uint32_t id);
   // Hands a closing belief's union to the violations naming it, settling
@@ -315,7 +316,7 @@ class SafetyChecker {
   std::vector<Tracked> tracked_;
   std::vector<PendingStretch> pending_;          // all begun at pending_at_
   std::vector<PendingStretch> scratch_pending_;  // open_pending's copy (no allocation)
-  TimePoint pending_at_ = TimePoint::min();
+  TimePoint pending_at_ = TimePoint::max();      // max(): nothing pending
   std::vector<size_t> settled_;
   std::vector<ClosedBelief> closed_;
   std::vector<uint32_t> scratch_;     // reused id lists (no allocation per record)
