@@ -62,17 +62,22 @@ bool read_results(const std::string& path, ResultsFile* out, std::string* error)
     ++line_no;
     return true;
   };
+  auto crlf = [&](std::string_view line) { return !line.empty() && line.back() == '\r'; };
+  constexpr const char* kCrlf =
+      "Windows line ends (CR LF); leasesim writes LF only: convert the file (dos2unix) to read it";
   std::string_view line;
   if (!next_line(&line)) {
     *error = path + ": empty or cut off before the end of its header line";
     return false;
   }
+  if (crlf(line)) return fail(kCrlf);
   if (!Plan::parse(line, &f.plan, error)) return fail(*error);
   f.good_bytes = pos;
   ResultsEmitter emitter(f.plan);
   std::vector<std::string> lines;  // what the runs so far make leasesim write
   size_t next = 0;                 // lines[next] is the next line expected after a run line
   while (next_line(&line)) {
+    if (crlf(line)) return fail(kCrlf);
     if (f.has_summary) return fail("a line after the summary line");
     if (next < lines.size()) {
       if (line != lines[next])

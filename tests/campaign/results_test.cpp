@@ -121,6 +121,22 @@ TEST(ResultsFile, OnlyARegularFileIsRead) {
   EXPECT_NE(error.find("cannot read the file"), std::string::npos) << error;
 }
 
+// A results file that passed through a Windows tool has CR LF line ends:
+// said so at line 1, not "run line not in the form leasesim writes" at 2.
+TEST(ResultsFile, WindowsLineEndsAreNamed) {
+  const Plan p = sweep_plan();
+  std::string text = run_text(p), crlf;
+  for (const char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const std::string path = ::testing::TempDir() + "/crlf.jsonl";
+  std::ofstream(path, std::ios::binary) << crlf;
+  ResultsFile f;
+  std::string error;
+  EXPECT_FALSE(read_results(path, &f, &error));
+  EXPECT_EQ(error, path +
+                       ": line 1: Windows line ends (CR LF); leasesim writes LF only: convert "
+                       "the file (dos2unix) to read it");
+}
+
 TEST(Plan, ShardsCoverEveryJobOnce) {
   for (const bool with_params : {false, true}) {
     for (uint32_t n : {1u, 2u, 3u, 7u, 20u}) {
