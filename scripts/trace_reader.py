@@ -64,10 +64,13 @@ def _check_first_record(path, lineno, line):
 
 
 def _kind(line):
+    """The record's kind, or None when the line has no whole "k" value (a
+    line cut inside it is refused by the caller, at its line)."""
     i = line.find('"k":"')
     if i < 0:
         return None
-    return line[i + 5:line.index('"', i + 5)]
+    e = line.find('"', i + 5)
+    return line[i + 5:e] if e >= 0 else None
 
 
 def read_trace(path):

@@ -54,6 +54,16 @@ std::string Campaign::Impl::save_run(uint64_t cell, uint64_t seed, uint64_t* add
   std::error_code ec;
   std::filesystem::create_directories(config.save_dir, ec);
   const std::string file = saved_path(cell, seed);
+  // Re-exploring a saved run from its own folder names the input itself:
+  // saving over it would replace the scenario being explored.
+  for (const std::string& input : config.scenario_paths) {
+    std::error_code same;
+    if (std::filesystem::equivalent(file, input, same) && !same) {
+      *message = "leasesim " + plan.command + ": cannot save " + run_label(plan, cell, seed) +
+                 ": " + file + " is the scenario being run (" + input + "); save elsewhere";
+      return "";
+    }
+  }
   std::string werr;
   if (!ec && write_file_atomically(file, scenario_to_json(replay).dump(2) + "\n", &werr)) {
     ++saved;

@@ -151,8 +151,8 @@ void Observers::on_crash(NodeId n, TimePoint now) {
   roles_.on_crash(n);
 }
 
-void Observers::finish(TimePoint end) {
-  safety_.finish(end);
+void Observers::finish(TimePoint end, bool instant_complete) {
+  safety_.finish(end, instant_complete);
   metrics_.finish();
 }
 

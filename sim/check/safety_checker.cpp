@@ -104,8 +104,15 @@ void SafetyChecker::committed(const Record& r, const obs::Committed& c) {
   report(std::move(v), kNoResource, true);
 }
 
-void SafetyChecker::finish(TimePoint end) {
-  if (!pending_.empty()) open_pending();  // the last instant is over
+void SafetyChecker::finish(TimePoint end, bool instant_complete) {
+  if (!pending_.empty()) {
+    if (instant_complete || pending_at_ < end) {
+      open_pending();  // their instant is over
+    } else {
+      pending_.clear();  // cut inside their instant: not judged
+      pending_at_ = TimePoint::max();
+    }
+  }
   end_ = end;
   for (ResourceId res = 0; res < resources_.size(); ++res) {
     close_due(res, end);

@@ -67,9 +67,10 @@ void SafetyChecker::open_pending() {
     // Begun twice within the instant (a segment that stopped and resumed):
     // one stretch.
     bool open = false;
-    for (const Tracked& t : tracked_)
-      open = open || (t.stretching && ((t.first == p.first && t.second == p.second) ||
-                                       (t.first == p.second && t.second == p.first)));
+    if (a.tracked > 0)  // no stretch names it: none to find
+      for (const Tracked& t : tracked_)
+        open = open || (t.stretching && ((t.first == p.first && t.second == p.second) ||
+                                         (t.first == p.second && t.second == p.first)));
     if (!open) open_stretch(p.first, p.second, p.kind, at);
   }
   scratch_pending_.clear();

@@ -376,7 +376,7 @@ int cmd_check(const std::vector<std::string>& args) {
   if (bad) total += ", " + std::to_string(bad) + " invalid";
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.2fs", total_seconds);
-  total += " (" + std::to_string(jobs.size()) + " run(s)";
+  total += " (" + std::to_string(ran) + " run(s)";
   if (c.seeds_given) total += ": seeds " + seeds_label(c) + " of each scenario";
   total += ", " + std::string(secs) + ")";
   std::printf("%s\n", total.c_str());

@@ -195,8 +195,10 @@ bool parse_command_line(const std::vector<std::string>& args,
       throw UsageError{std::string("expected ") + (vowel ? "an " : "a ") + what +
                        ", found an empty argument"};
     }
-    throw UsageError{(name.size() == 1 ? "-" : "--") + name +
-                     ": expected a value, found an empty one"};
+    // Boost keys a short-only option by "-k", a long one by its name.
+    const std::string shown =
+        name.rfind('-', 0) == 0 ? name : (name.size() == 1 ? "-" : "--") + name;
+    throw UsageError{shown + ": expected a value, found an empty one"};
   }
   po::notify(*vm);
   if (vm->count("help") == 0) return false;

@@ -484,7 +484,10 @@ RunResult World::Impl::run() {
     }
   }
   const TimePoint end = res.reason == EndReason::kCompleted ? until : sched.now();
-  observers.finish(end);
+  // A budget, a wall-clock limit or a stop at the first violation can cut
+  // the run inside an instant; reaching the end or running out of events
+  // cannot.
+  observers.finish(end, res.reason == EndReason::kCompleted || res.reason == EndReason::kQuiescent);
   report_new_violations();
 
   res.scenario = sc.name;

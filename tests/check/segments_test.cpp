@@ -235,6 +235,19 @@ TEST(Segments, ARunCutAtTheInstantOfAStretchReportsItForAtLeastZero) {
             "resource0 for at least 0s: 10.2s.. (the run ended at 10.2s)");
 }
 
+// A run cut inside an instant (an event budget, a wall-clock timeout, a stop
+// at the first violation) has not seen the rest of it: a stretch begun at
+// that instant is not judged (a record still due could end the other belief
+// there), and the run's verdict says it is incomplete.
+TEST(Segments, ARunCutInsideTheInstantOfAStretchDoesNotJudgeIt) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 2, seconds(11));
+  h.begin(milliseconds(10200), kBob, kDb, 5, seconds(20));
+  h.checker().finish(At(milliseconds(10200)), /*instant_complete=*/false);
+  EXPECT_EQ(h.checker().failure_count(), 0u);
+  EXPECT_TRUE(h.violations().empty());
+}
+
 // A run stopped at its first violation stops once the checker knows of it:
 // at the first record after the instant the stretch began (before it, a
 // record of the same instant could still have ended one belief there). The

@@ -380,6 +380,21 @@ TEST_F(ExploreCli, ASaveThatFailsMidRunIsAnErrorEvenWhenQuiet) {
   EXPECT_EQ(saved, violating - 1);
 }
 
+// Exploring a saved run again from its own folder: the save of seed 1 would
+// be the input itself (found by a review: it was replaced by the replay,
+// exit 0). It is not written, said so, and the exit code is 2.
+TEST_F(ExploreCli, ASaveNeverReplacesTheScenarioBeingExplored) {
+  const std::string dir = path("runs");
+  fs::create_directories(dir);
+  const std::string input = dir + "/seed-1.json";
+  fs::copy_file(kSafe, input);
+  const std::string before = slurp(input);
+  const Outcome o = leasesim("explore " + input + " --seeds 1 -q --save all --save-dir " + dir);
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("is the scenario being run"), std::string::npos) << o.err;
+  EXPECT_EQ(slurp(input), before);
+}
+
 TEST_F(ExploreCli, LimitsEachRunWithMaxEvents) {
   const Outcome o =
       leasesim("explore " + kSafe + " --seeds 3 --max-events 500 -q --out " + path("budget.jsonl"));

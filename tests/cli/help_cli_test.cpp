@@ -172,6 +172,7 @@ TEST(Help, AnEmptyValueIsRefusedNotIgnored) {
       {{"sweep", s, "--seeds", "2", "--compare", ""},
        "leasesim sweep: --compare: expected a value, found an empty one"},
       {{"presets", ""}, "leasesim presets: expected a PRESET, found an empty argument"},
+      {{"check", s, "-k", ""}, "leasesim check: -k: expected a value, found an empty one"},
       {{"validate", s, ""}, "leasesim validate: expected a PATH, found an empty argument"},
   };
   for (const auto& [args, message] : cases) {

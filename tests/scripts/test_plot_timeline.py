@@ -249,6 +249,8 @@ class Drawing(unittest.TestCase):
         granted = next(i for i, l in enumerate(whole) if '"k":"lease_granted"' in l)
         for name, lines, line_no in [
                 ("cut.jsonl", whole[:granted] + [whole[granted][:40]], granted + 1),
+                ("cut-in-kind.jsonl", whole[:granted]
+                 + [whole[granted][:whole[granted].index('"k":"') + 8]], granted + 1),
                 ("garbage.jsonl", whole[:20] + ["garbage line\n"] + whole[20:], 21),
                 ("bad-t.jsonl", whole[:granted]
                  + [whole[granted].replace(whole[granted][5:whole[granted].index(",")],

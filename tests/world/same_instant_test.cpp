@@ -54,5 +54,21 @@ TEST(SameInstant, StopOnFirstViolationIgnoresATouch) {
   EXPECT_EQ(r.reason, EndReason::kCompleted);
 }
 
+// A run cut in the middle of that instant (an event budget that ends
+// between the begin and the end recorded at the same time) has not seen
+// the whole instant: the stretch is not judged, and the run is incomplete,
+// not violated (found by a review: --max-events 99 reported a 0 s overlap).
+TEST(SameInstant, ARunCutInsideTheInstantDoesNotJudgeIt) {
+  const Scenario s = with_hold("1538889350ns");
+  for (uint64_t budget = 90; budget <= 110; ++budget) {
+    RunOptions ro;
+    ro.max_events = budget;
+    const RunResult r = World(s, ro).run();
+    SCOPED_TRACE(budget);
+    EXPECT_EQ(r.failures, 0u);
+    EXPECT_EQ(r.reason, EndReason::kEventBudget);
+  }
+}
+
 }  // namespace
 }  // namespace leasesim

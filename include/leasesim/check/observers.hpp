@@ -42,8 +42,8 @@ class Observers {
   // Node n crashed at `now`: it believes nothing and holds no role any more.
   void on_crash(NodeId n, TimePoint now);
   // The run ended at `end`: closes every belief, settles every violation,
-  // completes the metrics.
-  void finish(TimePoint end);
+  // completes the metrics. `instant_complete`: SafetyChecker::finish.
+  void finish(TimePoint end, bool instant_complete = true);
 
   const RoleView& roles() const { return roles_; }
   SafetyChecker& safety() { return safety_; }

@@ -26,7 +26,10 @@
 //                    of the instant in: one later in the instant may still
 //                    end the other belief there, and touching is not
 //                    overlapping), so failure_count() counts it from the
-//                    first record at a later time (or finish()).
+//                    next record the checker reads at a later time (or a
+//                    crash, a clock change, advance_to(), finish()). A run
+//                    cut inside that instant (finish(end, false)) leaves it
+//                    unjudged.
 //   stale_write      storage accepted, at t, a write under lease L from writer
 //                    W when another requestor (whatever its lease number)
 //                    began a belief on the resource after L began (W's earliest
@@ -143,8 +146,13 @@ class SafetyChecker {
   void on_clock_change(NodeId n, TimePoint now);
   void on_crash(NodeId n, TimePoint now);
   // Closes every belief at the end of the run, cutting segments and
-  // stretches there, and settles every violation.
-  void finish(TimePoint end);
+  // stretches there, and settles every violation. `instant_complete`: every
+  // record of the instant `end` is in (the run reached its end or ran out of
+  // events); false when the run was cut inside it (an event budget, a
+  // wall-clock limit, a stop at the first violation), and then a stretch
+  // begun at `end` is not judged: a record still due could have ended the
+  // other belief there.
+  void finish(TimePoint end, bool instant_complete = true);
 
   // Violations so far (warnings included), in detection order. An overlap's
   // or latent overlap's interval, unions and summary are final once settled.
