@@ -37,6 +37,10 @@ void SafetyChecker::remember(ResourceId res, const Record& r) {
 }
 
 void SafetyChecker::note(const Record& r) {
+  // Faults and leader changes are noted by the host before it reports what
+  // they do (a crash): a pending stretch of an earlier instant is judged
+  // first, so its story ends where its instant did.
+  advance_to(r.time);
   if (setup_.story_length == 0) return;
   if (global_story_.size() < setup_.story_length) {
     global_story_.push_back(r);

@@ -192,6 +192,21 @@ TEST(Story, OverlapStoryHoldsBothBeliefsOldestFirst) {
                              [](const Record& a, const Record& b) { return a.time < b.time; }));
 }
 
+// A stretch judged when a later fault is noted tells the story up to its
+// own instant, not the fault that came after it.
+TEST(Story, EndsAtTheInstantOfTheStretch) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 1, seconds(5));
+  h.begin(seconds(3), kBob, kDb, 2, seconds(8));
+  // The host notes a fault (a crash at 4 s) before it reports what it does.
+  Record fault = encode_record(obs::LeaderReady{2});
+  fault.time = At(seconds(4));
+  fault.node = kN1;
+  h.checker().note(fault);
+  ASSERT_EQ(h.violations().size(), 1u);
+  for (const Record& r : h.violations()[0].story) EXPECT_LE(r.time, At(seconds(3)));
+}
+
 TEST(Story, KeepsOnlyTheLastRecords) {
   History h;
   for (int i = 0; i < 30; ++i) h.write_accepted(milliseconds(500 + i), kDb, 0, testing::kCarol, 0);
