@@ -60,11 +60,13 @@ SafetyChecker::Holding SafetyChecker::holding(ResourceId res, TimePoint now) con
 }
 
 void SafetyChecker::touch(ResourceId res, const Record& r) {
+  advance_to(r.time);
   remember(res, r);
   close_due(res, r.time);
 }
 
 void SafetyChecker::belief_begin(const Record& r, const obs::BeliefBegin& bb) {
+  advance_to(r.time);
   const ResourceId res = bb.resource;
   const TimePoint now = r.time;
   ResourceState& rs = resources_[res];
@@ -124,7 +126,7 @@ void SafetyChecker::belief_end(const Record& r, const obs::BeliefEnd& e) {
 }
 
 void SafetyChecker::on_clock_change(NodeId n, TimePoint now) {
-  advance(now);
+  advance_to(now);
   LEASESIM_ASSERT(n < open_by_node_.size(), "clock change of an unknown node");
   if (open_by_node_[n].empty()) return;
   scratch_.assign(open_by_node_[n].begin(), open_by_node_[n].end());
@@ -137,7 +139,7 @@ void SafetyChecker::on_clock_change(NodeId n, TimePoint now) {
 }
 
 void SafetyChecker::on_crash(NodeId n, TimePoint now) {
-  advance(now);
+  advance_to(now);
   LEASESIM_ASSERT(n < open_by_node_.size(), "crash of an unknown node");
   scratch_.assign(open_by_node_[n].begin(), open_by_node_[n].end());
   for (const uint32_t id : scratch_) {
@@ -147,6 +149,7 @@ void SafetyChecker::on_crash(NodeId n, TimePoint now) {
 }
 
 void SafetyChecker::lease_freed(const Record& r, const obs::LeaseFreed& f) {
+  advance_to(r.time);
   const ResourceId res = f.resource;
   remember(res, r);
   close_due(res, r.time);

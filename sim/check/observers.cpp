@@ -25,14 +25,11 @@ void Observers::check_resource(ResourceId res) const {
 // the checker finalised the segments that ended earlier), and the
 // checker's repeated-record filter decides what is counted.
 void Observers::observe(const Record& r) {
-  // A record at a later time ends the instant of the checker's pending
-  // stretches (safety_checker.hpp): every case that reaches the checker
-  // tells it first. (Not the metrics-only ones: one compare per record of
-  // the hottest kinds, want and write_sent, measured at 0.6% of W1's
-  // instructions, for nothing the checker needs before its next record.)
+  // The checker learns that time moved on from the records it reads
+  // (SafetyChecker::advance_to): a metrics-only record (want, write_sent,
+  // the hottest kinds) costs it nothing.
   switch (r.kind) {
     case obs::kBeliefBegin: {
-      safety_.advance_to(r.time);
       const auto b = decode_as<obs::BeliefBegin>(r);
       check_node(r.node);
       check_resource(b.resource);
@@ -43,14 +40,12 @@ void Observers::observe(const Record& r) {
       return;
     }
     case obs::kBeliefExtend: {
-      safety_.advance_to(r.time);
       const auto e = decode_as<obs::BeliefExtend>(r);
       check_resource(e.resource);
       safety_.belief_extend(r, e);
       return;
     }
     case obs::kBeliefEnd: {
-      safety_.advance_to(r.time);
       const auto e = decode_as<obs::BeliefEnd>(r);
       check_resource(e.resource);
       roles_.on_belief_end(r.node, e.resource);
@@ -65,7 +60,6 @@ void Observers::observe(const Record& r) {
       return;
     }
     case obs::kRole: {
-      safety_.advance_to(r.time);
       const auto c = decode_as<obs::RoleChanged>(r);
       roles_.on_role(r.node, c);
       safety_.role_changed(r, c);
@@ -73,16 +67,13 @@ void Observers::observe(const Record& r) {
       return;
     }
     case obs::kLeaderReady:
-      safety_.advance_to(r.time);
       safety_.note(r);
       metrics_.leader_ready(r.time);
       return;
     case obs::kCommitted:
-      safety_.advance_to(r.time);
       safety_.committed(r, decode_as<obs::Committed>(r));
       return;
     case obs::kLeaseGranted: {
-      safety_.advance_to(r.time);
       const auto g = decode_as<obs::LeaseGranted>(r);
       check_resource(g.resource);
       if (!safety_.first_record(g.resource, g.index)) return;
@@ -91,21 +82,18 @@ void Observers::observe(const Record& r) {
       return;
     }
     case obs::kLeaseRenewed: {
-      safety_.advance_to(r.time);
       const auto n = decode_as<obs::LeaseRenewed>(r);
       check_resource(n.resource);
       if (safety_.first_record(n.resource, n.index)) safety_.remember(n.resource, r);
       return;
     }
     case obs::kLeaseRefreshed: {
-      safety_.advance_to(r.time);
       const auto f = decode_as<obs::LeaseRefreshed>(r);
       check_resource(f.resource);
       safety_.remember(f.resource, r);
       return;
     }
     case obs::kLeaseFreed: {
-      safety_.advance_to(r.time);
       const auto f = decode_as<obs::LeaseFreed>(r);
       check_resource(f.resource);
       if (safety_.first_record(f.resource, f.index)) safety_.lease_freed(r, f);
@@ -116,14 +104,12 @@ void Observers::observe(const Record& r) {
       metrics_.write_sent(r.node, decode_as<obs::WriteSent>(r), r.time);
       return;
     case obs::kWorkCheck: {
-      safety_.advance_to(r.time);
       const auto c = decode_as<obs::WorkCheck>(r);
       check_resource(c.resource);
       safety_.remember(c.resource, r);
       return;
     }
     case obs::kWriteAccepted: {
-      safety_.advance_to(r.time);
       const auto a = decode_as<obs::WriteAccepted>(r);
       check_resource(a.resource);
       check_node(a.writer);
@@ -132,7 +118,6 @@ void Observers::observe(const Record& r) {
       return;
     }
     case obs::kWriteRejected: {
-      safety_.advance_to(r.time);
       const auto j = decode_as<obs::WriteRejected>(r);
       check_resource(j.resource);
       metrics_.write_rejected();

@@ -26,6 +26,7 @@ SafetyChecker::SafetyChecker(const CheckSetup& setup, BeliefListener* listener)
       open_by_node_(setup.clocks.size()) {}
 
 void SafetyChecker::remember(ResourceId res, const Record& r) {
+  advance_to(r.time);
   if (setup_.story_length == 0) return;
   ResourceState& rs = resources_[res];
   if (rs.story.size() < setup_.story_length) {
@@ -89,6 +90,7 @@ void SafetyChecker::role_changed(const Record& r, const obs::RoleChanged& c) {
 }
 
 void SafetyChecker::committed(const Record& r, const obs::Committed& c) {
+  advance_to(r.time);
   const uint64_t digest = c.digest == kUnknownDigest ? 1 : c.digest;
   if (c.index >= committed_.size())
     committed_.resize(std::max<size_t>(c.index + 1, committed_.size() * 2), kUnknownDigest);

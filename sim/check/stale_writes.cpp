@@ -9,6 +9,7 @@
 namespace leasesim {
 
 void SafetyChecker::write_accepted(const Record& r, const obs::WriteAccepted& a) {
+  advance_to(r.time);
   const ResourceId res = a.resource;
   remember(res, r);
   ResourceState& rs = resources_[res];

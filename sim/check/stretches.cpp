@@ -51,7 +51,8 @@ void SafetyChecker::stretch_begins(uint32_t first, uint32_t second, ViolationKin
 
 void SafetyChecker::open_pending() {
   const TimePoint at = pending_at_;
-  scratch_pending_.swap(pending_);
+  scratch_pending_.swap(pending_);  // open_stretch adds none: pending_ stays empty
+  pending_at_ = TimePoint::max();
   for (const PendingStretch& p : scratch_pending_) {
     // Both beliefs must still be the ones that began it, and still hold at
     // its instant after everything the instant brought: one that ended,
@@ -74,7 +75,6 @@ void SafetyChecker::open_pending() {
     if (!open) open_stretch(p.first, p.second, p.kind, at);
   }
   scratch_pending_.clear();
-  if (pending_.empty()) pending_at_ = TimePoint::max();
 }
 
 void SafetyChecker::open_stretch(uint32_t first, uint32_t second, ViolationKind kind,

@@ -109,8 +109,8 @@ class SafetyChecker {
 
   // Records, typed (observers.cpp dispatches by kind). `r` is the whole
   // record, kept in stories. Preconditions (asserted by the caller):
-  // resources and nodes in range, and advance_to(r.time) called first
-  // (Observers::observe does, once per record).
+  // resources and nodes in range. Each tells advance_to() its record's time
+  // first.
   //
   // A belief_begin is two steps, so that what is measured of the
   // resource as it was comes between: touch() (tells the story, finalises
@@ -133,10 +133,10 @@ class SafetyChecker {
   void note(const Record& r);
 
   // Time has reached `now`: every record of an earlier instant is in, so
-  // the stretches begun then are judged. Called before each record (by
-  // Observers::observe) and by the host events and finish() themselves; a
-  // host or test that wants them judged sooner calls it too. One compare
-  // when nothing is pending (pending_at_ is then TimePoint::max()).
+  // the stretches begun then are judged. Every record entry point and host
+  // event calls it first, and finish() opens what is left; a host or test
+  // that wants them judged sooner calls it too. One compare when nothing is
+  // pending (pending_at_ is then TimePoint::max()).
   void advance_to(TimePoint now) {
     if (now > pending_at_) open_pending();
   }
@@ -286,7 +286,6 @@ class SafetyChecker {
   // holder's begin), and then the two only touched.
   void stretch_begins(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
   void open_pending();
-  void advance(TimePoint now) { advance_to(now); }
   void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
   void update_stretches(uint32_t id);
   // Hands a closing belief's union to the violations naming it, settling
