@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the checker (issue 12, item 8; docs/reliability.md#the-independent-check):
-# runs explore seeds of four presets under aggressive random faults, each
+# runs explore seeds of six presets under aggressive random faults, each
 # as `leasesim run tests/audit/P.json --seed S --explore --out DIR`, and has
 # scripts/audit_trace.py recompute every overlap and stale write from the
 # raw trace alone and compare them with the run's report. Fails on any
@@ -13,7 +13,8 @@
 #   AUDIT_PRESETS="wall-holder" AUDIT_JOBS=1 scripts/audit.sh
 #   AUDIT_KEEP=DIR scripts/audit.sh     # keep disagreeing runs in DIR (default: build/audit)
 #
-# The presets are tests/audit/{naive,seed,wall-holder,safe}.json. Each run's
+# The presets are tests/audit/{naive,seed,wall-holder,safe}.json (raft-lease),
+# session-unfenced.json and kv-wall-clock.json (the other families). Each run's
 # trace is deleted once audited, unless it disagreed: then its trace, report
 # and the audit's explanation stay in the keep folder, and the summary
 # names them. Exit 0 all agree; 1 a disagreement (or too little exercised);
@@ -54,7 +55,7 @@ fi
 
 [ -x "$bin" ] || { echo "audit.sh: $bin missing (build first: scripts/build.sh)" >&2; exit 2; }
 seeds="${AUDIT_SEEDS:-150}"
-presets=(${AUDIT_PRESETS:-naive seed wall-holder safe})
+presets=(${AUDIT_PRESETS:-naive seed wall-holder safe session-unfenced kv-wall-clock})
 jobs="${AUDIT_JOBS:-$(nproc)}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/leasesim-audit.XXXXXX")"
 keep="${AUDIT_KEEP:-build/audit}"
@@ -110,12 +111,12 @@ for line in open(path):
 cols = ["runs", "overlap", "stale_write", "A-B-A stale", "token-order stale", "lapse+resume",
         "disagree"]
 print("\nruns with each finding of the independent audit, per preset:")
-print("  %-12s" % "preset" + "".join("%19s" % c for c in cols))
+print("  %-17s" % "preset" + "".join("%19s" % c for c in cols))
 total = Counter()
 for p in order:
-    print("  %-12s" % p + "".join("%19d" % runs[p][c] for c in cols))
+    print("  %-17s" % p + "".join("%19d" % runs[p][c] for c in cols))
     total.update(runs[p])
-print("  %-12s" % "all" + "".join("%19d" % total[c] for c in cols))
+print("  %-17s" % "all" + "".join("%19d" % total[c] for c in cols))
 for p in order:
     for k, v in sorted(classes[p].items()):
         print("  %s: %d x %s" % (p, v, k))

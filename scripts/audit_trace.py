@@ -28,10 +28,11 @@ Definitions (issue 12; docs/reliability.md#the-independent-check):
   maximal stretch of true time in which both hold is one violation.
 * stale_write: a write_accepted (resource, token, writer, lease) at t is
   stale if another holder's belief on that resource (whatever its lease
-  number: numbers can be reused across grants) began
-  after the writer's earliest belief_begin for (writer, lease) (at any time,
-  if there is none) and at or before t; or if its token is below the highest
-  token storage had already accepted for that resource.
+  number: numbers can be reused across grants) began after the writer's
+  earliest belief_begin for (writer, lease) on that resource (at any time,
+  if there is none; the numbers are the protocol's and may repeat on another
+  resource) and at or before t; or if its token is below the highest token
+  storage had already accepted for that resource.
 
 Usage:
   audit_trace.py TRACE.jsonl REPORT.json     compare; exit 0 agree, 1 disagree
@@ -286,9 +287,9 @@ class Audit:
         """[(resource, writer, lease, token, t, why, aba, token_order)]: aba when the
         newer holder's tenure is over and the writer holds again (a checker that
         compares with the latest holder only misses it, unless the token is low)."""
-        earliest = {}
+        earliest = {}  # (holder, resource, lease): numbers may repeat across resources
         for b in self.beliefs:
-            key = (b.holder, b.lease)
+            key = (b.holder, b.resource, b.lease)
             earliest[key] = min(earliest.get(key, b.begin), b.begin)
         by_resource = defaultdict(list)
         for b in self.beliefs:
@@ -296,7 +297,7 @@ class Audit:
         highest = {}
         out = []
         for t, resource, writer, lease, token in self.writes:
-            since = earliest.get((writer, lease))
+            since = earliest.get((writer, resource, lease))
             newer = [b for b in by_resource[resource]
                      if b.holder != writer and b.begin <= t
                      and (since is None or b.begin > since)]

@@ -59,8 +59,8 @@ if compgen -G "tests/scripts/test_*.py" >/dev/null; then
     env LEASESIM=build/leasesim MPLBACKEND=Agg /usr/bin/python3 -m unittest discover -s tests/scripts -p 'test_*.py' -v
 fi
 # The checker checked: an independent recomputation of overlaps and stale
-# writes from raw traces over 600 explore seeds of four presets must agree
-# with every report (docs/reliability.md#the-independent-check).
+# writes from raw traces over 900 explore seeds of six presets (the three
+# protocol families) must agree with every report (docs/reliability.md#the-independent-check).
 step "independent audit of the checker's verdicts (scripts/audit.sh)" scripts/audit.sh
 # The hardening steps (docs/reliability.md). LEASESIM_HARDENING=0 skips
 # them for a quick local run; CI runs them.

@@ -102,6 +102,15 @@ class Definitions(unittest.TestCase):
         # tenure began after lease 2 did. Her lease-9 write at 4.5s is fine.
         self.assertEqual(audit("aba-stale-write"), ([], [("db", "alice", 2, 2, 4 * S)]))
 
+    def test_the_writers_lease_began_on_the_written_resource(self):
+        # alice believes lease 7 on db from 1s and on cache from 4s (the
+        # numbers are the protocol's: one may number per resource, or reuse
+        # a session's number); bob held cache 2s..3s. Her
+        # cache write at 5s is not stale: bob's tenure began before her
+        # lease 7 began on cache. (The audit took her earliest lease-7
+        # begin on any resource, 1s, and called it an A-B-A stale write.)
+        self.assertEqual(audit("per-resource-lease"), ([], []))
+
     def test_token_order_and_a_write_without_a_belief(self):
         # bob's token 7 is accepted twice (equal is not below); alice's token
         # 5 at 3s is below 7 (alice's lease began after bob's, so only the
@@ -120,7 +129,7 @@ class Comparison(unittest.TestCase):
     """The command: agreement with a correct report, disagreement otherwise."""
 
     NAMES = ["lapse-resume", "extend-after-lapse", "drift-mid-belief", "crash", "touching",
-             "two-stretches", "aba-stale-write", "token-order"]
+             "two-stretches", "aba-stale-write", "token-order", "per-resource-lease"]
 
     def test_every_fixture_agrees_with_its_correct_report(self):
         for name in self.NAMES:

@@ -6,6 +6,10 @@
 // belief's lease number: numbers name grants only while no grant reuses
 // one, and an uncommitted grant's number can be given again by the next
 // leader (grant_reply=immediate).
+// The earliest begin, not the latest: a second begin of L by W is, as far
+// as the records tell, W believing the old grant again (a late duplicate
+// GRANTED); a new grant to W under its old number would need the number
+// given three times (W, another, W again).
 // Answering that needs every begin, not only the latest holder's: in the
 // A-B-A case (A writes under lease 2, B holds lease 5, A re-acquires lease
 // 9, then A's lease-2 write lands) the latest holder is A again.
