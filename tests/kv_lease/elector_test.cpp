@@ -3,6 +3,7 @@
 // elector 3.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "leasesim/protocol/observations.hpp"
@@ -187,6 +188,47 @@ TEST_F(ElectorTest, StopLatencyExtendsTheBeliefAndOnCancelReleasesBeforeTheWorkS
   EXPECT_EQ(node_->phase(0), Elector::Phase::kStopping);
   fire(Elector::kStopTimer, seconds(9));
   EXPECT_EQ(count(obs::kBeliefEnd), 1u);
+}
+
+// The work runs on for stop_latency from when the holder STOPS, not from
+// its deadline: a holder that notices late (paused past its deadline, or a
+// late timer) works past deadline + stop_latency, and its belief says so.
+// (It ended at deadline + stop_latency: a pause of the holder let its work
+// run on unseen beside the next holder; found by a checker audit,
+// scenarios/pause/kv-pause-slow-stop.json.)
+TEST_F(ElectorTest, StopLatencyCountsFromALateStop) {
+  ElectorConfig c = cfg();
+  c.knobs.stop_latency = seconds(3);
+  make(c);
+  acquire();
+  EXPECT_EQ(node_->belief_until(0), TimePoint((seconds(14) + milliseconds(10)).ns()));
+  // Paused until 20 s: the deadline timer fires then; the belief lapsed at
+  // 14.01 s and the work runs again from 20 s to 23 s.
+  fire(Elector::kDeadlineTimer, seconds(20));
+  EXPECT_EQ(node_->phase(0), Elector::Phase::kStopping);
+  ASSERT_EQ(count(obs::kBeliefEnd), 1u);
+  ASSERT_EQ(count(obs::kBeliefBegin), 1u);
+  std::vector<uint16_t> kinds;
+  for (const Record& r : fx_.records()) kinds.push_back(r.kind);
+  EXPECT_LT(std::find(kinds.begin(), kinds.end(), obs::kBeliefEnd),
+            std::find(kinds.begin(), kinds.end(), obs::kBeliefBegin));
+  EXPECT_EQ(node_->belief_until(0), TimePoint(seconds(23).ns()));
+  fire(Elector::kStopTimer, seconds(23));
+  EXPECT_EQ(count(obs::kBeliefEnd), 1u);
+  // Late by less than stop_latency: the open belief is extended.
+  make(c);
+  acquire();
+  fire(Elector::kDeadlineTimer, seconds(12));
+  EXPECT_EQ(count(obs::kBeliefExtend), 1u);
+  EXPECT_EQ(count(obs::kBeliefBegin), 0u);
+  EXPECT_EQ(node_->belief_until(0), TimePoint(seconds(15).ns()));
+  // A stop in time needs nothing: the hold ends at 6 s, the work at 9 s.
+  c.hold_min = c.hold_max = seconds(5);
+  make(c);
+  acquire();
+  fire(Elector::kHoldTimer, seconds(6));
+  EXPECT_EQ(fx_.records().size(), 1u);  // stopped_leading only
+  EXPECT_EQ(node_->belief_until(0), TimePoint((seconds(14) + milliseconds(10)).ns()));
 }
 
 TEST_F(ElectorTest, ReleaseBlanksTheRecordOnlyIfItStillNamesUs) {

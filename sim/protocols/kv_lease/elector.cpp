@@ -293,11 +293,15 @@ void Elector::become_leader(Election& e, uint64_t lease, const LocalClocks& now,
 void Elector::set_deadline(Election& e, TimePoint deadline, const LocalClocks& now, Effects& out) {
   if (deadline <= e.deadline) return;
   e.deadline = deadline;
-  const TimePoint until = deadline + cfg_.knobs.stop_latency;
+  believe_until(e, deadline + cfg_.knobs.stop_latency, now, out);
+}
+
+void Elector::believe_until(Election& e, TimePoint until, const LocalClocks& now, Effects& out) {
+  if (until <= e.belief_until) return;
   if (now.mono >= e.belief_until) {
     // The old belief ran out while this process was not running (a pause
-    // between rounds): it believes again from now, as client-go's next
-    // round does.
+    // between rounds, or before it noticed its deadline): it believes, and
+    // works, again from now, as client-go's next round does.
     out.emit(obs::BeliefEnd{e.resource, e.lease, BeliefEndReason::kExpired});
     out.emit(obs::BeliefBegin{e.resource, e.lease, e.lease, until, ClockKind::kMonotonic});
   } else {
@@ -329,6 +333,10 @@ void Elector::stop_leading(Election& e, StopReason why, const LocalClocks& now, 
   out.emit(StoppedLeading{e.resource, e.lease, why});
   if (cfg_.knobs.release == Release::kOnCancel) start_release(e, now, out);
   if (cfg_.knobs.stop_latency > Duration::zero()) {
+    // The work runs on for stop_latency from now, however late now is (a
+    // pause, a late timer): past deadline + stop_latency, the belief must
+    // say so, or the checker would not see the work beside the next holder.
+    believe_until(e, now.mono + cfg_.knobs.stop_latency, now, out);
     arm(e, kStopTimer, now.mono + cfg_.knobs.stop_latency, out);
   } else {
     work_stopped(e, now, out);

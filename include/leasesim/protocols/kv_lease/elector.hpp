@@ -96,6 +96,8 @@ class Elector final : public Node {
   Phase phase(size_t i) const { return elections_[i].phase; }
   uint64_t lease(size_t i) const { return elections_[i].lease; }
   TimePoint belief_deadline(size_t i) const { return elections_[i].deadline; }
+  // What the holder's belief records: deadline + stop_latency, or later after a late stop.
+  TimePoint belief_until(size_t i) const { return elections_[i].belief_until; }
   const LeaseRecord& observed(size_t i) const { return elections_[i].observed; }
   TimePoint observed_time(size_t i) const { return elections_[i].observed_time; }
 
@@ -147,6 +149,10 @@ class Elector final : public Node {
   void become_leader(Election& e, uint64_t lease, const LocalClocks& now, Effects& out);
   void start_round(Election& e, const LocalClocks& now, Effects& out);
   void set_deadline(Election& e, TimePoint deadline, const LocalClocks& now, Effects& out);
+  // Records that the holder believes (and its work may run) until `until`
+  // on its monotonic clock, if that is later than recorded: an extend, or a
+  // new belief if the recorded one has run out.
+  void believe_until(Election& e, TimePoint until, const LocalClocks& now, Effects& out);
   void stop_leading(Election& e, StopReason why, const LocalClocks& now, Effects& out);
   void work_stopped(Election& e, const LocalClocks& now, Effects& out);
   void start_release(Election& e, const LocalClocks& now, Effects& out);
