@@ -107,11 +107,40 @@ TEST_F(ElectorTest, AcquiresAnEmptyRecordAndBelievesUntilRenewDeadline) {
   EXPECT_EQ(node_->phase(0), Elector::Phase::kLeader);
   EXPECT_EQ(node_->lease(0), 5u);
   EXPECT_EQ(count(obs::kBeliefBegin), 1u);
-  // Round 1 starts at acquisition: deadline = acquisition + renew_deadline.
-  EXPECT_EQ(node_->belief_deadline(0), TimePoint((seconds(11) + milliseconds(10)).ns()));
+  // Round 1 starts at acquisition: deadline = acquisition + renew_deadline,
+  // the acquisition counted from the attempt's start (1 s; anchor send).
+  EXPECT_EQ(node_->belief_deadline(0), TimePoint(seconds(11).ns()));
   // ... and its immediate attempt takes the fast path: an Update with the cached version.
   ASSERT_EQ(sent_type(), MsgType::kUpdate);
   EXPECT_EQ(sent_record().version, 5u);
+}
+
+// Where a success counts from: the attempt's start (send), or the reply's
+// arrival (receipt, client-go). A renewal sent at 2 s whose reply arrives
+// at 4 s (a pause, a slow network) moves the deadline to 2 s + 2 s + 10 s
+// with send; with receipt to 16 s, past what a candidate that saw the write
+// at 2 s counts. (The safe preset counted from the reply, and a pause of
+// the holder with its reply in flight overlapped; found by a checker audit,
+// scenarios/pause/kv-pause-reply-receipt-anchor.json.)
+TEST_F(ElectorTest, AnchorSetsWhereASuccessCountsFrom) {
+  for (const Anchor a : {Anchor::kSend, Anchor::kReceipt}) {
+    SCOPED_TRACE(to_string(a));
+    ElectorConfig c = cfg();
+    c.knobs.anchor = a;
+    make(c);
+    acquire();  // attempt at 1 s, written at 1.01 s
+    EXPECT_EQ(node_->belief_deadline(0),
+              TimePoint((a == Anchor::kSend ? seconds(11) : seconds(11) + milliseconds(10)).ns()));
+    LeaseRecord mine = sent_record();  // the fast-path renewal, sent at 1.01 s
+    mine.version = 6;
+    answer(MsgType::kUpdateReply, mine, 5, milliseconds(1020));
+    fire(Elector::kRoundTimer, seconds(2));  // round 2: its attempt is sent at 2 s
+    mine = sent_record();
+    mine.version = 7;
+    answer(MsgType::kUpdateReply, mine, 5, seconds(4));
+    EXPECT_EQ(node_->belief_deadline(0),
+              TimePoint((a == Anchor::kSend ? seconds(14) : seconds(16)).ns()));
+  }
 }
 
 TEST_F(ElectorTest, CandidateWaitsLeaseDurationOnItsOwnClockSinceTheRecordLastChanged) {
@@ -181,7 +210,7 @@ TEST_F(ElectorTest, StopLatencyExtendsTheBeliefAndOnCancelReleasesBeforeTheWorkS
   c.hold_min = c.hold_max = seconds(5);
   make(c);
   acquire();
-  EXPECT_EQ(node_->belief_deadline(0), TimePoint((seconds(11) + milliseconds(10)).ns()));
+  EXPECT_EQ(node_->belief_deadline(0), TimePoint(seconds(11).ns()));
   fire(Elector::kHoldTimer, seconds(6));
   EXPECT_EQ(count(obs::kBeliefEnd), 0u);  // the work still runs
   ASSERT_EQ(sent_type(), MsgType::kGet);  // ... but the release has started
@@ -201,9 +230,9 @@ TEST_F(ElectorTest, StopLatencyCountsFromALateStop) {
   c.knobs.stop_latency = seconds(3);
   make(c);
   acquire();
-  EXPECT_EQ(node_->belief_until(0), TimePoint((seconds(14) + milliseconds(10)).ns()));
+  EXPECT_EQ(node_->belief_until(0), TimePoint(seconds(14).ns()));
   // Paused until 20 s: the deadline timer fires then; the belief lapsed at
-  // 14.01 s and the work runs again from 20 s to 23 s.
+  // 14 s and the work runs again from 20 s to 23 s.
   fire(Elector::kDeadlineTimer, seconds(20));
   EXPECT_EQ(node_->phase(0), Elector::Phase::kStopping);
   ASSERT_EQ(count(obs::kBeliefEnd), 1u);
@@ -228,7 +257,7 @@ TEST_F(ElectorTest, StopLatencyCountsFromALateStop) {
   acquire();
   fire(Elector::kHoldTimer, seconds(6));
   EXPECT_EQ(fx_.records().size(), 1u);  // stopped_leading only
-  EXPECT_EQ(node_->belief_until(0), TimePoint((seconds(14) + milliseconds(10)).ns()));
+  EXPECT_EQ(node_->belief_until(0), TimePoint(seconds(14).ns()));
 }
 
 TEST_F(ElectorTest, ReleaseBlanksTheRecordOnlyIfItStillNamesUs) {

@@ -56,6 +56,11 @@ Built::Built() {
            "at every step (success), or renew_deadline from each round's start (round, "
            "client-go: a pause between rounds restarts it).",
            nullptr},
+          {"anchor", b.enumeration(names_of(Anchor::kSend, Anchor::kReceipt)), false,
+           "Where a holder's success counts from: the start of the successful attempt (send), or "
+           "the reply's arrival (receipt, client-go: a reply held up by a pause or the network "
+           "stretches the deadline past what candidates count).",
+           nullptr},
           {"reads", b.enumeration(names_of(Reads::kBarrier, Reads::kLeader, Reads::kAny)), false,
            "Who answers a Get: the leader after a read barrier (barrier), whoever believes it is "
            "leader from its state (leader), or any server (any).",

@@ -19,6 +19,7 @@ json knobs_json(const Knobs& k) {
           {"release", to_string(k.release)},
           {"stop_latency", dur(k.stop_latency)},
           {"deadline", to_string(k.deadline)},
+          {"anchor", to_string(k.anchor)},
           {"reads", to_string(k.reads)},
           {"update", to_string(k.update)}};
 }
@@ -30,6 +31,7 @@ std::vector<KnobValue> knob_values(const Knobs& k) {
       {"release", to_string(k.release), KnobType::kEnum},
       {"stop_latency", format_duration(k.stop_latency), KnobType::kDuration},
       {"deadline", to_string(k.deadline), KnobType::kEnum},
+      {"anchor", to_string(k.anchor), KnobType::kEnum},
       {"reads", to_string(k.reads), KnobType::kEnum},
       {"update", to_string(k.update), KnobType::kEnum},
   };
@@ -43,10 +45,11 @@ constexpr PresetText kPresetText[] = {
     {"safe",
      "expiry judged on the candidate's own clock, lease_duration > renew_deadline + "
      "retry_period enforced, release only after the work stopped, deadline from the last "
-     "success, linearizable reads, compare-and-swap at apply"},
+     "success's send, linearizable reads, compare-and-swap at apply"},
     {"client-go",
      "client-go as shipped: its timing validation, ReleaseOnCancel, renew rounds that restart "
-     "the deadline (safe only while its assumptions hold: docs/protocols.md)"},
+     "the deadline, successes counted from the reply (safe only while its assumptions hold: "
+     "docs/protocols.md)"},
     {"wall-clock",
      "candidates judge expiry from the record's renew_time against their own wall clock: "
      "skewed or stepped clocks double-grant"},
@@ -113,6 +116,9 @@ ProtocolCatalog catalog() {
       {"deadline", "success, round",
        "the holder's deadline: last success + retry_period + renew_deadline at every step, or "
        "renew_deadline from each round's start (client-go; a pause restarts it)"},
+      {"anchor", "send, receipt",
+       "a holder's success counts from its attempt's start (send), or from the reply's arrival "
+       "(receipt, client-go; a held-up reply stretches the deadline)"},
       {"reads", "barrier, leader, any",
        "who answers a Get: the leader after a read barrier, any self-believed leader from its "
        "state, or any server"},

@@ -251,12 +251,13 @@ void Elector::attempt_done(Election& e, bool ok, uint64_t lease, const LocalCloc
     e.in_round = false;
     arm(e, kRoundTimer, now.mono + cfg_.retry_period, out);
     disarm(e, kAttemptTimer);
+    const TimePoint success = success_time(e, now);
     if (cfg_.knobs.deadline == Deadline::kSuccess) {
-      set_deadline(e, now.mono + cfg_.retry_period + cfg_.renew_deadline, now, out);
+      set_deadline(e, success + cfg_.retry_period + cfg_.renew_deadline, now, out);
       arm(e, kDeadlineTimer, e.deadline, out);
     } else {
       disarm(e, kDeadlineTimer);  // no deadline between rounds
-      set_deadline(e, now.mono + cfg_.retry_period + cfg_.renew_deadline, now, out);
+      set_deadline(e, success + cfg_.retry_period + cfg_.renew_deadline, now, out);
     }
     return;
   }
@@ -277,8 +278,9 @@ void Elector::become_leader(Election& e, uint64_t lease, const LocalClocks& now,
   e.phase = Phase::kLeader;
   e.lease = lease;
   e.work_running = true;
-  // Round 1 starts at acquisition, with its immediate attempt.
-  e.deadline = now.mono + cfg_.renew_deadline;
+  // Round 1 starts at acquisition (as the anchor counts it), with its
+  // immediate attempt.
+  e.deadline = success_time(e, now) + cfg_.renew_deadline;
   e.in_round = true;
   e.belief_until = e.deadline + cfg_.knobs.stop_latency;
   out.emit(obs::BeliefBegin{e.resource, lease, lease, e.belief_until, ClockKind::kMonotonic});
@@ -288,6 +290,13 @@ void Elector::become_leader(Election& e, uint64_t lease, const LocalClocks& now,
     arm(e, kHoldTimer, now.mono + hold, out);
   }
   attempt(e, now, out);
+}
+
+TimePoint Elector::success_time(const Election& e, const LocalClocks& now) const {
+  // The attempt's write was applied after it started, so a candidate that
+  // saw it counts from later than the attempt's start; the reply's arrival
+  // may be later still (a slow network, a pause of this process).
+  return cfg_.knobs.anchor == Anchor::kSend ? e.attempt_start.mono : now.mono;
 }
 
 void Elector::set_deadline(Election& e, TimePoint deadline, const LocalClocks& now, Effects& out) {

@@ -33,6 +33,9 @@ const char* to_string(Release v) {
 const char* to_string(Deadline v) {
   return v == Deadline::kSuccess ? "success" : "round";
 }
+const char* to_string(Anchor v) {
+  return v == Anchor::kSend ? "send" : "receipt";
+}
 const char* to_string(Reads v) {
   switch (v) {
     case Reads::kBarrier:
@@ -61,10 +64,12 @@ bool preset_knobs(std::string_view preset, Knobs* out) {
   Knobs k;  // the safe choices
   if (preset == "safe") {
   } else if (preset == "client-go") {
-    // client-go as shipped: its validation, ReleaseOnCancel, renew rounds.
+    // client-go as shipped: its validation, ReleaseOnCancel, renew rounds,
+    // observedTime taken when the reply arrives.
     k.timing_check = TimingCheck::kClientGo;
     k.release = Release::kOnCancel;
     k.deadline = Deadline::kRound;
+    k.anchor = Anchor::kReceipt;
   } else if (preset == "wall-clock") {
     k.expiry_basis = ExpiryBasis::kRecord;
   } else if (preset == "slow-stop") {

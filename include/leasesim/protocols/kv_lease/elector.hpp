@@ -148,6 +148,8 @@ class Elector final : public Node {
   void on_failure(Election& e, bool rotate, const LocalClocks& now, Effects& out);
   void become_leader(Election& e, uint64_t lease, const LocalClocks& now, Effects& out);
   void start_round(Election& e, const LocalClocks& now, Effects& out);
+  // When the attempt that just succeeded counts as a success (knob anchor).
+  TimePoint success_time(const Election& e, const LocalClocks& now) const;
   void set_deadline(Election& e, TimePoint deadline, const LocalClocks& now, Effects& out);
   // Records that the holder believes (and its work may run) until `until`
   // on its monotonic clock, if that is later than recorded: an extend, or a

@@ -45,6 +45,16 @@ enum class Deadline : uint8_t {
              // a pause during the wait between rounds restarts a full deadline
 };
 
+// Where a holder's success counts from (its deadline, and at acquisition
+// its first round's).
+enum class Anchor : uint8_t {
+  kSend,     // the start of the successful attempt: the write was applied after
+             // it, so every candidate saw it after it, however late the reply
+  kReceipt,  // client-go: the reply's arrival (observedTime = now): a reply held
+             // up by the network or a pause of the holder stretches its deadline
+             // past what the candidates count
+};
+
 // Who answers a read (Get) of the record.
 enum class Reads : uint8_t {
   kBarrier,  // the leader, after a read barrier (ReadIndex): linearizable
@@ -66,6 +76,7 @@ struct Knobs {
   Release release = Release::kAfterStop;
   Duration stop_latency = Duration::zero();  // guarded work runs on this long after a stop
   Deadline deadline = Deadline::kSuccess;
+  Anchor anchor = Anchor::kSend;
   Reads reads = Reads::kBarrier;
   Update update = Update::kCas;
   bool operator==(const Knobs&) const = default;
@@ -75,6 +86,7 @@ const char* to_string(ExpiryBasis v);
 const char* to_string(TimingCheck v);
 const char* to_string(Release v);
 const char* to_string(Deadline v);
+const char* to_string(Anchor v);
 const char* to_string(Reads v);
 const char* to_string(Update v);
 
