@@ -22,10 +22,10 @@ std::vector<Message> sent(const Out& o, MsgType t) {
 }
 
 struct Fixture {
-  explicit Fixture(Options o) {
+  explicit Fixture(Options o, std::vector<NodeId> servers = {kServer}) {
     ClientConfig c;
     c.self = 5;
-    c.servers = {kServer};
+    c.servers = std::move(servers);
     c.resources = {0};
     c.options = o;
     c.keepalive_every = seconds(1);
@@ -190,6 +190,28 @@ TEST(SessionClient, AGrantToASessionInJeopardyIsHandedBack) {
   EXPECT_EQ(o.count_records(obs::kBeliefBegin), 0u);
   ASSERT_EQ(sent(o, MsgType::kRelease).size(), 1u);
   EXPECT_EQ(sent(o, MsgType::kRelease)[0].as<SessionMsg>().lease, 9u);
+}
+
+// A redirect to a known leader is an answer: the next KeepAlive goes to the
+// leader it names, however long ago the last KeepAliveOk came. (The client
+// rotated to the next server whenever its last answer was older than
+// max(request_timeout, keepalive_every), which after a redirect it always
+// is: every KeepAlive went to a non-leader, and with any timer lateness
+// every session expired; found by a checker audit, 0 keepalive_ok records
+// in a run with timing.timer_jitter.)
+TEST(SessionClient, AKeepAliveFollowsTheLeaderARedirectNamed) {
+  Fixture f(preset("chubby"), {0, 1, 2});
+  f.open_and_hold(milliseconds(10));  // opened by server 0: it talks to 0
+  const Out k1 = f.d.fire(Client::kKeepAliveTimer);
+  const Message ka1 = sent(k1, MsgType::kKeepAlive).at(0);
+  ASSERT_EQ(ka1.to, 0u);
+  f.d.advance(milliseconds(10));
+  Message redirect = f.answer(MsgType::kRedirect, ka1);  // from 0: "1 leads"
+  redirect.as<SessionMsg>().leader_hint = 1;
+  f.d.deliver(redirect);
+  f.d.advance(milliseconds(1005));  // the next KeepAlive, due at +1 s, fires 5 ms late
+  const Out k2 = f.d.fire_now(Client::kKeepAliveTimer);
+  EXPECT_EQ(sent(k2, MsgType::kKeepAlive).at(0).to, 1u);
 }
 
 }  // namespace

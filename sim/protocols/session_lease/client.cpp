@@ -68,11 +68,15 @@ void Client::send_open(const LocalClocks& now, Effects& out) {
 
 void Client::send_keepalive(const LocalClocks& now, Effects& out) {
   const TimePoint t = now.mono;
-  // No answer for a while: the server we talk to is probably gone.
-  if (t - last_answer_ > std::max(cfg_.request_timeout, cfg_.keepalive_every)) {
+  // The last KeepAlive went unanswered for request_timeout: the server we
+  // talk to is probably gone. (Not "no answer for keepalive_every": the
+  // next KeepAlive is due keepalive_every after the last one's send, later
+  // than its answer by less than a round trip, so any lateness of the timer
+  // would rotate away from a leader that answers every time.)
+  if (last_keepalive_ != TimePoint::min() && last_answer_ < last_keepalive_ &&
+      t - last_keepalive_ >= cfg_.request_timeout)
     next_server();
-    last_answer_ = t;
-  }
+  last_keepalive_ = t;
   const uint64_t id = next_request_++;
   const size_t slot = static_cast<size_t>(id % kRing);
   ka_ids_[slot] = id;
@@ -314,6 +318,10 @@ void Client::on_redirect(const Message& m, const LocalClocks& now, Effects& out)
   const SessionMsg& p = m.as<SessionMsg>();
   const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), p.leader_hint);
   const bool known = it != cfg_.servers.end() && p.leader_hint != m.from;
+  // A redirect is an answer: a live server told us where to go, so the
+  // silence rule of send_keepalive() must not send the next KeepAlive past
+  // the leader it named.
+  last_answer_ = now.mono;
   if (known)
     target_ = static_cast<size_t>(it - cfg_.servers.begin());
   else if (target() == m.from)
