@@ -9,6 +9,20 @@
 #include "world_impl.hpp"
 
 namespace leasesim {
+namespace {
+
+// The latest time the timing model's queues reach. A draw is clamped at
+// 2^62 ns (core/distributions.cpp), and a queue adds each draw to the end
+// of the one before, so the sum stops here instead of passing int64's
+// range: far past any run's end (the scenario limit is 720 h), so what
+// waits behind it never happens.
+constexpr TimePoint kHorizon = TimePoint(int64_t{1} << 62);
+
+TimePoint after(TimePoint from, Duration d) {
+  return d >= kHorizon - from ? kHorizon : from + d;
+}
+
+}  // namespace
 
 void World::Impl::setup_timing() {
   if (!sc.timing.any()) return;
@@ -37,7 +51,7 @@ bool World::Impl::enqueue(const Event& ev) {
   if (!t.spec->processing) return false;
   const TimePoint now = sched.now();
   const TimePoint begin = std::max(now, t.busy_until);
-  t.busy_until = begin + t.spec->processing->sample(t.processing);
+  t.busy_until = after(begin, t.spec->processing->sample(t.processing));
   load.queued(ev.node, begin - now);
   Event served = ev;
   served.served = true;
@@ -58,7 +72,7 @@ TimePoint World::Impl::disk_write(NodeId id) {
   } else {
     t.batch_start = std::max(now, t.batch_done);
   }
-  t.batch_done = t.batch_start + t.spec->fsync->sample(t.disk);
+  t.batch_done = after(t.batch_start, t.spec->fsync->sample(t.disk));
   return t.batch_done;
 }
 
