@@ -206,8 +206,8 @@ std::string Campaign::report(bool tables, bool markdown) const {
   }
   if (s.incomplete() > 0)
     out += "  " + std::to_string(s.incomplete()) +
-           " run(s) hit --max-events or --timeout before the end (verdict \"incomplete\"); they "
-           "were not fully checked\n";
+           " run(s) stopped before the end by --max-events, --timeout or too many events "
+           "pending (verdict \"incomplete\"); they were not fully checked\n";
   if (!m.config.out_path.empty()) out += "  results: " + m.config.out_path + "\n";
   if (m.saved > 0)
     out += "  saved scenarios: " + m.config.save_dir + "/ (" + std::to_string(m.saved) +

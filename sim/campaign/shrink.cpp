@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "leasesim/report/verdict.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "shrink_impl.hpp"
 
@@ -181,8 +182,8 @@ ShrinkResult Shrinker::run() {
   }
   res.target.assign(target_.begin(), target_.end());
   res.input_end = cur_run_.end;
-  const bool cut_short =
-      cur_run_.reason == EndReason::kEventBudget || cur_run_.reason == EndReason::kWallTimeout;
+  res.input_reason = cur_run_.reason;
+  const bool cut_short = leasesim::cut_short(cur_run_.reason);
   if (target_.empty() || !shows_target(cur_run_)) {
     if (cut_short) res.status = ShrinkResult::Status::kInputIncomplete;
     res.runs = runs_;

@@ -84,6 +84,10 @@ std::string skipped_line(const SkippedFolder& f) {
 
 // Why a run cut short is a failure, naming the option that cut it.
 std::string incomplete_message(const RunResult& r, const Scenario& sc, const CheckConfig& c) {
+  if (r.reason == EndReason::kPendingLimit)
+    return "incomplete: stopped at " + format_time(r.end) +
+           " of virtual time (the scenario runs to " +
+           format_time(TimePoint::origin() + sc.duration) + ") with " + pending_limit_text();
   const std::string by = r.reason == EndReason::kEventBudget ? "--max-events " + c.max_events_text
                                                              : "--timeout " + c.timeout_text;
   return "incomplete: stopped by " + by + " at " + format_time(r.end) + " of virtual time (the " +

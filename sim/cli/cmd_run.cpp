@@ -14,6 +14,7 @@
 #include "leasesim/core/jsonl_writer.hpp"
 #include "leasesim/report/chrome_trace.hpp"
 #include "leasesim/report/run_report.hpp"
+#include "leasesim/report/verdict.hpp"
 #include "leasesim/world/world.hpp"
 #include "output_paths.hpp"
 #include "plot.hpp"
@@ -240,6 +241,13 @@ int cmd_run(const std::vector<std::string>& args) {
       return kExitBadInput;
     }
     if (!vm.count("json")) std::cout << "wrote " << plot_path << "\n";
+  }
+  if (result.reason == EndReason::kPendingLimit && result.failures == 0) {
+    // Not a limit the user set: the scenario cannot be simulated to its end.
+    std::fprintf(stderr, "leasesim run: %s: the run stopped at %s (virtual) with %s\n",
+                 scenario_path.c_str(), format_time(result.end).c_str(),
+                 pending_limit_text().c_str());
+    return kExitBadInput;
   }
   return result.failures > 0 ? kExitFailed : kExitOk;
 }

@@ -11,6 +11,7 @@
 #include "leasesim/campaign/shrink.hpp"
 #include "leasesim/campaign/text.hpp"
 #include "leasesim/core/atomic_file.hpp"
+#include "leasesim/report/verdict.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "output_paths.hpp"
 
@@ -129,6 +130,15 @@ int cmd_shrink(const std::vector<std::string>& args) {
   std::string target;
   for (const ViolationKind k : r.target)
     target += (target.empty() ? "" : ", ") + std::string(to_string(k));
+  if (r.status == ShrinkResult::Status::kInputIncomplete &&
+      r.input_reason == EndReason::kPendingLimit) {
+    std::printf(
+        "%s: the input's run stopped at %s (virtual) before any %sviolation, with %s: "
+        "nothing to shrink\n",
+        in_path.c_str(), format_time(r.input_end).c_str(),
+        so.kinds.empty() ? "" : (target + " ").c_str(), pending_limit_text().c_str());
+    return kExitFailed;
+  }
   if (r.status == ShrinkResult::Status::kInputIncomplete) {
     std::printf(
         "%s: the input's run was cut short by --max-events %s at %s (virtual) before any "

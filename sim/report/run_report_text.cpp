@@ -10,9 +10,9 @@
 #include "leasesim/core/trace_text.hpp"
 #include "leasesim/core/version.hpp"
 #include "leasesim/protocol/presets.hpp"
+#include "leasesim/report/load_report.hpp"
 #include "leasesim/report/verdict.hpp"
 #include "leasesim/report/wrap.hpp"
-#include "leasesim/report/load_report.hpp"
 
 namespace leasesim {
 namespace {
@@ -151,6 +151,7 @@ std::string format_report(const Scenario& sc, const RunResult& r, const TraceSch
     line("SAFETY     INCOMPLETE: no violation up to " + format_time(r.end) +
          ", but the run stopped (" + to_string(r.reason) + ") before the scenario's end at " +
          format_time(TimePoint::origin() + sc.duration));
+    if (r.reason == EndReason::kPendingLimit) line("           " + pending_limit_text());
   } else if (r.failures == 0) {
     line("SAFETY     holds" +
          std::string(warnings ? " (" + std::to_string(warnings) + " warning(s) below)" : ""));

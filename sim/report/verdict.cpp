@@ -7,12 +7,12 @@
 namespace leasesim {
 namespace {
 
-constexpr EndReason kEndReasons[] = {EndReason::kCompleted, EndReason::kQuiescent,
-                                     EndReason::kViolation, EndReason::kEventBudget,
-                                     EndReason::kWallTimeout};
+constexpr EndReason kEndReasons[] = {EndReason::kCompleted,   EndReason::kQuiescent,
+                                     EndReason::kViolation,   EndReason::kEventBudget,
+                                     EndReason::kWallTimeout, EndReason::kPendingLimit};
 // In EndReason's order (kEndReasons).
-constexpr const char* kEndNames[] = {"completed", "quiescent", "violation", "event_budget",
-                                     "timeout"};
+constexpr const char* kEndNames[] = {"completed",    "quiescent", "violation",
+                                     "event_budget", "timeout",   "pending_limit"};
 static_assert(std::size(kEndNames) == std::size(kEndReasons));
 constexpr Verdict kVerdicts[] = {Verdict::kHolds, Verdict::kViolation, Verdict::kIncomplete};
 constexpr const char* kVerdictNames[] = {"holds", "violation", "incomplete"};
@@ -37,6 +37,14 @@ Verdict verdict_of(uint64_t failures, EndReason end) {
   if (failures > 0) return Verdict::kViolation;
   if (cut_short(end)) return Verdict::kIncomplete;
   return Verdict::kHolds;
+}
+
+std::string pending_limit_text() {
+  static_assert(kMaxPendingEvents == 15'000'000, "the text below names the limit");
+  return "more than 15,000,000"
+         " events pending at once (messages in flight, timers): the scenario schedules events "
+         "faster than they fall due (a latency or timeout far longer than the time between "
+         "sends?)";
 }
 
 const char* end_name(EndReason r) {

@@ -24,6 +24,8 @@ const char* to_string(EndReason r) {
       return "event budget exhausted";
     case EndReason::kWallTimeout:
       return "wall-clock timeout";
+    case EndReason::kPendingLimit:
+      return "too many events pending";
   }
   return "?";
 }
@@ -454,11 +456,16 @@ RunResult World::Impl::run() {
   res.reason = EndReason::kCompleted;
   auto handler = [this](const Event& ev) { handle(ev); };
   const bool sorted_runs = sched.queue().drain() == Drain::kSortedRuns;
-  // Run in chunks so a wall-clock limit can be checked without reading the
-  // clock on every event.
-  constexpr uint64_t kChunk = 1 << 16;
+  // Run in chunks so a wall-clock limit and the pending events can be
+  // checked without looking on every event. Shorter chunks once past half
+  // the pending limit, so that one chunk cannot carry the queue from below
+  // the limit past what it can hold (a chunk of 256 events would have to
+  // schedule some 7,000 events per event to do that).
+  static_assert(kMaxPendingEvents < EventQueue<Event>::kMaxHeld - (size_t{1} << 20));
+  LEASESIM_ASSERT(opts.max_pending <= kMaxPendingEvents, "max_pending above the queue's room");
   for (;;) {
-    const uint64_t budget = std::min(opts.max_events, sched.events_handled() + kChunk);
+    const uint64_t chunk = sched.queue().held() < opts.max_pending / 2 ? 1 << 16 : 1 << 8;
+    const uint64_t budget = std::min(opts.max_events, sched.events_handled() + chunk);
     const StopReason why = sorted_runs ? run_sorted_runs(until, budget)
                                        : sched.run_until_as<Drain::kHeap>(until, handler, budget);
     if (why == StopReason::kReachedTime) break;
@@ -472,6 +479,10 @@ RunResult World::Impl::run() {
     }
     if (sched.events_handled() >= opts.max_events) {
       res.reason = EndReason::kEventBudget;
+      break;
+    }
+    if (sched.queue().held() > opts.max_pending) {
+      res.reason = EndReason::kPendingLimit;
       break;
     }
     if (opts.max_wall_seconds > 0) {

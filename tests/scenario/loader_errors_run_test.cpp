@@ -227,6 +227,23 @@ std::vector<BadCase> bad_run_cases() {
            {"min": "1ms", "max": "2ms"}}})",
        {"x.json: /duration: the scenario would need about 7.8e+12 events (the limit is 1e+10); "
         "shorten the duration or lengthen the intervals"}},
+      // A request retried every request_timeout (its answers lost) counts:
+      // 1 us for 720 h ran for a day (found by an adversarial CLI test).
+      {"EventBudgetCountsRequestRetries",
+       R"({"name": "t", "duration": "720h",
+           "requestors": [{"name": "alice", "request_timeout": "1us"}]})",
+       {"x.json: /duration: the scenario would need about 2.6e+12 events (the limit is 1e+10); "
+        "shorten the duration or lengthen the intervals"}},
+      {"EventBudgetCountsSessionRetries",
+       R"({"name": "t", "duration": "720h", "protocol": {"name": "session-lease"},
+           "session": {"request_timeout": "1us"}, "requestors": [{"name": "alice"}]})",
+       {"x.json: /duration: the scenario would need about 2.6e+12 events (the limit is 1e+10); "
+        "shorten the duration or lengthen the intervals"}},
+      {"EventBudgetCountsElectorRetries",
+       R"({"name": "t", "duration": "720h", "protocol": {"name": "kv-lease"},
+           "election": {"request_timeout": "1us"}, "electors": [{"name": "alice"}]})",
+       {"x.json: /duration: the scenario would need about 2.6e+12 events (the limit is 1e+10); "
+        "shorten the duration or lengthen the intervals"}},
       // --- Several at once -------------------------------------------------
       {"SeveralErrorsAtOnce",
        R"({"name": "t", "duration": "60s", "seed": "x",

@@ -36,6 +36,7 @@
 
 #include "leasesim/check/violation.hpp"
 #include "leasesim/scenario/scenario.hpp"
+#include "leasesim/world/world.hpp"
 
 namespace leasesim {
 
@@ -65,8 +66,9 @@ struct ShrinkResult {
     kShrunk,       // a smaller reproducer was found
     kMinimal,      // the input reproduces but nothing could be removed
     kNoViolation,  // the input's run shows no target violation
-    // The input's run was cut short (ShrinkOptions::max_events) before any
-    // target violation: not evidence that it holds; nothing to shrink.
+    // The input's run was cut short (ShrinkOptions::max_events, or too many
+    // events pending) before any target violation: not evidence that it
+    // holds; nothing to shrink.
     kInputIncomplete,
   };
   Status status = Status::kNoViolation;
@@ -76,7 +78,8 @@ struct ShrinkResult {
   std::string violation;           // summary of the first target violation in the final run
   std::vector<std::string> steps;  // accepted steps, in order
   ScenarioSize before, after;
-  TimePoint input_end;  // virtual time the input's run reached
+  TimePoint input_end;                             // virtual time the input's run reached
+  EndReason input_reason = EndReason::kCompleted;  // how the input's run ended
   uint64_t runs = 0;
   uint64_t candidates = 0;  // candidates tried (invalid ones are not run)
   double wall_seconds = 0.0;

@@ -365,6 +365,9 @@ class EventQueue {
 
   // Number of events that will still run (cancelled ones excluded).
   size_t size() const { return count_ - cancelled_; }
+  // Events the queue holds, cancelled ones not yet dropped included: what
+  // counts against kMaxHeld.
+  size_t held() const { return count_; }
   bool empty() const { return count_ == cancelled_; }
   // Events scheduled so far (the next insertion sequence number).
   uint64_t scheduled_count() const { return next_seq_; }
@@ -552,6 +555,14 @@ class EventQueue {
   static constexpr int kSlotBits = 24;
   static constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
   static constexpr uint64_t kMaxSeq = uint64_t{1} << (64 - kSlotBits);
+
+ public:
+  // The most events the queue can hold at once (held()); one more is a
+  // programmer error (asserted). A host that may schedule without bound
+  // watches held() and stops first (World: RunOptions::max_pending).
+  static constexpr size_t kMaxHeld = kSlotMask - 1;
+
+ private:
   // 4096 buckets of bucket_shift(drain) each: the ring reaches about 17 s
   // ahead with sorted runs and about 275 s with the heap. Any width is
   // correct (the order is the key's); the width only decides how many keys

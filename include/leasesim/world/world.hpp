@@ -26,10 +26,19 @@
 
 namespace leasesim {
 
+// The most events a run holds pending at once (messages in flight, timers,
+// faults) before it stops (EndReason::kPendingLimit): below what the event
+// queue can hold (about 16.7 million), with room for what one stretch of
+// events between two looks can add. About 3.4 GB of memory at the limit.
+inline constexpr size_t kMaxPendingEvents = 15'000'000;
+
 struct RunOptions {
   std::optional<TimePoint> until;    // default: the scenario's duration
   uint64_t max_events = UINT64_MAX;  // engine events handled at most
-  double max_wall_seconds = 0.0;     // 0: no limit
+  // Events pending at once at most (kMaxPendingEvents; tests lower it).
+  // Looked at every 65,536 events, every 256 once past half of it.
+  size_t max_pending = kMaxPendingEvents;
+  double max_wall_seconds = 0.0;  // 0: no limit
   bool stop_on_first_violation = false;
   TraceSink* trace = nullptr;  // not owned; nullptr: tracing off
   // How the event queue drains due buckets (core/event_queue.hpp); only
@@ -63,11 +72,12 @@ struct FaultStats {
 };
 
 enum class EndReason : uint8_t {
-  kCompleted,    // reached the scenario's end (or --until)
-  kQuiescent,    // nothing left to happen before the end
-  kViolation,    // stopped at the first violation, as asked
-  kEventBudget,  // --max-events reached
-  kWallTimeout,  // --timeout reached
+  kCompleted,     // reached the scenario's end (or --until)
+  kQuiescent,     // nothing left to happen before the end
+  kViolation,     // stopped at the first violation, as asked
+  kEventBudget,   // --max-events reached
+  kWallTimeout,   // --timeout reached
+  kPendingLimit,  // more than RunOptions::max_pending events pending at once
 };
 const char* to_string(EndReason r);
 

@@ -67,7 +67,8 @@ class Module final : public ProtocolModule {
   }
   double events_per_second(const ProtocolConfig& pc) const override {
     // Heartbeats and their replies at every follower; per election and
-    // retry period a Get or Update and its reply, replicated.
+    // retry period a Get or Update and its reply, replicated; a resend per
+    // elector per request_timeout (the worst case: answers lost).
     const Config& c = config_of(pc);
     const double second = static_cast<double>(seconds(1).ns());
     double rate = 2.0 * second / static_cast<double>(c.core.heartbeat.ns()) * c.servers;
@@ -76,6 +77,7 @@ class Module final : public ProtocolModule {
           c.electors[i].resources.empty() ? c.resources : c.electors[i].resources.size();
       rate += (4.0 + 2.0 * c.servers) * static_cast<double>(n) * second /
               static_cast<double>(c.retry_period.ns());
+      rate += static_cast<double>(n) * second / static_cast<double>(c.request_timeout.ns());
     }
     return rate;
   }

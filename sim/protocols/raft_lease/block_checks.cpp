@@ -20,13 +20,15 @@ std::function<void(format::Sink&)> requestor_timing_checks(std::vector<GroupTimi
 
 double events_per_second(const Config& c) {
   // Heartbeats at every server, a renewal per requestor per interval, a
-  // write per requestor per write interval: the loader's refusal of runs
-  // that would need more than 1e10 events.
+  // write per requestor per write interval, a resend per requestor per
+  // request_timeout (the worst case: every answer lost): the loader's
+  // refusal of runs that would need more than 1e10 events.
   const double second = static_cast<double>(seconds(1).ns());
   double rate =
       second / static_cast<double>(c.core.heartbeat.ns()) * static_cast<double>(c.servers);
   for (const RequestorConfig& r : c.requestors) {
     rate += second / static_cast<double>(r.renew_every.ns());
+    rate += second / static_cast<double>(r.request_timeout.ns());
     if (r.write_every > Duration::zero()) rate += second / static_cast<double>(r.write_every.ns());
   }
   return rate;

@@ -314,6 +314,8 @@ double events_per_second(const Config& c) {
   for (const ClientConfig& r : c.clients) {
     // A KeepAlive, its read barrier's round and the answer.
     rate += (2.0 + 2.0 * c.servers) * second / static_cast<double>(c.keepalive_every.ns());
+    // A request resent every request_timeout (the worst case: answers lost).
+    rate += second / static_cast<double>(c.request_timeout.ns());
     if (r.write_every > Duration::zero()) rate += second / static_cast<double>(r.write_every.ns());
   }
   return rate;
