@@ -31,11 +31,44 @@ std::string describe(const char* what, const std::string& path, int err) {
   return std::string("cannot ") + what + " " + quoted(path) + ": " + std::strerror(err);
 }
 
+bool under(const std::string& path, const char* dir) {
+  return path.rfind(dir, 0) == 0;
+}
+
+// Where a write to `path` lands: `path` itself, or, if it is a symbolic
+// link, the file at the end of its chain (so that the link survives and
+// its target gets the contents). *stream is set if the chain passes
+// through /dev or /proc: a link to an open descriptor (/dev/stdout ->
+// /proc/self/fd/1 -> a pipe, a terminal, or the file a shell redirected
+// into), which must be written in place, never replaced.
+std::string resolve_links(const std::string& path, bool* stream) {
+  std::string at = path;
+  *stream = under(at, "/dev/") || under(at, "/proc/");
+  // 40 hops, as the kernel allows; a loop ends here and fails at open.
+  for (int hop = 0; hop < 40; ++hop) {
+    struct stat lst {};
+    if (::lstat(at.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) break;
+    std::string next(static_cast<size_t>(lst.st_size > 0 ? lst.st_size : 0) + 256, '\0');
+    const ssize_t n = ::readlink(at.c_str(), next.data(), next.size());
+    if (n < 0 || static_cast<size_t>(n) >= next.size()) break;
+    next.resize(static_cast<size_t>(n));
+    if (next.empty()) break;
+    if (next[0] != '/') {
+      const size_t slash = at.rfind('/');
+      next = (slash == std::string::npos ? std::string() : at.substr(0, slash + 1)) + next;
+    }
+    at = std::move(next);
+    if (under(at, "/dev/") || under(at, "/proc/")) *stream = true;
+  }
+  return at;
+}
+
 }  // namespace
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : fp_(std::exchange(other.fp_, nullptr)),
       path_(std::move(other.path_)),
+      target_(std::move(other.target_)),
       tmp_path_(std::move(other.tmp_path_)),
       failed_(std::exchange(other.failed_, false)),
       direct_(std::exchange(other.direct_, false)),
@@ -46,6 +79,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     abandon();
     fp_ = std::exchange(other.fp_, nullptr);
     path_ = std::move(other.path_);
+    target_ = std::move(other.target_);
     tmp_path_ = std::move(other.tmp_path_);
     failed_ = std::exchange(other.failed_, false);
     direct_ = std::exchange(other.direct_, false);
@@ -64,13 +98,17 @@ bool AtomicFile::open(const std::string& path, std::string* error) {
   failed_ = false;
   saved_errno_ = 0;
   direct_ = false;
+  bool stream = false;
+  target_ = resolve_links(path, &stream);
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    if (S_ISDIR(st.st_mode)) {
-      if (error != nullptr) *error = describe("create", path, EISDIR);
-      return false;
-    }
-    // A device or FIFO: see the header. No temporary, no rename.
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    if (error != nullptr) *error = describe("create", path, EISDIR);
+    return false;
+  }
+  if ((exists && !S_ISREG(st.st_mode)) || stream) {
+    // A device, a FIFO, or a link to an open descriptor: see the header.
+    // No temporary, no rename.
     direct_ = true;
     tmp_path_.clear();
     fp_ = std::fopen(path.c_str(), "wb");
@@ -82,7 +120,7 @@ bool AtomicFile::open(const std::string& path, std::string* error) {
   }
   // The pid keeps two concurrent runs writing the same output from
   // clobbering each other's temporary; the last rename wins, whole.
-  tmp_path_ = path + ".tmp-" + std::to_string(::getpid());
+  tmp_path_ = target_ + ".tmp-" + std::to_string(::getpid());
   fp_ = std::fopen(tmp_path_.c_str(), "wb");
   if (fp_ == nullptr) {
     // Name the path the user asked for; the temporary's name would only
@@ -127,7 +165,7 @@ bool AtomicFile::commit(std::string* error) {
     if (error != nullptr) *error = describe("write", path_, saved_errno_);
     return false;
   }
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+  if (std::rename(tmp_path_.c_str(), target_.c_str()) != 0) {
     const int err = errno;
     std::remove(tmp_path_.c_str());
     if (error != nullptr) *error = describe("replace", path_, err);

@@ -195,6 +195,61 @@ TEST(AtomicFile, DeviceIsWrittenInPlace) {
   EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
 }
 
+// A symbolic link is written through: its target gets the contents, whole,
+// and the link stays a link. (The temporary was renamed onto the link
+// itself, replacing it with a regular file and leaving its target as it
+// was; found by an adversarial CLI test.)
+TEST(AtomicFile, ASymlinkIsWrittenThrough) {
+  namespace fs = std::filesystem;
+  TestDir dir;
+  std::string error;
+  ASSERT_TRUE(write_file_atomically(dir.file("target.jsonl"), "old\n", &error)) << error;
+  fs::create_directories(dir.file("sub"));
+  fs::create_symlink("../target.jsonl", dir.file("sub/link.jsonl"));  // relative, one hop
+  fs::create_symlink("sub/link.jsonl", dir.file("link2.jsonl"));      // two hops
+  std::string before = "old\n";
+  for (const char* name : {"sub/link.jsonl", "link2.jsonl"}) {
+    SCOPED_TRACE(name);
+    AtomicFile f;
+    ASSERT_TRUE(f.open(dir.file(name), &error)) << error;
+    EXPECT_EQ(dir.file(name), f.path());  // messages name what the user gave
+    f.write(std::string("new via ") + name + "\n");
+    EXPECT_EQ(before, read_all(dir.file("target.jsonl"))) << "target intact until commit";
+    ASSERT_TRUE(f.commit(&error)) << error;
+    EXPECT_TRUE(fs::is_symlink(dir.file(name)));
+    before = std::string("new via ") + name + "\n";
+    EXPECT_EQ(before, read_all(dir.file("target.jsonl")));
+  }
+  // A dangling link creates its target.
+  fs::create_symlink("made.jsonl", dir.file("dangling.jsonl"));
+  ASSERT_TRUE(write_file_atomically(dir.file("dangling.jsonl"), "made\n", &error)) << error;
+  EXPECT_TRUE(fs::is_symlink(dir.file("dangling.jsonl")));
+  EXPECT_EQ("made\n", read_all(dir.file("made.jsonl")));
+  EXPECT_EQ((std::vector<std::string>{"dangling.jsonl", "link2.jsonl", "made.jsonl", "sub",
+                                      "target.jsonl"}),
+            dir.entries());
+}
+
+// A link to an open descriptor (/dev/stdout -> /proc/self/fd/1, or a link
+// of one's own to /proc/self/fd/N) is a stream: written in place, never
+// replaced, even when the descriptor is a regular file (`> out.txt`).
+TEST(AtomicFile, ALinkToADescriptorIsWrittenInPlace) {
+  namespace fs = std::filesystem;
+  if (!fs::exists("/proc/self/fd")) GTEST_SKIP();
+  TestDir dir;
+  std::string error;
+  std::FILE* out = std::fopen(dir.file("out.txt").c_str(), "w");
+  ASSERT_NE(out, nullptr);
+  const std::string fd_link = "/proc/self/fd/" + std::to_string(::fileno(out));
+  fs::create_symlink(fd_link, dir.file("mystdout"));
+  ASSERT_TRUE(write_file_atomically(dir.file("mystdout"), "through the descriptor\n", &error))
+      << error;
+  std::fclose(out);
+  EXPECT_TRUE(fs::is_symlink(dir.file("mystdout")));
+  EXPECT_EQ("through the descriptor\n", read_all(dir.file("out.txt")));
+  EXPECT_EQ((std::vector<std::string>{"mystdout", "out.txt"}), dir.entries());
+}
+
 TEST(AtomicFile, CommitWithoutOpen) {
   AtomicFile f;
   std::string error;

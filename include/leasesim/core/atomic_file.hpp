@@ -7,10 +7,15 @@
 // an exception or a crash.
 //
 // A path that already exists and is not a regular file (a device such as
-// /dev/null, /dev/stdout or /dev/full, a FIFO) is written directly: a
-// stream cannot be whole-or-nothing anyway, and renaming a temporary onto
-// it would replace the device node itself (as root, /dev/null would
-// become a regular file). A directory is refused at open().
+// /dev/null, /dev/stdout or /dev/full, a FIFO), or a symbolic link whose
+// chain passes through /dev or /proc (a link to an open descriptor, such as
+// /dev/stdout -> /proc/self/fd/1 when a shell redirected it into a file),
+// is written directly: a stream cannot be whole-or-nothing anyway, and
+// renaming a temporary onto it would replace the device node or the link
+// itself (as root, /dev/null would become a regular file). Any other
+// symbolic link is written through: the temporary sits beside the file at
+// the end of its chain and is renamed onto that file, so the link stays a
+// link. A directory is refused at open().
 #pragma once
 
 #include <cstdio>
@@ -45,7 +50,8 @@ class AtomicFile {
 
  private:
   std::FILE* fp_ = nullptr;
-  std::string path_;
+  std::string path_;    // as given (messages name it)
+  std::string target_;  // path_ with its symbolic links followed (what is replaced)
   std::string tmp_path_;
   bool failed_ = false;
   bool direct_ = false;  // writing to path_ itself (not a regular file)
@@ -53,7 +59,6 @@ class AtomicFile {
 };
 
 // Writes `contents` to `path` atomically. Returns false and sets *error.
-bool write_file_atomically(const std::string& path, std::string_view contents,
-                           std::string* error);
+bool write_file_atomically(const std::string& path, std::string_view contents, std::string* error);
 
 }  // namespace leasesim
