@@ -46,7 +46,10 @@ def check_writable(path):
     import os
     if os.path.isdir(path):
         raise ValueError("%s: is a directory" % path)
-    folder = os.path.dirname(os.path.abspath(path))
+    target, stream = _resolve_links(path)
+    if stream or (os.path.exists(target) and not os.path.isfile(target)):
+        return  # written in place (save_atomically)
+    folder = os.path.dirname(target)  # where the temporary goes
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise ValueError("%s: cannot write into \"%s\" (no such folder, or not writable)"
                          % (path, folder))
@@ -79,16 +82,40 @@ def matplotlib_missing(prog):
             "/path/to/python %s ..." % (prog, sys.executable, prog))
 
 
-def save_atomically(fig, path, **kwargs):
-    """fig.savefig(path) through a temporary file in the same folder, renamed
-    into place: the picture appears whole or not at all."""
+def _resolve_links(path):
+    """(where a write to path lands, whether it is a stream): path with its
+    symbolic links followed hop by hop; a stream if the chain passes through
+    /dev or /proc (a link to an open descriptor, such as /dev/stdout)."""
     import os
-    folder, name = os.path.split(os.path.abspath(path))
+    at = os.path.abspath(path)
+    stream = at.startswith(("/dev/", "/proc/"))
+    for _ in range(40):  # as the kernel allows; a loop fails at the write
+        if not os.path.islink(at):
+            break
+        nxt = os.readlink(at)
+        at = os.path.normpath(os.path.join(os.path.dirname(at), nxt))
+        stream = stream or at.startswith(("/dev/", "/proc/"))
+    return at, stream
+
+
+def save_atomically(fig, path, **kwargs):
+    """fig.savefig(path) through a temporary file beside it, renamed into
+    place: the picture appears whole or not at all. A symbolic link is
+    written through (its target is replaced, the link stays); a device, a
+    FIFO or a link to an open descriptor (/dev/stdout) is written in place,
+    never replaced (as leasesim's own outputs: docs/reliability.md)."""
+    import os
+    target, stream = _resolve_links(path)
+    folder, name = os.path.split(target)
     base, ext = os.path.splitext(name)
+    fmt = ext.lstrip(".").lower() or None
+    if stream or (os.path.exists(target) and not os.path.isfile(target)):
+        fig.savefig(path, format=fmt, **kwargs)
+        return
     tmp = os.path.join(folder, ".%s.tmp-%d%s" % (base, os.getpid(), ext))
     try:
-        fig.savefig(tmp, format=ext.lstrip(".").lower() or None, **kwargs)
-        os.replace(tmp, path)
+        fig.savefig(tmp, format=fmt, **kwargs)
+        os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -1,0 +1,70 @@
+"""scripts/plot_io.py: save_atomically writes a picture whole, through
+symbolic links (the link stays a link, its target is replaced), and in
+place through a link to an open descriptor (/dev/stdout redirected into a
+file is never replaced). Before, the temporary was renamed onto the link
+itself (found by an adversarial test of the CLI; leasesim's own outputs had
+the same fault, tests/core/atomic_file_test.cpp).
+"""
+
+import os
+import tempfile
+import unittest
+
+import viz_support  # noqa: F401  (makes scripts/ importable)
+
+import plot_io
+
+
+class FakeFigure:
+    """Writes `contents` where savefig is told to, as matplotlib would."""
+
+    def __init__(self, contents):
+        self.contents = contents
+
+    def savefig(self, where, format=None, **kwargs):  # noqa: A002 (matplotlib's name)
+        with open(where, "wb") as f:
+            f.write(self.contents)
+
+
+class SaveAtomically(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="leasesim-plot-io-")
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def read(self, name):
+        with open(self.path(name), "rb") as f:
+            return f.read()
+
+    def test_a_plain_path_is_written_whole(self):
+        plot_io.save_atomically(FakeFigure(b"png"), self.path("a.png"))
+        self.assertEqual(self.read("a.png"), b"png")
+        self.assertEqual(sorted(os.listdir(self.dir)), ["a.png"])
+
+    def test_a_symlink_is_written_through(self):
+        with open(self.path("target.png"), "wb") as f:
+            f.write(b"old")
+        os.mkdir(self.path("sub"))
+        os.symlink("../target.png", self.path("sub/link.png"))
+        os.symlink("sub/link.png", self.path("link2.png"))
+        for name in ("sub/link.png", "link2.png"):
+            with self.subTest(name):
+                plot_io.save_atomically(FakeFigure(name.encode()), self.path(name))
+                self.assertTrue(os.path.islink(self.path(name)))
+                self.assertEqual(self.read("target.png"), name.encode())
+        self.assertEqual(sorted(os.listdir(self.dir)), ["link2.png", "sub", "target.png"])
+
+    def test_a_link_to_a_descriptor_is_written_in_place(self):
+        if not os.path.isdir("/proc/self/fd"):
+            self.skipTest("no /proc/self/fd")
+        with open(self.path("out.png"), "wb") as out:
+            os.symlink("/proc/self/fd/%d" % out.fileno(), self.path("mystdout.png"))
+            plot_io.save_atomically(FakeFigure(b"streamed"), self.path("mystdout.png"))
+        self.assertTrue(os.path.islink(self.path("mystdout.png")))
+        self.assertEqual(self.read("out.png"), b"streamed")
+        self.assertEqual(sorted(os.listdir(self.dir)), ["mystdout.png", "out.png"])
+
+
+if __name__ == "__main__":
+    unittest.main()
