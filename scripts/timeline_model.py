@@ -27,6 +27,12 @@ class Model:
         self.trace = tr
         self.start = 0 if opts.start is None else max(0, opts.start)
         self.end = tr.end if opts.end is None else opts.end
+        if self.end <= self.start and opts.end is None:
+            # The trace has no record after the start (a run that ended
+            # before anything happened): its end is not in it.
+            raise ValueError("empty time window: the trace has no record after %s; give --to "
+                             "(the run's end, e.g. --to 100ms) to draw it" % (
+                                 lt.fmt_duration(self.start)))
         if self.end <= self.start:
             raise ValueError("empty time window: --from %s is not before --to %s" % (
                 lt.fmt_duration(self.start), lt.fmt_duration(self.end)))

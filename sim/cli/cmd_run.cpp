@@ -236,7 +236,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (!plot_path.empty()) {
     std::string error;
-    if (!run_plot(plot_python, plot_script, jsonl_path, plot_path, &error)) {
+    if (!run_plot(plot_python, plot_script, jsonl_path, plot_path, result.end, &error)) {
       std::fprintf(stderr, "leasesim run: --plot: %s\n", error.c_str());
       return kExitBadInput;
     }

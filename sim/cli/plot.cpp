@@ -122,13 +122,16 @@ bool plot_ready(const std::string& out_file, const PlotPython& python, std::stri
 }
 
 bool run_plot(const PlotPython& python, const std::string& script, const std::string& trace,
-              const std::string& out, std::string* error) {
+              const std::string& out, TimePoint end, std::string* error) {
   // The picture must be new after the script: a Python that exits 0
   // without drawing is not taken at its word.
   struct stat before {};
   const bool existed = ::stat(out.c_str(), &before) == 0;
   std::string why;
-  const int rc = run({python.path, script, trace, out}, false, &why);
+  // The window ends where the run did: the trace's last record may be
+  // earlier (a run that ended before anything happened has none after 0).
+  const std::string to = std::to_string(end.ns()) + "ns";
+  const int rc = run({python.path, script, trace, out, "--to", to}, false, &why);
   if (rc == 0) {
     struct stat after {};
     const bool changed =

@@ -31,11 +31,12 @@ PlotPython choose_python(const std::string& option);
 bool plot_ready(const std::string& out_file, const PlotPython& python, std::string* script,
                 std::string* error);
 
-// Runs the script: TRACE (JSONL) -> OUT; the picture titles itself from the
-// trace's header record. Returns false with *error set if it could not run
+// Runs the script: TRACE (JSONL) -> OUT, its window from 0 to `end` (the
+// run's end); the picture titles itself from the trace's header record.
+// Returns false with *error set if it could not run
 // or failed (its own message is on stderr).
 bool run_plot(const PlotPython& python, const std::string& script, const std::string& trace,
-              const std::string& out, std::string* error);
+              const std::string& out, TimePoint end, std::string* error);
 
 // Sends every record to several sinks (e.g. the JSONL file and a Chrome
 // trace). finish() finishes all of them and reports the first error.

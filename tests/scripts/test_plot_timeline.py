@@ -336,6 +336,31 @@ class RunPlot(unittest.TestCase):
         self.assertIn("wrote %s" % out, proc.stdout)
         self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
 
+    def test_a_run_that_ends_before_anything_happens_is_drawn(self):
+        # 100 ms ends before the first election: the trace has no record
+        # after 0, so the window is the run's (run passes --to its end).
+        # Before, the script refused "--from 0ns is not before --to 0ns"
+        # (options nobody gave) and run --plot exited 2 (found by an
+        # adversarial CLI test).
+        scenario = vs.tmpdir() / "short.json"
+        scenario.write_text('{"name": "short", "duration": "100ms"}')
+        out = vs.tmpdir() / "short.png"
+        trace = vs.tmpdir() / "short.jsonl"
+        proc = vs.leasesim("run", scenario, "--plot", out, "--trace", trace)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
+        # The script alone says what is missing.
+        rc, _, err = self.plot_script(trace, "alone.png")
+        self.assertEqual(rc, 2)
+        self.assertIn("the trace has no record after 0ns; give --to", err)
+
+    def plot_script(self, trace, name, *args):
+        out = vs.tmpdir() / name
+        proc = subprocess.run([vs.PYTHON, str(vs.SCRIPTS / "plot_timeline.py"), str(trace),
+                               str(out)] + list(args), capture_output=True, text=True,
+                              timeout=300)
+        return proc.returncode, out, proc.stderr
+
     def test_plot_into_the_folder_out_creates(self):
         # The README's quick start: --out D --plot D/timeline.png, D not yet there.
         d = vs.tmpdir() / "quickstart-out" / "default"
