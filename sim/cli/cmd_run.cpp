@@ -23,7 +23,28 @@ namespace po = boost::program_options;
 
 namespace leasesim::cli {
 
-int cmd_run(const std::vector<std::string>& args) {
+namespace {
+
+constexpr const char* kBenchRunsDefault = "5";
+
+// "--bench" takes an optional N, and the parser would take whatever
+// follows as it: `run --bench s.json` lost the scenario ("missing
+// SCENARIO"). A following word that is not a number is not its N.
+std::vector<std::string> bench_value_only_if_numeric(std::vector<std::string> args) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] != "--bench") continue;
+    const std::string& next = args[i + 1];
+    const bool numeric = !next.empty() && next.find_first_not_of("0123456789") == std::string::npos;
+    if (!numeric) args[i] = std::string("--bench=") + kBenchRunsDefault;
+  }
+  return args;
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& raw_args) {
+  const std::vector<std::string> args = bench_value_only_if_numeric(raw_args);
   po::options_description opts(
       "usage: leasesim run SCENARIO [options]\n\n"
       "Simulates SCENARIO and prints a report: violations first, then metrics and the\n"
@@ -55,7 +76,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "max-events", po::value<std::string>(&max_events_text)->value_name("N"),
       "stop after N engine events")("timeout", po::value<std::string>(&timeout)->value_name("T"),
                                     "stop after T of wall-clock time (e.g. 30s)")(
-      "bench", po::value<std::string>(&bench_text)->value_name("N")->implicit_value("5"),
+      "bench",
+      po::value<std::string>(&bench_text)->value_name("N")->implicit_value(kBenchRunsDefault),
       "benchmark: run N times (default 5) with tracing off and print set-up and run times, "
       "events/s, instructions/event where the processor counts them, and peak memory "
       "(docs/performance.md)")(

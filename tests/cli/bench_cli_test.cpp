@@ -40,6 +40,18 @@ TEST(BenchCli, RepeatsTheSameRunAndReportsItsRate) {
   EXPECT_TRUE(ipe.is_null() || ipe.get<double>() > 10.0);
 }
 
+// --bench's N is optional, and before the scenario it took the scenario as
+// its N ("missing SCENARIO"; found by an adversarial CLI test). A number
+// after it is its N, anything else is not.
+TEST(BenchCli, BenchBeforeTheScenarioLeavesTheScenarioAlone) {
+  const testing::CliResult r = run_cli({"run", "--bench", kScenario, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["repetitions"], 5);
+  const testing::CliResult two = run_cli({"run", "--bench", "2", kScenario, "--json"});
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(nlohmann::json::parse(two.out)["repetitions"], 2);
+}
+
 TEST(BenchCli, TextNamesTheMediansAndTheHash) {
   const testing::CliResult r = run_cli({"run", kScenario, "--bench"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
