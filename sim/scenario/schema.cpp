@@ -28,8 +28,18 @@ class SchemaWriter {
     json s = body(generic);
     s.erase("additionalProperties");
     s["unevaluatedProperties"] = false;
-    s["properties"]["protocol"] = {{"type", "object"},
-                                   {"description", "The protocol and its variant."}};
+    json names = json::array();
+    for (const ProtocolModule* m : modules) names.push_back(std::string(m->name()));
+    // Each branch below closes the object over its protocol's keys; the
+    // name itself must be one that some branch knows.
+    s["properties"]["protocol"] = {
+        {"type", "object"},
+        {"description", "The protocol and its variant."},
+        {"properties",
+         {{"name",
+           {{"enum", names},
+            {"description", "The protocol (leasesim presets lists them); default: " +
+                                names.front().get<std::string>() + "."}}}}}};
     json branches = json::array();
     for (size_t i = 0; i < modules.size(); ++i) {
       const ProtocolModule& m = *modules[i];

@@ -111,6 +111,8 @@ std::vector<std::pair<std::string, std::string>> structurally_bad() {
       {"bad_target", doc(R"("faults": [{"at": "1s", "kind": "isolate", "target": "holder:"}])")},
       {"bad_violation", doc(R"("expect": {"safety": "violation", "violations": ["overlaps"]})")},
       {"root_array", "[]"},
+      // A protocol nobody registered (the schema accepted any name).
+      {"unknown_protocol", doc(R"("protocol": {"name": "zk"})")},
   };
 }
 
