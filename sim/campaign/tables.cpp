@@ -36,7 +36,29 @@ std::string rate_cell(uint64_t k, uint64_t n) {
   return buf;
 }
 
-std::string format_table(const Rows& rows, bool markdown) {
+// A cell as markdown keeps its column: `|` escaped, a line break a space
+// (a parameter's value may hold either).
+std::string markdown_cell(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string format_table(const Rows& given, bool markdown) {
+  Rows escaped;
+  if (markdown) {
+    escaped = given;
+    for (auto& r : escaped)
+      for (std::string& cell : r) cell = markdown_cell(cell);
+  }
+  const Rows& rows = markdown ? escaped : given;
   std::vector<size_t> width(rows[0].size(), 0);
   for (const auto& r : rows)
     for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());

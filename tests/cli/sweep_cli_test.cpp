@@ -77,6 +77,34 @@ TEST(SweepCli, CompareWritesOneLinePerCellAndAPaperTable) {
   EXPECT_NE(r.out.find("lease.ttl"), std::string::npos) << r.out;
 }
 
+// A markdown table keeps its columns whatever the values say: a `|` in a
+// parameter value is escaped (it made the row one column longer; found by
+// an adversarial CLI test).
+TEST(SweepCli, MarkdownTablesEscapeBars) {
+  TempDir dir("sweep-md");
+  const CliResult r =
+      run_cli({"sweep", kNaive, "--param", "description=a|b,c", "--seeds", "2", "--progress",
+               "none", "--table", "markdown", "--out", (dir / "s.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("a\\|b"), std::string::npos) << r.out;
+  std::istringstream in(r.out);
+  std::string line;
+  size_t rows = 0, columns = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] != '|') {
+      columns = 0;  // between tables
+      continue;
+    }
+    size_t bars = 0;
+    for (size_t i = 0; i < line.size(); ++i)
+      bars += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    if (columns == 0) columns = bars;
+    EXPECT_EQ(bars, columns) << line;
+    ++rows;
+  }
+  EXPECT_GE(rows, 4u) << r.out;  // header, rule, two cells
+}
+
 TEST(SweepCli, ShardsMergeToExactlyTheUnshardedFileWhateverTheJobs) {
   TempDir dir("sweep-cli");
   const std::vector<std::string> base = {
