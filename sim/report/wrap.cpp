@@ -2,7 +2,10 @@
 
 namespace leasesim {
 
-std::vector<std::string> wrap_text(const std::string& text, size_t width) {
+std::vector<std::string> wrap_text(const std::string& given, size_t width) {
+  std::string text = given;
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   std::vector<std::string> out;
   std::string cur;
   size_t i = 0;
