@@ -308,9 +308,14 @@ bool parse_shard(std::string_view text, uint32_t* shard, uint32_t* shards, std::
   const size_t slash = text.find('/');
   uint64_t k = 0, n = 0;
   if (slash == std::string_view::npos || !parse_u64(text.substr(0, slash), &k) ||
-      !parse_u64(text.substr(slash + 1), &n) || n < 1 || n > UINT32_MAX || k < 1 || k > n) {
+      !parse_u64(text.substr(slash + 1), &n) || n < 1 || k < 1 || k > n) {
     *error =
         "expected a shard K/N with 1 <= K <= N (e.g. 3/8), found \"" + std::string(text) + "\"";
+    return false;
+  }
+  if (n > UINT32_MAX) {
+    *error = "expected at most " + std::to_string(UINT32_MAX) + " shards, found \"" +
+             std::string(text) + "\"";
     return false;
   }
   *shard = static_cast<uint32_t>(k);

@@ -202,6 +202,10 @@ TEST(Plan, ParsesRangesAndShardsAndSaysWhatIsWrong) {
   EXPECT_EQ(n, 8u);
   for (const char* bad : {"0/3", "4/3", "1/0", "3", "a/b", "1/2/3"})
     EXPECT_FALSE(parse_shard(bad, &k, &n, &e)) << bad;
+  // K <= N holds; N is what is too large, and the message says so (it
+  // repeated "1 <= K <= N"; found by an adversarial CLI test).
+  EXPECT_FALSE(parse_shard("2/18446744073709551615", &k, &n, &e));
+  EXPECT_EQ(e, "expected at most 4294967295 shards, found \"2/18446744073709551615\"");
 }
 
 TEST(Plan, HeaderRoundTripsWithAVersion) {
