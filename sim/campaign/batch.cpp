@@ -32,6 +32,12 @@ size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& mak
   size_t next_job = 0;
   size_t running = 0;
   bool stop = false;
+  cancel_.store(stop_requested(), std::memory_order_relaxed);
+  // Runs in progress watch cancel_ (set on a stop of either kind) and end
+  // early; their results are dropped, not delivered: a cut run is no
+  // verdict, and a resumed campaign runs it again.
+  RunOptions run_options = options;
+  run_options.cancel = &cancel_;
 
   auto worker = [&] {
     for (;;) {
@@ -52,11 +58,11 @@ size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& mak
         ++running;
       }
       Scenario sc = make(job);
-      World world(sc, options);
+      World world(sc, run_options);
       RunResult r = world.run();
       {
         std::lock_guard<std::mutex> lock(mu);
-        done.emplace(job, std::move(r));
+        if (r.reason != EndReason::kCancelled) done.emplace(job, std::move(r));
         --running;
       }
       ready.notify_one();
@@ -86,6 +92,7 @@ size_t BatchRunner::run(size_t count, const std::function<Scenario(size_t)>& mak
       ++delivered;
       if (!go_on) stop = true;
     }
+    if (!go_on) cancel_.store(true, std::memory_order_relaxed);
     room.notify_all();
     if (!go_on) break;
   }

@@ -9,10 +9,11 @@ namespace {
 
 constexpr EndReason kEndReasons[] = {EndReason::kCompleted,   EndReason::kQuiescent,
                                      EndReason::kViolation,   EndReason::kEventBudget,
-                                     EndReason::kWallTimeout, EndReason::kPendingLimit};
+                                     EndReason::kWallTimeout, EndReason::kPendingLimit,
+                                     EndReason::kCancelled};
 // In EndReason's order (kEndReasons).
-constexpr const char* kEndNames[] = {"completed",    "quiescent", "violation",
-                                     "event_budget", "timeout",   "pending_limit"};
+constexpr const char* kEndNames[] = {"completed", "quiescent",     "violation", "event_budget",
+                                     "timeout",   "pending_limit", "cancelled"};
 static_assert(std::size(kEndNames) == std::size(kEndReasons));
 constexpr Verdict kVerdicts[] = {Verdict::kHolds, Verdict::kViolation, Verdict::kIncomplete};
 constexpr const char* kVerdictNames[] = {"holds", "violation", "incomplete"};

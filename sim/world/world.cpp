@@ -26,6 +26,8 @@ const char* to_string(EndReason r) {
       return "wall-clock timeout";
     case EndReason::kPendingLimit:
       return "too many events pending";
+    case EndReason::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -483,6 +485,10 @@ RunResult World::Impl::run() {
     }
     if (sched.queue().held() > opts.max_pending) {
       res.reason = EndReason::kPendingLimit;
+      break;
+    }
+    if (opts.cancel != nullptr && opts.cancel->load(std::memory_order_relaxed)) {
+      res.reason = EndReason::kCancelled;
       break;
     }
     if (opts.max_wall_seconds > 0) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <vector>
 
 #include "../world/test_scenarios.hpp"
@@ -39,6 +41,44 @@ TEST(BatchRunner, StoppingDeliversAPrefix) {
   });
   EXPECT_EQ(n, 5u);
   EXPECT_EQ(seen, 5u);
+}
+
+// A stop abandons the runs in progress within milliseconds, instead of
+// waiting for them to end: their results are dropped (a cut run is no
+// verdict; a resumed campaign runs it again). `check` or `explore` under a
+// CI time limit waited for a run of minutes and lost its report.
+TEST(BatchRunner, AStopAbandonsTheRunsInProgress) {
+  BatchRunner r(2);
+  std::atomic<size_t> made{0};
+  auto make = [&](size_t i) {
+    Scenario s = testing::basic_scenario(3, 1000, 100, "seed", i);
+    s.duration = hours(720);  // minutes of work if not abandoned
+    if (++made == 2) r.request_stop();  // as a SIGINT would, while job 0 runs
+    return s;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  size_t delivered = 0;
+  const size_t n = r.run(6, make, RunOptions{}, [&](size_t, RunResult&&) {
+    ++delivered;
+    return true;
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(delivered, 0u);
+  EXPECT_LT(seconds, 30.0);  // each run alone takes minutes
+}
+
+// The world's side: a cancelled run stops at its next look.
+TEST(BatchRunner, ACancelledRunStopsAtItsNextLook) {
+  Scenario s = testing::basic_scenario(3, 1000, 100, "seed", 1);
+  s.duration = hours(720);
+  std::atomic<bool> cancel{true};
+  RunOptions o;
+  o.cancel = &cancel;
+  const RunResult res = World(s, o).run();
+  EXPECT_EQ(res.reason, EndReason::kCancelled);
+  EXPECT_LE(res.events, 65'536u);
 }
 
 }  // namespace

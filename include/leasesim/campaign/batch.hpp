@@ -24,19 +24,25 @@ class BatchRunner {
   // carry a trace sink: sinks are per run). Calls on_result(i, result) for
   // i = 0, 1, ... in order, on the calling thread; it returns false to stop
   // early. request_stop() (e.g. from a SIGINT handler) also stops: jobs not
-  // yet started are skipped, and every result before the first missing one
-  // is still delivered. Returns the number of results delivered.
+  // yet started are skipped, jobs running are abandoned within a few
+  // milliseconds (RunOptions::cancel) and count as not run, and every
+  // result before the first missing one is still delivered. Returns the
+  // number of results delivered.
   size_t run(size_t count, const std::function<Scenario(size_t)>& make, const RunOptions& options,
              const std::function<bool(size_t, RunResult&&)>& on_result);
 
-  // Async-signal-safe: only sets an atomic flag.
-  void request_stop() { stop_.store(true, std::memory_order_relaxed); }
+  // Async-signal-safe: only sets atomic flags.
+  void request_stop() {
+    stop_.store(true, std::memory_order_relaxed);
+    cancel_.store(true, std::memory_order_relaxed);
+  }
   bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
   unsigned threads() const { return threads_; }
 
  private:
   unsigned threads_;
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_{false};    // request_stop()
+  std::atomic<bool> cancel_{false};  // stop_, or on_result() said stop: runs abandon
 };
 
 }  // namespace leasesim

@@ -24,7 +24,7 @@ bool parse_verdict(std::string_view name, Verdict* out);
 // before the scenario's end: the run says nothing about the rest of it.
 inline bool cut_short(EndReason r) {
   return r == EndReason::kEventBudget || r == EndReason::kWallTimeout ||
-         r == EndReason::kPendingLimit;
+         r == EndReason::kPendingLimit || r == EndReason::kCancelled;
 }
 Verdict verdict_of(uint64_t failures, EndReason end);
 

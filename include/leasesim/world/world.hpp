@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -38,6 +39,10 @@ struct RunOptions {
   // Events pending at once at most (kMaxPendingEvents; tests lower it).
   // Looked at every 65,536 events, every 256 once past half of it.
   size_t max_pending = kMaxPendingEvents;
+  // Not owned; set (by another thread) to abandon the run: it stops at its
+  // next look, as often as max_pending's, with EndReason::kCancelled. A
+  // cancelled run's result is no verdict (BatchRunner drops it).
+  const std::atomic<bool>* cancel = nullptr;
   double max_wall_seconds = 0.0;  // 0: no limit
   bool stop_on_first_violation = false;
   TraceSink* trace = nullptr;  // not owned; nullptr: tracing off
@@ -78,6 +83,7 @@ enum class EndReason : uint8_t {
   kEventBudget,   // --max-events reached
   kWallTimeout,   // --timeout reached
   kPendingLimit,  // more than RunOptions::max_pending events pending at once
+  kCancelled,     // RunOptions::cancel was set (an interrupted campaign)
 };
 const char* to_string(EndReason r);
 
