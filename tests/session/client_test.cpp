@@ -214,5 +214,41 @@ TEST(SessionClient, AKeepAliveFollowsTheLeaderARedirectNamed) {
   EXPECT_EQ(sent(k2, MsgType::kKeepAlive).at(0).to, 1u);
 }
 
+// A server that answers nothing is left once KeepAlives have gone
+// unanswered for request_timeout, counted from the first unanswered one,
+// also when request_timeout is longer than keepalive_every (counted from
+// the last one sent, the wait restarted at every send and never ended).
+TEST(SessionClient, ASilentServerIsLeftAfterRequestTimeout) {
+  for (const Duration rt : {milliseconds(500), milliseconds(2500)}) {
+    SCOPED_TRACE(rt.ns());
+    Options o = preset("chubby");
+    Fixture f(o, {0, 1, 2});
+    ClientConfig c;
+    // The fixture's client with this request_timeout.
+    c.self = 5;
+    c.servers = {0, 1, 2};
+    c.resources = {0};
+    c.options = o;
+    c.keepalive_every = seconds(1);
+    c.request_timeout = rt;
+    c.think_max = Duration::zero();
+    c.hold_min = c.hold_max = seconds(100);
+    f.client = std::make_unique<Client>(c, Rng(7));
+    f.d.reset(f.client.get());
+    f.open_and_hold(milliseconds(10));  // opened by 0, which then goes silent
+    std::vector<NodeId> to;
+    for (int i = 0; i < 5; ++i) {
+      const Out k = f.d.fire(Client::kKeepAliveTimer);
+      to.push_back(sent(k, MsgType::kKeepAlive).at(0).to);
+    }
+    // KeepAlives at 1.01, 2.01, ... s; 0 answers none. With 500 ms the
+    // second goes to 1; with 2.5 s the fourth (3 s after the first).
+    if (rt == milliseconds(500))
+      EXPECT_EQ(to, (std::vector<NodeId>{0, 1, 2, 0, 1}));
+    else
+      EXPECT_EQ(to, (std::vector<NodeId>{0, 0, 0, 1, 1}));
+  }
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

@@ -68,15 +68,19 @@ void Client::send_open(const LocalClocks& now, Effects& out) {
 
 void Client::send_keepalive(const LocalClocks& now, Effects& out) {
   const TimePoint t = now.mono;
-  // The last KeepAlive went unanswered for request_timeout: the server we
-  // talk to is probably gone. (Not "no answer for keepalive_every": the
-  // next KeepAlive is due keepalive_every after the last one's send, later
-  // than its answer by less than a round trip, so any lateness of the timer
-  // would rotate away from a leader that answers every time.)
-  if (last_keepalive_ != TimePoint::min() && last_answer_ < last_keepalive_ &&
-      t - last_keepalive_ >= cfg_.request_timeout)
+  // KeepAlives have gone unanswered for request_timeout, counted from the
+  // first one sent since the last answer: the server we talk to is
+  // probably gone. (Not "no answer for keepalive_every": the next KeepAlive
+  // is due keepalive_every after the last one's send, later than its answer
+  // by less than a round trip, so any lateness of the timer would rotate
+  // away from a leader that answers every time. Not from the last one
+  // sent: with request_timeout > keepalive_every that wait never ends.)
+  if (last_answer_ >= unanswered_since_) {
+    unanswered_since_ = t;  // answered since: a new wait starts with this one
+  } else if (t - unanswered_since_ >= cfg_.request_timeout) {
     next_server();
-  last_keepalive_ = t;
+    unanswered_since_ = t;  // the next server gets a wait of its own
+  }
   const uint64_t id = next_request_++;
   const size_t slot = static_cast<size_t>(id % kRing);
   ka_ids_[slot] = id;

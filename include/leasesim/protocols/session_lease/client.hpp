@@ -150,8 +150,8 @@ class Client final : public Node {
   TimePoint c_ = TimePoint::min();  // local lease timeout C (mono)
   TimePoint grace_end_ = TimePoint::max();
   TimePoint last_answer_;
-  TimePoint last_keepalive_ = TimePoint::min();  // when the last KeepAlive was sent
-  static constexpr size_t kRing = 8;             // KeepAlives in flight: id -> send time
+  TimePoint unanswered_since_ = TimePoint::min();  // first KeepAlive since the last answer
+  static constexpr size_t kRing = 8;               // KeepAlives in flight: id -> send time
   std::array<uint64_t, kRing> ka_ids_{};
   std::array<TimePoint, kRing> ka_sent_{};
 
