@@ -175,6 +175,26 @@ TEST_F(ElectorTest, AChangedRecordRestartsTheObservedTime) {
   EXPECT_TRUE(sent_.empty());  // 10 + 15 > 16
 }
 
+// A write that repeats the record's contents (the holder's wall clock
+// stepped back by its renew interval) is a new version: with observe:
+// version the wait restarts, with spec (client-go) it does not, and the
+// candidate would take over early (scenarios/clocks/kv-step-repeats-renewal-*;
+// the safe preset compared contents; found by an adversarial test).
+TEST_F(ElectorTest, ObserveSetsWhatRestartsTheWait) {
+  for (const Observe o : {Observe::kVersion, Observe::kSpec}) {
+    SCOPED_TRACE(to_string(o));
+    ElectorConfig c = cfg();
+    c.knobs.observe = o;
+    make(c);
+    fire(Elector::kAttemptTimer, seconds(1));
+    answer(MsgType::kGetReply, held_by(4, 9, seconds(1)), 9, seconds(1));
+    fire(Elector::kAttemptTimer, seconds(10));
+    answer(MsgType::kGetReply, held_by(4, 10, seconds(1)), 9, seconds(10));  // same contents
+    EXPECT_EQ(node_->observed_time(0),
+              TimePoint((o == Observe::kVersion ? seconds(10) : seconds(1)).ns()));
+  }
+}
+
 TEST_F(ElectorTest, RecordBasisTrustsTheHoldersTimestampAgainstTheLocalWallClock) {
   ElectorConfig c = cfg();
   c.knobs.expiry_basis = ExpiryBasis::kRecord;

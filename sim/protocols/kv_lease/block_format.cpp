@@ -61,6 +61,11 @@ Built::Built() {
            "the reply's arrival (receipt, client-go: a reply held up by a pause or the network "
            "stretches the deadline past what candidates count).",
            nullptr},
+          {"observe", b.enumeration(names_of(Observe::kVersion, Observe::kSpec)), false,
+           "What restarts a candidate's wait: any write of the record (version), or a change of "
+           "its contents (spec, client-go: a renewal that writes what the last one did, after "
+           "the holder's wall clock stepped back, is not seen).",
+           nullptr},
           {"reads", b.enumeration(names_of(Reads::kBarrier, Reads::kLeader, Reads::kAny)), false,
            "Who answers a Get: the leader after a read barrier (barrier), whoever believes it is "
            "leader from its state (leader), or any server (any).",

@@ -20,6 +20,7 @@ json knobs_json(const Knobs& k) {
           {"stop_latency", dur(k.stop_latency)},
           {"deadline", to_string(k.deadline)},
           {"anchor", to_string(k.anchor)},
+          {"observe", to_string(k.observe)},
           {"reads", to_string(k.reads)},
           {"update", to_string(k.update)}};
 }
@@ -32,6 +33,7 @@ std::vector<KnobValue> knob_values(const Knobs& k) {
       {"stop_latency", format_duration(k.stop_latency), KnobType::kDuration},
       {"deadline", to_string(k.deadline), KnobType::kEnum},
       {"anchor", to_string(k.anchor), KnobType::kEnum},
+      {"observe", to_string(k.observe), KnobType::kEnum},
       {"reads", to_string(k.reads), KnobType::kEnum},
       {"update", to_string(k.update), KnobType::kEnum},
   };
@@ -119,6 +121,9 @@ ProtocolCatalog catalog() {
       {"anchor", "send, receipt",
        "a holder's success counts from its attempt's start (send), or from the reply's arrival "
        "(receipt, client-go; a held-up reply stretches the deadline)"},
+      {"observe", "version, spec",
+       "a candidate's wait restarts at any write of the record (version), or at a change of its "
+       "contents (spec, client-go; a renewal that repeats the last one is not seen)"},
       {"reads", "barrier, leader, any",
        "who answers a Get: the leader after a read barrier, any self-believed leader from its "
        "state, or any server"},

@@ -88,6 +88,7 @@ void Reader::read_protocol() {
   get_duration(o, kt, "stop_latency", &k.stop_latency);
   get_enum(o, kt, "deadline", {Deadline::kSuccess, Deadline::kRound}, &k.deadline);
   get_enum(o, kt, "anchor", {Anchor::kSend, Anchor::kReceipt}, &k.anchor);
+  get_enum(o, kt, "observe", {Observe::kVersion, Observe::kSpec}, &k.observe);
   get_enum(o, kt, "reads", {Reads::kBarrier, Reads::kLeader, Reads::kAny}, &k.reads);
   get_enum(o, kt, "update", {Update::kCas, Update::kBlind}, &k.update);
   c_->knobs = k;

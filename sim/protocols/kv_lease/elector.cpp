@@ -145,8 +145,12 @@ void Elector::attempt(Election& e, const LocalClocks& now, Effects& out) {
 
 void Elector::observe(Election& e, const LeaseRecord& rec, const LocalClocks& now) {
   // client-go compares the record's bytes: any change (every renewal
-  // changes renew_time) restarts the observed time.
-  if (e.have_observed && rec.same_spec(e.observed)) {
+  // changes renew_time, unless the holder's wall clock stepped back by its
+  // renew interval) restarts the observed time; with observe: version, any
+  // write does (every write makes a new version).
+  const bool unchanged = cfg_.knobs.observe == Observe::kSpec ? rec.same_spec(e.observed)
+                                                              : rec.version == e.observed.version;
+  if (e.have_observed && unchanged) {
     e.observed.version = rec.version;
     return;
   }

@@ -36,6 +36,9 @@ const char* to_string(Deadline v) {
 const char* to_string(Anchor v) {
   return v == Anchor::kSend ? "send" : "receipt";
 }
+const char* to_string(Observe v) {
+  return v == Observe::kVersion ? "version" : "spec";
+}
 const char* to_string(Reads v) {
   switch (v) {
     case Reads::kBarrier:
@@ -65,11 +68,12 @@ bool preset_knobs(std::string_view preset, Knobs* out) {
   if (preset == "safe") {
   } else if (preset == "client-go") {
     // client-go as shipped: its validation, ReleaseOnCancel, renew rounds,
-    // observedTime taken when the reply arrives.
+    // observedTime taken when the reply arrives, records compared by content.
     k.timing_check = TimingCheck::kClientGo;
     k.release = Release::kOnCancel;
     k.deadline = Deadline::kRound;
     k.anchor = Anchor::kReceipt;
+    k.observe = Observe::kSpec;
   } else if (preset == "wall-clock") {
     k.expiry_basis = ExpiryBasis::kRecord;
   } else if (preset == "slow-stop") {

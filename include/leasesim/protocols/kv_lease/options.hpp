@@ -45,6 +45,15 @@ enum class Deadline : uint8_t {
              // a pause during the wait between rounds restarts a full deadline
 };
 
+// What restarts a candidate's wait (its observedTime).
+enum class Observe : uint8_t {
+  kVersion,  // any write: a new version of the record, whatever it says
+  kSpec,     // client-go: a change of the record's contents. A renewal that
+             // writes what the last one did (the holder's wall clock stepped
+             // back by its renew interval) is not seen, and the candidate
+             // takes over early
+};
+
 // Where a holder's success counts from (its deadline, and at acquisition
 // its first round's).
 enum class Anchor : uint8_t {
@@ -77,6 +86,7 @@ struct Knobs {
   Duration stop_latency = Duration::zero();  // guarded work runs on this long after a stop
   Deadline deadline = Deadline::kSuccess;
   Anchor anchor = Anchor::kSend;
+  Observe observe = Observe::kVersion;
   Reads reads = Reads::kBarrier;
   Update update = Update::kCas;
   bool operator==(const Knobs&) const = default;
@@ -87,6 +97,7 @@ const char* to_string(TimingCheck v);
 const char* to_string(Release v);
 const char* to_string(Deadline v);
 const char* to_string(Anchor v);
+const char* to_string(Observe v);
 const char* to_string(Reads v);
 const char* to_string(Update v);
 
