@@ -250,5 +250,41 @@ TEST(SessionClient, ASilentServerIsLeftAfterRequestTimeout) {
   }
 }
 
+// A grant the client did not ask for now (a duplicated Acquire that the
+// master granted after the lock was released) is handed back: its session
+// is alive, so nothing else would ever free the lock. (The client ignored
+// it and its KeepAlives held the lock for the rest of the run: availability
+// 2%, every other requestor refused; found by an adversarial test.) A grant
+// of the lock it holds (a retry's answer) is its own and is kept.
+TEST(SessionClient, AGrantNotAskedForIsHandedBack) {
+  Fixture f(preset("chubby"));
+  f.open_and_hold(milliseconds(10));  // lock 0, lease 9, request r
+  // The answer to a retry of the grant it holds: kept, nothing sent.
+  Message again;
+  again.reset(static_cast<uint16_t>(MsgType::kGranted), kServer, 5);
+  again.resource = 0;
+  SessionMsg& a = again.set<SessionMsg>();
+  a.session = 3;
+  a.lease = 9;
+  a.token = 9;
+  a.request_id = 12345;
+  const Out kept = f.d.deliver(again);
+  EXPECT_TRUE(sent(kept, MsgType::kRelease).empty());
+  EXPECT_TRUE(f.client->believes());
+  // Another lease of the session, from an old request: handed back.
+  a.lease = 17;
+  a.token = 17;
+  const Out back = f.d.deliver(again);
+  ASSERT_EQ(sent(back, MsgType::kRelease).size(), 1u);
+  const SessionMsg& r = sent(back, MsgType::kRelease)[0].as<SessionMsg>();
+  EXPECT_EQ(r.lease, 17u);
+  EXPECT_EQ(r.session, 3u);
+  EXPECT_TRUE(f.client->believes());  // its own lock is untouched
+  EXPECT_EQ(back.count_records(obs::kBeliefEnd), 0u);
+  // Another session's grant is not its to hand back.
+  a.session = 4;
+  EXPECT_TRUE(sent(f.d.deliver(again), MsgType::kRelease).empty());
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

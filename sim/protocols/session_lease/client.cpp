@@ -250,6 +250,16 @@ void Client::send_release(const LocalClocks& now, Effects& out) {
   set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
 }
 
+void Client::hand_back(ResourceId resource, LeaseId lease, Effects& out) {
+  // Fire and forget: its answer matches no request of ours and is ignored.
+  Message& m = out.send(MsgType::kRelease, cfg_.self, target());
+  m.resource = resource;
+  SessionMsg& q = m.set<SessionMsg>();
+  q.request_id = next_request_++;
+  q.session = session_;
+  q.lease = lease;
+}
+
 void Client::resend(const LocalClocks& now, Effects& out) {
   if (phase_ == Phase::kAcquiring)
     send_acquire(now, out);
@@ -286,7 +296,18 @@ void Client::release_lock(BeliefEndReason why, const LocalClocks& now, Effects& 
 
 void Client::on_granted(const Message& m, const LocalClocks& now, Effects& out) {
   const SessionMsg& p = m.as<SessionMsg>();
-  if (phase_ != Phase::kAcquiring || p.request_id != request_ || p.session != session_) return;
+  if (p.session != session_ || session_ == kNoSession) return;  // a lost session's: gone with it
+  if (phase_ != Phase::kAcquiring || p.request_id != request_) {
+    // Not the answer awaited. The lock it holds, answered again (a retry):
+    // its own. Any other lock granted to this session (a duplicated Acquire
+    // that reached the master after a release) would stay held as long as
+    // the session lives: hand it back, as a client that finds a lock it
+    // did not mean to take does (Curator's protection mode).
+    const bool own = (phase_ == Phase::kHolding || phase_ == Phase::kReleasing) &&
+                     m.resource == resource_ && p.lease == lease_;
+    if (!own) hand_back(m.resource, p.lease, out);
+    return;
+  }
   note_server(m.from);
   out.cancel_timer(kRequestTimer);
   out.cancel_timer(kRetryTimer);

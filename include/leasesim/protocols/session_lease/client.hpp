@@ -110,6 +110,8 @@ class Client final : public Node {
   void want(const LocalClocks& now, Effects& out);
   void send_acquire(const LocalClocks& now, Effects& out);
   void send_release(const LocalClocks& now, Effects& out);
+  // Releases a lock granted to this session that it did not ask for.
+  void hand_back(ResourceId resource, LeaseId lease, Effects& out);
   void resend(const LocalClocks& now, Effects& out);
   void begin_belief(const LocalClocks& now, Effects& out);
   void end_belief(BeliefEndReason why, Effects& out);
