@@ -46,7 +46,10 @@ def check_writable(path):
     import os
     if os.path.isdir(path):
         raise ValueError("%s: is a directory" % path)
-    target, stream = _resolve_links(path)
+    try:
+        target, stream = _resolve_links(path)
+    except OSError as e:
+        raise ValueError("%s: %s" % (path, e.strerror))
     if stream or (os.path.exists(target) and not os.path.isfile(target)):
         return  # written in place (save_atomically)
     folder = os.path.dirname(target)  # where the temporary goes
@@ -82,20 +85,34 @@ def matplotlib_missing(prog):
             "/path/to/python %s ..." % (prog, sys.executable, prog))
 
 
+def _names_a_descriptor(path):
+    """Whether path names an open descriptor (/proc/..., /dev/fd/N), judged
+    on its absolute, lexically normal form. Other paths under /dev are
+    judged by what they are (/dev/shm holds regular files)."""
+    import os
+    s = os.path.normpath(os.path.abspath(path))
+    while s.startswith("//"):
+        s = s[1:]
+    return s.startswith(("/proc/", "/dev/fd/"))
+
+
 def _resolve_links(path):
     """(where a write to path lands, whether it is a stream): path with its
-    symbolic links followed hop by hop; a stream if the chain passes through
-    /dev or /proc (a link to an open descriptor, such as /dev/stdout)."""
+    symbolic links followed hop by hop (".." left to the kernel, which
+    follows it through links to folders); a stream if the path or a link on
+    its way names an open descriptor (/dev/stdout -> /proc/self/fd/1).
+    Raises OSError(ELOOP) for a chain longer than the kernel follows."""
+    import errno
     import os
-    at = os.path.abspath(path)
-    stream = at.startswith(("/dev/", "/proc/"))
-    for _ in range(40):  # as the kernel allows; a loop fails at the write
+    at = path
+    stream = _names_a_descriptor(at)
+    for _ in range(41):  # the kernel's limit of 40 links
         if not os.path.islink(at):
-            break
+            return at, stream
         nxt = os.readlink(at)
-        at = os.path.normpath(os.path.join(os.path.dirname(at), nxt))
-        stream = stream or at.startswith(("/dev/", "/proc/"))
-    return at, stream
+        at = nxt if os.path.isabs(nxt) else os.path.join(os.path.dirname(at) or ".", nxt)
+        stream = stream or _names_a_descriptor(at)
+    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
 
 
 def save_atomically(fig, path, **kwargs):

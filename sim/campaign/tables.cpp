@@ -36,13 +36,14 @@ std::string rate_cell(uint64_t k, uint64_t n) {
   return buf;
 }
 
-// A cell as markdown keeps its column: `|` escaped, a line break a space
-// (a parameter's value may hold either).
+// A cell as markdown keeps its column: `|` and `\` escaped (a `\|` left
+// as it is would be an escaped backslash and a column break), a line break
+// a space (a parameter's value may hold any of them).
 std::string markdown_cell(const std::string& s) {
   std::string out;
   for (const char c : s) {
-    if (c == '|')
-      out += "\\|";
+    if (c == '|' || c == '\\')
+      out += std::string("\\") + c;
     else if (c == '\n' || c == '\r')
       out += ' ';
     else

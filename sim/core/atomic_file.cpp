@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "leasesim/core/assert.hpp"
@@ -23,44 +24,61 @@
 namespace leasesim {
 namespace {
 
-std::string quoted(const std::string& s) {
+std::string in_quotes(const std::string& s) {
   return "\"" + s + "\"";
 }
 
 std::string describe(const char* what, const std::string& path, int err) {
-  return std::string("cannot ") + what + " " + quoted(path) + ": " + std::strerror(err);
+  return std::string("cannot ") + what + " " + in_quotes(path) + ": " + std::strerror(err);
 }
 
-bool under(const std::string& path, const char* dir) {
-  return path.rfind(dir, 0) == 0;
+// Whether `path` names an open descriptor (/proc/self/fd/N, /dev/fd/N, or
+// anything else under /proc): written in place, never replaced. Judged on
+// the absolute, lexically normal form, so "../../proc/self/fd/1" or
+// "//proc/..." are seen too. Other paths under /dev are judged by what
+// they are (a device is not a regular file; /dev/shm holds regular files).
+bool names_a_descriptor(const std::string& path) {
+  std::error_code ec;
+  std::string s = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (ec) s = path;
+  while (s.size() > 1 && s[0] == '/' && s[1] == '/') s.erase(0, 1);
+  return s.rfind("/proc/", 0) == 0 || s.rfind("/dev/fd/", 0) == 0;
 }
 
 // Where a write to `path` lands: `path` itself, or, if it is a symbolic
 // link, the file at the end of its chain (so that the link survives and
-// its target gets the contents). *stream is set if the chain passes
-// through /dev or /proc: a link to an open descriptor (/dev/stdout ->
-// /proc/self/fd/1 -> a pipe, a terminal, or the file a shell redirected
-// into), which must be written in place, never replaced.
-std::string resolve_links(const std::string& path, bool* stream) {
+// its target gets the contents). *stream is set if the path or a link on
+// its way names an open descriptor (/dev/stdout -> /proc/self/fd/1 -> a
+// pipe, a terminal, or the file a shell redirected into). False (errno
+// ELOOP) for a chain longer than the kernel follows: a loop.
+bool resolve_links(const std::string& path, std::string* target, bool* stream) {
   std::string at = path;
-  *stream = under(at, "/dev/") || under(at, "/proc/");
-  // 40 hops, as the kernel allows; a loop ends here and fails at open.
-  for (int hop = 0; hop < 40; ++hop) {
+  *stream = names_a_descriptor(at);
+  // The kernel's own limit on links in one path.
+  for (int hop = 0; hop <= 40; ++hop) {
     struct stat lst {};
-    if (::lstat(at.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) break;
+    if (::lstat(at.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) {
+      *target = at;
+      return true;
+    }
     std::string next(static_cast<size_t>(lst.st_size > 0 ? lst.st_size : 0) + 256, '\0');
     const ssize_t n = ::readlink(at.c_str(), next.data(), next.size());
-    if (n < 0 || static_cast<size_t>(n) >= next.size()) break;
+    if (n <= 0 || static_cast<size_t>(n) >= next.size()) {
+      *target = at;
+      return true;
+    }
     next.resize(static_cast<size_t>(n));
-    if (next.empty()) break;
     if (next[0] != '/') {
+      // Relative to the link's folder; ".." is left to the kernel, which
+      // follows it through links to folders.
       const size_t slash = at.rfind('/');
       next = (slash == std::string::npos ? std::string() : at.substr(0, slash + 1)) + next;
     }
     at = std::move(next);
-    if (under(at, "/dev/") || under(at, "/proc/")) *stream = true;
+    if (names_a_descriptor(at)) *stream = true;
   }
-  return at;
+  errno = ELOOP;
+  return false;
 }
 
 }  // namespace
@@ -99,7 +117,10 @@ bool AtomicFile::open(const std::string& path, std::string* error) {
   saved_errno_ = 0;
   direct_ = false;
   bool stream = false;
-  target_ = resolve_links(path, &stream);
+  if (!resolve_links(path, &target_, &stream)) {
+    if (error != nullptr) *error = describe("create", path, errno);
+    return false;
+  }
   struct stat st {};
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) {
@@ -142,7 +163,7 @@ void AtomicFile::write(std::string_view data) {
 
 bool AtomicFile::commit(std::string* error) {
   if (fp_ == nullptr) {
-    if (error != nullptr) *error = "cannot write " + quoted(path_) + ": the file is not open";
+    if (error != nullptr) *error = "cannot write " + in_quotes(path_) + ": the file is not open";
     return false;
   }
   // The first failure is the one worth reporting (a full disk makes the

@@ -83,10 +83,11 @@ TEST(SweepCli, CompareWritesOneLinePerCellAndAPaperTable) {
 TEST(SweepCli, MarkdownTablesEscapeBars) {
   TempDir dir("sweep-md");
   const CliResult r =
-      run_cli({"sweep", kNaive, "--param", "description=a|b,c", "--seeds", "2", "--progress",
+      run_cli({"sweep", kNaive, "--param", "description=a|b,c\\|d", "--seeds", "2", "--progress",
                "none", "--table", "markdown", "--out", (dir / "s.jsonl").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("a\\|b"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("c\\\\\\|d"), std::string::npos) << r.out;  // c\\\|d: both escaped
   std::istringstream in(r.out);
   std::string line;
   size_t rows = 0, columns = 0;

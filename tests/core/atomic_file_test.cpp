@@ -250,6 +250,55 @@ TEST(AtomicFile, ALinkToADescriptorIsWrittenInPlace) {
   EXPECT_EQ((std::vector<std::string>{"mystdout", "out.txt"}), dir.entries());
 }
 
+// A regular file under /dev (a RAM disk: /dev/shm) is written whole, like
+// any other: only descriptors are streams. (Everything under /dev was
+// written in place, so a failure part-way left it truncated; found by a
+// review.)
+TEST(AtomicFile, ARegularFileUnderDevIsWrittenWhole) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory("/dev/shm") || ::access("/dev/shm", W_OK) != 0) GTEST_SKIP();
+  const std::string path = "/dev/shm/leasesim-atomic-" + std::to_string(::getpid());
+  std::string error;
+  ASSERT_TRUE(write_file_atomically(path, "old\n", &error)) << error;
+  AtomicFile f;
+  ASSERT_TRUE(f.open(path, &error)) << error;
+  f.write("new\n");
+  EXPECT_EQ("old\n", read_all(path)) << "written in place, not through a temporary";
+  ASSERT_TRUE(f.commit(&error)) << error;
+  EXPECT_EQ("new\n", read_all(path));
+  fs::remove(path);
+}
+
+// A loop of links is refused, as the kernel refuses it (the temporary was
+// renamed onto one link of the loop).
+TEST(AtomicFile, ALoopOfLinksIsRefused) {
+  namespace fs = std::filesystem;
+  TestDir dir;
+  fs::create_symlink("b", dir.file("a"));
+  fs::create_symlink("a", dir.file("b"));
+  AtomicFile f;
+  std::string error;
+  EXPECT_FALSE(f.open(dir.file("a"), &error));
+  EXPECT_EQ("cannot create \"" + dir.file("a") + "\": Too many levels of symbolic links", error);
+  EXPECT_TRUE(fs::is_symlink(dir.file("a")));
+  EXPECT_EQ((std::vector<std::string>{"a", "b"}), dir.entries());
+}
+
+// ".." in a link is the kernel's to follow: through a link to a folder it
+// leads to that folder's parent, not back along the text.
+TEST(AtomicFile, DotDotInALinkFollowsTheKernel) {
+  namespace fs = std::filesystem;
+  TestDir dir;
+  fs::create_directories(dir.file("real/deep"));
+  fs::create_directories(dir.file("w"));
+  fs::create_symlink(dir.file("real/deep"), dir.file("w/d"));
+  fs::create_symlink("../target.jsonl", dir.file("real/deep/link.jsonl"));
+  std::string error;
+  ASSERT_TRUE(write_file_atomically(dir.file("w/d/link.jsonl"), "x\n", &error)) << error;
+  EXPECT_EQ("x\n", read_all(dir.file("real/target.jsonl")));
+  EXPECT_FALSE(fs::exists(dir.file("w/target.jsonl")));
+}
+
 TEST(AtomicFile, CommitWithoutOpen) {
   AtomicFile f;
   std::string error;

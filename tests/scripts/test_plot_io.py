@@ -65,6 +65,46 @@ class SaveAtomically(unittest.TestCase):
         self.assertEqual(self.read("out.png"), b"streamed")
         self.assertEqual(sorted(os.listdir(self.dir)), ["mystdout.png", "out.png"])
 
+    def test_a_regular_file_under_dev_is_written_whole(self):
+        # /dev/shm holds regular files: only descriptors are streams (all of
+        # /dev was written in place; found by a review).
+        if not os.access("/dev/shm", os.W_OK):
+            self.skipTest("no writable /dev/shm")
+        path = "/dev/shm/leasesim-plot-io-%d.png" % os.getpid()
+        seen = []
+
+        class Spy(FakeFigure):
+            def savefig(self, where, format=None, **kwargs):  # noqa: A002
+                seen.append(where)
+                super().savefig(where, format, **kwargs)
+        try:
+            plot_io.save_atomically(Spy(b"shm"), path)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), b"shm")
+            self.assertNotEqual(seen, [path])  # drawn to a temporary, then renamed
+        finally:
+            if os.path.exists(path):
+                os.remove(path)
+
+    def test_a_loop_of_links_is_refused(self):
+        os.symlink("b.png", self.path("a.png"))
+        os.symlink("a.png", self.path("b.png"))
+        with self.assertRaises(ValueError) as e:
+            plot_io.check_writable(self.path("a.png"))
+        self.assertIn("Too many levels of symbolic links", str(e.exception))
+        self.assertTrue(os.path.islink(self.path("a.png")))
+
+    def test_dot_dot_in_a_link_is_the_kernels_to_follow(self):
+        # w/d -> real/deep, and real/deep/link.png -> ../target.png: the
+        # picture belongs in real/, not w/ (normpath resolved ".." by text).
+        os.makedirs(self.path("real/deep"))
+        os.mkdir(self.path("w"))
+        os.symlink(self.path("real/deep"), self.path("w/d"))
+        os.symlink("../target.png", self.path("real/deep/link.png"))
+        plot_io.save_atomically(FakeFigure(b"deep"), self.path("w/d/link.png"))
+        self.assertEqual(self.read("real/target.png"), b"deep")
+        self.assertFalse(os.path.exists(self.path("w/target.png")))
+
 
 if __name__ == "__main__":
     unittest.main()

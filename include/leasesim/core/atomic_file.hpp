@@ -7,15 +7,17 @@
 // an exception or a crash.
 //
 // A path that already exists and is not a regular file (a device such as
-// /dev/null, /dev/stdout or /dev/full, a FIFO), or a symbolic link whose
-// chain passes through /dev or /proc (a link to an open descriptor, such as
-// /dev/stdout -> /proc/self/fd/1 when a shell redirected it into a file),
-// is written directly: a stream cannot be whole-or-nothing anyway, and
-// renaming a temporary onto it would replace the device node or the link
-// itself (as root, /dev/null would become a regular file). Any other
+// /dev/null, /dev/stdout or /dev/full, a FIFO), or that names an open
+// descriptor or links to one on its way (/proc/..., /dev/fd/N: /dev/stdout
+// -> /proc/self/fd/1 when a shell redirected it into a file), is written
+// directly: a stream cannot be whole-or-nothing anyway, and renaming a
+// temporary onto it would replace the device node or the link itself (as
+// root, /dev/null would become a regular file). Regular files elsewhere
+// under /dev (/dev/shm) are written whole like any other. Any other
 // symbolic link is written through: the temporary sits beside the file at
 // the end of its chain and is renamed onto that file, so the link stays a
-// link. A directory is refused at open().
+// link; a chain of more than 40 links (a loop) is refused at open(), as
+// the kernel refuses it. A directory is refused at open().
 #pragma once
 
 #include <cstdio>
