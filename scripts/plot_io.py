@@ -108,7 +108,8 @@ def _resolve_links(path):
     stream = _names_a_descriptor(at)
     for _ in range(41):  # the kernel's limit of 40 links
         if not os.path.islink(at):
-            return at, stream
+            # Absolute without normalizing: a ".." stays the kernel's.
+            return (at if os.path.isabs(at) else os.path.join(os.getcwd(), at)), stream
         nxt = os.readlink(at)
         at = nxt if os.path.isabs(nxt) else os.path.join(os.path.dirname(at) or ".", nxt)
         stream = stream or _names_a_descriptor(at)

@@ -462,10 +462,16 @@ RunResult World::Impl::run() {
   // checked without looking on every event. Shorter chunks once past half
   // the pending limit, so that one chunk cannot carry the queue from below
   // the limit past what it can hold (a chunk of 256 events would have to
-  // schedule some 7,000 events per event to do that).
+  // schedule some 7,000 events per event to do that: an event schedules a
+  // few per node it reaches; the fan-outs to every election at once are
+  // bounded by the loader, kv-lease's elections at 1,000,000).
   static_assert(kMaxPendingEvents < EventQueue<Event>::kMaxHeld - (size_t{1} << 20));
   LEASESIM_ASSERT(opts.max_pending <= kMaxPendingEvents, "max_pending above the queue's room");
-  for (;;) {
+  // The start alone may schedule a great many (every node's first timers):
+  // looked at before the first event too.
+  const bool overfull_at_start = sched.queue().held() > opts.max_pending;
+  if (overfull_at_start) res.reason = EndReason::kPendingLimit;
+  while (!overfull_at_start) {
     const uint64_t chunk = sched.queue().held() < opts.max_pending / 2 ? 1 << 16 : 1 << 8;
     const uint64_t budget = std::min(opts.max_events, sched.events_handled() + chunk);
     const StopReason why = sorted_runs ? run_sorted_runs(until, budget)

@@ -244,6 +244,14 @@ std::vector<BadCase> bad_run_cases() {
            "election": {"request_timeout": "1us"}, "electors": [{"name": "alice"}]})",
        {"x.json: /duration: the scenario would need about 2.6e+12 events (the limit is 1e+10); "
         "shorten the duration or lengthen the intervals"}},
+      // Every kv-lease election (elector x resource) keeps timers from the
+      // start: 18 electors of a million resources aborted the run on the
+      // event queue's limit (found by a review).
+      {"TooManyElections",
+       R"({"name": "t", "duration": "10s", "protocol": {"name": "kv-lease"},
+           "resources": {"count": 1000000}, "electors": [{"count": 2}]})",
+       {"x.json: /electors: expected at most 1000000 elections in all (each elector times the "
+        "resources it campaigns for), found 2000000"}},
       // --- Several at once -------------------------------------------------
       {"SeveralErrorsAtOnce",
        R"({"name": "t", "duration": "60s", "seed": "x",

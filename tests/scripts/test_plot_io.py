@@ -42,6 +42,18 @@ class SaveAtomically(unittest.TestCase):
         self.assertEqual(self.read("a.png"), b"png")
         self.assertEqual(sorted(os.listdir(self.dir)), ["a.png"])
 
+    def test_a_relative_path_is_checked_and_written(self):
+        # A bare file name in the current folder (its folder is "").
+        cwd = os.getcwd()
+        os.chdir(self.dir)
+        try:
+            plot_io.check_writable("rel.png")
+            plot_io.save_atomically(FakeFigure(b"rel"), "rel.png")
+        finally:
+            os.chdir(cwd)
+        self.assertEqual(self.read("rel.png"), b"rel")
+        self.assertEqual(sorted(os.listdir(self.dir)), ["rel.png"])
+
     def test_a_symlink_is_written_through(self):
         with open(self.path("target.png"), "wb") as f:
             f.write(b"old")

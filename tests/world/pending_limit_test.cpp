@@ -35,6 +35,17 @@ TEST(PendingLimit, ARunThatOutpacesItsQueueStopsIncomplete) {
   EXPECT_LT(r.events, 200'000u);
 }
 
+// The start alone can fill the queue (every node's first timers): looked
+// at before the first event as well.
+TEST(PendingLimit, AStartThatFillsTheQueueStopsAtOnce) {
+  RunOptions o;
+  o.max_pending = 1'000;
+  const RunResult r = World(testing::basic_scenario(3, 5'000, 1), o).run();
+  EXPECT_EQ(r.reason, EndReason::kPendingLimit);
+  EXPECT_EQ(r.events, 0u);
+  EXPECT_EQ(r.end, TimePoint::origin());
+}
+
 TEST(PendingLimit, ARunBelowTheLimitIsUntouched) {
   Scenario s = basic_scenario(3, 2, 1);
   RunOptions low;

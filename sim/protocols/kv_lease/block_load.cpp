@@ -24,6 +24,10 @@ using format::to_uint;
 
 namespace {
 
+// Elections (elector x resource) in one scenario: each holds state and a
+// few pending timers for the whole run.
+constexpr uint64_t kMaxElections = 1'000'000;
+
 class Reader {
  public:
   Reader(const BlockInput& in, format::Sink& diag) : in_(in), diag_(diag), t_(tables()) {}
@@ -195,6 +199,20 @@ void Reader::read_electors() {
   if (names.size() > 10000) {
     diag_.error("/electors",
                 "expected at most 10000 electors in all, found " + std::to_string(names.size()));
+    out_.requestors_known = false;
+    return;
+  }
+  // Every election (an elector and a resource it campaigns for) keeps its
+  // own state and timers from the start: 18 electors of a million
+  // resources started 18 million timers at once, past what a run can hold.
+  uint64_t elections = 0;
+  for (const ElectorGroup& g : c_->electors)
+    elections += g.resources.empty() ? c_->resources : g.resources.size();
+  if (elections > kMaxElections) {
+    diag_.error("/electors", "expected at most " + std::to_string(kMaxElections) +
+                                 " elections in all (each elector times the resources it "
+                                 "campaigns for), found " +
+                                 std::to_string(elections));
     out_.requestors_known = false;
   }
 }
