@@ -332,10 +332,14 @@ int cmd_check(const std::vector<std::string>& args) {
     return true;
   };
   BatchRunner runner(c.jobs);
+  // Each run stands alone: after a stop, what finished is reported even
+  // past a run that was abandoned.
+  runner.set_finished_past_a_stop(true);
   size_t ran = 0;
   {
-    // SIGINT/SIGTERM (a CI step's time limit) stops after the runs in
-    // progress; what finished is still reported, in the JUnit file too.
+    // SIGINT/SIGTERM (a CI step's time limit) abandons the runs in progress
+    // (no verdict) and stops; what finished is still reported, in the JUnit
+    // file too.
     StopSignals signals(&runner);
     ran = runner.run(
         jobs.size(),

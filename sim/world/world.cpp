@@ -493,7 +493,7 @@ RunResult World::Impl::run() {
       res.reason = EndReason::kPendingLimit;
       break;
     }
-    if (opts.cancel != nullptr && opts.cancel->load(std::memory_order_relaxed)) {
+    if (opts.cancel != nullptr && opts.cancel->load()) {
       res.reason = EndReason::kCancelled;
       break;
     }

@@ -26,23 +26,34 @@ class BatchRunner {
   // early. request_stop() (e.g. from a SIGINT handler) also stops: jobs not
   // yet started are skipped, jobs running are abandoned within a few
   // milliseconds (RunOptions::cancel) and count as not run, and every
-  // result before the first missing one is still delivered. Returns the
-  // number of results delivered.
+  // result before the first missing one is still delivered; with
+  // set_finished_past_a_stop(true), every finished one, in order, the
+  // missing ones skipped (on_result's i then skips too). Returns the number
+  // of results delivered.
   size_t run(size_t count, const std::function<Scenario(size_t)>& make, const RunOptions& options,
              const std::function<bool(size_t, RunResult&&)>& on_result);
 
-  // Async-signal-safe: only sets atomic flags.
+  // After request_stop(), deliver what finished past the first missing
+  // result too (each result stands alone: check); off by default (a results
+  // file must be a prefix of the plan to resume: explore, sweep).
+  void set_finished_past_a_stop(bool on) { finished_past_a_stop_ = on; }
+
+  // Async-signal-safe: only sets lock-free atomic flags (sequentially
+  // consistent, so that a worker that saw its run cancelled and the
+  // delivering thread agree that a stop was asked for).
   void request_stop() {
-    stop_.store(true, std::memory_order_relaxed);
-    cancel_.store(true, std::memory_order_relaxed);
+    stop_.store(true);
+    cancel_.store(true);
   }
-  bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+  bool stop_requested() const { return stop_.load(); }
   unsigned threads() const { return threads_; }
 
  private:
   unsigned threads_;
   std::atomic<bool> stop_{false};    // request_stop()
   std::atomic<bool> cancel_{false};  // stop_, or on_result() said stop: runs abandon
+  bool finished_past_a_stop_ = false;
+  static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 };
 
 }  // namespace leasesim

@@ -37,8 +37,9 @@ inline Verdict verdict_of(const RunResult& r) {
 }
 
 // The token results files use for an end reason ("completed", "quiescent",
-// "violation", "event_budget", "timeout", "pending_limit"); world's to_string(EndReason) is
-// the phrase reports print.
+// "violation", "event_budget", "timeout", "pending_limit"; "cancelled" is
+// named for completeness and never written: a cancelled run is not
+// delivered). world's to_string(EndReason) is the phrase reports print.
 const char* end_name(EndReason r);
 bool parse_end_name(std::string_view name, EndReason* out);
 
