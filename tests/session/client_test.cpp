@@ -286,5 +286,36 @@ TEST(SessionClient, AGrantNotAskedForIsHandedBack) {
   EXPECT_TRUE(sent(f.d.deliver(again), MsgType::kRelease).empty());
 }
 
+// Refused a lock its own session holds under a lease it never learned (the
+// Granted of an earlier request was lost): the client hands that lease
+// back, then backs off and asks again as before (found by a review: the
+// session held the lock for the rest of the run, availability 0%).
+TEST(SessionClient, ALockItsSessionHoldsUnknowinglyIsHandedBack) {
+  Fixture f(preset("chubby"));
+  const Out s = f.d.start();
+  f.d.advance(milliseconds(10));
+  Message opened = f.answer(MsgType::kSessionOpened, sent(s, MsgType::kOpenSession)[0]);
+  opened.as<SessionMsg>().session = 3;
+  f.d.deliver(opened);
+  const Out w = f.d.fire(Client::kWakeTimer);
+  const Message acq = sent(w, MsgType::kAcquire).at(0);
+  Message denied = f.answer(MsgType::kDenied, acq);
+  SessionMsg& d = denied.as<SessionMsg>();
+  d.error = ErrorCode::kHeld;
+  d.holder = 5;  // this client
+  d.lease = 4;
+  const Out o = f.d.deliver(denied);
+  ASSERT_EQ(sent(o, MsgType::kRelease).size(), 1u);
+  EXPECT_EQ(sent(o, MsgType::kRelease)[0].as<SessionMsg>().lease, 4u);
+  EXPECT_EQ(sent(o, MsgType::kRelease)[0].as<SessionMsg>().session, 3u);
+  // Held by another client: nothing to hand back.
+  const Out w2 = f.d.fire(Client::kWakeTimer);  // the backoff over: it asks again
+  ASSERT_EQ(sent(w2, MsgType::kAcquire).size(), 1u);
+  Message other = f.answer(MsgType::kDenied, sent(w2, MsgType::kAcquire)[0]);
+  other.as<SessionMsg>().error = ErrorCode::kHeld;
+  other.as<SessionMsg>().holder = 6;
+  EXPECT_TRUE(sent(f.d.deliver(other), MsgType::kRelease).empty());
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

@@ -106,6 +106,26 @@ TEST_F(SessionServerTest, ALockIsRefusedWhileHeldAndToAnUnknownSession) {
   EXPECT_EQ(sent(unknown, MsgType::kDenied)[0].as<SessionMsg>().error, ErrorCode::kExpired);
 }
 
+// A session refused a lock it holds itself under another request (its
+// Granted was lost, its retry came as a new request) is told the lock's
+// lease, so that its client can hand it back; refused with no lease, the
+// client never learned it and its live session held the lock for good
+// (found by a review).
+TEST_F(SessionServerTest, AnOwnLockRefusedCarriesItsLease) {
+  const SessionId a = open(kAlice, 1);
+  d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  const Out again = d.deliver(request(MsgType::kAcquire, kAlice, 3, a, 0));
+  ASSERT_EQ(sent(again, MsgType::kDenied).size(), 1u);
+  const SessionMsg& r = sent(again, MsgType::kDenied)[0].as<SessionMsg>();
+  EXPECT_EQ(r.error, ErrorCode::kHeld);
+  EXPECT_EQ(r.holder, kAlice);
+  EXPECT_NE(r.lease, kNoLease);
+  // Another session's refusal names no lease.
+  const SessionId b = open(kBob, 1);
+  const Out other = d.deliver(request(MsgType::kAcquire, kBob, 2, b, 0));
+  EXPECT_EQ(sent(other, MsgType::kDenied)[0].as<SessionMsg>().lease, kNoLease);
+}
+
 TEST_F(SessionServerTest, SessionExpiryFreesItsLocksAndStartsLockDelay) {
   const SessionId a = open(kAlice, 1);
   const SessionId b = open(kBob, 1);

@@ -332,6 +332,15 @@ void Client::on_granted(const Message& m, const LocalClocks& now, Effects& out) 
 
 void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
   const SessionMsg& p = m.as<SessionMsg>();
+  if (p.error == ErrorCode::kHeld && p.holder == cfg_.self && p.session == session_ &&
+      session_ != kNoSession && p.lease != kNoLease &&
+      !((phase_ == Phase::kHolding || phase_ == Phase::kReleasing) && m.resource == resource_ &&
+        p.lease == lease_)) {
+    // Held by this very session under a lease it never learned (the Granted
+    // of an earlier request was lost): hand it back, or the session would
+    // hold it for as long as it lives.
+    hand_back(m.resource, p.lease, out);
+  }
   if (p.request_id != request_) return;  // a KeepAlive or an old request: the next one retries
   if (phase_ == Phase::kAcquiring)
     wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);

@@ -18,7 +18,7 @@ void SessionMachine::propose(EntryType type, const Command& c, const LocalClocks
   core_.propose(static_cast<uint16_t>(type), c, now, out);
 }
 
-void SessionMachine::deny(const Message& m, ErrorCode error, NodeId holder, Effects& out) {
+SessionMsg& SessionMachine::deny(const Message& m, ErrorCode error, NodeId holder, Effects& out) {
   const SessionMsg& q = m.as<SessionMsg>();
   out.emit(Reject{type_of(m), m.resource, error, q.session});
   SessionMsg& r = reply(MsgType::kDenied, m.from, m.resource, out);
@@ -27,6 +27,7 @@ void SessionMachine::deny(const Message& m, ErrorCode error, NodeId holder, Effe
   r.lease = q.lease;
   r.error = error;
   r.holder = holder;
+  return r;
 }
 
 void SessionMachine::tell_expired(NodeId to, SessionId s, uint64_t request_id, Effects& out) const {
@@ -213,7 +214,12 @@ void SessionMachine::on_acquire(const Message& m, const LocalClocks& now, Effect
     return;
   }
   if (lock.session != kNoSession || p.busy) {
-    deny(m, ErrorCode::kHeld, lock.session != kNoSession ? lock.holder : p.client, out);
+    SessionMsg& refusal =
+        deny(m, ErrorCode::kHeld, lock.session != kNoSession ? lock.holder : p.client, out);
+    // The asking session holds it already, under another request (its
+    // Granted was lost and it asks anew): say under which lease, so that
+    // its client can hand it back; it never learned it.
+    if (lock.session == q.session) refusal.lease = lock.lease;
     return;
   }
   // Lock-delay, a validity window, or a new master's wait.

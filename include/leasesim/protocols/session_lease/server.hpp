@@ -118,7 +118,8 @@ class SessionMachine final : public raft::StateMachine {
   void track(const Session& s, TimePoint expiry, Effects& out);
   void untrack(SessionId id);
   SessionMsg& reply(MsgType type, NodeId to, ResourceId resource, Effects& out) const;
-  void deny(const Message& m, ErrorCode error, NodeId holder, Effects& out);
+  // The Denied answer to `m`; returned so that the caller can add to it.
+  SessionMsg& deny(const Message& m, ErrorCode error, NodeId holder, Effects& out);
   void tell_expired(NodeId to, SessionId s, uint64_t request_id, Effects& out) const;
   void propose(EntryType type, const Command& c, const LocalClocks& now, Effects& out);
 
