@@ -82,14 +82,18 @@ TEST(BatchRunner, AStopCanDeliverWhatFinishedPastTheAbandonedRuns) {
     BatchRunner r(2);
     r.set_finished_past_a_stop(past);
     std::atomic<bool> short_done{false};
+    std::atomic<bool> short_started{false};
     auto make = [&](size_t i) {
       Scenario s = testing::basic_scenario(3, i == 0 ? 1000 : 1, i == 0 ? 100 : 1, "seed", i);
       s.duration = i == 0 ? hours(720) : seconds(1);  // job 0: an hour; job 1: milliseconds
+      if (i == 1) short_started = true;
       return s;
     };
     std::thread stopper([&] {
-      // Stop once job 1 has surely finished (job 0 runs for an hour).
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      // Stop once job 1 has surely finished (milliseconds of work, given a
+      // second even on a loaded machine; job 0 runs for an hour).
+      while (!short_started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::this_thread::sleep_for(std::chrono::seconds(1));
       r.request_stop();
     });
     std::vector<size_t> got;
