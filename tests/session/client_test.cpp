@@ -46,7 +46,9 @@ struct Fixture {
   }
   // Opens the session (answered `after` the open) and acquires lock 0,
   // granted as lease 9.
-  void open_and_hold(Duration after) {
+  // Opens session 3 (answered `after` the open) and returns the client's
+  // first Acquire of lock 0.
+  Message open_and_ask(Duration after) {
     const Out s = d.start();
     const Message open = sent(s, MsgType::kOpenSession).at(0);
     d.advance(after);
@@ -56,6 +58,10 @@ struct Fixture {
     const Out w = d.fire(Client::kWakeTimer);
     const Message acq = sent(w, MsgType::kAcquire).at(0);
     EXPECT_EQ(acq.as<SessionMsg>().session, 3u);
+    return acq;
+  }
+  void open_and_hold(Duration after) {
+    const Message acq = open_and_ask(after);
     Message g = answer(MsgType::kGranted, acq);
     g.as<SessionMsg>().lease = 9;
     g.as<SessionMsg>().token = 9;
@@ -176,13 +182,7 @@ TEST(SessionClient, AServerJudgedSessionNeverEndsOnTheClientsClock) {
 
 TEST(SessionClient, AGrantToASessionInJeopardyIsHandedBack) {
   Fixture f(preset("chubby"));
-  const Out s = f.d.start();
-  f.d.advance(milliseconds(10));
-  Message opened = f.answer(MsgType::kSessionOpened, sent(s, MsgType::kOpenSession)[0]);
-  opened.as<SessionMsg>().session = 3;
-  f.d.deliver(opened);
-  const Out w = f.d.fire(Client::kWakeTimer);
-  const Message acq = sent(w, MsgType::kAcquire).at(0);
+  const Message acq = f.open_and_ask(milliseconds(10));
   f.d.advance(seconds(3));  // past C before the grant arrives
   Message g = f.answer(MsgType::kGranted, acq);
   g.as<SessionMsg>().lease = 9;
@@ -292,13 +292,7 @@ TEST(SessionClient, AGrantNotAskedForIsHandedBack) {
 // session held the lock for the rest of the run, availability 0%).
 TEST(SessionClient, ALockItsSessionHoldsUnknowinglyIsHandedBack) {
   Fixture f(preset("chubby"));
-  const Out s = f.d.start();
-  f.d.advance(milliseconds(10));
-  Message opened = f.answer(MsgType::kSessionOpened, sent(s, MsgType::kOpenSession)[0]);
-  opened.as<SessionMsg>().session = 3;
-  f.d.deliver(opened);
-  const Out w = f.d.fire(Client::kWakeTimer);
-  const Message acq = sent(w, MsgType::kAcquire).at(0);
+  const Message acq = f.open_and_ask(milliseconds(10));
   Message denied = f.answer(MsgType::kDenied, acq);
   SessionMsg& d = denied.as<SessionMsg>();
   d.error = ErrorCode::kHeld;
