@@ -276,7 +276,7 @@ TEST(SessionClient, AGrantNotAskedForIsHandedBack) {
   a.token = 17;
   const Out back = f.d.deliver(again);
   ASSERT_EQ(sent(back, MsgType::kRelease).size(), 1u);
-  const SessionMsg& r = sent(back, MsgType::kRelease)[0].as<SessionMsg>();
+  const SessionMsg r = sent(back, MsgType::kRelease)[0].as<SessionMsg>();
   EXPECT_EQ(r.lease, 17u);
   EXPECT_EQ(r.session, 3u);
   EXPECT_TRUE(f.client->believes());  // its own lock is untouched

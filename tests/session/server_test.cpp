@@ -116,7 +116,7 @@ TEST_F(SessionServerTest, AnOwnLockRefusedCarriesItsLease) {
   d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
   const Out again = d.deliver(request(MsgType::kAcquire, kAlice, 3, a, 0));
   ASSERT_EQ(sent(again, MsgType::kDenied).size(), 1u);
-  const SessionMsg& r = sent(again, MsgType::kDenied)[0].as<SessionMsg>();
+  const SessionMsg r = sent(again, MsgType::kDenied)[0].as<SessionMsg>();
   EXPECT_EQ(r.error, ErrorCode::kHeld);
   EXPECT_EQ(r.holder, kAlice);
   EXPECT_NE(r.lease, kNoLease);
