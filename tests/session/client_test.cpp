@@ -311,5 +311,42 @@ TEST(SessionClient, ALockItsSessionHoldsUnknowinglyIsHandedBack) {
   EXPECT_TRUE(sent(f.d.deliver(other), MsgType::kRelease).empty());
 }
 
+// A Release is retried for as long as the session lives: a client that
+// gave up on it (after three tries, or at a `not_ready` refusal during a
+// failover) left its lock to a session it kept alive with KeepAlives, and
+// every other client was refused for the rest of the run (availability
+// 6.9%; found by an adversarial test).
+TEST(SessionClient, AReleaseIsRetriedWhileTheSessionLives) {
+  Fixture f(preset("chubby"));
+  ClientConfig c;  // the fixture's client, holding for 1 s
+  c.self = 5;
+  c.servers = {kServer};
+  c.resources = {0};
+  c.options = preset("chubby");
+  c.keepalive_every = seconds(1);
+  c.think_max = Duration::zero();
+  c.hold_min = c.hold_max = seconds(1);
+  f.client = std::make_unique<Client>(c, Rng(7));
+  f.d.reset(f.client.get());
+  f.open_and_hold(milliseconds(10));
+  const Out end = f.d.fire(Client::kHoldEndTimer);
+  const Message rel = sent(end, MsgType::kRelease).at(0);
+  // Unanswered: tried again at every request timeout, far past three tries.
+  for (int i = 0; i < 6; ++i) {
+    const Out again = f.d.fire(Client::kRequestTimer);
+    ASSERT_EQ(sent(again, MsgType::kRelease).size(), 1u) << i;
+    EXPECT_EQ(sent(again, MsgType::kRelease)[0].as<SessionMsg>().lease, 9u);
+  }
+  // Refused because the new master is not ready: asked again a little later.
+  Message refused = f.answer(MsgType::kDenied, rel);
+  refused.as<SessionMsg>().error = ErrorCode::kNotReady;
+  EXPECT_TRUE(sent(f.d.deliver(refused), MsgType::kRelease).empty());
+  const Out retry = f.d.fire(Client::kRetryTimer);
+  ASSERT_EQ(sent(retry, MsgType::kRelease).size(), 1u);
+  // Released: done, and the client thinks about its next hold.
+  const Out done = f.d.deliver(f.answer(MsgType::kReleased, sent(retry, MsgType::kRelease)[0]));
+  EXPECT_TRUE(sent(done, MsgType::kRelease).empty());
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

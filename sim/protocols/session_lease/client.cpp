@@ -290,7 +290,6 @@ void Client::release_lock(BeliefEndReason why, const LocalClocks& now, Effects& 
   out.cancel_timer(kWorkCheckTimer);
   phase_ = Phase::kReleasing;
   request_ = next_request_++;
-  release_attempts_ = 1;
   send_release(now, out);
 }
 
@@ -344,8 +343,12 @@ void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
   if (p.request_id != request_) return;  // a KeepAlive or an old request: the next one retries
   if (phase_ == Phase::kAcquiring)
     wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
-  else if (phase_ == Phase::kReleasing)
-    wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
+  else if (phase_ == Phase::kReleasing) {
+    // Refused (a new master not ready yet): not released. Ask again a
+    // little later, as a redirect without a leader does.
+    out.cancel_timer(kRequestTimer);
+    set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
+  }
 }
 
 void Client::on_redirect(const Message& m, const LocalClocks& now, Effects& out) {
@@ -441,11 +444,9 @@ void Client::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) 
         next_server();
         send_acquire(now, out);
       } else if (phase_ == Phase::kReleasing) {
-        // The session's expiry frees it anyway; do not retry forever.
-        if (++release_attempts_ > 3) {
-          wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
-          return;
-        }
+        // Retried for as long as the session lives: the KeepAlives keep it
+        // alive, so giving up would leave the lock to a session nobody uses
+        // (a lost session ends the release: session_lost()).
         next_server();
         send_release(now, out);
       }

@@ -160,7 +160,6 @@ class Client final : public Node {
   // The lock.
   Phase phase_ = Phase::kIdle;
   uint64_t request_ = 0;  // acquire/release in flight
-  uint32_t release_attempts_ = 0;
   uint32_t holds_ = 0;
   uint64_t hold_gen_ = 0;
   ResourceId resource_ = kNoResource;
