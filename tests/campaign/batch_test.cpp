@@ -57,17 +57,15 @@ TEST(BatchRunner, AStopAbandonsTheRunsInProgress) {
     if (++made == 2) r.request_stop();  // as a SIGINT would, while job 0 runs
     return s;
   };
-  const auto start = std::chrono::steady_clock::now();
   size_t delivered = 0;
   const size_t n = r.run(6, make, RunOptions{}, [&](size_t, RunResult&&) {
     ++delivered;
     return true;
   });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(n, 0u);
   EXPECT_EQ(delivered, 0u);
-  EXPECT_LT(seconds, 30.0);  // each run alone takes minutes
+  // No wall-time bound here: a run not abandoned would take an hour, past
+  // ctest's timeout, and fail the test that way.
 }
 
 // What finished is still reported where each run stands alone (check):
