@@ -14,6 +14,7 @@
 #include "leasesim/format/types.hpp"
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/protocols/raft_lease/module.hpp"
+#include "leasesim/protocols/workload/group_block.hpp"
 #include "leasesim/raft/core_block.hpp"
 
 namespace leasesim::raft_lease::block {
@@ -30,9 +31,7 @@ struct Tables {
   const Type* sequencer;
   raft::CoreBlockTypes core;
   const Type* lease;
-  const Type* requestor;
-  const Type* hold_range;
-  const Type* range;
+  workload::GroupTypes requestors;
 };
 const Tables& tables();
 

@@ -1,40 +1,27 @@
 // Reading raft-lease's block: the preset and knobs, the core, the lease
 // defaults and the requestor groups, with the loader's diagnostics.
-#include <algorithm>
 #include <string>
 
 #include "block.hpp"
 #include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
-#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::raft_lease::block {
 
 namespace lim = scenario_limits;
-using format::check_range_order;
 using format::field_value;
 using format::FieldValue;
 using format::get_bool;
 using format::get_duration;
 using format::get_enum;
 using format::get_string;
-using format::get_u32;
 using format::get_uint;
 using format::member;
-using format::read_range;
-using format::to_uint;
 
 namespace {
 
 // One entry of "requestors" (or the default requestor).
-struct RequestorGroup {
-  enum class Naming : uint8_t { kDefault, kName, kNames, kCount };
-  std::string path;  // "/requestors/3", or "" for the default requestor
-  Naming naming = Naming::kDefault;
-  std::vector<std::string> names;  // kDefault, kName, kNames
-  std::string prefix;              // kCount
-  size_t first = 0;                // index of its first requestor
-  size_t count = 0;
+struct RequestorGroup : workload::GroupNames {
   bool ttl_set = false;    // ttl given in the group
   bool renew_set = false;  // renew_every given in the group
   RequestorConfig config;  // the shared configuration
@@ -97,20 +84,8 @@ BlockOutput Reader::run() {
     if (id < servers) return raft::server_origin(*core, listed, id);
     if (id < first_requestor) return "the storage node";
     const size_t r = id - first_requestor;
-    const auto it = std::upper_bound(groups->begin(), groups->end(), r,
-                                     [](size_t v, const RequestorGroup& g) { return v < g.first; });
-    const RequestorGroup& g = *(it - 1);
-    switch (g.naming) {
-      case RequestorGroup::Naming::kDefault:
-        return "the default requestor";
-      case RequestorGroup::Naming::kName:
-        return g.path + "/name";
-      case RequestorGroup::Naming::kNames:
-        return g.path + "/names/" + std::to_string(r - g.first);
-      case RequestorGroup::Naming::kCount:
-        return g.path + "/count";
-    }
-    return "";
+    const RequestorGroup& g = workload::group_of(*groups, r);
+    return g.member_origin(r - g.first);
   };
   std::vector<GroupTiming> timing;
   for (const RequestorGroup& g : *groups_)
@@ -188,83 +163,16 @@ void Reader::read_lease() {
 }
 
 bool Reader::read_group(const json* g, const std::string& path, RequestorGroup* out) {
-  const Type* rt = t_.requestor;
-  out->path = path;
-  bool names_ok = true;
-  if (g == nullptr) {
-    out->naming = RequestorGroup::Naming::kDefault;
-    out->names = {"alice"};
-    out->count = 1;
-  } else {
-    const FieldValue name = field_value(g, rt, "name");
-    const FieldValue names = field_value(g, rt, "names");
-    const FieldValue count = field_value(g, rt, "count");
-    const int forms = (name.present ? 1 : 0) + (names.present ? 1 : 0) + (count.present ? 1 : 0);
-    if (forms != 1 || !name.valid || !names.valid || !count.valid ||
-        !field_value(g, rt, "prefix").valid || !g->is_object()) {
-      names_ok = false;
-    } else if (name.present) {
-      out->naming = RequestorGroup::Naming::kName;
-      out->names = {name.value->get<std::string>()};
-      out->count = 1;
-    } else if (names.present) {
-      out->naming = RequestorGroup::Naming::kNames;
-      for (const json& n : *names.value) out->names.push_back(n.get<std::string>());
-      out->count = out->names.size();
-    } else {
-      out->naming = RequestorGroup::Naming::kCount;
-      get_string(g, rt, "prefix", &out->prefix);
-      out->count = to_uint(*count.value);
-    }
-  }
-
+  const workload::GroupTypes& t = t_.requestors;
+  const bool names_ok = workload::read_names(g, t, path, out);
   RequestorConfig& c = out->config;
+  workload::read_workload(g, t, path, in_, diag_, &c);
   c.options = c_->options;
-  const std::string at = path.empty() ? "" : path + "/resources";
-  const FieldValue res = field_value(g, rt, "resources");
-  if (res.value != nullptr && res.value->is_array()) {
-    for (size_t i = 0; i < res.value->size(); ++i) {
-      const auto& n = (*res.value)[i].get_ref<const std::string&>();
-      const auto it = in_.resource_ids.find(n);
-      if (it != in_.resource_ids.end()) {
-        c.resources.push_back(it->second);
-      } else {
-        in_.unknown_resource(diag_, at + "/" + std::to_string(i), n);
-      }
-    }
-  } else if (res.value != nullptr) {  // "all": a range, not a list per requestor
-    c.resource_range = static_cast<uint32_t>(in_.resources.size());
-  }
-  std::string choice;
-  if (get_string(g, rt, "choice", &choice)) {
-    c.choice = choice == "fixed"   ? ResourceChoice::kFixed
-               : choice == "cycle" ? ResourceChoice::kCycle
-                                   : ResourceChoice::kRandom;
-  } else {
-    const size_t wanted = c.resource_range != 0 ? c.resource_range : c.resources.size();
-    c.choice = wanted == 1 ? ResourceChoice::kFixed : ResourceChoice::kRandom;
-  }
-  get_duration(g, rt, "start", &c.start_after);
-  if (const FieldValue v = field_value(g, rt, "hold"); v.value != nullptr) {
-    read_range(*v.value, t_.hold_range, &c.hold_min, &c.hold_max);
-    check_range_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
-  }
-  if (const FieldValue v = field_value(g, rt, "think"); v.value != nullptr) {
-    read_range(*v.value, t_.range, &c.think_min, &c.think_max);
-    check_range_order(diag_, path + "/think", c.think_min, c.think_max, "think");
-  }
-  if (const FieldValue v = field_value(g, rt, "backoff"); v.value != nullptr) {
-    read_range(*v.value, t_.range, &c.backoff_min, &c.backoff_max);
-    check_range_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
-  }
   c.ttl = lease_ttl_;
-  out->ttl_set = get_duration(g, rt, "ttl", &c.ttl);
+  out->ttl_set = get_duration(g, t.group, "ttl", &c.ttl);
   c.renew_every = lease_renew_;
-  out->renew_set = get_duration(g, rt, "renew_every", &c.renew_every);
-  get_duration(g, rt, "request_timeout", &c.request_timeout);
-  get_duration(g, rt, "write_every", &c.write_every);
-  get_duration(g, rt, "check_to_write", &c.check_to_write);
-  get_u32(g, rt, "max_holds", &c.max_holds);
+  out->renew_set = get_duration(g, t.group, "renew_every", &c.renew_every);
+  get_duration(g, t.group, "request_timeout", &c.request_timeout);
   return names_ok;
 }
 
@@ -296,18 +204,8 @@ void Reader::expand_groups(const json* list) {
     total += g.count;
     refs += g.count * g.config.resources.size();
   }
-  const std::string where = list == nullptr ? "" : "/requestors";
-  if (total > lim::kMaxRequestors) {
-    diag_.error(where, "expected at most " + format::to_text(lim::kMaxRequestors) +
-                           " requestors in all, found " + format::to_text(total));
-    out_.requestors_known = false;
-    return;
-  }
-  if (refs > lim::kMaxResourceRefs) {
-    diag_.error(where, "expected at most " + format::to_text(lim::kMaxResourceRefs) +
-                           " resources summed over all requestors (each requestor's list "
-                           "counts), found " +
-                           format::to_text(refs) + "; give large groups fewer resources");
+  if (!workload::check_totals(total, refs, list == nullptr ? "" : "/requestors",
+                              t_.requestors.words, diag_)) {
     out_.requestors_known = false;
     return;
   }
@@ -317,8 +215,7 @@ void Reader::expand_groups(const json* list) {
   for (RequestorGroup& g : *groups_) {
     g.first = names.size();
     for (size_t k = 0; k < g.count; ++k) {
-      names.push_back(g.naming == RequestorGroup::Naming::kCount ? g.prefix + std::to_string(k + 1)
-                                                                 : g.names[k]);
+      names.push_back(g.member_name(k));
       c_->requestors.push_back(g.config);
     }
   }

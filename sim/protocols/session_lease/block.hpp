@@ -9,6 +9,7 @@
 #include "leasesim/format/types.hpp"
 #include "leasesim/protocol/module.hpp"
 #include "leasesim/protocols/session_lease/module.hpp"
+#include "leasesim/protocols/workload/group_block.hpp"
 #include "leasesim/raft/core_block.hpp"
 
 namespace leasesim::session_lease::block {
@@ -23,9 +24,7 @@ struct Tables {
   const Type* sequencer;
   raft::CoreBlockTypes core;
   const Type* session;
-  const Type* requestor;
-  const Type* hold_range;
-  const Type* range;
+  workload::GroupTypes requestors;
 };
 const Tables& tables();
 

@@ -27,22 +27,9 @@ Built::Built() {
   const Type* d_pos = c.d_pos;
   const Type* d_interval = c.d_interval;
   const Type* d_nonneg = c.d_nonneg;
-  const Type* name = c.name;
   const Type* boolean = c.boolean;
-  const Type* u32 = c.u32;
-  Type write_every = *b.duration(lim::kMinInterval, lim::kMaxDuration);
-  write_every.zero_or_min = true;
-  write_every.description = "0s, or a duration from 1us to 720h.";
-  const Type* d_write = b.add(write_every);
-  Type hold_word = *d_pos;
-  hold_word.values = {"forever"};
-  hold_word.expected = "a duration like \"5s\" or \"forever\"";
-  hold_word.description = "A positive duration up to 720h, or \"forever\".";
-  const Type* d_hold = b.add(hold_word);
   std::vector<std::string> presets;
   for (const std::string_view p : preset_names()) presets.emplace_back(p);
-  const Type* resource_names =
-      b.array(name, "resources", 1, lim::kMaxResources, true, "an array of resource names");
 
   t.sequencer = b.object(
       "Sequencer checking: storage validates each write's sequencer (lock generation) with the "
@@ -121,65 +108,21 @@ Built::Built() {
            "A client resends an unanswered request (to the next server) after this.", "500ms"},
       });
 
-  t.hold_range = b.object("A range drawn uniformly.",
-                          {
-                              {"min", d_pos, true, "Lower bound.", nullptr},
-                              {"max", d_pos, true, "Upper bound (>= min).", nullptr},
-                          });
-  t.range = b.object("A range drawn uniformly.",
-                     {
-                         {"min", d_nonneg, true, "Lower bound.", nullptr},
-                         {"max", d_nonneg, true, "Upper bound (>= min).", nullptr},
-                     });
-  Type all_t = *b.enumeration({"all"});
-  all_t.expected = "\"all\" or an array of resource names";
-  const Type* all = b.add(all_t);
-  const Type* d_range =
-      b.one_of("a duration like \"1s\" or {\"min\": \"0s\", \"max\": \"1s\"}", {d_nonneg, t.range});
-  Type req = *b.object(
-      "A group of clients with one configuration. Name it with exactly one of name, names or "
-      "count (+ prefix).",
-      {
-          {"name", name, false, "One client's name.", nullptr},
-          {"names", b.array(name, "names", 1, lim::kMaxRequestors, true, "an array of names"),
-           false, "Several clients' names.", nullptr},
-          {"count", b.integer(1, lim::kMaxRequestors, "a requestor count from 1 to 1000000"), false,
-           "How many clients, named prefix1..prefixN.", nullptr},
-          {"prefix", name, false, "The name prefix for count.", "c"},
-          {"resources", b.one_of("\"all\" or an array of resource names", {all, resource_names}),
-           false, "The locks these clients want.", "all"},
-          {"choice", b.enumeration({"fixed", "random"}), false,
-           "Which lock to want next. Default: fixed with one resource, else random.", nullptr},
-          {"start", d_nonneg, false, "Delay before the first want (the session opens at once).",
-           "0s"},
-          {"hold",
-           b.one_of("a duration like \"5s\", \"forever\" or {\"min\": \"2s\", \"max\": \"10s\"}",
-                    {d_hold, t.hold_range}),
-           false, "How long to hold a lock before releasing it.",
-           json{{"min", "2s"}, {"max", "10s"}}},
-          {"think", d_range, false, "Pause between a release and the next want.",
-           json{{"min", "0s"}, {"max", "1s"}}},
-          {"backoff", d_range, false, "Pause after a refused acquire.",
-           json{{"min", "500ms"}, {"max", "1500ms"}}},
-          {"write_every", d_write, false,
-           "Interval between writes to storage while holding; 0s: no writes. Any writer makes "
-           "the storage node exist.",
-           "0s"},
-          {"check_to_write", d_nonneg, false, "Delay between the holder's check and its write.",
-           "1ms"},
-          {"max_holds", u32, false, "Stop after this many holds; 0: unlimited.", 0},
-      });
-  req.def_name = "session_client_group";
-  req.exactly_one = {{"name", "names", "count"}};
-  req.needs = {{"prefix", "count"}};
-  t.requestor = b.add(req);
-  const Type* requestors = b.array(t.requestor, "client groups", 0, lim::kMaxRequestors, false,
-                                   "an array of client groups");
+  t.requestors =
+      workload::group_types(b,
+                            {.one = "client",
+                             .many = "clients",
+                             .wanted = "lock",
+                             .held = "lock",
+                             .def_name = "session_client_group",
+                             .start = "Delay before the first want (the session opens at once).",
+                             .cycle = false},
+                            {});
 
   t.format.top_keys = {
       {{"core", t.core.block, false, "The consistent core.", nullptr}, "protocol"},
       {{"session", t.session, false, "Session timing.", nullptr}, "core"},
-      {{"requestors", requestors, false,
+      {{"requestors", t.requestors.list, false,
         "The clients. Default: one client \"alice\" with every default.", nullptr},
        "resources"},
   };

@@ -7,34 +7,22 @@
 #include "block.hpp"
 #include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
-#include "leasesim/format/ranges.hpp"
 
 namespace leasesim::session_lease::block {
 
 namespace lim = scenario_limits;
-using format::check_range_order;
 using format::field_value;
 using format::FieldValue;
 using format::get_bool;
 using format::get_duration;
 using format::get_enum;
 using format::get_string;
-using format::get_u32;
 using format::get_uint;
 using format::member;
-using format::read_range;
-using format::to_uint;
 
 namespace {
 
-struct Group {
-  enum class Naming : uint8_t { kDefault, kName, kNames, kCount };
-  std::string path;
-  Naming naming = Naming::kDefault;
-  std::vector<std::string> names;
-  std::string prefix;
-  size_t first = 0;
-  size_t count = 0;
+struct Group : workload::GroupNames {
   ClientConfig config;
 };
 
@@ -110,71 +98,8 @@ void Reader::read_session() {
 }
 
 bool Reader::read_group(const json* g, const std::string& path, Group* out) {
-  const Type* rt = t_.requestor;
-  out->path = path;
-  bool names_ok = true;
-  if (g == nullptr) {
-    out->names = {"alice"};
-    out->count = 1;
-  } else {
-    const FieldValue name = field_value(g, rt, "name");
-    const FieldValue names = field_value(g, rt, "names");
-    const FieldValue count = field_value(g, rt, "count");
-    const int forms = (name.present ? 1 : 0) + (names.present ? 1 : 0) + (count.present ? 1 : 0);
-    if (forms != 1 || !name.valid || !names.valid || !count.valid ||
-        !field_value(g, rt, "prefix").valid || !g->is_object()) {
-      names_ok = false;
-    } else if (name.present) {
-      out->naming = Group::Naming::kName;
-      out->names = {name.value->get<std::string>()};
-      out->count = 1;
-    } else if (names.present) {
-      out->naming = Group::Naming::kNames;
-      for (const json& n : *names.value) out->names.push_back(n.get<std::string>());
-      out->count = out->names.size();
-    } else {
-      out->naming = Group::Naming::kCount;
-      get_string(g, rt, "prefix", &out->prefix);
-      out->count = to_uint(*count.value);
-    }
-  }
-  ClientConfig& c = out->config;
-  const FieldValue res = field_value(g, rt, "resources");
-  if (res.value != nullptr && res.value->is_array()) {
-    for (size_t i = 0; i < res.value->size(); ++i) {
-      const auto& n = (*res.value)[i].get_ref<const std::string&>();
-      const auto it = in_.resource_ids.find(n);
-      if (it != in_.resource_ids.end())
-        c.resources.push_back(it->second);
-      else
-        in_.unknown_resource(diag_, path + "/resources/" + std::to_string(i), n);
-    }
-  } else if (res.value != nullptr) {
-    c.resource_range = static_cast<uint32_t>(in_.resources.size());
-  }
-  std::string choice;
-  if (get_string(g, rt, "choice", &choice)) {
-    c.choice = choice == "fixed" ? ResourceChoice::kFixed : ResourceChoice::kRandom;
-  } else {
-    const size_t wanted = c.resource_range != 0 ? c.resource_range : c.resources.size();
-    c.choice = wanted == 1 ? ResourceChoice::kFixed : ResourceChoice::kRandom;
-  }
-  get_duration(g, rt, "start", &c.start_after);
-  if (const FieldValue v = field_value(g, rt, "hold"); v.value != nullptr) {
-    read_range(*v.value, t_.hold_range, &c.hold_min, &c.hold_max);
-    check_range_order(diag_, path + "/hold", c.hold_min, c.hold_max, "hold");
-  }
-  if (const FieldValue v = field_value(g, rt, "think"); v.value != nullptr) {
-    read_range(*v.value, t_.range, &c.think_min, &c.think_max);
-    check_range_order(diag_, path + "/think", c.think_min, c.think_max, "think");
-  }
-  if (const FieldValue v = field_value(g, rt, "backoff"); v.value != nullptr) {
-    read_range(*v.value, t_.range, &c.backoff_min, &c.backoff_max);
-    check_range_order(diag_, path + "/backoff", c.backoff_min, c.backoff_max, "backoff");
-  }
-  get_duration(g, rt, "write_every", &c.write_every);
-  get_duration(g, rt, "check_to_write", &c.check_to_write);
-  get_u32(g, rt, "max_holds", &c.max_holds);
+  const bool names_ok = workload::read_names(g, t_.requestors, path, out);
+  workload::read_workload(g, t_.requestors, path, in_, diag_, &out->config);
   return names_ok;
 }
 
@@ -200,22 +125,15 @@ void Reader::read_requestors() {
     total += g.count;
     refs += g.count * g.config.resources.size();
   }
-  const std::string where = list == nullptr ? "" : "/requestors";
-  if (total > lim::kMaxRequestors || refs > lim::kMaxResourceRefs) {
-    diag_.error(where, total > lim::kMaxRequestors
-                           ? "expected at most " + format::to_text(lim::kMaxRequestors) +
-                                 " clients in all, found " + format::to_text(total)
-                           : "expected at most " + format::to_text(lim::kMaxResourceRefs) +
-                                 " resources summed over all clients, found " +
-                                 format::to_text(refs));
+  if (!workload::check_totals(total, refs, list == nullptr ? "" : "/requestors",
+                              t_.requestors.words, diag_)) {
     out_.requestors_known = false;
     return;
   }
   for (Group& g : groups) {
     g.first = out_.nodes.requestors.size();
     for (size_t k = 0; k < g.count; ++k) {
-      out_.nodes.requestors.push_back(
-          g.naming == Group::Naming::kCount ? g.prefix + std::to_string(k + 1) : g.names[k]);
+      out_.nodes.requestors.push_back(g.member_name(k));
       c_->clients.push_back(g.config);
     }
   }
@@ -280,20 +198,8 @@ BlockOutput Reader::run() {
     if (id < servers) return raft::server_origin(*core, listed, id);
     if (id < first) return "the storage node";
     const size_t r = id - first;
-    const auto it = std::upper_bound(groups->begin(), groups->end(), r,
-                                     [](size_t v, const Group& g) { return v < g.first; });
-    const Group& g = *(it - 1);
-    switch (g.naming) {
-      case Group::Naming::kDefault:
-        return "the default requestor";
-      case Group::Naming::kName:
-        return g.path + "/name";
-      case Group::Naming::kNames:
-        return g.path + "/names/" + std::to_string(r - g.first);
-      case Group::Naming::kCount:
-        return g.path + "/count";
-    }
-    return "";
+    const Group& g = workload::group_of(*groups, r);
+    return g.member_origin(r - g.first);
   };
   out_.late_checks = late_checks();
   out_.preset = c_->preset;

@@ -10,6 +10,7 @@ namespace leasesim::session_lease {
 Client::Client(const ClientConfig& config, Rng rng) : cfg_(config), rng_(rng) {
   LEASESIM_ASSERT(!cfg_.servers.empty(), "client without servers");
   LEASESIM_ASSERT(!cfg_.resources.empty() || cfg_.resource_range != 0, "client without resources");
+  LEASESIM_ASSERT(cfg_.choice != ResourceChoice::kCycle, "session-lease has no cycle choice");
   LEASESIM_ASSERT(cfg_.keepalive_every > Duration::zero(), "keepalive interval must be positive");
 }
 

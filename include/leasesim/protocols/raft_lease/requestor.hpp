@@ -29,41 +29,22 @@
 #include "leasesim/protocol/observations.hpp"
 #include "leasesim/protocols/raft_lease/messages.hpp"
 #include "leasesim/protocols/raft_lease/options.hpp"
+#include "leasesim/protocols/workload/workload.hpp"
 
 namespace leasesim::raft_lease {
 
-enum class ResourceChoice : uint8_t {
-  kFixed,   // always resources[0]
-  kCycle,   // resources[0], [1], ... in turn, one per hold: it moves on when a hold
-            // ends (released, expired, revoked or fenced), not when an acquire fails
-  kRandom,  // drawn uniformly from `resources` for every attempt (every want)
-};
+using workload::ResourceChoice;
 
-struct RequestorConfig {
+// The workload (what it wants, holds and writes; workload.hpp) and how it
+// asks for leases.
+struct RequestorConfig : workload::Workload {
   NodeId self = kInvalidNode;
   std::vector<NodeId> servers;    // the core, in order
   NodeId storage = kInvalidNode;  // kInvalidNode: no work
-  std::vector<ResourceId> resources;
-  // Non-zero: the requestor wants resources 0 .. resource_range-1 (a
-  // scenario's "all") and `resources` stays empty, so wanting every
-  // resource costs no memory per requestor (100,000 requestors x 10,000
-  // resources would otherwise be gigabytes of identical lists).
-  uint32_t resource_range = 0;
-  ResourceChoice choice = ResourceChoice::kFixed;
   LeaseOptions options;
   Duration ttl = seconds(5);  // asked for in ACQUIRE
   Duration renew_every = milliseconds(1666);
-  Duration start_after = Duration::zero();
-  Duration hold_min = seconds(2);  // Duration::max(): hold until the end
-  Duration hold_max = seconds(10);
-  Duration think_min = Duration::zero();
-  Duration think_max = seconds(1);
-  Duration backoff_min = milliseconds(500);
-  Duration backoff_max = milliseconds(1500);
   Duration request_timeout = seconds(1);
-  Duration write_every = Duration::zero();  // zero: no work
-  Duration check_to_write = milliseconds(1);
-  uint32_t max_holds = 0;  // 0: unlimited
 
   bool operator==(const RequestorConfig&) const = default;
 };
@@ -125,12 +106,8 @@ class Requestor final : public Node {
   void hold_over();  // a hold ended: count it and move the cycle on
   void next_server() { target_ = (target_ + 1) % cfg_->servers.size(); }
   NodeId target() const { return cfg_->servers[target_]; }
-  size_t resource_count() const {
-    return cfg_->resource_range != 0 ? cfg_->resource_range : cfg_->resources.size();
-  }
-  ResourceId resource_at(size_t i) const {
-    return cfg_->resource_range != 0 ? static_cast<ResourceId>(i) : cfg_->resources[i];
-  }
+  size_t resource_count() const { return cfg_->resource_count(); }
+  ResourceId resource_at(size_t i) const { return cfg_->resource_at(i); }
 
   std::shared_ptr<const RequestorConfig> cfg_;  // never null; read-only, maybe shared
   NodeId self_;

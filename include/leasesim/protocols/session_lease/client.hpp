@@ -34,31 +34,22 @@
 #include "leasesim/protocols/session_lease/messages.hpp"
 #include "leasesim/protocols/session_lease/options.hpp"
 #include "leasesim/protocols/session_lease/records.hpp"
+#include "leasesim/protocols/workload/workload.hpp"
 
 namespace leasesim::session_lease {
 
-enum class ResourceChoice : uint8_t { kFixed, kRandom };
+using workload::ResourceChoice;
 
-struct ClientConfig {
+// The workload (what it wants, holds and writes; workload.hpp; its choice
+// is never kCycle: the session block has no "cycle") and how it keeps its
+// session.
+struct ClientConfig : workload::Workload {
   NodeId self = kInvalidNode;
   std::vector<NodeId> servers;    // the core, in order
   NodeId storage = kInvalidNode;  // kInvalidNode: no work
-  std::vector<ResourceId> resources;
-  uint32_t resource_range = 0;  // non-zero: resources 0..range-1 ("all")
-  ResourceChoice choice = ResourceChoice::kFixed;
   Options options;
   Duration keepalive_every = seconds(1);
   Duration request_timeout = milliseconds(500);
-  Duration start_after = Duration::zero();
-  Duration hold_min = seconds(2);  // Duration::max(): hold until the end
-  Duration hold_max = seconds(10);
-  Duration think_min = Duration::zero();
-  Duration think_max = seconds(1);
-  Duration backoff_min = milliseconds(500);
-  Duration backoff_max = milliseconds(1500);
-  Duration write_every = Duration::zero();  // zero: no work
-  Duration check_to_write = milliseconds(1);
-  uint32_t max_holds = 0;  // 0: unlimited
 };
 
 // A belief deadline that never comes (no local timeout): far enough for any
@@ -130,12 +121,8 @@ class Client final : public Node {
   NodeId target() const { return cfg_.servers[target_]; }
   void next_server() { target_ = (target_ + 1) % cfg_.servers.size(); }
   void note_server(NodeId from);
-  size_t resource_count() const {
-    return cfg_.resource_range != 0 ? cfg_.resource_range : cfg_.resources.size();
-  }
-  ResourceId resource_at(size_t i) const {
-    return cfg_.resource_range != 0 ? static_cast<ResourceId>(i) : cfg_.resources[i];
-  }
+  size_t resource_count() const { return cfg_.resource_count(); }
+  ResourceId resource_at(size_t i) const { return cfg_.resource_at(i); }
 
   ClientConfig cfg_;
   Rng rng_;
