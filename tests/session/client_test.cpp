@@ -348,5 +348,116 @@ TEST(SessionClient, AReleaseIsRetriedWhileTheSessionLives) {
   EXPECT_TRUE(sent(done, MsgType::kRelease).empty());
 }
 
+// While its Acquire of a lock is open, a refusal of an older Acquire of that
+// lock naming a lease of its own session is not acted on: that lease may be
+// the open Acquire's grant, its Granted overtaken by the refusal. (The
+// client handed it back and then believed it when the Granted came: the
+// master gave the lock to another client meanwhile, an overlap in 8 of 300
+// seeds under chubby and 14 of 300 under zookeeper; found by an adversarial
+// review.) The open Acquire's own answer settles it.
+TEST(SessionClient, ARefusalOfAnOlderAcquireDoesNotHandBackTheOpenOnesGrant) {
+  Fixture f(preset("chubby"));
+  const Message acq = f.open_and_ask(milliseconds(10));
+  Message old_refusal = f.answer(MsgType::kDenied, acq);
+  SessionMsg& d = old_refusal.as<SessionMsg>();
+  d.request_id = acq.as<SessionMsg>().request_id - 1;  // an earlier Acquire's copy
+  d.error = ErrorCode::kHeld;
+  d.holder = 5;
+  d.lease = 9;
+  const Out o = f.d.deliver(old_refusal);
+  EXPECT_TRUE(sent(o, MsgType::kRelease).empty());
+  EXPECT_EQ(f.client->phase(), Client::Phase::kAcquiring);  // still waiting for its answer
+  // The open Acquire's Granted of lease 9 arrives: believed, and nothing
+  // was ever handed back.
+  Message g = f.answer(MsgType::kGranted, acq);
+  g.as<SessionMsg>().lease = 9;
+  const Out held = f.d.deliver(g);
+  EXPECT_EQ(held.count_records(obs::kBeliefBegin), 1u);
+  EXPECT_TRUE(sent(held, MsgType::kRelease).empty());
+  EXPECT_EQ(f.d.pending_count(Client::kHandBackTimer), 0u);
+}
+
+// A hand-back is sent again every request_timeout until the master answers
+// it. (It was sent once: when that Release was lost the lock stayed with
+// the live session for the rest of the run, availability 0.8%; found by an
+// adversarial review.) Released ends it.
+TEST(SessionClient, AHandBackIsSentAgainUntilAnswered) {
+  Fixture f(preset("chubby"));
+  f.open_and_hold(milliseconds(10));  // lock 0, lease 9
+  Message stray;
+  stray.reset(static_cast<uint16_t>(MsgType::kGranted), kServer, 5);
+  stray.resource = 0;
+  SessionMsg& a = stray.set<SessionMsg>();
+  a.session = 3;
+  a.lease = 17;
+  a.request_id = 12345;
+  ASSERT_EQ(sent(f.d.deliver(stray), MsgType::kRelease).size(), 1u);
+  // Lost: sent again, and again.
+  for (int i = 0; i < 3; ++i) {
+    const Out again = f.d.fire(Client::kHandBackTimer);
+    ASSERT_EQ(sent(again, MsgType::kRelease).size(), 1u) << i;
+    EXPECT_EQ(sent(again, MsgType::kRelease)[0].as<SessionMsg>().lease, 17u);
+  }
+  EXPECT_TRUE(f.client->believes());  // its own lock is untouched
+  // Answered: no more.
+  Message released;
+  released.reset(static_cast<uint16_t>(MsgType::kReleased), kServer, 5);
+  released.resource = 0;
+  released.set<SessionMsg>().lease = 17;
+  f.d.deliver(released);
+  EXPECT_EQ(f.d.pending_count(Client::kHandBackTimer), 0u);
+  EXPECT_TRUE(f.client->believes());
+}
+
+// An Acquire refused `not_ready` (a new master taking over) is asked again
+// with the same request: an earlier master may have granted it, and the
+// ready master answers such a request Granted. (The client dropped the
+// request and wanted again: a grant replayed from the log stayed with its
+// session unknown to it, and when it next wanted another lock nothing ever
+// freed it; found by an adversarial review.)
+TEST(SessionClient, AnAcquireRefusedNotReadyIsAskedAgainAsTheSameRequest) {
+  Fixture f(preset("chubby"));
+  const Message acq = f.open_and_ask(milliseconds(10));
+  Message refused = f.answer(MsgType::kDenied, acq);
+  refused.as<SessionMsg>().error = ErrorCode::kNotReady;
+  const Out o = f.d.deliver(refused);
+  EXPECT_TRUE(sent(o, MsgType::kAcquire).empty());
+  EXPECT_EQ(f.client->phase(), Client::Phase::kAcquiring);
+  const Out retry = f.d.fire(Client::kRetryTimer);
+  ASSERT_EQ(sent(retry, MsgType::kAcquire).size(), 1u);
+  EXPECT_EQ(sent(retry, MsgType::kAcquire)[0].as<SessionMsg>().request_id,
+            acq.as<SessionMsg>().request_id);
+  EXPECT_EQ(sent(retry, MsgType::kAcquire)[0].to, acq.to);
+}
+
+// A KeepAlive refused `not_ready` is an answer: the next KeepAlive stays
+// with the master taking over instead of leaving it as silent. (It moved
+// on to a crashed server and the session was lost, its locks held ~21 s.)
+TEST(SessionClient, AKeepAliveRefusedNotReadyKeepsTheServer) {
+  Options o = preset("chubby");
+  Fixture f(o, {0, 1, 2});
+  ClientConfig c;  // request_timeout shorter than keepalive_every
+  c.self = 5;
+  c.servers = {0, 1, 2};
+  c.resources = {0};
+  c.options = o;
+  c.keepalive_every = seconds(1);
+  c.request_timeout = milliseconds(500);
+  c.think_max = Duration::zero();
+  c.hold_min = c.hold_max = seconds(100);
+  f.client = std::make_unique<Client>(c, Rng(7));
+  f.d.reset(f.client.get());
+  f.open_and_hold(milliseconds(10));  // opened by 0
+  for (int i = 0; i < 3; ++i) {
+    const Out k = f.d.fire(Client::kKeepAliveTimer);
+    const Message ka = sent(k, MsgType::kKeepAlive).at(0);
+    EXPECT_EQ(ka.to, 0u) << i;
+    f.d.advance(milliseconds(5));
+    Message refused = f.answer(MsgType::kDenied, ka);
+    refused.as<SessionMsg>().error = ErrorCode::kNotReady;
+    f.d.deliver(refused);
+  }
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

@@ -53,6 +53,9 @@ void Client::start(const LocalClocks& now, Effects& out) {
 void Client::open_session(const LocalClocks& now, Effects& out) {
   state_ = SessionState::kOpening;
   session_ = kNoSession;
+  // The old session's locks end with it; nothing is left to hand back.
+  hand_backs_.clear();
+  out.cancel_timer(kHandBackTimer);
   c_ = TimePoint::min();
   grace_end_ = TimePoint::max();
   open_request_ = next_request_++;
@@ -251,8 +254,18 @@ void Client::send_release(const LocalClocks& now, Effects& out) {
   set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
 }
 
-void Client::hand_back(ResourceId resource, LeaseId lease, Effects& out) {
-  // Fire and forget: its answer matches no request of ours and is ignored.
+void Client::hand_back(ResourceId resource, LeaseId lease, const LocalClocks& now, Effects& out) {
+  const std::pair<ResourceId, LeaseId> lock{resource, lease};
+  if (std::find(hand_backs_.begin(), hand_backs_.end(), lock) == hand_backs_.end())
+    hand_backs_.push_back(lock);
+  send_hand_back(resource, lease, out);
+  // Sent again until the master answers it (on_released) or the session
+  // ends: a lost hand-back would leave the lock to this session for as long
+  // as its KeepAlives keep it alive.
+  set_timer(now, cfg_.request_timeout, kHandBackTimer, 0, out);
+}
+
+void Client::send_hand_back(ResourceId resource, LeaseId lease, Effects& out) {
   Message& m = out.send(MsgType::kRelease, cfg_.self, target());
   m.resource = resource;
   SessionMsg& q = m.set<SessionMsg>();
@@ -305,7 +318,7 @@ void Client::on_granted(const Message& m, const LocalClocks& now, Effects& out) 
     // did not mean to take does (Curator's protection mode).
     const bool own = (phase_ == Phase::kHolding || phase_ == Phase::kReleasing) &&
                      m.resource == resource_ && p.lease == lease_;
-    if (!own) hand_back(m.resource, p.lease, out);
+    if (!own) hand_back(m.resource, p.lease, now, out);
     return;
   }
   note_server(m.from);
@@ -332,19 +345,46 @@ void Client::on_granted(const Message& m, const LocalClocks& now, Effects& out) 
 
 void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
   const SessionMsg& p = m.as<SessionMsg>();
+  const bool own = (phase_ == Phase::kHolding || phase_ == Phase::kReleasing) &&
+                   m.resource == resource_ && p.lease == lease_;
+  // While this lock's Acquire is open, a refusal of an older Acquire of it
+  // may name the lease that answers the open one, its Granted still on the
+  // way (messages overtake each other): handing that back would free a
+  // lock this client is about to believe. The open Acquire's own answer
+  // settles it: its Granted, or a refusal that names a lease of some
+  // earlier request (a retry of a granted request is answered Granted).
+  const bool may_answer_open =
+      phase_ == Phase::kAcquiring && m.resource == resource_ && p.request_id != request_;
   if (p.error == ErrorCode::kHeld && p.holder == cfg_.self && p.session == session_ &&
-      session_ != kNoSession && p.lease != kNoLease &&
-      !((phase_ == Phase::kHolding || phase_ == Phase::kReleasing) && m.resource == resource_ &&
-        p.lease == lease_)) {
+      session_ != kNoSession && p.lease != kNoLease && !own && !may_answer_open) {
     // Held by this very session under a lease it never learned (the Granted
     // of an earlier request was lost): hand it back, or the session would
     // hold it for as long as it lives.
-    hand_back(m.resource, p.lease, out);
+    hand_back(m.resource, p.lease, now, out);
   }
-  if (p.request_id != request_) return;  // a KeepAlive or an old request: the next one retries
-  if (phase_ == Phase::kAcquiring)
+  if (p.error == ErrorCode::kNotReady && m.from == target() && p.session == session_ &&
+      session_ != kNoSession && is_keepalive(p.request_id)) {
+    // A master taking over is alive and will answer once ready: the next
+    // KeepAlive stays with it (the silence rule of send_keepalive() would
+    // move on to a server that may be down, and the session could be lost
+    // for want of an answer the ready master would have given).
+    last_answer_ = now.mono;
+    return;
+  }
+  if (p.request_id != request_) return;  // an old request: the open one's answer settles it
+  if (phase_ == Phase::kAcquiring) {
+    if (p.error == ErrorCode::kNotReady) {
+      // A master not ready yet says nothing of the request: an earlier
+      // master may have granted it, and the log will replay that grant to
+      // this session. Ask again with the same request, which the ready
+      // master answers Granted if so; a new request would leave such a
+      // grant to the session, unknown to its client.
+      out.cancel_timer(kRequestTimer);
+      set_timer(now, cfg_.backoff_min, kRetryTimer, ++send_gen_, out);
+      return;
+    }
     wait_then_want(cfg_.backoff_min, cfg_.backoff_max, now, out);
-  else if (phase_ == Phase::kReleasing) {
+  } else if (phase_ == Phase::kReleasing) {
     // Refused (a new master not ready yet): not released. Ask again a
     // little later, as a redirect without a leader does.
     out.cancel_timer(kRequestTimer);
@@ -381,6 +421,12 @@ void Client::on_redirect(const Message& m, const LocalClocks& now, Effects& out)
 
 void Client::on_released(const Message& m, const LocalClocks& now, Effects& out) {
   const SessionMsg& p = m.as<SessionMsg>();
+  const auto handed = std::find(hand_backs_.begin(), hand_backs_.end(),
+                                std::pair<ResourceId, LeaseId>{m.resource, p.lease});
+  if (handed != hand_backs_.end()) {
+    hand_backs_.erase(handed);
+    if (hand_backs_.empty()) out.cancel_timer(kHandBackTimer);
+  }
   if (phase_ != Phase::kReleasing || p.request_id != request_) return;
   wait_then_want(cfg_.think_min, cfg_.think_max, now, out);
 }
@@ -463,6 +509,11 @@ void Client::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) 
       return;
     case kSessionTimer:
       arm_session_timer(now, out);  // advance() above did the work
+      return;
+    case kHandBackTimer:
+      if (hand_backs_.empty() || session_ == kNoSession) return;
+      for (const auto& [resource, lease] : hand_backs_) send_hand_back(resource, lease, out);
+      set_timer(now, cfg_.request_timeout, kHandBackTimer, 0, out);
       return;
     case kHoldEndTimer:
       if (phase_ == Phase::kHolding && t.arg == hold_gen_)

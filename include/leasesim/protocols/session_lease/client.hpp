@@ -26,6 +26,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "leasesim/core/rng.hpp"
@@ -86,6 +87,7 @@ class Client final : public Node {
     kWorkCheckTimer,  // check before a write (arg: hold generation)
     kWorkWriteTimer,  // the write itself (arg: hold generation)
     kOpenTimer,       // open_session unanswered (arg: send generation)
+    kHandBackTimer,   // hand-backs unanswered: send them again
   };
 
  private:
@@ -101,8 +103,15 @@ class Client final : public Node {
   void want(const LocalClocks& now, Effects& out);
   void send_acquire(const LocalClocks& now, Effects& out);
   void send_release(const LocalClocks& now, Effects& out);
-  // Releases a lock granted to this session that it did not ask for.
-  void hand_back(ResourceId resource, LeaseId lease, Effects& out);
+  // Releases a lock granted to this session that it did not ask for (or
+  // no longer awaits), again every request_timeout until the master answers
+  // or the session ends.
+  void hand_back(ResourceId resource, LeaseId lease, const LocalClocks& now, Effects& out);
+  void send_hand_back(ResourceId resource, LeaseId lease, Effects& out);
+  // Whether `id` is one of the KeepAlives in flight.
+  bool is_keepalive(uint64_t id) const {
+    return id != 0 && ka_ids_[static_cast<size_t>(id % kRing)] == id;
+  }
   void resend(const LocalClocks& now, Effects& out);
   void begin_belief(const LocalClocks& now, Effects& out);
   void end_belief(BeliefEndReason why, Effects& out);
@@ -143,6 +152,9 @@ class Client final : public Node {
   static constexpr size_t kRing = 8;               // KeepAlives in flight: id -> send time
   std::array<uint64_t, kRing> ka_ids_{};
   std::array<TimePoint, kRing> ka_sent_{};
+  // Locks of this session being handed back (resource, lease), until the
+  // master answers: a handful at most.
+  std::vector<std::pair<ResourceId, LeaseId>> hand_backs_;
 
   // The lock.
   Phase phase_ = Phase::kIdle;
