@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "leasesim/protocol/registry.hpp"
 #include "leasesim/report/verdict.hpp"
 #include "leasesim/scenario/loader.hpp"
 #include "shrink_impl.hpp"
@@ -162,6 +163,12 @@ ShrinkResult Shrinker::run() {
   cur_ = scenario_to_json(input_);
   // Exploration limits do not affect a run; a reproducer does not need them.
   cur_.erase("explore");
+  // Where this protocol keeps its requestors and servers (kv-lease:
+  // "electors" and "kv").
+  if (const ProtocolModule* m = find_protocol(input_.protocol)) {
+    requestors_key_ = m->scenario_format().requestors_key;
+    servers_key_ = m->scenario_format().servers_key;
+  }
 
   // The input's run, to the end, to learn the target.
   LoadResult lr = load_scenario_json(cur_, label_);

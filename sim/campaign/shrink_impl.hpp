@@ -98,6 +98,9 @@ class Shrinker {
   bool exhausted_ = false;
   bool changed_ = false;  // a candidate was accepted: cur_sc_ is not the input
   std::string label_;
+  // The protocol's keys for requestor groups and servers (Format).
+  std::string requestors_key_;
+  std::string servers_key_;
 };
 
 }  // namespace leasesim::shrink_detail

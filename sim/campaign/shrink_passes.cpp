@@ -56,7 +56,8 @@ bool Shrinker::pass_faults() {
 }
 
 bool Shrinker::pass_requestors() {
-  const json exploded = explode_requestors(cur_.value("requestors", json::array()));
+  if (requestors_key_.empty()) return false;
+  const json exploded = explode_requestors(cur_.value(requestors_key_, json::array()));
   const std::set<std::string> keep = involved_nodes();
   std::vector<size_t> items;
   for (size_t i = 0; i < exploded.size(); ++i)
@@ -67,7 +68,7 @@ bool Shrinker::pass_requestors() {
       items,
       [&](const std::vector<size_t>& removed) {
         json doc = cur_;
-        const json list = explode_requestors(cur_["requestors"]);
+        const json list = explode_requestors(cur_[requestors_key_]);
         json kept = json::array();
         for (size_t i = 0; i < list.size(); ++i) {
           if (std::find(removed.begin(), removed.end(), i) == removed.end())
@@ -75,11 +76,11 @@ bool Shrinker::pass_requestors() {
           else
             remove_node_refs(&doc, list[i]["name"].get<std::string>());
         }
-        doc["requestors"] = kept;
+        doc[requestors_key_] = kept;
         return doc;
       },
       [&](const std::vector<size_t>& removed) {
-        const json list = explode_requestors(cur_["requestors"]);
+        const json list = explode_requestors(cur_[requestors_key_]);
         std::vector<std::string> names;
         for (const size_t i : removed) names.push_back(list[i]["name"].get<std::string>());
         std::string s = removed.size() == 1 ? "removed requestor " : "removed requestors ";
@@ -95,6 +96,7 @@ bool Shrinker::pass_requestors() {
 }
 
 bool Shrinker::pass_resources() {
+  if (requestors_key_.empty()) return false;
   const std::vector<std::string> all = resource_names(cur_);
   const std::vector<std::string> focus = involved_resources();
   if (focus.empty() || focus.size() >= all.size()) return false;
@@ -103,7 +105,7 @@ bool Shrinker::pass_resources() {
   const std::set<std::string> keep(focus.begin(), focus.end());
   json reqs = json::array();
   std::vector<std::string> dropped_reqs;
-  for (json r : explode_requestors(cur_.value("requestors", json::array()))) {
+  for (json r : explode_requestors(cur_.value(requestors_key_, json::array()))) {
     std::vector<std::string> wants;
     if (!r.contains("resources") || r["resources"] == "all")
       wants = all;
@@ -117,10 +119,12 @@ bool Shrinker::pass_resources() {
       continue;
     }
     r["resources"] = mine;
-    if (mine.size() == 1) r["choice"] = "fixed";
+    // One resource left: fixed, as the default is with one (only where the
+    // group says otherwise; not every protocol's groups have a choice).
+    if (mine.size() == 1 && r.contains("choice")) r["choice"] = "fixed";
     reqs.push_back(r);
   }
-  doc["requestors"] = reqs;
+  doc[requestors_key_] = reqs;
   for (const std::string& n : dropped_reqs) remove_node_refs(&doc, n);
   json faults = json::array();
   for (const json& f : doc["faults"]) {
@@ -142,6 +146,7 @@ bool Shrinker::pass_resources() {
 }
 
 bool Shrinker::pass_servers() {
+  if (servers_key_.empty()) return false;
   const std::vector<std::string>& servers = cur_sc_.servers;
   const size_t s = servers.size();
   if (s <= 1) return false;
@@ -171,7 +176,7 @@ bool Shrinker::pass_servers() {
         remove_node_refs(&doc, n);
       }
     }
-    doc["core"]["servers"] = list;
+    doc[servers_key_]["servers"] = list;
     if (accept(doc,
                "reduced servers " + std::to_string(s) + " -> " + std::to_string(m) + " (removed " +
                    join(removed, ", ") + ")",

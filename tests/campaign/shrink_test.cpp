@@ -215,5 +215,32 @@ TEST(Shrink, RemovesUninvolvedRequestorsServersAndNoise) {
   EXPECT_GT(World(*back.scenario, RunOptions{}).run().failures, 0u);
 }
 
+// kv-lease keeps its requestors under "electors" and its servers under
+// "kv" (the keys its Format declares): they shrink too. (The shrinker edited
+// "requestors" and "core" only, so a kv-lease reproducer kept every elector,
+// resource and server; found by a consistency audit.)
+TEST(Shrink, RemovesKvLeaseElectorsResourcesAndServers) {
+  const Scenario s = load(R"({
+    "name": "kv-crowd", "duration": "40s", "protocol": {"name": "kv-lease", "preset": "stale-reads"},
+    "kv": {"servers": 5},
+    "election": {"lease_duration": "3s", "renew_deadline": "2s", "retry_period": "400ms",
+                 "request_timeout": "200ms"},
+    "resources": ["r1", "r2", "r3"],
+    "electors": [{"count": 6, "prefix": "w", "hold": {"min": "1s", "max": "4s"},
+                  "rejoin": {"min": "0s", "max": "500ms"}}],
+    "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "30ms"}},
+    "faults": [{"at": "5s", "kind": "crash", "target": "leader", "duration": "3s"}]
+  })");
+  ASSERT_GT(World(s, RunOptions{}).run().failures, 0u);
+  const ShrinkResult r = shrink_scenario(s, ShrinkOptions{});
+  ASSERT_EQ(r.status, ShrinkResult::Status::kShrunk);
+  EXPECT_LE(r.after.requestors, 2u) << r.after.format();
+  EXPECT_EQ(r.after.resources, 1u) << r.after.format();
+  EXPECT_LT(r.after.servers, 5u) << r.after.format();
+  LoadResult back = load_scenario_json(r.minimal_json, "minimal.json");
+  ASSERT_TRUE(back.ok()) << back.errors[0].format();
+  EXPECT_GT(World(*back.scenario, RunOptions{}).run().failures, 0u);
+}
+
 }  // namespace
 }  // namespace leasesim

@@ -80,6 +80,9 @@ struct Tables {
                     });
     format.top_keys = {
         {{"solo", solo, false, "The lease server and its requestors.", nullptr}, "protocol"}};
+    // One server and counted requestors: nothing `leasesim shrink` can remove.
+    format.requestors_key = "";
+    format.servers_key = "";
   }
 };
 

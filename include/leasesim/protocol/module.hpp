@@ -128,6 +128,12 @@ class ProtocolModule {
     // Fields of the "protocol" object besides "name" (presets, knobs).
     std::vector<format::Field> protocol_fields;
     std::vector<TopKey> top_keys;
+    // The keys `leasesim shrink` edits, if the module has them: the list of
+    // requestor groups (each naming its members with name, names or count
+    // + prefix, and wanting "resources": "all" or a list), and the object
+    // whose "servers" lists the servers. Empty: none to remove.
+    std::string requestors_key = "requestors";
+    std::string servers_key = "core";
   };
   // Built once, alive for the program's life (types point into it).
   virtual const Format& scenario_format() const = 0;

@@ -172,6 +172,8 @@ Built::Built() {
   const Type* electors =
       b.array(t.elector, "elector groups", 1, 10000, false, "an array of elector groups");
 
+  t.format.requestors_key = "electors";
+  t.format.servers_key = "kv";
   t.format.top_keys = {
       {{"kv", t.kv.block, false, "The key-value store.", nullptr}, "protocol"},
       {{"election", t.election, false, "The election timings.", nullptr}, "kv"},
