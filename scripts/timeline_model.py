@@ -41,10 +41,13 @@ class Model:
         def inside(a, b):
             return a < e and b > s or (a == b and s <= a <= e)
 
-        # Resources: chosen ones, or the busiest up to max_lanes.
+        # Resources: chosen ones, or up to max_lanes: those with a violation
+        # in the window first (a violation is never hidden), then the busiest.
         held = {}
         for b in tr.beliefs:
             held[b.resource] = held.get(b.resource, 0) + 1
+        violated = {v.resource for v in tr.violations
+                    if v.resource is not None and inside(v.start, v.end)}
         if opts.resources:
             unknown = [r for r in opts.resources if r not in tr.resources]
             if unknown:
@@ -54,12 +57,18 @@ class Model:
         else:
             self.resources = sorted(tr.resources, key=lt.natural_key)
             if len(self.resources) > opts.max_lanes:
-                busiest = sorted(self.resources, key=lambda r: (-held.get(r, 0),
+                busiest = sorted(self.resources, key=lambda r: (r not in violated,
+                                                                -held.get(r, 0),
                                                                 lt.natural_key(r)))
                 keep = set(busiest[:opts.max_lanes])
                 self.resources = [r for r in self.resources if r in keep]
         self.hidden_resources = len(tr.resources) - len(self.resources)
         wanted = set(self.resources)
+        # Violations on resources not drawn (more violated resources than
+        # lanes, or --resources left them out): counted, never silently lost.
+        self.hidden_violations = sum(1 for v in tr.violations
+                                     if v.resource is not None and v.resource not in wanted
+                                     and inside(v.start, v.end))
 
         self.beliefs = {r: [] for r in self.resources}   # r -> [(holder, start, end, lease)]
         self.end_reason = {}   # (resource, holder, start) -> why the belief ended
@@ -87,6 +96,15 @@ class Model:
             self.violation_texts.append("... and %d more in the window (the run's report has "
                                         "them all)" % (len(self.violations) -
                                                        MAX_VIOLATION_TEXTS))
+        if self.hidden_violations:
+            names = sorted({v.resource for v in tr.violations
+                            if v.resource is not None and v.resource not in wanted
+                            and inside(v.start, v.end)}, key=lt.natural_key)
+            self.violation_texts.append(
+                "%d violation%s in the window on resource%s not drawn: %s (--resources %s)" % (
+                    self.hidden_violations, "s" if self.hidden_violations != 1 else "",
+                    "s" if len(names) != 1 else "", ", ".join(names[:8]) +
+                    (", ..." if len(names) > 8 else ""), ",".join(names[:8])))
 
         # Nodes: servers, then requestors/storage that have faults (or all chosen).
         faulty = set()
