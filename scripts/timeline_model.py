@@ -89,9 +89,12 @@ class Model:
         self.violations = [v for v in tr.violations
                            if (v.resource is None or v.resource in wanted)
                            and inside(v.start, v.end)]
-        # Beneath the chart: "[n] <the report's words>" for the first few.
-        self.violation_texts = ["[%d] %s" % (i + 1, v.summary or v.kind)
-                                for i, v in enumerate(self.violations[:MAX_VIOLATION_TEXTS])]
+        # Beneath the chart: "[n] <the report's words>" for the first few in
+        # the report's order, n the report's number (also in a window).
+        told = sorted(self.violations, key=lambda v: v.report_number)[:MAX_VIOLATION_TEXTS]
+        self.told_numbers = {v.report_number for v in told}   # tagged "[n]" on the chart
+        self.violation_texts = ["[%d] %s" % (v.report_number, v.summary or v.kind)
+                                for v in told]
         if len(self.violations) > MAX_VIOLATION_TEXTS:
             self.violation_texts.append("... and %d more in the window (the run's report has "
                                         "them all)" % (len(self.violations) -

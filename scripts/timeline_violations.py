@@ -1,13 +1,13 @@
 """Violations on a timeline: a red box over each one's interval (dashed for
 a warning) across its resource's lane, or across the servers for a run-wide
 one; an instant (a stale write) is a red stroke. Each is labelled with its
-number in the report and its kind, in the first of three label rows where
-the text fits, failures before warnings."""
+number in the text report (the same in a window) and its kind, in the first
+of three label rows where the text fits, failures before warnings."""
 
 import matplotlib.patches
 
 from timeline_layout import LABEL_ROW, WRITE_H
-from timeline_style import MAX_VIOLATION_TEXTS, VIOLATION_RED
+from timeline_style import VIOLATION_RED
 
 
 def draw_violations(c, model, opts, layout):
@@ -37,7 +37,7 @@ def draw_violations(c, model, opts, layout):
     for v in model.violations:
         groups.setdefault((v.kind, v.resource), []).append(v)
     labels = []
-    for number, v in enumerate(model.violations, 1):
+    for v in model.violations:
         if v.resource in res_layout:
             top, _, _, _, write_top, _, bottom = res_layout[v.resource]
             ya, yb = top - 0.1, bottom + 0.1
@@ -63,7 +63,8 @@ def draw_violations(c, model, opts, layout):
             ax.plot([va], [ya], marker="v", color=VIOLATION_RED, ms=6, zorder=8, clip_on=False)
         group = groups[(v.kind, v.resource)]
         name = v.kind.replace("_", " ") + (" (warning)" if v.warning else "")
-        tag = "[%d] " % number if number <= MAX_VIOLATION_TEXTS else ""
+        # The report's number, where the text beneath tells it.
+        tag = "[%d] " % v.report_number if v.report_number in model.told_numbers else ""
         if v.kind in ("overlap", "latent_overlap") and len(group) <= 8:
             who = (v.first or "?") + ("/" + v.second if v.second else "")
             labels.append((v.resource, va, "%s%s %s" % (tag, name, who)))

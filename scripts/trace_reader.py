@@ -73,6 +73,41 @@ def _kind(line):
     return line[i + 5:e] if e >= 0 else None
 
 
+# The text report tells this many violations with their story, numbered
+# (sim/report/run_report_text.cpp, kWithStory).
+REPORT_NUMBERED = 3
+
+
+def number_as_the_report(violations):
+    """Sets each violation's report_number, from the whole run's violations
+    in detection order, as the text report numbers them
+    (sim/report/run_report_text.cpp): failures before warnings; numbers 1 to
+    REPORT_NUMBERED go to the violations told with their story (the first of
+    each kind first, then the next ones), in that order; the rest, which the
+    report lists in groups without numbers, continue the count in the
+    report's order, so every violation of a run has one number wherever
+    it is drawn."""
+    ordered = [v for v in violations if not v.warning] + [v for v in violations if v.warning]
+    storied = [False] * len(ordered)
+    told = 0
+    for first_of_kind in (True, False):
+        kinds = set()
+        for i, v in enumerate(ordered):
+            if told >= REPORT_NUMBERED:
+                break
+            if storied[i] or (first_of_kind and v.kind in kinds):
+                continue
+            storied[i] = True
+            kinds.add(v.kind)
+            told += 1
+    number = 0
+    for want in (True, False):
+        for i, v in enumerate(ordered):
+            if storied[i] == want:
+                number += 1
+                v.report_number = number
+
+
 def read_trace(path):
     """Reads a JSONL trace file into a Trace. Raises ValueError naming the
     file and line on malformed input."""
@@ -343,6 +378,7 @@ def read_trace(path):
         tr.violations.sort(key=lambda v: v.number)
     for v in tr.violations:
         v.summary = violation_summary(tr, v, instances)
+    number_as_the_report(tr.violations)
     # Requestors in natural name order (c2 before c10): stable colours.
     tr.requestors = sorted((q for q in tr.requestors if q not in seen_srv), key=natural_key)
     return tr

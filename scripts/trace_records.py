@@ -80,7 +80,7 @@ class Violation:
 
     __slots__ = ("kind", "resource", "first", "second", "start", "end", "detected", "number",
                  "first_lease", "second_lease", "token", "first_at_end", "second_at_end",
-                 "summary")
+                 "summary", "report_number")
 
     def __init__(self, kind, resource, first, second, start, end, detected):
         self.kind, self.resource, self.first, self.second = kind, resource, first, second
@@ -89,6 +89,7 @@ class Violation:
         self.first_lease = self.second_lease = self.token = None
         self.first_at_end = self.second_at_end = False
         self.summary = None   # violation_summary(), filled by read_trace
+        self.report_number = None   # its number in the text report, filled by read_trace
 
     @property
     def warning(self):

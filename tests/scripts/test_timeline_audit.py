@@ -1,6 +1,7 @@
 """scripts/plot_timeline.py: what an audit of the student-facing timeline
 found missing or misleading, each pinned by a run that showed it."""
 
+import re
 import unittest
 
 import viz_support as vs
@@ -34,6 +35,55 @@ class ViolatedLanesAreKept(unittest.TestCase):
         self.assertEqual(model.hidden_violations, n)
         self.assertIn("%d violations in the window on resource not drawn: db" % n,
                       model.violation_texts[-1])
+
+
+def numbered_in_report(run):
+    """{number: (kind, from in ns)} of the violations the text report numbers."""
+    out = {}
+    for m in re.finditer(r"^  (\d+)\. (\w+)(?: \(warning\))?  (\d+)\.(\d{6})s",
+                         (run.dir / "report.txt").read_text(), re.M):
+        out[int(m.group(1))] = (m.group(2), int(m.group(3)) * lt.NS_PER_S +
+                                int(m.group(4)) * 1000)
+    return out
+
+
+class ViolationNumbersAreTheReports(unittest.TestCase):
+    def check(self, run):
+        tr = lt.read_trace(run.trace)
+        told = numbered_in_report(run)
+        self.assertTrue(told)
+        for number, (kind, start) in told.items():
+            v = [v for v in tr.violations if v.report_number == number]
+            self.assertEqual(len(v), 1, number)
+            self.assertEqual((v[0].kind, v[0].start // 1000 * 1000), (kind, start), number)
+        self.assertEqual(sorted(v.report_number for v in tr.violations),
+                         list(range(1, len(tr.violations) + 1)))
+        return tr
+
+    def test_failures_before_warnings(self):
+        # The latent overlap is detected before the overlap; the report
+        # lists the overlap first.
+        run = vs.violation_run()
+        tr = self.check(run)
+        self.assertEqual([v.kind for v in tr.violations], ["latent_overlap", "overlap"])
+        model = pt.Model(tr, pt.Options())
+        self.assertTrue(model.violation_texts[0].startswith("[1] " + tr.violations[1].summary))
+        self.assertTrue(model.violation_texts[1].startswith("[2] " + tr.violations[0].summary))
+
+    def test_a_window_keeps_the_numbers(self):
+        run = vs.run(vs.ROOT / "scenarios" / "network" / "duplicates-resource-keying.json")
+        tr = self.check(run)
+        self.assertGreater(len(tr.violations), 3)
+        # A window after the report's [1]: the first text is not "[1]".
+        first = min(tr.violations, key=lambda v: v.report_number)
+        model = pt.Model(tr, pt.Options(start=first.end + 1))
+        self.assertTrue(model.violations)
+        self.assertNotIn(first, model.violations)
+        shown = sorted(model.violations, key=lambda v: v.report_number)[:8]
+        self.assertGreater(shown[0].report_number, 1)
+        for v, text in zip(shown, model.violation_texts):
+            self.assertTrue(text.startswith("[%d] %s" % (v.report_number, v.summary)), text)
+        self.assertEqual(model.told_numbers, {v.report_number for v in shown})
 
 
 if __name__ == "__main__":
