@@ -37,6 +37,11 @@ class Model:
             raise ValueError("empty time window: --from %s is not before --to %s" % (
                 lt.fmt_duration(self.start), lt.fmt_duration(self.end)))
         s, e = self.start, self.end
+        # What lasts to the run's end (a role, a lease or session still on
+        # record, a fault not undone) is drawn to the window's end when that
+        # is later than the trace's last record: `leasesim run --plot` passes
+        # the run's end as --to, which no record may mark.
+        self.run_end = run_end = max(tr.end, e)
 
         def inside(a, b):
             return a < e and b > s or (a == b and s <= a <= e)
@@ -81,10 +86,11 @@ class Model:
             v.sort(key=lambda x: (x[1], x[2]))
         self.core = {r: [] for r in self.resources}      # r -> [(holder, granted, freed, reason)]
         for c in tr.core:
-            freed = c.freed if c.freed is not None else tr.end
+            freed = c.freed if c.freed is not None else run_end
             if c.resource in wanted and inside(c.granted, freed):
                 self.core[c.resource].append((c.holder, c.granted, freed, c.reason))
         self.writes = [w for w in tr.writes if w[1] in wanted and s <= w[0] <= e]
+        self.spans = [_to_run_end(sp, run_end) for sp in tr.spans]
         self._sessions(tr, opts, inside)
         self.violations = [v for v in tr.violations
                            if (v.resource is None or v.resource in wanted)
@@ -138,13 +144,14 @@ class Model:
         the core's record of each session and the client's view of it."""
         core, views = {}, {}
         for c in tr.sessions:
-            ended = c.ended if c.ended is not None else tr.end
+            ended = c.ended if c.ended is not None else self.run_end
             if inside(c.begun, ended):
                 core.setdefault(c.client, []).append(
                     (c.session, c.begun, ended, c.reason, c.extensions))
         for v in tr.session_views:
-            if inside(v.start, v.end):
-                views.setdefault(v.client, []).append((v.session, v.state, v.start, v.end, v.lost))
+            end = self.run_end if v.open else v.end
+            if inside(v.start, end):
+                views.setdefault(v.client, []).append((v.session, v.state, v.start, end, v.lost))
         clients = sorted(set(core) | set(views), key=lt.natural_key)
         if opts.nodes:
             clients = [q for q in clients if q in opts.nodes]
@@ -199,16 +206,25 @@ class Model:
     def role_spans(self, server):
         """[(start, end, role, term)] for `server`, cut at crashes."""
         roles = self.trace.roles.get(server, [])
-        downs = [sp for sp in self.trace.spans if sp.kind == "down" and sp.node == server]
+        downs = [sp for sp in self.spans if sp.kind == "down" and sp.node == server]
         out = []
         for i, (t, role, term) in enumerate(roles):
-            nxt = roles[i + 1][0] if i + 1 < len(roles) else self.trace.end
+            nxt = roles[i + 1][0] if i + 1 < len(roles) else self.run_end
             for d in downs:   # a crash ends the role; the restart's role record begins anew
                 if t <= d.start < nxt:
                     nxt = d.start
             if nxt > t or i + 1 == len(roles):
                 out.append((t, nxt, role, term))
         return out
+
+
+def _to_run_end(sp, run_end):
+    """`sp`, or a copy lasting to `run_end` if it was open at the trace's end."""
+    if not sp.open or sp.end >= run_end:
+        return sp
+    out = lt.Span(sp.kind, sp.start, sp.node, sp.info)
+    out.end, out.open = run_end, True
+    return out
 
 
 def make_transform(tr, node):

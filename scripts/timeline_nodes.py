@@ -50,7 +50,7 @@ def draw_nodes(c, model, layout):
     # Cuts from one node that begin and end together are drawn as one span.
     cuts = {}
     spans = []
-    for sp in tr.spans:
+    for sp in model.spans:
         if sp.kind != "cut":
             spans.append(sp)
             continue

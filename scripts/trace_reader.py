@@ -168,6 +168,7 @@ def read_trace(path):
                                  "short or damaged; expected one JSON object per line)"
                                  % (path, lineno))
             tr.records += 1
+            last_line = line
             if k not in _PARSED:
                 tr.kinds[k] += 1
                 if k == "send" or k == "drop":
@@ -359,6 +360,13 @@ def read_trace(path):
             elif k == "fault_skipped":
                 tr.instants.append((t, n, "skipped", "fault %d skipped: %s" % (r["fault"], r["why"])))
 
+    if tr.records:
+        # Records are in time order: the last one's time is the trace's end
+        # (most records are not parsed, so it may not have been seen yet).
+        try:
+            tr.end = max(tr.end, int(last_line[5:last_line.index(",", 5)]))
+        except ValueError:
+            pass
     for b in tr.beliefs:
         if b.end > tr.end:
             tr.end = b.end
@@ -368,10 +376,10 @@ def read_trace(path):
             inst.segments[-1].reason = end_reasons.get((inst.resource, inst.holder, inst.lease))
     for s in tr.spans:
         if s.end is None:
-            s.end = tr.end
+            s.end, s.open = tr.end, True
     for v in tr.session_views:
         if v.end is None:
-            v.end = tr.end
+            v.end, v.open = tr.end, True
     # Violation records are written as the checker settles them; the report
     # lists them in detection order (the detail's number).
     if all(v.number is not None for v in tr.violations):

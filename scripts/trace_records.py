@@ -59,13 +59,14 @@ class SessionView:
     `state` (safe or jeopardy) from `start` to `end`. `lost` is why the client
     gave the session up at `end` (timed_out, told_expired), "crash" if it
     crashed then, None if the stretch ended otherwise (a change of state, the
-    end of the trace)."""
+    end of the trace; then `open` is True: it lasted to the run's end)."""
 
-    __slots__ = ("client", "session", "state", "start", "end", "lost")
+    __slots__ = ("client", "session", "state", "start", "end", "lost", "open")
 
     def __init__(self, client, session, state, start):
         self.client, self.session, self.state, self.start = client, session, state, start
         self.end, self.lost = None, None
+        self.open = False
 
     def __repr__(self):
         return "SessionView(%s s%d %s [%s, %s))" % (self.client, self.session, self.state,
@@ -102,13 +103,16 @@ class Violation:
 
 class Span:
     """A fault that lasts: a node down, paused or isolated, a partition, a cut,
-    a network window. `end` is None until it ends (closed at the trace end)."""
+    a network window. `end` is None until it ends (closed at the trace end,
+    and then `open` is True: it lasted to the run's end, which may be after
+    the trace's last record)."""
 
-    __slots__ = ("kind", "start", "end", "node", "info")
+    __slots__ = ("kind", "start", "end", "node", "info", "open")
 
     def __init__(self, kind, start, node=None, info=None):
         self.kind, self.start, self.node, self.info = kind, start, node, info
         self.end = None
+        self.open = False
 
 
 class Trace:

@@ -1,6 +1,7 @@
 """scripts/plot_timeline.py: what an audit of the student-facing timeline
 found missing or misleading, each pinned by a run that showed it."""
 
+import json
 import re
 import unittest
 
@@ -84,6 +85,56 @@ class ViolationNumbersAreTheReports(unittest.TestCase):
         for v, text in zip(shown, model.violation_texts):
             self.assertTrue(text.startswith("[%d] %s" % (v.report_number, v.summary)), text)
         self.assertEqual(model.told_numbers, {v.report_number for v in shown})
+
+
+class BarsLastToTheRunsEnd(unittest.TestCase):
+    """`leasesim run --plot` passes the run's end as --to; what lasts to the
+    end of the run is drawn to it, not to the trace's last record."""
+
+    def test_a_run_shorter_than_its_first_election(self):
+        run = vs.run(vs.ROOT / "scenarios" / "default.json", "--until", "100ms")
+        tr = lt.read_trace(run.trace)
+        end = run.report["end_ns"]
+        self.assertEqual(end, 100 * 1000 * 1000)
+        self.assertLess(tr.end, end)
+        model = pt.Model(tr, pt.Options(end=end))
+        self.assertEqual(model.servers, ["n1", "n2", "n3", "n4", "n5"])
+        for n in model.servers:
+            spans = model.role_spans(n)
+            self.assertTrue(spans, n)
+            self.assertEqual(spans[-1][1], end, n)
+            self.assertGreater(spans[-1][1], spans[-1][0], n)
+
+    def test_roles_and_open_core_records_reach_the_end(self):
+        run = vs.default_run()
+        tr = lt.read_trace(run.trace)
+        end = run.report["end_ns"]
+        model = pt.Model(tr, pt.Options(end=end))
+        for n in model.servers:
+            if n not in [sp.node for sp in tr.spans if sp.kind == "down" and sp.open]:
+                self.assertEqual(model.role_spans(n)[-1][1], end, n)
+        still = [c for c in tr.core if c.freed is None]
+        self.assertTrue(still)
+        for c in still:
+            self.assertIn((c.holder, c.granted, end, None), model.core[c.resource])
+
+    def test_an_open_fault_reaches_the_end(self):
+        # alice crashes at 10 s and is never restarted: down to the end.
+        run = vs.run(vs.ROOT / "scenarios" / "basics" / "holder-crash-handoff.json",
+                     "--until", "12s")
+        tr = lt.read_trace(run.trace)
+        end = run.report["end_ns"]
+        self.assertLess(tr.end, end)
+        # The trace's end is its last record (most records are not parsed).
+        last = json.loads(run.trace.read_text().splitlines()[-1])["t"]
+        self.assertEqual(tr.end, last)
+        self.assertEqual([(sp.kind, sp.node) for sp in tr.spans if sp.open], [("down", "alice")])
+        model = pt.Model(tr, pt.Options(end=end))
+        self.assertTrue(all(sp.end == end for sp in model.spans if sp.open))
+        # The trace itself is not changed: a second model without --to ends
+        # at the trace's last record.
+        self.assertTrue(all(sp.end == tr.end for sp in pt.Model(tr, pt.Options()).spans
+                            if sp.open))
 
 
 if __name__ == "__main__":
