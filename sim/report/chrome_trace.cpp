@@ -222,34 +222,37 @@ void ChromeTraceWriter::message(const Record& r) {
   if (r.kind == world_rec::kSend) {
     const auto s = decode_as<world_rec::Send>(r);
     ++messages_;
-    if (s.id < kMaxFlows) {
-      if (sends_.size() <= s.id) sends_.resize(static_cast<size_t>(s.id) + 1);
-      sends_[s.id] = PendingSend{r.time.ns(), r.node, s.type};
-    }
+    sends_[s.id] = PendingSend{r.time.ns(), r.node, s.type};
     return;
   }
   if (r.kind == world_rec::kDeliver) {
     const uint64_t id = decode_as<world_rec::Deliver>(r).id;
-    if (id >= sends_.size() || sends_[id].ts < 0) return;
-    if (delivered_.size() <= id) delivered_.resize(static_cast<size_t>(id) + 1, 0);
-    if (delivered_[id]) return;  // a duplicate: one arrow per message
-    delivered_[id] = 1;
-    ++flows_;
-    const PendingSend& s = sends_[id];
+    const auto it = sends_.find(id);
+    if (it == sends_.end()) return;  // a duplicate's later copy: one slice pair per message
+    const PendingSend s = it->second;
+    sends_.erase(it);
     const std::string type = enum_field(world_rec::kSend, 1, s.type);
-    // A 1 ns slice at each end for the arrow to attach to.
+    // A 1 ns slice at each end (for the arrow to attach to, if it has one).
     Event& a = add('X', s.ts, Track::kNode, s.from, type + " -> " + node(r.node), "msg");
     a.dur = 1;
     a.args = "{\"id\":" + std::to_string(id) + "}";
-    add('s', s.ts, Track::kNode, s.from, "msg", "msg").id = id;
+    const bool arrow = flows_ < kMaxFlows;
+    if (arrow) add('s', s.ts, Track::kNode, s.from, "msg", "msg").id = id;
     Event& b = add('X', r.time.ns(), Track::kNode, r.node, type + " <- " + node(s.from), "msg");
     b.dur = 1;
     b.args =
         "{\"id\":" + std::to_string(id) + ",\"latency_ms\":" + ms_text(r.time.ns() - s.ts) + "}";
-    add('f', r.time.ns(), Track::kNode, r.node, "msg", "msg").id = id;
+    if (arrow) {
+      add('f', r.time.ns(), Track::kNode, r.node, "msg", "msg").id = id;
+      ++flows_;
+    }
     return;
   }
   const auto d = decode_as<world_rec::Drop>(r);
+  // Dropped as it was sent: no copy of it is on its way.
+  const auto it = sends_.find(d.id);
+  if (it != sends_.end() && it->second.ts == r.time.ns() && it->second.from == r.node)
+    sends_.erase(it);
   if (drops_++ >= kMaxDrops) return;
   Event& e = add('i', r.time.ns(), Track::kNode, r.node,
                  "drop " + enum_field(world_rec::kDrop, 1, d.type) + " -> " + node(d.to) + " (" +

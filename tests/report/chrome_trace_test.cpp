@@ -138,5 +138,56 @@ TEST_F(ChromeTraceTest, SlicesNestAndTimestampsAreMonotonicPerTrack) {
   EXPECT_LE(beliefs, result_.metrics.beliefs);  // zero-length beliefs are X slices
 }
 
+TEST_F(ChromeTraceTest, EveryMessageHasItsSlicesAndTheFirstOnesArrows) {
+  // More delivered messages than kMaxFlows: each still gets its send and
+  // receive slices; only the first kMaxFlows get an arrow.
+  Scenario s = testing::basic_scenario(5, 5, 2);
+  s.duration = seconds(150);
+  CaptureSink sink;
+  RunOptions ro;
+  ro.trace = &sink;
+  World(s, ro).run();
+  std::map<uint64_t, bool> delivered;  // message id -> delivered (at least once)
+  for (const Record& rec : sink.records)
+    if (rec.kind == world_rec::kDeliver) delivered[decode_as<world_rec::Deliver>(rec).id] = true;
+  ASSERT_GT(delivered.size(), ChromeTraceWriter::kMaxFlows + 1000) << "the run is too short";
+
+  const nlohmann::json doc = run(s);
+  std::map<uint64_t, int> sent_slices, received_slices, starts, ends;
+  for (const auto& e : doc["traceEvents"]) {
+    if (e.value("cat", "") != "msg") continue;
+    const std::string ph = e["ph"];
+    if (ph == "X") {
+      const uint64_t id = e["args"]["id"];
+      const std::string name = e["name"];
+      ++(name.find(" <- ") != std::string::npos ? received_slices : sent_slices)[id];
+    } else if (ph == "s") {
+      ++starts[e["id"].get<uint64_t>()];
+    } else if (ph == "f") {
+      ++ends[e["id"].get<uint64_t>()];
+    }
+  }
+  EXPECT_EQ(received_slices.size(), delivered.size());
+  EXPECT_EQ(sent_slices.size(), delivered.size());
+  for (const auto& [id, n] : received_slices) {
+    EXPECT_EQ(n, 1) << id;
+    EXPECT_EQ(sent_slices[id], 1) << id;
+  }
+  EXPECT_EQ(starts.size(), ChromeTraceWriter::kMaxFlows);
+  EXPECT_EQ(ends.size(), ChromeTraceWriter::kMaxFlows);
+  EXPECT_EQ(doc["otherData"]["flows"], ChromeTraceWriter::kMaxFlows);
+  // The arrows are the first deliveries' (in delivery order).
+  std::vector<uint64_t> order;
+  std::map<uint64_t, bool> seen;
+  for (const Record& rec : sink.records) {
+    if (rec.kind != world_rec::kDeliver) continue;
+    const uint64_t id = decode_as<world_rec::Deliver>(rec).id;
+    if (!seen[id]) order.push_back(id);
+    seen[id] = true;
+  }
+  for (size_t i = 0; i < order.size(); ++i)
+    EXPECT_EQ(starts.count(order[i]), i < ChromeTraceWriter::kMaxFlows ? 1u : 0u) << i;
+}
+
 }  // namespace
 }  // namespace leasesim

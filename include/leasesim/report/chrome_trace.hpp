@@ -16,8 +16,9 @@
 //                 "<client> session core record" (session_begin ..
 //                 session_end, one slice per session, extra tracks "(N)"
 //                 when an old session is still on record beside the next).
-// Messages are tiny slices joined by flow arrows (s/f, id = message id), for
-// the first kMaxFlows messages only: a long run has millions. Faults that
+// Messages are tiny slices (every delivered message, within kMaxEvents),
+// joined by flow arrows (s/f, id = message id) for the first kMaxFlows
+// delivered messages only: a long run has millions. Faults that
 // last (pauses, isolation, partitions, cuts, network windows) and violations
 // are async spans (b/e); crashes, restarts, clock changes and dropped
 // messages are instants; each node's clock offset is a counter track.
@@ -42,6 +43,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "leasesim/check/first_records.hpp"
@@ -52,7 +54,7 @@ namespace leasesim {
 
 class ChromeTraceWriter final : public TraceSink {
  public:
-  static constexpr uint64_t kMaxFlows = 20000;   // messages drawn as arrows
+  static constexpr uint64_t kMaxFlows = 20000;   // messages with arrows (all get slices)
   static constexpr uint64_t kMaxDrops = 20000;   // dropped messages drawn as instants
   static constexpr size_t kMaxEvents = 2000000;  // everything else, in total
   // Session tracks per client: its view, then the core's record (lanes 1..).
@@ -164,8 +166,10 @@ class ChromeTraceWriter final : public TraceSink {
   std::vector<int64_t> offset_;                 // per node: last offset written to the counter
   std::vector<int64_t> offset_at_;              // per node: when
   std::vector<uint8_t> has_counter_;            // per node
-  std::vector<PendingSend> sends_;              // by message id, ids < kMaxFlows
-  std::vector<uint8_t> delivered_;              // by message id
+  // Messages sent and not yet delivered, by message id: a message is drawn
+  // at its first delivery (a duplicate's second copy is not) and forgotten
+  // then, or when it is dropped as it is sent.
+  std::unordered_map<uint64_t, PendingSend> sends_;
   // Async spans open until a heal / resume / window end: (id, node, name).
   struct OpenAsync {
     uint64_t id;
