@@ -125,7 +125,7 @@ def main(argv=None):
     if tr.records == 0:
         print("plot_timeline.py: %s: the trace is empty" % args.trace, file=sys.stderr)
         return 2
-    if opts.clock and opts.clock not in tr.clock:
+    if opts.clock and opts.clock not in tr.clock and opts.clock not in tr.clocks:
         print("plot_timeline.py: --clock: no records of node %s in %s" % (opts.clock, args.trace),
               file=sys.stderr)
         return 2

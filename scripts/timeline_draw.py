@@ -36,7 +36,8 @@ def draw(model, opts, out_path):
     layout = Layout(model)
     total_h = layout.total_h
 
-    has_offsets = any(any(lt_ != t for t, lt_ in tr.clock.get(n, [])) for n in tr.clock)
+    has_offsets = (any(c.changes() for c in tr.clocks.values()) or
+                   any(any(lt_ != t for t, lt_ in tr.clock.get(n, [])) for n in tr.clock))
     panels = [("main", max(2.5, 0.42 * total_h))]
     panels.append(("net", 0.9))
     if has_offsets or opts.clock:

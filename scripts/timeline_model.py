@@ -232,6 +232,21 @@ def make_transform(tr, node):
     import numpy as np
     if node is None:
         return lambda t: np.asarray(t, dtype=float) / NS
+    clock = tr.clocks.get(node)
+    if clock is not None:
+        # Rebuilt from its clock_init, drift and clock_step records: exact
+        # from 0 to past the trace's end (linear between changes).
+        points = clock.offsets(0, max(tr.end, 1))
+        segs = [(a, b) for a, b in zip(points, points[1:]) if b[0] > a[0]]
+        ta = np.array([a[0] for a, _ in segs], dtype=float)
+        oa = np.array([a[1] for a, _ in segs], dtype=float)
+        slope = np.array([(b[1] - a[1]) / (b[0] - a[0]) for a, b in segs])
+
+        def wall(t):
+            t = np.asarray(t, dtype=float)
+            i = np.clip(np.searchsorted(ta, t, side="right") - 1, 0, len(ta) - 1)
+            return (t + oa[i] + slope[i] * (t - ta[i])) / NS
+        return wall
     samples = sorted(tr.clock.get(node, []), key=lambda x: x[0])
     if not samples:
         raise ValueError("no records of node %s in the trace" % node)

@@ -34,19 +34,31 @@ def draw_network(axn, model, X, x0, x1):
 def draw_clocks(axc, model, opts, X):
     tr = model.trace
     shown = 0
-    for n in tr.nodes() + sorted(set(tr.clock) - set(tr.nodes())):
-        samples = tr.clock.get(n, [])
-        if not samples or (all(a == b for a, b in samples) and n != opts.clock):
-            continue
-        samples = sorted(samples, key=lambda x: x[0])  # stable: a step's two readings
-        ts = np.array([a for a, _ in samples], dtype=float)
-        offs = np.array([(b - a) / 1e6 for a, b in samples])
-        # The window's samples and one on each side, so lines reach the edges.
-        lo = max(0, int(np.searchsorted(ts, model.start, side="right")) - 1)
-        hi = min(len(ts), int(np.searchsorted(ts, model.end, side="left")) + 1)
-        keep = slice(lo, hi)
-        if hi <= lo:
-            continue
+    for n in tr.nodes() + sorted((set(tr.clock) | set(tr.clocks)) - set(tr.nodes()),
+                                 key=lt.natural_key):
+        clock = tr.clocks.get(n)
+        if clock is not None:
+            # Rebuilt exactly from clock_init, drift and clock_step: the
+            # whole window, linear between changes, a step a vertical edge.
+            if not clock.changes() and n != opts.clock:
+                continue
+            points = clock.offsets(model.start, model.run_end)
+            ts = np.array([a for a, _ in points], dtype=float)
+            offs = np.array([b / 1e6 for _, b in points])
+            keep = slice(0, len(ts))
+        else:   # a trace without clock_init: sampled from records' lt
+            samples = tr.clock.get(n, [])
+            if not samples or (all(a == b for a, b in samples) and n != opts.clock):
+                continue
+            samples = sorted(samples, key=lambda x: x[0])  # stable: a step's two readings
+            ts = np.array([a for a, _ in samples], dtype=float)
+            offs = np.array([(b - a) / 1e6 for a, b in samples])
+            # The window's samples and one on each side, so lines reach the edges.
+            lo = max(0, int(np.searchsorted(ts, model.start, side="right")) - 1)
+            hi = min(len(ts), int(np.searchsorted(ts, model.end, side="left")) + 1)
+            keep = slice(lo, hi)
+            if hi <= lo:
+                continue
         colour = model.colour.get(n, "#555555")
         # Drift moves the offset continuously between samples; steps have
         # two samples at one instant.

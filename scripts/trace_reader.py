@@ -6,7 +6,8 @@ leasesim_trace (which re-exports it)."""
 import json
 
 from trace_beliefs import belief_instances
-from trace_records import Belief, CoreLease, CoreSession, SessionView, Span, Trace, Violation
+from trace_records import (Belief, CoreLease, CoreSession, NodeClock, SessionView, Span, Trace,
+                           Violation)
 from trace_summary import violation_summary
 from trace_units import fmt_ppm, fmt_signed, natural_key
 
@@ -21,7 +22,7 @@ _PARSED = frozenset(
         "cut", "isolate", "heal", "clock_step", "drift", "net_window", "net_window_end",
         "write_accepted", "write_rejected", "fault_skipped", "want", "belief_begin",
         "belief_end", "violation_detail", "header", "knob", "session_begin", "session_extend",
-        "session_end", "session_state",
+        "session_end", "session_state", "clock_init",
     ]
 )
 _SEQUENCED = frozenset(["want", "belief_begin", "crash", "role", "leader_ready"])
@@ -345,10 +346,16 @@ def read_trace(path):
                     close(s, t)
                 healable = []
                 tr.instants.append((t, None, "heal", "heal"))
+            elif k == "clock_init":
+                tr.clocks[n] = NodeClock(r["offset"], r["ppb"])
             elif k == "clock_step":
                 tr.instants.append((t, n, "clock_step", "clock %s" % fmt_signed(r["by"])))
+                if n in tr.clocks:
+                    tr.clocks[n].step(t, r["by"])
             elif k == "drift":
                 tr.instants.append((t, n, "drift", "drift %s ppm" % fmt_ppm(r["ppb"])))
+                if n in tr.clocks:
+                    tr.clocks[n].drift(t, r["ppb"])
             elif k == "net_window":
                 close(net_span[0], t)
                 s = Span("net", t, None, r)

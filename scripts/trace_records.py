@@ -101,6 +101,62 @@ class Violation:
             self.kind, self.resource, self.first, self.second, self.start, self.end)
 
 
+class NodeClock:
+    """A node's wall clock as a function of true time, rebuilt from its
+    clock_init, drift and clock_step records (docs/trace-format.md,
+    "Rebuilding a node's clocks"): piecewise linear, exact at every record,
+    and known before the node's first record and after its last."""
+
+    def __init__(self, offset, ppb):
+        # Segments from their true start time: (start, a_true, a_mono, ppb, w).
+        self.segments = [(0, 0, 0, ppb, offset)]
+
+    def _mono(self, seg, t):
+        _, a_true, a_mono, ppb, _ = seg
+        return a_mono + (t - a_true) * (10**9 + ppb) // 10**9
+
+    def drift(self, t, ppb):
+        seg = self.segments[-1]
+        self.segments.append((t, t, self._mono(seg, t), ppb, seg[4]))
+
+    def step(self, t, by):
+        seg = self.segments[-1]
+        self.segments.append((t, seg[1], seg[2], seg[3], seg[4] + by))
+
+    def _segment(self, t):
+        seg = self.segments[0]
+        for s in self.segments:
+            if s[0] > t:
+                break
+            seg = s
+        return seg
+
+    def wall(self, t):
+        """The wall clock's reading at true time t (integer nanoseconds)."""
+        seg = self._segment(t)
+        return self._mono(seg, t) + seg[4]
+
+    def offsets(self, start, end):
+        """[(t, wall(t) - t)] from start to end: at both ends and on both
+        sides of every change between them (a step is a vertical edge);
+        the offset is linear between consecutive points."""
+        out = []
+        segs = self.segments
+        for i, seg in enumerate(segs):
+            a = max(seg[0], start)
+            b = min(segs[i + 1][0], end) if i + 1 < len(segs) else end
+            if b < a or (b == a and out and out[-1][0] == a and i + 1 < len(segs)):
+                continue
+            out.append((a, self._mono(seg, a) + seg[4] - a))
+            if b > a:
+                out.append((b, self._mono(seg, b) + seg[4] - b))
+        return out
+
+    def changes(self):
+        """True if the clock is ever off true time."""
+        return any(s[3] != 0 or s[4] != 0 for s in self.segments)
+
+
 class Span:
     """A fault that lasts: a node down, paused or isolated, a partition, a cut,
     a network window. `end` is None until it ends (closed at the trace end,
@@ -149,6 +205,9 @@ class Trace:
         self.sends = []                  # [t] of every send
         self.drops = []                  # [t] of every drop
         self.clock = defaultdict(list)   # node -> [(t, lt)] samples
+        # node -> NodeClock, its clocks rebuilt exactly from its clock_init,
+        # drift and clock_step records (none in a trace without clock_init).
+        self.clocks = {}
         # (kind, t, node, resource) of want, belief_begin, crash, role and
         # leader_ready records, in trace order: what metric_samples() needs.
         self.sequence = []

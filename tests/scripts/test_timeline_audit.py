@@ -137,5 +137,64 @@ class BarsLastToTheRunsEnd(unittest.TestCase):
                             if sp.open))
 
 
+def write_trace(name, records):
+    """A small trace from (t, lt, node, kind, fields) tuples."""
+    path = vs.tmpdir() / name
+    with open(path, "w", encoding="utf-8") as f:
+        for t, lt_, n, k, fields in records:
+            f.write(json.dumps(dict([("t", t), ("lt", lt_), ("n", n), ("k", k)] +
+                                    list(fields.items())), separators=(",", ":")) + "\n")
+    return path
+
+
+class ClocksFromClockInit(unittest.TestCase):
+    """A node's clock is rebuilt from its clock_init, drift and clock_step
+    records: known from 0, not only from its first sampled record, and
+    drifting on after its last."""
+    S = lt.NS_PER_S
+
+    def trace(self):
+        S = self.S
+        # n2's wall clock starts 5 s ahead and gains 1% (10,000,000 ppb);
+        # from 4 s it runs true (drift 0); at 6 s it is stepped back 2 s.
+        # Its only records are a role at 3 s and the changes; n1 runs to 10 s.
+        def n2(t):
+            if t < 4 * S:
+                return 5 * S + t + t // 100
+            return 5 * S + 4 * S + 4 * S // 100 + (t - 4 * S) - (2 * S if t >= 6 * S else 0)
+        recs = [(0, 0, None, "header", {"version": "0.1.0", "scenario": "clock", "file": "",
+                                         "seed": 1, "protocol": "raft-lease", "preset": "seed"}),
+                (0, 0, "n1", "clock_init", {"offset": 0, "ppb": 0}),
+                (0, 5 * S, "n2", "clock_init", {"offset": 5 * S, "ppb": 10000000}),
+                (1 * S, 1 * S, "n1", "role", {"role": "leader", "term": 1}),
+                (3 * S, n2(3 * S), "n2", "role", {"role": "follower", "term": 1}),
+                (4 * S, n2(4 * S), "n2", "drift", {"ppb": 0, "offset": n2(4 * S) - 4 * S}),
+                (6 * S, n2(6 * S), "n2", "clock_step", {"by": -2 * S,
+                                                         "offset": n2(6 * S) - 6 * S})]
+        recs += [(t * S, t * S, "n1", "timer", {"timer": 1, "arg": 0}) for t in range(2, 11)]
+        return lt.read_trace(write_trace("clock.jsonl", recs)), n2
+
+    def test_transform_is_exact_before_the_first_and_after_the_last_record(self):
+        tr, n2 = self.trace()
+        X = pt.make_transform(tr, "n2")
+        for t in (0, self.S // 2, 2 * self.S, 3 * self.S, 5 * self.S, 7 * self.S, 10 * self.S):
+            self.assertAlmostEqual(float(X(t)), n2(t) / self.S, places=6, msg=t)
+
+    def test_offset_panel_spans_the_window(self):
+        tr, n2 = self.trace()
+        S = self.S
+        pts = tr.clocks["n2"].offsets(0, 10 * S)
+        self.assertEqual(pts[0], (0, 5 * S))
+        self.assertEqual(pts[-1], (10 * S, n2(10 * S) - 10 * S))
+        # The step is a vertical edge at 6 s; the drift a bend at 4 s.
+        self.assertIn((6 * S, n2(6 * S - 1) + 1 - 6 * S), pts)
+        self.assertIn((6 * S, n2(6 * S) - 6 * S), pts)
+        self.assertIn((4 * S, n2(4 * S) - 4 * S), pts)
+        model = pt.Model(tr, pt.Options(clock="n2"))
+        out = vs.tmpdir() / "clock.png"
+        pt.draw(model, pt.Options(clock="n2"), str(out))
+        self.assertTrue(out.exists())
+
+
 if __name__ == "__main__":
     unittest.main()
