@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 
 from timeline_layout import BELIEF_H, CORE_H, WRITE_H
+from timeline_panels import fill_steps
 from timeline_style import HIST_BINS, MAX_WRITE_TICKS, MIN_LABEL_FRACTION
 
 
@@ -59,9 +60,8 @@ def draw_resources(c, model, layout):
             counts, edges = np.histogram(X([w[0] for w in ws]), bins=HIST_BINS, range=(x0, x1))
             if counts.max() > 0:
                 hgt = counts / counts.max() * (WRITE_H - 0.04)
-                ax.fill_between(edges[:-1], write_top + WRITE_H - 0.02 - hgt,
-                                write_top + WRITE_H - 0.02, step="post", color="#555555",
-                                lw=0, zorder=4)
+                fill_steps(ax, edges, write_top + WRITE_H - 0.02 - hgt,
+                           write_top + WRITE_H - 0.02, color="#555555", lw=0, zorder=4)
         # core record
         core = model.core[r]
         if core:

@@ -10,6 +10,17 @@ from timeline_style import HIST_BINS, VIOLATION_RED
 NS = lt.NS_PER_S
 
 
+def fill_steps(ax, edges, low, high, **kw):
+    """A histogram strip: bin i filled from edges[i] to edges[i + 1] between
+    low and high (numbers or per-bin arrays), the last bin included."""
+    n = len(edges) - 1
+
+    def steps(v):   # a step="post" curve needs the last bin's value repeated at its end
+        v = np.broadcast_to(np.asarray(v, dtype=float), (n,))
+        return np.append(v, v[-1])
+    return ax.fill_between(edges, steps(low), steps(high), step="post", **kw)
+
+
 def draw_network(axn, model, X, x0, x1):
     tr = model.trace
     if tr.sends or tr.drops:
@@ -22,8 +33,8 @@ def draw_network(axn, model, X, x0, x1):
             arr = np.asarray(data, dtype=float)
             arr = arr[(arr >= model.start) & (arr <= model.end)]
             counts, _ = np.histogram(X(arr), bins=edges)
-            axn.fill_between(edges[:-1], counts / width_s, step="post", color=colour,
-                             alpha=0.55, lw=0, label=name)
+            fill_steps(axn, edges, 0, counts / width_s, color=colour, alpha=0.55, lw=0,
+                       label=name)
         axn.legend(loc="upper right", fontsize=7, frameon=False, ncol=2)
     axn.set_ylabel("msgs/s", fontsize=8)
     axn.tick_params(labelsize=7)

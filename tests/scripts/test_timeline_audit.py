@@ -196,5 +196,33 @@ class ClocksFromClockInit(unittest.TestCase):
         self.assertTrue(out.exists())
 
 
+class HistogramStripsDrawTheirLastBin(unittest.TestCase):
+    def test_sends_in_the_last_bin_are_drawn(self):
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from timeline_panels import draw_network
+        S = lt.NS_PER_S
+        recs = [(0, 0, None, "header", {"version": "0.1.0", "scenario": "h", "file": "",
+                                         "seed": 1, "protocol": "raft-lease", "preset": "seed"}),
+                (1 * S, 1 * S, "n1", "role", {"role": "leader", "term": 1})]
+        # Every message in the last of the strip's bins (10 s / HIST_BINS wide).
+        recs += [(10 * S - 1000 * i, 10 * S - 1000 * i, "n1", "send",
+                  {"to": "n2", "type": "x", "id": i, "resource": None})
+                 for i in range(50, 0, -1)]
+        tr = lt.read_trace(write_trace("last-bin.jsonl", recs))
+        model = pt.Model(tr, pt.Options(start=0, end=10 * S))
+        X = pt.make_transform(tr, None)
+        fig, ax = plt.subplots()
+        try:
+            draw_network(ax, model, X, 0.0, 10.0)
+            xs = [x for coll in ax.collections for path in coll.get_paths()
+                  for x, y in path.vertices if y > 0]
+            self.assertTrue(xs)
+            self.assertAlmostEqual(max(xs), 10.0)
+        finally:
+            plt.close(fig)
+
+
 if __name__ == "__main__":
     unittest.main()
