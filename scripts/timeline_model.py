@@ -120,6 +120,8 @@ class Model:
         for sp in tr.spans:
             if sp.node is not None:
                 faulty.add(sp.node)
+            elif sp.kind == "partition" and inside(sp.start, sp.end):
+                faulty.update(minority_members(sp))
         for t, n, kind, _ in tr.instants:
             if n is not None:
                 faulty.add(n)
@@ -216,6 +218,16 @@ class Model:
             if nxt > t or i + 1 == len(roles):
                 out.append((t, nxt, role, term))
         return out
+
+
+def minority_members(sp):
+    """The nodes of a partition span cut off from the rest: every group but
+    the biggest (the first of the biggest when they tie)."""
+    groups = sp.info or []
+    if not groups:
+        return []
+    biggest = max(range(len(groups)), key=lambda i: len(groups[i]))
+    return [m for i, g in enumerate(groups) if i != biggest for m in g]
 
 
 def _to_run_end(sp, run_end):

@@ -9,6 +9,7 @@ import matplotlib.patches
 import leasesim_trace as lt
 from timeline_style import (CLOCK_COLOUR, ISOLATE_COLOUR, NET_COLOUR, PARTITION_COLOUR,
                             PAUSE_COLOUR, ROLE_COLOURS, VIOLATION_RED)
+from timeline_model import minority_members
 from timeline_titles import fmt_short
 
 
@@ -86,12 +87,8 @@ def draw_nodes(c, model, layout):
             (xa, xb), = xs([(sp.start, sp.end)])
             ax.axvspan(xa, xb, color=PARTITION_COLOUR, alpha=0.07, zorder=0, lw=0)
             groups = sp.info or []
-            biggest = max(range(len(groups)), key=lambda i: len(groups[i])) if groups else -1
-            for gi, g in enumerate(groups):
-                if gi == biggest:
-                    continue
-                for m in g:   # the minority side: cut off from the rest
-                    node_span(m, sp.start, sp.end, "none", "...", "", PARTITION_COLOUR)
+            for m in minority_members(sp):   # the minority side: cut off from the rest
+                node_span(m, sp.start, sp.end, "none", "...", "", PARTITION_COLOUR)
             text = "partition " + " | ".join("{%s}" % ",".join(g) for g in groups)
             ax.text(max(xa, x0), server_top - 0.12, " " + text, color=PARTITION_COLOUR,
                     fontsize=7.5, va="bottom", ha="left", zorder=9, clip_on=True)

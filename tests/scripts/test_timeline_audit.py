@@ -224,5 +224,22 @@ class HistogramStripsDrawTheirLastBin(unittest.TestCase):
             plt.close(fig)
 
 
+class PartitionedRequestorsAreDrawn(unittest.TestCase):
+    def test_a_requestor_alone_on_the_minority_side_gets_a_lane(self):
+        # scenarios/partition/holder-partitioned.json: the holder (alice) is
+        # cut off from the servers and bob; she has no other fault.
+        run = vs.run(vs.ROOT / "scenarios" / "partition" / "holder-partitioned.json")
+        tr = lt.read_trace(run.trace)
+        part = [sp for sp in tr.spans if sp.kind == "partition"]
+        self.assertEqual(part[0].info[0], ["alice"])
+        self.assertFalse([sp for sp in tr.spans if sp.node == "alice"])
+        model = pt.Model(tr, pt.Options())
+        self.assertIn("alice", model.others)
+        self.assertNotIn("bob", model.others)
+        out = vs.tmpdir() / "holder-partitioned.png"
+        pt.draw(model, pt.Options(), str(out))
+        self.assertTrue(out.exists())
+
+
 if __name__ == "__main__":
     unittest.main()
