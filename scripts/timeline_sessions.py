@@ -4,7 +4,8 @@ the client), in the resource lanes' visual language. The top row is what the
 client believed of its session, like a belief: a solid bar in its colour
 while safe, the same colour pale and cross-hatched while in jeopardy (its
 local timeout passed; it waits for an answer), labelled with how it ended
-when it was lost. Beneath, hatched like a lease's core record, the core's
+when it was lost (beside a mark where it was lost, when the last state is
+too short to hold the words). Beneath, hatched like a lease's core record, the core's
 record of each session (begun -> expired or closed), stacked when an old
 session is still on record after the client opened its next."""
 
@@ -30,8 +31,20 @@ def draw_sessions(c, model, layout):
              linewidths=0.8, hatch="xxx", zorder=3)
         for (session, state, _, _, lost), (xa, xb) in zip(safe + jeopardy, sspans + jspans):
             text = "session %d" % session if state == "safe" else "jeopardy"
-            if lost is not None and (xb - xa) >= 2.5 * MIN_LABEL_FRACTION * span:
-                text += " (crashed)" if lost == "crash" else " (lost: %s)" % lost
+            if lost is not None:
+                why = "crashed" if lost == "crash" else "lost: %s" % lost
+                if (xb - xa) >= 2.5 * MIN_LABEL_FRACTION * span:
+                    text += " (%s)" % why
+                else:
+                    # Too short to say it inside (a state that ended as it
+                    # began): a mark where the session was lost, the reason
+                    # beside it.
+                    ax.plot([xb], [y + h / 2], marker="|", ms=9, mew=1.6, color="#5a3d00",
+                            zorder=6)
+                    ax.text(xb, y + h / 2, " " + why, fontsize=6.5, color="#5a3d00",
+                            ha="left", va="center", zorder=10, clip_on=True,
+                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none",
+                                      alpha=0.8))
             label(xa, xb, y + h / 2, text, colour="white" if state == "safe" else "#5a3d00",
                   size=7, budget="res")
         core = model.sessions[q]

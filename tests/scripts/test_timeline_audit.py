@@ -241,5 +241,21 @@ class PartitionedRequestorsAreDrawn(unittest.TestCase):
         self.assertTrue(out.exists())
 
 
+class SessionLossIsSaid(unittest.TestCase):
+    def test_a_loss_at_the_instant_of_jeopardy_is_labelled(self):
+        # scenarios/sessions/sequencer-check-off.json: at 25.1 s alice's
+        # session goes to jeopardy and is lost (timed_out) at once.
+        import matplotlib
+        run = vs.run(vs.ROOT / "scenarios" / "sessions" / "sequencer-check-off.json")
+        tr = lt.read_trace(run.trace)
+        lost = [v for v in tr.session_views if v.lost == "timed_out"]
+        self.assertEqual([(v.client, v.start, v.end) for v in lost],
+                         [("alice", 25100000000, 25100000000)])
+        out = vs.tmpdir() / "sequencer-check-off.svg"
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            pt.draw(pt.Model(tr, pt.Options()), pt.Options(), str(out))
+        self.assertIn("lost: timed_out", out.read_text())
+
+
 if __name__ == "__main__":
     unittest.main()
