@@ -73,6 +73,16 @@ def draw_resources(c, model, layout):
                 for (holder, a, b, reason), (xa, xb) in zip(core, cspans):
                     label(xa, xb, core_top + CORE_H / 2, "core: %s" % holder,
                           colour="#222222", size=6.5, budget="res")
+        # A handoff between two holders of one colour: a dark edge between
+        # the bars, or they read as one holder's.
+        same_beliefs, same_core = model.same_colour_handoffs(r)
+        segs = [[(x, belief_top + row * BELIEF_H + 0.02),
+                 (x, belief_top + (row + 1) * BELIEF_H - 0.02)]
+                for (t, row), x in zip(same_beliefs, X([t for t, _ in same_beliefs]))]
+        segs += [[(x, core_top + 0.01), (x, core_top + CORE_H - 0.01)]
+                 for x in X(same_core)]
+        if segs:
+            ax.add_collection(LineCollection(segs, colors="#111111", linewidths=1.6, zorder=4))
         c.yticks += [belief_top + BELIEF_H * nrows / 2, write_top + WRITE_H / 2,
                    core_top + CORE_H / 2]
         c.yticklabels += [r, "writes", "core record"]

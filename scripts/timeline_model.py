@@ -193,6 +193,27 @@ class Model:
                 out.append(len(rows_end) - 1)
         return out, max(1, len(rows_end))
 
+    def same_colour_handoffs(self, r):
+        """Where a bar of `r` follows one of another holder in the same
+        colour (colours repeat past REQUESTOR_COLOURS requestors): [(t,
+        row)] of belief bars (row: their stacking row) and [t] of core
+        records. The picture marks these, or the two bars read as one."""
+        rows, _ = self.lanes_of_resource(r)
+        last = {}
+        beliefs = []
+        for (holder, a, b, _), row in zip(self.beliefs[r], rows):
+            prev = last.get(row)
+            if prev is not None and prev != holder and self.colour.get(prev) == self.colour.get(
+                    holder):
+                beliefs.append((a, row))
+            last[row] = holder
+        core = []
+        recs = sorted(self.core[r], key=lambda c: (c[1], c[2]))
+        for p, c in zip(recs, recs[1:]):
+            if p[0] != c[0] and self.colour.get(p[0]) == self.colour.get(c[0]):
+                core.append(c[1])
+        return beliefs, core
+
     def failover_after(self, node, t):
         """(new leader, delay) if `node` was leader when it crashed at t: the
         first leader_ready after t (the report's failover metric)."""

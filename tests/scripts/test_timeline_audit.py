@@ -257,5 +257,45 @@ class SessionLossIsSaid(unittest.TestCase):
         self.assertIn("lost: timed_out", out.read_text())
 
 
+class SameColouredHoldersAreTold(unittest.TestCase):
+    def test_handoffs_between_holders_of_one_colour_are_marked(self):
+        # scenarios/scale/many-requestors.json: 50 requestors, 20 colours.
+        run = vs.run(vs.ROOT / "scenarios" / "scale" / "many-requestors.json")
+        tr = lt.read_trace(run.trace)
+        model = pt.Model(tr, pt.Options())
+        beliefs, core = model.same_colour_handoffs("db")
+        rows, _ = model.lanes_of_resource("db")
+        expected = []
+        last = {}
+        for (holder, a, _, _), row in zip(model.beliefs["db"], rows):
+            p = last.get(row)
+            if p is not None and p != holder and model.colour[p] == model.colour[holder]:
+                expected.append((a, row))
+            last[row] = holder
+        self.assertTrue(expected)
+        self.assertEqual(beliefs, expected)
+        self.assertTrue(core)
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.collections import LineCollection
+        from timeline_canvas import Canvas
+        from timeline_layout import Layout
+        from timeline_lanes import draw_resources
+        fig, ax = plt.subplots()
+        try:
+            X = pt.make_transform(tr, None)
+            draw_resources(Canvas(ax, X, 0.0, model.end / lt.NS_PER_S), model, Layout(model))
+            dark = [coll for coll in ax.collections if isinstance(coll, LineCollection)
+                    and len(coll.get_colors()) == 1 and
+                    matplotlib.colors.to_hex(coll.get_colors()[0]) == "#111111"]
+            self.assertEqual(len(dark), 1)
+            xs = sorted(round(float(seg[0][0]), 9) for seg in dark[0].get_segments())
+            for t in [t for t, _ in beliefs] + core:
+                self.assertIn(round(t / lt.NS_PER_S, 9), xs)
+        finally:
+            plt.close(fig)
+
+
 if __name__ == "__main__":
     unittest.main()
