@@ -10,48 +10,83 @@ from timeline_style import (CLOCK_COLOUR, JEOPARDY_COLOUR, PARTITION_COLOUR, PAU
 from timeline_titles import titles
 
 
-def draw_legend(fig, model, fig_h):
+def shown_marks(model):
+    """The legend's entries: the requestors with a bar in the picture, then
+    the kinds of mark drawn in its window on its lanes, in legend order."""
     tr = model.trace
-    handles = []
+    s, e = model.start, model.end
+    nodes = set(model.servers) | set(model.others)
     shown_req = [q for q in tr.requestors if any(h == q for bs in model.beliefs.values()
                                                  for h, _, _, _ in bs)
                  or q in model.session_clients]
+    marks = []
+    if any(model.core.values()) or any(model.sessions.values()):
+        marks.append("core record")
+    if any(state != "safe" and b > a for vs in model.session_views.values()
+           for _, state, a, b, _ in vs):
+        marks.append("session in jeopardy")
+    roles = {role for n in model.servers for a, b, role, _ in model.role_spans(n)
+             if a < e and b > s and b > a}
+    marks += [role for role in ("leader", "candidate", "follower") if role in roles]
+
+    def spans(*kinds):
+        return any(sp.kind in kinds and sp.start <= e and sp.end >= s and
+                   (sp.node in nodes or sp.node is None) for sp in model.spans)
+
+    def instants(*kinds):
+        return any(k in kinds and s <= t <= e and n in nodes for t, n, k, _ in tr.instants)
+    if spans("down"):
+        marks.append("crashed")
+    if instants("crash"):
+        marks.append("crash")
+    if instants("restart"):
+        marks.append("restart")
+    if spans("pause"):
+        marks.append("paused")
+    if spans("isolate", "partition", "cut"):
+        marks.append("cut off")
+    if instants("clock_step", "drift"):
+        marks.append("clock change")
+    if model.violations:
+        marks.append("violation")
+    return shown_req, marks
+
+
+def draw_legend(fig, model, fig_h):
+    # Only what the picture shows: its window, its lanes.
+    handles = []
+    shown_req, marks = shown_marks(model)
     for q in shown_req[:12]:
         handles.append(Patch(facecolor=model.colour[q], label=q))
     if len(shown_req) > 12:
         handles.append(Patch(facecolor="white", edgecolor="white",
                              label="+%d more" % (len(shown_req) - 12)))
-    # Only what the picture shows.
-    roles = {role for rs in tr.roles.values() for _, role, _ in rs}
-    handles.append(Patch(facecolor="#bbbbbb", alpha=0.45, hatch="////", edgecolor="#777777",
-                         label="core record"))
-    if any(state != "safe" for vs in model.session_views.values() for _, state, _, _, _ in vs):
-        handles.append(Patch(facecolor="#bbbbbb", alpha=0.3, hatch="xxx",
-                             edgecolor=JEOPARDY_COLOUR, label="session in jeopardy"))
-    for role in ("leader", "candidate", "follower"):
-        if role in roles:
-            handles.append(Patch(facecolor=ROLE_COLOURS[role], label=role))
-    if any(sp.kind == "down" for sp in tr.spans):
-        handles += [
-            Patch(facecolor="white", edgecolor="#444444", hatch="xx", label="crashed"),
-            Line2D([], [], marker="X", color="w", markerfacecolor=VIOLATION_RED,
-                   markeredgecolor="black", ms=8, label="crash"),
-        ]
-    if any(k == "restart" for _, _, k, _ in tr.instants):
-        handles.append(Line2D([], [], marker="^", color="w", markerfacecolor="#27ae60",
-                              markeredgecolor="black", ms=7, label="restart"))
-    if any(sp.kind == "pause" for sp in tr.spans):
-        handles.append(Patch(facecolor="#fdebd0", edgecolor=PAUSE_COLOUR, hatch="\\\\\\",
-                             label="paused"))
-    if any(sp.kind in ("isolate", "partition", "cut") for sp in tr.spans):
-        handles.append(Patch(facecolor="white", edgecolor=PARTITION_COLOUR, hatch="...",
-                             label="cut off"))
-    if any(k in ("clock_step", "drift") for _, _, k, _ in tr.instants):
-        handles.append(Line2D([], [], marker="D", color="w", markerfacecolor=CLOCK_COLOUR,
-                              markeredgecolor="black", ms=6, label="clock change"))
-    if model.violations:
-        handles.append(Patch(facecolor=VIOLATION_RED, alpha=0.3, edgecolor=VIOLATION_RED,
-                             label="violation"))
+    style = {
+        "core record": lambda: Patch(facecolor="#bbbbbb", alpha=0.45, hatch="////",
+                                     edgecolor="#777777", label="core record"),
+        "session in jeopardy": lambda: Patch(facecolor="#bbbbbb", alpha=0.3, hatch="xxx",
+                                             edgecolor=JEOPARDY_COLOUR,
+                                             label="session in jeopardy"),
+        "crashed": lambda: Patch(facecolor="white", edgecolor="#444444", hatch="xx",
+                                 label="crashed"),
+        "crash": lambda: Line2D([], [], marker="X", color="w", markerfacecolor=VIOLATION_RED,
+                                markeredgecolor="black", ms=8, label="crash"),
+        "restart": lambda: Line2D([], [], marker="^", color="w", markerfacecolor="#27ae60",
+                                  markeredgecolor="black", ms=7, label="restart"),
+        "paused": lambda: Patch(facecolor="#fdebd0", edgecolor=PAUSE_COLOUR,
+                                hatch="\\\\\\", label="paused"),
+        "cut off": lambda: Patch(facecolor="white", edgecolor=PARTITION_COLOUR, hatch="...",
+                                 label="cut off"),
+        "clock change": lambda: Line2D([], [], marker="D", color="w",
+                                       markerfacecolor=CLOCK_COLOUR, markeredgecolor="black",
+                                       ms=6, label="clock change"),
+        "violation": lambda: Patch(facecolor=VIOLATION_RED, alpha=0.3, edgecolor=VIOLATION_RED,
+                                   label="violation"),
+    }
+    for m in marks:
+        handles.append(style[m]() if m in style else Patch(facecolor=ROLE_COLOURS[m], label=m))
+    if not handles:
+        return
     ncol = min(len(handles), 10)
     nrow = -(-len(handles) // ncol)
     # matplotlib fills legend columns first; reorder so it reads row by row.

@@ -297,5 +297,29 @@ class SameColouredHoldersAreTold(unittest.TestCase):
             plt.close(fig)
 
 
+class LegendShowsOnlyThePicture(unittest.TestCase):
+    def test_legend_follows_the_window_and_the_nodes(self):
+        from timeline_legend import shown_marks
+        tr = lt.read_trace(vs.default_run().trace)
+        crash = [sp for sp in tr.spans if sp.kind == "down"][0]
+        whole = shown_marks(pt.Model(tr, pt.Options()))[1]
+        for mark in ("crashed", "crash", "restart", "cut off", "leader", "core record"):
+            self.assertIn(mark, whole)
+        # Before the crash and any isolation: none of their marks.
+        first_fault = min(sp.start for sp in tr.spans)
+        before = shown_marks(pt.Model(tr, pt.Options(end=first_fault - 1)))[1]
+        for mark in ("crashed", "crash", "restart", "cut off"):
+            self.assertNotIn(mark, before)
+        # Only a node that never crashed: no crash marks.
+        other = [n for n in tr.servers if n != crash.node and
+                 not any(sp.node == n for sp in tr.spans)][0]
+        only = shown_marks(pt.Model(tr, pt.Options(nodes=[other])))[1]
+        for mark in ("crashed", "crash", "restart", "cut off"):
+            self.assertNotIn(mark, only)
+        # Requestors: only those with a bar in the window.
+        reqs = shown_marks(pt.Model(tr, pt.Options(end=first_fault - 1)))[0]
+        self.assertTrue(set(reqs) <= set(tr.requestors))
+
+
 if __name__ == "__main__":
     unittest.main()
