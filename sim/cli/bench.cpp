@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "leasesim/cli/huge_pages.hpp"
 #include "leasesim/core/assert.hpp"
+#include "leasesim/report/verdict.hpp"
 
 #ifdef __linux__
 #include <linux/perf_event.h>
@@ -148,7 +149,8 @@ int run_bench(const Scenario& sc, const RunOptions& options, uint64_t repetition
     j["seed"] = sc.seed;
     j["repetitions"] = repetitions;
     j["events"] = last.events;
-    j["end_reason"] = to_string(last.reason);
+    j["end_reason"] = end_name(last.reason);  // as run --json and results files
+    j["end_reason_text"] = to_string(last.reason);
     j["trace_hash"] = hash_text;
     j["setup_seconds_median"] = median(setup);
     j["run_seconds_median"] = median(run);

@@ -62,13 +62,18 @@ nlohmann::json report_json(const Scenario& sc, const RunResult& r, const TraceSc
   j["overrides"] = overrides;
   j["seed"] = r.seed;
   j["end_ns"] = r.end.ns();
-  j["end_reason"] = to_string(r.reason);
+  // The token results files' "end" carries; the text report's words too.
+  j["end_reason"] = end_name(r.reason);
+  j["end_reason_text"] = to_string(r.reason);
   j["events"] = r.events;
   j["records"] = r.records;
   j["wall_seconds"] = r.wall_seconds;
   j["trace_hash"] = format_hash(r.trace_hash);
-  j["safety"] = r.failures == 0 ? "holds" : "violated";
-  j["complete"] = !cut_short(r.reason);  // false: "holds" only up to end_ns
+  // As the text report's SAFETY line: no violation in a run cut short is
+  // "incomplete" (check fails it, explore's verdict), never "holds".
+  const bool complete = !cut_short(r.reason);
+  j["safety"] = r.failures > 0 ? "violated" : complete ? "holds" : "incomplete";
+  j["complete"] = complete;
   j["failures"] = r.failures;
   nlohmann::json vs = nlohmann::json::array();
   const auto& resources = schema.names(name_table::kResources);

@@ -253,8 +253,22 @@ TEST(Guards, MaxEventsGivesAnIncompleteVerdict) {
   ASSERT_EQ(j.exit_code, 0) << j.err;
   const nlohmann::json report = nlohmann::json::parse(j.out);
   EXPECT_EQ(report["events"], 1000);
-  EXPECT_EQ(report["end_reason"], "event budget exhausted");
+  // The results files' token; the text report's words alongside.
+  EXPECT_EQ(report["end_reason"], "event_budget");
+  EXPECT_EQ(report["end_reason_text"], "event budget exhausted");
   EXPECT_EQ(report["complete"], false);
+  // As the text report, check and explore: no violation so far is not "holds".
+  EXPECT_EQ(report["safety"], "incomplete");
+  EXPECT_EQ(report["failures"], 0);
+
+  // The whole run: holds, complete, "completed" as in results files.
+  const CliResult whole = run_cli({"run", kScenario, "--json"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const nlohmann::json full = nlohmann::json::parse(whole.out);
+  EXPECT_EQ(full["safety"], "holds");
+  EXPECT_EQ(full["complete"], true);
+  EXPECT_EQ(full["end_reason"], "completed");
+  EXPECT_EQ(full["end_reason_text"], "completed");
 }
 
 // A scenario that would run for a long time (30 days of virtual time) is
@@ -270,8 +284,10 @@ TEST(Guards, TimeoutStopsALongRun) {
   ASSERT_FALSE(r.timed_out) << "--timeout did not stop the run";
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json report = nlohmann::json::parse(r.out);
-  EXPECT_EQ(report["end_reason"], "wall-clock timeout");
+  EXPECT_EQ(report["end_reason"], "timeout");
+  EXPECT_EQ(report["end_reason_text"], "wall-clock timeout");
   EXPECT_EQ(report["complete"], false);
+  EXPECT_EQ(report["safety"], "incomplete");
   EXPECT_LT(report["end_ns"].get<int64_t>(), int64_t{720} * 3600 * 1000000000);
 }
 

@@ -53,6 +53,7 @@ TEST(RunExplore, EachSeedMatchesExploreAndTheSavedReplay) {
     EXPECT_EQ(rep["trace_hash"], line["trace_hash"]) << "seed " << seed;
     EXPECT_EQ(rep["faults"]["scheduled"], line["faults"]) << "seed " << seed;
     EXPECT_EQ(rep["safety"] == "violated", line["verdict"] == "violation") << "seed " << seed;
+    EXPECT_EQ(rep["end_reason"], line["end"]) << "seed " << seed;
     with_faults += line["faults"].get<uint64_t>() > 0;
     if (line["verdict"] != "violation") continue;
     ++failing;
