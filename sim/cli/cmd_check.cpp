@@ -107,19 +107,24 @@ std::vector<std::string> failures_of(const RunResult& r, const Scenario& sc, con
   return unmet;
 }
 
-std::string replay_command(const std::string& file, uint64_t seed) {
-  return "leasesim run " + shell_quote(file) + " --seed " + std::to_string(seed);
+// The run check made: the same seed and every option that shaped it (a
+// run cut by --max-events or --timeout replays only with the same limit).
+std::string replay_command(const std::string& file, uint64_t seed, const CheckConfig& c) {
+  std::string cmd = "leasesim run " + shell_quote(file) + " --seed " + std::to_string(seed);
+  if (c.run.max_events != UINT64_MAX) cmd += " --max-events " + std::to_string(c.run.max_events);
+  if (c.run.max_wall_seconds > 0) cmd += " --timeout " + shell_quote(c.timeout_text);
+  return cmd;
 }
 
 // The failure text of a JUnit case: what was unmet, the violations, how to
 // replay.
 std::string failure_text(const std::vector<std::string>& unmet, const RunResult& r,
-                         const std::string& file) {
+                         const std::string& file, const CheckConfig& c) {
   std::string t;
   for (const std::string& u : unmet) t += u + "\n";
   if (!r.violations.empty()) t += "\n" + violation_lines(r, kViolationsInJunit);
-  t += "\nreplay: " + replay_command(file, r.seed) + "\ntrace hash " + format_hash(r.trace_hash) +
-       "\n";
+  t += "\nreplay: " + replay_command(file, r.seed, c) + "\ntrace hash " +
+       format_hash(r.trace_hash) + "\n";
   return t;
 }
 
@@ -311,7 +316,7 @@ int cmd_check(const std::vector<std::string>& args) {
                   static_cast<unsigned long long>(job.seed), r.wall_seconds,
                   to_string(verdict_of(r)), format_hash(r.trace_hash).c_str());
       for (const std::string& u : unmet) std::printf("        %s\n", u.c_str());
-      if (!ok) std::printf("        replay: %s\n", replay_command(f.path, job.seed).c_str());
+      if (!ok) std::printf("        replay: %s\n", replay_command(f.path, job.seed, c).c_str());
       std::fflush(stdout);
     }
     JunitCase jc;
@@ -326,7 +331,7 @@ int cmd_check(const std::vector<std::string>& args) {
       const bool cut = cut_short(r.reason);
       jc.type = cut ? "incomplete" : "unmet_expectation";
       jc.message = unmet[0];
-      jc.text = failure_text(unmet, r, f.path);
+      jc.text = failure_text(unmet, r, f.path, c);
     }
     cases.push_back(std::move(jc));
     return true;

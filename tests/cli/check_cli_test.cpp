@@ -243,6 +243,34 @@ TEST(CheckGuards, ARunCutShortIsAFailureSayingWhy) {
   }
 }
 
+// The printed replay command makes the run check made: a run cut by
+// --max-events or --timeout replays with the same limit (before: only
+// --seed, so the replay ran to the end, a different run).
+TEST(CheckOutput, ReplayCommandsCarryTheRunShapingOptions) {
+  const CliResult r = run_cli({"check", kHolds.string(), "--max-events", "300"});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::vector<std::string> rows = run_lines(r.out);
+  ASSERT_EQ(rows.size(), 1u) << r.out;
+  const std::string hash = rows[0].substr(rows[0].size() - 16);
+  const std::string seed =
+      std::to_string(nlohmann::json::parse(slurp(kHolds)).value("seed", uint64_t{1}));
+  const std::string replay =
+      "replay: leasesim run " + kHolds.string() + " --seed " + seed + " --max-events 300\n";
+  EXPECT_NE(r.out.find(replay), std::string::npos) << r.out;
+  // What it prints is the same run: the same trace hash, incomplete.
+  const CliResult again =
+      run_cli({"run", kHolds.string(), "--seed", seed, "--max-events", "300", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const nlohmann::json rep = nlohmann::json::parse(again.out);
+  EXPECT_EQ(rep["trace_hash"], hash);
+  EXPECT_EQ(rep["complete"], false);
+
+  const CliResult slow =
+      run_cli({"check", (kScenarios / "bench" / "w1-c10k.json").string(), "--timeout", "10ms"});
+  EXPECT_EQ(slow.exit_code, 1) << slow.out << slow.err;
+  EXPECT_NE(slow.out.find(" --timeout 10ms\n"), std::string::npos) << slow.out;
+}
+
 // The replay command is pasted into a shell: a path with a space, a quote
 // or a `$(...)` is quoted, as explore's commands are (before: printed raw,
 // so pasting broke or ran `$(x)`).
