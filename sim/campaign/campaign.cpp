@@ -19,6 +19,14 @@ constexpr uint64_t kReported = 10;  // failing runs described one by one
 
 }  // namespace
 
+std::string default_save_dir(const std::string& out_path, SaveWhich save) {
+  std::string base = out_path;
+  const std::string ext = ".jsonl";
+  if (base.size() > ext.size() && base.compare(base.size() - ext.size(), ext.size(), ext) == 0)
+    base.resize(base.size() - ext.size());
+  return base + (save == SaveWhich::kAll ? ".runs" : ".failures");
+}
+
 // --- one run -----------------------------------------------------------------
 
 Scenario Campaign::Impl::job_scenario(uint64_t job) const {
@@ -36,9 +44,20 @@ uint64_t Campaign::Impl::added_faults(uint64_t cell, uint64_t seed) const {
 }
 
 bool Campaign::Impl::wants_saved(Verdict v) const {
-  if (config.save_dir.empty() || saved >= config.max_saved) return false;
+  if (config.save_dir.empty() || saved_before + saved >= config.max_saved) return false;
   return config.save == SaveWhich::kAll ||
          (config.save == SaveWhich::kFailures && v == Verdict::kViolation);
+}
+
+std::string Campaign::Impl::save_args() const {
+  std::string out;
+  if (config.save == SaveWhich::kNone) return " --save none";
+  if (config.save == SaveWhich::kAll) out += " --save all";
+  if (config.save_dir != default_save_dir(config.out_path, config.save))
+    out += " --save-dir " + shell_quote(config.save_dir);
+  if (config.max_saved != (config.save == SaveWhich::kAll ? UINT64_MAX : kDefaultMaxSaved))
+    out += " --max-saved " + std::to_string(config.max_saved);
+  return out;
 }
 
 std::string Campaign::Impl::saved_path(uint64_t cell, uint64_t seed) const {
@@ -220,7 +239,7 @@ std::string Campaign::report(bool tables, bool markdown) const {
     out += m.config.out_path.empty()
                ? "nothing was saved (no --out)\n"
                : "the finished runs are in " + m.config.out_path + "; resume with:\n  " +
-                     resume_command(plan, m.config.out_path) + "\n";
+                     resume_command(plan, m.config.out_path, m.save_args()) + "\n";
   }
   return out;
 }

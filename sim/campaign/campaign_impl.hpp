@@ -32,6 +32,7 @@ struct Campaign::Impl {
   uint64_t keep_bytes = 0;
   bool new_file = true;
   std::vector<std::string> pending;
+  uint64_t saved_before = 0;  // runs of the file its earlier sessions saved (--max-saved)
 
   // This session.
   uint64_t ran = 0;
@@ -53,6 +54,9 @@ struct Campaign::Impl {
   std::string save_run(uint64_t cell, uint64_t seed, uint64_t* added, std::string* message);
   std::string saved_path(uint64_t cell, uint64_t seed) const;
   bool wants_saved(Verdict v) const;
+  // The save options (--save, --save-dir, --max-saved) that differ from
+  // the defaults, as a resume command repeats them: " --save all ...".
+  std::string save_args() const;
 };
 
 }  // namespace leasesim

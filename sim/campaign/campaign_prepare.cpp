@@ -184,6 +184,11 @@ bool Campaign::Impl::read_previous(std::vector<std::string>* warnings,
     emitter.add(r, &discard);
     discard.clear();
   }
+  // What the earlier sessions saved counts against --max-saved, so the
+  // resumed file has the saved runs an uninterrupted one has.
+  for (const RunRecord& r : prev.records)
+    if (wants_saved(r.verdict) && std::filesystem::exists(saved_path(r.cell, r.seed)))
+      ++saved_before;
   start = prev.records.size();
   keep_bytes = prev.good_bytes;
   pending = prev.pending;

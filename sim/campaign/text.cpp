@@ -99,7 +99,8 @@ std::string rerun_command(const Plan& plan, uint64_t cell, uint64_t seed) {
          " --seeds " + s + ".." + s + result_options_args(plan);
 }
 
-std::string resume_command(const Plan& plan, const std::string& out_path) {
+std::string resume_command(const Plan& plan, const std::string& out_path,
+                           const std::string& save_args) {
   std::string cmd = "leasesim " + plan.command;
   for (const PlanScenario& sc : plan.scenarios) cmd += " " + shell_quote(sc.file);
   // Parameters every scenario shares are given once; otherwise each
@@ -115,7 +116,8 @@ std::string resume_command(const Plan& plan, const std::string& out_path) {
   cmd += " --seeds " + plan.seeds_text();
   if (plan.shards > 1) cmd += " --shard " + plan.shard_text();
   if (plan.stop_on_first) cmd += " --stop-on-first";
-  return cmd + result_options_args(plan) + " --out " + shell_quote(out_path) + " --resume";
+  return cmd + result_options_args(plan) + " --out " + shell_quote(out_path) + save_args +
+         " --resume";
 }
 
 std::string random_faults_text(const Plan& plan) {

@@ -17,14 +17,6 @@ namespace {
 
 constexpr uint64_t kMaxJobs = 1024;
 
-std::string default_dir(const std::string& out, const char* suffix) {
-  std::string base = out;
-  const std::string ext = ".jsonl";
-  if (base.size() > ext.size() && base.compare(base.size() - ext.size(), ext.size(), ext) == 0)
-    base.resize(base.size() - ext.size());
-  return base + suffix;
-}
-
 }  // namespace
 
 void add_campaign_options(po::options_description* opts, CampaignArgs* a, const char* seeds_help) {
@@ -110,7 +102,7 @@ bool parse_campaign_command(const std::vector<std::string>& args,
     c->save_dir = a.save_failures;
   }
   if (c->save_dir.empty() && !c->out_path.empty())
-    c->save_dir = default_dir(c->out_path, c->save == SaveWhich::kAll ? ".runs" : ".failures");
+    c->save_dir = default_save_dir(c->out_path, c->save);
   if (c->save == SaveWhich::kAll && c->save_dir.empty())
     throw UsageError{"--save all needs --save-dir DIR (or --out FILE)"};
   if (c->save == SaveWhich::kNone) c->save_dir.clear();
@@ -118,7 +110,7 @@ bool parse_campaign_command(const std::vector<std::string>& args,
   // that it cannot be (a file in the way, no write permission).
   if (std::string why; !c->save_dir.empty() && !folder_can_be_made(c->save_dir, &why))
     throw UsageError{"cannot save runs into \"" + c->save_dir + "\": " + why};
-  c->max_saved = c->save == SaveWhich::kAll ? UINT64_MAX : 100;
+  c->max_saved = c->save == SaveWhich::kAll ? UINT64_MAX : kDefaultMaxSaved;
   if (vm.count("max-saved")) c->max_saved = parse_count_arg("max-saved", a.max_saved, 0);
   return true;
 }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -256,13 +257,15 @@ TEST_F(ExploreCli, ResumeAfterAHardKillWritesTheSameFile) {
 TEST_F(ExploreCli, SigintKeepsFinishedSeedsAndSaysHowToResume) {
   const std::string out = path("int.jsonl");
   const std::string log = path("int.out");
+  const std::string kept = path("kept");
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     std::freopen(log.c_str(), "w", stdout);
     std::freopen("/dev/null", "w", stderr);
     execl(kBinary.c_str(), kBinary.c_str(), "explore", kSafe.c_str(), "--seeds", "1..1000000",
-          "--jobs", "2", "--out", out.c_str(), static_cast<char*>(nullptr));
+          "--jobs", "2", "--out", out.c_str(), "--save", "all", "--save-dir", kept.c_str(),
+          "--max-saved", "3", static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait (bounded: 2 minutes) until a few seeds are written, then interrupt.
@@ -283,7 +286,56 @@ TEST_F(ExploreCli, SigintKeepsFinishedSeedsAndSaysHowToResume) {
   EXPECT_EQ(f.status, "interrupted");
   EXPECT_EQ(summary(out)["runs"], f.records.size());
   const std::string printed = slurp(log);
-  EXPECT_NE(printed.find("--out " + out + " --resume"), std::string::npos) << printed;
+  // The resume command repeats the save options (before: dropped, so the
+  // resumed session saved failures, by default, into int.failures/).
+  EXPECT_NE(
+      printed.find("--out " + out + " --save all --save-dir " + kept + " --max-saved 3 --resume"),
+      std::string::npos)
+      << printed;
+}
+
+// --max-saved bounds a results file, not a session: a resumed file counts
+// what its earlier sessions saved and ends with the saved runs an
+// uninterrupted explore has (before: N more per session).
+TEST_F(ExploreCli, ResumeHonoursMaxSavedAcrossSessions) {
+  const std::string full = path("full.jsonl");
+  const Outcome f =
+      leasesim("explore " + kNaive + " --seeds 1..40 -q --jobs 1 --max-saved 3 --out " + full);
+  ASSERT_EQ(f.code, 1) << f.err;
+  const std::string text = slurp(full);
+  std::set<std::string> saved_full;
+  for (const auto& e : fs::directory_iterator(path("full.failures")))
+    saved_full.insert(e.path().filename().string());
+  ASSERT_EQ(saved_full.size(), 3u);
+  // Cut the file after its second failing run (header + lines up to it), as
+  // an interruption leaves it, with the files that session had saved.
+  std::istringstream in(text);
+  std::string kept, line;
+  int failing = 0;
+  std::set<std::string> saved_part;
+  while (failing < 2 && std::getline(in, line)) {
+    kept += line + "\n";
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (j.value("type", "") == "run" && j["verdict"] == "violation") {
+      ++failing;
+      saved_part.insert("seed-" + std::to_string(j["seed"].get<uint64_t>()) + ".json");
+    }
+  }
+  ASSERT_EQ(failing, 2);
+  const std::string partial = path("partial.jsonl");
+  std::ofstream(partial, std::ios::binary) << kept;
+  fs::create_directories(path("partial.failures"));
+  for (const std::string& name : saved_part)
+    fs::copy_file(path("full.failures/" + name), path("partial.failures/" + name));
+  const Outcome o =
+      leasesim("explore " + kNaive + " --seeds 1..40 -q --jobs 1 --max-saved 3 --out " + partial +
+               " --resume");
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_EQ(slurp(partial), text);
+  std::set<std::string> saved_resumed;
+  for (const auto& e : fs::directory_iterator(path("partial.failures")))
+    saved_resumed.insert(e.path().filename().string());
+  EXPECT_EQ(saved_resumed, saved_full);
 }
 
 // `timeout` sends its SIGTERM to the command and then to its own process

@@ -31,6 +31,13 @@ namespace leasesim {
 // Which runs are saved as scenarios `leasesim run` replays.
 enum class SaveWhich : uint8_t { kFailures, kAll, kNone };
 
+// Failing runs saved without --max-saved.
+inline constexpr uint64_t kDefaultMaxSaved = 100;
+
+// Where runs are saved without --save-dir: FILE.failures/ (FILE.runs/ with
+// --save all) beside the results FILE.jsonl.
+std::string default_save_dir(const std::string& out_path, SaveWhich save);
+
 struct CampaignConfig {
   std::string command = "explore";  // "explore" or "sweep": names in output and files
   // One scenario, or several (a sweep comparing them: their grids one
@@ -51,6 +58,8 @@ struct CampaignConfig {
   bool resume = false;              // continue out_path if it exists
   SaveWhich save = SaveWhich::kFailures;
   std::string save_dir;  // where saved runs go; "": nowhere
+  // At most this many saved runs per results file: a resumed file counts
+  // the runs its earlier sessions saved (each shard has its own).
   uint64_t max_saved = UINT64_MAX;
 };
 

@@ -38,8 +38,11 @@ std::string replay_command(const Plan& plan, const std::string& saved_file);
 // trace hash: `leasesim explore S --seeds 7..7`, or for a sweep
 // `leasesim sweep S --param protocol=naive ... --seeds 7..7`.
 std::string rerun_command(const Plan& plan, uint64_t cell, uint64_t seed);
-// The command that continues this plan's results file.
-std::string resume_command(const Plan& plan, const std::string& out_path);
+// The command that continues this plan's results file; `save_args` are
+// the session's save options (" --save all --max-saved 5"; "" for the
+// defaults), which a resume must repeat to save the same runs.
+std::string resume_command(const Plan& plan, const std::string& out_path,
+                           const std::string& save_args = "");
 
 // "random faults: limits from the scenario's explore block" (or default
 // limits, each cell's block, or off): which limits the runs used.
