@@ -84,7 +84,7 @@ std::string Campaign::Impl::save_run(uint64_t cell, uint64_t seed, uint64_t* add
     }
   }
   std::string werr;
-  if (!ec && write_file_atomically(file, scenario_to_json(replay).dump(2) + "\n", &werr)) {
+  if (!ec && write_file_atomically(file, scenario_file_json(replay).dump(2) + "\n", &werr)) {
     ++saved;
     return file;
   }

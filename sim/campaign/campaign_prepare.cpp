@@ -46,6 +46,46 @@ std::string header_differences(const std::string& file, const std::string& now) 
   return out;
 }
 
+// The knobs a `knobs` object sets, by dotted name ("margin.kind").
+void knob_names(const nlohmann::json& knobs, const std::string& prefix,
+                std::vector<std::string>* out) {
+  for (const auto& [k, v] : knobs.items()) {
+    if (v.is_object())
+      knob_names(v, prefix + k + ".", out);
+    else
+      out->push_back(prefix + k);
+  }
+}
+
+// Presets compared (--compare, --param protocol.preset=...) over a scenario
+// that sets knobs itself: every compared preset keeps them, so a cell named
+// after a preset may not run that preset's knobs. "" if none is kept so.
+std::string kept_knobs_warning(const nlohmann::json& doc, const std::string& path,
+                               const std::vector<SweepParam>& params) {
+  bool presets = false;
+  for (const SweepParam& p : params) presets = presets || p.path == "protocol.preset";
+  if (!presets || !doc.is_object()) return "";
+  const auto protocol = doc.find("protocol");
+  if (protocol == doc.end() || !protocol->is_object()) return "";
+  const auto knobs = protocol->find("knobs");
+  if (knobs == protocol->end() || !knobs->is_object()) return "";
+  std::vector<std::string> names;
+  knob_names(*knobs, "", &names);
+  // A knob the sweep sets itself is the sweep's, not the file's.
+  std::erase_if(names, [&](const std::string& n) {
+    for (const SweepParam& p : params) {
+      const std::string knob = "protocol.knobs." + n;
+      if (knob == p.path || knob.rfind(p.path + ".", 0) == 0) return true;
+    }
+    return false;
+  });
+  if (names.empty()) return "";
+  return "warning: " + path + ": the scenario overrides knob" + (names.size() > 1 ? "s " : " ") +
+         format::join_plain(names, names.size()) +
+         " of its preset; every compared preset keeps them (its cells run those values, not the "
+         "preset's; remove them from protocol.knobs to compare the presets as they are)";
+}
+
 }  // namespace
 
 bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
@@ -117,6 +157,8 @@ bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
       for (const Diagnostic& d : diags) errors->push_back(d.format());
       return false;
     }
+    if (const std::string w = kept_knobs_warning(doc, paths[i], ps.params); !w.empty())
+      warnings->push_back(w);
     const uint64_t n = sweep_cell_count(ps.params);
     for (uint64_t c = 0; c < n; ++c) {
       std::optional<Scenario> sc = sweep_cell_scenario(doc, paths[i], ps.params, c, &cell_errors);

@@ -213,8 +213,9 @@ ShrinkResult Shrinker::run() {
     progress |= pass_earlier_seed();
   }
 
-  // The result in canonical form, claiming what it shows.
-  json out = scenario_to_json(cur_sc_);
+  // The result in the form files are written in (only the knobs that
+  // differ from the preset), claiming what it shows.
+  json out = scenario_file_json(cur_sc_);
   out.erase("explore");
   // One more run to the end: which target kinds the final scenario shows
   // (an accepted candidate's run stopped at its first violation). Nothing

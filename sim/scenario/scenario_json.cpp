@@ -4,10 +4,12 @@
 // prefix1..prefixN become {"count", "prefix"}, so generated scenarios stay
 // small.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "leasesim/protocol/presets.hpp"
 #include "leasesim/scenario/loader.hpp"
 
 namespace leasesim {
@@ -92,7 +94,39 @@ json target_json(const Scenario& s, const std::vector<std::string>& nodes, const
   return nullptr;
 }
 
+// Removes the knob `name` ("margin.kind": knobs["margin"]["kind"]) and the
+// objects it leaves empty.
+void erase_knob(json* knobs, std::string_view name) {
+  if (!knobs->is_object()) return;
+  const size_t dot = name.find('.');
+  if (dot == std::string_view::npos) {
+    knobs->erase(std::string(name));
+    return;
+  }
+  const auto it = knobs->find(std::string(name.substr(0, dot)));
+  if (it == knobs->end()) return;
+  erase_knob(&*it, name.substr(dot + 1));
+  if (it->is_object() && it->empty()) knobs->erase(it);
+}
+
 }  // namespace
+
+json scenario_file_json(const Scenario& s) {
+  json full = scenario_to_json(s);
+  if (s.protocol_config == nullptr || !full.contains("protocol") ||
+      !full["protocol"].contains("knobs"))
+    return full;
+  json j = full;
+  json& knobs = j["protocol"]["knobs"];
+  // A knob with no preset value (no preset, an unknown one) stays.
+  for (const KnobSetting& k : effective_knobs(s.protocol, *s.protocol_config))
+    if (!k.overridden && !k.preset_value.empty()) erase_knob(&knobs, k.knob.name);
+  if (knobs.is_object() && knobs.empty()) j["protocol"].erase("knobs");
+  // The same scenario, or every knob written out.
+  const LoadResult back = load_scenario_json(j, s.file);
+  if (!back.ok() || scenario_to_json(*back.scenario) != full) return full;
+  return j;
+}
 
 json scenario_to_json(const Scenario& s) try {
   const std::vector<std::string> nodes = s.node_names();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -189,6 +190,57 @@ TEST(SweepCli, InterruptKeepsFinishedRunsAndResumeCompletesTheSameFile) {
   EXPECT_EQ(slurp(cut), slurp(whole));
 }
 
+// A saved run names its preset and only the knobs that differ from it, so
+// a sweep comparing presets over it runs each preset's knobs (before: the
+// file listed every knob, the "safe" cells ran naive's and reported its
+// violations as safe's). A scenario that does set knobs is warned about.
+TEST(SweepCli, ComparedPresetsOverASavedRunRunTheirOwnKnobs) {
+  TempDir dir("sweep-saved");
+  const std::string results = (dir / "e.jsonl").string();
+  const CliResult e = run_cli({"explore", kNaive, "--seeds", "1..40", "--stop-on-first",
+                               "--progress", "none", "--quiet", "--out", results});
+  ASSERT_EQ(e.exit_code, 1) << e.out << e.err;
+  std::string saved;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "e.failures"))
+    saved = f.path().string();
+  ASSERT_FALSE(saved.empty());
+  const nlohmann::json doc = nlohmann::json::parse(slurp(saved));
+  EXPECT_EQ(doc["protocol"]["preset"], "naive");
+  EXPECT_FALSE(doc["protocol"].contains("knobs")) << doc["protocol"].dump();
+  const uint64_t seed = doc["seed"].get<uint64_t>();
+  const std::string seeds = std::to_string(seed) + ".." + std::to_string(seed);
+  const std::string out = (dir / "sv.jsonl").string();
+  const CliResult sw =
+      run_cli({"sweep", saved, "--compare", "safe,naive", "--seeds", seeds, "--no-random-faults",
+               "--jobs", "1", "--save", "none", "--progress", "none", "--out", out});
+  ASSERT_EQ(sw.exit_code, 0) << sw.err;
+  EXPECT_EQ(sw.err.find("overrides knob"), std::string::npos) << sw.err;
+  const std::vector<nlohmann::json> cells = lines_with(slurp(out), "cell");
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0]["cell"]["protocol"], "safe");
+  EXPECT_EQ(cells[0]["violations"], 0) << cells[0].dump();
+  EXPECT_EQ(cells[1]["cell"]["protocol"], "naive");
+  EXPECT_EQ(cells[1]["violations"], 1) << cells[1].dump();
+
+  // A file that sets a knob keeps it in every compared preset: said once.
+  const std::string fenced =
+      std::string(LEASESIM_SOURCE_DIR) + "/scenarios/pause/gc-pause-fencing-on.json";
+  const CliResult w = run_cli({"sweep", fenced, "--compare", "seed,naive", "--seeds", "1",
+                               "--no-random-faults", "--save", "none", "--progress", "none"});
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  EXPECT_NE(
+      w.err.find(fenced + ": the scenario overrides knob fencing of its preset; every compared "
+                          "preset keeps them"),
+      std::string::npos)
+      << w.err;
+  // Not when the sweep sets that knob itself.
+  const CliResult own = run_cli({"sweep", fenced, "--compare", "seed,naive", "--param",
+                                 "protocol.knobs.fencing=true,false", "--seeds", "1",
+                                 "--no-random-faults", "--save", "none", "--progress", "none"});
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_EQ(own.err.find("overrides knob"), std::string::npos) << own.err;
+}
+
 TEST(ShrinkCli, ShrinksAnExploreFailureToARunnableReproducer) {
   TempDir dir("shrink-cli");
   const std::string failures = (dir / "failures").string();
@@ -203,6 +255,11 @@ TEST(ShrinkCli, ShrinksAnExploreFailureToARunnableReproducer) {
   ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
   EXPECT_NE(s.out.find("before: "), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("after:  "), std::string::npos) << s.out;
+  // It names only the knobs that differ from its preset (none here), so
+  // changing the preset changes them.
+  const nlohmann::json shrunk = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(shrunk["protocol"]["preset"], "naive");
+  EXPECT_FALSE(shrunk["protocol"].contains("knobs")) << shrunk["protocol"].dump();
   // It reproduces, and claims so (check passes on it).
   EXPECT_EQ(run_cli({"run", out}).exit_code, 1);
   EXPECT_EQ(run_cli({"check", out}).exit_code, 0);

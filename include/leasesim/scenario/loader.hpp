@@ -51,4 +51,12 @@ std::vector<std::string> scenario_keys(const nlohmann::json& doc);
 // identical Scenario (apart from `file` and fault `origin`).
 nlohmann::json scenario_to_json(const Scenario& s);
 
+// The form to write to a file (explore's saved runs, shrink's output): the
+// canonical form without the protocol's knobs that equal its preset's, so
+// the file states what it changes, and a preset changed by hand or by
+// `sweep --param protocol.preset=...` changes the rest. It loads to the
+// same Scenario as scenario_to_json (same runs, same trace hashes); a
+// module whose knob names do not follow its JSON keeps every knob.
+nlohmann::json scenario_file_json(const Scenario& s);
+
 }  // namespace leasesim
