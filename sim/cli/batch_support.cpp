@@ -10,11 +10,14 @@ namespace leasesim::cli {
 namespace {
 
 std::atomic<BatchRunner*> g_runner{nullptr};
+std::atomic<std::atomic<bool>*> g_cancel{nullptr};
 volatile std::sig_atomic_t g_signals = 0;
 // When the first stop signal arrived (CLOCK_MONOTONIC, ns); lock-free, so
 // safe to touch from the handler.
 std::atomic<int64_t> g_first_signal_ns{0};
 static_assert(std::atomic<int64_t>::is_always_lock_free);
+static_assert(std::atomic<std::atomic<bool>*>::is_always_lock_free);
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 // A signal this soon after the first is the same request delivered twice,
 // not a user asking to be killed: `timeout` signals the command and then its
@@ -41,13 +44,23 @@ extern "C" void on_stop_signal(int sig) {
   g_signals = 1;
   // request_stop() only stores an atomic flag: safe in a signal handler.
   if (BatchRunner* r = g_runner.load()) r->request_stop();
+  if (std::atomic<bool>* c = g_cancel.load()) c->store(true);
 }
 
 }  // namespace
 
 StopSignals::StopSignals(BatchRunner* runner) {
-  g_signals = 0;
   g_runner.store(runner);
+  install();
+}
+
+StopSignals::StopSignals(std::atomic<bool>* cancel) {
+  g_cancel.store(cancel);
+  install();
+}
+
+void StopSignals::install() {
+  g_signals = 0;
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
@@ -60,6 +73,7 @@ StopSignals::~StopSignals() {
   sigaction(SIGINT, &old_int_, nullptr);
   sigaction(SIGTERM, &old_term_, nullptr);
   g_runner.store(nullptr);
+  g_cancel.store(nullptr);
 }
 
 bool StopSignals::fired() const {

@@ -1,6 +1,7 @@
 // Stopping a campaign (explore, sweep) cleanly on Ctrl-C or SIGTERM.
 #pragma once
 
+#include <atomic>
 #include <csignal>
 
 #include "leasesim/campaign/batch.hpp"
@@ -16,6 +17,9 @@ namespace leasesim::cli {
 class StopSignals {
  public:
   explicit StopSignals(BatchRunner* runner);
+  // The same for one run (`leasesim run`): a signal sets *cancel, which the
+  // run reads as RunOptions::cancel.
+  explicit StopSignals(std::atomic<bool>* cancel);
   ~StopSignals();
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
@@ -23,6 +27,7 @@ class StopSignals {
   bool fired() const;
 
  private:
+  void install();
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
 };

@@ -1,4 +1,5 @@
 // leasesim run SCENARIO: one simulation, a report, optionally a trace.
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -6,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "batch_support.hpp"
 #include "bench.hpp"
 #include "cli.hpp"
 #include "leasesim/campaign/expectation.hpp"
@@ -183,6 +185,14 @@ int cmd_run(const std::vector<std::string>& raw_args) {
     }
   }
 
+  // Ctrl-C or SIGTERM ends the run within milliseconds: nothing is
+  // published, and the outputs' temporary files are removed as their
+  // writers go out of scope (before, the signal killed the process and left
+  // them, a whole trace's worth). Exit 130.
+  std::atomic<bool> interrupted{false};
+  StopSignals signals(&interrupted);
+  ro.cancel = &interrupted;
+
   // Trace outputs: JSON Lines, Chrome JSON, and for --plot without a JSONL
   // file a temporary one.
   std::string jsonl_path = chrome && out_dir.empty() ? std::string() : trace_path;
@@ -231,6 +241,12 @@ int cmd_run(const std::vector<std::string>& raw_args) {
   ro.trace = sinks.empty() ? nullptr : &sinks;
   World world(*sc, ro);
   const RunResult result = world.run();
+  if (interrupted.load()) {
+    std::fprintf(stderr,
+                 "leasesim run: interrupted at %s (virtual): no report, no output written\n",
+                 format_time(result.end).c_str());
+    return kExitInterrupted;
+  }
   if (!sinks.empty()) {
     std::string error;
     if (!sinks.finish(&error)) {

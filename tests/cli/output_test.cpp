@@ -10,8 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -168,6 +171,50 @@ TEST(Output, OutWritesExactlyTheThreeFilesWhole) {
 
 // Every file --out writes is opened before the run: a folder in the way of
 // any of them is refused up front, and no file of the run is left beside it.
+// A run interrupted by Ctrl-C or SIGTERM while writing --out or --trace
+// stops, publishes nothing and removes its temporary files (before: the
+// signal killed it and left trace.jsonl.tmp-PID, hundreds of MB for W1).
+TEST(Output, AnInterruptedRunLeavesNoTemporaryFiles) {
+  const std::string big = std::string(LEASESIM_SOURCE_DIR) + "/scenarios/bench/w1-c10k.json";
+  for (const int sig : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(sig);
+    TempDir dir("interrupted-run");
+    const std::filesystem::path out = dir / "out";
+    const std::filesystem::path trace = dir / "t.jsonl";
+    CliProcess p({"run", big, "--out", out.string()});
+    CliProcess q({"run", big, "--trace", trace.string(), "--json"});
+    // Wait (bounded) until both are writing their traces, then interrupt.
+    auto temporaries = [&] {
+      size_t n = 0;
+      for (const std::filesystem::path& d : {out, dir.path()}) {
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator(d, ec))
+          n += e.path().filename().string().find(".tmp-") != std::string::npos &&
+               e.is_regular_file() && e.file_size() > 0;
+      }
+      return n;
+    };
+    for (int i = 0; i < 2400 && temporaries() < 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    ASSERT_GE(temporaries(), 2u) << "the runs never started writing";
+    p.signal(sig);
+    q.signal(sig);
+    for (CliProcess* c : {&p, &q}) {
+      const CliResult r = c->finish(std::chrono::seconds(60));
+      ASSERT_FALSE(r.timed_out);
+      EXPECT_EQ(r.signal, 0);
+      EXPECT_EQ(r.exit_code, 130) << r.err;
+      EXPECT_NE(r.err.find("leasesim run: interrupted at "), std::string::npos) << r.err;
+      EXPECT_EQ(r.out, "");
+    }
+    std::vector<std::string> left;
+    for (const std::filesystem::path& d : {out, dir.path()})
+      for (const auto& e : std::filesystem::directory_iterator(d))
+        if (e.path() != out) left.push_back(e.path().filename().string());
+    EXPECT_TRUE(left.empty()) << ::testing::PrintToString(left);
+  }
+}
+
 TEST(Output, OutWithAFolderInTheWayWritesNothing) {
   for (const std::string name : {"trace.jsonl", "trace.chrome.json", "report.txt", "report.json"}) {
     SCOPED_TRACE(name);
