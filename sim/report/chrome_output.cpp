@@ -163,11 +163,13 @@ bool ChromeTraceWriter::finish(std::string* error) {
   out += ",\"messages\":";
   append_int(out, static_cast<int64_t>(messages_));
   out += ",\"flow_cap\":";
-  append_int(out, static_cast<int64_t>(kMaxFlows));
+  append_int(out, static_cast<int64_t>(limits_.flows));
   out += ",\"dropped_shown\":";
-  append_int(out, static_cast<int64_t>(std::min(drops_, kMaxDrops)));
+  append_int(out, static_cast<int64_t>(std::min(drops_, limits_.drops)));
   out += ",\"records_not_shown\":";
   append_int(out, static_cast<int64_t>(skipped_));
+  out += ",\"messages_not_shown\":";
+  append_int(out, static_cast<int64_t>(messages_not_shown_));
   if (!header_.empty()) {
     out += header_;
     out += ",\"knobs\":{" + knobs_ + "},\"overrides\":[" + overrides_ + "]";

@@ -39,11 +39,15 @@ ResourceId lease_instant_resource(const Record& r) {
 void ChromeTraceWriter::write(const Record& r) {
   const int64_t ts = r.time.ns();
   if (ts > last_ts_) last_ts_ = ts;
-  if (events_.size() >= kMaxEvents) {
+  const bool is_message =
+      r.kind == world_rec::kSend || r.kind == world_rec::kDeliver || r.kind == world_rec::kDrop;
+  // Messages have a budget of their own (message()); the rest share this one.
+  const bool full = events_.size() - message_events_ >= limits_.events;
+  if (full && !is_message) {
     ++skipped_;
     return;
   }
-  if (r.node != kNoNode) clock_sample(r, false);
+  if (r.node != kNoNode && !full) clock_sample(r, false);
   switch (r.kind) {
     case world_rec::kSend:
     case world_rec::kDeliver:
@@ -123,7 +127,10 @@ void ChromeTraceWriter::write(const Record& r) {
 }
 
 ChromeTraceWriter::ChromeTraceWriter(const TraceSchema& schema, AtomicFile file)
-    : schema_(schema), file_(std::move(file)) {}
+    : ChromeTraceWriter(schema, std::move(file), Limits{}) {}
+
+ChromeTraceWriter::ChromeTraceWriter(const TraceSchema& schema, AtomicFile file, Limits limits)
+    : schema_(schema), file_(std::move(file)), limits_(limits) {}
 
 std::string ChromeTraceWriter::node(uint64_t id) const {
   const auto& names = schema_.names(name_table::kNodes);
@@ -231,12 +238,18 @@ void ChromeTraceWriter::message(const Record& r) {
     if (it == sends_.end()) return;  // a duplicate's later copy: one slice pair per message
     const PendingSend s = it->second;
     sends_.erase(it);
+    if (slices_ >= limits_.message_slices) {
+      ++messages_not_shown_;
+      return;
+    }
+    ++slices_;
+    const size_t before = events_.size();
     const std::string type = enum_field(world_rec::kSend, 1, s.type);
     // A 1 ns slice at each end (for the arrow to attach to, if it has one).
     Event& a = add('X', s.ts, Track::kNode, s.from, type + " -> " + node(r.node), "msg");
     a.dur = 1;
     a.args = "{\"id\":" + std::to_string(id) + "}";
-    const bool arrow = flows_ < kMaxFlows;
+    const bool arrow = flows_ < limits_.flows;
     if (arrow) add('s', s.ts, Track::kNode, s.from, "msg", "msg").id = id;
     Event& b = add('X', r.time.ns(), Track::kNode, r.node, type + " <- " + node(s.from), "msg");
     b.dur = 1;
@@ -246,6 +259,7 @@ void ChromeTraceWriter::message(const Record& r) {
       add('f', r.time.ns(), Track::kNode, r.node, "msg", "msg").id = id;
       ++flows_;
     }
+    message_events_ += events_.size() - before;
     return;
   }
   const auto d = decode_as<world_rec::Drop>(r);
@@ -253,7 +267,8 @@ void ChromeTraceWriter::message(const Record& r) {
   const auto it = sends_.find(d.id);
   if (it != sends_.end() && it->second.ts == r.time.ns() && it->second.from == r.node)
     sends_.erase(it);
-  if (drops_++ >= kMaxDrops) return;
+  if (drops_++ >= limits_.drops) return;
+  ++message_events_;
   Event& e = add('i', r.time.ns(), Track::kNode, r.node,
                  "drop " + enum_field(world_rec::kDrop, 1, d.type) + " -> " + node(d.to) + " (" +
                      enum_field(world_rec::kDrop, 3, d.reason) + ")",

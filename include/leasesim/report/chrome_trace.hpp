@@ -16,7 +16,9 @@
 //                 "<client> session core record" (session_begin ..
 //                 session_end, one slice per session, extra tracks "(N)"
 //                 when an old session is still on record beside the next).
-// Messages are tiny slices (every delivered message, within kMaxEvents),
+// Messages are tiny slices (the first kMaxMessageSlices delivered messages,
+// a budget of their own, so that a chatty run cannot crowd out the records
+// that matter: beliefs, leases, faults, violations, which share kMaxEvents),
 // joined by flow arrows (s/f, id = message id) for the first kMaxFlows
 // delivered messages only: a long run has millions. Faults that
 // last (pauses, isolation, partitions, cuts, network windows) and violations
@@ -54,14 +56,23 @@ namespace leasesim {
 
 class ChromeTraceWriter final : public TraceSink {
  public:
-  static constexpr uint64_t kMaxFlows = 20000;   // messages with arrows (all get slices)
-  static constexpr uint64_t kMaxDrops = 20000;   // dropped messages drawn as instants
-  static constexpr size_t kMaxEvents = 2000000;  // everything else, in total
+  static constexpr uint64_t kMaxFlows = 20000;           // messages with arrows (all get slices)
+  static constexpr uint64_t kMaxDrops = 20000;           // dropped messages drawn as instants
+  static constexpr size_t kMaxEvents = 2000000;          // everything else, in total
+  static constexpr uint64_t kMaxMessageSlices = 500000;  // delivered messages drawn
+  // The caps, as constants above unless a test sets smaller ones.
+  struct Limits {
+    uint64_t flows = kMaxFlows;
+    uint64_t drops = kMaxDrops;
+    size_t events = kMaxEvents;
+    uint64_t message_slices = kMaxMessageSlices;
+  };
   // Session tracks per client: its view, then the core's record (lanes 1..).
   static constexpr uint32_t kSessionLanes = 8;
 
   // The schema must outlive the writer.
   ChromeTraceWriter(const TraceSchema& schema, AtomicFile file);
+  ChromeTraceWriter(const TraceSchema& schema, AtomicFile file, Limits limits);
   void write(const Record& r) override;
   bool finish(std::string* error) override;
 
@@ -184,8 +195,12 @@ class ChromeTraceWriter final : public TraceSink {
   std::vector<std::vector<std::string>> partition_members_;  // of the current partition
   size_t partition_event_ = SIZE_MAX;                        // its 'b' event in events_
   uint64_t next_async_ = 1;
+  Limits limits_;
   uint64_t drops_ = 0, flows_ = 0, skipped_ = 0;
   uint64_t messages_ = 0;
+  uint64_t slices_ = 0;              // delivered messages drawn
+  uint64_t messages_not_shown_ = 0;  // delivered past limits_.message_slices
+  size_t message_events_ = 0;        // events_ of messages (their own budget)
   int64_t last_ts_ = 0;
   // The run's header and knob records as otherData members (JSON text).
   std::string header_, knobs_, overrides_;
