@@ -84,6 +84,7 @@ void Client::send_keepalive(const LocalClocks& now, Effects& out) {
   } else if (t - unanswered_since_ >= cfg_.request_timeout) {
     next_server();
     unanswered_since_ = t;  // the next server gets a wait of its own
+    not_ready_since_ = TimePoint::max();
   }
   const uint64_t id = next_request_++;
   const size_t slot = static_cast<size_t>(id % kRing);
@@ -173,6 +174,7 @@ void Client::on_keepalive_ok(const Message& m, const LocalClocks& now, Effects& 
   if (ka_ids_[slot] != p.request_id || p.request_id == 0) return;  // unknown or too old
   const TimePoint t = now.mono;
   last_answer_ = t;
+  not_ready_since_ = TimePoint::max();
   note_server(m.from);
   const TimePoint c = local_deadline(cfg_.options, ka_sent_[slot], t, p.timeout);
   if (c > c_) c_ = c;
@@ -367,8 +369,12 @@ void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
     // A master taking over is alive and will answer once ready: the next
     // KeepAlive stays with it (the silence rule of send_keepalive() would
     // move on to a server that may be down, and the session could be lost
-    // for want of an answer the ready master would have given).
-    last_answer_ = now.mono;
+    // for want of an answer the ready master would have given). But one cut
+    // off before it became ready may never be (without check_quorum it
+    // stays leader): refusals count as answers for request_timeout from the
+    // first, then the silence rule applies again.
+    if (not_ready_since_ == TimePoint::max()) not_ready_since_ = now.mono;
+    if (now.mono - not_ready_since_ < cfg_.request_timeout) last_answer_ = now.mono;
     return;
   }
   if (p.request_id != request_) return;  // an old request: the open one's answer settles it

@@ -149,6 +149,7 @@ class Client final : public Node {
   TimePoint grace_end_ = TimePoint::max();
   TimePoint last_answer_;
   TimePoint unanswered_since_ = TimePoint::min();  // first KeepAlive since the last answer
+  TimePoint not_ready_since_ = TimePoint::max();   // first not_ready refusal since then
   static constexpr size_t kRing = 8;               // KeepAlives in flight: id -> send time
   std::array<uint64_t, kRing> ka_ids_{};
   std::array<TimePoint, kRing> ka_sent_{};
