@@ -50,7 +50,8 @@ int cmd_run(const std::vector<std::string>& raw_args) {
   po::options_description opts(
       "usage: leasesim run SCENARIO [options]\n\n"
       "Simulates SCENARIO and prints a report: violations first, then metrics and the\n"
-      "trace hash. Exit 1 if safety was violated, 2 on bad input.\n\noptions");
+      "trace hash. Exit 1 if safety was violated, 2 on bad input, 130 if interrupted\n"
+      "(SIGINT/SIGTERM: nothing is written).\n\noptions");
   std::string scenario_path, trace_path, out_dir, seed_text, max_events_text, python;
   std::string until, timeout, bench_text, event_queue = "auto";
   std::string trace_format = "jsonl", plot_path;

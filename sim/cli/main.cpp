@@ -63,7 +63,7 @@ std::string usage() {
        "  leasesim --version          version\n"
        "\n"
        "exit codes: 0 ok, 1 violation or unmet expectation, 2 bad input or usage,\n"
-       "130 interrupted (explore, sweep, check: what finished is written)\n"
+       "130 interrupted (explore, sweep, check: what finished is written; run: nothing)\n"
        "docs: docs/cli.md\n";
   return s;
 }
