@@ -467,5 +467,57 @@ TEST(SessionClient, AKeepAliveRefusedNotReadyKeepsTheServerForAWhile) {
   EXPECT_EQ(to, (std::vector<NodeId>{0, 0, 1}));
 }
 
+// A new session starts with no not_ready refusals behind it: the old
+// session's first refusal must not make the new one's first refusal count
+// as silence (it moved on from a master taking over at its first refusal,
+// as before the rule above; found by a review).
+TEST(SessionClient, ANewSessionsFirstNotReadyRefusalIsAnAnswer) {
+  Options o = preset("chubby");
+  Fixture f(o, {0, 1, 2});
+  ClientConfig c;  // request_timeout shorter than keepalive_every
+  c.self = 5;
+  c.servers = {0, 1, 2};
+  c.resources = {0};
+  c.options = o;
+  c.keepalive_every = seconds(1);
+  c.request_timeout = milliseconds(500);
+  c.think_max = Duration::zero();
+  c.hold_min = c.hold_max = seconds(100);
+  f.client = std::make_unique<Client>(c, Rng(7));
+  f.d.reset(f.client.get());
+  f.open_and_hold(milliseconds(10));  // session 3, opened by 0
+  const auto refuse = [&f](const Message& ka) {
+    f.d.advance(milliseconds(5));
+    Message refused = f.answer(MsgType::kDenied, ka);
+    refused.as<SessionMsg>().error = ErrorCode::kNotReady;
+    f.d.deliver(refused);
+  };
+  const Out k1 = f.d.fire(Client::kKeepAliveTimer);
+  const Message ka1 = sent(k1, MsgType::kKeepAlive).at(0);
+  ASSERT_EQ(ka1.to, 0u);
+  refuse(ka1);  // session 3's first not_ready refusal, at 1.015 s
+  // Session 3 is told it expired; the client opens session 4 with 0.
+  f.d.advance(milliseconds(5));
+  const Out lost = f.d.deliver(f.answer(MsgType::kSessionExpired, ka1));
+  const Message open = sent(lost, MsgType::kOpenSession).at(0);
+  ASSERT_EQ(open.to, 0u);
+  f.d.advance(milliseconds(10));
+  Message opened = f.answer(MsgType::kSessionOpened, open);
+  opened.as<SessionMsg>().session = 4;
+  f.d.deliver(opened);
+  std::vector<NodeId> to;
+  for (int i = 0; i < 2; ++i) {
+    const Out k = f.d.fire(Client::kKeepAliveTimer);
+    const Message ka = sent(k, MsgType::kKeepAlive).at(0);
+    ASSERT_EQ(ka.as<SessionMsg>().session, 4u);
+    to.push_back(ka.to);
+    refuse(ka);
+  }
+  // Session 4's first refusal (about 1 s after session 3's) is an answer,
+  // so its next KeepAlive stays with 0; counted from session 3's first
+  // refusal it was silence, and the client moved on to 1.
+  EXPECT_EQ(to, (std::vector<NodeId>{0, 0}));
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

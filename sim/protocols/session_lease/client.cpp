@@ -55,6 +55,8 @@ void Client::open_session(const LocalClocks& now, Effects& out) {
   session_ = kNoSession;
   // The old session's locks end with it; nothing is left to hand back.
   hand_backs_.clear();
+  // Nor do its not_ready refusals count against the new session's first.
+  not_ready_since_ = TimePoint::max();
   out.cancel_timer(kHandBackTimer);
   c_ = TimePoint::min();
   grace_end_ = TimePoint::max();
