@@ -7,6 +7,7 @@
 #include "leasesim/format/enums.hpp"
 #include "leasesim/format/limits.hpp"
 #include "leasesim/format/ranges.hpp"
+#include "leasesim/protocols/workload/group_block.hpp"
 
 namespace leasesim::kv_lease::block {
 
@@ -20,7 +21,6 @@ using format::get_string;
 using format::get_u32;
 using format::member;
 using format::read_range;
-using format::to_uint;
 
 namespace {
 
@@ -43,8 +43,8 @@ class Reader {
   void read_kv();
   void read_election();
   void read_electors();
-  bool read_group(const json* g, const std::string& path, std::vector<std::string>* names,
-                  ElectorGroup* out, std::string* origin_key);
+  bool read_group(const json* g, const std::string& path, workload::GroupNames* names,
+                  ElectorGroup* out);
   std::function<void(format::Sink&)> timing_checks() const;
 
   const BlockInput& in_;
@@ -121,30 +121,12 @@ void Reader::read_election() {
   get_bool(e, t_.election, "fast_path", &c_->fast_path);
 }
 
-bool Reader::read_group(const json* g, const std::string& path, std::vector<std::string>* names,
-                        ElectorGroup* out, std::string* origin_key) {
+bool Reader::read_group(const json* g, const std::string& path, workload::GroupNames* names,
+                        ElectorGroup* out) {
   const Type* et = t_.elector;
-  const FieldValue name = field_value(g, et, "name");
-  const FieldValue list = field_value(g, et, "names");
-  const FieldValue count = field_value(g, et, "count");
-  const int forms = (name.present ? 1 : 0) + (list.present ? 1 : 0) + (count.present ? 1 : 0);
-  bool ok = true;
-  if (forms != 1 || !name.valid || !list.valid || !count.valid ||
-      !field_value(g, et, "prefix").valid || !g->is_object()) {
-    ok = false;
-  } else if (name.present) {
-    names->push_back(name.value->get<std::string>());
-    *origin_key = path + "/name";
-  } else if (list.present) {
-    for (const json& n : *list.value) names->push_back(n.get<std::string>());
-    *origin_key = path + "/names";
-  } else {
-    std::string prefix = "c";
-    get_string(g, et, "prefix", &prefix);
-    for (uint64_t i = 1; i <= to_uint(*count.value); ++i)
-      names->push_back(prefix + std::to_string(i));
-    *origin_key = path + "/count";
-  }
+  // Named as the lock services' requestor groups are (name, names or
+  // count + prefix), with the same reading; the rest is kv-lease's own.
+  const bool ok = workload::read_names(g, et, path, names);
   const FieldValue res = field_value(g, et, "resources");
   if (res.value != nullptr && res.value->is_array()) {
     for (size_t i = 0; i < res.value->size(); ++i) {
@@ -183,17 +165,16 @@ void Reader::read_electors() {
   }
   for (size_t i = 0; i < list->size(); ++i) {
     const std::string path = "/electors/" + std::to_string(i);
-    std::vector<std::string> group_names;
+    workload::GroupNames group_names;
     ElectorGroup g;
-    std::string origin;
-    if (!read_group(&(*list)[i], path, &group_names, &g, &origin)) {
+    if (!read_group(&(*list)[i], path, &group_names, &g)) {
       out_.requestors_known = false;
       continue;
     }
-    for (size_t k = 0; k < group_names.size(); ++k) {
-      names.push_back(group_names[k]);
+    for (size_t k = 0; k < group_names.count; ++k) {
+      names.push_back(group_names.member_name(k));
       c_->electors.push_back(g);
-      origins_.push_back(origin.ends_with("/names") ? origin + "/" + std::to_string(k) : origin);
+      origins_.push_back(group_names.member_origin(k));
     }
   }
   if (names.size() > 10000) {

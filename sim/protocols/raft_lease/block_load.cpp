@@ -164,7 +164,7 @@ void Reader::read_lease() {
 
 bool Reader::read_group(const json* g, const std::string& path, RequestorGroup* out) {
   const workload::GroupTypes& t = t_.requestors;
-  const bool names_ok = workload::read_names(g, t, path, out);
+  const bool names_ok = workload::read_names(g, t.group, path, out);
   RequestorConfig& c = out->config;
   workload::read_workload(g, t, path, in_, diag_, &c);
   c.options = c_->options;

@@ -98,7 +98,7 @@ void Reader::read_session() {
 }
 
 bool Reader::read_group(const json* g, const std::string& path, Group* out) {
-  const bool names_ok = workload::read_names(g, t_.requestors, path, out);
+  const bool names_ok = workload::read_names(g, t_.requestors.group, path, out);
   workload::read_workload(g, t_.requestors, path, in_, diag_, &out->config);
   return names_ok;
 }

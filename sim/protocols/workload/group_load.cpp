@@ -33,8 +33,7 @@ std::string GroupNames::member_origin(size_t k) const {
   return "";
 }
 
-bool read_names(const json* g, const GroupTypes& t, const std::string& path, GroupNames* out) {
-  const format::Type* gt = t.group;
+bool read_names(const json* g, const format::Type* gt, const std::string& path, GroupNames* out) {
   out->path = path;
   if (g == nullptr) {
     out->naming = GroupNames::Naming::kDefault;

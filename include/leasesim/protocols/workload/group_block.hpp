@@ -4,6 +4,8 @@
 // (workload.hpp) and the family's own settings. The types, the reading and
 // the canonical JSON live here once, so both families accept, report and
 // write a group alike; a family adds its own fields and reads them itself.
+// kv-lease's electors are named the same way and read their names with
+// read_names().
 #pragma once
 
 #include <algorithm>
@@ -63,9 +65,11 @@ struct GroupNames {
 };
 
 // Reads how group `g` at `path` names its members (g null: the default
-// group, one member "alice"). False if it does not name them in exactly one
-// valid way; the structural check has reported that already.
-bool read_names(const nlohmann::json* g, const GroupTypes& t, const std::string& path,
+// group, one member "alice"). `group` is the group's type: any with the
+// fields name, names, count and prefix (kv-lease's electors use it too).
+// False if it does not name them in exactly one valid way; the structural
+// check has reported that already.
+bool read_names(const nlohmann::json* g, const format::Type* group, const std::string& path,
                 GroupNames* out);
 
 // Reads the workload of group `g` at `path` over `w`'s defaults (g null:
