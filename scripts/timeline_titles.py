@@ -17,7 +17,13 @@ def titles(tr, model, opts):
     else:
         title = tr.title()
     failures = sum(1 for v in tr.violations if not v.warning)
-    verdict = ("safety VIOLATED (%d)" % failures) if failures else "safety holds"
+    if failures:
+        verdict = "safety VIOLATED (%d)" % failures
+    elif tr.cut_short():
+        # As the report says it: nothing seen, but the run stopped early.
+        verdict = "safety INCOMPLETE (stopped: %s)" % tr.cut_short()
+    else:
+        verdict = "safety holds"
     setting = tr.setting()
     sub = "%s%s   %s records   %s - %s%s" % (
         setting + "   " if setting else "",

@@ -22,7 +22,7 @@ _PARSED = frozenset(
         "cut", "isolate", "heal", "clock_step", "drift", "net_window", "net_window_end",
         "write_accepted", "write_rejected", "fault_skipped", "want", "belief_begin",
         "belief_end", "violation_detail", "header", "knob", "session_begin", "session_extend",
-        "session_end", "session_state", "clock_init",
+        "session_end", "session_state", "clock_init", "run_end",
     ]
 )
 _SEQUENCED = frozenset(["want", "belief_begin", "crash", "role", "leader_ready"])
@@ -210,6 +210,11 @@ def read_trace(path):
                     tr.clock[n].append((t, r["lt"] - r["by"]))
                 tr.clock[n].append((t, r["lt"]))
 
+            if k == "run_end":
+                # The run's end, where what is still open ends (its last
+                # record may be well before it), and why.
+                tr.end_reason = r.get("reason")
+                continue
             if k == "header":
                 tr.header = {key: r.get(key) for key in
                              ("version", "scenario", "file", "seed", "protocol", "preset")}

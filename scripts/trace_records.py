@@ -181,7 +181,10 @@ class Trace:
         self.header = None
         self.knobs = []
         self.records = 0
-        self.end = 0                     # last true time seen
+        self.end = 0                     # the run's end (run_end), else the last true time seen
+        # Why the run ended (run_end's reason: "completed", "event_budget",
+        # ...), None for a trace without a run_end record (before 2026-12-07).
+        self.end_reason = None
         self.kinds = Counter()
         self.servers = []                # in order of their first role record
         self.requestors = []             # in order of first appearance
@@ -217,6 +220,17 @@ class Trace:
     def overrides(self):
         """"check_quorum=false, ...": the knobs that differ from the preset."""
         return ", ".join("%s=%s" % (n, v) for n, v, o in self.knobs if o)
+
+    # The end reasons of a run stopped before its scenario's end, in the
+    # report's words: no violation in such a run is not "holds".
+    CUT_SHORT = {"event_budget": "event budget exhausted", "timeout": "wall-clock timeout",
+                 "pending_limit": "too many events pending", "cancelled": "cancelled"}
+
+    def cut_short(self):
+        """The report's words for why the run stopped early ("event budget
+        exhausted"), or None for a run that reached its end (or a trace
+        without a run_end record)."""
+        return self.CUT_SHORT.get(self.end_reason)
 
     def setting(self):
         """"raft-lease, preset etcd-like, check_quorum=false (override)": the

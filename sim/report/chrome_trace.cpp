@@ -58,6 +58,12 @@ void ChromeTraceWriter::write(const Record& r) {
     case world_rec::kKnob:
       provenance(r);
       return;
+    case world_rec::kRunEnd:
+      // Its time (last_ts_, above) is where finish() closes what is still
+      // open: the run's end, not its last record's time.
+      add('i', ts, Track::kGlobal, 0,
+          "run end (" + enum_field(r.kind, 0, decode_as<world_rec::RunEnd>(r).reason) + ")", "run");
+      return;
     case obs::kRole: {
       const auto c = decode_as<obs::RoleChanged>(r);
       if (is_server_.size() <= r.node) is_server_.resize(r.node + 1, 0);

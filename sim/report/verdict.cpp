@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "leasesim/core/assert.hpp"
+#include "leasesim/world/records.hpp"
 
 namespace leasesim {
 namespace {
@@ -11,9 +12,8 @@ constexpr EndReason kEndReasons[] = {EndReason::kCompleted,   EndReason::kQuiesc
                                      EndReason::kViolation,   EndReason::kEventBudget,
                                      EndReason::kWallTimeout, EndReason::kPendingLimit,
                                      EndReason::kCancelled};
-// In EndReason's order (kEndReasons).
-constexpr const char* kEndNames[] = {"completed", "quiescent",     "violation", "event_budget",
-                                     "timeout",   "pending_limit", "cancelled"};
+// In EndReason's order (kEndReasons): the trace's run_end record's names.
+constexpr const auto& kEndNames = world_rec::kEndReasonNames;
 static_assert(std::size(kEndNames) == std::size(kEndReasons));
 constexpr Verdict kVerdicts[] = {Verdict::kHolds, Verdict::kViolation, Verdict::kIncomplete};
 constexpr const char* kVerdictNames[] = {"holds", "violation", "incomplete"};

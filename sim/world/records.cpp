@@ -11,7 +11,7 @@ namespace {
 static_assert(std::size(kViolationKindNames) == static_cast<size_t>(ViolationKind::kCount));
 static_assert(std::size(kDropNames) == static_cast<size_t>(DropReason::kCount));
 
-constexpr std::array<KindDesc, 24> kKinds = {
+constexpr std::array<KindDesc, 25> kKinds = {
     Send::kDesc,
     Deliver::kDesc,
     Drop::kDesc,
@@ -36,6 +36,7 @@ constexpr std::array<KindDesc, 24> kKinds = {
     ViolationFound::kDesc,
     BeliefInterval::kDesc,
     ViolationDetail::kDesc,
+    RunEnd::kDesc,
 };
 
 }  // namespace

@@ -17,6 +17,8 @@ void hash_record(TraceHasher& h, const Record& r) {
       hash_timer(h, r.time, r.node, t.timer, t.arg);
       return;
     }
+    case world_rec::RunEnd::kKind:
+      return;  // the trace's last line, about the run rather than in it
     default:
       h.add(r);
   }

@@ -1,6 +1,7 @@
 #include "leasesim/world/world.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "leasesim/core/assert.hpp"
@@ -512,12 +513,25 @@ RunResult World::Impl::run() {
   // cannot.
   observers.finish(end, res.reason == EndReason::kCompleted || res.reason == EndReason::kQuiescent);
   report_new_violations();
+  if (opts.trace) {
+    // The trace's last line: where and why the run ended, which its last
+    // record does not show (a run that reaches its end is often quiet
+    // before it). Outside the hash (trace_hash.hpp): the report has it.
+    static_assert(std::size(world_rec::kEndReasonNames) ==
+                  static_cast<size_t>(EndReason::kCancelled) + 1);
+    Record r =
+        encode_record(world_rec::RunEnd{static_cast<uint64_t>(res.reason), sched.events_handled()});
+    r.time = end;
+    r.local = TimePoint::origin();
+    r.node = kNoNode;
+    opts.trace->write(r);
+  }
 
   res.scenario = sc.name;
   res.seed = sc.seed;
   res.end = end;
   res.events = sched.events_handled();
-  res.records = hasher.count();
+  res.records = hasher.count() + 1;  // and the trace's run_end line, outside the hash
   res.trace_hash = hasher.value();
   res.violations = observers.safety().violations();
   res.failures = observers.safety().failure_count();

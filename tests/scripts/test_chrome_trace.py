@@ -153,6 +153,20 @@ class ChromeTrace(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         validate(self, json.loads(out.read_text()))
 
+    def test_open_spans_close_at_the_runs_end(self):
+        # A run cut short at 300 events: the leader's role slice and the
+        # other open spans end where the run stopped (the trace's run_end),
+        # marked by a "run end" instant, not at the last record before it.
+        run = vs.run(vs.ROOT / "scenarios" / "default.json", "--max-events", "300")
+        doc, events, names = self.load(run)
+        end_us = run.report["end_ns"] / 1000
+        marks = [e for e in events if e["ph"] == "i" and e["name"].startswith("run end")]
+        self.assertEqual([(m["name"], m["ts"]) for m in marks],
+                         [("run end (event_budget)", end_us)])
+        roles = [e for e in events if e.get("cat") == "role" and e["ph"] == "E"]
+        self.assertTrue(roles)
+        self.assertEqual(max(e["ts"] for e in roles), end_us)
+
     def test_usage_errors(self):
         scenario = vs.ROOT / "scenarios" / "default.json"
         proc = vs.leasesim("run", scenario, "--trace-format", "chrome")

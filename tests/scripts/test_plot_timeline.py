@@ -34,8 +34,9 @@ class CheckerAgreement(unittest.TestCase):
     def check_run(self, run):
         tr = lt.read_trace(run.trace)
         rep = run.report
-        # The trace ends no later than the run (exactly at its end if a belief was open).
-        self.assertLessEqual(tr.end, rep["end_ns"])
+        # The trace ends where the run did, and says why (its run_end record).
+        self.assertEqual(tr.end, rep["end_ns"])
+        self.assertEqual(tr.end_reason, rep["end_reason"])
         # Believed holdings per resource: count and total time = the report's.
         # (one belief_interval per holding segment; a belief may have several)
         by_res = tr.intervals_by_resource()
@@ -349,10 +350,36 @@ class RunPlot(unittest.TestCase):
         proc = vs.leasesim("run", scenario, "--plot", out, "--trace", trace)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
-        # The script alone says what is missing.
-        rc, _, err = self.plot_script(trace, "alone.png")
+        # The script alone draws it too: the trace's run_end record is at 100 ms.
+        rc, alone, err = self.plot_script(trace, "alone.png")
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(alone.read_bytes().startswith(b"\x89PNG"))
+        # A trace without it (before 2026-12-07) says what is missing.
+        old = vs.tmpdir() / "short-no-run-end.jsonl"
+        old.write_text("".join(line for line in trace.read_text().splitlines(True)
+                               if '"k":"run_end"' not in line))
+        rc, _, err = self.plot_script(old, "old.png")
         self.assertEqual(rc, 2)
         self.assertIn("the trace has no record after 0ns; give --to", err)
+
+    def test_a_run_cut_short_is_drawn_to_its_end_and_titled_incomplete(self):
+        # Stopped by --max-events with no violation: the title says
+        # INCOMPLETE, as the report does, not "holds"; and what is open (the
+        # leader's role) is drawn to where the run stopped, which the trace's
+        # run_end record says, not to its last record before it.
+        run = vs.run(vs.ROOT / "scenarios" / "default.json", "--max-events", "300")
+        self.assertEqual(run.report["end_reason"], "event_budget")
+        tr = lt.read_trace(run.trace)
+        self.assertEqual(tr.end_reason, "event_budget")
+        self.assertEqual(tr.end, run.report["end_ns"])
+        model = pt.Model(tr, pt.Options())
+        self.assertEqual(model.end, run.report["end_ns"])
+        _, sub = pt.titles(tr, model, pt.Options())
+        self.assertIn("safety INCOMPLETE (stopped: event budget exhausted)", sub)
+        self.assertNotIn("holds", sub)
+        full = lt.read_trace(vs.default_run().trace)
+        self.assertIn("safety holds", pt.titles(full, pt.Model(full, pt.Options()),
+                                                pt.Options())[1])
 
     def plot_script(self, trace, name, *args):
         out = vs.tmpdir() / name

@@ -87,23 +87,36 @@ class ViolationNumbersAreTheReports(unittest.TestCase):
         self.assertEqual(model.told_numbers, {v.report_number for v in shown})
 
 
+def without_run_end(run, name):
+    """The run's trace as leasesim wrote it before 2026-12-07: no run_end."""
+    old = vs.tmpdir() / name
+    old.write_text("".join(line for line in run.trace.read_text().splitlines(True)
+                           if '"k":"run_end"' not in line))
+    return lt.read_trace(old)
+
+
 class BarsLastToTheRunsEnd(unittest.TestCase):
-    """`leasesim run --plot` passes the run's end as --to; what lasts to the
-    end of the run is drawn to it, not to the trace's last record."""
+    """What lasts to the end of the run is drawn to it, not to the trace's
+    last record before it: the trace's run_end record says where the run
+    ended (`leasesim run --plot` also passes it as --to)."""
 
     def test_a_run_shorter_than_its_first_election(self):
         run = vs.run(vs.ROOT / "scenarios" / "default.json", "--until", "100ms")
         tr = lt.read_trace(run.trace)
         end = run.report["end_ns"]
         self.assertEqual(end, 100 * 1000 * 1000)
-        self.assertLess(tr.end, end)
-        model = pt.Model(tr, pt.Options(end=end))
-        self.assertEqual(model.servers, ["n1", "n2", "n3", "n4", "n5"])
-        for n in model.servers:
-            spans = model.role_spans(n)
-            self.assertTrue(spans, n)
-            self.assertEqual(spans[-1][1], end, n)
-            self.assertGreater(spans[-1][1], spans[-1][0], n)
+        self.assertEqual(tr.end, end)  # from run_end: nothing else happens after 0
+        self.assertEqual(tr.end_reason, "completed")
+        # Without run_end, the trace's last record is at 0.
+        self.assertLess(without_run_end(run, "short-old.jsonl").end, end)
+        for opts in (pt.Options(end=end), pt.Options()):
+            model = pt.Model(tr, opts)
+            self.assertEqual(model.servers, ["n1", "n2", "n3", "n4", "n5"])
+            for n in model.servers:
+                spans = model.role_spans(n)
+                self.assertTrue(spans, n)
+                self.assertEqual(spans[-1][1], end, n)
+                self.assertGreater(spans[-1][1], spans[-1][0], n)
 
     def test_roles_and_open_core_records_reach_the_end(self):
         run = vs.default_run()
@@ -124,16 +137,22 @@ class BarsLastToTheRunsEnd(unittest.TestCase):
                      "--until", "12s")
         tr = lt.read_trace(run.trace)
         end = run.report["end_ns"]
-        self.assertLess(tr.end, end)
-        # The trace's end is its last record (most records are not parsed).
-        last = json.loads(run.trace.read_text().splitlines()[-1])["t"]
-        self.assertEqual(tr.end, last)
+        self.assertEqual(tr.end, end)
         self.assertEqual([(sp.kind, sp.node) for sp in tr.spans if sp.open], [("down", "alice")])
-        model = pt.Model(tr, pt.Options(end=end))
-        self.assertTrue(all(sp.end == end for sp in model.spans if sp.open))
-        # The trace itself is not changed: a second model without --to ends
-        # at the trace's last record.
-        self.assertTrue(all(sp.end == tr.end for sp in pt.Model(tr, pt.Options()).spans
+        for opts in (pt.Options(end=end), pt.Options()):
+            model = pt.Model(tr, opts)
+            self.assertTrue(all(sp.end == end for sp in model.spans if sp.open))
+        # A trace without run_end (before 2026-12-07) ends at its last record
+        # (most records are not parsed), earlier than the run; --to still
+        # draws the open fault to the run's end, and without it the fault
+        # ends at that record.
+        old = without_run_end(run, "crash-old.jsonl")
+        last = json.loads(run.trace.read_text().splitlines()[-2])["t"]
+        self.assertEqual(old.end, last)
+        self.assertLess(old.end, end)
+        self.assertTrue(all(sp.end == end for sp in pt.Model(old, pt.Options(end=end)).spans
+                            if sp.open))
+        self.assertTrue(all(sp.end == old.end for sp in pt.Model(old, pt.Options()).spans
                             if sp.open))
 
 

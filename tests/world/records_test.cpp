@@ -18,14 +18,14 @@ TEST(WorldRecords, EveryCodecMatchesItsDescriptor) {
   testing::ExpectCodecsMatchDescriptors<
       Send, Deliver, Drop, Timer, Crash, Restart, Pause, Resume, Partition, GroupMember, Cut,
       Isolate, Heal, ClockStep, Drift, NetWindow, NetWindowEnd, FaultSkipped, ClockInit, Header,
-      Knob, ViolationFound, BeliefInterval, ViolationDetail>();
+      Knob, ViolationFound, BeliefInterval, ViolationDetail, RunEnd>();
 }
 
 TEST(WorldRecords, SchemaTableListsEveryKindOnce) {
   TraceSchema schema;
   constexpr const char* kNames[] = {"ping", "pong"};
   for (const KindDesc& d : kinds(kNames)) schema.add(d);  // asserts on a repeated kind
-  EXPECT_EQ(kinds(kNames).size(), 24u);
+  EXPECT_EQ(kinds(kNames).size(), 25u);
   EXPECT_STREQ(schema.find(kClockInit)->name, "clock_init");
   // The protocol's message names label the type of message records.
   const FieldDesc& type = schema.find(kSend)->fields[1];

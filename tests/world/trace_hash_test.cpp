@@ -67,7 +67,10 @@ TEST(TraceHash, RecomputedFromTheTraceOverFaultyRuns) {
       drops += rec.kind == world_rec::Drop::kKind;
       timers += rec.kind == world_rec::Timer::kKind;
     }
-    EXPECT_EQ(h.count(), r.records) << "seed " << seed;
+    // Every record but the last, run_end, is hashed; the count has it too.
+    ASSERT_EQ(sink.records.back().kind, world_rec::kRunEnd) << "seed " << seed;
+    EXPECT_EQ(h.count() + 1, r.records) << "seed " << seed;
+    EXPECT_EQ(sink.records.size(), r.records) << "seed " << seed;
     EXPECT_EQ(h.value(), r.trace_hash) << "seed " << seed;
     // Tracing does not change the run: the same hash without a sink.
     EXPECT_EQ(World(s, RunOptions{}).run().trace_hash, r.trace_hash) << "seed " << seed;
@@ -145,6 +148,18 @@ TEST(TraceHash, PerMessageFormsCoverTheirFields) {
     t.deliver_local += 5;
     t.timer_local += 5;
   }));
+}
+
+// run_end, the trace's last line, is not hashed: it says where and why the
+// run ended, which the report prints beside the hash.
+TEST(TraceHash, RunEndIsNotHashed) {
+  Record r = encode_record(world_rec::RunEnd{3, 500});
+  r.time = TimePoint(3'000'000);
+  TraceHasher h;
+  const uint64_t empty = h.value();
+  hash_record(h, r);
+  EXPECT_EQ(h.count(), 0u);
+  EXPECT_EQ(h.value(), empty);
 }
 
 // Any other kind is hashed whole, local time included.

@@ -21,6 +21,10 @@
 //               held `lease` in true time [from, to). Emitted when the
 //               checker finalises it (possibly later than `to`), run-wide
 //               (no node).
+//   RunEnd      the run's end (true time, no node) and why it ended: the
+//               last line of a trace, written after every other record.
+//               Counted among the run's records, but not part of the trace
+//               hash (trace_hash.hpp).
 //
 // The `type` field of Send/Deliver/Drop names the protocol's message type;
 // its names are the run's protocol's (kinds(message_names)).
@@ -57,6 +61,10 @@ const char* to_string(SkipReason why);  // the trace's name: "no_leader", "self_
 // own table is the authority; a test keeps the two equal).
 inline constexpr const char* kViolationKindNames[] = {"overlap", "stale_write", "latent_overlap",
                                                       "election_safety", "committed_changed"};
+// Names of world/world.hpp's EndReason, in its order: the tokens results
+// files and JSON reports use too (report/verdict.hpp's end_name()).
+inline constexpr const char* kEndReasonNames[] = {
+    "completed", "quiescent", "violation", "event_budget", "timeout", "pending_limit", "cancelled"};
 // Names of net/network.hpp's DropReason, in its order.
 inline constexpr const char* kDropNames[] = {"none", "partitioned", "lost", "crashed"};
 
@@ -299,6 +307,22 @@ struct FaultSkipped {
   static FaultSkipped decode(const Record& r) { return {r.f[0], field_enum<SkipReason>(r.f[1])}; }
 };
 
+// The run's end: why it ended (an index into kEndReasonNames) and how many
+// engine events it handled. Its time is the run's end, which may be later
+// than its last event (a run that reaches its duration or --until).
+struct RunEnd {
+  static constexpr uint16_t kKind = kind_range::kWorld + 21;
+  static constexpr KindDesc kDesc{
+      kKind, "run_end", 2, {fd::enumeration("reason", kEndReasonNames), fd::uint("events")}};
+  uint64_t reason = 0;
+  uint64_t events = 0;
+  void encode(Record& r) const {
+    r.f[0] = reason;
+    r.f[1] = events;
+  }
+  static RunEnd decode(const Record& r) { return {r.f[0], r.f[1]}; }
+};
+
 // A node's clock as the run starts.
 struct ClockInit {
   static constexpr uint16_t kKind = kind_range::kWorld + 18;
@@ -468,6 +492,7 @@ inline constexpr uint16_t kFaultSkipped = FaultSkipped::kKind;
 inline constexpr uint16_t kClockInit = ClockInit::kKind;
 inline constexpr uint16_t kHeader = Header::kKind;
 inline constexpr uint16_t kKnob = Knob::kKind;
+inline constexpr uint16_t kRunEnd = RunEnd::kKind;
 inline constexpr uint16_t kViolation = ViolationFound::kKind;
 inline constexpr uint16_t kBeliefInterval = BeliefInterval::kKind;
 inline constexpr uint16_t kViolationDetail = ViolationDetail::kKind;

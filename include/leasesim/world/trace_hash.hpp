@@ -16,6 +16,10 @@
 // divergence between two runs shows up in it: a different message, a
 // different order, a different time.
 //
+// The one record outside the hash (and the record count) is run_end, the
+// trace's last line: it says where and why the run ended, which the report
+// prints beside the hash; leaving it out kept every hash from before it.
+//
 // The world hashes these three on a fast path, straight from its own
 // variables and without building the record unless tracing is on;
 // hash_record() is the same rule applied to a record, for readers of a
