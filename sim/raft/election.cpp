@@ -188,7 +188,13 @@ void Server::on_vote_reply(const Message& m, const LocalClocks& now, Effects& ou
     return;
   }
   if (!observe_term(m, now, out)) return;
-  if (role_ != Role::kCandidate || !m.as<RaftMsg>().success) return;
+  // A candidate whose election timed out runs a Pre-Vote round for the next
+  // term (become_precandidate) while still a candidate of this one, and the
+  // tally is that round's: a late vote of this term counted in it would
+  // add to pre-votes, which bind no one, and could make a leader without a
+  // real majority (two leaders of one term). As in etcd, a pre-candidate
+  // counts only pre-vote replies.
+  if (role_ != Role::kCandidate || precandidate_ || !m.as<RaftMsg>().success) return;
   if (count_vote(m.from)) become_leader(now, out);
 }
 

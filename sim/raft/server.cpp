@@ -161,8 +161,10 @@ void Server::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) 
       on_durable(t.arg, now, out);
       break;
     case kVoteDurableTimer:
-      // The candidate's own vote is durable: now it counts.
-      if (role_ == Role::kCandidate && t.arg == disk_.term() && count_vote(cfg_.self))
+      // The candidate's own vote is durable: now it counts (not in a
+      // Pre-Vote round's tally, on_vote_reply()).
+      if (role_ == Role::kCandidate && !precandidate_ && t.arg == disk_.term() &&
+          count_vote(cfg_.self))
         become_leader(now, out);
       break;
     default:

@@ -248,6 +248,52 @@ TEST(PreVote, AVoterThatHeardALeaderRecentlySaysNoAndChangesNothing) {
   EXPECT_EQ(s.disk.voted_for, kInvalidNode);
 }
 
+// The election timer's argument in `fx` (the generation a fire must carry).
+uint64_t election_arg_of(const Effects& fx) {
+  for (const TimerRequest& r : fx.timers())
+    if (r.kind == Server::kElectionTimer) return r.arg;
+  ADD_FAILURE() << "no election timer armed";
+  return 0;
+}
+
+RaftMsg vote_reply(Term term, bool pre) {
+  RaftMsg r;
+  r.term = term;
+  r.success = true;
+  r.pre_vote = pre;
+  return r;
+}
+
+// A candidate whose election times out starts a Pre-Vote round for the next
+// term while still a candidate of its own. A late real vote for its own term
+// must not count in that round's tally of pre-votes (which bind nobody):
+// added to them it made a leader without a real majority, and two leaders
+// of one term (found by an adversarial audit: election_safety under the
+// safe presets with pre_vote on, and a 2.4 s overlap in kv-lease). As in
+// etcd, a pre-candidate counts only pre-vote replies.
+TEST(PreVote, ACandidatesPreVoteRoundCountsNoRealVotes) {
+  One s(5, true);
+  s.election_arg = election_arg_of(s.fire_election());  // pre-vote round for term 1
+  s.step_msg(MsgKind::kVoteReply, 1, vote_reply(1, true));
+  const Effects c = s.step_msg(MsgKind::kVoteReply, 2, vote_reply(1, true));
+  ASSERT_EQ(s.server->role(), Role::kCandidate);  // self, 1 and 2 said yes
+  ASSERT_EQ(s.server->term(), 1u);
+  s.election_arg = election_arg_of(c);
+  // No real vote in time: a pre-vote round for term 2, still candidate of 1.
+  s.fire_election();
+  EXPECT_EQ(s.server->role(), Role::kCandidate);
+  EXPECT_EQ(s.server->term(), 1u);
+  s.step_msg(MsgKind::kVoteReply, 3, vote_reply(2, true));   // a pre-vote yes for 2
+  s.step_msg(MsgKind::kVoteReply, 4, vote_reply(1, false));  // a late real vote for 1
+  // Real votes for term 1: itself and 4, two of five. Not a leader.
+  EXPECT_NE(s.server->role(), Role::kLeader);
+  EXPECT_EQ(s.server->term(), 1u);
+  // The round goes on: a second pre-vote yes starts the real election of 2.
+  s.step_msg(MsgKind::kVoteReply, 4, vote_reply(2, true));
+  EXPECT_EQ(s.server->role(), Role::kCandidate);
+  EXPECT_EQ(s.server->term(), 2u);
+}
+
 TEST(PreVote, AStaleLogGetsNo) {
   One s(3, true, 1);
   s.disk.term = 2;

@@ -228,7 +228,8 @@ class Server {
   uint64_t election_gen_ = 0;
   size_t votes_ = 0;
   std::vector<uint8_t> voted_for_me_;
-  bool precandidate_ = false;       // a Pre-Vote round is running (role stays follower)
+  bool precandidate_ = false;       // a Pre-Vote round is running (role stays follower or
+                                    // candidate; the tally is the round's)
   bool candidacy_started_ = false;  // this step began a candidacy (async disk)
 
   LogIndex commit_ = 0;
