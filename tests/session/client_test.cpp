@@ -40,6 +40,7 @@ struct Fixture {
     m.resource = q.resource;
     SessionMsg& a = m.set<SessionMsg>();
     a.request_id = q.as<SessionMsg>().request_id;
+    a.attempt = q.as<SessionMsg>().attempt;  // the master echoes it at once
     a.session = q.as<SessionMsg>().session;
     a.timeout = kTimeout;
     return m;
@@ -330,14 +331,16 @@ TEST(SessionClient, AReleaseIsRetriedWhileTheSessionLives) {
   f.d.reset(f.client.get());
   f.open_and_hold(milliseconds(10));
   const Out end = f.d.fire(Client::kHoldEndTimer);
-  const Message rel = sent(end, MsgType::kRelease).at(0);
+  Message rel = sent(end, MsgType::kRelease).at(0);
   // Unanswered: tried again at every request timeout, far past three tries.
   for (int i = 0; i < 6; ++i) {
     const Out again = f.d.fire(Client::kRequestTimer);
     ASSERT_EQ(sent(again, MsgType::kRelease).size(), 1u) << i;
     EXPECT_EQ(sent(again, MsgType::kRelease)[0].as<SessionMsg>().lease, 9u);
+    rel = sent(again, MsgType::kRelease)[0];
   }
-  // Refused because the new master is not ready: asked again a little later.
+  // The latest send refused because the new master is not ready: asked
+  // again a little later.
   Message refused = f.answer(MsgType::kDenied, rel);
   refused.as<SessionMsg>().error = ErrorCode::kNotReady;
   EXPECT_TRUE(sent(f.d.deliver(refused), MsgType::kRelease).empty());
@@ -517,6 +520,62 @@ TEST(SessionClient, ANewSessionsFirstNotReadyRefusalIsAnAnswer) {
   // so its next KeepAlive stays with 0; counted from session 3's first
   // refusal it was silence, and the client moved on to 1.
   EXPECT_EQ(to, (std::vector<NodeId>{0, 0}));
+}
+
+// Only the answer to the latest send of a request asks again: a duplicated
+// "redirect, no leader known" (or `not_ready` refusal), or one a later send
+// overtook, names a send the client no longer waits on. (Each such answer
+// started a retry chain of its own; with backoff_min 0 and duplication the
+// chains multiplied at every round trip, and explored runs stopped at the
+// pending-event limit: scenarios/sessions/no-leader-redirects-duplicated.json.)
+TEST(SessionClient, OnlyTheLatestSendsAnswerAsksAgain) {
+  ClientConfig c;  // the fixture's client on three servers, backoff_min 0
+  c.self = 5;
+  c.servers = {0, 1, 2};
+  c.resources = {0};
+  c.options = preset("chubby");
+  c.keepalive_every = seconds(1);
+  c.think_max = Duration::zero();
+  c.hold_min = c.hold_max = seconds(100);
+  c.backoff_min = Duration::zero();
+  Fixture f(c.options, c.servers);
+  f.client = std::make_unique<Client>(c, Rng(7));
+  f.d.reset(f.client.get());
+  const Message acq = f.open_and_ask(milliseconds(10));
+  // Every server answers every send "no leader known", and every answer is
+  // duplicated; answers are delivered in order, the retry fired at once.
+  auto no_leader = [&](const Message& q, MsgType type) {
+    Message r = f.answer(type, q);
+    r.from = q.to;
+    if (type == MsgType::kDenied) r.as<SessionMsg>().error = ErrorCode::kNotReady;
+    return r;
+  };
+  Message latest = acq;
+  for (const MsgType type : {MsgType::kRedirect, MsgType::kDenied}) {
+    SCOPED_TRACE(static_cast<int>(type));
+    std::vector<Message> in_flight = {no_leader(latest, type), no_leader(latest, type)};
+    size_t sends = 0;
+    for (int i = 0; i < 100 && !in_flight.empty(); ++i) {
+      const Message a = in_flight.front();
+      in_flight.erase(in_flight.begin());
+      Out o = f.d.deliver(a);
+      if (f.d.pending_count(Client::kRetryTimer) != 0) o.append(f.d.fire(Client::kRetryTimer));
+      for (const Message& q : sent(o, MsgType::kAcquire)) {
+        EXPECT_EQ(q.as<SessionMsg>().request_id, acq.as<SessionMsg>().request_id);
+        ++sends;
+        latest = q;
+        in_flight.push_back(no_leader(q, type));
+        in_flight.push_back(no_leader(q, type));
+      }
+    }
+    // One retry chain: every other answer (the duplicate) is let be, and
+    // the answers in flight stay those of the latest send. Each answer
+    // acted on, 100 deliveries made 100 sends and left 102 in flight.
+    EXPECT_EQ(sends, 50u);
+    EXPECT_LE(in_flight.size(), 2u);
+    EXPECT_EQ(f.client->phase(), Client::Phase::kAcquiring);
+    EXPECT_EQ(f.d.pending_count(Client::kRequestTimer), 1u);  // the latest send's
+  }
 }
 
 }  // namespace

@@ -208,5 +208,28 @@ TEST_F(SessionServerTest, ANewLeaderExtendsEverySessionByAFullTimeout) {
             d.now.mono + seconds(3));
 }
 
+// The master's immediate answers (a redirect, a refusal before anything is
+// logged) name the send they answer, so that a client acts only on its
+// latest send's (a duplicated answer started a retry chain of its own).
+TEST_F(SessionServerTest, ImmediateAnswersNameTheSendTheyAnswer) {
+  const SessionId a = open(kAlice, 1);
+  const SessionId b = open(kBob, 1);
+  d.deliver(request(MsgType::kAcquire, kAlice, 2, a, 0));
+  Message q = request(MsgType::kAcquire, kBob, 2, b, 0);
+  q.as<SessionMsg>().attempt = 7;
+  const Out held = d.deliver(q);
+  ASSERT_EQ(sent(held, MsgType::kDenied).size(), 1u);
+  EXPECT_EQ(sent(held, MsgType::kDenied)[0].as<SessionMsg>().attempt, 7u);
+  // A server that does not lead (restarted, not yet elected) redirects.
+  server = std::make_unique<SessionServer>(ServerConfig{0, {0}, 1, preset("chubby"), seconds(3)},
+                                           disk, Rng(2));
+  d.reset(server.get());
+  d.start();
+  q.as<SessionMsg>().attempt = 8;
+  const Out redirect = d.deliver(q);
+  ASSERT_EQ(sent(redirect, MsgType::kRedirect).size(), 1u);
+  EXPECT_EQ(sent(redirect, MsgType::kRedirect)[0].as<SessionMsg>().attempt, 8u);
+}
+
 }  // namespace
 }  // namespace leasesim::session_lease

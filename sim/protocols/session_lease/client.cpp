@@ -242,9 +242,11 @@ void Client::send_acquire(const LocalClocks& now, Effects& out) {
   m.resource = resource_;
   SessionMsg& q = m.set<SessionMsg>();
   q.request_id = request_;
+  q.attempt = ++send_gen_;  // the request timer's generation too
   q.session = session_;
+  sent_to_ = target_;
   out.cancel_timer(kRetryTimer);
-  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+  set_timer(now, cfg_.request_timeout, kRequestTimer, send_gen_, out);
 }
 
 void Client::send_release(const LocalClocks& now, Effects& out) {
@@ -252,10 +254,12 @@ void Client::send_release(const LocalClocks& now, Effects& out) {
   m.resource = resource_;
   SessionMsg& q = m.set<SessionMsg>();
   q.request_id = request_;
+  q.attempt = ++send_gen_;  // the request timer's generation too
   q.session = session_;
+  sent_to_ = target_;
   q.lease = lease_;
   out.cancel_timer(kRetryTimer);
-  set_timer(now, cfg_.request_timeout, kRequestTimer, ++send_gen_, out);
+  set_timer(now, cfg_.request_timeout, kRequestTimer, send_gen_, out);
 }
 
 void Client::hand_back(ResourceId resource, LeaseId lease, const LocalClocks& now, Effects& out) {
@@ -380,6 +384,9 @@ void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
     return;
   }
   if (p.request_id != request_) return;  // an old request: the open one's answer settles it
+  const bool asks_again = (phase_ == Phase::kAcquiring && p.error == ErrorCode::kNotReady) ||
+                          phase_ == Phase::kReleasing;
+  if (asks_again && p.attempt != send_gen_) return;  // an earlier send's: see on_redirect()
   if (phase_ == Phase::kAcquiring) {
     if (p.error == ErrorCode::kNotReady) {
       // A master not ready yet says nothing of the request: an earlier
@@ -418,6 +425,14 @@ void Client::on_redirect(const Message& m, const LocalClocks& now, Effects& out)
   }
   if (p.request_id != request_ || (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
     return;  // a KeepAlive: the next one goes to the new target
+  // Only the answer to the latest send, and only while nothing else has
+  // been done about it, asks again: a duplicated answer, or one that a
+  // later send's timeout overtook, names a send the client no longer waits
+  // on (a retry is armed, or a newer send is out). Acted on, each such
+  // answer started a retry chain of its own beside the one already
+  // running, and with backoff_min 0 and duplication the chains multiplied
+  // at every round trip until the run stopped at the pending-event limit.
+  if (p.attempt != send_gen_) return;
   if (known) {
     resend(now, out);
   } else {
@@ -495,14 +510,18 @@ void Client::on_timer(const TimerFire& t, const LocalClocks& now, Effects& out) 
       return;
     case kRequestTimer:
       if (t.arg != send_gen_) return;
+      // The latest send went unanswered: try the next server, unless an
+      // answer since (a late redirect naming the leader, a KeepAlive's)
+      // already pointed elsewhere. A late answer asks nothing again
+      // (on_redirect()), so its hint is followed here.
       if (phase_ == Phase::kAcquiring) {
-        next_server();
+        if (target_ == sent_to_) next_server();
         send_acquire(now, out);
       } else if (phase_ == Phase::kReleasing) {
         // Retried for as long as the session lives: the KeepAlives keep it
         // alive, so giving up would leave the lock to a session nobody uses
         // (a lost session ends the release: session_lost()).
-        next_server();
+        if (target_ == sent_to_) next_server();
         send_release(now, out);
       }
       return;

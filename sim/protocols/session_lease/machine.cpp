@@ -23,6 +23,7 @@ SessionMsg& SessionMachine::deny(const Message& m, ErrorCode error, NodeId holde
   out.emit(Reject{type_of(m), m.resource, error, q.session});
   SessionMsg& r = reply(MsgType::kDenied, m.from, m.resource, out);
   r.request_id = q.request_id;
+  r.attempt = q.attempt;
   r.session = q.session;
   r.lease = q.lease;
   r.error = error;
@@ -62,6 +63,7 @@ void SessionMachine::on_client_request(const Message& m, const LocalClocks& now,
   if (!core_.confirm_leadership(now, out)) {
     SessionMsg& r = reply(MsgType::kRedirect, m.from, m.resource, out);
     r.request_id = m.as<SessionMsg>().request_id;
+    r.attempt = m.as<SessionMsg>().attempt;
     r.leader_hint = core_.leader();
     return;
   }

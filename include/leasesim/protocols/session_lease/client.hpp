@@ -137,7 +137,11 @@ class Client final : public Node {
   Rng rng_;
   size_t target_ = 0;
   uint64_t next_request_ = 1;
+  // Generation of the open acquire/release: the attempt of its latest send
+  // (and its request timer's arg), moved on when a retry is armed. Only an
+  // answer naming the current one asks again (on_redirect()).
   uint64_t send_gen_ = 0;
+  size_t sent_to_ = 0;  // the server of its latest send (an index, as target_)
 
   // The session.
   SessionState state_ = SessionState::kNone;

@@ -9,13 +9,21 @@
 //   kKeepAlive      client->server: session, request_id
 //   kKeepAliveOk    server->client: session, timeout, request_id
 //   kSessionExpired server->client: session, request_id (the session is gone)
-//   kAcquire        client->server: resource, session, request_id
+//   kAcquire        client->server: resource, session, request_id, attempt
 //   kGranted        server->client: resource, session, lease, token, request_id
-//   kDenied         server->client: resource, error, holder, request_id, lease
-//   kRelease        client->server: resource, session, lease, request_id
+//   kDenied         server->client: resource, error, holder, request_id, lease,
+//                                   attempt (a refusal at once, not at commit)
+//   kRelease        client->server: resource, session, lease, request_id, attempt
 //   kReleased       server->client: resource, lease, request_id
-//   kRedirect       server->client: leader_hint (kInvalidNode = unknown), request_id
+//   kRedirect       server->client: leader_hint (kInvalidNode = unknown), request_id,
+//                                   attempt
 // `resource` is the message header's. The numbering is part of the trace.
+// request_id names the request, the same in every send of it (a retry
+// must be recognised as the request it repeats); attempt names one send of
+// it, and the master's immediate answers (a redirect, a refusal before
+// anything is logged) echo it, so a client acts only on the answer to its
+// latest send: a duplicated or overtaken answer to an earlier send would
+// start a second retry chain beside the first.
 #pragma once
 
 #include <cstdint>
@@ -84,6 +92,7 @@ inline constexpr SessionId kNoSession = 0;
 struct SessionMsg {
   static constexpr uint16_t kTag = 17;
   uint64_t request_id = 0;
+  uint64_t attempt = 0;  // which send of an acquire/release (0: none)
   SessionId session = kNoSession;
   LeaseId lease = kNoLease;
   uint64_t token = 0;
