@@ -3,6 +3,8 @@
 // read barrier passes at once).
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "../protocol/harness.hpp"
 #include "leasesim/protocols/session_lease/server.hpp"
 
@@ -229,6 +231,107 @@ TEST_F(SessionServerTest, ImmediateAnswersNameTheSendTheyAnswer) {
   const Out redirect = d.deliver(q);
   ASSERT_EQ(sent(redirect, MsgType::kRedirect).size(), 1u);
   EXPECT_EQ(sent(redirect, MsgType::kRedirect)[0].as<SessionMsg>().attempt, 8u);
+}
+
+// A Release is answered only once it has committed. A retry that reaches the
+// master while the release is still in flight gets no answer: the commit
+// answers. (It was answered Released at once, "already going": the client
+// stopped asking, and when that master was deposed before the entry
+// committed, the lock stayed with the session, its KeepAlives keeping it
+// alive, for the rest of the run: scenarios/sessions/release-answered-after-
+// commit.json, availability 6.9%.)
+TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
+  Options chubby;
+  ASSERT_TRUE(preset_options("chubby", &chubby));
+  ServerConfig c;
+  c.self = 0;
+  c.servers = {0, 1, 2};
+  c.resources = 1;
+  c.options = chubby;
+  c.session_timeout = seconds(3);
+  raft::Disk disk;
+  SessionServer server(c, disk, Rng(1));
+  Driver d(&server);
+  // Server 1 acknowledges whatever server 0 replicates to it (when `ack`);
+  // server 2 is never heard from.
+  bool ack = true;
+  auto raft = [](raft::MsgKind k) {
+    return static_cast<uint16_t>(kRaftMsgBase + static_cast<uint16_t>(k));
+  };
+  std::function<Out(const Out&)> follow = [&](const Out& o) {
+    Out all;
+    for (const Message& m : o.msgs) {
+      if (m.to != 1 || !ack) continue;
+      Message r;
+      if (m.type == raft(raft::MsgKind::kRequestVote)) {
+        r.reset(raft(raft::MsgKind::kVoteReply), 1, 0);
+        raft::RaftMsg& v = r.set<raft::RaftMsg>();
+        v.term = m.as<raft::RaftMsg>().term;
+        v.success = true;
+      } else if (m.type == raft(raft::MsgKind::kAppendEntries)) {
+        const raft::RaftMsg& q = m.as<raft::RaftMsg>();
+        r.reset(raft(raft::MsgKind::kAppendReply), 1, 0);
+        raft::RaftMsg& a = r.set<raft::RaftMsg>();
+        a.term = q.term;
+        a.success = true;
+        a.index = q.index + m.entries.size();
+        a.stamp = q.stamp;
+      } else {
+        continue;
+      }
+      const Out got = d.deliver(r);
+      all.append(got);
+      all.append(follow(got));
+    }
+    return all;
+  };
+  auto step = [&](const Out& o) {
+    Out all = o;
+    all.append(follow(o));
+    return all;
+  };
+  auto heartbeat = [&] { return step(d.fire(SessionServer::kHeartbeatTimer)); };
+  auto request = [&](MsgType type, NodeId from, uint64_t id, SessionId s, ResourceId r,
+                     LeaseId lease) {
+    Message m;
+    m.reset(static_cast<uint16_t>(type), from, 0);
+    m.resource = r;
+    SessionMsg& q = m.set<SessionMsg>();
+    q.request_id = id;
+    q.session = s;
+    q.lease = lease;
+    Out o = step(d.deliver(m));
+    o.append(heartbeat());  // replicated and committed by the next round at the latest
+    return o;
+  };
+  d.start();
+  step(d.fire(SessionServer::kElectionTimer));
+  for (int i = 0; i < 40; ++i) heartbeat();  // ready, and past the new master's wait
+  ASSERT_EQ(server.role(), Role::kLeader);
+  ASSERT_TRUE(server.ready());
+  const Out opened = request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
+  ASSERT_EQ(sent(opened, MsgType::kSessionOpened).size(), 1u);
+  const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
+  const Out granted = request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
+  ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
+  const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  // The Release is logged, but server 1 falls silent: it does not commit.
+  ack = false;
+  const Out first = request(MsgType::kRelease, kAlice, 3, s, 0, lease);
+  EXPECT_TRUE(sent(first, MsgType::kReleased).empty());
+  EXPECT_EQ(server.table().lock(0).session, s);
+  // Its retry, still in flight: no answer (it was answered Released).
+  const Out retry = request(MsgType::kRelease, kAlice, 3, s, 0, lease);
+  EXPECT_TRUE(sent(retry, MsgType::kReleased).empty());
+  // Server 1 is back: the release commits and is answered, once.
+  ack = true;
+  const Out done = heartbeat();
+  ASSERT_EQ(sent(done, MsgType::kReleased).size(), 1u);
+  EXPECT_EQ(sent(done, MsgType::kReleased)[0].as<SessionMsg>().request_id, 3u);
+  EXPECT_EQ(server.table().lock(0).session, kNoSession);
+  // A retry after the commit: nothing of the sender's left, answered at once.
+  EXPECT_EQ(sent(request(MsgType::kRelease, kAlice, 3, s, 0, lease), MsgType::kReleased).size(),
+            1u);
 }
 
 }  // namespace

@@ -244,13 +244,20 @@ void SessionMachine::on_release(const Message& m, const LocalClocks& now, Effect
   if (r == kNoResource) return;
   const Lock& lock = table_.lock(r);
   Pending& p = pending_[r];
-  if (lock.session == kNoSession || lock.session != q.session || lock.lease != q.lease || p.busy) {
-    // Nothing of the sender's to release (or already going): done.
+  if (lock.session == kNoSession || lock.session != q.session || lock.lease != q.lease) {
+    // Nothing of the sender's to release: done (the table is the committed
+    // state).
     SessionMsg& a = reply(MsgType::kReleased, m.from, r, out);
     a.request_id = q.request_id;
     a.lease = q.lease;
     return;
   }
+  // Its release is in flight (a lock held by a session has nothing else
+  // pending): its commit answers. Answered Released now, the client would
+  // stop asking, and if this master were deposed before the entry
+  // committed, the lock would stay with the session, its KeepAlives keeping
+  // it alive, for as long as the client runs.
+  if (p.busy) return;
   p = Pending{true, m.from, 0};
   Command c;
   c.resource = r;

@@ -15,7 +15,8 @@
 //                 lock free and not held back (lock-delay, a validity
 //                 window, a new master's wait). Lease id and token (the
 //                 lock's generation) are the grant's log index;
-//   release       logged; frees the lock at once (no lock-delay);
+//   release       logged; frees the lock at once (no lock-delay); answered at
+//                 commit (a retry meanwhile gets no answer);
 //   validate      storage's sequencer check (raft-lease's sub-protocol),
 //                 logged and answered at commit with a validity window in
 //                 which the leader grants the lock to no one.
