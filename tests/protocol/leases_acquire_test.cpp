@@ -195,6 +195,31 @@ TEST(Leases, RequestToAFollowerIsRedirectedToTheLeader) {
   EXPECT_EQ(c.server(1).log().last_index(), 1u);
 }
 
+// The server's immediate answers (a redirect, a refusal before anything is
+// logged) name the send they answer, so that a requestor acts only on its
+// latest send's (a duplicated "no leader known" redirect started a retry
+// chain of its own).
+TEST(Leases, ImmediateAnswersNameTheSendTheyAnswer) {
+  Cluster c(3, Config(3));
+  c.start_all();
+  Message q = Acquire(kA, 1, 4, seconds(5), 1);
+  L(q).attempt = 6;
+  const auto redirect = c.client(q).sent(MsgType::kRedirect);  // no leader known yet
+  ASSERT_EQ(redirect.size(), 1u);
+  EXPECT_EQ(L(redirect[0]).attempt, 6u);
+  c.elect(0);
+  ASSERT_TRUE(c.server(0).ready());
+  c.client(Acquire(kA, 1, 4));
+  c.deliver_all();
+  ASSERT_EQ(c.client_msgs(MsgType::kGranted).size(), 1u);
+  Message b = Acquire(kB, 1, 5);
+  L(b).attempt = 7;
+  const auto held = c.client(b).sent(MsgType::kDenied);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(L(held[0]).error, ErrorCode::kHeld);
+  EXPECT_EQ(L(held[0]).attempt, 7u);
+}
+
 TEST(Leases, RequestForAnUnknownResourceIsIgnored) {
   Cluster c(1, Config(1));
   MakeReady(c);

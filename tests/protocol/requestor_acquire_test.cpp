@@ -3,6 +3,8 @@
 // retries and backing off after a denial.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "harness.hpp"
 #include "leasesim/protocols/raft_lease/requestor.hpp"
 #include "requestor_fixture.hpp"
@@ -174,6 +176,94 @@ TEST(Requestor, RedirectWithoutALeaderRetriesTheNextServerLater) {
   EXPECT_TRUE(
       h.d.fire_raw(Requestor::kRequestTimer, h.wake.timers_of(Requestor::kRequestTimer)[0].arg)
           .msgs.empty());
+}
+
+// Only the answer to the latest send of an acquire or a release asks
+// again: a duplicated "redirect, no leader known", or one a later send
+// overtook, names a send the requestor no longer waits on. (Each such answer
+// started a retry chain of its own; with backoff_min 0 and duplication the
+// chains multiplied at every round trip, and runs stopped at the
+// pending-event limit: scenarios/network/no-leader-redirects-duplicated.json.)
+TEST(Requestor, OnlyTheLatestSendsAnswerAsksAgain) {
+  RequestorConfig c = Config();
+  c.backoff_min = c.backoff_max = Duration::zero();
+  for (const MsgType type : {MsgType::kAcquire, MsgType::kRelease}) {
+    SCOPED_TRACE(static_cast<int>(type));
+    Harness h(c);
+    Message latest = h.acquire;
+    if (type == MsgType::kRelease) {
+      h.grant();
+      const auto rel = h.d.fire(Requestor::kHoldEndTimer).sent(MsgType::kRelease);
+      ASSERT_EQ(rel.size(), 1u);
+      latest = rel[0];
+    }
+    const uint64_t request = L(latest).request_id;
+    // Every server answers every send "no leader known", and every answer
+    // is duplicated; answers are delivered in order, the retry fired at once.
+    auto no_leader = [](const Message& q) {
+      Message r = Reply(MsgType::kRedirect, q);
+      L(r).leader_hint = kInvalidNode;
+      return r;
+    };
+    std::vector<Message> in_flight = {no_leader(latest), no_leader(latest)};
+    size_t sends = 0;
+    for (int i = 0; i < 100 && !in_flight.empty(); ++i) {
+      const Message a = in_flight.front();
+      in_flight.erase(in_flight.begin());
+      Out o = h.d.deliver(a);
+      if (h.d.pending_count(Requestor::kRetryTimer) != 0)
+        o.append(h.d.fire(Requestor::kRetryTimer));
+      for (const Message& q : o.sent(type)) {
+        EXPECT_EQ(L(q).request_id, request);
+        ++sends;
+        in_flight.push_back(no_leader(q));
+        in_flight.push_back(no_leader(q));
+      }
+    }
+    // One retry chain: every other answer (the duplicate) is let be, and
+    // the answers in flight stay those of the latest send. Each answer
+    // acted on, 100 deliveries made 100 sends and left 102 in flight.
+    EXPECT_EQ(sends, 50u);
+    EXPECT_LE(in_flight.size(), 2u);
+    EXPECT_EQ(h.r.phase(), type == MsgType::kAcquire ? Requestor::Phase::kAcquiring
+                                                     : Requestor::Phase::kReleasing);
+    EXPECT_EQ(h.d.pending_count(Requestor::kRequestTimer), 1u);  // the latest send's
+  }
+}
+
+// A redirect to an acquire the requestor sent again since (its request
+// timed out) sends nothing at once; the leader it names is where the next
+// timeout sends, rather than the server after the one last tried.
+TEST(Requestor, ALateRedirectsLeaderIsWhereTheNextTimeoutSends) {
+  Harness h(Config());
+  const auto again = h.d.fire(Requestor::kRequestTimer).sent(MsgType::kAcquire);
+  ASSERT_EQ(again.size(), 1u);
+  const NodeId hint = (h.acquire.to + 2) % 3;
+  ASSERT_EQ(again[0].to, (h.acquire.to + 1) % 3);
+  Message late = Reply(MsgType::kRedirect, h.acquire);
+  L(late).leader_hint = hint;
+  EXPECT_TRUE(h.d.deliver(late).msgs.empty());
+  const auto third = h.d.fire(Requestor::kRequestTimer).sent(MsgType::kAcquire);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].to, hint);
+  EXPECT_EQ(L(third[0]).request_id, L(h.acquire).request_id);
+}
+
+// A "not ready" refusal of an earlier send does not end the acquire while
+// the latest send's answer is still to come; the latest send's does.
+TEST(Requestor, ANotReadyRefusalOfAnEarlierSendIsLetBe) {
+  Harness h(Config());
+  const auto again = h.d.fire(Requestor::kRequestTimer).sent(MsgType::kAcquire);
+  ASSERT_EQ(again.size(), 1u);
+  Message early = Reply(MsgType::kDenied, h.acquire);
+  L(early).error = ErrorCode::kNotReady;
+  const Out o = h.d.deliver(early);
+  EXPECT_TRUE(o.timers_of(Requestor::kWakeTimer).empty());
+  EXPECT_EQ(h.r.phase(), Requestor::Phase::kAcquiring);
+  Message latest = Reply(MsgType::kDenied, again[0]);
+  L(latest).error = ErrorCode::kNotReady;
+  EXPECT_EQ(h.d.deliver(latest).timers_of(Requestor::kWakeTimer).size(), 1u);
+  EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
 }
 
 TEST(Requestor, TimeoutTriesTheNextServerWithTheSameRequestId) {

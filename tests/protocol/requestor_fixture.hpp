@@ -35,6 +35,7 @@ inline RequestorConfig Config(const LeaseOptions& o = LeaseOptions{}) {
 inline Message Reply(MsgType type, const Message& req) {
   Message m = testing::LeaseMessage(type, req.to, req.from, req.resource);
   L(m).request_id = L(req).request_id;
+  L(m).attempt = L(req).attempt;  // the server's immediate answers echo it
   L(m).lease = L(req).lease;
   return m;
 }

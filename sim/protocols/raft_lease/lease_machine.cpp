@@ -22,6 +22,7 @@ void LeaseMachine::deny(const Message& m, ErrorCode error, NodeId holder, Effect
   out.emit(Reject{type_of(m), m.resource, error, q.lease});
   LeaseMsg& r = reply(MsgType::kDenied, m.from, m.resource, out);
   r.request_id = q.request_id;
+  r.attempt = q.attempt;
   r.lease = q.lease;
   r.error = error;
   r.holder = holder;
@@ -51,6 +52,7 @@ void LeaseMachine::on_client_request(const Message& m, const LocalClocks& now, E
   if (!core_.confirm_leadership(now, out)) {
     LeaseMsg& r = reply(MsgType::kRedirect, m.from, m.resource, out);
     r.request_id = m.as<LeaseMsg>().request_id;
+    r.attempt = m.as<LeaseMsg>().attempt;
     r.leader_hint = core_.leader();
     return;
   }

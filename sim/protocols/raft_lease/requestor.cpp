@@ -85,8 +85,10 @@ void Requestor::send_acquire(const LocalClocks& now, Effects& out) {
   m.resource = resource_;
   q.ttl = cfg_->ttl;
   q.request_id = request_;
+  q.attempt = ++send_gen_;  // the request timer's generation too
+  sent_to_ = target_;
   out.cancel_timer(kRetryTimer);
-  set_timer(now, cfg_->request_timeout, kRequestTimer, ++send_gen_, out);
+  set_timer(now, cfg_->request_timeout, kRequestTimer, send_gen_, out);
 }
 
 void Requestor::send_release(const LocalClocks& now, Effects& out) {
@@ -95,8 +97,10 @@ void Requestor::send_release(const LocalClocks& now, Effects& out) {
   m.resource = resource_;
   q.lease = lease_;
   q.request_id = request_;
+  q.attempt = ++send_gen_;  // the request timer's generation too
+  sent_to_ = target_;
   out.cancel_timer(kRetryTimer);
-  set_timer(now, cfg_->request_timeout, kRequestTimer, ++send_gen_, out);
+  set_timer(now, cfg_->request_timeout, kRequestTimer, send_gen_, out);
 }
 
 void Requestor::resend(const LocalClocks& now, Effects& out) {
@@ -180,6 +184,13 @@ void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out
     return;
   }
   if (p.request_id != request_) return;
+  // A leader not ready yet says nothing of the request, and a release is
+  // only ever refused so: such a refusal counts only if it answers the
+  // latest send (see on_redirect()); one of an earlier send would end the
+  // request while the latest send's answer is still to come.
+  const bool not_ready = (phase_ == Phase::kAcquiring && p.error == ErrorCode::kNotReady) ||
+                         phase_ == Phase::kReleasing;
+  if (not_ready && p.attempt != send_gen_) return;
   if (phase_ == Phase::kAcquiring) {
     wait_then_want(cfg_->backoff_min, cfg_->backoff_max, now, out);
   } else if (phase_ == Phase::kReleasing) {
@@ -203,6 +214,15 @@ void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& o
   }
   if (p.request_id != request_ || (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
     return;
+  // Only the answer to the latest send, and only while nothing else has
+  // been done about it, asks again: a duplicated answer, or one that a
+  // later send's timeout overtook, names a send the requestor no longer
+  // waits on (a retry is armed, or a newer send is out). Acted on, each
+  // such answer started a retry chain of its own beside the one already
+  // running, and with backoff_min 0 and duplication the chains multiplied
+  // at every round trip until the run stopped at the pending-event limit.
+  // (A leader such an answer names is where the next timeout sends to.)
+  if (p.attempt != send_gen_) return;
   if (known) {
     resend(now, out);
   } else {
@@ -306,8 +326,12 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       return;
     case kRequestTimer:
       if (t.arg != send_gen_) return;
+      // The latest send went unanswered: try the next server, unless an
+      // answer since (a late redirect naming the leader) already pointed
+      // elsewhere. A late answer asks nothing again (on_redirect()), so
+      // its hint is followed here.
       if (phase_ == Phase::kAcquiring) {
-        next_server();
+        if (target_ == sent_to_) next_server();
         send_acquire(now, out);
       } else if (phase_ == Phase::kReleasing) {
         // The lease runs out anyway; do not retry forever.
@@ -315,7 +339,7 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
           wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
           return;
         }
-        next_server();
+        if (target_ == sent_to_) next_server();
         send_release(now, out);
       }
       return;

@@ -120,7 +120,11 @@ class Requestor final : public Node {
 
   // The request in flight (acquire or release).
   uint64_t request_ = 0;
-  uint64_t send_gen_ = 0;  // bumps on every (re)send; stale timers ignore themselves
+  // Bumps on every (re)send and when a retry is armed; stale timers ignore
+  // themselves. Each send carries it as its attempt number, and only an
+  // immediate answer naming the current one asks again (on_redirect()).
+  uint64_t send_gen_ = 0;
+  size_t sent_to_ = 0;  // target_ when the latest send went out
   uint32_t release_attempts_ = 0;
   bool work_allowed_ = false;     // false once the holder decided to release
   TimePoint request_first_sent_;  // holder clock
