@@ -527,7 +527,7 @@ TEST(SessionClient, ANewSessionsFirstNotReadyRefusalIsAnAnswer) {
 // overtook, names a send the client no longer waits on. (Each such answer
 // started a retry chain of its own; with backoff_min 0 and duplication the
 // chains multiplied at every round trip, and explored runs stopped at the
-// pending-event limit: scenarios/sessions/no-leader-redirects-duplicated.json.)
+// pending-event limit: scenarios/sessions/no-master-redirects-duplicated.json.)
 TEST(SessionClient, OnlyTheLatestSendsAnswerAsksAgain) {
   ClientConfig c;  // the fixture's client on three servers, backoff_min 0
   c.self = 5;
