@@ -2,7 +2,7 @@
 # The README's second command (and what CI runs): install what is missing,
 # build with warnings as errors, and run the whole test suite. Exits
 # non-zero on any failure. Every step is incremental: a second run rebuilds
-# nothing. Budget: under 15 minutes on 2 cores from a clean clone (each
+# nothing. Budget: about 25 minutes on 2 cores from a clean clone (each
 # step prints its time; docs/reliability.md has the measured numbers).
 #
 #   1. gcc Release build (-Werror), the layering rules
