@@ -18,11 +18,19 @@
    (the record itself, its hasher and the generic codec), and in the few
    tests and benchmarks of those listed in POSITIONAL_OK.
 
+3. Each test file's code lives in a namespace named after the file
+   (tests/core/rng_test.cpp: `namespace rng_test`, or `leasesim::rng_test`):
+   every anonymous namespace and every TEST/TEST_F/TEST_P/TYPED_TEST/
+   INSTANTIATE_TEST_SUITE_P in tests/*/*_test.cpp is inside one. CI
+   compiles each test binary as one translation unit (LEASESIM_UNITY_TESTS,
+   tests/CMakeLists.txt), where the anonymous namespaces of all its files
+   would be one namespace and their helpers would clash.
+
 Usage: check_layering.py [--root DIR] [--table]
   --root DIR  the source tree (default: this script's parent's parent)
   --table     print the layer table (folder, links, may include) and exit
 
-Exit 0 if both rules hold, 1 with one line per breach (file:line: what),
+Exit 0 if the rules hold, 1 with one line per breach (file:line: what),
 2 if CMakeLists.txt cannot be read.
 """
 
@@ -185,6 +193,44 @@ def check_positional(root):
     return errors
 
 
+NAMESPACE_OPEN_RE = re.compile(r"^namespace ([\w:]*) ?\{")
+NAMESPACE_CLOSE_RE = re.compile(r"^\}  // namespace")
+TEST_MACRO_RE = re.compile(r"^(TEST|TEST_F|TEST_P|TYPED_TEST|TYPED_TEST_P|INSTANTIATE_TEST_SUITE_P)\(")
+
+
+def check_test_namespaces(root):
+    """Rule 3: anonymous namespaces and tests sit inside the file's namespace.
+
+    Namespaces are followed by their opening lines and clang-format's
+    closing comments (`}  // namespace ...`), which every namespace longer
+    than a line has; nothing else in a test file starts with either."""
+    errors = []
+    tests = os.path.join(root, "tests")
+    for path, rel in source_files(root, "tests"):
+        if not rel.endswith("_test.cpp") or os.path.dirname(os.path.dirname(path)) != tests:
+            continue
+        stem = os.path.basename(rel)[:-len(".cpp")]
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().split("\n")
+        open_names = []  # the namespaces open at each line, outermost first
+        for n, line in enumerate(lines, 1):
+            m = NAMESPACE_OPEN_RE.match(line)
+            if m:
+                inside = any(name.split("::")[-1] == stem for name in open_names)
+                if m.group(1) == "" and not inside:
+                    errors.append(f"{rel}:{n}: anonymous namespace outside `namespace {stem}` "
+                                  "(each test file's code lives in a namespace named after the file)")
+                open_names.append(m.group(1))
+            elif NAMESPACE_CLOSE_RE.match(line):
+                if open_names:
+                    open_names.pop()
+            elif TEST_MACRO_RE.match(line):
+                if not any(name.split("::")[-1] == stem for name in open_names):
+                    errors.append(f"{rel}:{n}: test outside `namespace {stem}` "
+                                  "(each test file's code lives in a namespace named after the file)")
+    return errors
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -204,14 +250,16 @@ def main():
             print(f"{name:12} {folder:22} links {', '.join(sorted(linked)) or '-':40} "
                   f"may include {', '.join(sorted(may[name] - {name})) or '-'}")
         return 0
-    errors = check_includes(args.root, layers) + check_positional(args.root)
+    errors = (check_includes(args.root, layers) + check_positional(args.root) +
+              check_test_namespaces(args.root))
     for e in errors:
         print(e)
     if errors:
         print(f"check_layering: {len(errors)} breach(es) of the layering rules "
               "(docs/architecture.md, \"Layers\")", file=sys.stderr)
         return 1
-    print(f"check_layering: {len(layers)} layers, includes one way, records through their codecs")
+    print(f"check_layering: {len(layers)} layers, includes one way, records through their codecs, "
+          "test files in their own namespaces")
     return 0
 
 

@@ -5,7 +5,8 @@
 #
 #   scripts/configure-variant.sh BUILD_DIR VARIANT
 #
-#   asan      clang, -O1 (line tables only), ASan+UBSan, libFuzzer targets, unit tests, -Werror
+#   asan      clang, -O1 (line tables only), ASan+UBSan, libFuzzer targets, unit tests
+#             (each test binary one translation unit), -Werror
 #   clang-O2  clang, -O2, leasesim only                (determinism)
 #   gcc-O0    gcc, -O0, leasesim only                  (determinism)
 set -euo pipefail
@@ -16,7 +17,8 @@ case "$variant" in
   asan)
     args=(-DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release
           "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only"
-          -DLEASESIM_SANITIZE=ON -DLEASESIM_FUZZ=ON -DLEASESIM_TESTS=ON -DLEASESIM_WERROR=ON) ;;
+          -DLEASESIM_SANITIZE=ON -DLEASESIM_FUZZ=ON -DLEASESIM_TESTS=ON -DLEASESIM_WERROR=ON
+          -DLEASESIM_UNITY_TESTS=ON) ;;
   clang-O2)
     args=(-DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release
           "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" -DLEASESIM_TESTS=OFF) ;;

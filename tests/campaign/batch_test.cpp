@@ -11,6 +11,7 @@
 #include "../world/test_scenarios.hpp"
 
 namespace leasesim {
+namespace batch_test {
 namespace {
 
 TEST(BatchRunner, ResultsArriveInOrderAndDoNotDependOnThreads) {
@@ -125,4 +126,5 @@ TEST(BatchRunner, ACancelledRunStopsAtItsNextLook) {
 }
 
 }  // namespace
+}  // namespace batch_test
 }  // namespace leasesim

@@ -20,6 +20,7 @@
 #include "campaign_test_util.hpp"
 
 namespace leasesim {
+namespace campaign_test {
 namespace {
 
 using testing::csv_row;
@@ -217,4 +218,5 @@ TEST_F(CampaignTest, CsvHasAColumnPerParameterKnobAndKind) {
 }
 
 }  // namespace
+}  // namespace campaign_test
 }  // namespace leasesim

@@ -17,6 +17,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace event_queue_drain_test {
 namespace {
 
 // The run's whole JSON report (verdicts, violations, metrics, network,
@@ -111,4 +112,5 @@ TEST(EventQueueDrain, ChosenByTheNumberOfNodesUnlessGiven) {
 }
 
 }  // namespace
+}  // namespace event_queue_drain_test
 }  // namespace leasesim

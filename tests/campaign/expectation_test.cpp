@@ -12,6 +12,7 @@
 #include "leasesim/check/violation.hpp"
 
 namespace leasesim {
+namespace expectation_test {
 namespace {
 
 RunResult run_with(std::initializer_list<ViolationKind> kinds) {
@@ -85,4 +86,5 @@ TEST(Expectation, HoldsIgnoresUnlistedWarnings) {
 }
 
 }  // namespace
+}  // namespace expectation_test
 }  // namespace leasesim

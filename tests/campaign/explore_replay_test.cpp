@@ -11,6 +11,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace explore_replay_test {
 namespace {
 
 // 5 servers, storage, 3 requestors on two resources, every fault kind on,
@@ -91,4 +92,5 @@ TEST(ExploreReplay, ScenariosWithoutAnExploreBlockUseTheDefaults) {
 }
 
 }  // namespace
+}  // namespace explore_replay_test
 }  // namespace leasesim

@@ -14,6 +14,7 @@
 #include "campaign_test_util.hpp"
 
 namespace leasesim {
+namespace params_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -160,4 +161,5 @@ TEST(SweepValueArg, ReadsBackToTheSameValue) {
 }
 
 }  // namespace
+}  // namespace params_test
 }  // namespace leasesim

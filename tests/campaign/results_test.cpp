@@ -15,6 +15,7 @@
 #include <sstream>
 
 namespace leasesim {
+namespace results_test {
 namespace {
 
 using testing::param;
@@ -519,4 +520,5 @@ TEST(ResultsFile, StatusOfAStopOnFirstFile) {
 }
 
 }  // namespace
+}  // namespace results_test
 }  // namespace leasesim

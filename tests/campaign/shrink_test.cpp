@@ -10,6 +10,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace shrink_test {
 namespace {
 
 Scenario load(const std::string& text) {
@@ -243,4 +244,5 @@ TEST(Shrink, RemovesKvLeaseElectorsResourcesAndServers) {
 }
 
 }  // namespace
+}  // namespace shrink_test
 }  // namespace leasesim

@@ -8,6 +8,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace checker_edges_test {
 namespace {
 using namespace testing;
 size_t failures(History& h) {
@@ -182,8 +183,10 @@ TEST(CheckerEdges, ZeroDigestIsADigest) {
   EXPECT_EQ(h.count(ViolationKind::kCommittedChanged), 1u);
 }
 }  // namespace
+}  // namespace checker_edges_test
 }  // namespace leasesim
 namespace leasesim {
+namespace checker_edges_test {
 namespace {
 using namespace testing;
 // (mutant M43) many resources under one (holder, lease): the earliest-begin
@@ -208,8 +211,10 @@ TEST(CheckerEdges, OneLeaseNumberOnManyResources) {
   }
 }
 }  // namespace
+}  // namespace checker_edges_test
 }  // namespace leasesim
 namespace leasesim {
+namespace checker_edges_test {
 namespace {
 using namespace testing;
 // M51: a repeated free (same index) must not mark a belief of the same lease
@@ -235,4 +240,5 @@ TEST(CheckerEdges, ExtendAtTheDeadlineUpdatesTheOpenStretchAtOnce) {
   EXPECT_EQ(h.violations()[0].to, At(seconds(9)));
 }
 }  // namespace
+}  // namespace checker_edges_test
 }  // namespace leasesim

@@ -10,6 +10,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace checker_test {
 namespace {
 
 using testing::At;
@@ -220,4 +221,5 @@ TEST(Story, KeepsOnlyTheLastRecords) {
 }
 
 }  // namespace
+}  // namespace checker_test
 }  // namespace leasesim

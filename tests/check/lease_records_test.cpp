@@ -7,6 +7,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace lease_records_test {
 namespace {
 
 using testing::History;
@@ -73,4 +74,5 @@ TEST(LeaseRecords, WriteLatencyRunsFromSendToAcceptance) {
 }
 
 }  // namespace
+}  // namespace lease_records_test
 }  // namespace leasesim

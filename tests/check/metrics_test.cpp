@@ -5,6 +5,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace metrics_test {
 namespace {
 
 using testing::History;
@@ -123,4 +124,5 @@ TEST(Distribution, NearestRankPercentiles) {
 }
 
 }  // namespace
+}  // namespace metrics_test
 }  // namespace leasesim

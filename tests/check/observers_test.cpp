@@ -9,6 +9,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace observers_test {
 namespace {
 
 using testing::At;
@@ -109,4 +110,5 @@ TEST(Observers, FailoverRunsFromTheLeadersCrashToTheNextLeaderReady) {
 }
 
 }  // namespace
+}  // namespace observers_test
 }  // namespace leasesim

@@ -6,6 +6,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace overlap_test {
 namespace {
 
 using testing::At;
@@ -346,4 +347,5 @@ TEST(Overlap, ServerRecordsDoNotEndBeliefs) {
 }
 
 }  // namespace
+}  // namespace overlap_test
 }  // namespace leasesim

@@ -8,6 +8,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace segments_test {
 namespace {
 
 using testing::At;
@@ -368,4 +369,5 @@ TEST(Segments, FreeWhileWantedCountsWaitsThatEndWithoutAcquiring) {
 }
 
 }  // namespace
+}  // namespace segments_test
 }  // namespace leasesim

@@ -9,6 +9,7 @@
 #include "checker_fixture.hpp"
 
 namespace leasesim {
+namespace stale_write_test {
 namespace {
 
 using testing::At;
@@ -239,4 +240,5 @@ TEST(StaleWriteDefinition, ManyTurnsOnlyTheStaleOneIsReported) {
 }
 
 }  // namespace
+}  // namespace stale_write_test
 }  // namespace leasesim

@@ -20,6 +20,7 @@ using leasesim::testing::slurp;
 using leasesim::testing::TempDir;
 using leasesim::testing::write_text;
 
+namespace aggressive_explore_test {
 namespace {
 
 const fs::path kSource = LEASESIM_SOURCE_DIR;
@@ -72,3 +73,4 @@ TEST(AggressiveExplore, WithoutSequencerCheckingSafeWritesStale) {
 }
 
 }  // namespace
+}  // namespace aggressive_explore_test

@@ -28,6 +28,7 @@ using leasesim::testing::run_cli;
 using leasesim::testing::TempDir;
 using leasesim::testing::write_text;
 
+namespace bad_input_test {
 namespace {
 
 const fs::path kBadInputs = fs::path(LEASESIM_SOURCE_DIR) / "tests" / "cli" / "bad_inputs";
@@ -452,3 +453,4 @@ TEST(BadInputUsage, CommandLineMistakes) {
 }
 
 }  // namespace
+}  // namespace bad_input_test

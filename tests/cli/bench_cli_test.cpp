@@ -13,6 +13,7 @@
 #include "leasesim/core/sanitizers.hpp"
 
 namespace leasesim {
+namespace bench_cli_test {
 namespace {
 
 using testing::run_cli;
@@ -151,4 +152,5 @@ TEST(BenchCli, RefusesZeroRepetitionsAndTracing) {
 }
 
 }  // namespace
+}  // namespace bench_cli_test
 }  // namespace leasesim

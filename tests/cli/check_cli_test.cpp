@@ -22,6 +22,7 @@ using leasesim::testing::slurp;
 using leasesim::testing::TempDir;
 using leasesim::testing::write_text;
 
+namespace check_cli_test {
 namespace {
 
 const fs::path kScenarios = fs::path(LEASESIM_SOURCE_DIR) / "scenarios";
@@ -362,3 +363,4 @@ TEST(CheckJunit, AnInterruptedCheckWritesTheRunsThatFinished) {
 }
 
 }  // namespace
+}  // namespace check_cli_test

@@ -17,6 +17,7 @@
 #include "cli_process.hpp"
 
 namespace leasesim {
+namespace compare_cli_test {
 namespace {
 
 using testing::CliResult;
@@ -270,4 +271,5 @@ TEST(CompareCli, VersionTwoFilesStillReadAndResumeInTheirOwnVersion) {
 }
 
 }  // namespace
+}  // namespace compare_cli_test
 }  // namespace leasesim

@@ -20,6 +20,7 @@
 #include "leasesim/campaign/results.hpp"
 
 namespace leasesim {
+namespace explore_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -462,4 +463,5 @@ TEST_F(ExploreCli, LimitsEachRunWithMaxEvents) {
 }
 
 }  // namespace
+}  // namespace explore_test
 }  // namespace leasesim

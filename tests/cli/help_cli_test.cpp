@@ -22,6 +22,7 @@ using leasesim::testing::slurp;
 using leasesim::testing::TempDir;
 using leasesim::testing::write_text;
 
+namespace help_cli_test {
 namespace {
 
 const fs::path kSource = LEASESIM_SOURCE_DIR;
@@ -318,3 +319,4 @@ TEST(Presets, TheProtocolDocsTableMatches) {
 }
 
 }  // namespace
+}  // namespace help_cli_test

@@ -24,6 +24,7 @@ using leasesim::testing::slurp;
 using leasesim::testing::TempDir;
 using leasesim::testing::write_text;
 
+namespace library_test {
 namespace {
 
 const fs::path kSource = LEASESIM_SOURCE_DIR;
@@ -281,3 +282,4 @@ TEST(RunExit, WarningsAloneAreZero) {
 }
 
 }  // namespace
+}  // namespace library_test

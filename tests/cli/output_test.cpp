@@ -30,6 +30,7 @@ using leasesim::testing::slurp;
 using leasesim::testing::TempDir;
 using leasesim::testing::write_text;
 
+namespace output_test {
 namespace {
 
 const std::string kScenario = std::string(LEASESIM_SOURCE_DIR) + "/scenarios/default.json";
@@ -400,3 +401,4 @@ TEST(Guards, BadGuardValuesAreUsageErrors) {
 }
 
 }  // namespace
+}  // namespace output_test

@@ -15,6 +15,7 @@
 #include "cli_process.hpp"
 
 namespace leasesim {
+namespace results_cli_test {
 namespace {
 
 using testing::CliProcess;
@@ -267,4 +268,5 @@ TEST(CampaignCli, ExploreSaveAllSavesEverySeed) {
 }
 
 }  // namespace
+}  // namespace results_cli_test
 }  // namespace leasesim

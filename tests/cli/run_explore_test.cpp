@@ -12,6 +12,7 @@
 #include "cli_process.hpp"
 
 namespace leasesim {
+namespace run_explore_test {
 namespace {
 
 using testing::run_cli;
@@ -92,4 +93,5 @@ TEST(RunExplore, WritesTheSeedsTrace) {
 }
 
 }  // namespace
+}  // namespace run_explore_test
 }  // namespace leasesim

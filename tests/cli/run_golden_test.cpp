@@ -19,6 +19,7 @@ using leasesim::testing::CliResult;
 using leasesim::testing::run_cli;
 using leasesim::testing::slurp;
 
+namespace run_golden_test {
 namespace {
 
 const fs::path kSource = LEASESIM_SOURCE_DIR;
@@ -194,3 +195,4 @@ TEST(RunGolden, DiffShowsTheChangedLinesWithContext) {
 }
 
 }  // namespace
+}  // namespace run_golden_test

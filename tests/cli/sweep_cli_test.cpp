@@ -15,6 +15,7 @@
 #include "cli_process.hpp"
 
 namespace leasesim {
+namespace sweep_cli_test {
 namespace {
 
 using testing::CliProcess;
@@ -322,4 +323,5 @@ TEST(ShrinkCli, NothingToShrinkAndBadInput) {
 }
 
 }  // namespace
+}  // namespace sweep_cli_test
 }  // namespace leasesim

@@ -8,6 +8,7 @@
 #include "leasesim/core/rng.hpp"
 
 namespace leasesim {
+namespace linear_clock_test {
 namespace {
 
 void ExpectSame(const LinearClock& fast, const NodeClock& c, TimePoint now, TimePoint deadline) {
@@ -62,4 +63,5 @@ TEST(LinearClock, AgreesWithTheNodeClockThroughStepsAndDriftChanges) {
 }
 
 }  // namespace
+}  // namespace linear_clock_test
 }  // namespace leasesim

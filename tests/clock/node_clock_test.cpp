@@ -8,6 +8,7 @@
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
+namespace node_clock_test {
 namespace {
 
 constexpr int64_t kPpm = 1'000;  // ppb per ppm
@@ -262,4 +263,5 @@ TEST(NodeClockDeathTest, DriftBeyondBoundIsAProgrammerError) {
 }
 
 }  // namespace
+}  // namespace node_clock_test
 }  // namespace leasesim

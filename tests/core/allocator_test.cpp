@@ -14,6 +14,7 @@
 #include "leasesim/core/sanitizers.hpp"
 
 namespace leasesim {
+namespace allocator_test {
 namespace {
 
 TEST(Allocator, KeepFreedMemoryServesMiBBlocksFromTheHeap) {
@@ -34,4 +35,5 @@ TEST(Allocator, KeepFreedMemoryServesMiBBlocksFromTheHeap) {
 }
 
 }  // namespace
+}  // namespace allocator_test
 }  // namespace leasesim

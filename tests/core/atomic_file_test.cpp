@@ -12,6 +12,7 @@
 #include "test_dir.hpp"
 
 namespace leasesim {
+namespace atomic_file_test {
 namespace {
 
 using testing::read_all;
@@ -319,4 +320,5 @@ TEST(AtomicFile, WriteFileAtomically) {
 }
 
 }  // namespace
+}  // namespace atomic_file_test
 }  // namespace leasesim

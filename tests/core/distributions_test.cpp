@@ -13,6 +13,7 @@
 #include "leasesim/core/detmath.hpp"
 
 namespace leasesim {
+namespace distributions_test {
 namespace {
 
 // ---- Golden sequences ------------------------------------------------------
@@ -268,4 +269,5 @@ TEST(DetMathDeathTest, LogOfNonPositiveAsserts) {
 }
 
 }  // namespace
+}  // namespace distributions_test
 }  // namespace leasesim

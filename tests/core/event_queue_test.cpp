@@ -27,6 +27,7 @@
 // noinline: once inlined, GCC pairs the free() below with the `new`
 // expression at the call site and warns (-Wmismatched-new-delete), although
 // replacing both sides with malloc/free is exactly what the standard allows.
+namespace leasesim::event_queue_test {
 namespace {
 std::atomic<uint64_t> g_allocations{0};
 
@@ -35,20 +36,21 @@ __attribute__((noinline)) void* counted_alloc(std::size_t n) noexcept {
   return std::malloc(n == 0 ? 1 : n);
 }
 }  // namespace
+}  // namespace leasesim::event_queue_test
 
 __attribute__((noinline)) void* operator new(std::size_t n) {
-  if (void* p = counted_alloc(n)) return p;
+  if (void* p = leasesim::event_queue_test::counted_alloc(n)) return p;
   throw std::bad_alloc();
 }
 __attribute__((noinline)) void* operator new[](std::size_t n) {
-  if (void* p = counted_alloc(n)) return p;
+  if (void* p = leasesim::event_queue_test::counted_alloc(n)) return p;
   throw std::bad_alloc();
 }
 __attribute__((noinline)) void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  return counted_alloc(n);
+  return leasesim::event_queue_test::counted_alloc(n);
 }
 __attribute__((noinline)) void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  return counted_alloc(n);
+  return leasesim::event_queue_test::counted_alloc(n);
 }
 __attribute__((noinline)) void operator delete(void* p) noexcept {
   std::free(p);
@@ -70,6 +72,7 @@ __attribute__((noinline)) void operator delete[](void* p, const std::nothrow_t&)
 }
 
 namespace leasesim {
+namespace event_queue_test {
 namespace {
 
 struct Ev {
@@ -849,4 +852,5 @@ TEST(EventQueueAllocations, CounterWorks) {
 }
 
 }  // namespace
+}  // namespace event_queue_test
 }  // namespace leasesim

@@ -6,6 +6,7 @@
 #include <vector>
 
 namespace leasesim {
+namespace reuse_vector_test {
 namespace {
 
 struct Item {
@@ -64,4 +65,5 @@ TEST(ReuseVector, EraseIfKeepsTheOthersInOrder) {
 }
 
 }  // namespace
+}  // namespace reuse_vector_test
 }  // namespace leasesim

@@ -8,6 +8,7 @@
 #include <string_view>
 
 namespace leasesim {
+namespace rng_test {
 namespace {
 
 // Independent, deliberately plain transcriptions of the reference
@@ -232,4 +233,5 @@ TEST(Rng, UniformIntEdges) {
 }
 
 }  // namespace
+}  // namespace rng_test
 }  // namespace leasesim

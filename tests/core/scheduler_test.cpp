@@ -8,6 +8,7 @@
 #include "leasesim/core/rng.hpp"
 
 namespace leasesim {
+namespace scheduler_test {
 namespace {
 
 struct Ev {
@@ -181,4 +182,5 @@ TEST(SchedulerDeathTest, SchedulingInThePastAsserts) {
 }
 
 }  // namespace
+}  // namespace scheduler_test
 }  // namespace leasesim

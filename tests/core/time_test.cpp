@@ -10,6 +10,7 @@
 #include "leasesim/core/rng.hpp"
 
 namespace leasesim {
+namespace time_test {
 namespace {
 
 TEST(Time, DurationArithmetic) {
@@ -227,4 +228,5 @@ TEST(Time, FormatTime) {
 }
 
 }  // namespace
+}  // namespace time_test
 }  // namespace leasesim

@@ -11,6 +11,7 @@
 #include "test_dir.hpp"
 
 namespace leasesim {
+namespace trace_test {
 namespace {
 
 using testing::read_all;
@@ -299,4 +300,5 @@ TEST(JsonlTraceWriter, UnwritablePath) {
 }
 
 }  // namespace
+}  // namespace trace_test
 }  // namespace leasesim

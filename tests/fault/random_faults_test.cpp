@@ -7,6 +7,7 @@
 #include <string>
 
 namespace leasesim {
+namespace random_faults_test {
 namespace {
 
 // 5 servers (0..4), storage 5, requestors 6..8, two resources, 60 s.
@@ -229,4 +230,5 @@ TEST(RandomFaults, DefaultTargets) {
 }
 
 }  // namespace
+}  // namespace random_faults_test
 }  // namespace leasesim

@@ -10,6 +10,7 @@
 #include "leasesim/protocols/kv_lease/elector.hpp"
 
 namespace leasesim::kv_lease {
+namespace elector_test {
 namespace {
 
 LocalClocks at(Duration mono, Duration wall_offset = Duration::zero()) {
@@ -333,4 +334,5 @@ TEST_F(ElectorTest, RedirectFollowsTheHintWithinTheAttempt) {
 }
 
 }  // namespace
+}  // namespace elector_test
 }  // namespace leasesim::kv_lease

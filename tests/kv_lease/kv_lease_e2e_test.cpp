@@ -16,6 +16,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace kv_lease_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -187,4 +188,5 @@ TEST(KvLease, ExploreFindsTheUnsafePresetsAndNotTheSafeOne) {
 }
 
 }  // namespace
+}  // namespace kv_lease_e2e_test
 }  // namespace leasesim

@@ -9,6 +9,7 @@
 #include "leasesim/protocols/kv_lease/kv_server.hpp"
 
 namespace leasesim::kv_lease {
+namespace kv_server_test {
 namespace {
 
 class KvServerTest : public ::testing::Test {
@@ -156,4 +157,5 @@ TEST_F(KvServerTest, SnapshotKeepsTheRecordAndItsLease) {
 }
 
 }  // namespace
+}  // namespace kv_server_test
 }  // namespace leasesim::kv_lease

@@ -12,6 +12,7 @@
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
+namespace latency_test {
 namespace {
 
 constexpr int kSamples = 100'000;
@@ -95,4 +96,5 @@ TEST(LatencyModel, KindNames) {
 }
 
 }  // namespace
+}  // namespace latency_test
 }  // namespace leasesim

@@ -12,6 +12,7 @@
 #include "leasesim/core/time.hpp"
 
 namespace leasesim {
+namespace network_test {
 namespace {
 
 constexpr int kSends = 100'000;
@@ -419,4 +420,5 @@ TEST(NetworkDeathTest, BadConfig) {
 }
 
 }  // namespace
+}  // namespace network_test
 }  // namespace leasesim

@@ -25,6 +25,7 @@
 #include "solo_lease.hpp"
 
 namespace leasesim {
+namespace plugin_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -180,4 +181,5 @@ TEST_F(SoloLease, ExploreFindsTheTrustingPresetAndNotTheSafeOne) {
 }
 
 }  // namespace
+}  // namespace plugin_test
 }  // namespace leasesim

@@ -8,6 +8,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace core_blocks_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -256,4 +257,5 @@ TEST(SequencerCore, TheWindowIsHonouredByTheNextLeaderToo) {
 }
 
 }  // namespace
+}  // namespace core_blocks_test
 }  // namespace leasesim

@@ -7,6 +7,7 @@
 #include "leasesim/protocols/raft_lease/requestor.hpp"
 
 namespace leasesim {
+namespace determinism_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -157,4 +158,5 @@ TEST(Determinism, SameSeedSameRequestorEffects) {
 }
 
 }  // namespace
+}  // namespace determinism_test
 }  // namespace leasesim

@@ -4,6 +4,7 @@
 #include "leasesim/protocol/node.hpp"
 
 namespace leasesim {
+namespace effects_test {
 namespace {
 
 TEST(Effects, PlainAndSingleTimersAreKeptInOrder) {
@@ -57,4 +58,5 @@ TEST(EffectsDeath, SingleTimerKindOutOfRangeIsAProgrammerError) {
 }
 
 }  // namespace
+}  // namespace effects_test
 }  // namespace leasesim

@@ -6,6 +6,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace election_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -375,4 +376,5 @@ TEST(Election, StaleElectionTimerIsIgnored) {
 }
 
 }  // namespace
+}  // namespace election_test
 }  // namespace leasesim

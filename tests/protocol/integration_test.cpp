@@ -11,6 +11,7 @@
 #include "leasesim/protocols/raft_lease/storage.hpp"
 
 namespace leasesim {
+namespace integration_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -175,4 +176,5 @@ TEST(Integration, RequestorFindsTheLeaderOfAThreeServerCore) {
 }
 
 }  // namespace
+}  // namespace integration_test
 }  // namespace leasesim

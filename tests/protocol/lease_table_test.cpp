@@ -8,6 +8,7 @@
 #include "harness.hpp"
 
 namespace leasesim {
+namespace lease_table_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -218,4 +219,5 @@ TEST(EntryDigest, IsPinned) {
 }
 
 }  // namespace
+}  // namespace lease_table_test
 }  // namespace leasesim

@@ -7,6 +7,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace leases_acquire_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -18,6 +19,7 @@ using testing::ClientMsg;
 using testing::Cluster;
 using testing::Out;
 using namespace testing::leases;  // NOLINT: the fixture of these tests
+using testing::leases::Config;    // not raft_lease::Config (in a unity build, module.hpp may be in)
 
 // --- acquire -----------------------------------------------------------
 
@@ -298,4 +300,5 @@ TEST(Leases, StaleReleaseByResourceFreesTheCurrentLease) {
 }
 
 }  // namespace
+}  // namespace leases_acquire_test
 }  // namespace leasesim

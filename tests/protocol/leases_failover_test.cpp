@@ -7,6 +7,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace leases_failover_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -18,6 +19,7 @@ using testing::ClientMsg;
 using testing::Cluster;
 using testing::Out;
 using namespace testing::leases;  // NOLINT: the fixture of these tests
+using testing::leases::Config;    // not raft_lease::Config (in a unity build, module.hpp may be in)
 
 // --- new leader refresh ------------------------------------------------
 
@@ -188,4 +190,5 @@ TEST(LeaseFailover, SteppingDownForgetsLeaderLeaseState) {
 }
 
 }  // namespace
+}  // namespace leases_failover_test
 }  // namespace leasesim

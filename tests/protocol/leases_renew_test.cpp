@@ -7,6 +7,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace leases_renew_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -18,6 +19,7 @@ using testing::ClientMsg;
 using testing::Cluster;
 using testing::Out;
 using namespace testing::leases;  // NOLINT: the fixture of these tests
+using testing::leases::Config;    // not raft_lease::Config (in a unity build, module.hpp may be in)
 
 // --- renew -------------------------------------------------------------
 
@@ -241,4 +243,5 @@ TEST(Leases, StaleExpiryTimerOfAnEarlierLeaseIsHarmless) {
 }
 
 }  // namespace
+}  // namespace leases_renew_test
 }  // namespace leasesim

@@ -5,6 +5,7 @@
 #include "leasesim/protocols/raft_lease/module.hpp"
 
 namespace leasesim {
+namespace node_factory_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 namespace {
@@ -118,4 +119,5 @@ TEST(NodeFactory, MakesServersAndTheStorageNodeToo) {
 }
 
 }  // namespace
+}  // namespace node_factory_test
 }  // namespace leasesim

@@ -9,6 +9,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace observations_test {
 namespace {
 
 TEST(Observations, EveryCodecMatchesItsDescriptor) {
@@ -54,4 +55,5 @@ TEST(ObservationsDeath, DecodingTheWrongKindIsAProgrammerError) {
 }
 
 }  // namespace
+}  // namespace observations_test
 }  // namespace leasesim

@@ -9,6 +9,7 @@
 #include "leasesim/protocols/raft_lease/module.hpp"
 
 namespace leasesim {
+namespace options_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 namespace {
@@ -94,4 +95,5 @@ TEST(Registry, RegisteringTheSameModuleAgainChangesNothing) {
 }
 
 }  // namespace
+}  // namespace options_test
 }  // namespace leasesim

@@ -10,6 +10,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace quorum_deadline_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -203,4 +204,5 @@ TEST(QuorumTick, ALeaderCutOffJustAfterACheckServesForUpToTwoElectionMin) {
 }
 
 }  // namespace
+}  // namespace quorum_deadline_test
 }  // namespace leasesim

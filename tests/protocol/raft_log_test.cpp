@@ -7,6 +7,7 @@
 #include "harness.hpp"
 
 namespace leasesim {
+namespace raft_log_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -159,4 +160,5 @@ TEST(RaftLogDeathTest, TermAtOutsideTheLogAsserts) {
 }
 
 }  // namespace
+}  // namespace raft_log_test
 }  // namespace leasesim

@@ -9,6 +9,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace recording_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -170,4 +171,5 @@ TEST(Recording, OwnTermChangesCarryTheirIndexAndUnloggedOnesZero) {
 }
 
 }  // namespace
+}  // namespace recording_test
 }  // namespace leasesim

@@ -8,6 +8,7 @@
 #include "leasesim/protocols/raft_lease/lease_server.hpp"
 
 namespace leasesim {
+namespace replication_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -437,4 +438,5 @@ TEST(Replication, LeaderCompactsAndStillServes) {
 }
 
 }  // namespace
+}  // namespace replication_test
 }  // namespace leasesim

@@ -10,6 +10,7 @@
 #include "requestor_fixture.hpp"
 
 namespace leasesim {
+namespace requestor_acquire_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -19,6 +20,8 @@ namespace {
 using testing::Driver;
 using testing::Out;
 using namespace testing::requestor;  // NOLINT: the fixture of these tests
+using testing::requestor::Config;    // not raft_lease::Config (in a unity build, module.hpp may be
+                                     // in)
 
 TEST(Requestor, StartSetsAWakeTimer) {
   Requestor r(Config(), Rng(1));
@@ -310,4 +313,5 @@ TEST(Requestor, WallHolderClockMeasuresOnTheWallClock) {
 }
 
 }  // namespace
+}  // namespace requestor_acquire_test
 }  // namespace leasesim

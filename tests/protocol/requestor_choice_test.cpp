@@ -9,6 +9,7 @@
 #include "leasesim/protocols/raft_lease/requestor.hpp"
 
 namespace leasesim {
+namespace requestor_choice_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -157,4 +158,5 @@ TEST(RequestorChoice, RandomDrawsEveryAttemptUniformly) {
 }
 
 }  // namespace
+}  // namespace requestor_choice_test
 }  // namespace leasesim

@@ -7,6 +7,7 @@
 #include "requestor_fixture.hpp"
 
 namespace leasesim {
+namespace requestor_renew_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -16,6 +17,8 @@ namespace {
 using testing::Driver;
 using testing::Out;
 using namespace testing::requestor;  // NOLINT: the fixture of these tests
+using testing::requestor::Config;    // not raft_lease::Config (in a unity build, module.hpp may be
+                                     // in)
 
 TEST(Requestor, RenewTimerSendsRenewToTheGrantingServer) {
   Harness h(Config());
@@ -222,4 +225,5 @@ TEST(Requestor, RenewedAfterTheDeadlineEndsTheBeliefInsteadOfExtendingIt) {
 }
 
 }  // namespace
+}  // namespace requestor_renew_test
 }  // namespace leasesim

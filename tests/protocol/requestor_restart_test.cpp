@@ -5,6 +5,7 @@
 #include "leasesim/protocols/raft_lease/requestor.hpp"
 
 namespace leasesim {
+namespace requestor_restart_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 namespace {
@@ -39,4 +40,5 @@ TEST(RequestorRestart, EachIncarnationUsesFreshRequestIds) {
 }
 
 }  // namespace
+}  // namespace requestor_restart_test
 }  // namespace leasesim

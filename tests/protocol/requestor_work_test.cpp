@@ -7,6 +7,7 @@
 #include "requestor_fixture.hpp"
 
 namespace leasesim {
+namespace requestor_work_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -16,6 +17,8 @@ namespace {
 using testing::Driver;
 using testing::Out;
 using namespace testing::requestor;  // NOLINT: the fixture of these tests
+using testing::requestor::Config;    // not raft_lease::Config (in a unity build, module.hpp may be
+                                     // in)
 
 TEST(Requestor, HoldEndEndsTheBeliefThenReleases) {
   Harness h(Config());
@@ -195,4 +198,5 @@ TEST(Requestor, AcceptedWriteChangesNothing) {
 }
 
 }  // namespace
+}  // namespace requestor_work_test
 }  // namespace leasesim

@@ -9,6 +9,7 @@
 #include "leasesim/protocols/raft_lease/storage.hpp"
 
 namespace leasesim {
+namespace storage_sequencer_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -252,4 +253,5 @@ TEST(StorageSequencer, FencingStillRejectsALowerTokenAtOnce) {
 }
 
 }  // namespace
+}  // namespace storage_sequencer_test
 }  // namespace leasesim

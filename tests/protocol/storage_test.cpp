@@ -5,6 +5,7 @@
 #include "harness.hpp"
 
 namespace leasesim {
+namespace storage_test {
 
 using namespace raft_lease;  // NOLINT: the tests of raft-lease's nodes
 using testing::L;
@@ -118,4 +119,5 @@ TEST(Storage, IgnoresOtherMessagesAndUnknownResources) {
 }
 
 }  // namespace
+}  // namespace storage_test
 }  // namespace leasesim

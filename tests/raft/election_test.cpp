@@ -10,6 +10,7 @@
 #include "leasesim/raft/server.hpp"
 
 namespace leasesim::raft {
+namespace election_test {
 namespace {
 
 class Nothing final : public StateMachine {
@@ -372,4 +373,5 @@ TEST(AsyncDisk, ALeaderCountsItsOwnEntryOnlyOnceDurable) {
 }
 
 }  // namespace
+}  // namespace election_test
 }  // namespace leasesim::raft

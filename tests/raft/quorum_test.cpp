@@ -11,6 +11,7 @@
 #include "leasesim/raft/quorum.hpp"
 
 namespace leasesim::raft {
+namespace quorum_test {
 namespace {
 
 TEST(Quorum, KthLargestMatchesASortForEverySizeAndRank) {
@@ -38,4 +39,5 @@ TEST(QuorumDeathTest, RankOutOfRangeAsserts) {
 }
 
 }  // namespace
+}  // namespace quorum_test
 }  // namespace leasesim::raft

@@ -15,6 +15,7 @@
 #include "leasesim/raft/server.hpp"
 
 namespace leasesim::raft {
+namespace raft_core_test {
 namespace {
 
 struct Add {
@@ -358,4 +359,5 @@ TEST(ReadBarrierDeathTest, OnlyAReadyLeaderAsks) {
 }
 
 }  // namespace
+}  // namespace raft_core_test
 }  // namespace leasesim::raft

@@ -20,6 +20,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace chrome_trace_test {
 namespace {
 
 using testing::CaptureSink;
@@ -232,4 +233,5 @@ TEST_F(ChromeTraceTest, EveryMessageHasItsSlicesAndTheFirstOnesArrows) {
 }
 
 }  // namespace
+}  // namespace chrome_trace_test
 }  // namespace leasesim

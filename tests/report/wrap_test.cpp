@@ -7,6 +7,7 @@
 #include <vector>
 
 namespace leasesim {
+namespace wrap_test {
 namespace {
 
 using Lines = std::vector<std::string>;
@@ -28,4 +29,5 @@ TEST(WrapText, ControlCharactersAreSpaces) {
 }
 
 }  // namespace
+}  // namespace wrap_test
 }  // namespace leasesim

@@ -13,6 +13,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace core_block_rules_test {
 namespace {
 
 using testing::formatted;
@@ -144,4 +145,5 @@ INSTANTIATE_TEST_SUITE_P(Families, CoreBlockRules, ::testing::ValuesIn(kFamilies
                          });
 
 }  // namespace
+}  // namespace core_block_rules_test
 }  // namespace leasesim

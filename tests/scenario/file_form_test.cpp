@@ -16,6 +16,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace file_form_test {
 namespace {
 
 using nlohmann::json;
@@ -127,4 +128,5 @@ TEST(ScenarioFileForm, EveryLibraryScenarioLoadsTheSameFromItsFileForm) {
 }
 
 }  // namespace
+}  // namespace file_form_test
 }  // namespace leasesim

@@ -13,6 +13,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace loader_errors_test {
 namespace {
 
 using testing::BadCase;
@@ -133,4 +134,5 @@ TEST(LoaderErrors, ProgrammaticDocumentsAreCheckedToo) {
             "sweep[3]: /seed: expected a non-negative integer, found \"\xef\xbf\xbd\"");
 }
 }  // namespace
+}  // namespace loader_errors_test
 }  // namespace leasesim

@@ -16,6 +16,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace loader_file_test {
 namespace {
 
 using testing::formatted;
@@ -125,4 +126,5 @@ TEST(LoaderFile, DiagnosticFormat) {
 }
 
 }  // namespace
+}  // namespace loader_file_test
 }  // namespace leasesim

@@ -12,6 +12,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace loader_valid_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -448,4 +449,5 @@ TEST(LoaderValid, MaxFaultsZeroAloneMeansNoGeneratedFaults) {
 }
 
 }  // namespace
+}  // namespace loader_valid_test
 }  // namespace leasesim

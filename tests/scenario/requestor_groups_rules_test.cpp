@@ -14,6 +14,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace requestor_groups_rules_test {
 namespace {
 
 using testing::formatted;
@@ -173,4 +174,5 @@ TEST(RequestorGroupChoice, CycleIsRaftLeasesAlone) {
 }
 
 }  // namespace
+}  // namespace requestor_groups_rules_test
 }  // namespace leasesim

@@ -16,6 +16,7 @@
 #include "scenario_test_util.hpp"
 
 namespace leasesim {
+namespace schema_test {
 namespace {
 
 using testing::ScratchDir;
@@ -168,4 +169,5 @@ TEST(Schema, PythonJsonschemaAgreesWithTheLoader) {
 }
 
 }  // namespace
+}  // namespace schema_test
 }  // namespace leasesim

@@ -144,3 +144,49 @@ struct Demo {
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestFileNamespaces(unittest.TestCase):
+    """Rule 3: each test file's anonymous namespaces and tests sit inside a
+    namespace named after the file (CI's unity build of the test binaries)."""
+
+    def test_an_anonymous_namespace_outside_the_files_namespace_fails(self):
+        with Copy() as c:
+            line = c.append("tests/core/rng_test.cpp",
+                            "namespace leasesim {\nnamespace {\nint helper() { return 1; }\n"
+                            "}  // namespace\n}  // namespace leasesim\n")
+            code, out, _ = run(c.root)
+            self.assertEqual(code, 1, out)
+            self.assertIn(f"tests/core/rng_test.cpp:{line - 3}: anonymous namespace outside "
+                          "`namespace rng_test`", out)
+
+    def test_a_test_outside_the_files_namespace_fails(self):
+        for macro in ("TEST", "TEST_F", "TEST_P", "INSTANTIATE_TEST_SUITE_P"):
+            with self.subTest(macro=macro), Copy() as c:
+                line = c.append("tests/world/world_test.cpp",
+                                f"namespace leasesim {{\n{macro}(Planted, Case) {{}}\n"
+                                "}  // namespace leasesim\n")
+                code, out, _ = run(c.root)
+                self.assertEqual(code, 1, out)
+                self.assertIn(f"tests/world/world_test.cpp:{line - 1}: test outside "
+                              "`namespace world_test`", out)
+
+    def test_the_files_namespace_may_be_nested_or_named_in_one(self):
+        for opening, closing in [
+            ("namespace leasesim {\nnamespace rng_test {", "}  // namespace rng_test\n}  // namespace leasesim"),
+            ("namespace leasesim::raft::rng_test {", "}  // namespace leasesim::raft::rng_test"),
+        ]:
+            with self.subTest(opening=opening), Copy() as c:
+                c.append("tests/core/rng_test.cpp",
+                         f"{opening}\nnamespace {{\nTEST(Planted, Case) {{}}\n}}  // namespace\n"
+                         f"{closing}\n")
+                code, out, err = run(c.root)
+                self.assertEqual(code, 0, out + err)
+
+    def test_only_test_files_are_held_to_it(self):
+        with Copy() as c:
+            c.append("tests/protocol/harness.hpp",
+                     "namespace leasesim {\nnamespace {\nint planted() { return 1; }\n"
+                     "}  // namespace\n}  // namespace leasesim\n")
+            code, out, err = run(c.root)
+            self.assertEqual(code, 0, out + err)

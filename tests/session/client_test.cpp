@@ -6,6 +6,7 @@
 #include "leasesim/protocols/session_lease/client.hpp"
 
 namespace leasesim::session_lease {
+namespace client_test {
 namespace {
 
 using testing::Driver;
@@ -579,4 +580,5 @@ TEST(SessionClient, OnlyTheLatestSendsAnswerAsksAgain) {
 }
 
 }  // namespace
+}  // namespace client_test
 }  // namespace leasesim::session_lease

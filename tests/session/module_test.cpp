@@ -15,6 +15,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace module_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -186,4 +187,5 @@ TEST(SessionModule, SameScenarioAndSeedGiveTheSameTrace) {
 }
 
 }  // namespace
+}  // namespace module_test
 }  // namespace leasesim

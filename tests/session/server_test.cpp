@@ -9,6 +9,7 @@
 #include "leasesim/protocols/session_lease/server.hpp"
 
 namespace leasesim::session_lease {
+namespace server_test {
 namespace {
 
 using testing::Driver;
@@ -335,4 +336,5 @@ TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
 }
 
 }  // namespace
+}  // namespace server_test
 }  // namespace leasesim::session_lease

@@ -11,6 +11,7 @@
 #include "leasesim/protocols/session_lease/server.hpp"
 
 namespace leasesim::session_lease {
+namespace session_records_test {
 namespace {
 
 using testing::Driver;
@@ -269,4 +270,5 @@ TEST(SessionRecordsClient, ASessionOpenedTooLateToBeSafeStartsInJeopardy) {
 }
 
 }  // namespace
+}  // namespace session_records_test
 }  // namespace leasesim::session_lease

@@ -11,6 +11,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace bench_scenarios_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -75,4 +76,5 @@ TEST(BenchScenarios, W1GrantRateMatchesTheReference) {
 }
 
 }  // namespace
+}  // namespace bench_scenarios_test
 }  // namespace leasesim

@@ -14,6 +14,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace fault_skip_test {
 namespace {
 
 using testing::basic_scenario;
@@ -191,4 +192,5 @@ TEST(FaultSkip, AReportWithoutFaultsHasNoFaultLine) {
 }
 
 }  // namespace
+}  // namespace fault_skip_test
 }  // namespace leasesim

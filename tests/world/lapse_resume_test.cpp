@@ -15,6 +15,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace lapse_resume_test {
 namespace {
 
 TEST(LapseResume, PausedHolderWhoseWallClockSteppedBackOverlapsTheNextHolder) {
@@ -75,4 +76,5 @@ TEST(LapseResume, PausedHolderWhoseWallClockSteppedBackOverlapsTheNextHolder) {
 }
 
 }  // namespace
+}  // namespace lapse_resume_test
 }  // namespace leasesim

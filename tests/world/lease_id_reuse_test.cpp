@@ -15,6 +15,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace lease_id_reuse_test {
 namespace {
 
 TEST(LeaseIdReuse, WritesUnderAReusedNumberAreStale) {
@@ -36,4 +37,5 @@ TEST(LeaseIdReuse, WritesUnderAReusedNumberAreStale) {
 }
 
 }  // namespace
+}  // namespace lease_id_reuse_test
 }  // namespace leasesim

@@ -13,6 +13,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace load_counts_test {
 namespace {
 
 using testing::basic_scenario;
@@ -55,4 +56,5 @@ TEST(LoadCounts, PerNodeSentAndHandledMatchTheTrace) {
 }
 
 }  // namespace
+}  // namespace load_counts_test
 }  // namespace leasesim

@@ -14,6 +14,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace never_timer_test {
 namespace {
 
 struct Family {
@@ -56,4 +57,5 @@ TEST(NeverTimer, ACoreOfOneKeepsItsLeaderUnderEveryClockCondition) {
 }
 
 }  // namespace
+}  // namespace never_timer_test
 }  // namespace leasesim

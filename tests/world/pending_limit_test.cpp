@@ -12,6 +12,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace pending_limit_test {
 namespace {
 
 using testing::basic_scenario;
@@ -66,4 +67,5 @@ TEST(PendingLimit, ResultsFilesNameIt) {
 }
 
 }  // namespace
+}  // namespace pending_limit_test
 }  // namespace leasesim

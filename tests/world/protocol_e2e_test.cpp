@@ -10,6 +10,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace protocol_e2e_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -136,4 +137,5 @@ TEST(ProtocolProperty, ElectionSafetyAndLogMatchingOverManySeeds) {
 }
 
 }  // namespace
+}  // namespace protocol_e2e_test
 }  // namespace leasesim

@@ -17,6 +17,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace recording_e2e_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -112,4 +113,5 @@ TEST(RecordingEndToEnd, EveryCommittedChangeIsRecordedOnceOverManySeeds) {
 }
 
 }  // namespace
+}  // namespace recording_e2e_test
 }  // namespace leasesim

@@ -10,6 +10,7 @@
 #include "leasesim/world/records.hpp"
 
 namespace leasesim {
+namespace records_test {
 namespace {
 
 using namespace world_rec;
@@ -42,4 +43,5 @@ TEST(WorldRecords, NameTablesMatchTheLayersThatOwnTheEnums) {
 }
 
 }  // namespace
+}  // namespace records_test
 }  // namespace leasesim

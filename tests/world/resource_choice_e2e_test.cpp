@@ -14,6 +14,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace resource_choice_e2e_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -84,4 +85,5 @@ TEST(ResourceChoiceEndToEnd, RandomHoldsSpreadOverAllResourcesInNoFixedOrder) {
 }
 
 }  // namespace
+}  // namespace resource_choice_e2e_test
 }  // namespace leasesim

@@ -21,6 +21,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace run_end_test {
 namespace {
 
 using testing::basic_scenario;
@@ -114,4 +115,5 @@ TEST(RunEnd, UntilEndsTheRunAtItsInstant) {
 }
 
 }  // namespace
+}  // namespace run_end_test
 }  // namespace leasesim

@@ -25,6 +25,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace run_header_test {
 namespace {
 
 using testing::basic_scenario;
@@ -198,4 +199,5 @@ TEST(RunHeader, EveryRecordKindIsDocumented) {
 }
 
 }  // namespace
+}  // namespace run_header_test
 }  // namespace leasesim

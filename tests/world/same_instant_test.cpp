@@ -13,6 +13,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace same_instant_test {
 namespace {
 
 Scenario with_hold(const std::string& hold) {
@@ -71,4 +72,5 @@ TEST(SameInstant, ARunCutInsideTheInstantDoesNotJudgeIt) {
 }
 
 }  // namespace
+}  // namespace same_instant_test
 }  // namespace leasesim

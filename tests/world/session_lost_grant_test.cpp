@@ -14,6 +14,7 @@
 #include "leasesim/world/world.hpp"
 
 namespace leasesim {
+namespace session_lost_grant_test {
 namespace {
 
 TEST(SessionLostGrant, TheLockIsHandedBackAndHeldAgain) {
@@ -27,4 +28,5 @@ TEST(SessionLostGrant, TheLockIsHandedBackAndHeldAgain) {
 }
 
 }  // namespace
+}  // namespace session_lost_grant_test
 }  // namespace leasesim

@@ -26,6 +26,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace single_timer_test {
 namespace {
 
 using testing::basic_scenario;
@@ -108,4 +109,5 @@ TEST(SingleTimers, ASuccessorCancelsItsCrashedPredecessorsTimers) {
 }
 
 }  // namespace
+}  // namespace single_timer_test
 }  // namespace leasesim

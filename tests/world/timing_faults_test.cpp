@@ -26,6 +26,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace timing_faults_test {
 namespace {
 
 using testing::basic_scenario;
@@ -326,4 +327,5 @@ TEST(TimingFaults, AWallStepLeavesMonotonicTimersAndTheirJitter) {
 }
 
 }  // namespace
+}  // namespace timing_faults_test
 }  // namespace leasesim

@@ -12,6 +12,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace timing_horizon_test {
 namespace {
 
 using testing::basic_scenario;
@@ -49,4 +50,5 @@ TEST(TimingHorizon, ADiskOfFarthestDrawsCompletesTheRun) {
 }
 
 }  // namespace
+}  // namespace timing_horizon_test
 }  // namespace leasesim

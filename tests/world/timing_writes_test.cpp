@@ -16,6 +16,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace timing_writes_test {
 namespace {
 
 using testing::basic_scenario;
@@ -100,4 +101,5 @@ TEST(SendWhileWriting, WithoutADiskItChangesNothing) {
 }
 
 }  // namespace
+}  // namespace timing_writes_test
 }  // namespace leasesim

@@ -18,6 +18,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace trace_hash_test {
 namespace {
 
 using testing::basic_scenario;
@@ -180,4 +181,5 @@ TEST(TraceHash, OtherKindsAreHashedWhole) {
 }
 
 }  // namespace
+}  // namespace trace_hash_test
 }  // namespace leasesim

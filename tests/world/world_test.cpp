@@ -15,6 +15,7 @@
 #include "test_scenarios.hpp"
 
 namespace leasesim {
+namespace world_test {
 
 using namespace raft_lease;  // NOLINT: these scenarios are raft-lease's
 using testing::edit;
@@ -262,4 +263,5 @@ TEST(WorldFaults, DriftChangeRetimesPendingTimers) {
 }
 
 }  // namespace
+}  // namespace world_test
 }  // namespace leasesim
