@@ -269,6 +269,46 @@ TEST(Requestor, ANotReadyRefusalOfAnEarlierSendIsLetBe) {
   EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
 }
 
+// A `held` or `blocked` refusal of an earlier send says what the resource
+// was when that send arrived, not what the latest send will find: the lease
+// may have been freed since. It must not end the acquire while the latest
+// send is still out, or that send's grant comes to a requestor that no
+// longer waits for it, and the lease sits unused until it expires.
+TEST(Requestor, AHeldOrBlockedRefusalOfAnEarlierSendIsLetBe) {
+  for (const ErrorCode why : {ErrorCode::kHeld, ErrorCode::kBlocked}) {
+    SCOPED_TRACE(static_cast<int>(why));
+    Harness h(Config());
+    const auto again = h.d.fire(Requestor::kRequestTimer).sent(MsgType::kAcquire);
+    ASSERT_EQ(again.size(), 1u);
+    Message early = Reply(MsgType::kDenied, h.acquire);
+    L(early).error = why;
+    const Out o = h.d.deliver(early);
+    EXPECT_TRUE(o.timers_of(Requestor::kWakeTimer).empty());
+    EXPECT_EQ(h.r.phase(), Requestor::Phase::kAcquiring);
+    // The latest send is granted: the requestor holds the lease.
+    h.d.advance(milliseconds(100));
+    const Out g = h.d.deliver(GrantFor(again[0]));
+    EXPECT_EQ(g.count_records(obs::kBeliefBegin), 1u);
+    EXPECT_TRUE(h.r.believes_holding());
+  }
+}
+
+// The latest send's refusal still ends the acquire, and so does one made at
+// commit (it names the request, not a send: no attempt).
+TEST(Requestor, AHeldRefusalOfTheLatestSendOrAtCommitEndsTheAcquire) {
+  for (const bool at_commit : {false, true}) {
+    SCOPED_TRACE(at_commit);
+    Harness h(Config());
+    const auto again = h.d.fire(Requestor::kRequestTimer).sent(MsgType::kAcquire);
+    ASSERT_EQ(again.size(), 1u);
+    Message d = Reply(MsgType::kDenied, again[0]);
+    L(d).error = ErrorCode::kHeld;
+    if (at_commit) L(d).attempt = 0;
+    EXPECT_EQ(h.d.deliver(d).timers_of(Requestor::kWakeTimer).size(), 1u);
+    EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
+  }
+}
+
 TEST(Requestor, TimeoutTriesTheNextServerWithTheSameRequestId) {
   Harness h(Config());
   const Out o = h.d.fire(Requestor::kRequestTimer);

@@ -184,13 +184,16 @@ void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out
     return;
   }
   if (p.request_id != request_) return;
-  // A leader not ready yet says nothing of the request, and a release is
-  // only ever refused so: such a refusal counts only if it answers the
-  // latest send (see on_redirect()); one of an earlier send would end the
-  // request while the latest send's answer is still to come.
-  const bool not_ready = (phase_ == Phase::kAcquiring && p.error == ErrorCode::kNotReady) ||
-                         phase_ == Phase::kReleasing;
-  if (not_ready && p.attempt != send_gen_) return;
+  // A refusal made at once names the send it answers (its attempt), and
+  // says what that send found when it arrived: a leader not ready yet, a
+  // resource held or blocked then. It counts only if it answers the latest
+  // send (see on_redirect()). One of an earlier send would end the request
+  // while the latest send's answer is still to come, and that may be a
+  // grant (the resource freed meanwhile), which would then reach a
+  // requestor no longer waiting for it: the lease would sit unused until
+  // it expired. A refusal at commit (attempt 0) answers the request as
+  // logged, whichever send it came by, and always counts.
+  if (p.attempt != 0 && p.attempt != send_gen_) return;
   if (phase_ == Phase::kAcquiring) {
     wait_then_want(cfg_->backoff_min, cfg_->backoff_max, now, out);
   } else if (phase_ == Phase::kReleasing) {
