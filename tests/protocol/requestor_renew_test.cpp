@@ -91,6 +91,19 @@ TEST(Requestor, RedirectedRenewalIsResentToTheHint) {
   EXPECT_EQ(h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0].to, hint);
 }
 
+// A redirect that names the leader sends one renewal there, however many
+// copies of it the network delivers.
+TEST(Requestor, ADuplicatedRenewalRedirectResendsOnce) {
+  Harness h(Config());
+  h.grant();
+  const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
+  Message r = Reply(MsgType::kRedirect, rn);
+  L(r).leader_hint = (rn.to + 1) % 3;
+  EXPECT_EQ(h.d.deliver(r).sent(MsgType::kRenew).size(), 1u);
+  EXPECT_TRUE(h.d.deliver(r).sent(MsgType::kRenew).empty());
+  EXPECT_TRUE(h.r.believes_holding());
+}
+
 // Renewals answered promptly stay with the server that answers them, with
 // the default intervals (renew_every 1666ms > request_timeout 1s).
 TEST(Requestor, AnsweredRenewalsStayWithTheLeader) {

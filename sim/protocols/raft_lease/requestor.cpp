@@ -209,10 +209,15 @@ void Requestor::on_redirect(const Message& m, const LocalClocks& now, Effects& o
   if (phase_ == Phase::kHolding) {
     const bool about_renewal =
         std::find(renew_ids_.begin(), renew_ids_.end(), p.request_id) != renew_ids_.end();
-    if (about_renewal && known)
+    // A redirect naming the leader sends the renewal there once: a copy
+    // of that redirect (the network duplicated it) sends nothing more.
+    const size_t slot = static_cast<size_t>(p.request_id % kRenewRing);
+    if (about_renewal && known && !renew_redirected_[slot]) {
+      renew_redirected_[slot] = true;
       send_renew(now, out);
-    else if (about_renewal && target() == m.from)
+    } else if (about_renewal && !known && target() == m.from) {
       next_server();
+    }
     return;
   }
   if (p.request_id != request_ || (phase_ != Phase::kAcquiring && phase_ != Phase::kReleasing))
@@ -243,6 +248,7 @@ void Requestor::send_renew(const LocalClocks& now, Effects& out) {
   const size_t slot = static_cast<size_t>(id % kRenewRing);
   renew_ids_[slot] = id;
   renew_sent_[slot] = t;
+  renew_redirected_[slot] = false;
   Message& m = out.send(MsgType::kRenew, self_, target());
   LeaseMsg& q = m.set<LeaseMsg>();
   m.resource = resource_;

@@ -142,6 +142,8 @@ class Requestor final : public Node {
   static constexpr size_t kRenewRing = 8;
   std::array<uint64_t, kRenewRing> renew_ids_{};
   std::array<TimePoint, kRenewRing> renew_sent_{};
+  // Whether a redirect naming a leader has resent this renewal already.
+  std::array<bool, kRenewRing> renew_redirected_{};
   TimePoint last_renew_answer_;
 };
 
