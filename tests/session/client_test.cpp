@@ -23,13 +23,15 @@ std::vector<Message> sent(const Out& o, MsgType t) {
 }
 
 struct Fixture {
-  explicit Fixture(Options o, std::vector<NodeId> servers = {kServer}) {
+  explicit Fixture(Options o, std::vector<NodeId> servers = {kServer},
+                   Duration request_timeout = ClientConfig{}.request_timeout) {
     ClientConfig c;
     c.self = 5;
     c.servers = std::move(servers);
     c.resources = {0};
     c.options = o;
     c.keepalive_every = seconds(1);
+    c.request_timeout = request_timeout;
     c.think_max = Duration::zero();
     c.hold_min = c.hold_max = seconds(100);
     client = std::make_unique<Client>(c, Rng(7));
@@ -223,20 +225,7 @@ TEST(SessionClient, AKeepAliveFollowsTheLeaderARedirectNamed) {
 TEST(SessionClient, ASilentServerIsLeftAfterRequestTimeout) {
   for (const Duration rt : {milliseconds(500), milliseconds(2500)}) {
     SCOPED_TRACE(rt.ns());
-    Options o = preset("chubby");
-    Fixture f(o, {0, 1, 2});
-    ClientConfig c;
-    // The fixture's client with this request_timeout.
-    c.self = 5;
-    c.servers = {0, 1, 2};
-    c.resources = {0};
-    c.options = o;
-    c.keepalive_every = seconds(1);
-    c.request_timeout = rt;
-    c.think_max = Duration::zero();
-    c.hold_min = c.hold_max = seconds(100);
-    f.client = std::make_unique<Client>(c, Rng(7));
-    f.d.reset(f.client.get());
+    Fixture f(preset("chubby"), {0, 1, 2}, rt);
     f.open_and_hold(milliseconds(10));  // opened by 0, which then goes silent
     std::vector<NodeId> to;
     for (int i = 0; i < 5; ++i) {
@@ -441,19 +430,8 @@ TEST(SessionClient, AnAcquireRefusedNotReadyIsAskedAgainAsTheSameRequest) {
 // before it became ready may never be (with check_quorum off it stays
 // leader), and a client that stayed lost its session (found by a review).
 TEST(SessionClient, AKeepAliveRefusedNotReadyKeepsTheServerForAWhile) {
-  Options o = preset("chubby");
-  Fixture f(o, {0, 1, 2});
-  ClientConfig c;  // request_timeout shorter than keepalive_every
-  c.self = 5;
-  c.servers = {0, 1, 2};
-  c.resources = {0};
-  c.options = o;
-  c.keepalive_every = seconds(1);
-  c.request_timeout = milliseconds(500);
-  c.think_max = Duration::zero();
-  c.hold_min = c.hold_max = seconds(100);
-  f.client = std::make_unique<Client>(c, Rng(7));
-  f.d.reset(f.client.get());
+  // request_timeout shorter than keepalive_every (1 s)
+  Fixture f(preset("chubby"), {0, 1, 2}, milliseconds(500));
   f.open_and_hold(milliseconds(10));  // opened by 0
   std::vector<NodeId> to;
   for (int i = 0; i < 3; ++i) {
@@ -476,19 +454,8 @@ TEST(SessionClient, AKeepAliveRefusedNotReadyKeepsTheServerForAWhile) {
 // as silence (it moved on from a master taking over at its first refusal,
 // as before the rule above; found by a review).
 TEST(SessionClient, ANewSessionsFirstNotReadyRefusalIsAnAnswer) {
-  Options o = preset("chubby");
-  Fixture f(o, {0, 1, 2});
-  ClientConfig c;  // request_timeout shorter than keepalive_every
-  c.self = 5;
-  c.servers = {0, 1, 2};
-  c.resources = {0};
-  c.options = o;
-  c.keepalive_every = seconds(1);
-  c.request_timeout = milliseconds(500);
-  c.think_max = Duration::zero();
-  c.hold_min = c.hold_max = seconds(100);
-  f.client = std::make_unique<Client>(c, Rng(7));
-  f.d.reset(f.client.get());
+  // request_timeout shorter than keepalive_every (1 s)
+  Fixture f(preset("chubby"), {0, 1, 2}, milliseconds(500));
   f.open_and_hold(milliseconds(10));  // session 3, opened by 0
   const auto refuse = [&f](const Message& ka) {
     f.d.advance(milliseconds(5));
