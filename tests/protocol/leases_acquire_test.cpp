@@ -260,6 +260,51 @@ TEST(Leases, ReleaseIsAnsweredAfterCommit) {
   EXPECT_EQ(c.recs(obs::kLeaseFreed).size(), 1u);
 }
 
+// A retry of a release whose entry is logged but not committed gets no
+// answer: answered RELEASED, the requestor would stop asking, and a leader
+// deposed before the entry commits would lose it (the lease then stays until
+// its ttl runs out at the next leader). The commit answers it, once.
+TEST(Leases, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
+  Cluster c(3, Config(3));
+  MakeReady(c);
+  c.client(Acquire(kA, 1, 1));
+  c.deliver_all();
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  c.to_clients.clear();
+  EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 0u);
+  const LogIndex logged = c.server(0).log().last_index();
+  ASSERT_EQ(type_of(c.server(0).log().at(logged)), EntryType::kRelease);
+  // The retry (the same request) arrives while the release is in flight.
+  const Out retry = c.client(Release(kA, 1, lease, 2));
+  EXPECT_EQ(retry.count(MsgType::kReleased), 0u);
+  EXPECT_EQ(c.server(0).log().last_index(), logged);  // not logged twice
+  EXPECT_EQ(c.server(0).table().slot(1).lease, lease);
+  c.deliver_all();
+  const auto answers = c.client_msgs(MsgType::kReleased);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(L(answers[0]).request_id, 2u);
+  EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
+  // A retry after the commit is answered at once from the table.
+  EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 1u);
+}
+
+// The same while the lease's expiry is in flight: no answer until the
+// expiry has committed; a retry then finds nothing of the sender's.
+TEST(Leases, AReleaseWhileTheExpiryIsInFlightIsAnsweredAfterIt) {
+  Cluster c(3, Config(3));
+  MakeReady(c);
+  c.client(Acquire(kA, 1, 1));
+  c.deliver_all();
+  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  c.to_clients.clear();
+  c.fire(0, LeaseServer::kExpiryTimer);  // the expiry is logged, not committed
+  ASSERT_EQ(type_of(c.server(0).log().at(c.server(0).log().last_index())), EntryType::kExpire);
+  EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 0u);
+  c.deliver_all();
+  EXPECT_EQ(c.server(0).table().slot(1).lease, kNoLease);
+  EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 1u);
+}
+
 TEST(Leases, StaleReleaseByLeaseIdIsANoOp) {
   Cluster c(1, Config(1));
   MakeReady(c);

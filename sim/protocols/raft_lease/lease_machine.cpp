@@ -183,11 +183,21 @@ void LeaseMachine::on_release(const Message& m, const LocalClocks& now, Effects&
   const LeaseMsg& q = m.as<LeaseMsg>();
   const LeaseSlot& slot = table_.slot(m.resource);
   LeaderLease& l = leases_[m.resource];
-  if (!matches_request(slot, m) || l.pending) {
-    // Nothing of the sender's to release (or already going): done.
+  if (!matches_request(slot, m)) {
+    // Nothing of the sender's to release (the committed table says so):
+    // done.
     LeaseMsg& r = reply(MsgType::kReleased, m.from, m.resource, out);
     r.request_id = q.request_id;
     r.lease = q.lease;
+    return;
+  }
+  if (l.pending) {
+    // The sender's lease is going (its release or its expiry is logged, not
+    // yet committed): no answer. Answered now, the requestor would stop
+    // asking; if this leader is deposed before the entry commits, the entry
+    // is lost and the lease stays until its ttl runs out at the next leader.
+    // A release's commit answers it; a retry after an expiry's commit, or
+    // sent to the next leader, is answered from that table.
     return;
   }
   LeaseCommand e;
