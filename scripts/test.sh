@@ -2,8 +2,9 @@
 # The README's second command (and what CI runs): install what is missing,
 # build with warnings as errors, and run the whole test suite. Exits
 # non-zero on any failure. Every step is incremental: a second run rebuilds
-# nothing. Budget: about 25 minutes on 2 cores from a clean clone (each
-# step prints its time; docs/reliability.md has the measured numbers).
+# nothing. Budget: under 25 minutes on 2 cores from a clean clone (about 21
+# in the last measured run; each step prints its time, and
+# docs/reliability.md has the measured numbers).
 #
 #   1. gcc Release build (-Werror), the layering rules
 #      (scripts/check_layering.py), ctest, `leasesim check scenarios/`,
