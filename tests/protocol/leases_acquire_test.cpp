@@ -251,9 +251,7 @@ TEST(Leases, ReleaseFreesTheLease) {
 TEST(Leases, ReleaseIsAnsweredAfterCommit) {
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 0u);
   c.deliver_all();
   EXPECT_EQ(c.client_msgs(MsgType::kReleased).size(), 1u);
@@ -267,9 +265,7 @@ TEST(Leases, ReleaseIsAnsweredAfterCommit) {
 TEST(Leases, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   c.to_clients.clear();
   EXPECT_EQ(c.client(Release(kA, 1, lease, 2)).count(MsgType::kReleased), 0u);
   const LogIndex logged = c.server(0).log().last_index();
@@ -293,9 +289,7 @@ TEST(Leases, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
 TEST(Leases, AReleaseWhileTheExpiryIsInFlightIsAnsweredAfterIt) {
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   c.to_clients.clear();
   c.fire(0, LeaseServer::kExpiryTimer);  // the expiry is logged, not committed
   ASSERT_EQ(type_of(c.server(0).log().at(c.server(0).log().last_index())), EntryType::kExpire);

@@ -148,9 +148,7 @@ TEST(LeaseFailover, OtherPoliciesGrantAtOnce) {
 TEST(LeaseFailover, NewLeaderInThreeServersRefreshesTheOldLeadersLease) {
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   c.isolate(0);
   c.advance(seconds(1));
   c.records.clear();

@@ -50,4 +50,16 @@ inline Message Granted(const Out& o) {
   return g.empty() ? Message{} : g[0];
 }
 
+// Acquires `r` for `who` through the cluster's leader and returns the lease
+// once its entry has committed and the GRANTED has reached the client (a
+// failure and kNoLease if there is not exactly one). The GRANTED stays in
+// `c.to_clients`.
+inline LeaseId CommittedLease(Cluster& c, NodeId who = kA, ResourceId r = 1, uint64_t req = 1) {
+  c.client(Acquire(who, r, req));
+  c.deliver_all();
+  const auto g = c.client_msgs(MsgType::kGranted);
+  EXPECT_EQ(g.size(), 1u) << "expected exactly one GRANTED";
+  return g.empty() ? kNoLease : L(g[0]).lease;
+}
+
 }  // namespace leasesim::testing::leases

@@ -26,9 +26,7 @@ using testing::leases::Config;    // not raft_lease::Config (in a unity build, m
 TEST(Leases, LoggedRenewalIsAnsweredAfterCommit) {
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   c.advance(seconds(2));
   const Out o = c.client(Renew(kA, 1, lease, 2));
   EXPECT_EQ(o.count(MsgType::kRenewed), 0u);
@@ -61,9 +59,7 @@ TEST(Leases, MemoryRenewalIsAnsweredAtOnce) {
   opt.renewals = RenewalPath::kMemory;
   Cluster c(3, Config(3, opt));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   const LogIndex last = c.server(0).log().last_index();
   c.advance(seconds(2));
   const Out o = c.client(Renew(kA, 1, lease, 2));
@@ -135,9 +131,7 @@ TEST(Leases, LateRenewIsDeniedAndTheLeaseExpires) {
 TEST(Leases, LateRenewInThreeServersDeniesAtOnceAndFreesAfterCommit) {
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   c.advance(seconds(6));
   const Out o = c.client(Renew(kA, 1, lease, 2));
   ASSERT_EQ(o.count(MsgType::kDenied), 1u);
@@ -160,9 +154,7 @@ TEST(Leases, RenewalArrivingLateWhileAnEarlierOneIsInFlightDoesNotExpireTheLease
   // keeps for another ttl.
   Cluster c(3, Config(3));
   MakeReady(c);
-  c.client(Acquire(kA, 1, 1));
-  c.deliver_all();
-  const LeaseId lease = L(c.client_msgs(MsgType::kGranted)[0]).lease;
+  const LeaseId lease = CommittedLease(c);
   c.advance(seconds(4));
   c.client(Renew(kA, 1, lease, 2));  // accepted, not yet replicated
   c.advance(seconds(2));
