@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -176,6 +177,75 @@ TEST(Library, CatalogueListsEveryScenario) {
     const std::string rel = fs::relative(f, kSource).string();
     EXPECT_NE(doc.find(rel), std::string::npos) << rel << " is not in docs/scenario-library.md";
   }
+}
+
+size_t json_files_in(const fs::path& dir) {
+  size_t n = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".json") ++n;
+  return n;
+}
+
+// `text` with every run of whitespace made one space, so that a phrase
+// matches wherever the Markdown source breaks its lines.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const bool space = ch == ' ' || ch == '\n' || ch == '\t';
+    if (!space)
+      out += ch;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  return out;
+}
+
+std::string in_words(size_t n) {
+  static const char* const kWords[] = {"zero", "one",   "two",   "three", "four", "five",
+                                       "six",  "seven", "eight", "nine",  "ten"};
+  return n < std::size(kWords) ? kWords[n] : std::to_string(n);
+}
+
+// The counts README.md and docs/scenario-library.md state are the tree's.
+// Scenarios were added without them: README said `check scenarios/` ran 88
+// files when it ran 90.
+TEST(Library, TheDocsStateTheTreesCounts) {
+  const size_t demos = library_files().size();
+  const size_t compare = json_files_in(kScenarios / "compare");
+  const size_t top = json_files_in(kScenarios);
+  const size_t bench = json_files_in(kScenarios / "bench");
+  const std::string topics = std::to_string(demos + compare);
+  const std::string checked = std::to_string(demos + compare + top);
+
+  const std::string readme = one_line(slurp(kSource / "README.md"));
+  for (const std::string& phrase :
+       {"holds " + topics + " scenarios of the three families",
+        "(" + std::to_string(demos) + " demonstrations in " + in_words(kTopics.size()) +
+            " topic folders",
+        "the " + std::to_string(compare) + " files of the cross-family comparison",
+        "the " + in_words(top) + " top-level files (" + checked + " in all;"})
+    EXPECT_NE(readme.find(phrase), std::string::npos) << "README.md should say: " << phrase;
+
+  const std::string raw = slurp(kSource / "docs" / "scenario-library.md");
+  const std::string library = one_line(raw);
+  for (const std::string& phrase :
+       {"The topic folders hold " + topics + " scenarios: the " + std::to_string(demos) +
+            " in the summary below and the " + std::to_string(compare) + " of `scenarios/compare/`",
+        "`leasesim check scenarios/` runs " + checked + " files, those and the " + in_words(top) +
+            " at the top of `scenarios/`",
+        "skips `scenarios/bench/` (" + std::to_string(bench) + " files, run when named)"})
+    EXPECT_NE(library.find(phrase), std::string::npos)
+        << "docs/scenario-library.md should say: " << phrase;
+
+  // The summary table has a row per demonstration.
+  size_t rows = 0;
+  const size_t summary = raw.find("\n## Summary\n");
+  ASSERT_NE(summary, std::string::npos);
+  const size_t end = raw.find("\n## ", summary + 1);
+  for (size_t at = raw.find("\n| `scenarios/", summary); at < end;
+       at = raw.find("\n| `scenarios/", at + 1))
+    ++rows;
+  EXPECT_EQ(rows, demos) << "rows in docs/scenario-library.md's summary table";
 }
 
 TEST(Library, CheckPassesOnTheLibrary) {
