@@ -546,6 +546,60 @@ TEST(SessionClient, OnlyTheLatestSendsAnswerAsksAgain) {
   }
 }
 
+// A held or blocked refusal answers the send it names: one of an earlier
+// send (overtaken by a request timeout's resend) says the lock was taken
+// when *that* send arrived, and the resend, arriving after the holder
+// released, may still be granted. (Any such refusal ended the acquire: the
+// resend's Granted then reached a client no longer waiting for it, which
+// handed the lock back and asked anew after a backoff; with requests slower
+// than the request timeout, 14 grants a run were handed back so:
+// scenarios/sessions/held-refusal-of-earlier-send.json.)
+TEST(SessionClient, AHeldOrBlockedRefusalOfAnEarlierSendIsLetBe) {
+  for (const ErrorCode error : {ErrorCode::kHeld, ErrorCode::kBlocked}) {
+    SCOPED_TRACE(static_cast<int>(error));
+    Fixture f(preset("chubby"), {kServer}, milliseconds(300));
+    const Message first = f.open_and_ask(milliseconds(10));
+    const Out timed_out = f.d.fire(Client::kRequestTimer);
+    ASSERT_EQ(sent(timed_out, MsgType::kAcquire).size(), 1u);
+    const Message resend = sent(timed_out, MsgType::kAcquire)[0];
+    ASSERT_NE(resend.as<SessionMsg>().attempt, first.as<SessionMsg>().attempt);
+    Message refused = f.answer(MsgType::kDenied, first);
+    refused.as<SessionMsg>().error = error;
+    refused.as<SessionMsg>().holder = error == ErrorCode::kHeld ? 6 : kInvalidNode;
+    f.d.deliver(refused);
+    EXPECT_EQ(f.client->phase(), Client::Phase::kAcquiring);
+    EXPECT_EQ(f.d.pending_count(Client::kRequestTimer), 1u);  // the resend's
+    // The resend is granted: believed, and nothing handed back.
+    Message g = f.answer(MsgType::kGranted, resend);
+    g.as<SessionMsg>().lease = 9;
+    const Out held = f.d.deliver(g);
+    EXPECT_EQ(f.client->phase(), Client::Phase::kHolding);
+    EXPECT_EQ(held.count_records(obs::kBeliefBegin), 1u);
+    EXPECT_TRUE(sent(held, MsgType::kRelease).empty());
+  }
+}
+
+// Guard for the above: the latest send's refusal, and a refusal at commit
+// (attempt 0, whichever send it came by), still end the acquire.
+TEST(SessionClient, AHeldRefusalOfTheLatestSendOrAtCommitEndsTheAcquire) {
+  for (const bool at_commit : {false, true}) {
+    SCOPED_TRACE(at_commit);
+    Fixture f(preset("chubby"), {kServer}, milliseconds(300));
+    const Message first = f.open_and_ask(milliseconds(10));
+    const Out timed_out = f.d.fire(Client::kRequestTimer);
+    ASSERT_EQ(sent(timed_out, MsgType::kAcquire).size(), 1u);
+    Message refused =
+        f.answer(MsgType::kDenied, at_commit ? first : sent(timed_out, MsgType::kAcquire)[0]);
+    if (at_commit) refused.as<SessionMsg>().attempt = 0;
+    refused.as<SessionMsg>().error = ErrorCode::kHeld;
+    refused.as<SessionMsg>().holder = 6;
+    f.d.deliver(refused);
+    EXPECT_EQ(f.client->phase(), Client::Phase::kIdle);
+    EXPECT_EQ(f.d.pending_count(Client::kRequestTimer), 0u);
+    EXPECT_EQ(f.d.pending_count(Client::kWakeTimer), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace client_test
 }  // namespace leasesim::session_lease

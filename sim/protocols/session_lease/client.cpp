@@ -384,9 +384,16 @@ void Client::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
     return;
   }
   if (p.request_id != request_) return;  // an old request: the open one's answer settles it
-  const bool asks_again = (phase_ == Phase::kAcquiring && p.error == ErrorCode::kNotReady) ||
-                          phase_ == Phase::kReleasing;
-  if (asks_again && p.attempt != send_gen_) return;  // an earlier send's: see on_redirect()
+  // A refusal made at once names the send it answers (its attempt) and
+  // says what that send found when it arrived: a master not ready yet, a
+  // lock held or blocked then. It counts only if it answers the latest send
+  // (see on_redirect()). One of an earlier send would end the acquire while
+  // the latest send's answer is still to come, and that may be a grant (the
+  // holder released meanwhile), which would reach a client no longer
+  // waiting for it: granted, handed back, and asked for anew after a
+  // backoff. A refusal at commit (attempt 0) answers the request as logged,
+  // whichever send it came by, and always counts.
+  if (p.attempt != 0 && p.attempt != send_gen_) return;
   if (phase_ == Phase::kAcquiring) {
     if (p.error == ErrorCode::kNotReady) {
       // A master not ready yet says nothing of the request: an earlier
