@@ -224,6 +224,38 @@ TEST(StorageSequencer, FollowsRedirectsAndResendsToTheNextServer) {
   EXPECT_TRUE(f.d.deliver(redirect).msgs.empty());
 }
 
+// A redirect as a server sends it: echoing the attempt of the send it answers.
+Message Redirect(const Message& v, NodeId hint) {
+  Message m;
+  m = testing::LeaseMessage(MsgType::kRedirect, v.to, kStorage);
+  m.resource = v.resource;
+  L(m).request_id = L(v).request_id;
+  L(m).attempt = L(v).attempt;
+  L(m).leader_hint = hint;
+  return m;
+}
+
+TEST(StorageSequencer, ADuplicatedRedirectResendsOnce) {
+  Fixture f;
+  const Message v = f.write_asks(kAlice, 5, 1);
+  EXPECT_NE(L(v).attempt, 0u) << "each send is named, for its redirects to echo";
+  const NodeId leader = (v.to + 1) % 3;
+  const Message redirect = Redirect(v, leader);
+  const Out first = f.d.deliver(redirect);
+  ASSERT_EQ(first.count(MsgType::kValidate), 1u);
+  const Message again = first.sent(MsgType::kValidate)[0];
+  EXPECT_EQ(again.to, leader);
+  EXPECT_NE(L(again).attempt, L(v).attempt);
+  // The network delivers the redirect again: that send went on already.
+  EXPECT_TRUE(f.d.deliver(redirect).msgs.empty());
+  // A redirect of another send (here the one to the leader, which has
+  // stepped down meanwhile) still sends the request on.
+  const Out next = f.d.deliver(Redirect(again, (leader + 1) % 3));
+  ASSERT_EQ(next.count(MsgType::kValidate), 1u);
+  EXPECT_EQ(next.sent(MsgType::kValidate)[0].to, (leader + 1) % 3);
+  EXPECT_EQ(L(next.sent(MsgType::kValidate)[0]).request_id, L(v).request_id);
+}
+
 TEST(StorageSequencer, ARestartedStorageNeverMatchesAnAnswerFromItsPreviousLife) {
   StorageDisk disk;
   Message old;

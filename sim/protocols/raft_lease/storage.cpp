@@ -121,6 +121,7 @@ void Storage::send_validate(Validation& v, const LocalClocks& now, Effects& out)
   q.token = v.token;
   q.request_id = v.request_id;
   v.gen = next_gen_++;
+  q.attempt = v.gen;  // a redirect echoes it: which send it answers
   out.set_timer(ClockKind::kMonotonic, now.mono + resend_after(), kResendTimer, v.gen);
 }
 
@@ -184,6 +185,11 @@ void Storage::on_redirect(const Message& m, const LocalClocks& now, Effects& out
   if (v == nullptr) return;
   const auto it = std::find(cfg_.servers.begin(), cfg_.servers.end(), p.leader_hint);
   if (it != cfg_.servers.end() && p.leader_hint != m.from) {
+    // One resend per redirected send: every copy of a redirect names the
+    // send it answers, and the first copy has acted on it already. (A
+    // redirect of another send, e.g. a late one, still resends.)
+    if (p.attempt != 0 && p.attempt == v->redirected_gen) return;
+    v->redirected_gen = p.attempt;
     target_ = static_cast<size_t>(it - cfg_.servers.begin());
     send_validate(*v, now, out);
     return;

@@ -13,7 +13,7 @@
 //              attempt
 //   kWrite     requestor->storage: resource, token, lease, request_id
 //   kWriteReply storage->requestor: resource, token, lease, success, error, request_id
-//   kValidate  storage->server: resource, lease, token, request_id
+//   kValidate  storage->server: resource, lease, token, request_id, attempt
 //   kValidated server->storage: resource, lease, token, request_id, success,
 //              ttl=validity window (success), error (no success)
 // `resource` is the message header's. A server answers kValidate like a
@@ -25,7 +25,9 @@
 // logged) echo it, so a requestor acts only on the answer to its latest
 // send: a duplicated or overtaken answer to an earlier send would start a
 // second retry chain beside the first. (A renewal has a request id of its
-// own per send.)
+// own per send.) Storage names each VALIDATE send the same way (request_id:
+// one question, one anchor; attempt: one send of it), so that a copy of a
+// redirect sends the question on once.
 //
 // The numbering is part of the trace (send/deliver records) and so of the
 // trace hash: it never changes.
@@ -79,7 +81,7 @@ inline MsgType type_of(const Message& m) {
 struct LeaseMsg {
   static constexpr uint16_t kTag = 16;
   uint64_t request_id = 0;
-  uint64_t attempt = 0;  // which send of an acquire/release (0: none)
+  uint64_t attempt = 0;  // which send of an acquire/release/validate (0: none)
   LeaseId lease = kNoLease;
   uint64_t token = 0;
   Duration ttl;

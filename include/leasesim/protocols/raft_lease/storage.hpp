@@ -9,8 +9,10 @@
 // Sequencer checking (Chubby's CheckSequencer; `sequencer.check`): before
 // accepting a write it asks the core whether the write's lease is still the
 // resource's current lease, as a client of the core: VALIDATE to the server
-// it believes leads, following redirects, resending to the next server when
-// no answer comes within window / 4, like a requestor. A positive answer
+// it believes leads, following redirects (once per send: a VALIDATE carries
+// its send's number, which a redirect echoes, so a duplicated redirect sends
+// nothing more), resending to the next server when no answer comes within
+// window / 4, like a requestor. A positive answer
 // carries a validity window W; storage accepts writes of that lease until
 // send + W minus its drift margin (holder_deadline with the holder's margin)
 // on its own monotonic clock, anchored at the send of the VALIDATE the
@@ -96,6 +98,9 @@ class Storage final : public Node {
     TimePoint first_sent;  // local mono: the window's anchor
     uint32_t attempt = 1;
     uint64_t gen = 0;  // of the latest send, for its resend timer
+    // The send (gen) whose redirect last sent this validation on: a copy of
+    // that redirect (the network duplicated it) sends nothing more.
+    uint64_t redirected_gen = 0;
   };
 
   void on_write(const Message& m, const LocalClocks& now, Effects& out);
