@@ -177,6 +177,34 @@ TEST(SequencerCore, AfterAValidationTheResourceIsGrantedToNoOneForTheWindow) {
   EXPECT_EQ(h.c.client_msgs(MsgType::kGranted).size(), 1u);
 }
 
+TEST(SequencerCore, ACopyOfAValidationInFlightIsAnsweredByItsCommitNotLoggedAgain) {
+  Held h;
+  h.c.client(Validate(h.lease, 9));
+  const LogIndex logged = h.c.server(0).log().last_index();
+  // The network duplicated the VALIDATE, or storage resent it (same
+  // request id: the same question, the same anchor at storage).
+  h.c.client(Validate(h.lease, 9));
+  EXPECT_EQ(h.c.server(0).log().last_index(), logged);
+  // A new attempt of storage (a new request id, a new anchor) is a new
+  // question: logged and answered on its own.
+  h.c.client(Validate(h.lease, 10));
+  EXPECT_EQ(h.c.server(0).log().last_index(), logged + 1);
+  h.c.deliver_all();
+  const auto v = h.c.client_msgs(MsgType::kValidated);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(L(v[0]).request_id, 9u);
+  EXPECT_EQ(L(v[1]).request_id, 10u);
+  EXPECT_TRUE(L(v[0]).success);
+  EXPECT_TRUE(L(v[1]).success);
+  // Once answered, a copy is a question again (logged, answered at its own
+  // commit from the table then).
+  h.c.to_clients.clear();
+  h.c.client(Validate(h.lease, 9));
+  EXPECT_EQ(h.c.server(0).log().last_index(), logged + 2);
+  h.c.deliver_all();
+  EXPECT_EQ(h.c.client_msgs(MsgType::kValidated).size(), 1u);
+}
+
 TEST(SequencerCore, ValidationOfALeaseThatIsNotCurrentIsRefusedAndBlocksNothing) {
   Held h;
   h.c.client(Release(kA, h.lease, 2));

@@ -216,12 +216,19 @@ void LeaseMachine::on_validate(const Message& m, const LocalClocks& now, Effects
   // state's (a deposed leader cannot commit, so it never answers), and a
   // later leader must see that a window may be open.
   const LeaseMsg& q = m.as<LeaseMsg>();
+  LeaderLease& l = leases_[m.resource];
+  // Already logged by this leader, not yet committed: its commit answers
+  // this copy too (storage takes the first answer to a request id). A new
+  // attempt of storage has a new request id and is logged afresh.
+  if (l.validating_from == m.from && l.validating_request == q.request_id) return;
   LeaseCommand e;
   e.resource = m.resource;
   e.holder = m.from;
   e.lease = q.lease;
   e.ttl = cfg_.options.sequencer.window;
   e.request_id = q.request_id;
+  l.validating_from = m.from;
+  l.validating_request = q.request_id;
   propose(EntryType::kValidate, e, now, out);
 }
 

@@ -126,6 +126,8 @@ void LeaseMachine::on_applied(LogIndex index, const LogEntry& entry, raft::Apply
       }
       return;
     case EntryType::kValidate:
+      if (own_term && l.validating_from == e.holder && l.validating_request == e.request_id)
+        l.validating_from = kInvalidNode;  // answered now; a later copy is logged again
       answer_validation(e, outcome, now, out);
       return;
     case EntryType::kNoop:

@@ -9,7 +9,8 @@
 // refreshes every lease in its table according to options.failover before
 // serving. VALIDATE (sequencer checking) is logged and answered at commit
 // with a validity window during which this leader grants the resource to
-// no one.
+// no one; a copy of the latest one logged, arriving before it commits, is
+// answered by that commit (not logged again).
 //
 // Recording (obs::LeaseGranted/Renewed/Freed): a leader records every lease
 // change it applies, including the earlier-term entries a new leader
@@ -85,6 +86,11 @@ class LeaseMachine final : public raft::StateMachine {
     NodeId pending_holder = kInvalidNode;
     uint64_t pending_request = 0;
     uint32_t renews_in_flight = 0;
+    // The latest validation logged for the resource, until it commits: a
+    // copy or resend of it (same storage, same request id, so the same
+    // question with the same anchor) is answered by that commit.
+    NodeId validating_from = kInvalidNode;
+    uint64_t validating_request = 0;
   };
 
   // A reply to `to` about `resource`; the caller fills the rest.
