@@ -46,6 +46,10 @@ void Requestor::start(const LocalClocks& now, Effects& out) {
   // old lease, which the holder would then anchor afresh).
   next_request_ = (rng_.next_u64() & 0xFFFFFFFF00000000ULL) | 1;
   phase_ = Phase::kIdle;
+  past_ = {};
+  past_settled_ = 0;
+  hand_backs_ = {};
+  acquire_waits_ = false;
   const Duration think = uniform_duration(rng_, cfg_->think_min, cfg_->think_max);
   set_timer(now, cfg_->start_after + think, kWakeTimer, 0, out);
 }
@@ -53,6 +57,7 @@ void Requestor::start(const LocalClocks& now, Effects& out) {
 void Requestor::wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out) {
   phase_ = Phase::kIdle;
   cancel_request_timers(out);
+  send_waiting_hand_backs(now, out);  // one that waited for the acquire or hold to end
   set_timer(now, uniform_duration(rng_, lo, hi), kWakeTimer, 0, out);
 }
 
@@ -73,9 +78,36 @@ void Requestor::want(const LocalClocks& now, Effects& out) {
       break;
   }
   out.emit(obs::Want{resource_});
+  // Under keying `resource` a hand-back of this resource still unanswered
+  // (or a copy of it still on its way) could free the lease this acquire is
+  // granted: ask once it is answered (acquire_after_hand_back()), as after
+  // a release.
+  if (cfg_->options.keying == LeaseKeying::kResource && hand_back_open(resource_)) {
+    acquire_waits_ = true;
+    return;
+  }
+  acquire(now, out);
+}
+
+bool Requestor::hand_back_open(ResourceId r) const {
+  for (const HandBack& h : hand_backs_)
+    if (h.request != 0 && h.resource == r) return true;
+  return false;
+}
+
+void Requestor::acquire_after_hand_back(const LocalClocks& now, Effects& out) {
+  if (!acquire_waits_ || hand_back_open(resource_)) return;
+  acquire_waits_ = false;
+  acquire(now, out);
+}
+
+void Requestor::acquire(const LocalClocks& now, Effects& out) {
   phase_ = Phase::kAcquiring;
   request_ = next_request_++;
   request_first_sent_ = local(now);
+  past_[past_next_] = PastAcquire{request_, request_first_sent_};
+  past_settled_ = static_cast<uint8_t>(past_settled_ & ~(1u << past_next_));
+  past_next_ = static_cast<uint8_t>((past_next_ + 1) % kPastAcquires);
   send_acquire(now, out);
 }
 
@@ -137,12 +169,21 @@ void Requestor::on_message(const Message& m, const LocalClocks& now, Effects& ou
 
 void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
-  if (phase_ != Phase::kAcquiring || p.request_id != request_) return;  // stale or duplicate
+  if (phase_ != Phase::kAcquiring || p.request_id != request_) {
+    on_unused_grant(m, now, out);
+    return;
+  }
+  settle(unsettled(request_));
+  // A resource has one lease at a time: an older lease of it being handed
+  // back has ended, or this one would not have been granted.
+  for (HandBack& h : hand_backs_)
+    if (h.request != 0 && h.resource == resource_ && h.lease < p.lease) h = HandBack{};
   const auto it = std::find(cfg_->servers.begin(), cfg_->servers.end(), m.from);
   if (it != cfg_->servers.end()) target_ = static_cast<size_t>(it - cfg_->servers.begin());
   const TimePoint t = local(now);
   const TimePoint anchor = cfg_->options.anchor == ExpiryAnchor::kSend ? request_first_sent_ : t;
   lease_ = p.lease;
+  lease_resource_ = resource_;
   token_ = p.token;
   ttl_ = p.ttl;
   deadline_ = holder_deadline(cfg_->options.margin, anchor, p.ttl);
@@ -172,6 +213,122 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
   }
   if (cfg_->storage != kInvalidNode && cfg_->write_every > Duration::zero())
     set_timer(now, cfg_->write_every, kWorkCheckTimer, hold_gen_, out);
+}
+
+size_t Requestor::unsettled(uint64_t request) const {
+  for (size_t i = 0; i < kPastAcquires; ++i)
+    if (past_[i].request == request && (past_settled_ & (1u << i)) == 0) return i;
+  return kPastAcquires;
+}
+
+void Requestor::settle(size_t i) {
+  if (i < kPastAcquires) past_settled_ = static_cast<uint8_t>(past_settled_ | (1u << i));
+}
+
+void Requestor::on_unused_grant(const Message& m, const LocalClocks& now, Effects& out) {
+  const LeaseMsg& p = m.as<LeaseMsg>();
+  // Not the answer awaited. A resource has one lease at a time: a lease of
+  // the resource it holds, or one no newer than the last it was granted of
+  // that resource, is its own answered again (a duplicate, or the answer to
+  // a retry) or one that had ended before its own was granted. Neither is
+  // to be handed back: under keying `resource` a RELEASE frees whatever
+  // lease the resource has, its own among them.
+  if (phase_ == Phase::kHolding && m.resource == resource_) return;
+  if (m.resource == lease_resource_ && p.lease <= lease_) return;
+  // The grant of an acquire it has ended (the latest send was refused
+  // while an earlier send, or the network's copy of that very send, was
+  // still on its way). Ignored, the lease sat unused until it expired, and
+  // everyone, this requestor's next acquire included, was refused `held`
+  // meanwhile. Hand it back, once however many copies of the grant arrive;
+  // a grant of a request it does not know (too old, or of an earlier
+  // incarnation) is let be.
+  const size_t i = unsettled(p.request_id);
+  if (i == kPastAcquires) return;
+  settle(i);
+  // Only while the lease is certainly still the resource's, the window the
+  // requestor would have believed it for: later, it may have expired at the
+  // core, and under keying `resource` the RELEASE would free whichever
+  // lease the resource has by then.
+  const TimePoint t = local(now);
+  const TimePoint anchor = cfg_->options.anchor == ExpiryAnchor::kSend ? past_[i].first_sent : t;
+  const TimePoint until = holder_deadline(cfg_->options.margin, anchor, p.ttl);
+  if (until <= t) return;
+  hand_back(m.resource, p.lease, until, m.from, now, out);
+}
+
+void Requestor::hand_back(ResourceId resource, LeaseId lease, TimePoint until, NodeId to,
+                          const LocalClocks& now, Effects& out) {
+  // A free slot, or else the oldest: its lease runs out at the core anyway.
+  size_t s = hand_back_next_;
+  for (size_t i = 0; i < kHandBacks; ++i) {
+    if (hand_backs_[i].request == 0) {
+      s = i;
+      break;
+    }
+  }
+  hand_back_next_ = static_cast<uint8_t>((s + 1) % kHandBacks);
+  // One request id for all its sends, as for a release: the answer to any
+  // of them closes it.
+  HandBack& h = hand_backs_[s];
+  const bool reused = h.request != 0;
+  h = HandBack{next_request_++, lease, until, resource, false};
+  if (reused) acquire_after_hand_back(now, out);  // one that waited for the slot's hand-back
+  if (may_send(h)) {
+    h.sent = true;
+    send_hand_back(s, to, out);
+  }
+  // Sent (again) until answered (on_released()) or until the lease has run
+  // out: a lost hand-back would leave the lease unused as before.
+  set_timer(now, cfg_->request_timeout, kHandBackTimer, 0, out);
+}
+
+bool Requestor::may_send(const HandBack& h) const {
+  // Under keying `resource` a RELEASE names only the resource: while this
+  // requestor acquires or holds it, one could free the lease it holds or is
+  // about to be granted (the handed-back lease may have been freed since,
+  // by an earlier send whose answer is still to come, or by someone
+  // else's RELEASE). It waits until the acquire ends; a grant of the
+  // resource ends it (on_granted()).
+  return !(cfg_->options.keying == LeaseKeying::kResource && h.resource == resource_ &&
+           (phase_ == Phase::kAcquiring || phase_ == Phase::kHolding));
+}
+
+void Requestor::send_hand_back(size_t slot, NodeId to, Effects& out) const {
+  const HandBack& h = hand_backs_[slot];
+  Message& m = out.send(MsgType::kRelease, self_, to);
+  LeaseMsg& q = m.set<LeaseMsg>();
+  m.resource = h.resource;
+  q.lease = h.lease;
+  q.request_id = h.request;
+}
+
+void Requestor::send_hand_backs(bool waiting_only, const LocalClocks& now, Effects& out) {
+  const TimePoint t = local(now);
+  bool open = false, closed = false;
+  for (size_t i = 0; i < kHandBacks; ++i) {
+    HandBack& h = hand_backs_[i];
+    if (h.request == 0) continue;
+    if (t >= h.until) {
+      h = HandBack{};  // run out at the core: nothing left to free
+      closed = true;
+      continue;
+    }
+    open = true;
+    if ((waiting_only && h.sent) || !may_send(h)) continue;
+    h.sent = true;
+    send_hand_back(i, target(), out);
+  }
+  if (!waiting_only && open) set_timer(now, cfg_->request_timeout, kHandBackTimer, 0, out);
+  if (closed) acquire_after_hand_back(now, out);  // one whose hand-back ran out
+}
+
+void Requestor::send_waiting_hand_backs(const LocalClocks& now, Effects& out) {
+  for (const HandBack& h : hand_backs_) {
+    if (h.request != 0 && !h.sent) {
+      send_hand_backs(true, now, out);
+      return;
+    }
+  }
 }
 
 void Requestor::on_denied(const Message& m, const LocalClocks& now, Effects& out) {
@@ -280,6 +437,16 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
 
 void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
+  bool open = false, closed = false;
+  for (HandBack& h : hand_backs_) {
+    if (h.request != 0 && h.request == p.request_id) {
+      h = HandBack{};
+      closed = true;
+    }
+    open = open || h.request != 0;
+  }
+  if (closed && !open) out.cancel_timer(kHandBackTimer);
+  if (closed) acquire_after_hand_back(now, out);
   if (phase_ != Phase::kReleasing || p.request_id != request_) return;
   wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
 }
@@ -404,6 +571,9 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       out.emit(obs::WriteSent{resource_, lease_, token_, q.request_id});
       return;
     }
+    case kHandBackTimer:
+      send_hand_backs(false, now, out);
+      return;
     default:
       LEASESIM_UNREACHABLE("unknown requestor timer");
   }

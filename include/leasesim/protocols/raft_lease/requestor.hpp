@@ -81,15 +81,33 @@ class Requestor final : public Node {
     kHoldEndTimer,    // hold time over (arg: hold generation)
     kWorkCheckTimer,  // check before a write (arg: hold generation)
     kWorkWriteTimer,  // the write itself (arg: hold generation)
+    kHandBackTimer,   // send the open hand-backs again (arg: 0)
   };
 
  private:
+  // An acquire's request id and first send (past_).
+  struct PastAcquire {
+    uint64_t request = 0;
+    TimePoint first_sent;
+  };
+  // A lease being handed back (hand_backs_).
+  struct HandBack {
+    uint64_t request = 0;  // the RELEASE's request id; 0: slot free
+    LeaseId lease = kNoLease;
+    TimePoint until;  // holder clock: give up then
+    ResourceId resource = kNoResource;
+    bool sent = false;  // sent at least once (else it waits: may_send())
+  };
+
   TimePoint local(const LocalClocks& now) const { return now.read(cfg_->options.holder_clock); }
   void set_timer(const LocalClocks& now, Duration after, TimerKind kind, uint64_t arg,
                  Effects& out) const;
   void cancel_request_timers(Effects& out) const;
   void wait_then_want(Duration lo, Duration hi, const LocalClocks& now, Effects& out);
   void want(const LocalClocks& now, Effects& out);
+  void acquire(const LocalClocks& now, Effects& out);  // a new request for resource_
+  bool hand_back_open(ResourceId r) const;
+  void acquire_after_hand_back(const LocalClocks& now, Effects& out);
   void send_acquire(const LocalClocks& now, Effects& out);
   void on_granted(const Message& m, const LocalClocks& now, Effects& out);
   void on_denied(const Message& m, const LocalClocks& now, Effects& out);
@@ -97,6 +115,19 @@ class Requestor final : public Node {
   void on_renewed(const Message& m, const LocalClocks& now, Effects& out);
   void on_released(const Message& m, const LocalClocks& now, Effects& out);
   void on_write_reply(const Message& m, const LocalClocks& now, Effects& out);
+  // The slot in past_ of `request` if its grant is still to be dealt with,
+  // else kPastAcquires; settle() marks it dealt with.
+  size_t unsettled(uint64_t request) const;
+  void settle(size_t slot);
+  void on_unused_grant(const Message& m, const LocalClocks& now, Effects& out);
+  void hand_back(ResourceId resource, LeaseId lease, TimePoint until, NodeId to,
+                 const LocalClocks& now, Effects& out);
+  bool may_send(const HandBack& h) const;
+  void send_hand_back(size_t slot, NodeId to, Effects& out) const;
+  // Resends the open hand-backs (and arms the next resend), or with
+  // waiting_only sends only those not sent yet that may go now.
+  void send_hand_backs(bool waiting_only, const LocalClocks& now, Effects& out);
+  void send_waiting_hand_backs(const LocalClocks& now, Effects& out);
   void send_renew(const LocalClocks& now, Effects& out);
   void send_release(const LocalClocks& now, Effects& out);
   void resend(const LocalClocks& now, Effects& out);
@@ -145,6 +176,26 @@ class Requestor final : public Node {
   // Whether a redirect naming a leader has resent this renewal already.
   std::array<bool, kRenewRing> renew_redirected_{};
   TimePoint last_renew_answer_;
+  ResourceId lease_resource_ = kNoResource;  // the resource lease_ is of
+
+  // The latest acquires (request id -> first send), a small ring: a grant
+  // that answers one of them after it ended (a refusal of its latest send
+  // ended it while a duplicate or an earlier send was still on its way) is
+  // handed back, once (on_unused_grant()). Settled once its grant was used
+  // or handed back.
+  static constexpr size_t kPastAcquires = 4;
+  std::array<PastAcquire, kPastAcquires> past_{};
+  uint8_t past_settled_ = 0;  // bit i: past_[i] is settled
+  uint8_t past_next_ = 0;     // the slot the next acquire takes
+
+  // Leases it will not use, being handed back (RELEASE) until answered or
+  // until they have run out; a few fixed slots, the oldest reused.
+  static constexpr size_t kHandBacks = 2;
+  std::array<HandBack, kHandBacks> hand_backs_{};
+  uint8_t hand_back_next_ = 0;
+  // Under keying `resource`: it wants resource_ and waits for its hand-back
+  // of that resource to be answered before asking (want()).
+  bool acquire_waits_ = false;
 };
 
 }  // namespace leasesim::raft_lease
