@@ -1,9 +1,9 @@
 // The requestor handing back leases it will not use: the grant of an
 // acquire it has already ended (a copy of the send, or an earlier send,
-// granted after its latest send was refused). Ignored, such a lease sat on
-// the core unused until it expired, and everyone (the requestor's own next
-// acquire included) was refused `held` meanwhile
-// (scenarios/network/duplicate-grant-handed-back.json).
+// granted after its latest send was refused), and the lease of a belief
+// whose deadline passed. Ignored, such a lease sat on the core unused until
+// it expired, and everyone (the requestor's own next acquire included) was
+// refused `held` meanwhile (scenarios/network/duplicate-grant-handed-back.json).
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -223,6 +223,74 @@ TEST(RequestorHandBack, AGrantOfTheResourceDropsAnOlderLeasesHandBack) {
   const Message rel = h.d.fire(Requestor::kHoldEndTimer).sent(MsgType::kRelease)[0];
   EXPECT_EQ(L(rel).lease, kLease + 3);
   EXPECT_EQ(h.d.deliver(Reply(MsgType::kReleased, rel)).count(MsgType::kRelease), 0u);
+}
+
+// A holder whose deadline passed stops using the lease, and tells the core:
+// the core keeps it until its own expiry (later: the margin, a renewal it
+// applied whose answer was lost or late), refusing everyone meanwhile.
+TEST(RequestorHandBack, AHolderWhoseDeadlinePassedHandsTheLeaseBack) {
+  for (const LeaseKeying k : {LeaseKeying::kLeaseId, LeaseKeying::kResource}) {
+    SCOPED_TRACE(static_cast<int>(k));
+    Harness h(Config(Keyed(k)));
+    h.grant();
+    const Out o = h.d.fire(Requestor::kDeadlineTimer);
+    EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(o, obs::kBeliefEnd)).reason,
+              BeliefEndReason::kExpired);
+    EXPECT_FALSE(h.r.believes_holding());
+    EXPECT_EQ(h.r.phase(), Requestor::Phase::kIdle);
+    const auto rel = o.sent(MsgType::kRelease);
+    if (k == LeaseKeying::kResource) {
+      // The core may have expired it and granted the resource again by the
+      // time a RELEASE naming only the resource arrives: none is sent.
+      EXPECT_TRUE(rel.empty());
+      EXPECT_EQ(h.d.pending_count(Requestor::kHandBackTimer), 0u);
+      continue;
+    }
+    ASSERT_EQ(rel.size(), 1u);
+    EXPECT_EQ(rel[0].resource, kRes);
+    EXPECT_EQ(L(rel[0]).lease, kLease);
+    EXPECT_EQ(rel[0].to, h.acquire.to);
+    EXPECT_EQ(h.d.pending_count(Requestor::kHandBackTimer), 1u);
+    // A copy of its grant arriving now is of the lease being handed back.
+    EXPECT_TRUE(h.d.deliver(GrantFor(h.acquire)).msgs.empty());
+  }
+}
+
+// The renewal's refusal (revoked) or storage's (fenced) says the lease is
+// gone already: nothing to hand back.
+TEST(RequestorHandBack, ARevokedLeaseIsNotHandedBack) {
+  Harness h(Config(Keyed(LeaseKeying::kLeaseId)));
+  h.grant();
+  const Message rn = h.d.fire(Requestor::kRenewTimer).sent(MsgType::kRenew)[0];
+  Message d = Reply(MsgType::kDenied, rn);
+  L(d).error = ErrorCode::kExpired;
+  const Out o = h.d.deliver(d);
+  EXPECT_EQ(decode_as<obs::BeliefEnd>(Only(o, obs::kBeliefEnd)).reason, BeliefEndReason::kRevoked);
+  EXPECT_TRUE(o.msgs.empty());
+  EXPECT_EQ(h.d.pending_count(Requestor::kHandBackTimer), 0u);
+}
+
+// A write a check before the deadline armed still goes out after it (the
+// stale-write window a pause opens). The hand-back waits for it: freed
+// earlier, the lease could be granted to the next holder before this one's
+// last write, which a release at the end of a hold never allows.
+TEST(RequestorHandBack, AnExpiredHoldersHandBackGoesAfterItsLastWrite) {
+  RequestorConfig c = Config(Keyed(LeaseKeying::kLeaseId));
+  c.write_every = milliseconds(500);
+  c.check_to_write = milliseconds(1);
+  c.hold_min = c.hold_max = seconds(20);
+  Harness h(c);
+  h.grant();
+  h.d.fire(Requestor::kWorkCheckTimer);  // arms a write
+  h.d.advance(seconds(10));              // a pause: the deadline passed meanwhile
+  const Out expired = h.d.fire_now(Requestor::kDeadlineTimer);
+  EXPECT_EQ(expired.count_records(obs::kBeliefEnd), 1u);
+  EXPECT_EQ(expired.count(MsgType::kRelease), 0u);
+  const Out write = h.d.fire_now(Requestor::kWorkWriteTimer);
+  ASSERT_EQ(write.msgs.size(), 2u);
+  EXPECT_TRUE(write.msgs[0].is(MsgType::kWrite));
+  EXPECT_TRUE(write.msgs[1].is(MsgType::kRelease));
+  EXPECT_EQ(L(write.msgs[1]).lease, kLease);
 }
 
 }  // namespace

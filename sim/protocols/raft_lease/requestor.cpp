@@ -49,6 +49,7 @@ void Requestor::start(const LocalClocks& now, Effects& out) {
   past_ = {};
   past_settled_ = 0;
   hand_backs_ = {};
+  writes_armed_ = 0;
   acquire_waits_ = false;
   const Duration think = uniform_duration(rng_, cfg_->think_min, cfg_->think_max);
   set_timer(now, cfg_->start_after + think, kWakeTimer, 0, out);
@@ -253,11 +254,11 @@ void Requestor::on_unused_grant(const Message& m, const LocalClocks& now, Effect
   const TimePoint anchor = cfg_->options.anchor == ExpiryAnchor::kSend ? past_[i].first_sent : t;
   const TimePoint until = holder_deadline(cfg_->options.margin, anchor, p.ttl);
   if (until <= t) return;
-  hand_back(m.resource, p.lease, until, m.from, now, out);
+  hand_back(m.resource, p.lease, until, false, m.from, now, out);
 }
 
-void Requestor::hand_back(ResourceId resource, LeaseId lease, TimePoint until, NodeId to,
-                          const LocalClocks& now, Effects& out) {
+void Requestor::hand_back(ResourceId resource, LeaseId lease, TimePoint until, bool after_writes,
+                          NodeId to, const LocalClocks& now, Effects& out) {
   // A free slot, or else the oldest: its lease runs out at the core anyway.
   size_t s = hand_back_next_;
   for (size_t i = 0; i < kHandBacks; ++i) {
@@ -271,7 +272,7 @@ void Requestor::hand_back(ResourceId resource, LeaseId lease, TimePoint until, N
   // of them closes it.
   HandBack& h = hand_backs_[s];
   const bool reused = h.request != 0;
-  h = HandBack{next_request_++, lease, until, resource, false};
+  h = HandBack{next_request_++, lease, until, resource, after_writes, false};
   if (reused) acquire_after_hand_back(now, out);  // one that waited for the slot's hand-back
   if (may_send(h)) {
     h.sent = true;
@@ -283,6 +284,9 @@ void Requestor::hand_back(ResourceId resource, LeaseId lease, TimePoint until, N
 }
 
 bool Requestor::may_send(const HandBack& h) const {
+  // A hand-back of an expired belief goes after every write a check before
+  // the deadline armed (lose_lease()).
+  if (!h.sent && h.after_writes && writes_armed_ != 0) return false;
   // Under keying `resource` a RELEASE names only the resource: while this
   // requestor acquires or holds it, one could free the lease it holds or is
   // about to be granted (the handed-back lease may have been freed since,
@@ -479,6 +483,19 @@ void Requestor::hold_over() {
 void Requestor::lose_lease(BeliefEndReason why, const LocalClocks& now, Effects& out) {
   end_belief(why, out);
   hold_over();
+  // Its own deadline passed: it no longer uses the lease, but the core
+  // keeps it until its own expiry, later (the margin, a renewal the core
+  // applied whose answer was lost or late, a new leader's refresh), and
+  // refuses everyone meanwhile. Hand it back. Only when a RELEASE names the
+  // lease: under keying `resource` it would free whatever lease the
+  // resource has when it arrives, and the core may have expired this one
+  // and granted the resource again by then. After any write a check before
+  // the deadline armed (it still goes out: the stale-write window), so the
+  // lease is not freed for the next holder before this one's last write,
+  // as a release after a hold is not. A revoked or fenced lease is the
+  // core's or storage's word that it is gone: nothing to hand back.
+  if (why == BeliefEndReason::kExpired && cfg_->options.keying == LeaseKeying::kLeaseId)
+    hand_back(resource_, lease_, local(now) + ttl_, true, target(), now, out);
   // Still wanting the resource: back off and try again.
   wait_then_want(cfg_->backoff_min, cfg_->backoff_max, now, out);
 }
@@ -555,20 +572,25 @@ void Requestor::on_timer(const TimerFire& t, const LocalClocks& now, Effects& ou
       if (l < deadline_) {
         out.emit(obs::WorkCheck{resource_, lease_, token_});
         set_timer(now, cfg_->check_to_write, kWorkWriteTimer, hold_gen_, out);
+        ++writes_armed_;
       }
       set_timer(now, cfg_->write_every, kWorkCheckTimer, hold_gen_, out);
       return;
     case kWorkWriteTimer: {
+      if (writes_armed_ != 0) --writes_armed_;
       // The write goes out without looking at the lease again: whatever
       // happened since the check (a pause, an expiry) is not noticed.
-      if (t.arg != hold_gen_ || !work_allowed_) return;
-      Message& m = out.send(MsgType::kWrite, self_, cfg_->storage);
-      LeaseMsg& q = m.set<LeaseMsg>();
-      m.resource = resource_;
-      q.token = token_;
-      q.lease = lease_;
-      q.request_id = next_request_++;
-      out.emit(obs::WriteSent{resource_, lease_, token_, q.request_id});
+      if (t.arg == hold_gen_ && work_allowed_) {
+        Message& m = out.send(MsgType::kWrite, self_, cfg_->storage);
+        LeaseMsg& q = m.set<LeaseMsg>();
+        m.resource = resource_;
+        q.token = token_;
+        q.lease = lease_;
+        q.request_id = next_request_++;
+        out.emit(obs::WriteSent{resource_, lease_, token_, q.request_id});
+      }
+      // A hand-back that waited for the holder's last write goes now.
+      if (writes_armed_ == 0) send_waiting_hand_backs(now, out);
       return;
     }
     case kHandBackTimer:

@@ -96,7 +96,8 @@ class Requestor final : public Node {
     LeaseId lease = kNoLease;
     TimePoint until;  // holder clock: give up then
     ResourceId resource = kNoResource;
-    bool sent = false;  // sent at least once (else it waits: may_send())
+    bool after_writes = false;  // first sent once every armed write has gone
+    bool sent = false;          // sent at least once (else it waits: may_send())
   };
 
   TimePoint local(const LocalClocks& now) const { return now.read(cfg_->options.holder_clock); }
@@ -120,7 +121,7 @@ class Requestor final : public Node {
   size_t unsettled(uint64_t request) const;
   void settle(size_t slot);
   void on_unused_grant(const Message& m, const LocalClocks& now, Effects& out);
-  void hand_back(ResourceId resource, LeaseId lease, TimePoint until, NodeId to,
+  void hand_back(ResourceId resource, LeaseId lease, TimePoint until, bool after_writes, NodeId to,
                  const LocalClocks& now, Effects& out);
   bool may_send(const HandBack& h) const;
   void send_hand_back(size_t slot, NodeId to, Effects& out) const;
@@ -177,6 +178,9 @@ class Requestor final : public Node {
   std::array<bool, kRenewRing> renew_redirected_{};
   TimePoint last_renew_answer_;
   ResourceId lease_resource_ = kNoResource;  // the resource lease_ is of
+  // Writes armed by a check and not yet fired (each fires once, whatever
+  // happens after its check).
+  uint32_t writes_armed_ = 0;
 
   // The latest acquires (request id -> first send), a small ring: a grant
   // that answers one of them after it ended (a refusal of its latest send
