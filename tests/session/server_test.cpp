@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "../protocol/harness.hpp"
+#include "leasesim/protocols/raft_lease/storage.hpp"
 #include "leasesim/protocols/session_lease/server.hpp"
 
 namespace leasesim::session_lease {
@@ -234,32 +235,26 @@ TEST_F(SessionServerTest, ImmediateAnswersNameTheSendTheyAnswer) {
   EXPECT_EQ(sent(redirect, MsgType::kRedirect)[0].as<SessionMsg>().attempt, 8u);
 }
 
-// A Release is answered only once it has committed. A retry that reaches the
-// master while the release is still in flight gets no answer: the commit
-// answers. (It was answered Released at once, "already going": the client
-// stopped asking, and when that master was deposed before the entry
-// committed, the lock stayed with the session, its KeepAlives keeping it
-// alive, for the rest of the run: scenarios/sessions/release-answered-after-
-// commit.json, availability 6.9%.)
-TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
-  Options chubby;
-  ASSERT_TRUE(preset_options("chubby", &chubby));
-  ServerConfig c;
-  c.self = 0;
-  c.servers = {0, 1, 2};
-  c.resources = 1;
-  c.options = chubby;
-  c.session_timeout = seconds(3);
-  raft::Disk disk;
-  SessionServer server(c, disk, Rng(1));
-  Driver d(&server);
-  // Server 1 acknowledges whatever server 0 replicates to it (when `ack`);
-  // server 2 is never heard from.
-  bool ack = true;
-  auto raft = [](raft::MsgKind k) {
+// A three-server core driven by hand from server 0's side: server 1
+// acknowledges whatever server 0 replicates to it (while `ack`), server 2
+// is never heard from, so an entry commits when the test lets it.
+struct OfThree {
+  OfThree() : server(config(), disk, Rng(1)), d(&server) {}
+  static ServerConfig config() {
+    Options chubby;
+    EXPECT_TRUE(preset_options("chubby", &chubby));
+    ServerConfig c;
+    c.self = 0;
+    c.servers = {0, 1, 2};
+    c.resources = 1;
+    c.options = chubby;
+    c.session_timeout = seconds(3);
+    return c;
+  }
+  static uint16_t raft(raft::MsgKind k) {
     return static_cast<uint16_t>(kRaftMsgBase + static_cast<uint16_t>(k));
-  };
-  std::function<Out(const Out&)> follow = [&](const Out& o) {
+  }
+  Out follow(const Out& o) {
     Out all;
     for (const Message& m : o.msgs) {
       if (m.to != 1 || !ack) continue;
@@ -285,15 +280,21 @@ TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
       all.append(follow(got));
     }
     return all;
-  };
-  auto step = [&](const Out& o) {
+  }
+  Out step(const Out& o) {
     Out all = o;
     all.append(follow(o));
     return all;
-  };
-  auto heartbeat = [&] { return step(d.fire(SessionServer::kHeartbeatTimer)); };
-  auto request = [&](MsgType type, NodeId from, uint64_t id, SessionId s, ResourceId r,
-                     LeaseId lease) {
+  }
+  Out heartbeat() { return step(d.fire(SessionServer::kHeartbeatTimer)); }
+  // Delivers `m` and runs a heartbeat round: replicated and committed by
+  // then at the latest (while `ack`).
+  Out deliver(const Message& m) {
+    Out o = step(d.deliver(m));
+    o.append(heartbeat());
+    return o;
+  }
+  Out request(MsgType type, NodeId from, uint64_t id, SessionId s, ResourceId r, LeaseId lease) {
     Message m;
     m.reset(static_cast<uint16_t>(type), from, 0);
     m.resource = r;
@@ -301,38 +302,185 @@ TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
     q.request_id = id;
     q.session = s;
     q.lease = lease;
-    Out o = step(d.deliver(m));
-    o.append(heartbeat());  // replicated and committed by the next round at the latest
-    return o;
-  };
-  d.start();
-  step(d.fire(SessionServer::kElectionTimer));
-  for (int i = 0; i < 40; ++i) heartbeat();  // ready, and past the new master's wait
-  ASSERT_EQ(server.role(), Role::kLeader);
-  ASSERT_TRUE(server.ready());
-  const Out opened = request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
+    return deliver(m);
+  }
+  // Elected, ready, and past the new master's wait.
+  void lead() {
+    d.start();
+    elect();
+  }
+  void elect() {
+    step(d.fire(SessionServer::kElectionTimer));
+    for (int i = 0; i < 40; ++i) heartbeat();
+    ASSERT_EQ(server.role(), Role::kLeader);
+    ASSERT_TRUE(server.ready());
+  }
+  bool ack = true;
+  raft::Disk disk;
+  SessionServer server;
+  Driver d;
+};
+
+// A Release is answered only once it has committed. A retry that reaches the
+// master while the release is still in flight gets no answer: the commit
+// answers. (It was answered Released at once, "already going": the client
+// stopped asking, and when that master was deposed before the entry
+// committed, the lock stayed with the session, its KeepAlives keeping it
+// alive, for the rest of the run: scenarios/sessions/release-answered-after-
+// commit.json, availability 6.9%.)
+TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
+  OfThree t;
+  t.lead();
+  const Out opened = t.request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
   ASSERT_EQ(sent(opened, MsgType::kSessionOpened).size(), 1u);
   const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
-  const Out granted = request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
+  const Out granted = t.request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
   ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
   const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
   // The Release is logged, but server 1 falls silent: it does not commit.
-  ack = false;
-  const Out first = request(MsgType::kRelease, kAlice, 3, s, 0, lease);
+  t.ack = false;
+  const Out first = t.request(MsgType::kRelease, kAlice, 3, s, 0, lease);
   EXPECT_TRUE(sent(first, MsgType::kReleased).empty());
-  EXPECT_EQ(server.table().lock(0).session, s);
+  EXPECT_EQ(t.server.table().lock(0).session, s);
   // Its retry, still in flight: no answer (it was answered Released).
-  const Out retry = request(MsgType::kRelease, kAlice, 3, s, 0, lease);
+  const Out retry = t.request(MsgType::kRelease, kAlice, 3, s, 0, lease);
   EXPECT_TRUE(sent(retry, MsgType::kReleased).empty());
   // Server 1 is back: the release commits and is answered, once.
-  ack = true;
-  const Out done = heartbeat();
+  t.ack = true;
+  const Out done = t.heartbeat();
   ASSERT_EQ(sent(done, MsgType::kReleased).size(), 1u);
   EXPECT_EQ(sent(done, MsgType::kReleased)[0].as<SessionMsg>().request_id, 3u);
-  EXPECT_EQ(server.table().lock(0).session, kNoSession);
+  EXPECT_EQ(t.server.table().lock(0).session, kNoSession);
   // A retry after the commit: nothing of the sender's left, answered at once.
-  EXPECT_EQ(sent(request(MsgType::kRelease, kAlice, 3, s, 0, lease), MsgType::kReleased).size(),
+  EXPECT_EQ(sent(t.request(MsgType::kRelease, kAlice, 3, s, 0, lease), MsgType::kReleased).size(),
             1u);
+}
+
+constexpr NodeId kStorage = 4;
+
+// Storage's VALIDATE (raft-lease's storage sub-protocol) of `lease`.
+Message Validate(LeaseId lease, uint64_t request_id, uint64_t attempt = 1) {
+  Message v;
+  v.reset(static_cast<uint16_t>(MsgType::kValidate), kStorage, 0);
+  v.resource = 0;
+  raft_lease::LeaseMsg& q = v.set<raft_lease::LeaseMsg>();
+  q.lease = lease;
+  q.token = lease;
+  q.request_id = request_id;
+  q.attempt = attempt;
+  return v;
+}
+
+std::vector<uint64_t> validated(const Out& o) {
+  std::vector<uint64_t> ids;
+  for (const Message& m : sent(o, MsgType::kValidated)) {
+    EXPECT_TRUE(m.as<raft_lease::LeaseMsg>().success);
+    ids.push_back(m.as<raft_lease::LeaseMsg>().request_id);
+  }
+  return ids;
+}
+
+// The master logs a VALIDATE and answers at its commit. A copy of it (the
+// network duplicated it, or storage resent it: the same request id, so the
+// same question with the same anchor at storage) arriving before that
+// commit is answered by it, not logged and answered again.
+TEST(SessionServerOfThree, ACopyOfAValidationInFlightIsAnsweredByItsCommitNotLoggedAgain) {
+  OfThree t;
+  t.lead();
+  const Out opened = t.request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
+  const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
+  const Out granted = t.request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
+  ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
+  const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  // Nothing commits for now (and no heartbeat round passes unanswered, for
+  // CheckQuorum).
+  t.ack = false;
+  Out asked = t.d.deliver(Validate(lease, 77, 1));
+  asked.append(t.d.deliver(Validate(lease, 77, 2)));  // a resend of it
+  asked.append(t.d.deliver(Validate(lease, 77, 2)));  // and a copy of that
+  // A new attempt of storage (a new request id, a new anchor) is a new
+  // question: logged and answered on its own.
+  asked.append(t.d.deliver(Validate(lease, 78, 3)));
+  EXPECT_TRUE(validated(asked).empty());
+  t.ack = true;
+  EXPECT_EQ(validated(t.heartbeat()), (std::vector<uint64_t>{77, 78}));
+  // Once answered, a copy is a question again: logged, answered at its
+  // own commit.
+  EXPECT_EQ(validated(t.deliver(Validate(lease, 77, 2))), (std::vector<uint64_t>{77}));
+}
+
+// The record of a validation in flight is the leadership's: once leadership
+// ends the entry may never be answered by this server (a later leader
+// commits it without answering), so a copy reaching it when it leads again
+// is a question again.
+TEST(SessionServerOfThree, AValidationLoggedInAnEarlierLeadershipIsLoggedAgain) {
+  OfThree t;
+  t.lead();
+  const Out opened = t.request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
+  const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
+  const Out granted = t.request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
+  ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
+  const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  t.ack = false;
+  EXPECT_TRUE(validated(t.d.deliver(Validate(lease, 77, 1))).empty());
+  // Server 2 leads a later term: server 0 steps down before its entry
+  // commits, then is elected again.
+  Message append;
+  append.reset(OfThree::raft(raft::MsgKind::kAppendEntries), 2, 0);
+  append.set<raft::RaftMsg>().term = t.server.term() + 1;
+  t.d.deliver(append);
+  ASSERT_EQ(t.server.role(), Role::kFollower);
+  t.ack = true;
+  t.elect();
+  EXPECT_EQ(validated(t.deliver(Validate(lease, 77, 2))), (std::vector<uint64_t>{77}));
+}
+
+// A server that does not lead redirects storage's VALIDATE to the leader it
+// knows, echoing the send's attempt: storage sends the question on once,
+// however many copies of the redirect the network delivers (each copy sent
+// another VALIDATE).
+TEST(SessionServerOfThree, ADuplicatedRedirectOfAValidationSendsItOnOnce) {
+  raft::Disk disk;
+  SessionServer follower(OfThree::config(), disk, Rng(1));
+  Driver fd(&follower);
+  fd.start();
+  // Server 1 leads term 1.
+  Message append;
+  append.reset(OfThree::raft(raft::MsgKind::kAppendEntries), 1, 0);
+  append.set<raft::RaftMsg>().term = 1;
+  fd.deliver(append);
+  ASSERT_EQ(follower.role(), Role::kFollower);
+
+  raft_lease::StorageConfig sc(kStorage, 1, true);
+  sc.sequencer = raft_lease::SequencerOptions{true, milliseconds(400)};
+  sc.servers = {0, 1, 2};
+  raft_lease::StorageDisk sdisk;
+  raft_lease::Storage storage(sc, sdisk, Rng(3));
+  Driver sd(&storage);
+  sd.advance(seconds(1));
+  sd.start();
+  Message write;
+  write.reset(static_cast<uint16_t>(MsgType::kWrite), kAlice, kStorage);
+  write.resource = 0;
+  raft_lease::LeaseMsg& w = write.set<raft_lease::LeaseMsg>();
+  w.lease = 5;
+  w.token = 5;
+  w.request_id = 1;
+  const auto asked = sent(sd.deliver(write), MsgType::kValidate);
+  ASSERT_EQ(asked.size(), 1u);
+  Message v = asked[0];
+  v.to = 0;  // storage's first pick is its own draw: to the follower
+  const auto redirects = sent(fd.deliver(v), MsgType::kRedirect);
+  ASSERT_EQ(redirects.size(), 1u);
+  const raft_lease::LeaseMsg& r = redirects[0].as<raft_lease::LeaseMsg>();
+  EXPECT_EQ(r.leader_hint, 1u);
+  EXPECT_EQ(r.request_id, v.as<raft_lease::LeaseMsg>().request_id);
+  EXPECT_EQ(r.attempt, v.as<raft_lease::LeaseMsg>().attempt) << "names the send it answers";
+  const auto on = sent(sd.deliver(redirects[0]), MsgType::kValidate);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(on[0].to, 1u);
+  // The network delivers the redirect again: that send went on already.
+  EXPECT_TRUE(sent(sd.deliver(redirects[0]), MsgType::kValidate).empty());
 }
 
 }  // namespace

@@ -98,6 +98,7 @@ void SessionMachine::on_storage_request(const Message& m, const LocalClocks& now
     r.resource = m.resource;
     raft_lease::LeaseMsg& a = r.set<raft_lease::LeaseMsg>();
     a.request_id = q.request_id;
+    a.attempt = q.attempt;  // which send it answers: storage acts on a redirect once
     a.lease = q.lease;
     return a;
   };
@@ -110,6 +111,13 @@ void SessionMachine::on_storage_request(const Message& m, const LocalClocks& now
     answer(MsgType::kDenied).error = ErrorCode::kNotReady;
     return;
   }
+  // Already logged by this leader, not yet committed: its commit answers
+  // this copy too (storage takes the first answer to a request id). A new
+  // attempt of storage, a write of another lease or a restarted storage
+  // has a new request id and is logged afresh.
+  Validating& v = validating_[m.resource];
+  if (v.storage == m.from && v.request_id == q.request_id) return;
+  v = Validating{m.from, q.request_id};
   // Logged whatever the table says now: the answer must be the committed
   // state's, and a later leader must see that a window may be open.
   Command c;

@@ -22,6 +22,7 @@ SessionServer::SessionServer(const ServerConfig& config, ServerDisk& disk, Rng r
 SessionMachine::SessionMachine(const ServerConfig& config, raft::Server& core)
     : cfg_(config), core_(core), table_(config.resources) {
   pending_.resize(cfg_.resources);
+  validating_.resize(cfg_.resources);
   grant_block_.resize(cfg_.resources, TimePoint::min());
 }
 
@@ -61,6 +62,7 @@ void SessionMachine::on_leader_start(const LocalClocks&, Effects&) {
   keepalives_.clear();
   opening_.clear();
   std::fill(pending_.begin(), pending_.end(), Pending{});
+  std::fill(validating_.begin(), validating_.end(), Validating{});
   std::fill(grant_block_.begin(), grant_block_.end(), TimePoint::min());
 }
 
@@ -69,6 +71,7 @@ void SessionMachine::on_leader_end(const LocalClocks&, Effects&) {
   keepalives_.clear();
   opening_.clear();
   std::fill(pending_.begin(), pending_.end(), Pending{});
+  std::fill(validating_.begin(), validating_.end(), Validating{});
 }
 
 raft::ApplyResult SessionMachine::apply(LogIndex index, const LogEntry& e) {
@@ -208,9 +211,13 @@ void SessionMachine::applied_as_leader(LogIndex index, const LogEntry& entry, Ou
       m.lease = c.lease;
       return;
     }
-    case EntryType::kValidate:
+    case EntryType::kValidate: {
+      Validating& v = validating_[c.resource];
+      if (own_term && v.storage == c.client && v.request_id == c.request_id)
+        v = Validating{};  // answered now; a later copy is logged again
       answer_validation(c, outcome, now, out);
       return;
+    }
     case EntryType::kNoop:
     case EntryType::kCount:
       return;

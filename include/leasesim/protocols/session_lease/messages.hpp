@@ -3,7 +3,8 @@
 // validated, and the denied/redirect answers to a validate) is raft-lease's,
 // with its LeaseMsg payload, numbered the same, so raft-lease's Storage node
 // (its fencing and sequencer checking) runs unchanged as this protocol's
-// storage. Field use by type (SessionMsg):
+// storage (the master's redirect or refusal of a validate echoes its
+// attempt, as raft-lease's servers do). Field use by type (SessionMsg):
 //   kOpenSession    client->server: request_id
 //   kSessionOpened  server->client: session, timeout, request_id
 //   kKeepAlive      client->server: session, request_id

@@ -19,7 +19,10 @@
 //                 commit (a retry meanwhile gets no answer);
 //   validate      storage's sequencer check (raft-lease's sub-protocol),
 //                 logged and answered at commit with a validity window in
-//                 which the leader grants the lock to no one.
+//                 which the leader grants the lock to no one; a copy of the
+//                 latest one logged, arriving before it commits, is
+//                 answered by that commit (not logged again). A redirect
+//                 or refusal of it echoes the send's attempt.
 // When a session's expiry passes the leader logs its expiry; at commit the
 // session's locks are freed (lock-delay starts). A new leader, which cannot
 // know the expiries its predecessor promised, extends every session to
@@ -103,6 +106,13 @@ class SessionMachine final : public raft::StateMachine {
     NodeId client = kInvalidNode;
     uint64_t request_id = 0;
   };
+  // Leader-only, per resource: the latest validation logged, until it
+  // commits. A copy or resend of it (same storage, same request id, so the
+  // same question with the same anchor) is answered by that commit.
+  struct Validating {
+    NodeId storage = kInvalidNode;
+    uint64_t request_id = 0;
+  };
   static constexpr uint64_t kUnassigned = UINT64_MAX;  // a barrier being asked for
   struct KeepAlive {
     uint64_t read = 0;  // the barrier
@@ -148,6 +158,7 @@ class SessionMachine final : public raft::StateMachine {
   // Leader state.
   std::vector<Tracked> tracked_;
   std::vector<Pending> pending_;
+  std::vector<Validating> validating_;
   std::vector<KeepAlive> keepalives_;
   std::vector<Opening> opening_;
   TimePoint grants_blocked_until_ = TimePoint::min();  // local mono
