@@ -225,6 +225,24 @@ TEST(RequestorHandBack, AGrantOfTheResourceDropsAnOlderLeasesHandBack) {
   EXPECT_EQ(h.d.deliver(Reply(MsgType::kReleased, rel)).count(MsgType::kRelease), 0u);
 }
 
+// Granted a lease with the very number it is handing back: under
+// `grant_reply: immediate` a deposed leader's uncommitted grant and the next
+// leader's share a number (docs/reliability.md, 19b844a). The hand-back is
+// dropped: a RELEASE naming that number would now free the lease it holds.
+TEST(RequestorHandBack, AGrantOfTheNumberItHandsBackDropsTheHandBack) {
+  Harness h(Config(Keyed(LeaseKeying::kLeaseId)));
+  RefuseFirstAcquire(h);
+  const auto second = h.d.fire(Requestor::kWakeTimer).sent(MsgType::kAcquire);
+  ASSERT_EQ(second.size(), 1u);
+  ASSERT_EQ(h.d.deliver(LateGrant(h)).count(MsgType::kRelease), 1u);  // lease-id: at once
+  Message g = GrantFor(second[0]);
+  ASSERT_EQ(L(g).lease, kLease);
+  h.d.deliver(g);
+  ASSERT_TRUE(h.r.believes_holding());
+  EXPECT_EQ(h.d.fire(Requestor::kHandBackTimer).count(MsgType::kRelease), 0u);
+  EXPECT_EQ(h.d.pending_count(Requestor::kHandBackTimer), 0u);
+}
+
 // A holder whose deadline passed stops using the lease, and tells the core:
 // the core keeps it until its own expiry (later: the margin, a renewal it
 // applied whose answer was lost or late), refusing everyone meanwhile.

@@ -176,9 +176,12 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
   }
   settle(unsettled(request_));
   // A resource has one lease at a time: an older lease of it being handed
-  // back has ended, or this one would not have been granted.
+  // back has ended, or this one would not have been granted. One with this
+  // very number is dropped too: under `grant_reply: immediate` a deposed
+  // leader's uncommitted grant and the next leader's can share a number, and
+  // a RELEASE naming it would free the lease just granted.
   for (HandBack& h : hand_backs_)
-    if (h.request != 0 && h.resource == resource_ && h.lease < p.lease) h = HandBack{};
+    if (h.request != 0 && h.resource == resource_ && h.lease <= p.lease) h = HandBack{};
   const auto it = std::find(cfg_->servers.begin(), cfg_->servers.end(), m.from);
   if (it != cfg_->servers.end()) target_ = static_cast<size_t>(it - cfg_->servers.begin());
   const TimePoint t = local(now);
