@@ -49,6 +49,7 @@ void Requestor::start(const LocalClocks& now, Effects& out) {
   past_ = {};
   past_settled_ = 0;
   hand_backs_ = {};
+  any_hand_back_ = false;
   writes_armed_ = 0;
   acquire_waits_ = false;
   const Duration think = uniform_duration(rng_, cfg_->think_min, cfg_->think_max);
@@ -91,6 +92,7 @@ void Requestor::want(const LocalClocks& now, Effects& out) {
 }
 
 bool Requestor::hand_back_open(ResourceId r) const {
+  if (!any_hand_back_) return false;
   for (const HandBack& h : hand_backs_)
     if (h.request != 0 && h.resource == r) return true;
   return false;
@@ -180,8 +182,11 @@ void Requestor::on_granted(const Message& m, const LocalClocks& now, Effects& ou
   // very number is dropped too: under `grant_reply: immediate` a deposed
   // leader's uncommitted grant and the next leader's can share a number, and
   // a RELEASE naming it would free the lease just granted.
-  for (HandBack& h : hand_backs_)
-    if (h.request != 0 && h.resource == resource_ && h.lease <= p.lease) h = HandBack{};
+  if (any_hand_back_) {
+    for (HandBack& h : hand_backs_)
+      if (h.request != 0 && h.resource == resource_ && h.lease <= p.lease) h = HandBack{};
+    note_hand_backs();
+  }
   const auto it = std::find(cfg_->servers.begin(), cfg_->servers.end(), m.from);
   if (it != cfg_->servers.end()) target_ = static_cast<size_t>(it - cfg_->servers.begin());
   const TimePoint t = local(now);
@@ -276,6 +281,7 @@ void Requestor::hand_back(ResourceId resource, LeaseId lease, TimePoint until, b
   HandBack& h = hand_backs_[s];
   const bool reused = h.request != 0;
   h = HandBack{next_request_++, lease, until, resource, after_writes, false};
+  any_hand_back_ = true;
   if (reused) acquire_after_hand_back(now, out);  // one that waited for the slot's hand-back
   if (may_send(h)) {
     h.sent = true;
@@ -325,11 +331,18 @@ void Requestor::send_hand_backs(bool waiting_only, const LocalClocks& now, Effec
     h.sent = true;
     send_hand_back(i, target(), out);
   }
+  any_hand_back_ = open;
   if (!waiting_only && open) set_timer(now, cfg_->request_timeout, kHandBackTimer, 0, out);
   if (closed) acquire_after_hand_back(now, out);  // one whose hand-back ran out
 }
 
+void Requestor::note_hand_backs() {
+  any_hand_back_ = false;
+  for (const HandBack& h : hand_backs_) any_hand_back_ = any_hand_back_ || h.request != 0;
+}
+
 void Requestor::send_waiting_hand_backs(const LocalClocks& now, Effects& out) {
+  if (!any_hand_back_) return;  // the common case: no line of hand_backs_ read
   for (const HandBack& h : hand_backs_) {
     if (h.request != 0 && !h.sent) {
       send_hand_backs(true, now, out);
@@ -444,16 +457,19 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
 
 void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
-  bool open = false, closed = false;
-  for (HandBack& h : hand_backs_) {
-    if (h.request != 0 && h.request == p.request_id) {
-      h = HandBack{};
-      closed = true;
+  if (any_hand_back_) {
+    bool open = false, closed = false;
+    for (HandBack& h : hand_backs_) {
+      if (h.request != 0 && h.request == p.request_id) {
+        h = HandBack{};
+        closed = true;
+      }
+      open = open || h.request != 0;
     }
-    open = open || h.request != 0;
+    any_hand_back_ = open;
+    if (closed && !open) out.cancel_timer(kHandBackTimer);
+    if (closed) acquire_after_hand_back(now, out);
   }
-  if (closed && !open) out.cancel_timer(kHandBackTimer);
-  if (closed) acquire_after_hand_back(now, out);
   if (phase_ != Phase::kReleasing || p.request_id != request_) return;
   wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
 }

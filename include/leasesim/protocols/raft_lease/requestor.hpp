@@ -129,6 +129,7 @@ class Requestor final : public Node {
   // waiting_only sends only those not sent yet that may go now.
   void send_hand_backs(bool waiting_only, const LocalClocks& now, Effects& out);
   void send_waiting_hand_backs(const LocalClocks& now, Effects& out);
+  void note_hand_backs();  // any_hand_back_ from the slots, after some were closed
   void send_renew(const LocalClocks& now, Effects& out);
   void send_release(const LocalClocks& now, Effects& out);
   void resend(const LocalClocks& now, Effects& out);
@@ -158,7 +159,11 @@ class Requestor final : public Node {
   uint64_t send_gen_ = 0;
   size_t sent_to_ = 0;  // target_ when the latest send went out
   uint32_t release_attempts_ = 0;
-  bool work_allowed_ = false;     // false once the holder decided to release
+  bool work_allowed_ = false;  // false once the holder decided to release
+  // Of past_ below (kept here, in the line an acquire writes anyway).
+  uint8_t past_settled_ = 0;      // bit i: past_[i] is settled
+  uint8_t past_next_ = 0;         // the slot the next acquire takes
+  bool any_hand_back_ = false;    // a slot of hand_backs_ is open: else none is read
   TimePoint request_first_sent_;  // holder clock
 
   // The current hold.
@@ -167,8 +172,24 @@ class Requestor final : public Node {
   LeaseId lease_ = kNoLease;
   uint64_t token_ = 0;
   Duration ttl_;
-  TimePoint deadline_;    // holder clock
+  TimePoint deadline_;  // holder clock
+
+  // The latest acquires (request id -> first send), a small ring: a grant
+  // that answers one of them after it ended (a refusal of its latest send
+  // ended it while a duplicate or an earlier send was still on its way) is
+  // handed back, once (on_unused_grant()). Settled once its grant was used
+  // or handed back. Every acquire writes a slot: one 64-byte line, placed
+  // among the lines the world prefetches for a requestor's event (at the
+  // end of the object, W1 at C = 100k ran 1.13x slower: docs/performance.md).
+  static constexpr size_t kPastAcquires = 4;
+  std::array<PastAcquire, kPastAcquires> past_{};
+
   TimePoint hold_until_;  // holder clock
+  TimePoint last_renew_answer_;
+  ResourceId lease_resource_ = kNoResource;  // the resource lease_ is of
+  // Writes armed by a check and not yet fired (each fires once, whatever
+  // happens after its check).
+  uint32_t writes_armed_ = 0;
   // Renewals in flight: request id -> send time, a small ring (answers to
   // older ones are treated as unknown and ignored).
   static constexpr size_t kRenewRing = 8;
@@ -176,21 +197,6 @@ class Requestor final : public Node {
   std::array<TimePoint, kRenewRing> renew_sent_{};
   // Whether a redirect naming a leader has resent this renewal already.
   std::array<bool, kRenewRing> renew_redirected_{};
-  TimePoint last_renew_answer_;
-  ResourceId lease_resource_ = kNoResource;  // the resource lease_ is of
-  // Writes armed by a check and not yet fired (each fires once, whatever
-  // happens after its check).
-  uint32_t writes_armed_ = 0;
-
-  // The latest acquires (request id -> first send), a small ring: a grant
-  // that answers one of them after it ended (a refusal of its latest send
-  // ended it while a duplicate or an earlier send was still on its way) is
-  // handed back, once (on_unused_grant()). Settled once its grant was used
-  // or handed back.
-  static constexpr size_t kPastAcquires = 4;
-  std::array<PastAcquire, kPastAcquires> past_{};
-  uint8_t past_settled_ = 0;  // bit i: past_[i] is settled
-  uint8_t past_next_ = 0;     // the slot the next acquire takes
 
   // Leases it will not use, being handed back (RELEASE) until answered or
   // until they have run out; a few fixed slots, the oldest reused.
