@@ -304,6 +304,26 @@ struct OfThree {
     q.lease = lease;
     return deliver(m);
   }
+  // Alice's session opened (request 1) and lock 0 granted to it (request
+  // 2), each committed and answered: the session and the lock's lease (a
+  // failure, and zeros, if an answer is missing).
+  struct Held {
+    SessionId session = kNoSession;
+    LeaseId lease = kNoLease;
+  };
+  Held alice_holds_lock() {
+    Held h;
+    const Out opened = request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
+    const auto o = sent(opened, MsgType::kSessionOpened);
+    EXPECT_EQ(o.size(), 1u);
+    if (o.empty()) return h;
+    h.session = o[0].as<SessionMsg>().session;
+    const auto g =
+        sent(request(MsgType::kAcquire, kAlice, 2, h.session, 0, kNoLease), MsgType::kGranted);
+    EXPECT_EQ(g.size(), 1u);
+    if (!g.empty()) h.lease = g[0].as<SessionMsg>().lease;
+    return h;
+  }
   // Elected, ready, and past the new master's wait.
   void lead() {
     d.start();
@@ -331,12 +351,8 @@ struct OfThree {
 TEST(SessionServerOfThree, AReleaseInFlightIsAnsweredOnlyByItsCommit) {
   OfThree t;
   t.lead();
-  const Out opened = t.request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
-  ASSERT_EQ(sent(opened, MsgType::kSessionOpened).size(), 1u);
-  const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
-  const Out granted = t.request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
-  ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
-  const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  const auto [s, lease] = t.alice_holds_lock();
+  ASSERT_NE(lease, kNoLease);
   // The Release is logged, but server 1 falls silent: it does not commit.
   t.ack = false;
   const Out first = t.request(MsgType::kRelease, kAlice, 3, s, 0, lease);
@@ -387,11 +403,8 @@ std::vector<uint64_t> validated(const Out& o) {
 TEST(SessionServerOfThree, ACopyOfAValidationInFlightIsAnsweredByItsCommitNotLoggedAgain) {
   OfThree t;
   t.lead();
-  const Out opened = t.request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
-  const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
-  const Out granted = t.request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
-  ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
-  const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  const LeaseId lease = t.alice_holds_lock().lease;
+  ASSERT_NE(lease, kNoLease);
   // Nothing commits for now (and no heartbeat round passes unanswered, for
   // CheckQuorum).
   t.ack = false;
@@ -416,11 +429,8 @@ TEST(SessionServerOfThree, ACopyOfAValidationInFlightIsAnsweredByItsCommitNotLog
 TEST(SessionServerOfThree, AValidationLoggedInAnEarlierLeadershipIsLoggedAgain) {
   OfThree t;
   t.lead();
-  const Out opened = t.request(MsgType::kOpenSession, kAlice, 1, kNoSession, kNoResource, kNoLease);
-  const SessionId s = sent(opened, MsgType::kSessionOpened)[0].as<SessionMsg>().session;
-  const Out granted = t.request(MsgType::kAcquire, kAlice, 2, s, 0, kNoLease);
-  ASSERT_EQ(sent(granted, MsgType::kGranted).size(), 1u);
-  const LeaseId lease = sent(granted, MsgType::kGranted)[0].as<SessionMsg>().lease;
+  const LeaseId lease = t.alice_holds_lock().lease;
+  ASSERT_NE(lease, kNoLease);
   t.ack = false;
   EXPECT_TRUE(validated(t.d.deliver(Validate(lease, 77, 1))).empty());
   // Server 2 leads a later term: server 0 steps down before its entry
