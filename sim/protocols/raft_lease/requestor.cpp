@@ -317,7 +317,7 @@ void Requestor::send_hand_back(size_t slot, NodeId to, Effects& out) const {
 
 void Requestor::send_hand_backs(bool waiting_only, const LocalClocks& now, Effects& out) {
   const TimePoint t = local(now);
-  bool open = false, closed = false;
+  bool closed = false;
   for (size_t i = 0; i < kHandBacks; ++i) {
     HandBack& h = hand_backs_[i];
     if (h.request == 0) continue;
@@ -326,13 +326,13 @@ void Requestor::send_hand_backs(bool waiting_only, const LocalClocks& now, Effec
       closed = true;
       continue;
     }
-    open = true;
     if ((waiting_only && h.sent) || !may_send(h)) continue;
     h.sent = true;
     send_hand_back(i, target(), out);
   }
-  any_hand_back_ = open;
-  if (!waiting_only && open) set_timer(now, cfg_->request_timeout, kHandBackTimer, 0, out);
+  note_hand_backs();
+  if (!waiting_only && any_hand_back_)
+    set_timer(now, cfg_->request_timeout, kHandBackTimer, 0, out);
   if (closed) acquire_after_hand_back(now, out);  // one whose hand-back ran out
 }
 
@@ -458,17 +458,18 @@ void Requestor::on_renewed(const Message& m, const LocalClocks& now, Effects& ou
 void Requestor::on_released(const Message& m, const LocalClocks& now, Effects& out) {
   const LeaseMsg& p = m.as<LeaseMsg>();
   if (any_hand_back_) {
-    bool open = false, closed = false;
+    bool closed = false;
     for (HandBack& h : hand_backs_) {
       if (h.request != 0 && h.request == p.request_id) {
         h = HandBack{};
         closed = true;
       }
-      open = open || h.request != 0;
     }
-    any_hand_back_ = open;
-    if (closed && !open) out.cancel_timer(kHandBackTimer);
-    if (closed) acquire_after_hand_back(now, out);
+    if (closed) {
+      note_hand_backs();
+      if (!any_hand_back_) out.cancel_timer(kHandBackTimer);
+      acquire_after_hand_back(now, out);
+    }
   }
   if (phase_ != Phase::kReleasing || p.request_id != request_) return;
   wait_then_want(cfg_->think_min, cfg_->think_max, now, out);
