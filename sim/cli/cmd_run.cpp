@@ -272,6 +272,10 @@ int cmd_run(const std::vector<std::string>& raw_args) {
     if (!vm.count("json"))
       std::cout << "\nwrote " << out_dir << "/{trace.jsonl," << (chrome ? "trace.chrome.json," : "")
                 << "report.txt,report.json}\n";
+  } else if (!trace_path.empty() && !vm.count("json")) {
+    // Named as --out's files and --plot's picture are; not under --json,
+    // whose stdout is the report alone.
+    std::cout << "\nwrote " << trace_path << "\n";
   }
   if (!plot_path.empty()) {
     std::string error;

@@ -66,6 +66,27 @@ TEST(Output, TraceToDevFullIsAClearErrorAndKeepsTheDevice) {
   EXPECT_TRUE(is_char_device("/dev/full")) << "the device node was replaced";
 }
 
+// Every file `run` writes is named on stdout after the report, --trace's
+// too (it was the one left unnamed); --json keeps stdout the report alone.
+TEST(Output, RunNamesTheTraceItWrote) {
+  TempDir dir("named-trace");
+  const CliResult text = run_cli({"run", kScenario, "--trace", "t.jsonl"}, dir.path());
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const std::string tail = "\nwrote t.jsonl\n";
+  ASSERT_GE(text.out.size(), tail.size());
+  EXPECT_EQ(text.out.substr(text.out.size() - tail.size()), tail) << text.out;
+
+  const CliResult chrome =
+      run_cli({"run", kScenario, "--trace", "t.json", "--trace-format", "chrome"}, dir.path());
+  ASSERT_EQ(chrome.exit_code, 0) << chrome.err;
+  EXPECT_NE(chrome.out.find("\nwrote t.json\n"), std::string::npos) << chrome.out;
+
+  const CliResult json = run_cli({"run", kScenario, "--trace", "t2.jsonl", "--json"}, dir.path());
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.out.find("wrote"), std::string::npos) << json.out;
+  EXPECT_TRUE(nlohmann::json::accept(json.out)) << json.out;
+}
+
 TEST(Output, TraceToDevNullWorksAndKeepsTheDevice) {
   if (!is_char_device("/dev/null")) GTEST_SKIP() << "no /dev/null";
   const CliResult r = run_cli({"run", kScenario, "--trace", "/dev/null"});
