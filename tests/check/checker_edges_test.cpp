@@ -242,3 +242,58 @@ TEST(CheckerEdges, ExtendAtTheDeadlineUpdatesTheOpenStretchAtOnce) {
 }  // namespace
 }  // namespace checker_edges_test
 }  // namespace leasesim
+namespace leasesim {
+namespace checker_edges_test {
+namespace {
+using namespace testing;
+// Found by an adversarial audit of the checker (2026-12-07): each test fails
+// on the one-line mutant named beside it and passes on the checker as it is.
+
+// (mutant: finish() drops every pending stretch when the run was cut, not
+// only one begun at the cut's instant) A run cut by an event budget inside a
+// LATER instant has seen all of the stretch's instant: the stretch is judged
+// and cut where the run stopped.
+TEST(CheckerEdges, ARunCutInsideALaterInstantJudgesAnEarlierStretch) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 2, seconds(11));
+  h.begin(seconds(3), kBob, kDb, 5, seconds(20));  // both hold from 3 s
+  // Nothing the checker reads until the budget cuts the run inside 4 s.
+  h.checker().finish(At(seconds(4)), /*instant_complete=*/false);
+  ASSERT_EQ(failures(h), 1u);
+  const Violation& v = h.violations()[0];
+  EXPECT_EQ(v.from, At(seconds(3)));
+  EXPECT_EQ(v.to, At(seconds(4)));
+  EXPECT_TRUE(v.cut_by_run_end);
+}
+// (mutant: open_pending() does not compare the beliefs' observation numbers)
+// A stretch pending with a belief that ended within its instant must not be
+// judged on whatever belief reuses that id in the same instant: here bob's
+// own second lease, which can never overlap bob.
+TEST(CheckerEdges, APendingStretchIsNotJudgedOnABeliefThatReusedTheId) {
+  History h;
+  h.begin(seconds(1), kBob, kDb, 5, seconds(20));
+  h.begin(seconds(3), kAlice, kDb, 2, seconds(11));  // a stretch with bob begins ...
+  h.end(seconds(3), kAlice, kDb, 2);                 // ... but alice held no instant
+  h.begin(seconds(3), kBob, kDb, 6, seconds(20));    // takes alice's freed belief id
+  h.at(seconds(4));
+  EXPECT_EQ(failures(h), 0u);
+  h.finish(seconds(30));
+  EXPECT_TRUE(h.violations().empty());
+}
+// (mutant: on_crash() does not judge the instants before it first) A crash
+// that is the first thing the checker hears after a stretch began must not
+// close the belief before the stretch is judged: the overlap ran until it.
+TEST(CheckerEdges, ACrashJudgesTheStretchBegunBeforeIt) {
+  History h;
+  h.begin(seconds(1), kAlice, kDb, 2, seconds(11));
+  h.begin(seconds(3), kBob, kDb, 5, seconds(20));
+  h.crash(seconds(5), kAlice);
+  h.finish(seconds(10));
+  ASSERT_EQ(h.count(ViolationKind::kOverlap), 1u);
+  EXPECT_EQ(h.violations()[0].from, At(seconds(3)));
+  EXPECT_EQ(h.violations()[0].to, At(seconds(5)));
+  EXPECT_EQ(failures(h), 1u);
+}
+}  // namespace
+}  // namespace checker_edges_test
+}  // namespace leasesim
