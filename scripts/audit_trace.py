@@ -29,10 +29,12 @@ Definitions (issue 12; docs/reliability.md#the-independent-check):
 * stale_write: a write_accepted (resource, token, writer, lease) at t is
   stale if another holder's belief on that resource (whatever its lease
   number: numbers can be reused across grants) began after the writer's
-  earliest belief_begin for (writer, lease) on that resource (at any time,
-  if there is none; the numbers are the protocol's and may repeat on another
-  resource) and at or before t; or if its token is below the highest token
-  storage had already accepted for that resource.
+  earliest belief_begin for (writer, lease) on that resource at or before t
+  (at any time, if there is none; the numbers are the protocol's and may
+  repeat on another resource) and at or before t; or if its token is below
+  the highest token storage had already accepted for that resource. A
+  begin after t says nothing of the write: the verdict on a write never
+  depends on what happened after it was accepted.
 
 Usage:
   audit_trace.py TRACE.jsonl REPORT.json     compare; exit 0 agree, 1 disagree
@@ -298,6 +300,8 @@ class Audit:
         out = []
         for t, resource, writer, lease, token in self.writes:
             since = earliest.get((writer, resource, lease))
+            if since is not None and since > t:
+                since = None  # the writer's lease began only after the write
             newer = [b for b in by_resource[resource]
                      if b.holder != writer and b.begin <= t
                      and (since is None or b.begin > since)]

@@ -294,6 +294,25 @@ TEST(CheckerEdges, ACrashJudgesTheStretchBegunBeforeIt) {
   EXPECT_EQ(h.violations()[0].to, At(seconds(5)));
   EXPECT_EQ(failures(h), 1u);
 }
+// (mutant: a write under a lease its writer was never seen believing is not
+// stale) The checker's half of the audit fixture writer-begins-later: a write
+// is judged on the begins recorded before it, so the writer's lease beginning
+// only after the write does not excuse it, and does make its later write
+// under that lease fresh.
+TEST(CheckerEdges, AWriteIsJudgedOnWhatHadBegunByThen) {
+  History h;
+  h.begin_token(seconds(1), kBob, kDb, 5, 5, milliseconds(1500));
+  h.write_accepted(seconds(2), kDb, 7, kAlice, 7);  // alice never believed lease 7
+  h.begin_token(seconds(3), kAlice, kDb, 7, 7, seconds(6));
+  h.write_accepted(seconds(4), kDb, 7, kAlice, 7);  // bob began before her lease did
+  h.end(seconds(5), kAlice, kDb, 7);
+  h.finish(seconds(6));
+  ASSERT_EQ(h.count(ViolationKind::kStaleWrite), 1u);
+  EXPECT_EQ(h.violations()[0].from, At(seconds(2)));
+  EXPECT_EQ(h.violations()[0].first, kAlice);
+  EXPECT_EQ(h.violations()[0].second, kBob);
+  EXPECT_EQ(h.checker().stale_writes(), 1u);
+}
 }  // namespace
 }  // namespace checker_edges_test
 }  // namespace leasesim

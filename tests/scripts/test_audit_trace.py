@@ -119,6 +119,15 @@ class Definitions(unittest.TestCase):
         self.assertEqual(audit("token-order"),
                          ([], [("db", "alice", 5, 5, 3 * S), ("db", "carol", 11, 11, 5 * S)]))
 
+    def test_a_write_is_judged_on_what_had_begun_by_then(self):
+        # bob held db 1s..1.5s; alice's lease-7 write is accepted at 2s, before
+        # she ever believed lease 7 (from 3s): stale, bob began before it.
+        # Her lease-7 write at 4s is not: bob began before her lease did. (The
+        # audit took her earliest lease-7 begin even when it came after the
+        # write, 3s, and so found no stale write at 2s; the checker, which
+        # reads the records in order, does.)
+        self.assertEqual(audit("writer-begins-later"), ([], [("db", "alice", 7, 7, 2 * S)]))
+
     def test_the_run_end_closes_open_beliefs(self):
         # lapse-resume cut at 5.5s: the resumed stretch is cut there.
         self.assertEqual(audit("lapse-resume", end=5500000000),
@@ -129,7 +138,8 @@ class Comparison(unittest.TestCase):
     """The command: agreement with a correct report, disagreement otherwise."""
 
     NAMES = ["lapse-resume", "extend-after-lapse", "drift-mid-belief", "crash", "touching",
-             "two-stretches", "aba-stale-write", "token-order", "per-resource-lease"]
+             "two-stretches", "aba-stale-write", "token-order", "per-resource-lease",
+             "writer-begins-later"]
 
     def test_every_fixture_agrees_with_its_correct_report(self):
         for name in self.NAMES:
