@@ -111,11 +111,12 @@ void SafetyChecker::committed(const Record& r, const obs::Committed& c) {
 }
 
 void SafetyChecker::finish(TimePoint end, bool instant_complete) {
-  if (!pending_.empty()) {
+  if (pending_at_ != TimePoint::max()) {
     if (instant_complete || pending_at_ < end) {
       open_pending();  // their instant is over
     } else {
       pending_.clear();  // cut inside their instant: not judged
+      deferred_writes_.clear();
       pending_at_ = TimePoint::max();
     }
   }

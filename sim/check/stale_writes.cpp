@@ -20,6 +20,18 @@ void SafetyChecker::write_accepted(const Record& r, const obs::WriteAccepted& a)
     rs.recent_writes.clear();
   }
   const BeliefBegins::Begin* by = begins_.first_other_since(res, w.writer, w.lease, r.time);
+  if (by != nullptr && begins_.lease_began(res, w.writer, w.lease) == TimePoint::min()) {
+    // Stale only because the writer was not seen believing the lease (it
+    // began at minus infinity), yet its begin may still come in this
+    // instant, recorded after the write: then the lease began at the
+    // acceptance, and the verdict must not hang on which record came
+    // first. Judged once the instant is over (open_pending).
+    LEASESIM_ASSERT(pending_at_ == TimePoint::max() || pending_at_ == r.time,
+                    "a deferred write outlived its instant");
+    pending_at_ = r.time;
+    deferred_writes_.push_back(DeferredWrite{res, w});
+    return;
+  }
   if (by != nullptr || w.token < w.highest) {
     stale_write(res, w, r.time, by);
     if (by != nullptr) return;
@@ -43,6 +55,18 @@ void SafetyChecker::rejudge_recent_writes(ResourceId res, const Record& begin) {
     rs.recent_writes[i] = rs.recent_writes.back();
     rs.recent_writes.pop_back();
   }
+}
+
+void SafetyChecker::judge_deferred_writes(TimePoint at) {
+  // Every record of `at` is in: the writer's begins of its lease at `at`
+  // too, and so are the other requestors' (which began at or before the
+  // acceptance).
+  for (const DeferredWrite& d : deferred_writes_) {
+    const RecentWrite& w = d.write;
+    const BeliefBegins::Begin* by = begins_.first_other_since(d.res, w.writer, w.lease, at);
+    if (by != nullptr || w.token < w.highest) stale_write(d.res, w, at, by);
+  }
+  deferred_writes_.clear();
 }
 
 void SafetyChecker::stale_write(ResourceId res, const RecentWrite& w, TimePoint at,

@@ -42,7 +42,8 @@ void SafetyChecker::started_holding(uint32_t id, TimePoint now) {
 
 void SafetyChecker::stretch_begins(uint32_t first, uint32_t second, ViolationKind kind,
                                    TimePoint now) {
-  LEASESIM_ASSERT(pending_.empty() || pending_at_ == now, "a pending stretch outlived its instant");
+  LEASESIM_ASSERT(pending_at_ == TimePoint::max() || pending_at_ == now,
+                  "a pending stretch outlived its instant");
   LEASESIM_ASSERT(now != TimePoint::max(), "a stretch begun at the end of time");
   pending_at_ = now;
   pending_.push_back(PendingStretch{first, second, beliefs_[first].seq,
@@ -75,6 +76,7 @@ void SafetyChecker::open_pending() {
     if (!open) open_stretch(p.first, p.second, p.kind, at);
   }
   scratch_pending_.clear();
+  if (!deferred_writes_.empty()) judge_deferred_writes(at);
 }
 
 void SafetyChecker::open_stretch(uint32_t first, uint32_t second, ViolationKind kind,

@@ -182,13 +182,7 @@ TEST(CheckerEdges, ZeroDigestIsADigest) {
   h.committed(seconds(2), kN2, 5, 1, 7);
   EXPECT_EQ(h.count(ViolationKind::kCommittedChanged), 1u);
 }
-}  // namespace
-}  // namespace checker_edges_test
-}  // namespace leasesim
-namespace leasesim {
-namespace checker_edges_test {
-namespace {
-using namespace testing;
+
 // (mutant M43) many resources under one (holder, lease): the earliest-begin
 // index must keep them apart whatever the hash does.
 TEST(CheckerEdges, OneLeaseNumberOnManyResources) {
@@ -210,13 +204,7 @@ TEST(CheckerEdges, OneLeaseNumberOnManyResources) {
     EXPECT_EQ(h.count(ViolationKind::kStaleWrite), expected) << "resource " << r;
   }
 }
-}  // namespace
-}  // namespace checker_edges_test
-}  // namespace leasesim
-namespace leasesim {
-namespace checker_edges_test {
-namespace {
-using namespace testing;
+
 // M51: a repeated free (same index) must not mark a belief of the same lease
 // number begun after the first free.
 TEST(CheckerEdges, RepeatedFreeDoesNotMarkALaterBelief) {
@@ -239,13 +227,7 @@ TEST(CheckerEdges, ExtendAtTheDeadlineUpdatesTheOpenStretchAtOnce) {
   ASSERT_EQ(h.violations().size(), 1u);
   EXPECT_EQ(h.violations()[0].to, At(seconds(9)));
 }
-}  // namespace
-}  // namespace checker_edges_test
-}  // namespace leasesim
-namespace leasesim {
-namespace checker_edges_test {
-namespace {
-using namespace testing;
+
 // Found by an adversarial audit of the checker (2026-12-07): each test fails
 // on the one-line mutant named beside it and passes on the checker as it is.
 

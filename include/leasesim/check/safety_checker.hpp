@@ -36,6 +36,13 @@
 //                    belief_begin for L; minus infinity if W was never seen
 //                    believing L) and at or before t (belief_begins.hpp);
 //                    or accepted a token below one it accepted before.
+//                    Judged at the write's record, and again at each begin
+//                    later in its instant (which also began at or before t);
+//                    but a write that only a lease W was not seen believing
+//                    makes stale is judged once its instant is over, like a
+//                    stretch: W's own begin of L may still come in it, and
+//                    then L began at t, so only a later instant's begin
+//                    (none) could make it stale.
 //   latent_overlap   (warning) a belief held after the core freed its lease:
 //                    a violation waiting for a second requestor. One per
 //                    maximal stretch in which it holds after the free.
@@ -133,10 +140,10 @@ class SafetyChecker {
   void note(const Record& r);
 
   // Time has reached `now`: every record of an earlier instant is in, so
-  // the stretches begun then are judged. Every record entry point and host
-  // event calls it first, and finish() opens what is left; a host or test
-  // that wants them judged sooner calls it too. One compare when nothing is
-  // pending (pending_at_ is then TimePoint::max()).
+  // the stretches begun then (and the writes deferred then) are judged. Every record entry point
+  // and host event calls it first, and finish() opens what is left; a host or test that wants them
+  // judged sooner calls it too. One compare when nothing is pending (pending_at_ is then
+  // TimePoint::max()).
   void advance_to(TimePoint now) {
     if (now > pending_at_) open_pending();
   }
@@ -247,6 +254,12 @@ class SafetyChecker {
     uint32_t first, second;
     bool stretching;
   };
+  // A write accepted at pending_at_ under a lease its writer was not seen
+  // believing, judged once the instant is over.
+  struct DeferredWrite {
+    ResourceId res;
+    RecentWrite write;
+  };
   // A stretch begun at pending_at_, not judged yet. The seqs tell whether
   // the ids still name the same beliefs (a closed belief's id is reused).
   struct PendingStretch {
@@ -285,6 +298,8 @@ class SafetyChecker {
   // its beliefs at `now` (the end of a holder recorded after the next
   // holder's begin), and then the two only touched.
   void stretch_begins(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
+  // Judges what was left pending at pending_at_ (stretches, then deferred
+  // writes), now that its instant is over.
   void open_pending();
   void open_stretch(uint32_t first, uint32_t second, ViolationKind kind, TimePoint now);
   void update_stretches(uint32_t id);
@@ -300,6 +315,8 @@ class SafetyChecker {
                    const BeliefBegins::Begin* by);
   // A belief begun at the instant of recent accepted writes may make them stale.
   void rejudge_recent_writes(ResourceId res, const Record& begin);
+  // Judges the writes deferred to the end of their instant `at`.
+  void judge_deferred_writes(TimePoint at);
 
   void report(Violation v, ResourceId res, bool settled);
   std::vector<Record> story_of(ResourceId res) const;
@@ -323,6 +340,7 @@ class SafetyChecker {
   std::vector<Tracked> tracked_;
   std::vector<PendingStretch> pending_;          // all begun at pending_at_
   std::vector<PendingStretch> scratch_pending_;  // open_pending's copy (no allocation)
+  std::vector<DeferredWrite> deferred_writes_;   // all accepted at pending_at_ (rare)
   TimePoint pending_at_ = TimePoint::max();      // max(): nothing pending
   std::vector<size_t> settled_;
   std::vector<ClosedBelief> closed_;
