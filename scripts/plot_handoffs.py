@@ -290,6 +290,7 @@ def main(argv=None):
     except OSError as e:
         print("plot_handoffs.py: cannot write %s: %s" % (args.out, e), file=sys.stderr)
         return 2
+    print("wrote %s" % args.out)
     return 0
 
 

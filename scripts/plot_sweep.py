@@ -30,6 +30,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 
 # realpath: an installed command (PREFIX/bin/leasesim-plot-sweep) may be a
 # link to this file; the helper module sits next to the file itself.
@@ -270,11 +271,28 @@ def draw(header, cells, args):
                                                  " by %s" % series if series else "")
         if metric == "violation_rate":
             summary += " (error bars: 95% Wilson CI)"
-    ax.set_title(title)
-    fig.tight_layout()
+    fit_title(fig, ax, title)
     lt.save_atomically(fig, args.out)
     plt.close(fig)
     return summary
+
+
+def fit_title(fig, ax, title):
+    """Sets the title and lays the figure out, wrapping the title until it
+    fits across the figure: a heatmap of few columns is narrower than a long
+    scenario name with its metric, and the title, centred over the axes
+    (left of the colour bar), was cut off at the figure's edges."""
+    ax.set_title(title)
+    fig.tight_layout()
+    width = len(title)
+    while True:
+        fig.canvas.draw()
+        box = ax.title.get_window_extent()
+        if (box.x0 >= 0 and box.x1 <= fig.bbox.width) or width <= 12:
+            return
+        width = max(12, int(width * 0.8))
+        ax.set_title("\n".join(textwrap.wrap(title, width=width)))
+        fig.tight_layout()
 
 
 def main(argv=None):

@@ -45,16 +45,17 @@ std::string find_script(const char* name) {
 
 // Runs argv[0] with argv; stdout/stderr go to /dev/null if `quiet`.
 // Returns the exit status, or -1 (and errno text in *error) if it could not start.
+// The child's stdout goes nowhere: ours is the report (JSON under --json),
+// and `run --plot` names the picture itself. Its stderr is ours unless
+// `quiet`.
 int run(const std::vector<std::string>& args, bool quiet, std::string* error) {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  if (quiet) {
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  if (quiet) posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
   // posix_spawnp: a Python given by name ("python3") is looked up on PATH.
   const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);

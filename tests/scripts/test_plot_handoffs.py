@@ -50,6 +50,7 @@ class PlotHandoffs(unittest.TestCase):
         label1 = "%s, raft-lease, preset %s (seed %d)" % (r1["scenario"], r1["preset"], r1["seed"])
         self.assertIn(label1, series)
         self.assertIn(label1, out)
+        self.assertTrue(out.endswith("wrote %s\n" % png), out)
         self.assertEqual(len(series), 2, list(series))
         (label2,) = [k for k in series if k != label1]
         self.assertTrue(label2.startswith(r2["scenario"] + ", raft-lease, preset " + r2["preset"]),

@@ -69,6 +69,36 @@ class PlotSweep(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("line plot of acquire_p50_ns over clocks.drift_ppm, 4 cell(s)", out)
 
+    def test_a_long_title_fits_a_narrow_heatmap(self):
+        # Two columns make a figure about 4 inches wide; the title (scenario
+        # and metric) was centred over the axes and cut off at the left edge.
+        f = sweep_file(vs.tmpdir() / "narrow.jsonl",
+                       [("lease.ttl", ["2s", "5s"]), ("clocks.drift_ppm", [0, 100])],
+                       lambda c: 0.1)
+        f.write_text(f.read_text().replace('"scenario": "x"',
+                                           '"scenario": "partition/leader-isolated-with-drift"'))
+        seen = []
+        real_save = ps.lt.save_atomically
+
+        def save(fig, out):
+            fig.canvas.draw()
+            box = fig.axes[0].title.get_window_extent()
+            seen.append((box.x0, box.x1, fig.bbox.width, fig.axes[0].get_title()))
+            real_save(fig, out)
+
+        ps.lt.save_atomically = save
+        try:
+            rc, out, err = self.main(f, vs.tmpdir() / "narrow.png")
+        finally:
+            ps.lt.save_atomically = real_save
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(seen), 1)
+        x0, x1, width, text = seen[0]
+        self.assertGreaterEqual(x0, 0, text)
+        self.assertLessEqual(x1, width, text)
+        self.assertEqual(" ".join(text.split()),
+                         "partition/leader-isolated-with-drift: violation rate")
+
     def test_protocols_are_the_series_of_a_comparison(self):
         f = sweep_file(vs.tmpdir() / "cmp.jsonl",
                        [("protocol", ["seed", "etcd-like", "safe", "naive"]),

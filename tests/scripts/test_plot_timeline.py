@@ -325,6 +325,8 @@ class Drawing(unittest.TestCase):
                               capture_output=True, text=True, timeout=300)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertGreater(out.stat().st_size, 10000)
+        # It names what it wrote, as the other plot scripts do.
+        self.assertEqual(proc.stdout, "wrote %s\n" % out)
 
 
 class RunPlot(unittest.TestCase):
@@ -334,6 +336,8 @@ class RunPlot(unittest.TestCase):
         out = vs.tmpdir() / "run-plot.png"
         proc = vs.leasesim("run", vs.ROOT / "scenarios" / "default.json", "--plot", out)
         self.assertEqual(proc.returncode, 0, proc.stderr)
+        # Named once: by leasesim, not again by the script it runs.
+        self.assertEqual(proc.stdout.count("wrote "), 1, proc.stdout)
         self.assertIn("wrote %s" % out, proc.stdout)
         self.assertTrue(out.read_bytes().startswith(b"\x89PNG"))
 
