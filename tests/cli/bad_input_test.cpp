@@ -396,6 +396,26 @@ TEST(BadInputSpecial, VeryDeepNesting) {
                        "deep2.json: line 1, column 112: JSON nesting deeper than 64 levels\n"});
 }
 
+// kv-lease's electors are at most 10000 in all, but 10000 groups of
+// 10000 each (a 380 KB file) were named one by one before the total was
+// checked: 10^8 names, more than 13 GB and minutes before the refusal.
+TEST(BadInputSpecial, ElectorGroupsAreCountedBeforeTheirMembersAreNamed) {
+  TempDir dir("bad");
+  std::string text = R"({"name": "x", "duration": "10s", "protocol": {"name": "kv-lease"},)"
+                     R"( "resources": ["r1"], "electors": [)";
+  for (int i = 0; i < 10000; ++i)
+    text += (i ? ", " : "") + std::string(R"({"count": 10000, "prefix": "e)") + std::to_string(i) +
+            "-\"}";
+  write_text(dir / "electors.json", text + "]}");
+  const CliResult r = run_cli({"validate", "electors.json"}, dir.path(), std::chrono::seconds(10));
+  EXPECT_FALSE(r.timed_out) << "took more than 10 s";
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "electors.json: /electors: expected at most 10000 electors in all, found "
+            "100000000\n");
+  EXPECT_EQ(r.out, "0 valid, 1 invalid\n");
+}
+
 // Only the first 100 errors are printed, then how many more there were.
 TEST(BadInputSpecial, ManyErrorsAreCapped) {
   TempDir dir("bad");

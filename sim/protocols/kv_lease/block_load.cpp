@@ -2,6 +2,8 @@
 // across fields (reported after the generic sections').
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "block.hpp"
 #include "leasesim/format/enums.hpp"
@@ -163,6 +165,11 @@ void Reader::read_electors() {
     out_.requestors_known = false;
     return;
   }
+  // The groups are read and counted before any member is named: 10000
+  // groups of 10000 electors each are a small file but 10^8 names, which
+  // took minutes and gigabytes to build before the total was checked.
+  std::vector<std::pair<workload::GroupNames, ElectorGroup>> groups;
+  uint64_t total = 0;
   for (size_t i = 0; i < list->size(); ++i) {
     const std::string path = "/electors/" + std::to_string(i);
     workload::GroupNames group_names;
@@ -171,17 +178,21 @@ void Reader::read_electors() {
       out_.requestors_known = false;
       continue;
     }
+    total += group_names.count;
+    groups.emplace_back(std::move(group_names), std::move(g));
+  }
+  if (total > 10000) {
+    diag_.error("/electors",
+                "expected at most 10000 electors in all, found " + std::to_string(total));
+    out_.requestors_known = false;
+    return;
+  }
+  for (const auto& [group_names, g] : groups) {
     for (size_t k = 0; k < group_names.count; ++k) {
       names.push_back(group_names.member_name(k));
       c_->electors.push_back(g);
       origins_.push_back(group_names.member_origin(k));
     }
-  }
-  if (names.size() > 10000) {
-    diag_.error("/electors",
-                "expected at most 10000 electors in all, found " + std::to_string(names.size()));
-    out_.requestors_known = false;
-    return;
   }
   // Every election (an elector and a resource it campaigns for) keeps its
   // own state and timers from the start: 18 electors of a million
