@@ -128,8 +128,9 @@ bool Campaign::Impl::build_cells(std::vector<std::string>* warnings,
   for (const PlanScenario& ps : plan.scenarios) {
     const uint64_t n = sweep_cell_count(ps.params);
     if (n > kMaxCells) {
-      errors->push_back("the grid has " + std::to_string(n) + " cells (at most " +
-                        std::to_string(kMaxCells) + ")");
+      // (A product past 64 bits is counted as UINT64_MAX.)
+      errors->push_back("the grid has " + std::to_string(n) + (n == UINT64_MAX ? " or more" : "") +
+                        " cells (at most " + std::to_string(kMaxCells) + ")");
       return false;
     }
   }

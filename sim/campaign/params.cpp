@@ -1,6 +1,7 @@
 #include "leasesim/campaign/params.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 #include "leasesim/format/json_depth.hpp"
 #include "leasesim/format/limits.hpp"
@@ -175,8 +176,14 @@ bool set_json_path(json* doc, std::string_view path, const json& value, std::str
 }
 
 uint64_t sweep_cell_count(const std::vector<SweepParam>& params) {
+  // Saturates: 64 parameters of two values each wrapped to 0 cells, and
+  // sweep ran nothing and called it complete, past the grid's limit.
   uint64_t n = 1;
-  for (const SweepParam& p : params) n *= p.values.size();
+  for (const SweepParam& p : params) {
+    const uint64_t k = p.values.size();
+    if (k != 0 && n > UINT64_MAX / k) return UINT64_MAX;
+    n *= k;
+  }
   return n;
 }
 

@@ -101,6 +101,18 @@ TEST(SweepCells, CartesianProductFirstParameterOutermost) {
   EXPECT_EQ(sweep_cell_count({}), 1u);
 }
 
+// 64 parameters of two values are 2^64 cells: the product wrapped to 0,
+// and sweep ran no cell at all and reported the grid complete.
+TEST(SweepCells, ACountPastSixtyFourBitsSaturates) {
+  std::vector<SweepParam> ps;
+  for (int i = 0; i < 32; ++i) ps.push_back(param("description.p" + std::to_string(i) + "=1,2"));
+  EXPECT_EQ(sweep_cell_count(ps), uint64_t{1} << 32);
+  for (int i = 32; i < 64; ++i) ps.push_back(param("description.p" + std::to_string(i) + "=1,2"));
+  EXPECT_EQ(sweep_cell_count(ps), UINT64_MAX);
+  ps.push_back(param("lease.ttl=2s,5s,9s"));
+  EXPECT_EQ(sweep_cell_count(ps), UINT64_MAX);
+}
+
 TEST(SweepCells, EveryCellGoesThroughTheLoader) {
   const json base = {{"name", "s"}, {"duration", "5s"}};
   const std::vector<SweepParam> ps = {param("core.servers=1,3"), param("lease.ttl=2s,nope")};

@@ -156,6 +156,20 @@ TEST(SweepCli, BadParametersExit2NamingTheParameter) {
   EXPECT_NE(r.err.find("out of range"), std::string::npos) << r.err;
 }
 
+// 64 parameters of two values each are 2^64 cells, far past the grid's
+// limit: the count wrapped to 0 and sweep ran nothing, exit 0, "complete".
+TEST(SweepCli, AGridPastSixtyFourBitsIsRefused) {
+  std::vector<std::string> args = {"sweep", kNaive, "--seeds", "1", "-q"};
+  for (int i = 0; i < 64; ++i) {
+    args.push_back("--param");
+    args.push_back("description.p" + std::to_string(i) + "=1,2");
+  }
+  const CliResult r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "the grid has 18446744073709551615 or more cells (at most 100000)\n");
+  EXPECT_EQ(r.out, "");
+}
+
 TEST(SweepCli, InterruptKeepsFinishedRunsAndResumeCompletesTheSameFile) {
   TempDir dir("sweep-cli");
   const std::vector<std::string> args = {"sweep", kNaive,   "--compare", "seed,naive", "--seeds",

@@ -48,7 +48,8 @@ std::string sweep_value_text(const nlohmann::json& v);
 bool set_json_path(nlohmann::json* doc, std::string_view path, const nlohmann::json& value,
                    std::string* error);
 
-// Number of cells (product of the value counts; 1 with no parameters).
+// Number of cells (product of the value counts; 1 with no parameters),
+// UINT64_MAX when the product does not fit in 64 bits.
 uint64_t sweep_cell_count(const std::vector<SweepParam>& params);
 // The value index of each parameter in cell c.
 std::vector<size_t> sweep_cell_coords(const std::vector<SweepParam>& params, uint64_t c);
