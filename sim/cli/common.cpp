@@ -82,6 +82,11 @@ Duration parse_duration_arg(const std::string& option, const std::string& text) 
 uint64_t parse_count_arg(const std::string& option, const std::string& text, uint64_t min) {
   uint64_t v = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  // A whole number past 2^64 - 1 is out of range, not "not a whole number".
+  if (ec == std::errc::result_out_of_range && p == text.data() + text.size()) {
+    throw UsageError{"--" + option + ": expected a whole number from " + std::to_string(min) +
+                     " to 18446744073709551615, found \"" + text + "\""};
+  }
   if (text.empty() || ec != std::errc() || p != text.data() + text.size() || v < min) {
     throw UsageError{"--" + option + ": expected a whole number, " + std::to_string(min) +
                      " or more, found \"" + text + "\""};
@@ -174,6 +179,21 @@ bool parse_command_line(const std::vector<std::string>& args,
     for (const auto& o : visible.options())
       if (!o->long_name().empty()) names.push_back("--" + o->long_name());
     throw UsageError{std::string(e.what()) + did_you_mean(e.get_option_name(), names)};
+  } catch (const po::too_many_positional_options_error&) {
+    // Boost's "too many positional options have been specified" named
+    // neither the argument nor the limit (`run a.json b.json`, or a seed
+    // given without --seed): read them all to name the first one too many.
+    po::positional_options_description any;
+    any.add(positional, -1);
+    std::vector<std::string> given;
+    for (const po::option& o :
+         po::command_line_parser(args).options(all).positional(any).run().options)
+      if (o.position_key >= 0) given.insert(given.end(), o.value.begin(), o.value.end());
+    const size_t allowed = static_cast<size_t>(count);
+    if (given.size() <= allowed) throw;
+    throw UsageError{"unexpected argument \"" + given[allowed] + "\": expected " +
+                     (allowed == 1 ? "one argument" : std::to_string(allowed) + " arguments") +
+                     " besides the options"};
   }
   // An empty value is what a script passes for an unset variable
   // (`--junit "$JUNIT"`); taken as "not given" it silently dropped an output

@@ -451,6 +451,14 @@ TEST(BadInputUsage, CommandLineMistakes) {
       {{"run", "ok.json", "--max-events", "many"}, "@max-events"},
       {{"run", "ok.json", "--seed", "x"}, "@seed"},
       {{"run", "ok.json", "--bogus"}, "@bogus"},
+      // One argument too many names it (Boost's message named neither it
+      // nor how many were expected).
+      {{"run", "ok.json", "5"},
+       "leasesim run: unexpected argument \"5\": expected one argument besides the options\n"
+       "(see leasesim run --help)\n"},
+      {{"run", "ok.json", "--seed", "3", "ok.json"},
+       "leasesim run: unexpected argument \"ok.json\": expected one argument besides the "
+       "options\n(see leasesim run --help)\n"},
       {{"run", "ok.json", "--trace", "t.jsonl", "--out", "o"},
        "leasesim run: --trace and --out both name the trace; use one\n(see leasesim run --help)\n"},
   };

@@ -178,6 +178,10 @@ TEST(CampaignCli, SharedOptionsRefuseBadCountsAndNegativeSeeds) {
         {{"--seeds", "-1..4"}, "--seeds: seeds cannot be negative (found \"-1..4\")"},
         {{"--seeds", "-5"}, "--seeds: seeds cannot be negative"},
         {{"--seeds", "3", "--max-events", "-1"}, "--max-events: expected a whole number"},
+        // Whole and 1 or more, but past 2^64 - 1: the message says so.
+        {{"--seeds", "3", "--max-events", "18446744073709551616"},
+         "--max-events: expected a whole number from 1 to 18446744073709551615, found "
+         "\"18446744073709551616\""},
         {{"--seeds", "3", "--save", "some"}, "--save: expected failures, all or none"},
         {{"--seeds", "3", "--save", "all"}, "--save all needs --save-dir DIR (or --out FILE)"},
         {{"--seeds", "3", "--save", "all", "--save-failures", "d"}, "--save-failures DIR is"},
