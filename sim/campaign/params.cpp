@@ -5,6 +5,7 @@
 
 #include "leasesim/format/json_depth.hpp"
 #include "leasesim/format/limits.hpp"
+#include "leasesim/format/utf8.hpp"
 #include "leasesim/scenario/loader.hpp"
 
 namespace leasesim {
@@ -56,6 +57,13 @@ std::vector<std::string> split_values(std::string_view text) {
 // --- parameters ------------------------------------------------------------
 
 bool parse_sweep_param(std::string_view arg, SweepParam* out, std::string* error) {
+  // Names and values go into the cells' documents and the results file as
+  // JSON strings, which must be UTF-8 (the JSON library threw, aborting).
+  if (const size_t bad = format::first_invalid_utf8(arg); bad != std::string_view::npos) {
+    *error = "expected UTF-8 text, found byte " + format::byte_text(arg, bad) + " in \"" +
+             std::string(arg) + "\"";
+    return false;
+  }
   const size_t eq = arg.find('=');
   if (eq == std::string_view::npos || eq == 0) {
     *error = "expected PATH=V1,V2,... (e.g. lease.ttl=2s,5s), found \"" + std::string(arg) + "\"";

@@ -7,6 +7,7 @@
 
 #include "leasesim/format/json_depth.hpp"
 #include "leasesim/format/limits.hpp"
+#include "leasesim/format/utf8.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -34,43 +35,6 @@ std::string where(std::string_view text, size_t pos) {
     }
   }
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// Position of the first byte that is not part of well-formed UTF-8
-// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF),
-// or npos.
-size_t first_invalid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > s.size()) return i;
-    const auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c1 < lo || c1 > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
 }
 
 // nlohmann's message without its "[json.exception...] parse error at line
@@ -211,6 +175,15 @@ bool read_file_text(const std::string& path, std::string* text, Sink* sink) {
     sink->file_error("is not a regular file");
     return false;
   }
+  // The path goes into reports, traces and results files as a JSON string,
+  // which must be UTF-8: a Latin-1 file name aborted `run --json` (the JSON
+  // library throws) and left `run --out`'s temporaries behind.
+  if (const size_t bad = format::first_invalid_utf8(path); bad != std::string::npos) {
+    sink->file_error("the file's path is not valid UTF-8 (byte " + format::byte_text(path, bad) +
+                     "); leasesim records it in JSON reports, traces and results: rename the "
+                     "file, or a folder on its path");
+    return false;
+  }
   const uint64_t size = std::filesystem::file_size(path, ec);
   if (!ec && size > scenario_limits::kMaxFileBytes) {
     sink->file_error("the file is " + std::to_string(size) +
@@ -248,12 +221,9 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Sink* sink) {
     sink->file_error("the file is empty (expected a JSON object)");
     return false;
   }
-  const size_t bad = first_invalid_utf8(text);
+  const size_t bad = format::first_invalid_utf8(text);
   if (bad != std::string_view::npos) {
-    char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02X",
-                  static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
-    sink->text_error(where(text, bad), std::string("not valid UTF-8 (byte ") + byte +
+    sink->text_error(where(text, bad), "not valid UTF-8 (byte " + format::byte_text(text, bad) +
                                            "); scenario files must be UTF-8");
     return false;
   }

@@ -101,6 +101,17 @@ TEST(SweepCells, CartesianProductFirstParameterOutermost) {
   EXPECT_EQ(sweep_cell_count({}), 1u);
 }
 
+// Values become JSON strings, which must be UTF-8.
+TEST(SweepParam, TextThatIsNotUtf8IsRefused) {
+  SweepParam p;
+  std::string err;
+  EXPECT_FALSE(parse_sweep_param("description=caf\xE9", &p, &err));
+  EXPECT_EQ(err, "expected UTF-8 text, found byte 0xE9 in \"description=caf\xE9\"");
+  EXPECT_FALSE(parse_sweep_param("descr\xFFiption=x", &p, &err));
+  EXPECT_TRUE(parse_sweep_param("description=caf\xC3\xA9", &p, &err)) << err;
+  EXPECT_EQ(p.values[0], "caf\xC3\xA9");
+}
+
 // 64 parameters of two values are 2^64 cells: the product wrapped to 0,
 // and sweep ran no cell at all and reported the grid complete.
 TEST(SweepCells, ACountPastSixtyFourBitsSaturates) {

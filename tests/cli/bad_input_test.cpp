@@ -416,6 +416,32 @@ TEST(BadInputSpecial, ElectorGroupsAreCountedBeforeTheirMembersAreNamed) {
   EXPECT_EQ(r.out, "0 valid, 1 invalid\n");
 }
 
+// A scenario's path goes into reports, traces and results files as a JSON
+// string. A Latin-1 file name (not UTF-8) aborted `run --json`, `run --out`
+// (leaving its temporaries) and `explore --out` (leaving an empty results
+// file) with the JSON library's exception; it is refused up front now.
+TEST(BadInputSpecial, PathNotUtf8) {
+  TempDir dir("bad");
+  const std::string name = "caf\xE9.json";
+  write_text(dir / name, "{\"name\": \"x\", \"duration\": \"1s\"}");
+  const std::string err = name +
+                          ": the file's path is not valid UTF-8 (byte 0xE9); leasesim records it "
+                          "in JSON reports, traces and results: rename the file, or a folder on "
+                          "its path\n";
+  expect_refused(dir, {{"run", name, "--json"}, err});
+  expect_refused(dir, {{"run", name, "--out", "o"}, err});
+  expect_refused(dir, {{"explore", name, "--seeds", "1..2", "--out", "r.jsonl"}, err});
+  expect_refused(dir, {{"sweep", name, "--seeds", "2", "--param", "lease.ttl=2s,3s"}, err});
+  expect_refused(dir, {{"validate", name}, err, "0 valid, 1 invalid\n"});
+  // Nothing half-written: no temporaries, no results file.
+  EXPECT_FALSE(fs::exists(dir / "r.jsonl"));
+  std::vector<std::string> left;
+  if (fs::exists(dir / "o"))
+    for (const fs::directory_entry& e : fs::directory_iterator(dir / "o"))
+      left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{});
+}
+
 // Only the first 100 errors are printed, then how many more there were.
 TEST(BadInputSpecial, ManyErrorsAreCapped) {
   TempDir dir("bad");

@@ -170,6 +170,20 @@ TEST(SweepCli, AGridPastSixtyFourBitsIsRefused) {
   EXPECT_EQ(r.out, "");
 }
 
+// A --param value goes into each cell's document and the results file as
+// a JSON string: one that is not UTF-8 aborted sweep (the JSON library's
+// exception, exit 134). Now it is a usage error naming the byte.
+TEST(SweepCli, AParameterThatIsNotUtf8IsRefused) {
+  const CliResult r =
+      run_cli({"sweep", kNaive, "--seeds", "1", "--param", "description=caf\xE9", "-q"});
+  EXPECT_EQ(r.signal, 0) << "crashed";
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err,
+            "leasesim sweep: --param: expected UTF-8 text, found byte 0xE9 in "
+            "\"description=caf\xE9\"\n(see leasesim sweep --help)\n");
+  EXPECT_EQ(r.out, "");
+}
+
 TEST(SweepCli, InterruptKeepsFinishedRunsAndResumeCompletesTheSameFile) {
   TempDir dir("sweep-cli");
   const std::vector<std::string> args = {"sweep", kNaive,   "--compare", "seed,naive", "--seeds",
