@@ -215,8 +215,9 @@ std::string Campaign::report(bool tables, bool markdown) const {
     // Saved in this session, or by the session a resumed file came from (a
     // file of that name from some other run must not be named).
     std::string saved = m.first_saved;
+    std::error_code ec;  // (a symlink loop there is "not saved", not a throw)
     if (saved.empty() && !m.new_file && !m.config.save_dir.empty() &&
-        std::filesystem::exists(m.saved_path(first->cell, first->seed)))
+        std::filesystem::exists(m.saved_path(first->cell, first->seed), ec))
       saved = m.saved_path(first->cell, first->seed);
     out += "  first failing run: " + run_label(plan, first->cell, first->seed) + "\n  reproduce: " +
            (saved.empty() ? rerun_command(plan, first->cell, first->seed)

@@ -198,7 +198,11 @@ void Campaign::Impl::build_settings() {
 
 bool Campaign::Impl::read_previous(std::vector<std::string>* warnings,
                                    std::vector<std::string>* errors) {
-  if (!config.resume || !std::filesystem::exists(config.out_path)) return true;
+  if (!config.resume) return true;
+  // A path that cannot be looked at (a symlink loop) threw here and aborted;
+  // now read_results names the problem.
+  std::error_code ec;
+  if (!std::filesystem::exists(config.out_path, ec) && !ec) return true;
   ResultsFile prev;
   std::string error;
   if (!read_results(config.out_path, &prev, &error)) {
@@ -230,7 +234,7 @@ bool Campaign::Impl::read_previous(std::vector<std::string>* warnings,
   // What the earlier sessions saved counts against --max-saved, so the
   // resumed file has the saved runs an uninterrupted one has.
   for (const RunRecord& r : prev.records)
-    if (wants_saved(r.verdict) && std::filesystem::exists(saved_path(r.cell, r.seed)))
+    if (wants_saved(r.verdict) && std::filesystem::exists(saved_path(r.cell, r.seed), ec))
       ++saved_before;
   start = prev.records.size();
   keep_bytes = prev.good_bytes;

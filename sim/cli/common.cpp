@@ -46,11 +46,18 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths, std
     for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
       // Hidden folders (.git, .vscode) hold tools' files, not scenarios.
       const std::string name = it->path().filename().string();
-      if (it->is_directory() && !name.empty() && name[0] == '.') {
+      // The error_code forms: an entry whose type cannot be read (a
+      // symlink loop) threw from the throwing ones, and leasesim aborted.
+      std::error_code type_ec;
+      if (it->is_directory(type_ec) && !name.empty() && name[0] == '.') {
         it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file() && it->path().extension() == ".json")
+      const bool regular = it->is_regular_file(type_ec);
+      // Such an entry named *.json is kept, for the loader to say what is
+      // wrong with it; a dangling link (not found) is skipped as before.
+      const bool unreadable = type_ec && type_ec != std::errc::no_such_file_or_directory;
+      if ((regular || unreadable) && it->path().extension() == ".json")
         found.push_back(it->path().string());
     }
     if (ec) {

@@ -304,6 +304,38 @@ TEST(BadInputSpecial, SymlinkLoop) {
                        "(see leasesim check --help)\n"});
 }
 
+// A loop met while walking a folder aborted validate and check (the
+// filesystem library threw on the entry's type); now the loader names it
+// like a loop named on the command line, and the other files still count.
+TEST(BadInputSpecial, SymlinkLoopInAFolder) {
+  TempDir dir("bad");
+  fs::create_directories(dir / "lib");
+  write_text(dir / "lib" / "ok.json", "{\"name\": \"ok\", \"duration\": \"1s\"}");
+  fs::create_symlink("b.json", dir / "lib" / "a.json");
+  fs::create_symlink("a.json", dir / "lib" / "b.json");
+  fs::create_symlink("gone.json", dir / "lib" / "dangling.json");  // skipped, as before
+  const std::string loops =
+      "lib/a.json: cannot read the file: Too many levels of symbolic links\n"
+      "lib/b.json: cannot read the file: Too many levels of symbolic links\n";
+  expect_refused(dir, {{"validate", "lib"}, loops, "ok     lib/ok.json\n1 valid, 2 invalid\n"});
+  const CliResult c = run_cli({"check", "lib", "-q"}, dir.path());
+  EXPECT_EQ(c.signal, 0) << "crashed";
+  EXPECT_EQ(c.exit_code, 2) << c.err;
+  EXPECT_NE(c.out.find("ERROR lib/a.json"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("1 passed, 0 failed"), std::string::npos) << c.out;
+}
+
+// `explore --resume` looked at its --out with a throwing call: a symlink
+// loop there aborted it.
+TEST(BadInputSpecial, SymlinkLoopAsResumedResults) {
+  TempDir dir("bad");
+  write_text(dir / "ok.json", "{\"name\": \"ok\", \"duration\": \"1s\"}");
+  fs::create_symlink("r2.jsonl", dir / "r.jsonl");
+  fs::create_symlink("r.jsonl", dir / "r2.jsonl");
+  expect_refused(dir, {{"explore", "ok.json", "--seeds", "1..2", "--out", "r.jsonl", "--resume"},
+                       "r.jsonl: cannot read the file: Too many levels of symbolic links\n"});
+}
+
 // Hidden folders (.git, .vscode, .cache) hold editor and tool files, not
 // scenarios: a folder's walk skips them (`leasesim check .` in a project's
 // root failed on .vscode/settings.json). Named, a hidden path is read.
