@@ -100,7 +100,8 @@ for line in open(path):
     for key, label in (("overlaps", "overlap"), ("stale_writes", "stale_write"),
                        ("aba_stale_writes", "A-B-A stale"),
                        ("token_order_stale_writes", "token-order stale"),
-                       ("lapsed_and_resumed", "lapse+resume")):
+                       ("lapsed_and_resumed", "lapse+resume"),
+                       ("end_instant_overlaps", "end-instant")):
         if j[key]:
             c[label] += 1
     if not j["agree"]:
@@ -109,7 +110,7 @@ for line in open(path):
         for k, v in j["disagreements"].items():
             classes[preset][k] += v
 cols = ["runs", "overlap", "stale_write", "A-B-A stale", "token-order stale", "lapse+resume",
-        "disagree"]
+        "end-instant", "disagree"]
 print("\nruns with each finding of the independent audit, per preset:")
 print("  %-17s" % "preset" + "".join("%19s" % c for c in cols))
 total = Counter()

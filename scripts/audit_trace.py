@@ -13,6 +13,7 @@ both sides. It shares no code with the checker (sim/check/): it reads only
                                     checked against every record's `lt`;
   belief_begin/extend/end, crash    what each holder believed, and until when;
   write_accepted                    what storage accepted;
+  run_end                           whether the run saw all of its last instant;
 
 never the checker's own `belief_interval` or `violation` records.
 
@@ -23,9 +24,19 @@ Definitions (issue 12; docs/reliability.md#the-independent-check):
   true instant in that span at which the holder's clock of the belief's kind
   reads strictly below the belief's current deadline (a belief_extend
   replaces the deadline from its instant on). So a belief may lapse and
-  resume. Intervals are half-open: touching is not overlapping.
+  resume. Intervals are half-open: touching is not overlapping. A second
+  belief_begin of a belief still open restates it (one belief: its deadline,
+  clock kind and token are replaced from that instant on, like an extend);
+  it is still a begin for the stale-write rule.
 * overlap: for two beliefs on one resource by different holders, every
-  maximal stretch of true time in which both hold is one violation.
+  maximal stretch of true time in which both hold is one violation. The
+  run's last instant `end` counts too when the run saw all of it (it reached
+  its duration or ran out of events; not when --max-events, --timeout or
+  --stop-on-first cut it inside that instant): two beliefs both hold AT
+  `end` when both are still open then (one ended or crashed at `end` does
+  not hold there) and both clocks read below their deadlines after every
+  change of that instant. Such a stretch that did not already run up to
+  `end` is one more violation, reported as [end, end).
 * stale_write: a write_accepted (resource, token, writer, lease) at t is
   stale if another holder's belief on that resource (whatever its lease
   number: numbers can be reused across grants) began after the writer's
@@ -41,7 +52,8 @@ Usage:
   audit_trace.py TRACE.jsonl --end-ns N      just print what the audit finds
   options: --summary (one JSON line of counts, for scripts/audit.sh),
            --verbose (every finding, not only disagreements)
-Exit 2: unreadable input; 3: the trace contradicts the clock model (an `lt`
+Exit 2: unreadable input (or a report of another run: its end_ns is not the
+trace's run_end); 3: the trace contradicts the clock model (an `lt`
 or `offset` that the rebuild does not reproduce), so no verdict is given.
 
 Standard library only (Debian's /usr/bin/python3).
@@ -58,7 +70,10 @@ BILLION = 1_000_000_000
 # json.loads; anything else falls back to it.
 _PREFIX = re.compile(r'\{"t":(-?\d+),"lt":(-?\d+),"n":(null|"[^"\\]*"),"k":"([a-z_]+)"')
 _PARSED = frozenset(["clock_init", "drift", "clock_step", "belief_begin", "belief_extend",
-                     "belief_end", "crash", "write_accepted"])
+                     "belief_end", "crash", "write_accepted", "run_end"])
+# run_end reasons (docs/trace-format.md) for which the run saw every record of
+# its last instant; any other reason may have cut the run inside it.
+_WHOLE_LAST_INSTANT = frozenset(["completed", "quiescent"])
 
 
 class Inconsistent(Exception):
@@ -122,14 +137,32 @@ class Clock:
 
 
 class Belief:
-    __slots__ = ("holder", "resource", "lease", "token", "wall", "begin", "close", "deadlines",
-                 "closed_by", "holds")
+    __slots__ = ("holder", "resource", "lease", "token", "begin", "close", "deadlines",
+                 "starts", "closed_by", "holds", "restated", "at_end")
 
     def __init__(self, holder, resource, lease, token, wall, begin, deadline):
         self.holder, self.resource, self.lease, self.token = holder, resource, lease, token
-        self.wall, self.begin = wall, begin
-        self.deadlines = [(begin, deadline)]  # (from, deadline), in time order
+        self.begin = begin
+        # (from, deadline, on the wall clock), in time order: an extend keeps
+        # the clock kind, a repeated begin (restated) may change it.
+        self.deadlines = [(begin, deadline, wall)]
+        self.starts = [begin]  # the deadlines' `from`s, for bisect
         self.close, self.closed_by, self.holds = None, None, []
+        self.restated = []  # instants of repeated begins
+        self.at_end = False  # holds at the run's last instant (judged: finish)
+
+    def restate(self, t, deadline, wall):
+        """A deadline (and clock kind) in force from t on; one at t replaces one at t."""
+        if self.starts[-1] == t:
+            self.deadlines[-1] = (t, deadline, wall)
+        else:
+            self.deadlines.append((t, deadline, wall))
+            self.starts.append(t)
+
+    def deadline_at(self, t):
+        """(deadline, wall) in force at t, after every change of that instant."""
+        _, deadline, wall = self.deadlines[bisect.bisect_right(self.starts, t) - 1]
+        return deadline, wall
 
     def name(self):
         return "%s lease %d" % (self.holder, self.lease)
@@ -159,8 +192,14 @@ class Audit:
         self.open = {}  # (holder, resource, lease) -> Belief
         self.beliefs = []
         self.writes = []  # (t, resource, writer, lease, token), trace order
+        # Every belief_begin, repeated ones included: resource -> [(t, holder,
+        # lease)], in trace (so time) order, for the stale-write rule.
+        self.begins = defaultdict(list)
         self.anomalies = []
         self.records = 0
+        self.last_t = None  # the latest record time (run_end's included)
+        self.run_end = None  # (t, reason) of the trace's run_end record
+        self.end, self.end_judged = None, False  # set by finish()
 
     # -- reading -------------------------------------------------------------
     def read(self, path):
@@ -185,7 +224,10 @@ class Audit:
                     raise Inconsistent("%s:%d: %s" % (path, lineno, e))
 
     def record(self, t, lt, n, k, r):
-        if k == "clock_init":
+        self.last_t = t if self.last_t is None else max(self.last_t, t)
+        if k == "run_end":
+            self.run_end = (t, r["reason"])
+        elif k == "clock_init":
             if n in self.clocks:
                 raise Inconsistent("a second clock_init for %s" % n)
             self.clocks[n] = Clock(r["offset"], r["ppb"])
@@ -203,21 +245,26 @@ class Audit:
                                    % (k, n, t, r["offset"], wall - t))
         if k == "belief_begin":
             key = (n, r["resource"], r["lease"])
-            if key in self.open:  # never seen; keep the definition total
-                self.anomalies.append("belief_begin of open %s at %d" % (key, t))
-                self.close(self.open.pop(key), t, "begun again")
-            b = Belief(n, r["resource"], r["lease"], r["token"], r["clock"] == "wall", t,
-                       r["deadline"])
-            self.open[key] = b
-            self.beliefs.append(b)
+            self.begins[r["resource"]].append((t, n, r["lease"]))
+            b = self.open.get(key)
+            if b is not None:
+                # No built-in protocol does it (a user's might: a duplicate
+                # grant): the same belief, stated again. Closing it and
+                # opening another would split one overlap across it in two.
+                b.restate(t, r["deadline"], r["clock"] == "wall")
+                b.token = r["token"]
+                b.restated.append(t)
+            else:
+                b = Belief(n, r["resource"], r["lease"], r["token"], r["clock"] == "wall", t,
+                           r["deadline"])
+                self.open[key] = b
+                self.beliefs.append(b)
         elif k == "belief_extend":
             b = self.open.get((n, r["resource"], r["lease"]))
             if b is None:
                 self.anomalies.append("belief_extend of no open belief at %d" % t)
-            elif b.deadlines[-1][0] == t:
-                b.deadlines[-1] = (t, r["deadline"])
             else:
-                b.deadlines.append((t, r["deadline"]))
+                b.restate(t, r["deadline"], b.deadlines[-1][2])
         elif k == "belief_end":
             b = self.open.pop((n, r["resource"], r["lease"]), None)
             if b is None:
@@ -241,7 +288,28 @@ class Audit:
         b.close, b.closed_by = t, why
 
     # -- judging -------------------------------------------------------------
-    def finish(self, end):
+    def last_instant_whole(self, end, report_reason=None):
+        """Whether the trace holds every record of the instant `end`: the run
+        went past it (a record after it) or ended there for a reason that
+        cannot cut an instant (the trace's run_end, else the report's
+        end_reason; a trace with neither is taken as whole)."""
+        if self.last_t is not None and self.last_t > end:
+            return True
+        reason = self.run_end[1] if self.run_end is not None else report_reason
+        return reason is None or reason in _WHOLE_LAST_INSTANT
+
+    def finish(self, end, last_instant_whole=True):
+        """Closes what is open at `end`. When the run saw all of its last
+        instant, also judges which beliefs hold AT `end` (those open past it
+        whose clock there, after every change of the instant, reads below
+        the deadline then in force): a stretch begun there is an overlap."""
+        self.end, self.end_judged = end, last_instant_whole
+        for b in self.beliefs:
+            if b.close is None or b.close > end:
+                if last_instant_whole and b.begin <= end:
+                    deadline, wall = b.deadline_at(end)
+                    seg = self.clocks[b.holder].seg_at(end)
+                    b.at_end = Clock.mono_of(seg, end) + (seg[4] if wall else 0) < deadline
         for key in list(self.open):
             self.close(self.open.pop(key), end, "run end")
         for b in self.beliefs:
@@ -254,68 +322,80 @@ class Audit:
             return []
         clock = self.clocks[b.holder]
         cuts = {b.begin, b.close}
-        cuts.update(t for t, _ in b.deadlines if b.begin < t < b.close)
+        cuts.update(d[0] for d in b.deadlines if b.begin < d[0] < b.close)
         cuts.update(clock.boundaries(b.begin, b.close))
         cuts = sorted(cuts)
-        starts = [t for t, _ in b.deadlines]
         pieces = []
         for s, e in zip(cuts, cuts[1:]):
-            deadline = b.deadlines[bisect.bisect_right(starts, s) - 1][1]
-            stop = Clock.first_reaching(clock.seg_at(s), b.wall, deadline, s)
+            deadline, wall = b.deadline_at(s)
+            stop = Clock.first_reaching(clock.seg_at(s), wall, deadline, s)
             pieces.append((s, min(e, stop)))
         return merge(pieces)
 
     def overlaps(self):
         """[(resource, frozenset({(holder, lease), ...}), from, to, b1, b2)]."""
+        end = self.end
         by_resource = defaultdict(list)
         for b in self.beliefs:
-            if b.holds:
+            if b.holds or b.at_end:
                 by_resource[b.resource].append(b)
+
+        def first(b):
+            return b.holds[0][0] if b.holds else end
+
+        def last(b):  # exclusive: past `end` when it holds at `end`
+            return end + 1 if b.at_end else b.holds[-1][1]
+
         out = []
         for resource, bs in by_resource.items():
-            bs.sort(key=lambda b: b.holds[0][0])
+            bs.sort(key=first)
             for i, x in enumerate(bs):
                 for y in bs[i + 1:]:
-                    if y.holds[0][0] >= x.holds[-1][1]:
+                    if first(y) >= last(x):
                         break
                     if x.holder == y.holder:
                         continue
-                    for a, z in intersect(x.holds, y.holds):
-                        pair = frozenset([(x.holder, x.lease), (y.holder, y.lease)])
+                    pair = frozenset([(x.holder, x.lease), (y.holder, y.lease)])
+                    pieces = intersect(x.holds, y.holds)
+                    for a, z in pieces:
                         out.append((resource, pair, a, z, x, y))
+                    # Both hold at the last instant: the stretch that ran up
+                    # to it goes on through it, or one begins there.
+                    if x.at_end and y.at_end and not (pieces and pieces[-1][1] == end):
+                        out.append((resource, pair, end, end, x, y))
         return out
 
     def stale_writes(self):
         """[(resource, writer, lease, token, t, why, aba, token_order)]: aba when the
         newer holder's tenure is over and the writer holds again (a checker that
         compares with the latest holder only misses it, unless the token is low)."""
+        # Every begin counts, a repeated one too: a belief restated after the
+        # writer's lease began is another requestor believing after it.
         earliest = {}  # (holder, resource, lease): numbers may repeat across resources
-        for b in self.beliefs:
-            key = (b.holder, b.resource, b.lease)
-            earliest[key] = min(earliest.get(key, b.begin), b.begin)
-        by_resource = defaultdict(list)
-        for b in self.beliefs:
-            by_resource[b.resource].append(b)
+        for resource, begins in self.begins.items():
+            for t, holder, lease in begins:
+                key = (holder, resource, lease)
+                earliest[key] = min(earliest.get(key, t), t)
         highest = {}
         out = []
         for t, resource, writer, lease, token in self.writes:
             since = earliest.get((writer, resource, lease))
             if since is not None and since > t:
                 since = None  # the writer's lease began only after the write
-            newer = [b for b in by_resource[resource]
-                     if b.holder != writer and b.begin <= t
-                     and (since is None or b.begin > since)]
+            begins = self.begins.get(resource, [])
+            newer = [g for g in begins
+                     if g[1] != writer and g[0] <= t and (since is None or g[0] > since)]
             why, aba, low = None, False, False
             if newer:
-                b = min(newer, key=lambda b: b.begin)
-                why = "%s began at %s%s" % (b.name(), fmt(b.begin),
-                                            "" if since is None else ", after the writer's "
-                                            "lease %d began at %s" % (lease, fmt(since)))
-                latest = max((x for x in by_resource[resource] if x.begin <= t),
-                              key=lambda x: x.begin)
-                if latest.holder == writer:
+                g = min(newer, key=lambda g: g[0])
+                why = "%s lease %d began at %s%s" % (g[1], g[2], fmt(g[0]),
+                                                     "" if since is None else ", after the "
+                                                     "writer's lease %d began at %s" % (
+                                                         lease, fmt(since)))
+                latest = max((x for x in begins if x[0] <= t), key=lambda x: x[0])
+                if latest[1] == writer:
                     aba = True
-                    why = "A-B-A: " + why + "; the writer holds again since " + fmt(latest.begin)
+                    why = "A-B-A: " + why + "; the writer holds again since " + fmt(latest[0])
             top = highest.get(resource, 0)
             if token < top:
                 low = True
@@ -349,14 +429,13 @@ def checker_side(report, audit):
         tokens[(resource, writer, lease, t)].append(token)
     for v in report.get("violations", []):
         if v["kind"] == "overlap":
+            # Kept even when empty: [end, end) is the stretch begun at the
+            # run's last instant, which the audit judges too; an empty one
+            # anywhere else held no instant and is a disagreement.
             a, z = min(v["from_ns"], end), min(v["to_ns"], end)
-            # An empty interval is an overlap only at the end of a cut run
-            # (the audit cannot see that instant); anywhere else it held no
-            # instant and is a disagreement, so it is kept.
-            if a < z or a != end:
-                pair = frozenset([(v["first"] or "-", v["first_lease"]),
-                                  (v["second"] or "-", v["second_lease"])])
-                overlaps[(v["resource"], pair, a, z)] += 1
+            pair = frozenset([(v["first"] or "-", v["first_lease"]),
+                              (v["second"] or "-", v["second_lease"])])
+            overlaps[(v["resource"], pair, a, z)] += 1
         elif v["kind"] == "stale_write":
             key = (v["resource"], v["first"], v["first_lease"], v["from_ns"])
             if "token" in v:
@@ -374,9 +453,13 @@ def show_overlap(key, evidence=None):
     s = "overlap %s: %s lease %d / %s lease %d  [%s, %s)  %s" % (
         resource, h1, l1, h2, l2, fmt(a), fmt(z), fmt(z - a))
     for b in evidence or ():
-        s += "\n      %s: begun %s, closed %s by %s; %s clock; holds %s" % (
-            b.name(), fmt(b.begin), fmt(b.close), b.closed_by, "wall" if b.wall else "monotonic",
-            " ".join("[%s, %s)" % (fmt(p), fmt(q)) for p, q in b.holds))
+        s += "\n      %s: begun %s%s, closed %s by %s; %s clock; holds %s%s" % (
+            b.name(), fmt(b.begin),
+            "".join(" (again %s)" % fmt(t) for t in b.restated), fmt(b.close), b.closed_by,
+            "/".join(sorted(set("wall" if d[2] else "monotonic" for d in b.deadlines))),
+            " ".join("[%s, %s)" % (fmt(p), fmt(q)) for p, q in b.holds) or (
+                "only" if b.at_end else "nothing"),
+            (" and" if b.holds else "") + " at the run's end" if b.at_end else "")
     return s
 
 
@@ -422,7 +505,12 @@ def main(argv):
     except (OSError, ValueError, KeyError) as e:
         print("audit_trace.py: %s" % e, file=sys.stderr)
         return 2
-    audit.finish(end)
+    if report is not None and audit.run_end is not None and audit.run_end[0] != end:
+        print("audit_trace.py: the trace's run_end is at %d ns but the report's end_ns is %d: "
+              "not the same run" % (audit.run_end[0], end), file=sys.stderr)
+        return 2
+    audit.finish(end, audit.last_instant_whole(
+        end, report.get("end_reason") if report is not None else None))
     found_o = audit.overlaps()
     found_s = audit.stale_writes()
     mine_o = Counter((r, p, a, z) for r, p, a, z, _, _ in found_o)
@@ -452,6 +540,9 @@ def main(argv):
         print(json.dumps({
             "agree": agree, "records": audit.records, "beliefs": len(audit.beliefs),
             "lapsed_and_resumed": sum(1 for b in audit.beliefs if len(b.holds) > 1),
+            "restated_beliefs": sum(1 for b in audit.beliefs if b.restated),
+            "last_instant_judged": audit.end_judged,
+            "end_instant_overlaps": sum(n for k, n in mine_o.items() if k[2] == k[3]),
             "overlaps": sum(mine_o.values()), "stale_writes": sum(mine_s.values()),
             "aba_stale_writes": sum(1 for s in found_s if s[6] and not s[7]),
             "token_order_stale_writes": sum(1 for s in found_s if s[7]),

@@ -347,6 +347,36 @@ TEST(Segments, ARepeatedBeginRestatesTheOpenBelief) {
   EXPECT_EQ(h.metrics().resources[kDb].held, seconds(5) + seconds(3));
 }
 
+// tests/scripts/data/audit/restated.jsonl as the checker reads it (the
+// independent audit split a restated belief in two and found [2 s, 3 s) and
+// [3 s, 7 s)): a repeated begin changes the open belief's deadline and clock
+// kind, so the overlap across it is one stretch; and another requestor's
+// repeated begin is a begin for the stale-write rule.
+TEST(Segments, AnOverlapAcrossARepeatedBeginIsOneStretch) {
+  History h;
+  h.clock(kAlice).step_wall(seconds(1));  // alice's wall clock reads 1 s ahead
+  h.begin(seconds(1), kAlice, kDb, 2, seconds(5));
+  h.begin(seconds(1), kBob, kCache, 5, seconds(2));
+  h.begin(seconds(2), kBob, kDb, 5, seconds(9));
+  h.begin(seconds(3), kAlice, kDb, 2, seconds(8), ClockKind::kWall);  // wall 8 s: true 7 s
+  h.begin(seconds(3), kAlice, kCache, 6, seconds(4));
+  h.end(seconds(4), kAlice, kCache, 6);
+  h.begin(milliseconds(4500), kBob, kCache, 5, seconds(5));  // bob's lapsed lease 5 again
+  h.write_accepted(milliseconds(4800), kCache, 6, kAlice, 6);
+  h.end(seconds(8), kAlice, kDb, 2, BeliefEndReason::kExpired);
+  h.end(seconds(9), kBob, kDb, 5, BeliefEndReason::kExpired);
+  h.finish(seconds(10));
+  auto overlaps = Of(h, ViolationKind::kOverlap);
+  ASSERT_EQ(overlaps.size(), 1u);
+  EXPECT_EQ(overlaps[0]->from, At(seconds(2)));
+  EXPECT_EQ(overlaps[0]->to, At(seconds(7)));
+  auto stale = Of(h, ViolationKind::kStaleWrite);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0]->first, kAlice);
+  EXPECT_EQ(stale[0]->second, kBob);
+  EXPECT_EQ(stale[0]->from, At(milliseconds(4800)));
+}
+
 // Time free while wanted is exactly the time nobody held the resource while
 // someone wanted it, whoever ends the wait. (The old checker counted a
 // wait's free time only when the waiter itself acquired the resource.)

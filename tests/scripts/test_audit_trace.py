@@ -18,12 +18,13 @@ DATA = vs.DATA / "audit"
 S = 1_000_000_000
 
 
-def audit(name, end=None):
-    """(overlaps, stale writes) the audit finds in fixture NAME."""
+def audit(name, end=None, whole=True):
+    """(overlaps, stale writes) the audit finds in fixture NAME; whole: the run
+    saw all of its last instant."""
     report = json.loads((DATA / (name + ".report.json")).read_text())
     a = at.Audit()
     a.read(DATA / (name + ".jsonl"))
-    a.finish(report["end_ns"] if end is None else end)
+    a.finish(report["end_ns"] if end is None else end, whole)
     overlaps = sorted((r, tuple(sorted(p)), x, z) for r, p, x, z, _, _ in a.overlaps())
     stale = sorted(s[:5] for s in a.stale_writes())
     return overlaps, stale
@@ -128,6 +129,49 @@ class Definitions(unittest.TestCase):
         # reads the records in order, does.)
         self.assertEqual(audit("writer-begins-later"), ([], [("db", "alice", 7, 7, 2 * S)]))
 
+    def test_a_stretch_begun_at_the_runs_last_instant(self):
+        # The run ends at 10s and saw all of that instant. db: alice holds
+        # from 1s (deadline 20s) and bob begins at 10s: both hold AT 10s, an
+        # overlap [10s, 10s). cache: dave begins at 10s, but carol's belief
+        # ends at 10s (recorded after dave's begin): touching. log: erin's
+        # deadline is 10s, so she does not hold at 10s when frank begins.
+        # queue: gina and hal hold from 5s on: one stretch [5s, 10s) that
+        # goes on through 10s, not a second one there.
+        self.assertEqual(audit("end-instant"),
+                         ([("db", (("alice", 2), ("bob", 5)), 10 * S, 10 * S),
+                           ("queue", (("gina", 8), ("hal", 9)), 5 * S, 10 * S)], []))
+
+    def test_a_run_cut_inside_its_last_instant_leaves_it_unjudged(self):
+        # The same trace from a run an event budget (or a timeout, or a stop
+        # at the first violation) cut at 10s: a record still due at 10s
+        # could have ended alice's belief there, so db is not judged.
+        self.assertEqual(audit("end-instant", whole=False),
+                         ([("queue", (("gina", 8), ("hal", 9)), 5 * S, 10 * S)], []))
+
+    def test_a_repeated_begin_restates_the_open_belief(self):
+        # alice believes db lease 2 from 1s (monotonic deadline 5s) and
+        # begins it again at 3s with a deadline of 8s on her wall clock,
+        # which reads 1s ahead: one belief, holding [1s, 7s). bob holds db
+        # [2s, 9s): one overlap [2s, 7s), not [2s, 3s) and [3s, 7s). On
+        # cache bob's lapsed lease 5 (1s..2s) is begun again at 4.5s, after
+        # alice's lease 6 began (3s): her write at 4.8s is stale.
+        self.assertEqual(audit("restated"),
+                         ([("db", (("alice", 2), ("bob", 5)), 2 * S, 7 * S)],
+                          [("cache", "alice", 6, 6, 4800000000)]))
+
+    def test_the_last_instant_is_whole_unless_the_run_was_cut_in_it(self):
+        a = at.Audit()
+        a.read(DATA / "end-instant.jsonl")  # run_end at 10s: completed
+        self.assertTrue(a.last_instant_whole(10 * S, "event_budget"))  # the trace wins
+        self.assertTrue(a.last_instant_whole(9 * S))  # records after 9s
+        a.run_end = (10 * S, "event_budget")
+        self.assertFalse(a.last_instant_whole(10 * S))
+        a.run_end = None  # no run_end: the report's reason, else whole
+        self.assertFalse(a.last_instant_whole(10 * S, "timeout"))
+        self.assertFalse(a.last_instant_whole(10 * S, "violation"))
+        self.assertTrue(a.last_instant_whole(10 * S, "quiescent"))
+        self.assertTrue(a.last_instant_whole(10 * S))
+
     def test_the_run_end_closes_open_beliefs(self):
         # lapse-resume cut at 5.5s: the resumed stretch is cut there.
         self.assertEqual(audit("lapse-resume", end=5500000000),
@@ -139,7 +183,7 @@ class Comparison(unittest.TestCase):
 
     NAMES = ["lapse-resume", "extend-after-lapse", "drift-mid-belief", "crash", "touching",
              "two-stretches", "aba-stale-write", "token-order", "per-resource-lease",
-             "writer-begins-later"]
+             "writer-begins-later", "end-instant", "restated"]
 
     def test_every_fixture_agrees_with_its_correct_report(self):
         for name in self.NAMES:
@@ -196,6 +240,60 @@ class Comparison(unittest.TestCase):
         self.assertEqual(rc, 1, out)
         self.assertIn("overlap only in the checker (1):", out)
 
+    def test_a_checker_that_misses_the_last_instant_disagrees(self):
+        # The audit used to skip every [end, end) of the report, so a
+        # checker that dropped it went unnoticed.
+        def drop(r):
+            r["violations"] = [v for v in r["violations"] if v["resource"] != "db"]
+        rc, out, _ = cli(DATA / "end-instant.jsonl", with_report("end-instant", drop))
+        self.assertEqual(rc, 1, out)
+        self.assertIn("overlap only in the audit (1):", out)
+        self.assertIn("overlap db: alice lease 2 / bob lease 5  [10.000000000s, 10.000000000s)",
+                      out)
+        self.assertIn("holds only at the run's end", out)
+
+    def test_a_cut_run_must_not_judge_its_last_instant(self):
+        def cut(records):
+            records[-1]["reason"] = "event_budget"
+            return records
+
+        def budget(r):
+            r["end_reason"] = "event_budget"
+        trace = with_trace("end-instant", cut)
+        rc, out, _ = cli(trace, with_report("end-instant", budget))
+        self.assertEqual(rc, 1, out)
+        self.assertIn("overlap only in the checker (1):", out)
+
+        def budget_without_db(r):
+            budget(r)
+            r["violations"] = [v for v in r["violations"] if v["resource"] != "db"]
+        rc, out, _ = cli(trace, with_report("end-instant", budget_without_db))
+        self.assertEqual(rc, 0, out)
+        # Without run_end (an older trace) the report's end_reason tells.
+        no_end = with_trace("end-instant", lambda rs: rs[:-1])
+        rc, out, _ = cli(no_end, with_report("end-instant", budget_without_db))
+        self.assertEqual(rc, 0, out)
+        rc, out, _ = cli(no_end, DATA / "end-instant.report.json")
+        self.assertEqual(rc, 0, out)
+
+    def test_a_report_of_another_run_is_refused(self):
+        def earlier(r):
+            r["end_ns"] = 9 * S
+        rc, _, err = cli(DATA / "end-instant.jsonl", with_report("end-instant", earlier))
+        self.assertEqual(rc, 2, err)
+        self.assertIn("not the same run", err)
+
+    def test_a_restated_belief_split_in_two_disagrees(self):
+        # What the audit itself reported before it followed the checker.
+        def split(r):
+            v = r["violations"][0]
+            r["violations"][0:1] = [dict(v, to_ns=3 * S), dict(v, from_ns=3 * S)]
+        rc, out, _ = cli(DATA / "restated.jsonl", with_report("restated", split))
+        self.assertEqual(rc, 1, out)
+        self.assertIn("overlap only in the audit (1):", out)
+        self.assertIn("overlap only in the checker (2):", out)
+        self.assertIn("begun 1.000000000s (again 3.000000000s)", out)
+
     def test_a_duplicate_report_entry_disagrees(self):
         def twice(r):
             r["violations"].append(dict(r["violations"][0]))
@@ -230,6 +328,15 @@ class Comparison(unittest.TestCase):
         s = json.loads(out.splitlines()[0])
         self.assertEqual(s["aba_stale_writes"], 1)
         self.assertEqual(s["disagreements"], {"audit-only stale_write (A-B-A)": 1})
+        rc, out, _ = cli(DATA / "end-instant.jsonl", DATA / "end-instant.report.json",
+                         "--summary")
+        s = json.loads(out)
+        self.assertEqual((s["agree"], s["overlaps"], s["end_instant_overlaps"],
+                          s["last_instant_judged"], s["restated_beliefs"]), (True, 2, 1, True, 0))
+        rc, out, _ = cli(DATA / "restated.jsonl", DATA / "restated.report.json", "--summary")
+        s = json.loads(out)
+        self.assertEqual((s["agree"], s["beliefs"], s["restated_beliefs"], s["anomalies"]),
+                         (True, 4, 2, 0))
 
     def test_without_a_report_it_lists_what_it_finds(self):
         rc, out, _ = cli(DATA / "token-order.jsonl", None, "--end-ns", str(10 * S))
@@ -297,6 +404,36 @@ class RealRuns(unittest.TestCase):
 
     def test_drifting_clocks(self):
         self.check("clocks/drift-beyond-margin.json", "overlaps")
+
+    def test_an_overlap_begun_at_the_runs_last_instant(self):
+        # delay-receipt-anchor's overlap, with the run stopped (--until) at
+        # the instant it begins: the checker reports it as [end, end), and
+        # the audit, judging that instant, finds it too. The same run cut
+        # there by an event budget has not seen the whole instant: neither
+        # side judges it.
+        scenario = vs.ROOT / "scenarios" / "network" / "delay-receipt-anchor.json"
+        full = json.loads(vs.leasesim("run", scenario, "--json").stdout)
+        begun = min(v["from_ns"] for v in full["violations"] if v["kind"] == "overlap")
+        out = vs.tmpdir() / "audit-end-instant"
+        proc = vs.leasesim("run", scenario, "--until", "%dns" % begun, "--out", out)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        report = json.loads((out / "report.json").read_text())
+        self.assertEqual((report["end_ns"], report["end_reason"]), (begun, "completed"))
+        self.assertIn((begun, begun), [(v["from_ns"], v["to_ns"]) for v in report["violations"]
+                                       if v["kind"] == "overlap"])
+        rc, text, err = cli(out / "trace.jsonl", out / "report.json", "--summary")
+        self.assertEqual(rc, 0, text + err)
+        self.assertEqual(json.loads(text)["end_instant_overlaps"], 1)
+
+        cut = vs.tmpdir() / "audit-end-instant-cut"
+        proc = vs.leasesim("run", scenario, "--max-events", report["events"], "--out", cut)
+        cut_report = json.loads((cut / "report.json").read_text())
+        self.assertEqual((cut_report["end_ns"], cut_report["end_reason"]), (begun, "event_budget"))
+        self.assertEqual([v for v in cut_report["violations"] if v["kind"] == "overlap"], [])
+        rc, text, err = cli(cut / "trace.jsonl", cut / "report.json", "--summary")
+        self.assertEqual(rc, 0, text + err)
+        s = json.loads(text)
+        self.assertEqual((s["last_instant_judged"], s["end_instant_overlaps"]), (False, 0))
 
 
 if __name__ == "__main__":
