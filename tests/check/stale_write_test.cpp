@@ -155,6 +155,14 @@ TEST(StaleWriteDefinition, TheWritersLeaseBeganOnTheWrittenResource) {
   EXPECT_EQ(h.count(ViolationKind::kStaleWrite), 0u);
 }
 
+// Bob's tenure of db over [1 s, 2 s), then, at 3 s, storage accepting
+// alice's write under lease 7, which she has not been seen believing.
+void BobThenAlicesUnseenWrite(History& h) {
+  h.begin_token(seconds(1), kBob, kDb, 5, 5, seconds(2));
+  h.end(seconds(2), kBob, kDb, 5);
+  h.write_accepted(seconds(3), kDb, 7, kAlice, 7);
+}
+
 // The writer's own begin of the lease, recorded after the write within the
 // write's instant, began "at or before" the acceptance: the lease began at
 // that instant, after bob's tenure, and the write is not stale, whichever of
@@ -185,9 +193,7 @@ TEST(StaleWriteDefinition, TheWritersBeginLaterInTheWritesInstantCounts) {
 // leaves it unjudged.
 TEST(StaleWriteDefinition, AnUnseenLeasesWriteIsJudgedOnceItsInstantIsOver) {
   History h;
-  h.begin_token(seconds(1), kBob, kDb, 5, 5, seconds(2));
-  h.end(seconds(2), kBob, kDb, 5);
-  h.write_accepted(seconds(3), kDb, 7, kAlice, 7);
+  BobThenAlicesUnseenWrite(h);
   EXPECT_EQ(h.checker().failure_count(), 0u) << "judged before its instant was over";
   h.begin_token(seconds(4), kAlice, kDb, 7, 7, seconds(9));
   const Violation* v = Only(h, ViolationKind::kStaleWrite);
@@ -197,16 +203,12 @@ TEST(StaleWriteDefinition, AnUnseenLeasesWriteIsJudgedOnceItsInstantIsOver) {
   EXPECT_EQ(h.checker().failure_count(), 1u);
 
   History cut;
-  cut.begin_token(seconds(1), kBob, kDb, 5, 5, seconds(2));
-  cut.end(seconds(2), kBob, kDb, 5);
-  cut.write_accepted(seconds(3), kDb, 7, kAlice, 7);
+  BobThenAlicesUnseenWrite(cut);
   cut.checker().finish(At(seconds(3)), /*instant_complete=*/false);
   EXPECT_EQ(cut.count(ViolationKind::kStaleWrite), 0u);
 
   History whole;
-  whole.begin_token(seconds(1), kBob, kDb, 5, 5, seconds(2));
-  whole.end(seconds(2), kBob, kDb, 5);
-  whole.write_accepted(seconds(3), kDb, 7, kAlice, 7);
+  BobThenAlicesUnseenWrite(whole);
   whole.finish(seconds(3));
   EXPECT_EQ(whole.count(ViolationKind::kStaleWrite), 1u);
 }
